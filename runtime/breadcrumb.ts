@@ -1,0 +1,249 @@
+/**
+ * The live-update breadcrumb: three 64-bit words at the start of the live-update bootmem, written
+ * host-endian and masked with the page mask (the kexec_reloc() restriction): the magic "LiveUpda",
+ * the physical address of the MFN array, and the page count shifted left by the page shift.
+ *
+ * Reading it checks everything the new hypervisor must not trust blindly and explains a wrong
+ * magic: written by a host of the other endianness, masked for another page size, or no live
+ * update at all. Reading the MFN array it points to checks every entry.
+ */
+import { BreadcrumbError } from "./errors.js";
+import type { MachineMemory } from "./machine-memory.js";
+import { HOST_LITTLE_ENDIAN, walkU64ArrayAsU32Pairs } from "./u64-array-walk.js";
+import { vmap, type VmapSource } from "./vmap.js";
+
+/** "LiveUpda" read as a little-endian 64-bit integer. */
+export const LIVE_UPDATE_MAGIC = 0x4c69766555706461n;
+/** Octets the breadcrumb occupies. */
+export const BREADCRUMB_SIZE = 24;
+
+const U64 = 0xffff_ffff_ffff_ffffn;
+
+/** The magic as stored for a page size: low `log2(pageSize)` bits cleared. */
+export function breadcrumbMagic(pageSize: number): bigint {
+  return LIVE_UPDATE_MAGIC & (~BigInt(pageSize - 1) & U64);
+}
+
+export interface Breadcrumb {
+  /** Physical address of the breadcrumb. */
+  readonly physAddr: number;
+  readonly mfnArrayPhysAddr: number;
+  readonly nrPages: number;
+  readonly shiftedNrPages: bigint;
+}
+
+export interface WriteBreadcrumbOptions {
+  readonly mfnArrayPhysAddr: number;
+  readonly nrPages: number;
+  /** Byte order to write in. Default: the host's. */
+  readonly littleEndian?: boolean;
+}
+
+/** Writes the breadcrumb at `physAddr` (the start of the bootmem). */
+export function writeBreadcrumb(memory: MachineMemory, physAddr: number, options: WriteBreadcrumbOptions): void {
+  const le = options.littleEndian ?? HOST_LITTLE_ENDIAN;
+  const mask = ~BigInt(memory.pageSize - 1) & U64;
+  const out = new DataView(new ArrayBuffer(BREADCRUMB_SIZE));
+  out.setBigUint64(0, breadcrumbMagic(memory.pageSize), le);
+  out.setBigUint64(8, BigInt(options.mfnArrayPhysAddr) & mask, le);
+  out.setBigUint64(16, (BigInt(options.nrPages) << BigInt(memory.pageShift)) & U64, le);
+  memory.write(physAddr, new Uint8Array(out.buffer));
+}
+
+export interface ReadBreadcrumbOptions {
+  /** Most data pages accepted. Default: the machine's frame count, at most 2^24. */
+  readonly maxPages?: number;
+  /** Byte order the breadcrumb and MFN array are in. Default: the host's. */
+  readonly littleEndian?: boolean;
+}
+
+function hex(v: bigint | number): string {
+  return `0x${v.toString(16).padStart(16, "0")}`;
+}
+
+function byteSwap64(v: bigint): bigint {
+  let out = 0n;
+  for (let i = 0; i < 8; i++) out = (out << 8n) | ((v >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
+/** "65536-byte pages", or "pages of 32768 to 1048576 bytes" when the masked magic cannot tell. */
+function describeSizes(sizes: readonly number[]): string {
+  const lo = sizes[0];
+  const hi = sizes[sizes.length - 1];
+  return sizes.length === 1 ? `${lo}-byte pages` : `pages of ${lo} to ${hi} bytes`;
+}
+
+/** Explains a magic word that is not ours, or returns undefined when it is. */
+function explainMagic(value: bigint, pageSize: number, physAddr: number): BreadcrumbError | undefined {
+  const expected = breadcrumbMagic(pageSize);
+  if (value === expected) return undefined;
+  const detail = { expected: hex(expected), actual: hex(value) };
+  const swapped = byteSwap64(value);
+  if (swapped === expected) {
+    return new BreadcrumbError(
+      "magic-byte-swapped",
+      "breadcrumb magic is byte-swapped: written by a host of the other endianness",
+      physAddr,
+      detail,
+    );
+  }
+  // Several page sizes can give the same masked value (when the magic has zero bits there).
+  const sizes: number[] = [];
+  let swappedToo = false;
+  for (let shift = 0; shift <= 40; shift++) {
+    const m = breadcrumbMagic(2 ** shift);
+    if (value === m || swapped === m) {
+      sizes.push(2 ** shift);
+      swappedToo = value !== m;
+    }
+  }
+  if (sizes.length > 0 && !sizes.includes(pageSize)) {
+    const endian = swappedToo ? ", and byte-swapped (other endianness)" : "";
+    return new BreadcrumbError(
+      "magic-page-size",
+      `breadcrumb magic is masked for ${describeSizes(sizes)}, this machine uses ${pageSize}-byte pages${endian}`,
+      physAddr,
+      detail,
+    );
+  }
+  return new BreadcrumbError(
+    "no-live-update",
+    `no live update: the bootmem does not start with the breadcrumb magic (found ${hex(value)})`,
+    physAddr,
+    detail,
+  );
+}
+
+/** Reads and checks the breadcrumb at `physAddr` (its words, not the MFN array it points to). */
+export function readBreadcrumb(memory: MachineMemory, physAddr: number, options: ReadBreadcrumbOptions = {}): Breadcrumb {
+  const le = options.littleEndian ?? HOST_LITTLE_ENDIAN;
+  const ps = memory.pageSize;
+  if (!(Number.isInteger(physAddr) && physAddr >= 0 && physAddr + BREADCRUMB_SIZE <= memory.byteLength)) {
+    throw new BreadcrumbError("no-live-update", `the breadcrumb address ${hex(physAddr)} is outside the machine`, physAddr);
+  }
+  const raw = memory.read(physAddr, BREADCRUMB_SIZE);
+  const dv = new DataView(raw.buffer);
+  const magicError = explainMagic(dv.getBigUint64(0, le), ps, physAddr);
+  if (magicError !== undefined) throw magicError;
+  const arrayAddr = dv.getBigUint64(8, le);
+  const shifted = dv.getBigUint64(16, le);
+  const low = BigInt(ps - 1);
+  if ((shifted & low) !== 0n) {
+    throw new BreadcrumbError(
+      "shifted-low-bits",
+      `shifted_nr_pages ${hex(shifted)} has low bits set below the page shift (${memory.pageShift})`,
+      physAddr + 16,
+      { expected: "low bits clear", actual: hex(shifted & low) },
+    );
+  }
+  const nrPagesBig = shifted >> BigInt(memory.pageShift);
+  const maxPages = options.maxPages ?? Math.min(memory.frameCount, 2 ** 24);
+  if (nrPagesBig === 0n) {
+    throw new BreadcrumbError("zero-pages", "the breadcrumb lists no data pages (an empty stream has no end record)", physAddr + 16);
+  }
+  if (nrPagesBig > BigInt(maxPages)) {
+    throw new BreadcrumbError("too-many-pages", `the breadcrumb lists ${nrPagesBig} data pages, above the limit of ${maxPages}`, physAddr + 16, {
+      expected: `<= ${maxPages}`,
+      actual: nrPagesBig.toString(),
+    });
+  }
+  const nrPages = Number(nrPagesBig);
+  if ((arrayAddr & low) !== 0n) {
+    throw new BreadcrumbError("mfn-array-misaligned", `mfn_array_physaddr ${hex(arrayAddr)} is not page-aligned`, physAddr + 8);
+  }
+  if (arrayAddr + BigInt(nrPages * 8) > BigInt(memory.byteLength)) {
+    throw new BreadcrumbError(
+      "mfn-array-outside",
+      `the MFN array (${nrPages * 8} bytes at ${hex(arrayAddr)}) runs outside the machine (${memory.byteLength} bytes)`,
+      physAddr + 8,
+    );
+  }
+  return { physAddr, mfnArrayPhysAddr: Number(arrayAddr), nrPages, shiftedNrPages: shifted };
+}
+
+/**
+ * Reads the MFN array a breadcrumb points to and checks every entry: inside the machine, not in a
+ * reserved region (the bootmem), not one of the MFN array's own frames, not listed twice.
+ * Walks the array in place (no copy when host-endian).
+ */
+export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: ReadBreadcrumbOptions = {}): Uint32Array {
+  const le = options.littleEndian ?? HOST_LITTLE_ENDIAN;
+  const ps = memory.pageSize;
+  const arrayStart = crumb.mfnArrayPhysAddr / ps;
+  const arrayFrames = Math.ceil((crumb.nrPages * 8) / ps);
+  const arrayFrameList: number[] = [];
+  for (let f = 0; f < arrayFrames; f++) arrayFrameList.push(arrayStart + f);
+  const arraySource = vmap(memory, arrayFrameList);
+  const mfns = new Uint32Array(crumb.nrPages);
+  const seen = new Uint32Array(Math.ceil(memory.frameCount / 32));
+  walkU64ArrayAsU32Pairs(
+    arraySource,
+    0,
+    crumb.nrPages,
+    (words, first) => {
+      for (let k = 0; k < words.length; k += 2) {
+        const i = first + k / 2;
+        const lo = words[k] ?? 0;
+        const hi = words[k + 1] ?? 0;
+        const entryAddr = crumb.mfnArrayPhysAddr + i * 8;
+        if (hi !== 0 || lo >= memory.frameCount) {
+          const value = (BigInt(hi) << 32n) | BigInt(lo);
+          throw new BreadcrumbError(
+            "page-outside",
+            `data page ${i} is frame ${value}, outside the machine (${memory.frameCount} frames)`,
+            entryAddr,
+            { index: i, expected: `< ${memory.frameCount}`, actual: value.toString() },
+          );
+        }
+        if (memory.isReserved(lo)) {
+          const region = memory.reservedRegionOf(lo)?.name ?? "reserved region";
+          throw new BreadcrumbError("page-in-bootmem", `data page ${i} is frame ${lo}, inside the ${region}`, entryAddr, {
+            index: i,
+            actual: lo.toString(),
+          });
+        }
+        if (lo >= arrayStart && lo < arrayStart + arrayFrames) {
+          throw new BreadcrumbError(
+            "page-overlaps-mfn-array",
+            `data page ${i} is frame ${lo}, one of the MFN array's own frames (${arrayStart}..${arrayStart + arrayFrames - 1})`,
+            entryAddr,
+            { index: i, actual: lo.toString() },
+          );
+        }
+        const word = lo >>> 5;
+        const bit = 1 << (lo & 31);
+        const have = seen[word] ?? 0;
+        if ((have & bit) !== 0) {
+          throw new BreadcrumbError("page-duplicate", `data page ${i} is frame ${lo}, listed earlier in the MFN array too`, entryAddr, {
+            index: i,
+            actual: lo.toString(),
+          });
+        }
+        seen[word] = have | bit;
+        mfns[i] = lo;
+      }
+    },
+    le,
+  );
+  return mfns;
+}
+
+/** A live-update stream found through its breadcrumb. */
+export interface LiveUpdateStream {
+  readonly breadcrumb: Breadcrumb;
+  readonly mfns: Uint32Array;
+  /** The data pages mapped virtually contiguous. */
+  readonly source: VmapSource;
+}
+
+/** Reads the breadcrumb at `physAddr`, checks it and its MFN array, and vmaps the stream. */
+export function openLiveUpdateStream(
+  memory: MachineMemory,
+  physAddr: number,
+  options: ReadBreadcrumbOptions = {},
+): LiveUpdateStream {
+  const breadcrumb = readBreadcrumb(memory, physAddr, options);
+  const mfns = readMfnArray(memory, breadcrumb, options);
+  return { breadcrumb, mfns, source: vmap(memory, mfns) };
+}

@@ -1,0 +1,86 @@
+export type { ByteSource, ByteView, SegmentVisitor } from "./byte-view.js";
+export { ContiguousSource, type ContiguousInput } from "./contiguous-source.js";
+export {
+  AlignmentError,
+  BoundsError,
+  BreadcrumbError,
+  FileReadError,
+  FrameError,
+  LuDataError,
+  MissingEndError,
+  NonZeroPaddingError,
+  OutOfFramesError,
+  RecordLimitError,
+  TruncatedRecordError,
+  UnknownRecordError,
+  UnsafeNumberError,
+  WriterError,
+  formatLocation,
+  type BreadcrumbProblem,
+  type DataLocation,
+  type TruncatedPart,
+} from "./errors.js";
+export type { Problem } from "./problem.js";
+export type { StreamFormat } from "./stream-format.js";
+export { FrameAllocator, type FrameAllocatorOptions } from "./frame-allocator.js";
+export { MachineMemory, type FrameRange, type MachineMemoryOptions } from "./machine-memory.js";
+export { SeededRandom } from "./seeded-random.js";
+export { StraddleView, type PageTable } from "./straddle-view.js";
+export {
+  HOST_LITTLE_ENDIAN,
+  walkU64Array,
+  walkU64ArrayAsU32Pairs,
+  walkU64ArrayWords,
+  type U32PairRunVisitor,
+  type U32WordRangeVisitor,
+  type U64RunVisitor,
+} from "./u64-array-walk.js";
+export { VmapSource, vmap } from "./vmap.js";
+export {
+  BREADCRUMB_SIZE,
+  LIVE_UPDATE_MAGIC,
+  breadcrumbMagic,
+  openLiveUpdateStream,
+  readBreadcrumb,
+  readMfnArray,
+  writeBreadcrumb,
+  type Breadcrumb,
+  type LiveUpdateStream,
+  type ReadBreadcrumbOptions,
+  type WriteBreadcrumbOptions,
+} from "./breadcrumb.js";
+export {
+  PagedRecordWriter,
+  type FinishOptions,
+  type PagedRecordWriterOptions,
+  type WrittenStream,
+} from "./paged-record-writer.js";
+export {
+  checkStreamFormat,
+  isOptionalType,
+  paddingLength,
+  readHeaderField,
+  recordLength,
+  writeHeaderField,
+} from "./record-framing.js";
+export {
+  DEFAULT_MAX_BODY_LENGTH,
+  DEFAULT_MAX_RECORDS,
+  RecordReader,
+  type RecordReaderOptions,
+  type StreamRecord,
+} from "./record-reader.js";
+export {
+  BufferRecordWriter,
+  RecordWriterBase,
+  type BufferRecordWriterOptions,
+  type RecordPlacement,
+} from "./record-writer.js";
+export { FileSource, type FileSourceOptions } from "./file-source.js";
+export {
+  openMemoryImage,
+  writeMemoryImage,
+  type MemoryImage,
+  type OpenMemoryImageOptions,
+  type WrittenImage,
+} from "./memory-image.js";

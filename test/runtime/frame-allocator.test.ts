@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { OutOfFramesError } from "../../runtime/errors.js";
+import { FrameAllocator } from "../../runtime/frame-allocator.js";
+import { MachineMemory } from "../../runtime/machine-memory.js";
+
+const bootmem = { start: 16, count: 32, name: "bootmem" };
+
+describe("FrameAllocator", () => {
+  it("never hands out a reserved frame or the same frame twice, until memory is full", () => {
+    const memory = new MachineMemory({ frameCount: 256, reserved: [bootmem] });
+    const alloc = new FrameAllocator(memory, { seed: 3 });
+    const got = alloc.allocateMany(256 - 32);
+    expect(new Set(got).size).toBe(got.length);
+    for (const mfn of got) expect(mfn < 16 || mfn >= 48).toBe(true);
+    expect(() => alloc.allocate()).toThrow(OutOfFramesError);
+  });
+
+  it("is reproducible from its seed and scattered", () => {
+    const run = (seed: number): number[] =>
+      new FrameAllocator(new MachineMemory({ frameCount: 1 << 20, reserved: [bootmem] }), { seed }).allocateMany(64);
+    const a = run(42);
+    expect(run(42)).toEqual(a);
+    expect(run(43)).not.toEqual(a);
+    const sorted = [...a].sort((x, y) => x - y);
+    expect(a).not.toEqual(sorted);
+    expect((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)).toBeGreaterThan(1 << 18);
+  });
+
+  it("ascending order hands out the lowest free frames, skipping reserved ones", () => {
+    const memory = new MachineMemory({ frameCount: 64, reserved: [{ start: 1, count: 2 }] });
+    expect(new FrameAllocator(memory, { order: "ascending" }).allocateMany(4)).toEqual([0, 3, 4, 5]);
+  });
+
+  it("two allocators on one memory do not hand out the same frame", () => {
+    const memory = new MachineMemory({ frameCount: 128 });
+    const a = new FrameAllocator(memory, { seed: 1 }).allocateMany(64);
+    const b = new FrameAllocator(memory, { seed: 1 }).allocateMany(64);
+    expect(new Set([...a, ...b]).size).toBe(128);
+  });
+
+  it("allocates a contiguous run of free frames outside reserved regions", () => {
+    const memory = new MachineMemory({ frameCount: 200, reserved: [bootmem] });
+    const alloc = new FrameAllocator(memory, { seed: 9 });
+    const scattered = new Set(alloc.allocateMany(40));
+    const first = alloc.allocateContiguous(5);
+    for (let i = 0; i < 5; i++) {
+      expect(scattered.has(first + i)).toBe(false);
+      expect(memory.isReserved(first + i)).toBe(false);
+      expect(memory.isAllocated(first + i)).toBe(true);
+    }
+  });
+
+  it("says so when no contiguous run is left", () => {
+    const memory = new MachineMemory({ frameCount: 10, reserved: [{ start: 3, count: 1 }, { start: 7, count: 1 }] });
+    const alloc = new FrameAllocator(memory, { seed: 2 });
+    expect(() => alloc.allocateContiguous(4)).toThrow(OutOfFramesError);
+    expect([0, 4]).toContain(alloc.allocateContiguous(3));
+    expect([0, 4]).toContain(alloc.allocateContiguous(3));
+    expect(() => alloc.allocateContiguous(3)).toThrow(OutOfFramesError);
+  });
+});
