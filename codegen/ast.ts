@@ -1,0 +1,162 @@
+/**
+ * The syntax tree of one `.lu` file, as `toAst` builds it from an ohm match. Plain readonly data:
+ * nothing is resolved here (names are strings, offsets are unevaluated expressions). Every node
+ * carries the span of the text it came from. The checker reads it and never changes it.
+ */
+import type { SourceSpan } from "./ir.js";
+
+export type { SourceSpan };
+
+export interface AstName {
+  readonly text: string;
+  readonly span: SourceSpan;
+}
+
+export type AstExpr =
+  | { readonly kind: "number"; readonly value: bigint; readonly span: SourceSpan }
+  | { readonly kind: "name"; readonly name: string; readonly span: SourceSpan }
+  | {
+      readonly kind: "unary";
+      readonly op: "-" | "~";
+      readonly operand: AstExpr;
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: "binary";
+      readonly op: AstBinaryOp;
+      readonly left: AstExpr;
+      readonly right: AstExpr;
+      readonly span: SourceSpan;
+    };
+
+export type AstBinaryOp = "|" | "^" | "&" | "<<" | ">>" | "+" | "-" | "*" | "/" | "%";
+
+export interface AstImport {
+  /** The path as written, relative to the importing file. */
+  readonly path: string;
+  readonly span: SourceSpan;
+}
+
+export interface AstConst {
+  readonly kind: "const";
+  readonly name: AstName;
+  readonly value: AstExpr;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface AstMember {
+  readonly name: AstName;
+  readonly value: AstExpr;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface AstEnum {
+  readonly kind: "enum" | "flags";
+  readonly name: AstName;
+  /** Base type name as written, e.g. `u32` or `u16be`. */
+  readonly base: AstName;
+  readonly members: readonly AstMember[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface AstBitRange {
+  readonly name: AstName;
+  readonly lo: AstExpr;
+  readonly hi: AstExpr;
+  readonly as: AstName | null;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A field type as written; `T[x]` keeps `x` unresolved (an earlier field or a constant expression). */
+export type AstType =
+  | { readonly kind: "named"; readonly name: AstName; readonly span: SourceSpan }
+  | { readonly kind: "array"; readonly element: AstName; readonly count: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "rest"; readonly element: AstName; readonly span: SourceSpan }
+  | {
+      readonly kind: "bits";
+      readonly base: AstName;
+      readonly ranges: readonly AstBitRange[];
+      readonly span: SourceSpan;
+    }
+  | { readonly kind: "stream"; readonly stream: AstName; readonly span: SourceSpan };
+
+export type AstFieldValue =
+  | { readonly kind: "expr"; readonly expr: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "string"; readonly value: string; readonly span: SourceSpan };
+
+export interface AstField {
+  readonly offset: AstExpr;
+  readonly name: AstName;
+  readonly type: AstType;
+  readonly value: AstFieldValue | null;
+  readonly reserved: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export type AstStructAttr =
+  | { readonly kind: "size"; readonly value: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "align"; readonly value: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "endian"; readonly endian: "little" | "big"; readonly span: SourceSpan }
+  | { readonly kind: "abi"; readonly abi: "frozen" | "append" | "free"; readonly span: SourceSpan };
+
+export interface AstStruct {
+  readonly kind: "struct";
+  readonly name: AstName;
+  readonly attrs: readonly AstStructAttr[];
+  readonly fields: readonly AstField[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export type AstStreamItem =
+  | { readonly kind: "preamble"; readonly structs: readonly AstName[]; readonly span: SourceSpan }
+  | {
+      readonly kind: "header";
+      readonly struct: AstName;
+      readonly typeField: AstName;
+      readonly lengthField: AstName;
+      readonly span: SourceSpan;
+    }
+  | { readonly kind: "align"; readonly value: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "optional"; readonly bit: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "end"; readonly record: AstName; readonly span: SourceSpan }
+  | {
+      readonly kind: "range";
+      readonly name: AstName;
+      readonly lo: AstExpr;
+      readonly hi: AstExpr;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: "record";
+      readonly name: AstName;
+      readonly value: AstExpr;
+      readonly body: AstName | null;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    };
+
+export interface AstStream {
+  readonly kind: "stream";
+  readonly name: AstName;
+  readonly items: readonly AstStreamItem[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export type AstDecl = AstConst | AstEnum | AstStruct | AstStream;
+
+export interface AstFile {
+  readonly file: string;
+  readonly doc: string | null;
+  /** Endianness directives in order (more than one is reported by the checker). */
+  readonly endian: readonly { readonly endian: "little" | "big"; readonly span: SourceSpan }[];
+  readonly imports: readonly AstImport[];
+  readonly decls: readonly AstDecl[];
+}

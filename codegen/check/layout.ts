@@ -1,0 +1,457 @@
+/**
+ * Pass 4, layout: every struct's fields at their offsets with sizes and alignment resolved; checks
+ * order (LU3009), overlap (LU3001), gaps (LU3002), declared size (LU3003, LU3004), variable-length
+ * fields (LU3005), alignment (LU3006 warning, LU3007), bit ranges (LU3008) and constant field values
+ * (LU3010). Structs that contain a broken field are left out (their errors are already reported).
+ */
+import type { AstField, AstStruct, AstStructAttr } from "../ast.js";
+import { diag } from "../diagnostics.js";
+import type {
+  AbiRule,
+  Endian,
+  IntName,
+  LayoutBitRange,
+  LayoutCount,
+  LayoutElement,
+  LayoutField,
+  LayoutStruct,
+  LayoutType,
+  PrimName,
+  SourceSpan,
+} from "../ir.js";
+import type { ConstTable } from "./constants.js";
+import type { CheckInput, DiagnosticSink } from "./context.js";
+import type { NameTable } from "./names.js";
+import { intRange, isIntName, primSize } from "./primitives.js";
+import type { BitRangeSpec, CountSpec, ElementSpec, FieldTypeSpec, TypeTable } from "./types.js";
+
+export interface StructLayouts {
+  /** Laid-out structs by name; `abi` is the declared rule or "free" until the program assembles defaults. */
+  readonly structs: ReadonlyMap<string, LayoutStruct>;
+  /** Structs whose `abi` was declared in the schema. */
+  readonly declaredAbi: ReadonlySet<string>;
+}
+
+const MAX_OFFSET = 1n << 31n;
+
+export function checkLayout(
+  input: CheckInput,
+  names: NameTable,
+  consts: ConstTable,
+  types: TypeTable,
+  sink: DiagnosticSink,
+): StructLayouts {
+  const files = new Map(input.files.map((f) => [f.ast.file, f.ast]));
+  const done = new Map<string, LayoutStruct | null>();
+  const declaredAbi = new Set<string>();
+
+  const structNamed = (name: string): LayoutStruct | null => {
+    const known = done.get(name);
+    if (known !== undefined) return known;
+    const entry = names.decls.get(name);
+    if (entry === undefined || entry.kind !== "struct" || types.recursive.has(name)) {
+      done.set(name, null);
+      return null;
+    }
+    done.set(name, null); // guards against cycles the types pass already reported
+    const fileEndian = files.get(entry.file)?.endian[0]?.endian ?? "little";
+    const laid = new StructLayout(entry.file, entry.decl, fileEndian, consts, types, sink, structNamed).run();
+    if (laid !== null && entry.decl.attrs.some((a) => a.kind === "abi")) declaredAbi.add(name);
+    done.set(name, laid);
+    return laid;
+  };
+
+  // Inner structs first, so laying out one struct never recurses into a long chain of others.
+  for (const name of types.layoutOrder) structNamed(name);
+  const structs = new Map<string, LayoutStruct>();
+  for (const { ast } of input.files) {
+    for (const decl of ast.decls) {
+      if (decl.kind !== "struct" || names.decls.get(decl.name.text)?.decl !== decl) continue;
+      const laid = structNamed(decl.name.text);
+      if (laid !== null) structs.set(decl.name.text, laid);
+    }
+  }
+  return { structs, declaredAbi };
+}
+
+interface Extent {
+  readonly size: number;
+  readonly align: number;
+  readonly type: LayoutType;
+  /** True for a variable-length field (counted array, rest-of-body array, nested stream). */
+  readonly variable: boolean;
+}
+
+class StructLayout {
+  private readonly file: string;
+  private readonly decl: AstStruct;
+  private readonly fileEndian: Endian;
+  private readonly consts: ConstTable;
+  private readonly types: TypeTable;
+  private readonly sink: DiagnosticSink;
+  private readonly structNamed: (name: string) => LayoutStruct | null;
+  private broken = false;
+
+  constructor(
+    file: string,
+    decl: AstStruct,
+    fileEndian: Endian,
+    consts: ConstTable,
+    types: TypeTable,
+    sink: DiagnosticSink,
+    structNamed: (name: string) => LayoutStruct | null,
+  ) {
+    this.file = file;
+    this.decl = decl;
+    this.fileEndian = fileEndian;
+    this.consts = consts;
+    this.types = types;
+    this.sink = sink;
+    this.structNamed = structNamed;
+  }
+
+  run(): LayoutStruct | null {
+    const { decl } = this;
+    const attrs = this.attributes();
+    const endian = attrs.endian ?? this.fileEndian;
+    const fields: LayoutField[] = [];
+    let trailing: LayoutField | null = null;
+    /** Previous laid-out field, or null after a broken one (its extent is unknown). */
+    let prev: LayoutField | null = null;
+    /** The field reaching furthest so far (overlaps and gaps are measured against it). */
+    let furthest: LayoutField | null = null;
+    let prevKnown = true;
+    let fixedEnd = 0;
+    let naturalAlign = 1;
+    let trailingReported = false;
+
+    decl.fields.forEach((field, index) => {
+      const offset = this.offsetOf(field);
+      const spec = this.types.fieldTypes.get(field);
+      const extent = spec === undefined ? null : this.extent(field, spec, endian);
+      if (offset === null || extent === null) {
+        this.broken = true;
+        prevKnown = false;
+        return;
+      }
+      naturalAlign = Math.max(naturalAlign, extent.align);
+      const laid: LayoutField = {
+        name: field.name.text,
+        offset,
+        size: extent.size,
+        align: extent.align,
+        type: extent.type,
+        constValue: this.constValue(field, extent.type),
+        reserved: field.reserved,
+        doc: field.doc,
+        span: field.span,
+      };
+
+      if (prevKnown) this.placeAfter(laid, prev, furthest);
+      if (trailing !== null && !trailingReported) {
+        trailingReported = true;
+        this.sink.report(
+          diag.varLength(trailing.span, `variable-length field '${trailing.name}' must be the last field`, `move it after '${laid.name}'`),
+        );
+      }
+      if (extent.variable) {
+        this.checkCountField(field, laid, index);
+        trailing = laid;
+      }
+      if (attrs.size !== null && offset + extent.size > attrs.size) {
+        this.sink.report(diag.beyondSize(field.span, laid.name, offset + extent.size, attrs.size));
+      }
+      if (attrs.align !== 1 && extent.align > 1 && offset % extent.align !== 0) {
+        this.sink.report(diag.misaligned(field.span, laid.name, offset, extent.align));
+      }
+      fields.push(laid);
+      fixedEnd = Math.max(fixedEnd, offset + extent.size);
+      prev = laid;
+      if (furthest === null || offset + extent.size >= furthest.offset + furthest.size) furthest = laid;
+      // Nothing can be placed after a variable-length field (reported above), so stop checking
+      // placement rather than report gaps measured from its zero size.
+      prevKnown = !extent.variable;
+    });
+
+    if (this.broken) return null;
+    const align = attrs.align ?? naturalAlign;
+    let size: number;
+    if (attrs.size !== null) {
+      size = attrs.size;
+      if (fixedEnd < size) this.sink.report(diag.sizeMismatch(attrs.sizeSpan ?? decl.name.span, decl.name.text, size, fixedEnd));
+      if (size % align !== 0) {
+        this.sink.report(diag.badAlign(attrs.sizeSpan ?? decl.name.span, `size ${size} of struct '${decl.name.text}' is not a multiple of its alignment ${align}`));
+      }
+    } else if (trailing !== null) {
+      size = fixedEnd;
+    } else {
+      size = Math.ceil(fixedEnd / align) * align;
+      if (size > fixedEnd) {
+        this.sink.report(diag.gap(decl.name.span, `struct '${decl.name.text}' needs undeclared tail padding to its alignment ${align}`, fixedEnd, size));
+      }
+    }
+    const abi: AbiRule = attrs.abi ?? "free";
+    return { name: decl.name.text, size, align, endian, abi, fields, trailing, doc: decl.doc, span: decl.name.span };
+  }
+
+  private attributes(): { size: number | null; sizeSpan: SourceSpan | null; align: number | null; endian: Endian | null; abi: AbiRule | null } {
+    let size: number | null = null;
+    let sizeSpan: SourceSpan | null = null;
+    let align: number | null = null;
+    let endian: Endian | null = null;
+    let abi: AbiRule | null = null;
+    const seen = new Map<AstStructAttr["kind"], SourceSpan>();
+    for (const attr of this.decl.attrs) {
+      const first = seen.get(attr.kind);
+      if (first !== undefined) {
+        this.sink.report(diag.duplicateDirective(attr.span, attr.kind, first));
+        continue;
+      }
+      seen.set(attr.kind, attr.span);
+      switch (attr.kind) {
+        case "size": {
+          const v = this.consts.evaluate(this.file, attr.value);
+          if (v === null) this.broken = true;
+          else if (v < 0n || v > MAX_OFFSET) {
+            this.sink.report(diag.outOfBounds(attr.value.span, "size", v, 0n, MAX_OFFSET));
+            this.broken = true;
+          } else {
+            size = Number(v);
+            sizeSpan = attr.span;
+          }
+          break;
+        }
+        case "align": {
+          const v = this.consts.evaluate(this.file, attr.value);
+          if (v === null) this.broken = true;
+          else if (v < 1n || v > 4096n || (v & (v - 1n)) !== 0n) {
+            this.sink.report(diag.badAlign(attr.value.span, `alignment ${v} is not a power of two between 1 and 4096`));
+            this.broken = true;
+          } else align = Number(v);
+          break;
+        }
+        case "endian":
+          endian = attr.endian;
+          break;
+        case "abi":
+          abi = attr.abi;
+          break;
+      }
+    }
+    return { size, sizeSpan, align, endian, abi };
+  }
+
+  private offsetOf(field: AstField): number | null {
+    const v = this.consts.evaluate(this.file, field.offset);
+    if (v === null) return null;
+    if (v < 0n || v > MAX_OFFSET) {
+      this.sink.report(diag.outOfBounds(field.offset.span, "offset", v, 0n, MAX_OFFSET));
+      return null;
+    }
+    return Number(v);
+  }
+
+  /**
+   * Order, overlap and gap checks of `field`: order against the field listed before it, overlap and
+   * gaps against the field that reaches furthest so far.
+   */
+  private placeAfter(field: LayoutField, prev: LayoutField | null, furthest: LayoutField | null): void {
+    const end = furthest === null ? 0 : furthest.offset + furthest.size;
+    if (prev !== null && field.offset < prev.offset) {
+      this.sink.report(diag.outOfOrder(field.span, field.name, field.offset, prev.name, prev.offset));
+    } else if (furthest !== null && field.offset < end) {
+      const overlapEnd = Math.min(end, field.offset + Math.max(field.size, 1));
+      this.sink.report(diag.overlap(field.span, field.name, furthest.name, field.offset, overlapEnd, furthest.span));
+    } else if (field.offset > end) {
+      this.sink.report(diag.gap(field.span, `undeclared gap before field '${field.name}'`, end, field.offset));
+    }
+  }
+
+  private checkCountField(field: AstField, laid: LayoutField, index: number): void {
+    const count = countOf(laid.type);
+    if (count === null || count.kind !== "field") return;
+    const at = this.decl.fields.findIndex((f) => f.name.text === count.field);
+    const countField = this.decl.fields[at];
+    if (countField === undefined) return;
+    const span = field.type.kind === "array" ? field.type.count.span : field.span;
+    if (at >= index) {
+      this.sink.report(diag.varLength(span, `count field '${count.field}' of '${laid.name}' must come before it`));
+      return;
+    }
+    const spec = this.types.fieldTypes.get(countField);
+    if (spec !== undefined && !(spec.kind === "prim" && isIntName(spec.prim))) {
+      this.sink.report(diag.varLength(span, `count field '${count.field}' of '${laid.name}' is not an integer`));
+    }
+  }
+
+  private extent(field: AstField, spec: FieldTypeSpec, endian: Endian): Extent | null {
+    switch (spec.kind) {
+      case "prim": {
+        const size = primSize(spec.prim);
+        return { size, align: size, variable: false, type: { kind: "prim", prim: spec.prim, endian: spec.endian ?? endian } };
+      }
+      case "enum": {
+        const size = primSize(spec.prim);
+        const e = spec.endian ?? this.types.baseEndian.get(spec.enumName) ?? endian;
+        return { size, align: size, variable: false, type: { kind: "enum", prim: spec.prim, endian: e, enumName: spec.enumName } };
+      }
+      case "flags": {
+        const size = primSize(spec.prim);
+        const e = spec.endian ?? this.types.baseEndian.get(spec.flagsName) ?? endian;
+        return { size, align: size, variable: false, type: { kind: "flags", prim: spec.prim, endian: e, flagsName: spec.flagsName } };
+      }
+      case "bits": {
+        const size = primSize(spec.prim);
+        // Bad ranges are reported and dropped; the field still takes its place so the checks of
+        // the fields around it go on (the struct is left out of the IR).
+        const ranges = this.bitRanges(spec.prim, spec.ranges);
+        return { size, align: size, variable: false, type: { kind: "bits", prim: spec.prim, endian: spec.endian ?? endian, ranges } };
+      }
+      case "ascii":
+        return { size: spec.length, align: 1, variable: false, type: { kind: "ascii", length: spec.length } };
+      case "pad":
+        return { size: spec.length, align: 1, variable: false, type: { kind: "pad", length: spec.length } };
+      case "bytes": {
+        const count = layoutCount(spec.count);
+        const n = count.kind === "fixed" ? count.n : 0;
+        return { size: n, align: 1, variable: count.kind !== "fixed", type: { kind: "bytes", count } };
+      }
+      case "struct": {
+        const inner = this.nested(field, spec.structName);
+        if (inner === null) return null;
+        return { size: inner.size, align: inner.align, variable: false, type: { kind: "struct", structName: spec.structName } };
+      }
+      case "array": {
+        const el = this.element(field, spec.element, endian);
+        if (el === null) return null;
+        const count = layoutCount(spec.count);
+        if (el.stride === 0 && count.kind !== "fixed") {
+          // A reader could never tell how many zero-size elements a body holds.
+          this.sink.report(diag.varLength(field.type.span, `elements of variable-length field '${field.name.text}' have size 0`));
+          return null;
+        }
+        const size = count.kind === "fixed" ? el.stride * count.n : 0;
+        return {
+          size,
+          align: el.align,
+          variable: count.kind !== "fixed",
+          type: { kind: "array", element: el.element, stride: el.stride, count },
+        };
+      }
+      case "stream":
+        return { size: 0, align: 1, variable: true, type: { kind: "stream", streamName: spec.streamName } };
+    }
+  }
+
+  private element(field: AstField, spec: ElementSpec, endian: Endian): { element: LayoutElement; stride: number; align: number } | null {
+    switch (spec.kind) {
+      case "prim": {
+        const size = primSize(spec.prim);
+        return { element: { kind: "prim", prim: spec.prim, endian: spec.endian ?? endian }, stride: size, align: size };
+      }
+      case "enum": {
+        const size = primSize(spec.prim);
+        const e = spec.endian ?? this.types.baseEndian.get(spec.enumName) ?? endian;
+        return { element: { kind: "enum", prim: spec.prim, endian: e, enumName: spec.enumName }, stride: size, align: size };
+      }
+      case "struct": {
+        const inner = this.nested(field, spec.structName);
+        if (inner === null) return null;
+        return { element: { kind: "struct", structName: spec.structName }, stride: inner.size, align: inner.align };
+      }
+    }
+  }
+
+  /** A struct laid out inside this one; it must have a fixed size. */
+  private nested(field: AstField, name: string): LayoutStruct | null {
+    const inner = this.structNamed(name);
+    if (inner === null) return null;
+    if (inner.trailing !== null) {
+      this.sink.report(
+        diag.varLength(field.type.span, `struct '${name}' ends in variable-length field '${inner.trailing.name}' and cannot be nested`),
+      );
+      return null;
+    }
+    return inner;
+  }
+
+  private bitRanges(prim: IntName, ranges: readonly BitRangeSpec[]): LayoutBitRange[] {
+    const width = primSize(prim) * 8;
+    const ok: LayoutBitRange[] = [];
+    let good = true;
+    for (const r of ranges) {
+      if (r.lo < 0 || r.hi >= width || r.lo > r.hi) {
+        const why = r.lo > r.hi ? `is empty (${r.lo} > ${r.hi})` : `lies outside the ${width}-bit integer`;
+        this.sink.report(diag.bitRange(r.span, `bit range '${r.name}' (${r.lo}..${r.hi}) ${why}`));
+        good = false;
+        continue;
+      }
+      const clash = ok.find((o) => r.lo <= o.hi && o.lo <= r.hi);
+      if (clash !== undefined) {
+        this.sink.report(diag.bitRange(r.span, `bit range '${r.name}' (${r.lo}..${r.hi}) overlaps '${clash.name}' (${clash.lo}..${clash.hi})`, clash.span));
+        good = false;
+        continue;
+      }
+      ok.push({ name: r.name, lo: r.lo, hi: r.hi, enumName: r.enumName, flagsName: r.flagsName, doc: r.doc, span: r.span });
+    }
+    if (!good) this.broken = true;
+    return ok;
+  }
+
+  private constValue(field: AstField, type: LayoutType): bigint | string | null {
+    const value = field.value;
+    if (value === null) return null;
+    const name = field.name.text;
+    if (type.kind === "ascii") {
+      if (value.kind !== "string") {
+        this.sink.report(diag.constField(value.span, `field '${name}' of type ascii[${type.length}] needs a string value`));
+        return null;
+      }
+      if (value.value.length > type.length || /[^\x00-\x7f]/.test(value.value)) {
+        this.sink.report(diag.constField(value.span, `value "${value.value}" does not fit field '${name}' of type ascii[${type.length}]`));
+        return null;
+      }
+      return value.value;
+    }
+    const prim = intOf(type);
+    if (prim === null) {
+      this.sink.report(diag.constField(value.span, `field '${name}' cannot have a constant value`));
+      return null;
+    }
+    if (value.kind === "string") {
+      this.sink.report(diag.constField(value.span, `field '${name}' of type ${prim} needs an integer value, not a string`));
+      return null;
+    }
+    const v = this.consts.evaluate(this.file, value.expr);
+    if (v === null) return null;
+    if (isIntName(prim)) {
+      const { min, max } = intRange(prim);
+      if (v < min || v > max) {
+        this.sink.report(diag.constField(value.span, `value ${v} does not fit field '${name}' of type ${prim} (${min}..${max})`));
+        return null;
+      }
+    }
+    return v;
+  }
+}
+
+function layoutCount(c: CountSpec): LayoutCount {
+  return c.kind === "field" ? { kind: "field", field: c.name } : c;
+}
+
+function countOf(type: LayoutType): LayoutCount | null {
+  return type.kind === "bytes" || type.kind === "array" ? type.count : null;
+}
+
+/** The scalar a constant value is checked against, or null when the type cannot hold one. */
+function intOf(type: LayoutType): PrimName | null {
+  switch (type.kind) {
+    case "prim":
+    case "enum":
+    case "flags":
+    case "bits":
+      return type.prim;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The accessors of one field: getter/setter pairs that are one DataView-style call on
+ * `this.view` at `this.offset + N` with a literal endianness, plus the cached flyweights nested
+ * structs and arrays re-point (declared as `#private` fields, so they never clash with accessors).
+ */
+import type { LayoutCount, LayoutField } from "../../ir.js";
+import type { FileContext } from "./context.js";
+import { fieldText } from "./declaration-text.js";
+import { rangeCode } from "./bit-ranges.js";
+import { jsdoc } from "./jsdoc.js";
+import { at, PRIMS, readCall, writeCall } from "./primitives.js";
+import type { StructModel } from "./struct-model.js";
+import { symbols } from "./symbols.js";
+import { isBigintBase } from "./values.js";
+
+export interface FieldCode {
+  /** `#private` cache fields. */
+  readonly caches: string[];
+  /** Accessors and helper methods. */
+  readonly members: string[];
+}
+
+function quote(model: StructModel, field: LayoutField): string {
+  const size = field.size > 0 ? `${field.size} octet${field.size === 1 ? "" : "s"}` : "variable length";
+  return `\`${fieldText(field)}\` in \`${model.struct.name}\` (offset ${field.offset}, ${size}).`;
+}
+
+/** TSDoc of a field's main accessor: the schema doc, what the accessor does, the declaration. */
+function doc(model: StructModel, field: LayoutField, ...extra: string[]): string {
+  return jsdoc(field.doc, ...extra, quote(model, field));
+}
+
+/** Expression for the element count of a trailing array (checked against the room left). */
+export function countExpr(ctx: FileContext, model: StructModel, field: LayoutField, count: LayoutCount, stride: number): string {
+  const room = `this.byteLength - ${field.offset}`;
+  switch (count.kind) {
+    case "fixed":
+      return `${count.n}`;
+    case "field":
+      return `${ctx.support("countedElements")}(this.${model.accessor(count.field)}, ${stride}, this.base + ${field.offset}, ${room})`;
+    case "rest":
+      return stride === 1 ? room : `${ctx.support("restElements")}(${stride}, ${room})`;
+  }
+}
+
+export function fieldAccessors(ctx: FileContext, model: StructModel, field: LayoutField): FieldCode {
+  const t = field.type;
+  const o = at(field.offset);
+  const caches: string[] = [];
+  const members: string[] = [];
+  if (t.kind === "pad") return { caches, members };
+  const name = model.accessor(field.name);
+  const path = JSON.stringify(model.path(field));
+  switch (t.kind) {
+    case "prim": {
+      const info = PRIMS[t.prim];
+      const ts = info.bigint ? "bigint" : "number";
+      members.push(
+        doc(model, field),
+        `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
+        `set ${name}(value: ${ts}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+      );
+      const num = model.names.numberView.get(field.name);
+      if (num !== undefined) {
+        const le = t.endian === "little" ? "true" : "false";
+        const read = info.signed ? "readI64Number" : "readU64Number";
+        members.push(
+          jsdoc(`\`${name}\` as a number: throws \`UnsafeNumberError\` (a RangeError) when the value is beyond ±(2^53-1); the setter takes a safe integer.`, quote(model, field)),
+          `get ${num}(): number {\nreturn ${ctx.support(read)}(this.view, ${o}, ${le}, ${path});\n}`,
+          `set ${num}(value: number) {\n${ctx.support("writeI64Number")}(this.view, ${o}, value, ${le}, ${info.signed}, ${path});\n}`,
+        );
+      }
+      break;
+    }
+    case "enum": {
+      const ts = isBigintBase(t.prim) ? "bigint" : "number";
+      const union = ctx.valueType(t.enumName);
+      members.push(
+        doc(model, field, `Reads any ${ts} (the data may hold a value \`${t.enumName}\` does not name: see \`${ctx.derived(t.enumName, symbols.enumGuard(t.enumName))}\`); writes only \`${union}\` values.`),
+        `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
+        `set ${name}(value: ${union}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+      );
+      break;
+    }
+    case "flags": {
+      const big = isBigintBase(t.prim);
+      const ts = big ? "bigint" : "number";
+      const obj = ctx.valueObject(t.flagsName);
+      members.push(
+        doc(model, field, `A combination of \`${obj}\` masks.`),
+        `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
+        `set ${name}(value: ${ts}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+      );
+      const has = model.names.has.get(field.name) ?? `has${name}`;
+      members.push(
+        jsdoc(`Whether every bit of \`mask\` (a \`${obj}\` mask or several OR-ed) is set in \`${name}\`.`),
+        big
+          ? `${has}(mask: bigint): boolean {\nreturn (${readCall(t.prim, t.endian, o)} & mask) === mask;\n}`
+          : `${has}(mask: number): boolean {\nreturn (~${readCall(t.prim, t.endian, o)} & mask) === 0;\n}`,
+      );
+      break;
+    }
+    case "bits": {
+      const ts = PRIMS[t.prim].bigint ? "bigint" : "number";
+      members.push(
+        doc(model, field, `The whole integer; its bit ranges have accessors of their own.`),
+        `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
+        `set ${name}(value: ${ts}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+      );
+      for (const r of t.ranges) {
+        const code = rangeCode(t.prim, t.endian, field.offset, r);
+        const rname = model.names.range.get(`${field.name}.${r.name}`) ?? r.name;
+        const ts2 = code.bigint ? "bigint" : "number";
+        let setType = ts2;
+        let as = "";
+        if (r.enumName !== null) {
+          as = ` as \`${r.enumName}\``;
+          if (isBigintBase(ctx.enumDecl(r.enumName).base) === code.bigint) setType = ctx.valueType(r.enumName);
+        } else if (r.flagsName !== null) as = ` as \`${r.flagsName}\``;
+        const rpath = JSON.stringify(`${model.path(field)}.${r.name}`);
+        members.push(
+          jsdoc(r.doc, `Bits ${r.lo}..${r.hi} of \`${field.name}\`${as} (\`${r.name}: ${r.lo}..${r.hi}\` in \`${model.struct.name}\`, offset ${field.offset}). The setter throws a RangeError for a value that does not fit ${code.width} bits.`),
+          `get ${rname}(): ${ts2} {\nreturn ${code.get};\n}`,
+          `set ${rname}(value: ${setType}) {\nif (${code.misfit}) throw ${ctx.support("bitRangeError")}(${rpath}, ${code.width}, value);\n${code.set.join("\n")}\n}`,
+        );
+      }
+      break;
+    }
+    case "ascii": {
+      members.push(
+        doc(model, field, `ASCII text up to the first NUL. Reading builds a string (allocates); writing NUL-pads and throws a RangeError for text that is too long or not ASCII.`),
+        `get ${name}(): string {\nreturn ${ctx.support("readAscii")}(this.view, ${o}, ${t.length});\n}`,
+        `set ${name}(value: string) {\n${ctx.support("writeAscii")}(this.view, ${o}, ${t.length}, value, ${path});\n}`,
+      );
+      break;
+    }
+    case "bytes": {
+      if (t.count.kind === "fixed") {
+        members.push(
+          doc(model, field, `The octets as a \`Uint8Array\` view of the source (a copy, counted in \`src.bytesCopied\`, only when they straddle a page edge of a vmap). The setter copies exactly ${t.count.n} octets in.`),
+          `get ${name}(): Uint8Array {\nreturn this.src.bytes(this.base + ${field.offset}, ${t.count.n});\n}`,
+          `set ${name}(value: Uint8Array) {\n${ctx.support("writeBytes")}(this.view, ${o}, ${t.count.n}, value, ${path});\n}`,
+        );
+      } else {
+        members.push(
+          doc(model, field, `The trailing octets as a \`Uint8Array\` view of the source (copied only where they cross a page edge of a vmap).`),
+          `get ${name}(): Uint8Array {\nreturn this.src.bytes(this.base + ${field.offset}, ${countExpr(ctx, model, field, t.count, 1)});\n}`,
+        );
+      }
+      break;
+    }
+    case "struct": {
+      const cls = ctx.structClass(t.structName);
+      caches.push(`#${name} = new ${cls}();`);
+      members.push(
+        doc(model, field, `A flyweight cached on this struct and re-pointed on every read (no allocation, no bounds check: the parent's placement covers it).`),
+        `get ${name}(): ${cls} {\nreturn this.#${name}.rebind(this.view, ${o}, this.src, this.base + ${field.offset}, ${cls}.SIZE);\n}`,
+      );
+      break;
+    }
+    case "array": {
+      const el = t.element;
+      let arrayType: string;
+      let make: string;
+      let le = "";
+      if (el.kind === "struct") {
+        const cls = ctx.structClass(el.structName);
+        arrayType = `${ctx.support("StructArray")}<${cls}>`;
+        make = `new ${ctx.support("StructArray")}(new ${cls}(), ${t.stride})`;
+      } else {
+        const info = PRIMS[el.prim];
+        arrayType = ctx.support(info.arrayClass);
+        make = info.size === 8 && !info.float ? `new ${arrayType}(${path})` : `new ${arrayType}()`;
+        le = `, ${el.endian === "little" ? "true" : "false"}`;
+      }
+      caches.push(`#${name} = ${make};`);
+      const what =
+        el.kind === "struct"
+          ? `\`at(i)\` re-points one cached \`${ctx.structClass(el.structName)}\``
+          : el.kind === "enum"
+            ? `elements are \`${el.enumName}\` values`
+            : PRIMS[el.prim].size >= 4 && !PRIMS[el.prim].float
+              ? "`forEachRun` walks it page segment by page segment as typed arrays without copying"
+              : "";
+      const fixed = t.count.kind === "fixed";
+      const placement = fixed
+        ? `this.#${name}.rebind(this.view, ${o}, this.src, this.base + ${field.offset}, ${t.count.kind === "fixed" ? t.count.n : 0}${le})`
+        : `this.#${name}.wrap(this.src, this.base + ${field.offset}, ${countExpr(ctx, model, field, t.count, t.stride)}${le})`;
+      members.push(
+        doc(
+          model,
+          field,
+          `An array flyweight cached on this struct, re-pointed on every read${fixed ? "" : " (one bounds check for the whole array; a count beyond the body throws `BoundsError`)"}; ${what ? `${what}; ` : ""}\`at(i)\` checks the index.`,
+        ),
+        `get ${name}(): ${arrayType} {\nreturn ${placement};\n}`,
+      );
+      break;
+    }
+    case "stream": {
+      const off = model.names.streamOffset.get(field.name) ?? `${name}Offset`;
+      const len = model.names.streamLength.get(field.name) ?? `${name}Length`;
+      const fmt = ctx.derived(t.streamName, symbols.streamFormat(t.streamName));
+      members.push(
+        doc(model, field, `Absolute offset in \`src\` of the nested \`${t.streamName}\` records (read them with a RecordReader and \`${fmt}\`, \`start\` = this, \`end\` = this + \`${len}\`).`),
+        `get ${off}(): number {\nreturn this.base + ${field.offset};\n}`,
+        jsdoc(`Octets of nested \`${t.streamName}\` records: the rest of the body.`),
+        `get ${len}(): number {\nreturn this.byteLength - ${field.offset};\n}`,
+      );
+      break;
+    }
+  }
+  return { caches, members };
+}

@@ -1,0 +1,204 @@
+/**
+ * The checked layout IR: what `check()` produces from the AST and what every emitter (TypeScript
+ * now, C headers or docs later) and the ABI checker consume. Everything is resolved: byte offsets,
+ * sizes, alignment, endianness of every scalar, enum/flag values, array counts, record type codes.
+ * Names are the schema's own (snake_case); emitters map them with `codegen/naming.ts`.
+ */
+
+/** A location in a schema source. Offsets are 0-based UTF-16 indices; line and col are 1-based. */
+export interface SourceSpan {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly col: number;
+}
+
+export type Endian = "little" | "big";
+
+export type IntName = "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64";
+export type PrimName = IntName | "f32" | "f64";
+
+/** How a struct may change between schema versions (see `lu abi-check`). */
+export type AbiRule = "frozen" | "append" | "free";
+
+export interface LayoutConst {
+  readonly name: string;
+  readonly value: bigint;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface LayoutMember {
+  readonly name: string;
+  readonly value: bigint;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface LayoutEnum {
+  readonly name: string;
+  readonly base: IntName;
+  readonly members: readonly LayoutMember[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A flag set: member values are bit masks (not bit numbers). */
+export interface LayoutFlags {
+  readonly name: string;
+  readonly base: IntName;
+  readonly members: readonly LayoutMember[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A named bit range inside an integer field; `lo`..`hi` inclusive, bit 0 = least significant. */
+export interface LayoutBitRange {
+  readonly name: string;
+  readonly lo: number;
+  readonly hi: number;
+  /** Enum or flag set the bits are interpreted as, if any. */
+  readonly enumName: string | null;
+  readonly flagsName: string | null;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** Element count of an array field. */
+export type LayoutCount =
+  | { readonly kind: "fixed"; readonly n: number }
+  /** Count is the value of an earlier integer field of the same struct. */
+  | { readonly kind: "field"; readonly field: string }
+  /** As many elements as fit in the rest of the enclosing body (records: body_length). */
+  | { readonly kind: "rest" };
+
+/** Element type of an array (no nested arrays). */
+export type LayoutElement =
+  | { readonly kind: "prim"; readonly prim: PrimName; readonly endian: Endian }
+  | { readonly kind: "enum"; readonly prim: IntName; readonly endian: Endian; readonly enumName: string }
+  | { readonly kind: "struct"; readonly structName: string };
+
+export type LayoutType =
+  | { readonly kind: "prim"; readonly prim: PrimName; readonly endian: Endian }
+  | { readonly kind: "enum"; readonly prim: IntName; readonly endian: Endian; readonly enumName: string }
+  | { readonly kind: "flags"; readonly prim: IntName; readonly endian: Endian; readonly flagsName: string }
+  /** An integer split into named bit ranges; the whole integer is also readable. */
+  | {
+      readonly kind: "bits";
+      readonly prim: IntName;
+      readonly endian: Endian;
+      readonly ranges: readonly LayoutBitRange[];
+    }
+  /** Fixed-size ASCII text (NUL padded), e.g. a 4-octet id such as "XENF". */
+  | { readonly kind: "ascii"; readonly length: number }
+  /** Raw bytes (`u8[N]` or `bytes[N]`): exposed as a `Uint8Array` view. */
+  | { readonly kind: "bytes"; readonly count: LayoutCount }
+  /** Padding: no accessor, must be zero, written as zero. */
+  | { readonly kind: "pad"; readonly length: number }
+  | { readonly kind: "struct"; readonly structName: string }
+  | {
+      readonly kind: "array";
+      readonly element: LayoutElement;
+      /** Bytes per element (the element's size). */
+      readonly stride: number;
+      readonly count: LayoutCount;
+    }
+  /** The rest of the body is a nested record stream (e.g. HVM save records inside HVM_CONTEXT). */
+  | { readonly kind: "stream"; readonly streamName: string };
+
+export interface LayoutField {
+  readonly name: string;
+  readonly offset: number;
+  /** Size in bytes; 0 for a variable-length trailing field (count `field` or `rest`, or a stream). */
+  readonly size: number;
+  readonly align: number;
+  readonly type: LayoutType;
+  /**
+   * Value the field must hold (`= value` in the schema): magic numbers, ids, reserved-zero fields.
+   * Validation checks it; `init()` writes it. A string for `ascii` fields.
+   */
+  readonly constValue: bigint | string | null;
+  /** True when the schema marks the field `reserved` (must be zero, may gain meaning only via a new record type). */
+  readonly reserved: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface LayoutStruct {
+  readonly name: string;
+  /** Size of the fixed part in bytes (excludes a variable-length trailing field). */
+  readonly size: number;
+  readonly align: number;
+  readonly endian: Endian;
+  readonly abi: AbiRule;
+  readonly fields: readonly LayoutField[];
+  /** The variable-length last field, if any (also present in `fields`). */
+  readonly trailing: LayoutField | null;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface LayoutRecord {
+  readonly name: string;
+  readonly value: number;
+  /** Body struct, or null for an empty body (e.g. END). */
+  readonly body: string | null;
+  /** True when the type value has the stream's optional bit set. */
+  readonly optional: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A documented range of type values (e.g. "future mandatory live update records"). */
+export interface LayoutTypeRange {
+  readonly name: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface LayoutStream {
+  readonly name: string;
+  /** Structs that come once before the records (e.g. libxc image header, domain header). */
+  readonly preamble: readonly string[];
+  /** The record header struct. */
+  readonly header: string;
+  readonly typeField: string;
+  readonly lengthField: string;
+  /** Records are padded with zeros to this many octets (1 = no padding). */
+  readonly align: number;
+  /** Type values with this bit set are optional (unknown ones are skipped); null = all mandatory. */
+  readonly optionalBit: number | null;
+  /** Name of the record that ends the stream. */
+  readonly end: string;
+  readonly records: readonly LayoutRecord[];
+  readonly ranges: readonly LayoutTypeRange[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** One checked schema file. Declarations imported from other files are not repeated here. */
+export interface LayoutSchema {
+  /** The schema path as given to the compiler, e.g. `schema/live-update.lu`. */
+  readonly file: string;
+  /** Schema files this one imports (as resolved paths, same form as `file`). */
+  readonly imports: readonly string[];
+  readonly endian: Endian;
+  readonly consts: readonly LayoutConst[];
+  readonly enums: readonly LayoutEnum[];
+  readonly flags: readonly LayoutFlags[];
+  readonly structs: readonly LayoutStruct[];
+  readonly streams: readonly LayoutStream[];
+  readonly doc: string | null;
+}
+
+/**
+ * A checked set of schema files (a file plus everything it imports). Declaration names are unique
+ * across the whole program; `declaredIn` maps a declaration name to the `file` that declares it.
+ */
+export interface LayoutProgram {
+  readonly schemas: readonly LayoutSchema[];
+  readonly declaredIn: ReadonlyMap<string, string>;
+}

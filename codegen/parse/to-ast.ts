@@ -1,0 +1,338 @@
+/**
+ * The one semantics operation over a `.lu` match: `toAst(ctx)` builds the plain AST (codegen/ast.ts).
+ * Pure: no side effects, throws nothing for any input the grammar accepts.
+ */
+import type { Node, Semantics } from "ohm-js";
+import type {
+  AstBinaryOp,
+  AstBitRange,
+  AstDecl,
+  AstExpr,
+  AstField,
+  AstFieldValue,
+  AstFile,
+  AstImport,
+  AstMember,
+  AstName,
+  AstStreamItem,
+  AstStructAttr,
+  AstType,
+} from "../ast.js";
+import type { SourceSpan } from "../ir.js";
+import { luGrammar } from "./grammar.js";
+import type { LineIndex } from "./line-index.js";
+
+interface Ctx {
+  readonly lines: LineIndex;
+}
+
+type Directive =
+  | { readonly kind: "endian"; readonly endian: "little" | "big"; readonly span: SourceSpan }
+  | { readonly kind: "import"; readonly import: AstImport };
+
+function ast<T>(node: Node, ctx: Ctx): T {
+  return node["toAst"](ctx) as T;
+}
+
+function ctxOf(node: Node): Ctx {
+  return node["args"]["ctx"] as Ctx;
+}
+
+/** Span of `node`; child nodes have no `args`, so pass the context explicitly for them. */
+function spanOf(node: Node, ctx: Ctx = ctxOf(node)): SourceSpan {
+  return ctx.lines.span(node.source.startIdx, node.source.endIdx);
+}
+
+/** Value of an optional (`X?`) child, or null. */
+function opt<T>(iter: Node, ctx: Ctx): T | null {
+  const child = iter.children[0];
+  return child === undefined ? null : ast<T>(child, ctx);
+}
+
+function many<T>(iter: Node, ctx: Ctx): T[] {
+  return iter.children.map((c) => ast<T>(c, ctx));
+}
+
+/** `first (op operand)*` folded to the left: `a - b - c` is `(a - b) - c`. */
+function binaryChain(this: Node, first: Node, ops: Node, operands: Node): AstExpr {
+  const ctx = ctxOf(this);
+  let acc = ast<AstExpr>(first, ctx);
+  ops.children.forEach((op, i) => {
+    const operand = operands.children[i];
+    if (operand === undefined) return;
+    const right = ast<AstExpr>(operand, ctx);
+    acc = {
+      kind: "binary",
+      op: op.sourceString as AstBinaryOp,
+      left: acc,
+      right,
+      span: ctx.lines.span(acc.span.start, operand.source.endIdx),
+    };
+  });
+  return acc;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { "\\": "\\", '"': '"', n: "\n", "0": "\0" };
+
+function addToAst(semantics: Semantics): Semantics {
+  return semantics.addOperation<unknown>("toAst(ctx)", {
+    File(fileDoc, directives, decls, _end): AstFile {
+      const ctx = ctxOf(this);
+      const dirs = many<Directive>(directives, ctx);
+      const endian: { endian: "little" | "big"; span: SourceSpan }[] = [];
+      const imports: AstImport[] = [];
+      for (const d of dirs) {
+        if (d.kind === "endian") endian.push({ endian: d.endian, span: d.span });
+        else imports.push(d.import);
+      }
+      return {
+        file: ctx.lines.file,
+        doc: opt<string>(fileDoc, ctx),
+        endian,
+        imports,
+        decls: many<AstDecl>(decls, ctx),
+      };
+    },
+    FileDoc(doc, _ahead) {
+      return ast<string>(doc, ctxOf(this));
+    },
+    EndianDirective(_kw, name, _semi): Directive {
+      return { kind: "endian", endian: name.sourceString === "big" ? "big" : "little", span: spanOf(this) };
+    },
+    ImportDirective(_kw, path, _semi): Directive {
+      return { kind: "import", import: { path: ast<string>(path, ctxOf(this)), span: spanOf(path, ctxOf(this)) } };
+    },
+    ConstDecl(doc, _kw, name, _eq, value, _semi): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "const",
+        name: ast<AstName>(name, ctx),
+        value: ast<AstExpr>(value, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    EnumDecl(doc, _kw, name, _colon, base, _open, members, _comma, _close): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "enum",
+        name: ast<AstName>(name, ctx),
+        base: ast<AstName>(base, ctx),
+        members: many<AstMember>(members.asIteration(), ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    FlagsDecl(doc, _kw, name, _colon, base, _open, members, _comma, _close): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "flags",
+        name: ast<AstName>(name, ctx),
+        base: ast<AstName>(base, ctx),
+        members: many<AstMember>(members.asIteration(), ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    Member(doc, name, _eq, value): AstMember {
+      const ctx = ctxOf(this);
+      return {
+        name: ast<AstName>(name, ctx),
+        value: ast<AstExpr>(value, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    StructDecl(doc, _kw, name, attrs, _open, fields, _close): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "struct",
+        name: ast<AstName>(name, ctx),
+        attrs: many<AstStructAttr>(attrs, ctx),
+        fields: many<AstField>(fields, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    StructAttr_size(_kw, value): AstStructAttr {
+      return { kind: "size", value: ast<AstExpr>(value, ctxOf(this)), span: spanOf(this) };
+    },
+    StructAttr_align(_kw, value): AstStructAttr {
+      return { kind: "align", value: ast<AstExpr>(value, ctxOf(this)), span: spanOf(this) };
+    },
+    StructAttr_endian(_kw, name): AstStructAttr {
+      return { kind: "endian", endian: name.sourceString === "big" ? "big" : "little", span: spanOf(this) };
+    },
+    StructAttr_abi(_kw, name): AstStructAttr {
+      const abi = name.sourceString === "frozen" ? "frozen" : name.sourceString === "append" ? "append" : "free";
+      return { kind: "abi", abi, span: spanOf(this) };
+    },
+    Field(doc, _at, offset, name, _colon, type, value, reserved, _semi): AstField {
+      const ctx = ctxOf(this);
+      return {
+        offset: ast<AstExpr>(offset, ctx),
+        name: ast<AstName>(name, ctx),
+        type: ast<AstType>(type, ctx),
+        value: opt<AstFieldValue>(value, ctx),
+        reserved: reserved.children.length > 0,
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    FieldValue(_eq, value): AstFieldValue {
+      const ctx = ctxOf(this);
+      if (value.ctorName === "string") {
+        return { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) };
+      }
+      return { kind: "expr", expr: ast<AstExpr>(value, ctx), span: spanOf(value, ctx) };
+    },
+    Type_stream(_kw, name): AstType {
+      return { kind: "stream", stream: ast<AstName>(name, ctxOf(this)), span: spanOf(this) };
+    },
+    Type_rest(element, _open, _dots, _close): AstType {
+      return { kind: "rest", element: ast<AstName>(element, ctxOf(this)), span: spanOf(this) };
+    },
+    Type_array(element, _open, count, _close): AstType {
+      const ctx = ctxOf(this);
+      return { kind: "array", element: ast<AstName>(element, ctx), count: ast<AstExpr>(count, ctx), span: spanOf(this) };
+    },
+    Type_bits(base, _kw, _open, ranges, _close): AstType {
+      const ctx = ctxOf(this);
+      return {
+        kind: "bits",
+        base: ast<AstName>(base, ctx),
+        ranges: many<AstBitRange>(ranges, ctx),
+        span: spanOf(this),
+      };
+    },
+    Type_named(name): AstType {
+      return { kind: "named", name: ast<AstName>(name, ctxOf(this)), span: spanOf(this) };
+    },
+    BitRange(doc, name, _colon, lo, _dots, hi, as, _semi): AstBitRange {
+      const ctx = ctxOf(this);
+      return {
+        name: ast<AstName>(name, ctx),
+        lo: ast<AstExpr>(lo, ctx),
+        hi: ast<AstExpr>(hi, ctx),
+        as: opt<AstName>(as, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    BitAs(_kw, name) {
+      return ast<AstName>(name, ctxOf(this));
+    },
+    StreamDecl(doc, _kw, name, _open, items, _close): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "stream",
+        name: ast<AstName>(name, ctx),
+        items: many<AstStreamItem>(items, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    StreamItem_preamble(_kw, structs, _semi): AstStreamItem {
+      return { kind: "preamble", structs: many<AstName>(structs.asIteration(), ctxOf(this)), span: spanOf(this) };
+    },
+    StreamItem_header(_kw, struct, _open, typeField, _comma, lengthField, _close, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return {
+        kind: "header",
+        struct: ast<AstName>(struct, ctx),
+        typeField: ast<AstName>(typeField, ctx),
+        lengthField: ast<AstName>(lengthField, ctx),
+        span: spanOf(this),
+      };
+    },
+    StreamItem_align(_kw, value, _semi): AstStreamItem {
+      return { kind: "align", value: ast<AstExpr>(value, ctxOf(this)), span: spanOf(this) };
+    },
+    StreamItem_optional(_kw, _bit, bit, _semi): AstStreamItem {
+      return { kind: "optional", bit: ast<AstExpr>(bit, ctxOf(this)), span: spanOf(this) };
+    },
+    StreamItem_end(_kw, record, _semi): AstStreamItem {
+      return { kind: "end", record: ast<AstName>(record, ctxOf(this)), span: spanOf(this) };
+    },
+    StreamItem_range(doc, _kw, name, _eq, lo, _dots, hi, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return {
+        kind: "range",
+        name: ast<AstName>(name, ctx),
+        lo: ast<AstExpr>(lo, ctx),
+        hi: ast<AstExpr>(hi, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    StreamItem_record(doc, _kw, name, _eq, value, body, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return {
+        kind: "record",
+        name: ast<AstName>(name, ctx),
+        value: ast<AstExpr>(value, ctx),
+        body: opt<AstName>(body, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    RecordBody(_colon, name) {
+      return ast<AstName>(name, ctxOf(this));
+    },
+    OrExpr: binaryChain,
+    XorExpr: binaryChain,
+    AndExpr: binaryChain,
+    ShiftExpr: binaryChain,
+    AddExpr: binaryChain,
+    MulExpr: binaryChain,
+    UnaryExpr_op(op, operand): AstExpr {
+      return {
+        kind: "unary",
+        op: op.sourceString === "~" ? "~" : "-",
+        operand: ast<AstExpr>(operand, ctxOf(this)),
+        span: spanOf(this),
+      };
+    },
+    PrimaryExpr_paren(_open, inner, _close) {
+      return ast<AstExpr>(inner, ctxOf(this));
+    },
+    PrimaryExpr_number(_n): AstExpr {
+      return { kind: "number", value: BigInt(this.sourceString.replace(/_/g, "").toLowerCase()), span: spanOf(this) };
+    },
+    PrimaryExpr_name(name): AstExpr {
+      return { kind: "name", name: name.sourceString, span: spanOf(this) };
+    },
+    Doc(lines): string {
+      return lines.children.map((l) => l.sourceString.slice(3).replace(/^ /, "").trimEnd()).join("\n");
+    },
+    declName(name): AstName {
+      return ast<AstName>(name, ctxOf(this));
+    },
+    ident(_first, _rest): AstName {
+      return { text: this.sourceString, span: spanOf(this) };
+    },
+    string(_open, chars, _close): string {
+      const ctx = ctxOf(this);
+      return chars.children.map((c) => ast<string>(c, ctx)).join("");
+    },
+    strChar_escaped(_backslash, escape) {
+      return ast<string>(escape, ctxOf(this));
+    },
+    strChar_plain(_char) {
+      return this.sourceString;
+    },
+    escape_simple(_char) {
+      return ESCAPES[this.sourceString] ?? this.sourceString;
+    },
+    escape_hex(_x, _hi, _lo) {
+      return String.fromCharCode(Number.parseInt(this.sourceString.slice(1), 16));
+    },
+  });
+}
+
+let semantics: Semantics | null = null;
+
+export function luSemantics(): Semantics {
+  semantics ??= addToAst(luGrammar().createSemantics());
+  return semantics;
+}

@@ -1,0 +1,161 @@
+/**
+ * The compiler commands end to end: spawns `tsx cli/main.ts check|layout|gen` on temp files and
+ * checks exit codes and output; the `gen` file sync is exercised directly with a stand-in output.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncOutput } from "../../codegen/cli.js";
+import { docExample, LIBXC_STUB } from "./doc-example.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+let dir = "";
+
+function lu(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  // The project's own tsx (what `npx tsx` runs from the repo), so the temp cwd needs no node_modules.
+  const r = spawnSync(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "cli/main.ts"), ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^npm warn .*\n/gm, "") };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lu-cli-"));
+  mkdirSync(join(dir, "schema"));
+  writeFileSync(join(dir, "schema/live-update.lu"), docExample());
+  writeFileSync(join(dir, "schema/libxc-stream.lu"), LIBXC_STUB);
+  writeFileSync(join(dir, "bad.lu"), "struct s size 8 {\n  @0 a: u32;\n  @2 b: u32;\n}\n");
+  writeFileSync(join(dir, "syntax.lu"), "struct s {\n  @0 a u32;\n}\n");
+  writeFileSync(join(dir, "warn.lu"), "struct s size 8 {\n  @0 a: u16;\n  @2 b: u32;\n  @6 c: u16;\n}\n");
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("lu check", () => {
+  it("exits 0 on a good schema (and its imports)", () => {
+    const r = lu("check", "schema/live-update.lu");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ok: 1 file \(2 schemas with imports\), 4 structs/);
+    expect(r.stderr).toBe("");
+  });
+
+  it("accepts a directory as all its .lu files", () => {
+    expect(lu("check", "schema").code).toBe(0);
+  });
+
+  it("exits 1 with rendered diagnostics and no stack trace on errors", () => {
+    const r = lu("check", "bad.lu");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("bad.lu:3:3: error LU3001: field 'b' overlaps 'a' (bytes 2..4)\n 3 |   @2 b: u32;\n   |   ^~~~~~~~~~");
+    expect(r.stderr).toContain("2 errors, 1 warning");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 on a syntax error", () => {
+    const r = lu("check", "syntax.lu");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^syntax\.lu:2:8: error LU1001: syntax error: expected ":"/);
+  });
+
+  it("exits 0 with warnings printed", () => {
+    const r = lu("check", "warn.lu");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning LU3006");
+  });
+
+  it("exits 2 on a missing file and on usage errors", () => {
+    expect(lu("check", "nope.lu")).toMatchObject({ code: 2, stderr: "lu check: no such file or directory: nope.lu\n" });
+    expect(lu("check").code).toBe(2);
+    expect(lu("layout", "a.lu", "--bogus").code).toBe(2);
+  });
+
+  it("has --help for every command", () => {
+    for (const cmd of ["check", "layout", "gen"]) {
+      const r = lu(cmd, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: lu ${cmd} `));
+    }
+  });
+});
+
+describe("lu layout", () => {
+  it("prints the JSON shape", () => {
+    const r = lu("layout", "schema/live-update.lu", "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { structs: { name: string; size: number; align: number; fields: { name: string; offset: number; size: number; type: string }[] }[] };
+    expect(json.structs.map((s) => s.name)).toEqual(["lu_breadcrumb", "lu_m2p_entry", "lu_m2p"]);
+    const crumb = json.structs[0];
+    expect(crumb).toMatchObject({ name: "lu_breadcrumb", size: 24, align: 8 });
+    expect(crumb?.fields[1]).toEqual({ name: "mfn_array_physaddr", offset: 8, size: 8, type: "u64" });
+    expect(lu("layout", "schema/live-update.lu", "--json", "--all").stdout).toContain('"name": "rhdr"');
+  });
+
+  it("prints a text table, and diagnostics with exit 1 for a bad schema", () => {
+    expect(lu("layout", "schema/live-update.lu").stdout).toContain("struct lu_m2p_entry  size 8  align 8");
+    expect(lu("layout", "bad.lu").code).toBe(1);
+  });
+});
+
+// Each gen spawn loads prettier; give the block room on a 2-core machine (not a speed target).
+describe("lu gen", { timeout: 120_000 }, () => {
+  it("generates into --out, rewrites nothing when fresh, and --check finds stale, missing and extra files", () => {
+    const first = lu("gen", "schema", "--out", "out");
+    expect(first.code).toBe(0);
+    const produced = readdirSync(join(dir, "out")).sort();
+    expect(produced).toEqual(["index.ts", "libxc-stream.ts", "live-update.ts"]);
+    expect(readFileSync(join(dir, "out/live-update.ts"), "utf8")).toContain("schema/live-update.lu");
+
+    const again = lu("gen", "schema", "--out", "out");
+    expect(again).toMatchObject({ code: 0, stdout: "" });
+    expect(lu("gen", "schema", "--out", "out", "--check").code).toBe(0);
+
+    writeFileSync(join(dir, "out/live-update.ts"), "// edited\n");
+    writeFileSync(join(dir, "out/orphan.ts"), "// no schema\n");
+    rmSync(join(dir, "out/index.ts"));
+    const check = lu("gen", "schema", "--out", "out", "--check");
+    expect(check.code).toBe(1);
+    expect(check.stderr.split("\n").filter((l) => /^(stale|missing|extra):/.test(l)).sort()).toEqual([
+      "extra: out/orphan.ts",
+      "missing: out/index.ts",
+      "stale: out/live-update.ts",
+    ]);
+    expect(readFileSync(join(dir, "out/live-update.ts"), "utf8")).toBe("// edited\n");
+
+    expect(lu("gen", "schema", "--out", "out").code).toBe(0);
+    expect(readdirSync(join(dir, "out")).sort()).toEqual(produced);
+  });
+
+  it("prints diagnostics and exits 1 without writing on a bad schema", () => {
+    const r = lu("gen", "bad.lu", "--out", "bad-out");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error LU3001");
+    expect(() => readdirSync(join(dir, "bad-out"))).toThrow();
+  });
+});
+
+describe("gen output sync", () => {
+  const files = [
+    { path: "a.ts", text: "export const a = 1;\n" },
+    { path: "index.ts", text: 'export * from "./a.js";\n' },
+  ];
+
+  it("writes what changed, deletes stale .ts files, and --check reports differences", () => {
+    const out = join(dir, "gen-out");
+    mkdirSync(out);
+    writeFileSync(join(out, "old.ts"), "stale\n");
+    writeFileSync(join(out, "notes.txt"), "kept\n");
+    expect(syncOutput(out, files, true)).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(["notes.txt", "old.ts"]);
+
+    expect(syncOutput(out, files, false)).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["a.ts", "index.ts", "notes.txt"]);
+    expect(readFileSync(join(out, "a.ts"), "utf8")).toBe("export const a = 1;\n");
+    expect(syncOutput(out, files, true)).toBe(0);
+
+    writeFileSync(join(out, "a.ts"), "edited by hand\n");
+    expect(syncOutput(out, files, true)).toBe(1);
+    expect(readFileSync(join(out, "a.ts"), "utf8")).toBe("edited by hand\n");
+  });
+});
