@@ -1,0 +1,214 @@
+/**
+ * Opens what `lu dump` / `lu validate` are given and walks it: a libxc stream (image header says
+ * "XENF", version 2 or 3), a libxl stream (header "LibxlFmt", with libxc streams in line after each
+ * LIBXC_CONTEXT record), or a machine-memory image (`--image`: breadcrumb at the bootmem frame, MFN
+ * array, vmap, live update stream). Files are read through the runtime's `FileSource` (chunks on
+ * demand) and images frame by frame, so only what is walked is read.
+ */
+import type { ByteSource } from "../../runtime/byte-view.js";
+import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
+import { LuDataError } from "../../runtime/errors.js";
+import { FileSource } from "../../runtime/file-source.js";
+import { openMemoryImage } from "../../runtime/memory-image.js";
+import { decodeStruct, type DecodeContext } from "./decode-struct.js";
+import type { InspectProblem } from "./inspect-problem.js";
+import type { JsonValue } from "./json-value.js";
+import { type SchemaIndex, structOf } from "./schema-program.js";
+import { type DumpRecord, walkStream } from "./walk-stream.js";
+
+export type InputKind = "libxc" | "libxl" | "image";
+
+export interface InspectOptions {
+  readonly image?: { readonly bootmemFrame: number; readonly pageSize: number };
+}
+
+/** Receives the walk as it happens. */
+export interface InspectSink {
+  /** A header or preamble struct (`image_header`, `domain_header`, `libxl_header`, `breadcrumb`). */
+  preamble(name: string, offset: number, fields: { readonly [k: string]: JsonValue }): void;
+  /** A record of `stream` (`xc_stream`, `xl_stream`, `lu_stream`). */
+  record(stream: string, record: DumpRecord): void;
+}
+
+export interface InspectResult {
+  readonly kind: InputKind | "unknown";
+  readonly problems: InspectProblem[];
+}
+
+/** Usage or I/O trouble (exit 2), as opposed to a problem in the data (exit 1). */
+export class InputError extends Error {}
+
+const LIBXL_IDENT = 0x4c6962786c466d74n;
+
+export function inspectFile(path: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink): InspectResult {
+  if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink);
+  let source: FileSource;
+  try {
+    source = FileSource.open(path);
+  } catch (e) {
+    throw new InputError(`cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    const problems: InspectProblem[] = [];
+    const kind = detect(source);
+    if (kind === "libxc") {
+      walkLibxc(source, 0, schemas, problems, sink, undefined);
+    } else if (kind === "libxl") {
+      walkLibxl(source, schemas, problems, sink);
+    } else {
+      problems.push({ offset: 0, kind: "unknown-format", message: "not a libxc stream (8 octets 0xFF, \"XENF\") nor a libxl stream (\"LibxlFmt\"); for a memory image use --image --bootmem FRAME" });
+    }
+    return { kind, problems };
+  } catch (e) {
+    if (e instanceof LuDataError) throw new InputError(e.message);
+    throw e;
+  } finally {
+    source.close();
+  }
+}
+
+function detect(source: ByteSource): InputKind | "unknown" {
+  if (source.byteLength < 16) return "unknown";
+  const view = source.window(0, 16);
+  const o = source.windowOffset;
+  if (view.getBigUint64(o, false) === 0xffff_ffff_ffff_ffffn && view.getUint32(o + 8, false) === 0x58454e46) return "libxc";
+  if (view.getBigUint64(o, false) === LIBXL_IDENT) return "libxl";
+  return "unknown";
+}
+
+function preambleContext(schemas: SchemaIndex, source: ByteSource, problems: InspectProblem[]): DecodeContext {
+  return {
+    schemas,
+    source,
+    problems,
+    nestedStream: () => null,
+  };
+}
+
+/** Walks a libxc stream starting at `at`; returns the offset after its last record. */
+function walkLibxc(
+  source: ByteSource,
+  at: number,
+  schemas: SchemaIndex,
+  problems: InspectProblem[],
+  sink: InspectSink,
+  stopAfter: string | undefined,
+): { position: number; complete: boolean; lastName: string | undefined } {
+  const ihdr = structOf(schemas, "xc_image_header");
+  const dhdr = structOf(schemas, "xc_domain_header");
+  const ctx = preambleContext(schemas, source, problems);
+  if (source.byteLength - at < ihdr.size + dhdr.size) {
+    problems.push({ offset: at, kind: "truncated", message: `the libxc headers need ${ihdr.size + dhdr.size} octets, ${source.byteLength - at} left` });
+    return { position: source.byteLength, complete: false, lastName: undefined };
+  }
+  const image = decodeStruct(ctx, ihdr.name, at, ihdr.size).fields;
+  sink.preamble("image_header", at, image);
+  const version = image["version"];
+  const options = image["options"];
+  const endianness = options !== null && typeof options === "object" && !Array.isArray(options) ? (options as { readonly [k: string]: JsonValue })["endianness"] : undefined;
+  if (version !== 2 && version !== 3) {
+    problems.push({ offset: at + 12, field: "version", kind: "unsupported-version", message: `libxc stream version ${String(version)} is not 2 or 3` });
+    return { position: at + ihdr.size, complete: false, lastName: undefined };
+  }
+  if (endianness !== "little") {
+    problems.push({ offset: at + 16, field: "options.endianness", kind: "unsupported-endianness", message: "big-endian libxc streams are not supported (the schemas are little-endian, as the spec mandates for x86 and arm)" });
+    return { position: at + ihdr.size, complete: false, lastName: undefined };
+  }
+  const domain = decodeStruct(ctx, dhdr.name, at + ihdr.size, dhdr.size).fields;
+  sink.preamble("domain_header", at + ihdr.size, domain);
+  const shift = domain["page_shift"];
+  const pageSize = typeof shift === "number" && shift >= 9 && shift <= 30 ? 2 ** shift : undefined;
+  if (pageSize === undefined) problems.push({ offset: at + ihdr.size + 4, field: "page_shift", kind: "bad-page-shift", message: `page_shift ${String(shift)} is not a page size between 2^9 and 2^30` });
+  let seenStaticEnd = false;
+  const order = version === 3 ? new Set(["PAGE_DATA", "X86_PV_P2M_FRAMES", "X86_PV_VCPU_BASIC", "HVM_CONTEXT", "SHARED_INFO"]) : new Set<string>();
+  return walkStream({
+    schemas,
+    source,
+    problems,
+    streamName: "xc_stream",
+    start: at + ihdr.size + dhdr.size,
+    ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(stopAfter !== undefined ? { stopAfter } : {}),
+    onRecord: (r) => {
+      if (r.name === "STATIC_DATA_END") seenStaticEnd = true;
+      else if (!seenStaticEnd && order.has(r.name)) {
+        problems.push({ offset: r.offset, recordIndex: r.index, record: r.name, kind: "record-order", message: `a version 3 stream must send STATIC_DATA_END before ${r.name}` });
+        seenStaticEnd = true;
+      }
+      sink.record("xc_stream", r);
+    },
+  });
+}
+
+function walkLibxl(source: ByteSource, schemas: SchemaIndex, problems: InspectProblem[], sink: InspectSink): void {
+  const hdr = structOf(schemas, "xl_header");
+  const ctx = preambleContext(schemas, source, problems);
+  const header = decodeStruct(ctx, hdr.name, 0, Math.min(hdr.size, source.byteLength)).fields;
+  sink.preamble("libxl_header", 0, header);
+  const opts = header["options"];
+  if (Array.isArray(opts) && opts.includes("big_endian")) {
+    problems.push({ offset: 12, field: "options", kind: "unsupported-endianness", message: "big-endian libxl streams are not supported" });
+    return;
+  }
+  let start = hdr.size;
+  let indexBase = 0;
+  for (;;) {
+    let lastIndex = -1;
+    const r = walkStream({
+      schemas,
+      source,
+      problems,
+      streamName: "xl_stream",
+      start,
+      stopAfter: "LIBXC_CONTEXT",
+      onRecord: (rec) => {
+        lastIndex = rec.index;
+        sink.record("xl_stream", { ...rec, index: rec.index + indexBase });
+      },
+    });
+    indexBase += lastIndex + 1;
+    if (!r.complete || r.lastName !== "LIBXC_CONTEXT") return;
+    const xc = walkLibxc(source, r.position, schemas, problems, sink, "CHECKPOINT");
+    if (!xc.complete) return;
+    start = xc.position;
+  }
+}
+
+function inspectImage(
+  path: string,
+  schemas: SchemaIndex,
+  image: { readonly bootmemFrame: number; readonly pageSize: number },
+  sink: InspectSink,
+): InspectResult {
+  let opened;
+  try {
+    opened = openMemoryImage(path, { pageSize: image.pageSize });
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  const problems: InspectProblem[] = [];
+  try {
+    if (image.bootmemFrame >= opened.memory.frameCount) {
+      throw new InputError(`bootmem frame ${image.bootmemFrame} is beyond the image (${opened.memory.frameCount} frames of ${image.pageSize} octets)`);
+    }
+    let stream;
+    try {
+      stream = openLiveUpdateStream(opened.memory, image.bootmemFrame * image.pageSize);
+    } catch (e) {
+      if (!(e instanceof LuDataError)) throw e;
+      problems.push({ offset: e.where.offset ?? image.bootmemFrame * image.pageSize, kind: e.code, message: e.message });
+      return { kind: "image", problems };
+    }
+    const crumb = stream.breadcrumb;
+    sink.preamble("breadcrumb", image.bootmemFrame * image.pageSize, {
+      mfn_array_physaddr: crumb.mfnArrayPhysAddr,
+      shifted_nr_pages: crumb.shiftedNrPages.toString(),
+      nr_pages: crumb.nrPages,
+      mfns: stream.mfns.length <= 16 ? Array.from(stream.mfns) : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
+    });
+    walkStream({ schemas, source: stream.source, problems, streamName: "lu_stream", onRecord: (r) => sink.record("lu_stream", r) });
+    return { kind: "image", problems };
+  } finally {
+    opened.close();
+  }
+}
