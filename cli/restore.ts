@@ -1,0 +1,211 @@
+/**
+ * `lu restore IMAGE --bootmem FRAME`: restore every domain from a machine-memory image the way the
+ * new hypervisor would, and say how fast. `--demo` saves the embedded default host in memory and
+ * restores that instead (this is `npm start`). Exit 0 restored, 1 the image is bad, 2 usage or I/O.
+ */
+import { SingleBar, Presets } from "cli-progress";
+import type { Command } from "commander";
+import { LuDataError } from "../runtime/errors.js";
+import type { MachineMemory } from "../runtime/machine-memory.js";
+import { openMemoryImage } from "../runtime/memory-image.js";
+import { FrameTable } from "../liveupdate/frame-table.js";
+import { DEFAULT_HOST_SPEC, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
+import { locateStream } from "../liveupdate/locate-stream.js";
+import { restore } from "../liveupdate/restore.js";
+import { RestoreError } from "../liveupdate/restore-error.js";
+import type { RestoreResult } from "../liveupdate/restore-result.js";
+import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.js";
+import { formatHandle } from "../liveupdate/saved-domain.js";
+import { save } from "../liveupdate/save.js";
+
+interface RestoreFlags {
+  bootmem?: string;
+  pageSize: string;
+  json?: boolean;
+  repeat?: string;
+  demo?: boolean;
+  small?: boolean;
+  progress: boolean;
+  lenient?: boolean;
+}
+
+/** Streams above this size get a progress bar (on a terminal). */
+const PROGRESS_BYTES = 16 * 1024 * 1024;
+
+function usage(message: string): never {
+  process.stderr.write(`lu restore: ${message}\n`);
+  process.exit(2);
+}
+
+function parseWhole(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min) usage(`${name} must be an integer >= ${min}, got '${text}'`);
+  return n;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+function domainJson(d: RestoredDomain): Record<string, unknown> {
+  return {
+    domain_id: d.domainId,
+    type: d.type,
+    page_shift: d.pageShift,
+    handle: formatHandle(d.handle),
+    ssidref: d.ssidref,
+    flags: d.flags,
+    max_vcpus: d.maxVcpus,
+    emulation_flags: d.emulationFlags,
+    extra_flags: d.extraFlags,
+    param_count: paramCount(d),
+    frames: d.frames,
+    hvm_records: d.hvmRecords.length,
+    other_records: d.otherRecords?.length ?? 0,
+  };
+}
+
+function errorJson(e: LuDataError): Record<string, unknown> {
+  return {
+    error: {
+      code: e.code,
+      ...(e instanceof RestoreError ? { problem: e.problem, stage: e.stage } : {}),
+      message: e.message,
+      offset: e.where.offset ?? null,
+      record_index: e.where.recordIndex ?? null,
+      record_type: e.where.recordType ?? null,
+      record_name: e.where.recordName ?? null,
+    },
+  };
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function register(program: Command): void {
+  program
+    .command("restore")
+    .description("restore every domain from a live update memory image (or --demo: the embedded default host)")
+    .argument("[image]", "sparse machine-memory image (byte offset = physical address)")
+    .option("--bootmem <frame>", "first frame of the live update bootmem (where the breadcrumb is)")
+    .option("--page-size <bytes>", "machine page size", "4096")
+    .option("--json", "print one JSON document instead of the summary")
+    .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
+    .option("--demo", "save the embedded default host (64 domains x 512 MiB) in memory and restore it")
+    .option("--small", "with --demo: a small host (8 domains x 8 MiB)")
+    .option("--lenient", "accept non-zero record padding")
+    .option("--no-progress", "no progress bar")
+    .action((image: string | undefined, flags: RestoreFlags) => {
+      const repeat = parseWhole("--repeat", flags.repeat ?? (flags.demo === true ? "3" : "1"), 1);
+      const pageSize = parseWhole("--page-size", flags.pageSize, 64);
+      let memory: MachineMemory;
+      let bootmem: number;
+      let source: string;
+      let close = (): void => {};
+      if (flags.demo === true) {
+        const spec = { ...(flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC), pageSize };
+        const saved = save(spec);
+        memory = saved.memory;
+        bootmem = saved.bootmemStart;
+        source = `demo host (${spec.domains} domains x ${spec.framesPerDomain} frames)`;
+      } else {
+        if (image === undefined) usage("give an IMAGE or --demo");
+        if (flags.bootmem === undefined) usage("--bootmem FRAME is required with an image");
+        bootmem = parseWhole("--bootmem", flags.bootmem, 0);
+        try {
+          // The bootmem's first frame is reserved at least: no data page may sit on the breadcrumb.
+          const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: 1, name: "bootmem" }] });
+          memory = opened.memory;
+          close = opened.close;
+        } catch (e) {
+          usage(`cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        source = image;
+      }
+
+      const showBar = flags.progress && flags.json !== true && process.stderr.isTTY === true;
+      // Read the stream's pages before timing, so restore_ms is the restore, not file I/O.
+      try {
+        const located = locateStream(memory, bootmem, 2 ** 24);
+        const big = located.pages.length * memory.pageSize >= PROGRESS_BYTES;
+        const bar = showBar && big ? new SingleBar({ format: "reading  [{bar}] {percentage}% {value}/{total} pages", stream: process.stderr }, Presets.shades_classic) : undefined;
+        bar?.start(located.pages.length, 0);
+        located.pages.forEach((mfn, i) => {
+          memory.frame(mfn);
+          if ((i & 1023) === 0) bar?.update(i);
+        });
+        bar?.update(located.pages.length);
+        bar?.stop();
+      } catch {
+        // The restore below reports the problem with its location.
+      }
+
+      const results: RestoreResult[] = [];
+      const bar = showBar && repeat > 1 ? new SingleBar({ format: "restoring [{bar}] {value}/{total} runs", stream: process.stderr }, Presets.shades_classic) : undefined;
+      bar?.start(repeat, 0);
+      for (let i = 0; i < repeat; i++) {
+        const frameTable = new FrameTable(memory.frameCount);
+        try {
+          results.push(restore(memory, { bootmem, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
+        } catch (e) {
+          bar?.stop();
+          close();
+          if (e instanceof LuDataError) {
+            if (flags.json === true) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+            else process.stderr.write(`lu restore: ${source}: error ${e.code}: ${e.message}\n`);
+            process.exit(1);
+          }
+          throw e;
+        }
+        bar?.update(i + 1);
+      }
+      bar?.stop();
+      close();
+
+      const last = results[results.length - 1];
+      const first = results[0];
+      if (last === undefined || first === undefined) return;
+      const restoreMs = median(results.map((r) => r.restoreMs));
+      const passes = {
+        locate: round(median(results.map((r) => r.passes.locate))),
+        pass0: round(median(results.map((r) => r.passes.pass0))),
+        pass1: round(median(results.map((r) => r.passes.pass1))),
+        pass2: round(median(results.map((r) => r.passes.pass2))),
+      };
+      const mbPerS = last.streamBytes / 1e6 / (restoreMs / 1000);
+      const mframesPerS = last.frames / 1e6 / (restoreMs / 1000);
+      if (flags.json === true) {
+        const doc = {
+          image: source,
+          page_size: pageSize,
+          domains: last.domains.map(domainJson),
+          frames: last.frames,
+          xen_frames: last.xenFrames,
+          records: last.records,
+          hvm_save_records: last.hvmSaveRecords,
+          stream_bytes: last.streamBytes,
+          stream_pages: last.streamPages,
+          bytes_copied: last.bytesCopied,
+          xen_version: last.xenVersion ?? null,
+          m2p_entries: last.m2pEntries,
+          passes,
+          restore_ms: round(restoreMs),
+          cold_restore_ms: round(first.restoreMs),
+          repeat,
+          mb_per_s: round(mbPerS),
+          mframes_per_s: round(mframesPerS),
+        };
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        return;
+      }
+      const mib = (last.streamBytes / 2 ** 20).toFixed(1);
+      const runs = repeat > 1 ? ` (median of ${repeat}; first ${first.restoreMs.toFixed(1)} ms)` : "";
+      process.stdout.write(
+        `restored ${last.domains.length} domains, ${last.frames} frames, ${last.records} records from ${mib} MiB of stream ` +
+          `in ${restoreMs.toFixed(1)} ms${runs}: ${mbPerS.toFixed(1)} MB/s, ${mframesPerS.toFixed(2)} Mframes/s, ` +
+          `${last.bytesCopied} bytes copied\n` +
+          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms, pass 2 ${passes.pass2} ms\n`,
+      );
+    });
+}

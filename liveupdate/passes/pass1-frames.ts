@@ -1,0 +1,186 @@
+/**
+ * Pass 1: page ownership into the frame table. The hypervisor's own frames (stream pages, MFN
+ * array, M2P pages) are claimed for Xen first; then each LU_DOMAIN_PAGES list is walked page
+ * segment by page segment as 32-bit word pairs over the stream's own memory (no copy), and every
+ * frame is checked: inside the machine, not owned yet.
+ *
+ * On failure the pass undoes exactly what it did (the frames it claimed were all free before, so
+ * replaying the same walk up to the failing entry and freeing them restores the table) and throws.
+ * Success costs nothing extra: there is no undo log.
+ */
+import type { ByteSource } from "../../runtime/byte-view.js";
+import { DOMID_XEN, FRAME_FREE, type FrameTable } from "../frame-table.js";
+import { RestoreError } from "../restore-error.js";
+import { COUNTED_BODY_HEADER, RECORD_HEADER_SIZE, RECORD_NAMES } from "../stream-constants.js";
+import type { RecordRef, StagedRestore } from "./record-plan.js";
+import { U32RunWalker } from "./u32-runs.js";
+
+export interface Pass1Input {
+  readonly src: ByteSource;
+  readonly table: FrameTable;
+  readonly staged: StagedRestore;
+  /** Frames the hypervisor uses (the stream pages, then the MFN array): claimed for Xen. */
+  readonly xenFrames: ArrayLike<number>;
+  /** How many of `xenFrames` are stream pages (the rest are MFN array frames). */
+  readonly streamPages: number;
+  /** First frame of the MFN array (to locate a bad stream page at its entry). */
+  readonly mfnArrayStart: number;
+  readonly pageShift: number;
+}
+
+export interface Pass1Result {
+  frames: number;
+  bytesCopied: number;
+  /** Undoes the pass (used when a later pass fails). */
+  undo(): void;
+}
+
+/**
+ * Claims the frames in words[from..to) (u64 frame numbers as low/high u32 pairs) for `domid`.
+ * Returns the word index of the first entry that cannot be claimed (high word set, outside the
+ * machine, or owned), or -1 when all were claimed.
+ */
+function claim(words: Uint32Array, from: number, to: number, owners: Uint16Array, domid: number): number {
+  const n = owners.length;
+  for (let w = from; w < to; w += 2) {
+    const mfn = words[w] ?? 0;
+    if (words[w + 1] !== 0 || mfn >= n || owners[mfn] !== FRAME_FREE) return w;
+    owners[mfn] = domid;
+  }
+  return -1;
+}
+
+/** Frees the frames in words[from..to). */
+function release(words: Uint32Array, from: number, to: number, owners: Uint16Array): void {
+  for (let w = from; w < to; w += 2) owners[words[w] ?? 0] = FRAME_FREE;
+}
+
+export function pass1Frames(input: Pass1Input): Pass1Result {
+  const { src, table, staged } = input;
+  const owners = table.owners;
+  // Frames claimed for Xen, in order, so a failure can free exactly those (sized up front: the
+  // stream pages and MFN array, plus every M2P page's frames).
+  let m2pFrames = 0;
+  for (const e of staged.m2pEntries) {
+    const order = Number(e & 0xfffn);
+    if (order > 0 && order <= 30) m2pFrames += 2 ** order;
+  }
+  const xenClaimed = new Uint32Array(input.xenFrames.length + Math.min(m2pFrames, owners.length));
+  let xenCount = 0;
+  const walker = new U32RunWalker();
+  let frames = 0;
+  // How far the walk got: records [0, doneRecords) fully, then `partial` entries of the next.
+  let doneRecords = 0;
+
+  const undo = (partialEntries: number): void => {
+    for (let k = 0; k <= doneRecords && k < staged.pageRecords.length; k++) {
+      const ref = staged.pageRecords[k];
+      if (ref === undefined) break;
+      const limit = k < doneRecords ? countOf(src, ref) : partialEntries;
+      if (limit <= 0) continue;
+      walker.walk(src, ref.offset + RECORD_HEADER_SIZE + COUNTED_BODY_HEADER, limit, (words, from, to) => {
+        release(words, from, to, owners);
+        return true;
+      });
+    }
+    for (let i = 0; i < xenCount; i++) owners[xenClaimed[i] ?? 0] = FRAME_FREE;
+  };
+
+  const claimXen = (mfn: number, what: string, where: RecordRef | undefined, offset: number | undefined): void => {
+    if (!(mfn >= 0 && mfn < owners.length)) {
+      undo(0);
+      throw frameError("frame-outside", `${what} frame ${mfn} is outside the machine (${owners.length} frames)`, where, offset);
+    }
+    if (owners[mfn] !== FRAME_FREE) {
+      undo(0);
+      throw frameError("frame-owned", `${what} frame ${mfn} is already owned by ${ownerName(owners[mfn] ?? 0)}`, where, offset);
+    }
+    owners[mfn] = DOMID_XEN;
+    xenClaimed[xenCount++] = mfn;
+  };
+
+  // Located like the locate stage does: a stream page at its MFN array entry, an MFN array
+  // frame at its own physical address.
+  const ps = 2 ** input.pageShift;
+  for (let i = 0; i < input.xenFrames.length; i++) {
+    const mfn = input.xenFrames[i] ?? -1;
+    const stream = i < input.streamPages;
+    claimXen(mfn, stream ? `stream page ${i}:` : "MFN array", undefined, stream ? input.mfnArrayStart * ps + 8 * i : mfn * ps);
+  }
+  for (const e of staged.m2pEntries) {
+    const order = Number(e & 0xfffn);
+    if (order === 0) continue; // a discontiguity marker: the high bits name the next MFN covered
+    const first = Number(e >> BigInt(input.pageShift));
+    const count = 2 ** order;
+    if (first + count > owners.length || order > 30) {
+      undo(0);
+      throw frameError("frame-outside", `LU_M2P page at frame ${first} (order ${order}) runs outside the machine`, staged.m2pRecord, undefined);
+    }
+    for (let f = first; f < first + count; f++) claimXen(f, "M2P", staged.m2pRecord, undefined);
+  }
+
+  for (const ref of staged.pageRecords) {
+    const d = staged.domains[ref.domain];
+    if (d === undefined) throw new Error("pass 0 recorded LU_DOMAIN_PAGES without a domain");
+    const count = countOf(src, ref);
+    const need = COUNTED_BODY_HEADER + 8 * count;
+    if (need !== ref.bodyLength) {
+      undo(0);
+      throw frameError("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${ref.bodyLength}`, ref, ref.offset + 8);
+    }
+    const domid = d.domainId;
+    let failedRunFirst = 0;
+    let bad = -1;
+    let badLo = 0;
+    let badHi = 0;
+    walker.walk(src, ref.offset + RECORD_HEADER_SIZE + COUNTED_BODY_HEADER, count, (words, from, to, first) => {
+      const w = claim(words, from, to, owners, domid);
+      if (w < 0) return true;
+      bad = first + (w - from) / 2;
+      badLo = words[w] ?? 0;
+      badHi = words[w + 1] ?? 0;
+      // Free what this run claimed before the bad entry; earlier runs are undone below.
+      release(words, from, w, owners);
+      failedRunFirst = first;
+      return false;
+    });
+    if (bad >= 0) {
+      const lo = badLo;
+      const hi = badHi;
+      const mfn = hi * 2 ** 32 + lo;
+      const at = ref.offset + RECORD_HEADER_SIZE + COUNTED_BODY_HEADER + 8 * bad;
+      const outside = hi !== 0 || lo >= owners.length;
+      const owner = outside ? FRAME_FREE : (owners[lo] ?? FRAME_FREE);
+      // Entries before the failing run are still claimed; undo() frees them and every earlier record.
+      undo(failedRunFirst);
+      if (outside) {
+        throw frameError("frame-outside", `frame ${mfn} of domain ${domid} is outside the machine (${owners.length} frames)`, ref, at);
+      }
+      throw frameError("frame-owned", `frame ${mfn} of domain ${domid} is already owned by ${ownerName(owner)}`, ref, at);
+    }
+    d.frames += count;
+    frames += count;
+    doneRecords++;
+  }
+  return { frames, bytesCopied: walker.bytesCopied, undo: () => undo(0) };
+}
+
+function countOf(src: ByteSource, ref: RecordRef): number {
+  const v = src.window(ref.offset + RECORD_HEADER_SIZE, 4);
+  return v.getUint32(src.windowOffset, true);
+}
+
+function ownerName(owner: number): string {
+  return owner === DOMID_XEN ? "Xen (stream, MFN array or M2P)" : `domain ${owner}`;
+}
+
+function frameError(problem: "frame-outside" | "frame-owned" | "domain-pages", message: string, ref: RecordRef | undefined, offset: number | undefined): RestoreError {
+  if (ref === undefined) return new RestoreError(problem, 1, message, offset === undefined ? {} : { offset });
+  const name = RECORD_NAMES.get(ref.type);
+  return new RestoreError(problem, 1, message, {
+    offset: offset ?? ref.offset,
+    recordIndex: ref.index,
+    recordType: ref.type,
+    ...(name === undefined ? {} : { recordName: name }),
+  });
+}

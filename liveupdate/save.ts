@@ -1,0 +1,184 @@
+/**
+ * The old hypervisor's side: serialise a host (`HostSpec`) into a live update stream scattered over
+ * machine memory, the way docs/specs/live-update-handover.pandoc lays it out:
+ *
+ *   LU_VERSION, LU_M2P, then per domain LU_DOMAIN_INFO, HVM_PARAMS, HVM_CONTEXT (HVM save records),
+ *   LU_DOMAIN_PAGES; END. Data pages anywhere outside the bootmem, a physically contiguous MFN array
+ *   listing them, and the breadcrumb in the first words of the bootmem.
+ *
+ * Frame placement is seeded: a shuffle hands out the guest frames first, then the runtime's
+ * PagedRecordWriter allocates the stream pages from what is left and the MFN array from a run kept
+ * free for it; every run with the same spec gives the same image. Guest frames are not
+ * materialised; only the stream pages, the MFN array and the breadcrumb frame are.
+ */
+import { MachineMemory } from "../runtime/machine-memory.js";
+import { guestFrameCount, checkHostSpec, DEFAULT_HOST_SPEC, type HostSpec } from "./host-spec.js";
+import { contextBytes, planHvmContext, type HvmRecordPlan } from "./hvm-context-plan.js";
+import type { SavedDomain } from "./saved-domain.js";
+import { SeededRandom } from "../runtime/seeded-random.js";
+import { fillRandom, randomU64 } from "./random-fill.js";
+import {
+  LU_DOMAIN_INFO_SIZE,
+  LU_DOMAIN_TYPE_X86_HVM,
+  LU_VERSION_SIZE,
+  COUNTED_BODY_HEADER,
+  recordSpan,
+} from "./stream-constants.js";
+import { writeStream } from "./stream-writer.js";
+
+/** Order of the M2P pages listed in LU_M2P (2^9 frames each: 2 MiB with 4 KiB pages). */
+export const M2P_PAGE_ORDER = 9;
+
+export interface SavedHost {
+  readonly spec: HostSpec;
+  readonly memory: MachineMemory;
+  readonly pageSize: number;
+  readonly frameCount: number;
+  readonly bootmemStart: number;
+  readonly bootmemFrames: number;
+  /** Stream length in bytes, up to and including the END record. */
+  readonly streamBytes: number;
+  /** Frames of the stream pages, in stream order. */
+  readonly streamFrames: Uint32Array;
+  /** First frame of the physically contiguous MFN array, and its length in frames. */
+  readonly mfnArrayStart: number;
+  readonly mfnArrayFrames: number;
+  /** LU_M2P entries (page address | order). */
+  readonly m2pEntries: readonly bigint[];
+  readonly domains: readonly SavedDomain[];
+  /** Records in the stream, END included. */
+  readonly records: number;
+}
+
+/** Where everything goes, before any byte is written. */
+export interface SaveLayout {
+  readonly hvmPlan: readonly HvmRecordPlan[];
+  readonly hvmContextLength: number;
+  readonly streamBytes: number;
+  readonly streamPages: number;
+  readonly mfnArrayFrames: number;
+  readonly m2pStart: number;
+  readonly m2pPages: number;
+  readonly frameCount: number;
+}
+
+export function planLayout(spec: HostSpec): SaveLayout {
+  const hvmPlan = planHvmContext(spec.vcpus, spec.hvmContextBytes);
+  const hvmContextLength = contextBytes(hvmPlan);
+  const perDomain =
+    recordSpan(LU_DOMAIN_INFO_SIZE) +
+    recordSpan(COUNTED_BODY_HEADER + 16 * spec.hvmParams) +
+    recordSpan(hvmContextLength) +
+    recordSpan(COUNTED_BODY_HEADER + 8 * spec.framesPerDomain);
+  const m2pFramesPerPage = 2 ** M2P_PAGE_ORDER;
+  let m2pPages = 0;
+  for (;;) {
+    const streamBytes =
+      recordSpan(LU_VERSION_SIZE) + recordSpan(8 * m2pPages) + spec.domains * perDomain + recordSpan(0);
+    const streamPages = Math.ceil(streamBytes / spec.pageSize);
+    const mfnArrayFrames = Math.ceil((streamPages * 8) / spec.pageSize);
+    const below =
+      spec.bootmemStart + spec.bootmemFrames + guestFrameCount(spec) + streamPages + mfnArrayFrames + spec.spareFrames;
+    const m2pStart = Math.ceil(below / m2pFramesPerPage) * m2pFramesPerPage;
+    // The M2P has one 8-byte entry per machine frame, itself included.
+    const need = Math.ceil(((m2pStart + m2pPages * m2pFramesPerPage) * 8) / (spec.pageSize * m2pFramesPerPage));
+    if (need <= m2pPages) {
+      return {
+        hvmPlan,
+        hvmContextLength,
+        streamBytes,
+        streamPages,
+        mfnArrayFrames,
+        m2pStart,
+        m2pPages,
+        frameCount: m2pStart + m2pPages * m2pFramesPerPage,
+      };
+    }
+    m2pPages = need;
+  }
+}
+
+/** Saves `spec` into a fresh sparse machine memory. */
+export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
+  checkHostSpec(spec);
+  const layout = planLayout(spec);
+  const rng = new SeededRandom(spec.seed);
+  const pageShift = Math.log2(spec.pageSize);
+
+  // Keep one contiguous run free for the MFN array (somewhere between the bootmem and the M2P).
+  const lowFree = spec.bootmemStart + spec.bootmemFrames;
+  const mfnArrayRun = lowFree + rng.below(layout.m2pStart - lowFree - layout.mfnArrayFrames + 1);
+
+  // Every other frame outside the bootmem and the M2P is in the pool; shuffle the part we use.
+  const pool = new Uint32Array(layout.m2pStart - spec.bootmemFrames - layout.mfnArrayFrames);
+  let n = 0;
+  for (let f = 0; f < layout.m2pStart; f++) {
+    if (f >= spec.bootmemStart && f < lowFree) continue;
+    if (f >= mfnArrayRun && f < mfnArrayRun + layout.mfnArrayFrames) continue;
+    pool[n++] = f;
+  }
+  const guest = guestFrameCount(spec);
+  for (let i = 0; i < guest; i++) {
+    const j = i + rng.below(pool.length - i);
+    const t = pool[i] ?? 0;
+    pool[i] = pool[j] ?? 0;
+    pool[j] = t;
+  }
+
+  const domains: SavedDomain[] = [];
+  for (let d = 0; d < spec.domains; d++) {
+    const handle = new Uint8Array(16);
+    fillRandom(rng, handle);
+    handle[6] = ((handle[6] ?? 0) & 0x0f) | 0x40; // UUID version 4
+    handle[8] = ((handle[8] ?? 0) & 0x3f) | 0x80;
+    const params: Array<readonly [bigint, bigint]> = [];
+    for (let p = 0; p < spec.hvmParams; p++) params.push([BigInt(p), randomU64(rng)]);
+    domains.push({
+      type: LU_DOMAIN_TYPE_X86_HVM,
+      pageShift: 12,
+      domainId: d + 1,
+      handle,
+      ssidref: rng.below(0x1000),
+      flags: 0x3 | (d % 2 === 0 ? 0x4 : 0), // XEN_DOMCTL_CDF_hvm | hap, every other one s3_integrity
+      maxVcpus: spec.vcpus,
+      emulationFlags: 0x3ff, // XEN_X86_EMU_ALL
+      extraFlags: d === 0 ? 1 : 0,
+      params,
+      frames: pool.subarray(d * spec.framesPerDomain, (d + 1) * spec.framesPerDomain),
+      hvmRecords: layout.hvmPlan,
+    });
+  }
+
+  const m2pEntries: bigint[] = [];
+  for (let i = 0; i < layout.m2pPages; i++) {
+    const mfn = layout.m2pStart + i * 2 ** M2P_PAGE_ORDER;
+    m2pEntries.push((BigInt(mfn) << BigInt(pageShift)) | BigInt(M2P_PAGE_ORDER));
+  }
+
+  const memory = new MachineMemory({
+    pageSize: spec.pageSize,
+    frameCount: layout.frameCount,
+    reserved: [{ start: spec.bootmemStart, count: spec.bootmemFrames, name: "bootmem" }],
+  });
+  // Guest frames first; the stream pages then come from what is left (the writer's allocator).
+  for (let i = 0; i < guest; i++) memory.markAllocated(pool[i] ?? 0);
+  for (let f = 0; f < layout.mfnArrayFrames; f++) memory.markAllocated(mfnArrayRun + f);
+  for (let f = layout.m2pStart; f < layout.frameCount; f++) memory.markAllocated(f);
+  const written = writeStream(memory, { spec, layout, domains, m2pEntries, mfnArrayRun, rng });
+
+  return {
+    spec,
+    memory,
+    pageSize: spec.pageSize,
+    frameCount: layout.frameCount,
+    bootmemStart: spec.bootmemStart,
+    bootmemFrames: spec.bootmemFrames,
+    streamBytes: layout.streamBytes,
+    streamFrames: Uint32Array.from(written.mfns),
+    mfnArrayStart: written.mfnArrayMfn,
+    mfnArrayFrames: written.mfnArrayFrames,
+    m2pEntries,
+    domains,
+    records: written.records,
+  };
+}

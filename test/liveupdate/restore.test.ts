@@ -1,0 +1,422 @@
+import { describe, expect, it } from "vitest";
+import { DOMID_XEN, FRAME_FREE, FrameTable } from "../../liveupdate/frame-table.js";
+import { SMALL_HOST_SPEC, type HostSpec } from "../../liveupdate/host-spec.js";
+import { locateStream } from "../../liveupdate/locate-stream.js";
+import { restore, restoreStream, type RestoreOptions } from "../../liveupdate/restore.js";
+import { RestoreError, type RestoreProblem } from "../../liveupdate/restore-error.js";
+import { hvmRecordBytes, type RestoredDomain } from "../../liveupdate/restored-domain.js";
+import { save, type SavedHost } from "../../liveupdate/save.js";
+import { ContiguousSource } from "../../runtime/contiguous-source.js";
+import type { MachineMemory } from "../../runtime/machine-memory.js";
+import { vmap } from "../../runtime/vmap.js";
+import {
+  concat,
+  domainInfo,
+  domainPages,
+  encodeStream,
+  handImage,
+  hvmContext,
+  le32,
+  le64,
+  savedStream,
+} from "./stream-fixture.js";
+
+const SPEC: HostSpec = { ...SMALL_HOST_SPEC, domains: 5, framesPerDomain: 700, hvmParams: 7 };
+
+function restoreFresh(saved: SavedHost): { result: ReturnType<typeof restore>; table: FrameTable; domains: RestoredDomain[] } {
+  const table = new FrameTable(saved.frameCount);
+  const domains: RestoredDomain[] = [];
+  const result = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains });
+  return { result, table, domains };
+}
+
+/** Restores expecting failure; checks the caller's table and list are exactly as they were. */
+function expectFailure(
+  memory: MachineMemory,
+  bootmem: number,
+  problem: RestoreProblem,
+  setup?: (opts: { frameTable: FrameTable; domains: RestoredDomain[] }) => void,
+): RestoreError {
+  const frameTable = new FrameTable(memory.frameCount);
+  const domains: RestoredDomain[] = [];
+  setup?.({ frameTable, domains });
+  const before = frameTable.owners.slice();
+  const domainsBefore = [...domains];
+  let caught: unknown;
+  try {
+    restore(memory, { bootmem, frameTable, domains } satisfies RestoreOptions);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(RestoreError);
+  const err = caught as RestoreError;
+  expect(err.problem).toBe(problem);
+  expect(Buffer.from(frameTable.owners.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+  expect(domains).toEqual(domainsBefore);
+  return err;
+}
+
+describe("save → restore round trip", () => {
+  for (const pageSize of [4096, 65536]) {
+    it(`restores every field of every domain and the frame table (${pageSize}-byte pages)`, () => {
+      const saved = save({ ...SPEC, pageSize });
+      const { result, table, domains } = restoreFresh(saved);
+      expect(domains).toHaveLength(SPEC.domains);
+      expect(result.domains).toEqual(domains);
+      saved.domains.forEach((want, i) => {
+        const got = domains[i];
+        expect(got).toBeDefined();
+        if (got === undefined) return;
+        expect({
+          type: got.type,
+          pageShift: got.pageShift,
+          domainId: got.domainId,
+          handle: Array.from(got.handle),
+          ssidref: got.ssidref,
+          flags: got.flags,
+          maxVcpus: got.maxVcpus,
+          emulationFlags: got.emulationFlags,
+          extraFlags: got.extraFlags,
+        }).toEqual({
+          type: want.type,
+          pageShift: want.pageShift,
+          domainId: want.domainId,
+          handle: Array.from(want.handle),
+          ssidref: want.ssidref,
+          flags: want.flags,
+          maxVcpus: want.maxVcpus,
+          emulationFlags: want.emulationFlags,
+          extraFlags: want.extraFlags,
+        });
+        const pairs: Array<[bigint, bigint]> = [];
+        for (let p = 0; p < got.params.length; p += 2) pairs.push([got.params[p] ?? -1n, got.params[p + 1] ?? -1n]);
+        expect(pairs).toEqual(want.params.map(([a, b]) => [a, b]));
+        expect(got.frames).toBe(want.frames.length);
+        expect(got.hvmRecords.map((r) => [r.typecode, r.instance, r.length])).toEqual(
+          want.hvmRecords.map((r) => [r.typecode, r.instance, r.length]),
+        );
+        // Every frame the domain was saved with is owned by it.
+        for (const mfn of want.frames) expect(table.owner(mfn)).toBe(want.domainId);
+      });
+      // Nothing else is owned by a domain; the stream pages and MFN array belong to Xen.
+      let guest = 0;
+      let xen = 0;
+      for (const o of table.owners) {
+        if (o === DOMID_XEN) xen++;
+        else if (o !== FRAME_FREE) guest++;
+      }
+      expect(guest).toBe(SPEC.domains * SPEC.framesPerDomain);
+      expect(result.frames).toBe(guest);
+      expect(xen).toBe(result.xenFrames);
+      for (const mfn of saved.streamFrames) expect(table.owner(mfn)).toBe(DOMID_XEN);
+      expect(result.records).toBe(saved.records);
+      expect(result.streamBytes).toBe(saved.streamBytes);
+      expect(result.bytesCopied).toBeLessThan(saved.streamBytes / 1000);
+      expect(result.xenVersion).toEqual({ major: SPEC.xenMajor, minor: SPEC.xenMinor });
+    });
+  }
+
+  it("keeps HVM save records as views into the stream", () => {
+    const saved = save(SPEC);
+    const { domains } = restoreFresh(saved);
+    const d = domains[0];
+    const header = d?.hvmRecords[0];
+    expect(header?.typecode).toBe(1);
+    if (d === undefined || header === undefined) return;
+    const body = hvmRecordBytes(d, header);
+    expect(new DataView(body.buffer, body.byteOffset).getUint32(0, true)).toBe(0x54381286);
+  });
+
+  it("gives the same result over the pages gathered into one buffer", () => {
+    const saved = save(SPEC);
+    const viaVmap = restoreFresh(saved);
+    const located = locateStream(saved.memory, saved.bootmemStart, 2 ** 20);
+    const src = vmap(saved.memory, located.pages);
+    const gathered = new Uint8Array(src.byteLength);
+    src.segments(0, src.byteLength, (piece, at) => gathered.set(piece, at));
+    const table = new FrameTable(saved.frameCount);
+    const domains: RestoredDomain[] = [];
+    const r = restoreStream(new ContiguousSource(gathered), located, { frameTable: table, domains, pageSize: saved.pageSize });
+    expect(Buffer.from(table.owners.buffer).equals(Buffer.from(viaVmap.table.owners.buffer))).toBe(true);
+    expect(domains.map((d) => [d.domainId, d.frames, d.params.length, d.hvmRecords.length])).toEqual(
+      viaVmap.domains.map((d) => [d.domainId, d.frames, d.params.length, d.hvmRecords.length]),
+    );
+    expect(r.bytesCopied).toBe(0);
+    // A frame owned twice is caught and undone on this path too.
+    const again = new FrameTable(saved.frameCount);
+    const before = again.owners.slice();
+    new DataView(gathered.buffer).setBigUint64(
+      savedStream(saved).records.filter((x) => x.type === 0x40000004)[2]!.offset + 16 + 8 * 5,
+      BigInt(saved.domains[0]?.frames[0] ?? 0),
+      true,
+    );
+    expect(() => restoreStream(new ContiguousSource(gathered), located, { frameTable: again, domains: [], pageSize: saved.pageSize })).toThrow(
+      RestoreError,
+    );
+    expect(Buffer.from(again.owners.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+  });
+
+  it("is reproducible from the seed", () => {
+    const a = save(SPEC);
+    const b = save(SPEC);
+    expect(Array.from(a.streamFrames)).toEqual(Array.from(b.streamFrames));
+    expect(Array.from(a.domains[2]?.frames ?? [])).toEqual(Array.from(b.domains[2]?.frames ?? []));
+    const c = save({ ...SPEC, seed: 99 });
+    expect(Array.from(c.streamFrames)).not.toEqual(Array.from(a.streamFrames));
+  });
+
+  it("appends to an existing domain list and frame table without disturbing them", () => {
+    const saved = save(SPEC);
+    const frameTable = new FrameTable(saved.frameCount);
+    const spare = restoreFresh(saved).table.owners.indexOf(FRAME_FREE);
+    expect(spare).toBeGreaterThanOrEqual(0);
+    frameTable.owners[spare] = 0;
+    const first = restoreFresh(save({ ...SPEC, seed: 1 })).domains[0];
+    expect(first).toBeDefined();
+    if (first === undefined) return;
+    const domains: RestoredDomain[] = [{ ...first, domainId: 900 }];
+    restore(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains });
+    expect(domains).toHaveLength(SPEC.domains + 1);
+    expect(domains[0]?.domainId).toBe(900);
+    expect(frameTable.owner(spare)).toBe(0);
+  });
+});
+
+describe("images written by someone else", () => {
+  it("restores a hand-laid image: PV domain, no M2P, pages in descending frames, optional record skipped", () => {
+    const stream = encodeStream([
+      { type: 0x40000000, body: le32(4, 17) },
+      { type: 0xc0000123, body: new Uint8Array(13) }, // unknown optional: skipped
+      { type: 0x40000003, body: domainInfo({ type: 1, domainId: 0, extraFlags: 1, maxVcpus: 2 }) },
+      { type: 0x40000004, body: domainPages([100, 101, 3000]) },
+      { type: 0x08, body: new Uint8Array(24) }, // X86_TSC_INFO, carried as-is
+      { type: 0x40000003, body: domainInfo({ domainId: 7, handleByte: 0x11 }) },
+      { type: 0x0a, body: concat(le32(1, 0), le64(5n, 0xffff_ffff_ffff_fff0n)) },
+      { type: 0x09, body: hvmContext() },
+      { type: 0x40000004, body: domainPages([200]) },
+      { type: 0, body: new Uint8Array(0) },
+    ]);
+    const img = handImage(stream);
+    const frameTable = new FrameTable(img.memory.frameCount);
+    const domains: RestoredDomain[] = [];
+    const r = restore(img.memory, { bootmem: img.bootmem, frameTable, domains });
+    expect(domains.map((d) => [d.domainId, d.type, d.extraFlags, d.maxVcpus, d.frames])).toEqual([
+      [0, 1, 1, 2, 3],
+      [7, 2, 0, 1, 1],
+    ]);
+    expect(Array.from(domains[1]?.params ?? [])).toEqual([5n, 0xffff_ffff_ffff_fff0n]);
+    expect(domains[1]?.handle).toEqual(new Uint8Array(16).fill(0x11));
+    expect([frameTable.owner(100), frameTable.owner(3000), frameTable.owner(200)]).toEqual([0, 0, 7]);
+    expect(domains[0]?.otherRecords?.map((o) => o.type)).toEqual([0x08]);
+    expect(r.records).toBe(10);
+    expect(r.xenVersion).toEqual({ major: 4, minor: 17 });
+  });
+});
+
+describe("a failed restore reports the first problem and changes nothing", () => {
+  const good = (): Parameters<typeof encodeStream>[0] => [
+    { type: 0x40000000, body: le32(4, 19) },
+    { type: 0x40000003, body: domainInfo({ domainId: 1 }) },
+    { type: 0x40000004, body: domainPages([100, 101, 102]) },
+    { type: 0x40000003, body: domainInfo({ domainId: 2 }) },
+    { type: 0x09, body: hvmContext() },
+    { type: 0x40000004, body: domainPages([200, 201]) },
+    { type: 0, body: new Uint8Array(0) },
+  ];
+
+  it("the hand-laid baseline restores", () => {
+    const img = handImage(encodeStream(good()));
+    expect(restore(img.memory, { bootmem: img.bootmem, frameTable: new FrameTable(4096), domains: [] }).frames).toBe(5);
+  });
+
+  it("no breadcrumb at the bootmem frame", () => {
+    const saved = save(SPEC);
+    const err = expectFailure(saved.memory, saved.bootmemStart + 1, "breadcrumb");
+    expect(err.message).toMatch(/no live update/);
+    expect(err.where.offset).toBe((saved.bootmemStart + 1) * saved.pageSize);
+  });
+
+  it("a breadcrumb written for another page size", () => {
+    const saved = save(SPEC);
+    saved.memory.write(saved.bootmemStart * saved.pageSize, le64(0x4c69766555706461n & ~0xffffn));
+    const err = expectFailure(saved.memory, saved.bootmemStart, "breadcrumb");
+    // 0x...6461 masked to 64 KiB has zeros down to bit 15, so 32 KiB..1 MiB pages all give it.
+    expect(err.message).toMatch(/masked for pages of 32768 to 1048576 bytes, this machine uses 4096-byte pages/);
+  });
+
+  it("a breadcrumb in the other byte order", () => {
+    const saved = save(SPEC);
+    const swapped = le64(0x4c69766555706000n).reverse();
+    saved.memory.write(saved.bootmemStart * saved.pageSize, swapped);
+    expect(expectFailure(saved.memory, saved.bootmemStart, "breadcrumb").message).toMatch(/endianness/);
+  });
+
+  it("shifted_nr_pages with low bits set", () => {
+    const saved = save(SPEC);
+    saved.memory.write(saved.bootmemStart * saved.pageSize + 16, le64(BigInt(saved.streamFrames.length)));
+    expect(expectFailure(saved.memory, saved.bootmemStart, "breadcrumb").message).toMatch(/low bits/);
+  });
+
+  it("a stream page outside the machine", () => {
+    const saved = save(SPEC);
+    saved.memory.write(saved.mfnArrayStart * saved.pageSize + 8, le64(BigInt(saved.frameCount + 5)));
+    const err = expectFailure(saved.memory, saved.bootmemStart, "stream-page");
+    expect(err.where.offset).toBe(saved.mfnArrayStart * saved.pageSize + 8);
+  });
+
+  it("the same stream page twice", () => {
+    const saved = save(SPEC);
+    saved.memory.write(saved.mfnArrayStart * saved.pageSize + 16, le64(BigInt(saved.streamFrames[0] ?? 0)));
+    expect(expectFailure(saved.memory, saved.bootmemStart, "stream-page").message).toMatch(/listed earlier/);
+  });
+
+  it("a stream page inside the bootmem", () => {
+    const saved = save(SPEC);
+    saved.memory.write(saved.mfnArrayStart * saved.pageSize, le64(BigInt(saved.bootmemStart + 1)));
+    expect(expectFailure(saved.memory, saved.bootmemStart, "stream-page").message).toMatch(/bootmem/);
+  });
+
+  it("body_length running past the end of the stream", () => {
+    const saved = save(SPEC);
+    const { src, records } = savedStream(saved);
+    const pages = records.find((r) => r.type === 0x40000004);
+    if (pages === undefined) throw new Error("no LU_DOMAIN_PAGES");
+    src.window(pages.offset + 4, 4).setUint32(src.windowOffset, 0x7fff_fff0, true);
+    const err = expectFailure(saved.memory, saved.bootmemStart, "truncated");
+    expect(err.where).toMatchObject({ offset: pages.offset, recordIndex: records.indexOf(pages), recordName: "LU_DOMAIN_PAGES" });
+  });
+
+  it("no END record", () => {
+    const recs = good().slice(0, -1);
+    // Fill the rest of the page with an optional record so the stream ends exactly at the page edge.
+    const used = encodeStream(recs).length;
+    recs.push({ type: 0x80000001, body: new Uint8Array(4096 - used - 8) });
+    const img = handImage(encodeStream(recs));
+    expect(expectFailure(img.memory, img.bootmem, "missing-end").message).toMatch(/without its end record END/);
+  });
+
+  it("non-zero padding", () => {
+    const recs = good();
+    recs[1] = { type: 0x40000000, body: le32(4), padding: 0x5a };
+    const img = handImage(encodeStream(recs));
+    const err = expectFailure(img.memory, img.bootmem, "padding");
+    expect(err.where.recordIndex).toBe(1);
+  });
+
+  it("an unknown mandatory record", () => {
+    const recs = good();
+    recs.splice(2, 0, { type: 0x40000077, body: new Uint8Array(8) });
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "unknown-record");
+    expect(err.where).toMatchObject({ recordIndex: 2, recordType: 0x40000077 });
+  });
+
+  it("a domain record before any LU_DOMAIN_INFO", () => {
+    const recs = good();
+    recs.splice(1, 0, { type: 0x0a, body: le32(0, 0) });
+    expect(expectFailure(img(recs).memory, img(recs).bootmem, "record-order").where.recordName).toBe("HVM_PARAMS");
+    const pv = good();
+    pv.splice(1, 0, { type: 0x02, body: new Uint8Array(8) });
+    expect(expectFailure(img(pv).memory, img(pv).bootmem, "record-order").where.recordName).toBe("X86_PV_INFO");
+  });
+
+  it("the same domain id twice, a reserved id, an id already restored", () => {
+    const twice = good();
+    twice[3] = { type: 0x40000003, body: domainInfo({ domainId: 1 }) };
+    expect(expectFailure(img(twice).memory, img(twice).bootmem, "duplicate-domain").where.recordIndex).toBe(3);
+    const reserved = good();
+    reserved[3] = { type: 0x40000003, body: domainInfo({ domainId: 0x7ff2 }) };
+    expect(expectFailure(img(reserved).memory, img(reserved).bootmem, "domain-info").message).toMatch(/reserved/);
+    const ok = img(good());
+    const first = restore(ok.memory, { bootmem: ok.bootmem, frameTable: new FrameTable(4096), domains: [] }).domains[0];
+    if (first === undefined) throw new Error("no domain");
+    expectFailure(ok.memory, ok.bootmem, "duplicate-domain", ({ domains }) => domains.push(first));
+  });
+
+  it("a frame owned twice: frames claimed before the failure are released", () => {
+    const recs = good();
+    recs[5] = { type: 0x40000004, body: domainPages([200, 102]) };
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "frame-owned");
+    expect(err.where).toMatchObject({ recordIndex: 5, recordName: "LU_DOMAIN_PAGES" });
+    expect(err.message).toMatch(/frame 102 of domain 2 is already owned by domain 1/);
+  });
+
+  it("a frame owned twice in a large saved image, mid-way through a page segment", () => {
+    const saved = save(SPEC);
+    const { src, records } = savedStream(saved);
+    const lists = records.filter((r) => r.type === 0x40000004);
+    const last = lists[lists.length - 1];
+    if (last === undefined) throw new Error("no lists");
+    // Entry 600 of the last domain's list repeats a frame of the first domain.
+    src.window(last.offset + 16 + 8 * 600, 8).setBigUint64(src.windowOffset, BigInt(saved.domains[0]?.frames[3] ?? 0), true);
+    const err = expectFailure(saved.memory, saved.bootmemStart, "frame-owned");
+    expect(err.where.offset).toBe(last.offset + 16 + 8 * 600);
+  });
+
+  it("a frame already owned in the caller's table", () => {
+    const im = img(good());
+    const err = expectFailure(im.memory, im.bootmem, "frame-owned", ({ frameTable }) => {
+      frameTable.owners[201] = 44;
+    });
+    expect(err.message).toMatch(/owned by domain 44/);
+  });
+
+  it("a domain frame inside an M2P page (claimed for Xen first)", () => {
+    const recs = good();
+    // One order-1 M2P page at frame 100: frames 100 and 101 belong to Xen.
+    recs.splice(1, 0, { type: 0x40000001, body: le64((100n << 12n) | 1n) });
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "frame-owned");
+    expect(err.message).toMatch(/frame 100 of domain 1 is already owned by Xen/);
+  });
+
+  it("a stream page the caller's table already owns, located at its MFN array entry", () => {
+    const saved = save(SPEC);
+    const page = saved.streamFrames[3] ?? 0;
+    const err = expectFailure(saved.memory, saved.bootmemStart, "frame-owned", ({ frameTable }) => {
+      frameTable.owners[page] = 100;
+    });
+    expect(err.message).toMatch(new RegExp(`stream page 3: frame ${page} is already owned by domain 100`));
+    expect(err.where.offset).toBe(saved.mfnArrayStart * saved.pageSize + 8 * 3);
+  });
+
+  it("a frame outside the machine", () => {
+    const recs = good();
+    recs[2] = { type: 0x40000004, body: domainPages([100, 4096]) };
+    expect(expectFailure(img(recs).memory, img(recs).bootmem, "frame-outside").message).toMatch(/frame 4096 of domain 1/);
+    const high = good();
+    high[2] = { type: 0x40000004, body: concat(le32(1, 0), le64(1n << 40n)) };
+    expectFailure(img(high).memory, img(high).bootmem, "frame-outside");
+  });
+
+  it("a domain page count that does not match the body", () => {
+    const recs = good();
+    recs[2] = { type: 0x40000004, body: concat(le32(9, 0), le64(100n)) };
+    expectFailure(img(recs).memory, img(recs).bootmem, "domain-pages");
+  });
+
+  it("an HVM_CONTEXT without its END save record fails in pass 2 and undoes pass 1", () => {
+    const recs = good();
+    recs[4] = { type: 0x09, body: hvmContext([{ typecode: 1, length: 24 }]) };
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "hvm-context");
+    expect(err.stage).toBe(2);
+    expect(err.where.recordName).toBe("HVM_CONTEXT");
+  });
+
+  it("an HVM save record longer than its HVM_CONTEXT", () => {
+    const recs = good();
+    const body = hvmContext();
+    new DataView(body.buffer).setUint32(4, 1000, true);
+    recs[4] = { type: 0x09, body };
+    expectFailure(img(recs).memory, img(recs).bootmem, "hvm-context");
+  });
+});
+
+const cache = new Map<string, ReturnType<typeof handImage>>();
+function img(recs: Parameters<typeof encodeStream>[0]): ReturnType<typeof handImage> {
+  const bytes = encodeStream(recs);
+  const key = Buffer.from(bytes).toString("base64");
+  const have = cache.get(key);
+  if (have !== undefined) return have;
+  const made = handImage(bytes);
+  cache.set(key, made);
+  return made;
+}
