@@ -1,0 +1,218 @@
+/*
+ * Line 7 of the benchmark: the native reference. Restores a live update memory image the same way
+ * the JavaScript lines do: mmap the image, read the breadcrumb and the MFN array, build a table of
+ * page pointers (what vmap() sets up), then pass 0 (domains, params), pass 1 (frame table), pass 2
+ * (HVM save records). Built and run by bench/stream-restore.bench.ts when a C compiler is present.
+ *
+ * usage: lu-restore IMAGE BOOTMEM_FRAME PAGE_SIZE REPEAT
+ * prints: {"runs_ms":[...],"fingerprint":"..."}
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FRAME_FREE 0xffffu
+#define DOMID_XEN 0x7ff2u
+#define LU_MAGIC 0x4c69766555706461ull
+
+struct domain {
+    uint32_t type, ssidref, flags, max_vcpus, emulation_flags, extra_flags;
+    uint16_t page_shift, domain_id;
+    uint8_t handle[16];
+    uint32_t param_count;
+    uint64_t param_checksum;
+    uint64_t frames;
+    uint32_t hvm_records;
+};
+
+struct stream {
+    uint8_t **pages;
+    uint64_t nr_pages, page_size, mask;
+    unsigned shift;
+};
+
+static void die(const char *msg, uint64_t at) {
+    fprintf(stderr, "lu-restore: %s (at %" PRIu64 ")\n", msg, at);
+    exit(1);
+}
+
+/* Little-endian loads at a stream offset; values that straddle a page edge are assembled. */
+static inline uint8_t rd8(const struct stream *s, uint64_t off) {
+    return s->pages[off >> s->shift][off & s->mask];
+}
+static inline uint16_t rd16(const struct stream *s, uint64_t off) {
+    uint64_t o = off & s->mask;
+    if (o + 2 <= s->page_size) { uint16_t v; memcpy(&v, s->pages[off >> s->shift] + o, 2); return v; }
+    return (uint16_t)(rd8(s, off) | (rd8(s, off + 1) << 8));
+}
+static inline uint32_t rd32(const struct stream *s, uint64_t off) {
+    uint64_t o = off & s->mask;
+    if (o + 4 <= s->page_size) { uint32_t v; memcpy(&v, s->pages[off >> s->shift] + o, 4); return v; }
+    return (uint32_t)rd16(s, off) | ((uint32_t)rd16(s, off + 2) << 16);
+}
+static inline uint64_t rd64(const struct stream *s, uint64_t off) {
+    uint64_t o = off & s->mask;
+    if (o + 8 <= s->page_size) { uint64_t v; memcpy(&v, s->pages[off >> s->shift] + o, 8); return v; }
+    return (uint64_t)rd32(s, off) | ((uint64_t)rd32(s, off + 4) << 32);
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) { fprintf(stderr, "usage: lu-restore IMAGE BOOTMEM PAGE_SIZE REPEAT\n"); return 2; }
+    uint64_t bootmem = strtoull(argv[2], NULL, 0), ps = strtoull(argv[3], NULL, 0);
+    int repeat = atoi(argv[4]);
+    int fd = open(argv[1], O_RDONLY);
+    if (fd < 0) { perror("open"); return 2; }
+    struct stat st;
+    fstat(fd, &st);
+    const uint8_t *mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mem == MAP_FAILED) { perror("mmap"); return 2; }
+    uint64_t nframes = (uint64_t)st.st_size / ps;
+    unsigned shift = 0;
+    while ((1ull << shift) < ps) shift++;
+
+    double *runs = calloc((size_t)repeat, sizeof(double));
+    static char fp[1 << 20];
+    for (int run = 0; run < repeat; run++) {
+        double t0 = now_ms();
+        uint16_t *owners = malloc(nframes * sizeof(uint16_t));
+        memset(owners, 0xff, nframes * sizeof(uint16_t));
+
+        /* Breadcrumb and MFN array → page pointer table. */
+        const uint8_t *crumb = mem + bootmem * ps;
+        uint64_t magic, array_addr, shifted;
+        memcpy(&magic, crumb, 8); memcpy(&array_addr, crumb + 8, 8); memcpy(&shifted, crumb + 16, 8);
+        if (magic != (LU_MAGIC & ~(ps - 1))) die("no live update breadcrumb", bootmem * ps);
+        if (shifted & (ps - 1)) die("shifted_nr_pages has low bits set", bootmem * ps + 16);
+        struct stream s = { .nr_pages = shifted >> shift, .page_size = ps, .mask = ps - 1, .shift = shift };
+        if (array_addr + s.nr_pages * 8 > (uint64_t)st.st_size) die("MFN array outside the machine", array_addr);
+        s.pages = malloc(s.nr_pages * sizeof(uint8_t *));
+        const uint64_t *mfns = (const uint64_t *)(mem + array_addr);
+        for (uint64_t i = 0; i < s.nr_pages; i++) {
+            if (mfns[i] >= nframes) die("stream page outside the machine", array_addr + 8 * i);
+            s.pages[i] = (uint8_t *)mem + mfns[i] * ps;
+            owners[mfns[i]] = DOMID_XEN;
+        }
+        uint64_t limit = s.nr_pages * ps;
+
+        /* Pass 0. */
+        size_t cap = 64, nd = 0;
+        struct domain *doms = calloc(cap, sizeof *doms);
+        uint64_t *pages_at = malloc(cap * sizeof(uint64_t)), *ctx_at = malloc(cap * sizeof(uint64_t));
+        size_t *pages_dom = malloc(cap * sizeof(size_t)), *ctx_dom = malloc(cap * sizeof(size_t));
+        size_t np = 0, nc = 0;
+        uint64_t off = 0, records = 0;
+        for (;;) {
+            if (off + 8 > limit) die("stream ends without END", off);
+            uint32_t type = rd32(&s, off), len = rd32(&s, off + 4);
+            uint64_t body = off + 8, next = body + (((uint64_t)len + 7) & ~7ull);
+            if (next > limit) die("record runs past the stream", off);
+            records++;
+            if (type == 0) break;
+            if (nd == cap || np == cap || nc == cap) {
+                cap *= 2;
+                doms = realloc(doms, cap * sizeof *doms);
+                pages_at = realloc(pages_at, cap * sizeof(uint64_t)); pages_dom = realloc(pages_dom, cap * sizeof(size_t));
+                ctx_at = realloc(ctx_at, cap * sizeof(uint64_t)); ctx_dom = realloc(ctx_dom, cap * sizeof(size_t));
+            }
+            switch (type) {
+            case 0x40000000: case 0x40000001: break;
+            case 0x40000003: {
+                struct domain *d = &doms[nd++];
+                memset(d, 0, sizeof *d);
+                d->type = rd32(&s, body); d->page_shift = rd16(&s, body + 4); d->domain_id = rd16(&s, body + 6);
+                for (int i = 0; i < 16; i++) d->handle[i] = rd8(&s, body + 8 + i);
+                d->ssidref = rd32(&s, body + 24); d->flags = rd32(&s, body + 28); d->max_vcpus = rd32(&s, body + 32);
+                d->emulation_flags = rd32(&s, body + 36); d->extra_flags = rd32(&s, body + 40);
+                break;
+            }
+            case 0x0a: {
+                if (nd == 0) die("HVM_PARAMS before a domain", off);
+                struct domain *d = &doms[nd - 1];
+                uint32_t count = rd32(&s, body);
+                if (8 + 16ull * count > len) die("HVM_PARAMS overruns", off);
+                uint64_t sum = 0;
+                for (uint32_t i = 0; i < count; i++) sum += rd64(&s, body + 8 + 16ull * i) ^ rd64(&s, body + 16 + 16ull * i);
+                d->param_count = count; d->param_checksum = sum;
+                break;
+            }
+            case 0x40000004: if (nd == 0) die("LU_DOMAIN_PAGES before a domain", off); pages_at[np] = off; pages_dom[np++] = nd - 1; break;
+            case 0x09: if (nd == 0) die("HVM_CONTEXT before a domain", off); ctx_at[nc] = off; ctx_dom[nc++] = nd - 1; break;
+            default: if (!(type & 0x80000000u)) die("unknown mandatory record", off);
+            }
+            off = next;
+        }
+
+        /* Pass 1: frame table, page segment by page segment. */
+        uint64_t frames = 0;
+        for (size_t k = 0; k < np; k++) {
+            struct domain *d = &doms[pages_dom[k]];
+            uint64_t at = pages_at[k];
+            uint32_t len = rd32(&s, at + 4), count = rd32(&s, at + 8);
+            if (8 + 8ull * count > len) die("LU_DOMAIN_PAGES overruns", at);
+            uint64_t pos = at + 16, left = count;
+            uint16_t domid = d->domain_id;
+            while (left) {
+                uint64_t o = pos & s.mask, n = (ps - o) / 8;
+                if (n > left) n = left;
+                const uint64_t *e = (const uint64_t *)(s.pages[pos >> shift] + o);
+                for (uint64_t i = 0; i < n; i++) {
+                    uint64_t mfn = e[i];
+                    if (mfn >= nframes) die("frame outside the machine", pos + 8 * i);
+                    if (owners[mfn] != FRAME_FREE) die("frame owned twice", pos + 8 * i);
+                    owners[mfn] = domid;
+                }
+                left -= n; pos += n * 8;
+            }
+            d->frames += count; frames += count;
+        }
+
+        /* Pass 2: HVM save records. */
+        for (size_t k = 0; k < nc; k++) {
+            struct domain *d = &doms[ctx_dom[k]];
+            uint64_t at = ctx_at[k], end = at + 8 + rd32(&s, at + 4), p = at + 8;
+            uint32_t n = 0;
+            for (;;) {
+                if (p + 8 > end) die("HVM_CONTEXT without END", p);
+                uint16_t typecode = rd16(&s, p);
+                uint32_t length = rd32(&s, p + 4);
+                if (p + 8 + length > end) die("HVM save record overruns", p);
+                n++;
+                if (typecode == 0) break;
+                p += 8 + length;
+            }
+            d->hvm_records = n;
+        }
+        runs[run] = now_ms() - t0;
+
+        if (run == repeat - 1) {
+            size_t w = (size_t)snprintf(fp, sizeof fp, "frames=%" PRIu64 " records=%" PRIu64 " domains=", frames, records);
+            for (size_t i = 0; i < nd && w < sizeof fp - 256; i++) {
+                struct domain *d = &doms[i];
+                w += (size_t)snprintf(fp + w, sizeof fp - w, "%s%u:%u:%u:", i ? "," : "", d->type, d->page_shift, d->domain_id);
+                for (int j = 0; j < 16; j++) w += (size_t)snprintf(fp + w, sizeof fp - w, "%02x", d->handle[j]);
+                w += (size_t)snprintf(fp + w, sizeof fp - w, ":%u:%u:%u:%u:%u:%u:%" PRIu64 ":%" PRIu64 ":%u", d->ssidref, d->flags,
+                                      d->max_vcpus, d->emulation_flags, d->extra_flags, d->param_count, d->param_checksum,
+                                      d->frames, d->hvm_records);
+            }
+        }
+        free(owners); free(s.pages); free(doms); free(pages_at); free(ctx_at); free(pages_dom); free(ctx_dom);
+    }
+    printf("{\"runs_ms\":[");
+    for (int i = 0; i < repeat; i++) printf("%s%.3f", i ? "," : "", runs[i]);
+    printf("],\"fingerprint\":\"%s\"}\n", fp);
+    return 0;
+}

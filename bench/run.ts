@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: the benchmark suites. `npm run bench -- --small` runs a small preset (under a
+ * minute); results (JSON, benny charts) go to bench/results/, which is not checked in.
+ *
+ * `--rss-child IMAGE BOOTMEM PAGE_SIZE` is the memory probe the stream-restore suite runs in a
+ * fresh process: it loads an image, restores it once, and prints how much memory the restore
+ * needed beyond the image and the frame table.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { measureRestoreMemory, runStreamRestoreBench } from "./stream-restore.bench.js";
+
+const args = process.argv.slice(2);
+const child = args.indexOf("--rss-child");
+if (child >= 0) {
+  const [image, bootmem, pageSize] = args.slice(child + 1);
+  console.log(JSON.stringify(measureRestoreMemory(image ?? "", Number(bootmem), Number(pageSize))));
+} else {
+  const small = args.includes("--small");
+  const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+  const started = performance.now();
+  await runStreamRestoreBench({ small, sizes: [1, 4, 16], outDir });
+  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
+}

@@ -1,0 +1,389 @@
+/**
+ * Restore throughput, lu-codec against the alternatives, on the same saved image in one run:
+ *   1 lu-codec over the vmap (zero copy)
+ *   2 lu-codec after gathering the pages into one buffer (the copy is timed)
+ *   3 hand-written DataView restore over the scattered pages (the reference every ratio is to)
+ *   4 binary-parser and 5 Kaitai Struct on the gathered stream, restoring from their objects
+ *   6 a plain copy of the stream bytes (the memory-bandwidth floor)
+ *   7 C restore over an mmap of the image file (when a C compiler is present; timed by itself)
+ * at three sizes (1×, 4×, 16× the domains), so time per MB can be seen to stay flat.
+ * Every line's result is checked against line 1 (domains, counts, frame table) before timing.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import b from "benny";
+import { FrameTable } from "../liveupdate/frame-table.js";
+import { DEFAULT_HOST_SPEC, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
+import { locateStream } from "../liveupdate/locate-stream.js";
+import { restore, restoreStream } from "../liveupdate/restore.js";
+import type { RestoreResult } from "../liveupdate/restore-result.js";
+import type { RestoredDomain } from "../liveupdate/restored-domain.js";
+import { save, type SavedHost } from "../liveupdate/save.js";
+import { ContiguousSource } from "../runtime/contiguous-source.js";
+import { openMemoryImage, writeMemoryImage } from "../runtime/memory-image.js";
+import { vmap } from "../runtime/vmap.js";
+import { binaryParserRestore } from "./peers/binary-parser-restore.js";
+import { handwrittenRestore } from "./peers/handwritten-restore.js";
+import { loadKaitaiPeer } from "./peers/kaitai-restore.js";
+import { fingerprint, frameTableDigest, type PeerDomain, type PeerResult } from "./peers/peer-result.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface StreamRestoreBenchOptions {
+  /** Small host and short sampling: the whole run in under a minute. */
+  readonly small: boolean;
+  readonly sizes: readonly number[];
+  readonly outDir: string;
+}
+
+interface Line {
+  readonly id: number;
+  readonly name: string;
+  readonly run: () => PeerResult;
+  /** Sizes above which the line is skipped (its parse objects outgrow the default JS heap). */
+  readonly maxFactor?: number;
+  /** Skip the param checksum in the agreement check (Kaitai reads u64 as double). */
+  readonly lossyParams?: boolean;
+}
+
+export interface LineFigures {
+  readonly line: number;
+  readonly name: string;
+  readonly ms: number | null;
+  readonly ratioToHandwritten: number | null;
+  readonly mbPerS: number | null;
+  readonly mframesPerS: number | null;
+  readonly bytesCopied: number | null;
+  readonly msPerMb: number | null;
+  readonly note?: string;
+}
+
+/** What the memory probe reports (bytes). */
+export interface RestoreMemory {
+  /** Backed frames of the loaded image (stream pages, MFN array, breadcrumb). */
+  readonly imageBytes: number;
+  readonly frameTableBytes: number;
+  /** RSS growth during the restore beyond the image and the frame table. */
+  readonly beyondBytes: number;
+  readonly restoreMs: number;
+}
+
+/**
+ * Runs in a fresh process (`bench/run.ts --rss-child`): load the image and its stream pages, then
+ * allocate the frame table, then restore once, and see how far RSS grows beyond both.
+ */
+export function measureRestoreMemory(image: string, bootmem: number, pageSize: number): RestoreMemory {
+  const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: 1, name: "bootmem" }] });
+  const memory = opened.memory;
+  const located = locateStream(memory, bootmem, 2 ** 28);
+  for (const mfn of located.pages) memory.frame(mfn);
+  const imageBytes = memory.backedCount * pageSize;
+  const frameTable = new FrameTable(memory.frameCount);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const peak0 = process.resourceUsage().maxRSS * 1024;
+  const r = restore(memory, { bootmem, frameTable, domains: [], maxPages: 2 ** 28 });
+  const rss1 = process.memoryUsage().rss;
+  const peak1 = process.resourceUsage().maxRSS * 1024;
+  opened.close();
+  // maxRSS only tells us about the restore when the restore raised it.
+  const top = peak1 > peak0 ? Math.max(peak1, rss1) : rss1;
+  return { imageBytes, frameTableBytes: frameTable.owners.byteLength, beyondBytes: Math.max(0, top - rss0), restoreMs: r.restoreMs };
+}
+
+export interface SizeFigures {
+  readonly factor: number;
+  readonly spec: HostSpec;
+  readonly streamBytes: number;
+  readonly frames: number;
+  readonly imageBytes: number;
+  readonly frameTableBytes: number;
+  readonly peakRssBytes: number;
+  /** lu-codec's restore measured alone in a fresh process. */
+  readonly restoreMemory: RestoreMemory | null;
+  readonly lines: LineFigures[];
+}
+
+function toPeer(r: RestoreResult): PeerResult {
+  return {
+    domains: r.domains.map((d: RestoredDomain): PeerDomain => {
+      let sum = 0n;
+      for (let i = 0; i < d.params.length; i += 2) sum += (d.params[i] ?? 0n) ^ (d.params[i + 1] ?? 0n);
+      return {
+        type: d.type,
+        pageShift: d.pageShift,
+        domainId: d.domainId,
+        handle: d.handle,
+        ssidref: d.ssidref,
+        flags: d.flags,
+        maxVcpus: d.maxVcpus,
+        emulationFlags: d.emulationFlags,
+        extraFlags: d.extraFlags,
+        paramCount: d.params.length / 2,
+        paramChecksum: sum & 0xffff_ffff_ffff_ffffn,
+        frames: d.frames,
+        hvmRecords: d.hvmRecords.length,
+      };
+    }),
+    frames: r.frames,
+    records: r.records,
+    bytesCopied: r.bytesCopied,
+  };
+}
+
+function lossless(fp: string): string {
+  // Drop field 11 (param checksum) of each domain.
+  return fp.replace(/domains=(.*)$/, (_m, doms: string) =>
+    `domains=${doms
+      .split(",")
+      .map((d) => d.split(":").filter((_f, i) => i !== 10).join(":"))
+      .join(",")}`,
+  );
+}
+
+/** Copies the stream pages into one contiguous buffer (what lines 2, 4, 5 and 6 start with). */
+function gather(saved: SavedHost): Uint8Array {
+  const src = vmap(saved.memory, saved.streamFrames);
+  const out = new Uint8Array(src.byteLength);
+  src.segments(0, src.byteLength, (piece, at) => out.set(piece, at));
+  return out;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+function haveCompiler(): string | undefined {
+  for (const cc of ["gcc", "cc", "clang"]) {
+    if (spawnSync(cc, ["--version"], { stdio: "ignore" }).status === 0) return cc;
+  }
+  return undefined;
+}
+
+export async function runStreamRestoreBench(options: StreamRestoreBenchOptions): Promise<SizeFigures[]> {
+  mkdirSync(options.outDir, { recursive: true });
+  const kaitai = await loadKaitaiPeer(join(options.outDir, "kaitai"));
+  const cc = haveCompiler();
+  let cBinary: string | undefined;
+  if (cc !== undefined) {
+    cBinary = join(options.outDir, "lu-restore-c");
+    execFileSync(cc, ["-O2", "-o", cBinary, join(here, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
+  }
+  const base: HostSpec = options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC;
+  const caseOptions = options.small ? { minSamples: 3, maxTime: 0.4, initCount: 1 } : { minSamples: 5, maxTime: 4, initCount: 1 };
+  const all: SizeFigures[] = [];
+
+  for (const factor of options.sizes) {
+    const spec = scaleHostSpec(base, factor);
+    let saved: SavedHost | undefined = save(spec);
+    const s = saved;
+    const bootmem = s.bootmemStart;
+    const n = s.frameCount;
+    const located = locateStream(s.memory, bootmem, 2 ** 28);
+    const gatheredOnce = gather(s);
+
+    const lines: Line[] = [
+      {
+        id: 1,
+        name: "lu-codec over vmap",
+        run: () => toPeer(restore(s.memory, { bootmem, frameTable: new FrameTable(n), domains: [], maxPages: 2 ** 28 })),
+      },
+      {
+        id: 2,
+        name: "lu-codec, pages gathered first",
+        run: () => {
+          const g = gather(s);
+          const r = toPeer(restoreStream(new ContiguousSource(g), located, { frameTable: new FrameTable(n), domains: [], pageSize: s.pageSize }));
+          r.bytesCopied += g.length;
+          return r;
+        },
+      },
+      { id: 3, name: "hand-written DataView", run: () => handwrittenRestore(s.memory, bootmem, new FrameTable(n)) },
+      {
+        id: 4,
+        name: "binary-parser (gathered)",
+        maxFactor: options.small ? Infinity : 4,
+        run: () => {
+          const g = gather(s);
+          const r = binaryParserRestore(g, new FrameTable(n));
+          r.bytesCopied += g.length;
+          return r;
+        },
+      },
+      {
+        id: 5,
+        name: "Kaitai Struct (gathered)",
+        maxFactor: options.small ? Infinity : 4,
+        lossyParams: true,
+        run: () => {
+          const g = gather(s);
+          const r = kaitai.restore(g, new FrameTable(n));
+          r.bytesCopied += g.length;
+          return r;
+        },
+      },
+      {
+        id: 6,
+        name: "plain copy of the stream",
+        run: () => {
+          const g = gather(s);
+          return { domains: [], frames: 0, records: 0, bytesCopied: g.length };
+        },
+      },
+    ];
+
+    // Agreement: every line restores the same thing (line 6 restores nothing).
+    const want = lines[0]?.run();
+    if (want === undefined) throw new Error("no lines");
+    const tables = new Map<number, string>();
+    const copied = new Map<number, number>();
+    for (const line of lines) {
+      if (factor > (line.maxFactor ?? Infinity)) continue;
+      const table = new FrameTable(n);
+      let got: PeerResult;
+      if (line.id === 3) got = handwrittenRestore(s.memory, bootmem, table);
+      else if (line.id === 1) got = toPeer(restore(s.memory, { bootmem, frameTable: table, domains: [], maxPages: 2 ** 28 }));
+      else if (line.id === 4) got = binaryParserRestore(gatheredOnce, table);
+      else if (line.id === 5) got = kaitai.restore(gatheredOnce, table);
+      else got = line.run();
+      copied.set(line.id, line.run().bytesCopied);
+      if (line.id === 6) continue;
+      if (line.id !== 2) tables.set(line.id, frameTableDigest(table.owners));
+      const a = line.lossyParams === true ? lossless(fingerprint(got)) : fingerprint(got);
+      const e = line.lossyParams === true ? lossless(fingerprint(want)) : fingerprint(want);
+      if (a !== e) throw new Error(`line ${line.id} (${line.name}) disagrees with lu-codec at ${factor}x`);
+    }
+    const digests = new Set(tables.values());
+    if (digests.size !== 1) throw new Error(`frame tables differ between lines at ${factor}x: ${[...tables].join(", ")}`);
+
+    const rssBefore = process.resourceUsage().maxRSS * 1024;
+    const summary = await b.suite(
+      `stream-restore ${factor}x`,
+      ...lines
+        .filter((l) => factor <= (l.maxFactor ?? Infinity))
+        .map((l) => b.add(`restore/${l.id} ${l.name}`, () => void l.run(), caseOptions)),
+      b.cycle(),
+      b.complete(),
+      b.save({ file: `stream-restore-${factor}x`, folder: options.outDir, format: "json", details: true }),
+      b.save({ file: `stream-restore-${factor}x`, folder: options.outDir, format: "chart.html" }),
+    );
+    const peakRss = Math.max(rssBefore, process.resourceUsage().maxRSS * 1024);
+
+    const msOf = new Map<number, number>();
+    for (const r of summary.results) {
+      const id = Number(/restore\/(\d+)/.exec(r.name)?.[1] ?? NaN);
+      msOf.set(id, r.details.median * 1000);
+    }
+
+    // Line 7 (C over an mmap of the image file) and the memory probe run on the saved image file.
+    let cMs: number | null = null;
+    const cNote = cc === undefined ? "no C compiler" : undefined;
+    let restoreMemory: RestoreMemory | null = null;
+    const dir = join(tmpdir(), `lu-bench-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const img = join(dir, `host-${factor}x.img`);
+    writeMemoryImage(s.memory, img);
+    try {
+      const probe = execFileSync(
+        process.execPath,
+        ["--expose-gc", "--import", "tsx", join(here, "run.ts"), "--rss-child", img, String(bootmem), String(s.pageSize)],
+        { encoding: "utf8", maxBuffer: 16 << 20 },
+      );
+      restoreMemory = JSON.parse(probe.trim().split("\n").pop() ?? "null") as RestoreMemory;
+      if (cBinary !== undefined) {
+        const out = execFileSync(cBinary, [img, String(bootmem), String(s.pageSize), options.small ? "5" : "9"], {
+          encoding: "utf8",
+          maxBuffer: 64 << 20,
+        });
+        const doc = JSON.parse(out) as { runs_ms: number[]; fingerprint: string };
+        if (doc.fingerprint !== fingerprint(want)) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
+        cMs = median(doc.runs_ms.slice(1));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (cMs !== null) msOf.set(7, cMs);
+
+    const mb = want.frames > 0 ? s.streamBytes / 1e6 : 0;
+    const hw = msOf.get(3) ?? null;
+    const figures: LineFigures[] = [...lines.map((l) => ({ id: l.id, name: l.name })), { id: 7, name: "C, mmap + page pointers" }].map((l) => {
+      const ms = msOf.get(l.id) ?? null;
+      const skipped = ms === null;
+      return {
+        line: l.id,
+        name: l.name,
+        ms,
+        ratioToHandwritten: ms !== null && hw !== null ? ms / hw : null,
+        mbPerS: ms !== null ? mb / (ms / 1000) : null,
+        mframesPerS: ms !== null && l.id !== 6 ? want.frames / 1e6 / (ms / 1000) : null,
+        bytesCopied: l.id === 7 ? (ms === null ? null : 0) : (copied.get(l.id) ?? null),
+        msPerMb: ms !== null ? ms / mb : null,
+        ...(skipped ? { note: l.id === 7 ? (cNote ?? "failed") : "skipped: its parse objects outgrow the default JS heap" } : {}),
+      };
+    });
+    const imageBytes = s.memory.backedCount * s.pageSize;
+    all.push({
+      factor,
+      spec,
+      streamBytes: s.streamBytes,
+      frames: want.frames,
+      imageBytes,
+      frameTableBytes: n * 2,
+      peakRssBytes: peakRss,
+      restoreMemory,
+      lines: figures,
+    });
+    printTable(all[all.length - 1] as SizeFigures);
+    saved = undefined;
+  }
+  printFlatness(all);
+  writeFileSync(join(options.outDir, "stream-restore.json"), `${JSON.stringify(all, null, 2)}\n`);
+  return all;
+}
+
+const fmt = (x: number | null, digits: number): string => (x === null ? "-" : x.toFixed(digits));
+
+function printTable(f: SizeFigures): void {
+  const mib = (x: number): string => `${(x / 2 ** 20).toFixed(1)} MiB`;
+  const out: string[] = [];
+  out.push("");
+  out.push(
+    `stream restore ${f.factor}x: ${f.spec.domains} domains x ${f.spec.framesPerDomain} frames, ${mib(f.streamBytes)} of stream, ${f.frames} frames`,
+  );
+  out.push("| # | line | ms (median) | x hand-written | MB/s | Mframes/s | bytes copied |");
+  out.push("| - | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const l of f.lines) {
+    out.push(
+      `| ${l.line} | ${l.name}${l.note !== undefined ? ` (${l.note})` : ""} | ${fmt(l.ms, 1)} | ${fmt(l.ratioToHandwritten, 2)} | ${fmt(l.mbPerS, 0)} | ${fmt(l.mframesPerS, 1)} | ${l.bytesCopied ?? "-"} |`,
+    );
+  }
+  out.push(
+    `whole benchmark process: peak RSS ${mib(f.peakRssBytes)}, minus the image (${mib(f.imageBytes)}): ${mib(f.peakRssBytes - f.imageBytes)} (all lines, the saved host and Node itself)`,
+  );
+  const m = f.restoreMemory;
+  if (m !== null) {
+    out.push(
+      `lu-codec restore alone (fresh process): image ${mib(m.imageBytes)}, frame table ${mib(m.frameTableBytes)}, ` +
+        `memory beyond both ${mib(m.beyondBytes)} = ${((100 * m.beyondBytes) / m.imageBytes).toFixed(1)}% of the image`,
+    );
+  }
+  console.log(out.join("\n"));
+}
+
+function printFlatness(all: readonly SizeFigures[]): void {
+  const first = all[0];
+  if (first === undefined || all.length < 2) return;
+  console.log("\ntime per MB of stream (ms/MB), relative to the smallest size:");
+  for (const l of first.lines) {
+    const row = all.map((f) => f.lines.find((x) => x.line === l.line)?.msPerMb ?? null);
+    const base = row[0] ?? null;
+    const cells = row.map((v, i) => `${all[i]?.factor}x ${fmt(v, 2)}${v !== null && base !== null ? ` (${(v / base).toFixed(2)})` : ""}`);
+    console.log(`  ${l.line} ${l.name}: ${cells.join(", ")}`);
+  }
+}
