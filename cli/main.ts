@@ -7,13 +7,29 @@ import { Command, CommanderError } from "commander";
 import { register as registerRestore } from "./restore.js";
 import { register as registerSave } from "./save.js";
 import { register as registerCodegen } from "../codegen/cli.js";
+import { packageVersion } from "./package-version.js";
 
 const program = new Command();
 program
   .name("lu")
   .description("Schema-driven zero-copy accessors for binary handover formats (Xen live update, libxc/libxl streams)")
-  .showHelpAfterError()
-  .exitOverride();
+  .version(packageVersion(), "-V, --version", "print the lu-codec version")
+  .showHelpAfterError("(lu --help lists the commands; lu <command> --help their options)")
+  .exitOverride()
+  .addHelpText(
+    "after",
+    `
+Exit codes: 0 success, 1 a schema diagnostic, invalid data or an ABI break, 2 usage or I/O error.
+Run \`lu <command> --help\` for a command's options; the reference is docs/cli.md.
+
+Examples:
+  lu check schema                          diagnostics for every schema, file:line:col with a caret
+  lu gen schema --out generated            regenerate the accessors (--check: fail when stale)
+  lu dump stream.bin --json                decode a libxc or libxl stream
+  lu validate host.img --image --bootmem 256
+  lu restore --demo                        save the default host in memory, restore it, print MB/s
+  lu abi-check --baseline                  schema/ against the recorded ABI baseline`,
+  );
 
 // Command modules (one per command family), each `register(program)`.
 registerSave(program);
@@ -30,5 +46,10 @@ try {
     // --help and --version exit 0; every other parse failure is a usage error.
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
-  throw err;
+  // Commands report their own errors; anything reaching here is a bug in lu itself. Say so in
+  // one line (LU_DEBUG=1 prints the stack) rather than dumping a trace on the user.
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`lu: internal error: ${message}\n`);
+  if (process.env["LU_DEBUG"] === "1" && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+  process.exit(2);
 }
