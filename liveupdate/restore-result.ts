@@ -14,7 +14,7 @@ export interface RestoreResult {
   readonly domains: readonly RestoredDomain[];
   /** Guest frames given an owner. */
   readonly frames: number;
-  /** Frames claimed for the hypervisor (stream pages, MFN array, M2P pages). */
+  /** Frames claimed for the hypervisor (stream pages, MFN array, M2P and compat M2P pages). */
   readonly xenFrames: number;
   /** Stream records, END included. */
   readonly records: number;
@@ -27,7 +27,9 @@ export interface RestoreResult {
   /** Bytes the restore copied out of the stream (straddling values); zero-copy means ~0. */
   readonly bytesCopied: number;
   readonly xenVersion: { readonly major: number; readonly minor: number } | undefined;
+  /** LU_M2P entries, and LU_M2P_COMPAT entries (the 32-bit guests' M2P pages). */
   readonly m2pEntries: number;
+  readonly m2pCompatEntries: number;
   /** Milliseconds per stage. */
   readonly passes: PassTimes;
   /** Milliseconds for the whole restore. */

@@ -14,6 +14,7 @@ import type { MachineMemory } from "../runtime/machine-memory.js";
 import { vmap } from "../runtime/vmap.js";
 import type { FrameTable } from "./frame-table.js";
 import { locateStream, type LocatedStream } from "./locate-stream.js";
+import { m2pPageFrames } from "./m2p-pages.js";
 import { pass0Domains } from "./passes/pass0-domains.js";
 import { pass1Frames } from "./passes/pass1-frames.js";
 import { pass2HvmContext } from "./passes/pass2-hvm-context.js";
@@ -30,7 +31,10 @@ export interface RestoreOptions {
   readonly frameTable: FrameTable;
   /** The hypervisor's domain list; restored domains are appended. */
   readonly domains: RestoredDomain[];
-  /** Reject non-zero record padding. Default true. */
+  /**
+   * Strict checks (default true): zero record padding, and the must-be-zero and known-bits checks of
+   * docs/restore.md "What strict mode enforces". False accepts those (lenient).
+   */
   readonly strict?: boolean;
   /** Largest stream (in pages) the breadcrumb may announce. Default 2^24 (64 GiB of 4 KiB pages). */
   readonly maxPages?: number;
@@ -67,6 +71,7 @@ export function restoreStream(
   const staged = pass0Domains(src, {
     strict: options.strict ?? true,
     existingDomainIds: new Set(options.domains.map((d) => d.domainId)),
+    pageShift,
   });
   const t2 = performance.now();
 
@@ -91,7 +96,7 @@ export function restoreStream(
 
   // Commit.
   for (const d of staged.domains) options.domains.push(d);
-  const xenCount = xenFrames.length + countM2pFrames(staged.m2pEntries);
+  const xenCount = xenFrames.length + countM2pFrames(staged.m2pEntries, pageShift) + countM2pFrames(staged.m2pCompatEntries, pageShift);
   return {
     domains: staged.domains,
     frames: p1.frames,
@@ -103,16 +108,14 @@ export function restoreStream(
     bytesCopied: src.bytesCopied - copiedBefore + p1.bytesCopied,
     xenVersion: staged.xenVersion,
     m2pEntries: staged.m2pEntries.length,
+    m2pCompatEntries: staged.m2pCompatEntries.length,
     passes: { locate: locateMs, pass0: t2 - t1, pass1: t3 - t2, pass2: t4 - t3 },
     restoreMs: locateMs + (t4 - t1),
   };
 }
 
-function countM2pFrames(entries: readonly bigint[]): number {
+function countM2pFrames(entries: readonly bigint[], pageShift: number): number {
   let n = 0;
-  for (const e of entries) {
-    const order = Number(e & 0xfffn);
-    if (order !== 0) n += 2 ** order;
-  }
+  for (const e of entries) n += m2pPageFrames(e, pageShift);
   return n;
 }

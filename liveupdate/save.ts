@@ -17,17 +17,19 @@ import { contextBytes, planHvmContext, type HvmRecordPlan } from "./hvm-context-
 import type { SavedDomain } from "./saved-domain.js";
 import { SeededRandom } from "../runtime/seeded-random.js";
 import { fillRandom, randomU64 } from "./random-fill.js";
-import {
-  LU_DOMAIN_INFO_SIZE,
-  LU_DOMAIN_TYPE_X86_HVM,
-  LU_VERSION_SIZE,
-  COUNTED_BODY_HEADER,
-  recordSpan,
-} from "./stream-constants.js";
+import { LU_DOMAIN_TYPE, LU_STREAM_FORMAT, LuDomainInfo, LuDomainPages, LuM2pEntry, LuVersion } from "../generated/live-update.js";
+import { XcHvmParam, XcHvmParams } from "../generated/libxc-stream.js";
+import { recordLength } from "../runtime/record-framing.js";
+import { m2pEntry } from "./m2p-pages.js";
 import { writeStream } from "./stream-writer.js";
 
-/** Order of the M2P pages listed in LU_M2P (2^9 frames each: 2 MiB with 4 KiB pages). */
-export const M2P_PAGE_ORDER = 9;
+/** Each M2P page listed in LU_M2P is 2^9 machine frames (2 MiB with 4 KiB pages). */
+export const M2P_PAGE_FRAMES_LOG2 = 9;
+
+/** Header + body + padding of a record with `bodyLength` octets of body. */
+function recordSpan(bodyLength: number): number {
+  return recordLength(LU_STREAM_FORMAT, bodyLength);
+}
 
 export interface SavedHost {
   readonly spec: HostSpec;
@@ -66,15 +68,15 @@ export function planLayout(spec: HostSpec): SaveLayout {
   const hvmPlan = planHvmContext(spec.vcpus, spec.hvmContextBytes);
   const hvmContextLength = contextBytes(hvmPlan);
   const perDomain =
-    recordSpan(LU_DOMAIN_INFO_SIZE) +
-    recordSpan(COUNTED_BODY_HEADER + 16 * spec.hvmParams) +
+    recordSpan(LuDomainInfo.SIZE) +
+    recordSpan(XcHvmParams.SIZE + XcHvmParam.SIZE * spec.hvmParams) +
     recordSpan(hvmContextLength) +
-    recordSpan(COUNTED_BODY_HEADER + 8 * spec.framesPerDomain);
-  const m2pFramesPerPage = 2 ** M2P_PAGE_ORDER;
+    recordSpan(LuDomainPages.SIZE + 8 * spec.framesPerDomain);
+  const m2pFramesPerPage = 2 ** M2P_PAGE_FRAMES_LOG2;
   let m2pPages = 0;
   for (;;) {
     const streamBytes =
-      recordSpan(LU_VERSION_SIZE) + recordSpan(8 * m2pPages) + spec.domains * perDomain + recordSpan(0);
+      recordSpan(LuVersion.SIZE) + recordSpan(LuM2pEntry.SIZE * m2pPages) + spec.domains * perDomain + recordSpan(0);
     const streamPages = Math.ceil(streamBytes / spec.pageSize);
     const mfnArrayFrames = Math.ceil((streamPages * 8) / spec.pageSize);
     const below =
@@ -134,7 +136,7 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
     const params: Array<readonly [bigint, bigint]> = [];
     for (let p = 0; p < spec.hvmParams; p++) params.push([BigInt(p), randomU64(rng)]);
     domains.push({
-      type: LU_DOMAIN_TYPE_X86_HVM,
+      type: LU_DOMAIN_TYPE.x86_hvm,
       pageShift: 12,
       domainId: d + 1,
       handle,
@@ -151,8 +153,9 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
 
   const m2pEntries: bigint[] = [];
   for (let i = 0; i < layout.m2pPages; i++) {
-    const mfn = layout.m2pStart + i * 2 ** M2P_PAGE_ORDER;
-    m2pEntries.push((BigInt(mfn) << BigInt(pageShift)) | BigInt(M2P_PAGE_ORDER));
+    // The entry's order is log2 of the page's size in octets (live-update-handover.pandoc).
+    const mfn = layout.m2pStart + i * 2 ** M2P_PAGE_FRAMES_LOG2;
+    m2pEntries.push(m2pEntry(mfn, M2P_PAGE_FRAMES_LOG2 + pageShift, pageShift));
   }
 
   const memory = new MachineMemory({

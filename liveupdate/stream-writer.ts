@@ -1,38 +1,31 @@
 /**
  * Writes a saved host's live update stream with the runtime's PagedRecordWriter: records appended
  * into stream pages the writer allocates (seeded, random) from the frames the guests left free,
- * bodies filled in place through the growing vmap; `finish()` writes the physically contiguous MFN
- * array and, last, the breadcrumb (as the old hypervisor's kexec_reloc() does).
+ * bodies filled in place through the growing vmap with the generated accessors (`wrap()` on the
+ * record body, `init()` for padding and reserved fields, then the setters); `finish()` writes the
+ * physically contiguous MFN array and, last, the breadcrumb (as the old hypervisor's kexec_reloc()
+ * does).
  */
+import {
+  HVM_SAVE_RECORD,
+  HvmHwCpu,
+  HvmHwCpuXsave,
+  HvmHwLapic,
+  HvmHwLapicRegs,
+  HvmSaveDescriptor,
+  HvmSaveHeader,
+} from "../generated/hvm-save.js";
+import { XcHvmParam, XcHvmParams } from "../generated/libxc-stream.js";
+import { isLuDomainType, LU_STREAM_FORMAT, LU_STREAM_RECORD, LuDomainInfo, LuDomainPages, LuM2p, LuVersion } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
 import { FrameAllocator } from "../runtime/frame-allocator.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PagedRecordWriter, type WrittenStream } from "../runtime/paged-record-writer.js";
 import type { SeededRandom } from "../runtime/seeded-random.js";
 import type { HostSpec } from "./host-spec.js";
-import { LU_STREAM_FORMAT } from "./lu-stream-format.js";
-import { fillRandom } from "./random-fill.js";
+import { fillRandom, randomU64 } from "./random-fill.js";
 import type { SaveLayout } from "./save.js";
 import type { SavedDomain } from "./saved-domain.js";
-import {
-  HVM_FILE_MAGIC,
-  HVM_SAVE_CPU,
-  HVM_SAVE_CPU_XSAVE,
-  HVM_SAVE_DESCRIPTOR_SIZE,
-  HVM_SAVE_HEADER,
-  HVM_SAVE_LAPIC,
-  HVM_SAVE_LAPIC_REGS,
-  LU_DOMAIN_INFO_SIZE,
-  LU_VERSION_SIZE,
-  COUNTED_BODY_HEADER,
-  REC_END,
-  REC_HVM_CONTEXT,
-  REC_HVM_PARAMS,
-  REC_LU_DOMAIN_INFO,
-  REC_LU_DOMAIN_PAGES,
-  REC_LU_M2P,
-  REC_LU_VERSION,
-} from "./stream-constants.js";
 
 export interface StreamContents {
   readonly spec: HostSpec;
@@ -44,72 +37,83 @@ export interface StreamContents {
   readonly rng: SeededRandom;
 }
 
-const LE = true;
+const R = LU_STREAM_RECORD;
 
-/** A body of `length` octets at `offset`, filled through one contiguous scratch DataView. */
-function fillBody(src: ByteSource, offset: number, length: number, fill: (dv: DataView, bytes: Uint8Array) => void): void {
-  const bytes = new Uint8Array(length);
-  fill(new DataView(bytes.buffer), bytes);
-  src.segments(offset, length, (piece, at) => piece.set(bytes.subarray(at - offset, at - offset + piece.length)));
+/** One flyweight per body kind, re-pointed at each record's body. */
+class BodyWriters {
+  readonly version = new LuVersion();
+  readonly m2p = new LuM2p();
+  readonly info = new LuDomainInfo();
+  readonly params = new XcHvmParams();
+  readonly pages = new LuDomainPages();
+  readonly descriptor = new HvmSaveDescriptor();
+  readonly header = new HvmSaveHeader();
+  readonly cpu = new HvmHwCpu();
+  readonly lapic = new HvmHwLapic();
+  readonly lapicRegs = new HvmHwLapicRegs();
+  readonly xsave = new HvmHwCpuXsave();
 }
 
 /** Writes the stream, MFN array and breadcrumb into `memory`. */
 export function writeStream(memory: MachineMemory, c: StreamContents): WrittenStream {
   const { spec, layout } = c;
   const allocator = new FrameAllocator(memory, { order: "random", seed: spec.seed });
-  const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, { allocator, bootmem: spec.bootmemStart, littleEndian: LE });
+  const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, { allocator, bootmem: spec.bootmemStart, littleEndian: true });
+  const b = new BodyWriters();
 
-  let p = w.beginRecord(REC_LU_VERSION, LU_VERSION_SIZE);
-  fillBody(p.source, p.offset, p.length, (dv) => {
-    dv.setUint32(0, spec.xenMajor, LE);
-    dv.setUint32(4, spec.xenMinor, LE);
+  let p = w.beginRecord(R.LU_VERSION, LuVersion.SIZE);
+  const version = b.version.wrap(p.source, p.offset, p.length).init();
+  version.xenMajor = spec.xenMajor;
+  version.xenMinor = spec.xenMinor;
+
+  p = w.beginRecord(R.LU_M2P, 8 * c.m2pEntries.length);
+  const m2p = b.m2p.wrap(p.source, p.offset, p.length).init().m2pPageData;
+  c.m2pEntries.forEach((e, i) => {
+    m2p.at(i).raw = e;
   });
 
-  p = w.beginRecord(REC_LU_M2P, 8 * c.m2pEntries.length);
-  fillBody(p.source, p.offset, p.length, (dv) => c.m2pEntries.forEach((e, i) => dv.setBigUint64(8 * i, e, LE)));
-
   for (const d of c.domains) {
-    p = w.beginRecord(REC_LU_DOMAIN_INFO, LU_DOMAIN_INFO_SIZE);
-    fillBody(p.source, p.offset, p.length, (dv, bytes) => {
-      dv.setUint32(0, d.type, LE);
-      dv.setUint16(4, d.pageShift, LE);
-      dv.setUint16(6, d.domainId, LE);
-      bytes.set(d.handle, 8);
-      dv.setUint32(24, d.ssidref, LE);
-      dv.setUint32(28, d.flags, LE);
-      dv.setUint32(32, d.maxVcpus, LE);
-      dv.setUint32(36, d.emulationFlags, LE);
-      dv.setUint32(40, d.extraFlags, LE);
+    p = w.beginRecord(R.LU_DOMAIN_INFO, LuDomainInfo.SIZE);
+    const info = b.info.wrap(p.source, p.offset, p.length).init();
+    if (!isLuDomainType(d.type)) throw new RangeError(`domain ${d.domainId}: type ${d.type} is not a lu_domain_type`);
+    info.type = d.type;
+    info.pageShift = d.pageShift;
+    info.domainId = d.domainId;
+    info.domainHandle = d.handle;
+    info.ssidref = d.ssidref;
+    info.flags = d.flags;
+    info.maxVcpus = d.maxVcpus;
+    info.emulationFlags = d.emulationFlags;
+    info.extraFlags = d.extraFlags;
+
+    p = w.beginRecord(R.HVM_PARAMS, XcHvmParams.SIZE + XcHvmParam.SIZE * d.params.length);
+    const params = b.params.wrap(p.source, p.offset, p.length).init();
+    params.count = d.params.length;
+    const list = params.param;
+    d.params.forEach(([index, value], i) => {
+      const e = list.at(i);
+      e.index = index;
+      e.value = value;
     });
 
-    p = w.beginRecord(REC_HVM_PARAMS, COUNTED_BODY_HEADER + 16 * d.params.length);
-    fillBody(p.source, p.offset, p.length, (dv) => {
-      dv.setUint32(0, d.params.length, LE);
-      d.params.forEach(([index, value], i) => {
-        dv.setBigUint64(8 + 16 * i, index, LE);
-        dv.setBigUint64(16 + 16 * i, value, LE);
-      });
-    });
+    p = w.beginRecord(R.HVM_CONTEXT, layout.hvmContextLength);
+    let h = p.offset;
+    for (const r of d.hvmRecords) {
+      const desc = b.descriptor.wrap(p.source, h).init();
+      desc.typecode = r.typecode;
+      desc.instance = r.instance;
+      desc.length = r.length;
+      fillSaveRecord(b, p.source, h + HvmSaveDescriptor.SIZE, r, c.rng);
+      h += HvmSaveDescriptor.SIZE + r.length;
+    }
 
-    p = w.beginRecord(REC_HVM_CONTEXT, layout.hvmContextLength);
-    fillBody(p.source, p.offset, p.length, (dv, bytes) => {
-      let h = 0;
-      for (const r of d.hvmRecords) {
-        dv.setUint16(h, r.typecode, LE);
-        dv.setUint16(h + 2, r.instance, LE);
-        dv.setUint32(h + 4, r.length, LE);
-        fillSaveRecord(bytes, dv, h + HVM_SAVE_DESCRIPTOR_SIZE, r.typecode, r.instance, c.rng);
-        h += HVM_SAVE_DESCRIPTOR_SIZE + r.length;
-      }
-    });
-
-    // The frame list is most of the stream: write it page segment by page segment in place.
-    p = w.beginRecord(REC_LU_DOMAIN_PAGES, COUNTED_BODY_HEADER + 8 * d.frames.length);
-    const head = p.source.window(p.offset, 4);
-    head.setUint32(p.source.windowOffset, d.frames.length, LE);
-    writeFrameList(p.source, p.offset + COUNTED_BODY_HEADER, d.frames);
+    // The frame list is most of the stream: count through the class, the list page segment by page
+    // segment in place.
+    p = w.beginRecord(R.LU_DOMAIN_PAGES, LuDomainPages.SIZE + 8 * d.frames.length);
+    b.pages.wrap(p.source, p.offset, p.length).init().count = d.frames.length;
+    writeFrameList(p.source, p.offset + LuDomainPages.MFNS_OFFSET, d.frames);
   }
-  w.beginRecord(REC_END, 0);
+  w.beginRecord(R.END, 0);
   for (let f = 0; f < layout.mfnArrayFrames; f++) memory.release(c.mfnArrayRun + f);
   const written = w.finish();
   if (written.streamLength !== layout.streamBytes) {
@@ -124,47 +128,63 @@ function writeFrameList(src: ByteSource, offset: number, frames: Uint32Array): v
     const dv = new DataView(piece.buffer, piece.byteOffset, piece.byteLength);
     const first = (at - offset) / 8;
     for (let o = 0, i = first; o < piece.length; o += 8, i++) {
-      dv.setUint32(o, frames[i] ?? 0, LE); // MFNs fit in 32 bits here; the high word stays zero
+      dv.setUint32(o, frames[i] ?? 0, true); // MFNs fit in 32 bits here; the high word stays zero
     }
   });
 }
 
+/** The general-purpose registers of `hvm_hw_cpu` that get random values, with rip and rflags. */
+const CPU_RANDOM_REGS = [
+  "rax", "rbx", "rcx", "rdx", "rbp", "rsi", "rdi", "rsp",
+  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip", "rflags",
+] as const;
+
 /** Gives a save record plausible contents (registers, LAPIC page, XSAVE legacy area). */
 function fillSaveRecord(
-  buf: Uint8Array,
-  dv: DataView,
+  b: BodyWriters,
+  src: ByteSource,
   at: number,
-  typecode: number,
-  instance: number,
+  r: { readonly typecode: number; readonly instance: number; readonly length: number },
   rng: SeededRandom,
 ): void {
-  switch (typecode) {
-    case HVM_SAVE_HEADER:
-      dv.setUint32(at, HVM_FILE_MAGIC, LE);
-      dv.setUint32(at + 4, 1, LE);
-      dv.setBigUint64(at + 8, 0x4_13_0000n, LE);
-      dv.setUint32(at + 16, 0x000906ea, LE);
-      dv.setUint32(at + 20, 2_400_000, LE);
+  switch (r.typecode) {
+    case HVM_SAVE_RECORD.HEADER: {
+      const h = b.header.wrap(src, at, r.length).init(); // init() writes the magic and version
+      h.changeset = 0x4_13_0000n;
+      h.cpuid = 0x000906ea;
+      h.gtscKhz = 2_400_000;
       break;
-    case HVM_SAVE_CPU:
-      fillRandom(rng, buf.subarray(at + 512, at + 512 + 18 * 8)); // rax..r15, rip, rflags
-      dv.setBigUint64(at + 512 + 18 * 8, 0x80050033n, LE); // cr0
-      dv.setBigUint64(at + 512 + 20 * 8, BigInt(rng.nextU32()) << 12n, LE); // cr3
-      dv.setBigUint64(at + 512 + 21 * 8, 0x3706f0n, LE); // cr4
-      dv.setUint32(at + 1024, 1, LE); // flags: XEN_X86_FPU_INITIALISED
+    }
+    case HVM_SAVE_RECORD.CPU: {
+      const cpu = b.cpu.wrap(src, at, r.length).init();
+      for (const reg of CPU_RANDOM_REGS) cpu[reg] = randomU64(rng);
+      cpu.cr0 = 0x80050033n;
+      cpu.cr3 = BigInt(rng.nextU32()) << 12n;
+      cpu.cr4 = 0x3706f0n;
+      cpu.flags = 1; // XEN_X86_FPU_INITIALISED
       break;
-    case HVM_SAVE_LAPIC:
-      dv.setBigUint64(at, 0xfee00900n | (instance === 0 ? 0x100n : 0n), LE);
+    }
+    case HVM_SAVE_RECORD.LAPIC: {
+      const lapic = b.lapic.wrap(src, at, r.length).init();
+      lapic.apicBaseMsr = 0xfee00900n | (r.instance === 0 ? 0x100n : 0n);
       break;
-    case HVM_SAVE_LAPIC_REGS:
-      fillRandom(rng, buf.subarray(at, at + 1024));
+    }
+    case HVM_SAVE_RECORD.LAPIC_REGS: {
+      const regs = new Uint8Array(HvmHwLapicRegs.SIZE);
+      fillRandom(rng, regs);
+      b.lapicRegs.wrap(src, at, r.length).init().data = regs;
       break;
-    case HVM_SAVE_CPU_XSAVE:
-      dv.setBigUint64(at, 0x7n, LE);
-      dv.setBigUint64(at + 8, 0x7n, LE);
-      dv.setBigUint64(at + 16, 0x7n, LE);
-      fillRandom(rng, buf.subarray(at + 24, at + 24 + 512));
+    }
+    case HVM_SAVE_RECORD.CPU_XSAVE: {
+      const xsave = b.xsave.wrap(src, at, r.length).init();
+      xsave.xfeatureMask = 0x7n;
+      xsave.xcr0 = 0x7n;
+      xsave.xcr0Accum = 0x7n;
+      const legacy = new Uint8Array(512);
+      fillRandom(rng, legacy);
+      xsave.fpuSse = legacy;
       break;
+    }
     default:
       break;
   }

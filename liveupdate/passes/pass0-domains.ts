@@ -1,49 +1,64 @@
 /**
  * Pass 0: walk the records once with the runtime's RecordReader; create each domain from its
- * LU_DOMAIN_INFO (every field) and its HVM_PARAMS; take LU_VERSION and LU_M2P; note where the
- * records of passes 1 and 2 are. The reader checks the framing (header and body inside the stream,
- * zero padding in strict mode, an END record, no unknown mandatory record); this pass checks the
- * order (no domain record before its LU_DOMAIN_INFO) and the bodies it reads.
+ * LU_DOMAIN_INFO (every field) and its HVM_PARAMS; take LU_VERSION, LU_M2P and LU_M2P_COMPAT; note
+ * where the records of passes 1 and 2 are. The reader checks the framing (header and body inside the
+ * stream, zero padding in strict mode, an END record, no unknown mandatory record); this pass checks
+ * the order (no domain record before its LU_DOMAIN_INFO) and the bodies it reads.
+ *
+ * Every body is read through the generated accessors (generated/live-update.ts,
+ * generated/libxc-stream.ts): one flyweight per record kind, re-pointed with `wrap()` per record
+ * (one bounds check, no allocation), so the only per-record allocation is the domain itself.
  */
-import type { ByteSource, ByteView } from "../../runtime/byte-view.js";
+import {
+  LU_DOMAIN_TYPE,
+  LU_STREAM_FORMAT,
+  LU_STREAM_RECORD,
+  LU_STREAM_RECORD_NAMES,
+  LuDomainInfo,
+  LuDomainPages,
+  LuM2p,
+  LuM2pEntry,
+  LuVersion,
+} from "../../generated/live-update.js";
+import { XcHvmParam, XcHvmParams } from "../../generated/libxc-stream.js";
+import type { ByteSource } from "../../runtime/byte-view.js";
 import { LuDataError, MissingEndError, NonZeroPaddingError, UnknownRecordError } from "../../runtime/errors.js";
+import type { Problem } from "../../runtime/problem.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import { DOMID_FIRST_RESERVED } from "../host-spec.js";
-import { LU_STREAM_FORMAT } from "../lu-stream-format.js";
+import { M2P_MAX_ORDER, m2pOrderValid } from "../m2p-pages.js";
 import { asRestoreError, RestoreError, type RestoreProblem } from "../restore-error.js";
 import type { RestoredDomain } from "../restored-domain.js";
-import {
-  COUNTED_BODY_HEADER,
-  LU_DOMAIN_INFO_SIZE,
-  LU_VERSION_SIZE,
-  REC_END,
-  REC_HVM_CONTEXT,
-  REC_HVM_PARAMS,
-  REC_LU_DOMAIN_INFO,
-  REC_LU_DOMAIN_PAGES,
-  REC_LU_M2P,
-  REC_LU_M2P_COMPAT,
-  REC_LU_VERSION,
-  RECORD_NAMES,
-} from "../stream-constants.js";
 import type { RecordRef, StagedRestore } from "./record-plan.js";
 
 export interface Pass0Options {
+  /**
+   * Reject non-zero record padding, and in LU_DOMAIN_INFO non-zero `_pad` and flag bits its
+   * schema does not name; in HVM_PARAMS a non-zero `_res1` (see docs/restore.md, "What strict mode
+   * enforces").
+   */
   readonly strict: boolean;
   /** Domain ids already in the caller's domain list (a restore may not reuse them). */
   readonly existingDomainIds: ReadonlySet<number>;
+  /** log2 of the machine page size (an M2P page is at least one page). */
+  readonly pageShift: number;
 }
 
-const LE = true;
+const R = LU_STREAM_RECORD;
 
 function fail(problem: RestoreProblem, message: string, offset: number, index: number, type?: number): never {
-  const name = type === undefined ? undefined : RECORD_NAMES.get(type >>> 0);
+  const name = type === undefined ? undefined : LU_STREAM_RECORD_NAMES.get(type >>> 0);
   throw new RestoreError(problem, 0, message, {
     offset,
     recordIndex: index,
     ...(type === undefined ? {} : { recordType: type >>> 0 }),
     ...(name === undefined ? {} : { recordName: name }),
   });
+}
+
+/** Raises the first problem a generated `validate()` found, at the field's stream offset. */
+function failProblem(problem: RestoreProblem, record: string, p: Problem, index: number, type: number): never {
+  fail(problem, `${record}.${p.field}: ${p.message}`, p.offset, index, type);
 }
 
 /** Which restore problem a runtime framing error is. */
@@ -54,6 +69,17 @@ function framingProblem(e: LuDataError): RestoreProblem {
   return "truncated"; // TruncatedRecordError, RecordLimitError
 }
 
+/** The flyweights pass 0 reads bodies through; re-pointed per record. */
+class BodyViews {
+  readonly info = new LuDomainInfo();
+  readonly version = new LuVersion();
+  readonly m2p = new LuM2p();
+  readonly params = new XcHvmParams();
+  readonly pages = new LuDomainPages();
+  /** Problems found by `validate()`; emptied before each use (no allocation when there are none). */
+  readonly problems: Problem[] = [];
+}
+
 export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRestore {
   const staged: StagedRestore = {
     domains: [],
@@ -61,12 +87,15 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
     contextRecords: [],
     m2pEntries: [],
     m2pRecord: undefined,
+    m2pCompatEntries: [],
+    m2pCompatRecord: undefined,
     xenVersion: undefined,
     records: 0,
     streamEnd: 0,
   };
   const ids = new Set<number>(options.existingDomainIds);
   const reader = new RecordReader(src, LU_STREAM_FORMAT, { strict: options.strict });
+  const views = new BodyViews();
   let current = -1;
   for (;;) {
     try {
@@ -78,99 +107,149 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
     const { offset: off, index, type, bodyLength, bodyOffset: body } = reader;
     if (reader.skipped) continue;
     const ref: RecordRef = { offset: off, index, type, bodyLength, domain: current };
-    let v: ByteView;
     switch (type) {
-      case REC_END:
+      case R.END:
         if (bodyLength !== 0) fail("truncated", `END has a ${bodyLength}-byte body; expected none`, off, index, type);
         staged.records = index + 1;
         staged.streamEnd = reader.position;
         break;
-      case REC_LU_VERSION:
-        if (bodyLength !== LU_VERSION_SIZE) fail("truncated", `LU_VERSION body is ${bodyLength} bytes; expected ${LU_VERSION_SIZE}`, off, index, type);
-        v = src.window(body, LU_VERSION_SIZE);
-        staged.xenVersion = { major: v.getUint32(src.windowOffset, LE), minor: v.getUint32(src.windowOffset + 4, LE) };
+      case R.LU_VERSION: {
+        if (bodyLength !== LuVersion.SIZE) fail("truncated", `LU_VERSION body is ${bodyLength} bytes; expected ${LuVersion.SIZE}`, off, index, type);
+        const v = views.version.wrap(src, body, bodyLength);
+        staged.xenVersion = { major: v.xenMajor, minor: v.xenMinor };
         break;
-      case REC_LU_M2P:
-        if (bodyLength % 8 !== 0) fail("m2p", `LU_M2P body is ${bodyLength} bytes; expected a multiple of 8`, off, index, type);
-        for (let p = body; p < body + bodyLength; p += 8) {
-          v = src.window(p, 8);
-          staged.m2pEntries.push(v.getBigUint64(src.windowOffset, LE));
-        }
+      }
+      case R.LU_M2P:
+        readM2p(src, views, staged.m2pEntries, ref, body, options.pageShift);
         staged.m2pRecord = ref;
         break;
-      case REC_LU_M2P_COMPAT:
-        break; // 32-bit M2P pages: nothing to restore for 64-bit guests here
-      case REC_LU_DOMAIN_INFO: {
-        if (bodyLength !== LU_DOMAIN_INFO_SIZE) {
-          fail("domain-info", `LU_DOMAIN_INFO body is ${bodyLength} bytes; expected ${LU_DOMAIN_INFO_SIZE}`, off, index, type);
+      case R.LU_M2P_COMPAT:
+        // The 32-bit compat M2P: its pages are the hypervisor's frames too (claimed in pass 1).
+        readM2p(src, views, staged.m2pCompatEntries, ref, body, options.pageShift);
+        staged.m2pCompatRecord = ref;
+        break;
+      case R.LU_DOMAIN_INFO: {
+        if (bodyLength !== LuDomainInfo.SIZE) {
+          fail("domain-info", `LU_DOMAIN_INFO body is ${bodyLength} bytes; expected ${LuDomainInfo.SIZE}`, off, index, type);
         }
-        const d = readDomainInfo(src, body, off, src);
-        if (d.domainId >= DOMID_FIRST_RESERVED) {
-          fail("domain-info", `domain id ${d.domainId} is reserved (ids stop at ${DOMID_FIRST_RESERVED - 1})`, body + 6, index, type);
+        const info = views.info.wrap(src, body, bodyLength);
+        const domainId = info.domainId;
+        const domainType = info.type;
+        const pageShift = info.pageShift;
+        if (domainId >= DOMID_FIRST_RESERVED) {
+          fail("domain-info", `domain id ${domainId} is reserved (ids stop at ${DOMID_FIRST_RESERVED - 1})`, body + LuDomainInfo.DOMAIN_ID_OFFSET, index, type);
         }
-        if (d.type !== 1 && d.type !== 2) fail("domain-info", `domain type ${d.type} is not x86 PV (1) or x86 HVM (2)`, body, index, type);
-        if (d.pageShift < 12 || d.pageShift > 30) fail("domain-info", `page_shift ${d.pageShift} is not 12..30`, body + 4, index, type);
-        if (ids.has(d.domainId)) fail("duplicate-domain", `domain ${d.domainId} appears twice`, body + 6, index, type);
-        ids.add(d.domainId);
-        staged.domains.push(d);
+        if (domainType !== LU_DOMAIN_TYPE.x86_pv && domainType !== LU_DOMAIN_TYPE.x86_hvm) {
+          fail("domain-info", `domain type ${domainType} is not x86 PV (${LU_DOMAIN_TYPE.x86_pv}) or x86 HVM (${LU_DOMAIN_TYPE.x86_hvm})`, body + LuDomainInfo.TYPE_OFFSET, index, type);
+        }
+        if (pageShift < 12 || pageShift > 30) fail("domain-info", `page_shift ${pageShift} is not 12..30`, body + LuDomainInfo.PAGE_SHIFT_OFFSET, index, type);
+        if (options.strict) {
+          const problems = views.problems;
+          problems.length = 0;
+          info.validate(problems);
+          const first = problems[0];
+          if (first !== undefined) failProblem("domain-info", "lu_domain_info", first, index, type);
+        }
+        if (ids.has(domainId)) fail("duplicate-domain", `domain ${domainId} appears twice`, body + LuDomainInfo.DOMAIN_ID_OFFSET, index, type);
+        ids.add(domainId);
+        staged.domains.push(domainOf(info, off));
         current = staged.domains.length - 1;
         break;
       }
-      case REC_HVM_PARAMS: {
+      case R.HVM_PARAMS: {
         const d = staged.domains[current];
         if (d === undefined) fail("record-order", "HVM_PARAMS before any LU_DOMAIN_INFO", off, index, type);
-        if (bodyLength < COUNTED_BODY_HEADER) fail("hvm-params", `HVM_PARAMS body is ${bodyLength} bytes`, off, index, type);
-        v = src.window(body, COUNTED_BODY_HEADER);
-        const count = v.getUint32(src.windowOffset, LE);
-        if (COUNTED_BODY_HEADER + 16 * count !== bodyLength) {
-          fail("hvm-params", `HVM_PARAMS count ${count} needs ${COUNTED_BODY_HEADER + 16 * count} bytes; body is ${bodyLength}`, body, index, type);
+        if (bodyLength < XcHvmParams.SIZE) fail("hvm-params", `HVM_PARAMS body is ${bodyLength} bytes; expected at least ${XcHvmParams.SIZE}`, off, index, type);
+        const hp = views.params.wrap(src, body, bodyLength);
+        const count = hp.count;
+        const need = XcHvmParams.SIZE + XcHvmParam.SIZE * count;
+        if (need !== bodyLength) fail("hvm-params", `HVM_PARAMS count ${count} needs ${need} bytes; body is ${bodyLength}`, body, index, type);
+        if (options.strict && hp.res1 !== 0) {
+          fail("hvm-params", `xc_hvm_params._res1 is 0x${hp.res1.toString(16)}; reserved fields must be zero`, body + XcHvmParams.RES1_OFFSET, index, type);
         }
+        const list = hp.param;
         const params = new BigUint64Array(2 * count);
-        for (let i = 0, p = body + COUNTED_BODY_HEADER; i < 2 * count; i++, p += 8) {
-          v = src.window(p, 8);
-          params[i] = v.getBigUint64(src.windowOffset, LE);
+        for (let i = 0; i < count; i++) {
+          const p = list.at(i);
+          params[2 * i] = p.index;
+          params[2 * i + 1] = p.value;
         }
         d.params = params;
         break;
       }
-      case REC_LU_DOMAIN_PAGES:
+      case R.LU_DOMAIN_PAGES: {
         if (current < 0) fail("record-order", "LU_DOMAIN_PAGES before any LU_DOMAIN_INFO", off, index, type);
-        if (bodyLength < COUNTED_BODY_HEADER) fail("domain-pages", `LU_DOMAIN_PAGES body is ${bodyLength} bytes`, off, index, type);
+        if (bodyLength < LuDomainPages.SIZE) fail("domain-pages", `LU_DOMAIN_PAGES body is ${bodyLength} bytes; expected at least ${LuDomainPages.SIZE}`, off, index, type);
+        // The list itself is walked in pass 1; its count and reserved word are checked here, before
+        // the caller's frame table is touched.
+        const pages = views.pages.wrap(src, body, bodyLength);
+        const count = pages.count;
+        const need = LuDomainPages.SIZE + 8 * count;
+        if (need !== bodyLength) fail("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${bodyLength}`, body + LuDomainPages.COUNT_OFFSET, index, type);
+        if (options.strict && pages.reserved !== 0) {
+          fail("domain-pages", `lu_domain_pages.reserved is 0x${pages.reserved.toString(16)}; reserved fields must be zero`, body + LuDomainPages.RESERVED_OFFSET, index, type);
+        }
         staged.pageRecords.push(ref);
         break;
-      case REC_HVM_CONTEXT:
+      }
+      case R.HVM_CONTEXT:
         if (current < 0) fail("record-order", "HVM_CONTEXT before any LU_DOMAIN_INFO", off, index, type);
         staged.contextRecords.push(ref);
         break;
       default: {
-        // A libxc domain record carried as-is (the reader only returns types it knows).
+        // A libxc domain record carried as-is (the reader only returns types the schema names).
         const d = staged.domains[current];
-        if (d === undefined) fail("record-order", `${RECORD_NAMES.get(type) ?? "record"} before any LU_DOMAIN_INFO`, off, index, type);
+        if (d === undefined) fail("record-order", `${LU_STREAM_RECORD_NAMES.get(type) ?? "record"} before any LU_DOMAIN_INFO`, off, index, type);
         (d.otherRecords ??= []).push({ type, offset: off, bodyLength });
       }
     }
   }
 }
 
-function readDomainInfo(src: ByteSource, body: number, recordOffset: number, source: ByteSource): RestoredDomain {
-  const v = src.window(body, LU_DOMAIN_INFO_SIZE);
-  const o = src.windowOffset;
-  const d: RestoredDomain = {
-    type: v.getUint32(o, LE),
-    pageShift: v.getUint16(o + 4, LE),
-    domainId: v.getUint16(o + 6, LE),
-    handle: new Uint8Array(0),
-    ssidref: v.getUint32(o + 24, LE),
-    flags: v.getUint32(o + 28, LE),
-    maxVcpus: v.getUint32(o + 32, LE),
-    emulationFlags: v.getUint32(o + 36, LE),
-    extraFlags: v.getUint32(o + 40, LE),
+/**
+ * LU_M2P / LU_M2P_COMPAT: whole 8-octet entries (`lu_m2p.validate()`), each read as its raw u64
+ * through `lu_m2p_entry`; every order is 0 (a discontiguity) or a page of at least one machine page
+ * and at most 1 GiB.
+ */
+function readM2p(src: ByteSource, views: BodyViews, into: bigint[], ref: RecordRef, body: number, pageShift: number): void {
+  const m2p = views.m2p.wrap(src, body, ref.bodyLength);
+  const problems = views.problems;
+  problems.length = 0;
+  m2p.validate(problems);
+  const first = problems[0];
+  if (first !== undefined) {
+    const name = LU_STREAM_RECORD_NAMES.get(ref.type) ?? "LU_M2P";
+    fail("m2p", `${name} body is ${ref.bodyLength} bytes; expected a multiple of ${LuM2pEntry.SIZE}`, ref.offset, ref.index, ref.type);
+  }
+  const entries = m2p.m2pPageData;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries.at(i);
+    const raw = entry.raw;
+    if (!m2pOrderValid(raw, pageShift)) {
+      const name = LU_STREAM_RECORD_NAMES.get(ref.type) ?? "LU_M2P";
+      fail("m2p", `${name} entry ${i} has order ${entry.order}; expected 0 or ${pageShift}..${M2P_MAX_ORDER}`, entry.base, ref.index, ref.type);
+    }
+    into.push(raw);
+  }
+}
+
+/** A new domain with every LU_DOMAIN_INFO field (the handle stays a view into the stream). */
+function domainOf(info: LuDomainInfo, recordOffset: number): RestoredDomain {
+  return {
+    type: info.type,
+    pageShift: info.pageShift,
+    domainId: info.domainId,
+    handle: info.domainHandle,
+    ssidref: info.ssidref,
+    flags: info.flags,
+    maxVcpus: info.maxVcpus,
+    emulationFlags: info.emulationFlags,
+    extraFlags: info.extraFlags,
     streamOffset: recordOffset,
     params: new BigUint64Array(0),
     frames: 0,
     hvmRecords: [],
     otherRecords: [],
-    source,
+    source: info.src,
   };
-  return { ...d, handle: src.bytes(body + 8, 16) };
 }

@@ -11,9 +11,14 @@
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { DOMID_XEN, FRAME_FREE, type FrameTable } from "../frame-table.js";
 import { RestoreError } from "../restore-error.js";
-import { COUNTED_BODY_HEADER, RECORD_HEADER_SIZE, RECORD_NAMES } from "../stream-constants.js";
+import { LU_STREAM_FORMAT, LU_STREAM_RECORD_NAMES, LuDomainPages, LuM2pEntry } from "../../generated/live-update.js";
+import { m2pFirstFrame, m2pOrder, m2pPageFrames } from "../m2p-pages.js";
 import type { RecordRef, StagedRestore } from "./record-plan.js";
 import { U32RunWalker } from "./u32-runs.js";
+
+/** Octets of a record header, and of one LU_DOMAIN_PAGES entry (a u64 MFN). */
+const HEADER = LU_STREAM_FORMAT.headerSize;
+const MFN_SIZE = 8;
 
 export interface Pass1Input {
   readonly src: ByteSource;
@@ -60,14 +65,16 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   const owners = table.owners;
   // Frames claimed for Xen, in order, so a failure can free exactly those (sized up front: the
   // stream pages and MFN array, plus every M2P page's frames).
+  const m2pLists = [
+    { entries: staged.m2pEntries, ref: staged.m2pRecord, name: "LU_M2P", what: "M2P" },
+    { entries: staged.m2pCompatEntries, ref: staged.m2pCompatRecord, name: "LU_M2P_COMPAT", what: "compat M2P" },
+  ];
   let m2pFrames = 0;
-  for (const e of staged.m2pEntries) {
-    const order = Number(e & 0xfffn);
-    if (order > 0 && order <= 30) m2pFrames += 2 ** order;
-  }
+  for (const list of m2pLists) for (const e of list.entries) m2pFrames += m2pPageFrames(e, input.pageShift);
   const xenClaimed = new Uint32Array(input.xenFrames.length + Math.min(m2pFrames, owners.length));
   let xenCount = 0;
   const walker = new U32RunWalker();
+  const pages = new LuDomainPages();
   let frames = 0;
   // How far the walk got: records [0, doneRecords) fully, then `partial` entries of the next.
   let doneRecords = 0;
@@ -76,9 +83,9 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
     for (let k = 0; k <= doneRecords && k < staged.pageRecords.length; k++) {
       const ref = staged.pageRecords[k];
       if (ref === undefined) break;
-      const limit = k < doneRecords ? countOf(src, ref) : partialEntries;
+      const limit = k < doneRecords ? pages.wrap(src, ref.offset + HEADER, ref.bodyLength).count : partialEntries;
       if (limit <= 0) continue;
-      walker.walk(src, ref.offset + RECORD_HEADER_SIZE + COUNTED_BODY_HEADER, limit, (words, from, to) => {
+      walker.walk(src, mfnsOffset(ref), limit, (words, from, to) => {
         release(words, from, to, owners);
         return true;
       });
@@ -107,33 +114,37 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
     const stream = i < input.streamPages;
     claimXen(mfn, stream ? `stream page ${i}:` : "MFN array", undefined, stream ? input.mfnArrayStart * ps + 8 * i : mfn * ps);
   }
-  for (const e of staged.m2pEntries) {
-    const order = Number(e & 0xfffn);
-    if (order === 0) continue; // a discontiguity marker: the high bits name the next MFN covered
-    const first = Number(e >> BigInt(input.pageShift));
-    const count = 2 ** order;
-    if (first + count > owners.length || order > 30) {
-      undo(0);
-      throw frameError("frame-outside", `LU_M2P page at frame ${first} (order ${order}) runs outside the machine`, staged.m2pRecord, undefined);
-    }
-    for (let f = first; f < first + count; f++) claimXen(f, "M2P", staged.m2pRecord, undefined);
+  // M2P pages (pass 0 checked every order): a discontiguity marker (order 0) covers no frame.
+  for (const list of m2pLists) {
+    list.entries.forEach((e, i) => {
+      const count = m2pPageFrames(e, input.pageShift);
+      if (count === 0) return;
+      const first = m2pFirstFrame(e, input.pageShift);
+      const at = list.ref === undefined ? undefined : list.ref.offset + HEADER + LuM2pEntry.SIZE * i;
+      if (first + count > owners.length) {
+        undo(0);
+        throw frameError("frame-outside", `${list.name} page at frame ${first} (order ${m2pOrder(e)}) runs outside the machine`, list.ref, at);
+      }
+      for (let f = first; f < first + count; f++) claimXen(f, list.what, list.ref, at);
+    });
   }
 
   for (const ref of staged.pageRecords) {
     const d = staged.domains[ref.domain];
     if (d === undefined) throw new Error("pass 0 recorded LU_DOMAIN_PAGES without a domain");
-    const count = countOf(src, ref);
-    const need = COUNTED_BODY_HEADER + 8 * count;
+    // Pass 0 checked the body (count fits exactly, reserved zero in strict mode) through the same class.
+    const count = pages.wrap(src, ref.offset + HEADER, ref.bodyLength).count;
+    const need = LuDomainPages.SIZE + MFN_SIZE * count;
     if (need !== ref.bodyLength) {
       undo(0);
-      throw frameError("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${ref.bodyLength}`, ref, ref.offset + 8);
+      throw frameError("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${ref.bodyLength}`, ref, ref.offset + HEADER);
     }
     const domid = d.domainId;
     let failedRunFirst = 0;
     let bad = -1;
     let badLo = 0;
     let badHi = 0;
-    walker.walk(src, ref.offset + RECORD_HEADER_SIZE + COUNTED_BODY_HEADER, count, (words, from, to, first) => {
+    walker.walk(src, mfnsOffset(ref), count, (words, from, to, first) => {
       const w = claim(words, from, to, owners, domid);
       if (w < 0) return true;
       bad = first + (w - from) / 2;
@@ -148,7 +159,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
       const lo = badLo;
       const hi = badHi;
       const mfn = hi * 2 ** 32 + lo;
-      const at = ref.offset + RECORD_HEADER_SIZE + COUNTED_BODY_HEADER + 8 * bad;
+      const at = mfnsOffset(ref) + MFN_SIZE * bad;
       const outside = hi !== 0 || lo >= owners.length;
       const owner = outside ? FRAME_FREE : (owners[lo] ?? FRAME_FREE);
       // Entries before the failing run are still claimed; undo() frees them and every earlier record.
@@ -165,9 +176,9 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   return { frames, bytesCopied: walker.bytesCopied, undo: () => undo(0) };
 }
 
-function countOf(src: ByteSource, ref: RecordRef): number {
-  const v = src.window(ref.offset + RECORD_HEADER_SIZE, 4);
-  return v.getUint32(src.windowOffset, true);
+/** Stream offset of an LU_DOMAIN_PAGES record's first MFN. */
+function mfnsOffset(ref: RecordRef): number {
+  return ref.offset + HEADER + LuDomainPages.MFNS_OFFSET;
 }
 
 function ownerName(owner: number): string {
@@ -176,7 +187,7 @@ function ownerName(owner: number): string {
 
 function frameError(problem: "frame-outside" | "frame-owned" | "domain-pages", message: string, ref: RecordRef | undefined, offset: number | undefined): RestoreError {
   if (ref === undefined) return new RestoreError(problem, 1, message, offset === undefined ? {} : { offset });
-  const name = RECORD_NAMES.get(ref.type);
+  const name = LU_STREAM_RECORD_NAMES.get(ref.type);
   return new RestoreError(problem, 1, message, {
     offset: offset ?? ref.offset,
     recordIndex: ref.index,

@@ -21,6 +21,9 @@ export interface StagedRestore {
   /** LU_M2P entries (page address | order) and where the record is. */
   readonly m2pEntries: bigint[];
   m2pRecord: RecordRef | undefined;
+  /** LU_M2P_COMPAT entries (the 32-bit guests' M2P pages, same encoding) and where the record is. */
+  readonly m2pCompatEntries: bigint[];
+  m2pCompatRecord: RecordRef | undefined;
   xenVersion: { readonly major: number; readonly minor: number } | undefined;
   /** Records walked, END included. */
   records: number;

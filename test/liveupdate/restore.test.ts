@@ -362,10 +362,45 @@ describe("a failed restore reports the first problem and changes nothing", () =>
 
   it("a domain frame inside an M2P page (claimed for Xen first)", () => {
     const recs = good();
-    // One order-1 M2P page at frame 100: frames 100 and 101 belong to Xen.
-    recs.splice(1, 0, { type: 0x40000001, body: le64((100n << 12n) | 1n) });
+    // One 8 KiB M2P page (order 13: log2 of its size in octets) at frame 100: frames 100 and 101
+    // belong to Xen.
+    recs.splice(1, 0, { type: 0x40000001, body: le64((100n << 12n) | 13n) });
     const err = expectFailure(img(recs).memory, img(recs).bootmem, "frame-owned");
     expect(err.message).toMatch(/frame 100 of domain 1 is already owned by Xen/);
+  });
+
+  it("an M2P page order smaller than a machine page or larger than 1 GiB", () => {
+    for (const order of [1n, 11n, 31n]) {
+      const recs = good();
+      recs.splice(1, 0, { type: 0x40000001, body: le64(0n, (100n << 12n) | order) });
+      const err = expectFailure(img(recs).memory, img(recs).bootmem, "m2p");
+      expect(err.stage).toBe(0);
+      // The second entry's stream offset: LU_VERSION (16 octets), this record's header, one entry.
+      expect(err.where).toMatchObject({ offset: 16 + 8 + 8, recordIndex: 1, recordName: "LU_M2P" });
+      expect(err.message).toMatch(new RegExp(`LU_M2P entry 1 has order ${order}; expected 0 or 12\\.\\.30`));
+    }
+  });
+
+  it("an M2P body that is not whole entries", () => {
+    const recs = good();
+    recs.splice(1, 0, { type: 0x40000002, body: new Uint8Array(12) });
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "m2p");
+    expect(err.where).toMatchObject({ recordIndex: 1, recordName: "LU_M2P_COMPAT" });
+    expect(err.message).toMatch(/LU_M2P_COMPAT body is 12 bytes; expected a multiple of 8/);
+  });
+
+  it("a domain frame inside a compat M2P page (LU_M2P_COMPAT pages belong to Xen too)", () => {
+    const recs = good();
+    recs.splice(1, 0, { type: 0x40000002, body: le64((200n << 12n) | 12n) });
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "frame-owned");
+    expect(err.message).toMatch(/frame 200 of domain 2 is already owned by Xen/);
+  });
+
+  it("a compat M2P page running outside the machine, located at its entry", () => {
+    const recs = good();
+    recs.splice(1, 0, { type: 0x40000002, body: le64(0n, (4095n << 12n) | 13n) });
+    const err = expectFailure(img(recs).memory, img(recs).bootmem, "frame-outside");
+    expect(err.where).toMatchObject({ offset: 16 + 8 + 8, recordIndex: 1, recordName: "LU_M2P_COMPAT" });
   });
 
   it("a stream page the caller's table already owns, located at its MFN array entry", () => {
