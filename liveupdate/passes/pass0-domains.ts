@@ -11,6 +11,7 @@
  */
 import {
   LU_DOMAIN_TYPE,
+  LU_STREAM_BODIES,
   LU_STREAM_FORMAT,
   LU_STREAM_RECORD,
   LU_STREAM_RECORD_NAMES,
@@ -46,19 +47,47 @@ export interface Pass0Options {
 
 const R = LU_STREAM_RECORD;
 
-function fail(problem: RestoreProblem, message: string, offset: number, index: number, type?: number): never {
+/** Schema name of each body struct, for messages. */
+const LU_STREAM_BODY_NAMES: ReadonlyMap<number, string> = new Map(
+  [...LU_STREAM_BODIES].map(([type, cls]) => [type, cls.SCHEMA_NAME] as const),
+);
+
+function fail(
+  problem: RestoreProblem,
+  message: string,
+  offset: number,
+  index: number,
+  type?: number,
+  expected?: string,
+  actual?: string,
+): never {
   const name = type === undefined ? undefined : LU_STREAM_RECORD_NAMES.get(type >>> 0);
-  throw new RestoreError(problem, 0, message, {
+  const where = {
     offset,
     recordIndex: index,
     ...(type === undefined ? {} : { recordType: type >>> 0 }),
     ...(name === undefined ? {} : { recordName: name }),
-  });
+  };
+  throw new RestoreError(problem, 0, message, where, expected, actual);
 }
 
-/** Raises the first problem a generated `validate()` found, at the field's stream offset. */
-function failProblem(problem: RestoreProblem, record: string, p: Problem, index: number, type: number): never {
-  fail(problem, `${record}.${p.field}: ${p.message}`, p.offset, index, type);
+
+/**
+ * Strict mode: the first problem the body's generated `validate()` finds is an error (reserved and
+ * padding fields not zero, flag bits the schema does not name, a count that does not fit). `problems`
+ * is reused, so a valid body allocates nothing.
+ */
+function strictCheck(
+  body: { validate(problems: Problem[]): Problem[] },
+  problems: Problem[],
+  problem: RestoreProblem,
+  index: number,
+  type: number,
+): void {
+  problems.length = 0;
+  body.validate(problems);
+  const first = problems[0];
+  if (first !== undefined) fail(problem, `${LU_STREAM_BODY_NAMES.get(type) ?? "body"}: ${first.message}`, first.offset, index, type, first.expected, first.actual);
 }
 
 /** Which restore problem a runtime framing error is. */
@@ -143,13 +172,7 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
           fail("domain-info", `domain type ${domainType} is not x86 PV (${LU_DOMAIN_TYPE.x86_pv}) or x86 HVM (${LU_DOMAIN_TYPE.x86_hvm})`, body + LuDomainInfo.TYPE_OFFSET, index, type);
         }
         if (pageShift < 12 || pageShift > 30) fail("domain-info", `page_shift ${pageShift} is not 12..30`, body + LuDomainInfo.PAGE_SHIFT_OFFSET, index, type);
-        if (options.strict) {
-          const problems = views.problems;
-          problems.length = 0;
-          info.validate(problems);
-          const first = problems[0];
-          if (first !== undefined) failProblem("domain-info", "lu_domain_info", first, index, type);
-        }
+        if (options.strict) strictCheck(info, views.problems, "domain-info", index, type);
         if (ids.has(domainId)) fail("duplicate-domain", `domain ${domainId} appears twice`, body + LuDomainInfo.DOMAIN_ID_OFFSET, index, type);
         ids.add(domainId);
         staged.domains.push(domainOf(info, off));
@@ -164,9 +187,7 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
         const count = hp.count;
         const need = XcHvmParams.SIZE + XcHvmParam.SIZE * count;
         if (need !== bodyLength) fail("hvm-params", `HVM_PARAMS count ${count} needs ${need} bytes; body is ${bodyLength}`, body, index, type);
-        if (options.strict && hp.res1 !== 0) {
-          fail("hvm-params", `xc_hvm_params._res1 is 0x${hp.res1.toString(16)}; reserved fields must be zero`, body + XcHvmParams.RES1_OFFSET, index, type);
-        }
+        if (options.strict) strictCheck(hp, views.problems, "hvm-params", index, type);
         const list = hp.param;
         const params = new BigUint64Array(2 * count);
         for (let i = 0; i < count; i++) {
@@ -186,9 +207,7 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
         const count = pages.count;
         const need = LuDomainPages.SIZE + 8 * count;
         if (need !== bodyLength) fail("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${bodyLength}`, body + LuDomainPages.COUNT_OFFSET, index, type);
-        if (options.strict && pages.reserved !== 0) {
-          fail("domain-pages", `lu_domain_pages.reserved is 0x${pages.reserved.toString(16)}; reserved fields must be zero`, body + LuDomainPages.RESERVED_OFFSET, index, type);
-        }
+        if (options.strict) strictCheck(pages, views.problems, "domain-pages", index, type);
         staged.pageRecords.push(ref);
         break;
       }

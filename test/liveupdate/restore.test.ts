@@ -213,6 +213,129 @@ describe("images written by someone else", () => {
   });
 });
 
+describe("LU_M2P and LU_M2P_COMPAT", () => {
+  it("claims the pages of both for Xen, with orders read as log2 of the page size in octets", () => {
+    const stream = encodeStream([
+      { type: 0x40000000, body: le32(4, 19) },
+      // LU_M2P: a 16 KiB page at frame 1000, a discontiguity marker, an 8 KiB page at frame 1100.
+      { type: 0x40000001, body: le64((1000n << 12n) | 14n, 5000n << 12n, (1100n << 12n) | 13n) },
+      // LU_M2P_COMPAT: one 4 KiB page at frame 1200.
+      { type: 0x40000002, body: le64((1200n << 12n) | 12n) },
+      { type: 0x40000003, body: domainInfo({ domainId: 3 }) },
+      { type: 0x40000004, body: domainPages([1004, 1102, 1201]) },
+      { type: 0, body: new Uint8Array(0) },
+    ]);
+    const im = handImage(stream);
+    const frameTable = new FrameTable(im.memory.frameCount);
+    const r = restore(im.memory, { bootmem: im.bootmem, frameTable, domains: [] });
+    expect(r.m2pEntries).toBe(3);
+    expect(r.m2pCompatEntries).toBe(1);
+    const xen = [1000, 1001, 1002, 1003, 1100, 1101, 1200];
+    for (const f of xen) expect(frameTable.owner(f)).toBe(DOMID_XEN);
+    expect([1004, 1102, 1201].map((f) => frameTable.owner(f))).toEqual([3, 3, 3]);
+    // Stream pages + MFN array + 4 + 2 + 1 M2P frames.
+    expect(r.xenFrames).toBe(im.streamFrames.length + 1 + xen.length);
+  });
+
+  it("save() writes LU_M2P entries the spec's way (order = log2 of 2 MiB)", () => {
+    const saved = save(SPEC);
+    expect(saved.m2pEntries.length).toBeGreaterThan(0);
+    for (const e of saved.m2pEntries) expect(e & 0xfffn).toBe(21n);
+    const { src, records } = savedStream(saved);
+    const m2p = records.find((x) => x.type === 0x40000001);
+    if (m2p === undefined) throw new Error("no LU_M2P");
+    const first = src.window(m2p.offset + 8, 8).getBigUint64(src.windowOffset, true);
+    expect(first).toBe(saved.m2pEntries[0]);
+  });
+});
+
+describe("strict mode: what the generated validate() finds is an error, lenient accepts it", () => {
+  const base = (): Parameters<typeof encodeStream>[0] => [
+    { type: 0x40000000, body: le32(4, 19) },
+    { type: 0x40000003, body: domainInfo({ domainId: 1 }) },
+    { type: 0x40000004, body: domainPages([100, 101, 102]) },
+    { type: 0, body: new Uint8Array(0) },
+  ];
+  // Record 1 (LU_DOMAIN_INFO) starts at 16, its body at 24; record 2's body at 24 + 48 + 8 = 80.
+  const cases: Array<{ name: string; edit: (r: ReturnType<typeof base>) => void; problem: RestoreProblem; offset: number; index: number; message: RegExp }> = [
+    {
+      name: "non-zero LU_DOMAIN_INFO padding",
+      edit: (r) => {
+        const body = domainInfo({ domainId: 1 });
+        body[45] = 0x5a;
+        r[1] = { type: 0x40000003, body };
+      },
+      problem: "domain-info",
+      offset: 24 + 45,
+      index: 1,
+      message: /lu_domain_info: padding '_pad' holds 0x5a at octet 1, expected zero/,
+    },
+    {
+      name: "LU_DOMAIN_INFO flag bits lu_domctl_cdf does not name",
+      edit: (r) => {
+        r[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, flags: 0x103 }) };
+      },
+      problem: "domain-info",
+      offset: 24 + 28,
+      index: 1,
+      message: /'flags' has bits 0x100 that lu_domctl_cdf does not name/,
+    },
+    {
+      name: "LU_DOMAIN_INFO extra_flags bits lu_extra_flags does not name",
+      edit: (r) => {
+        r[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, extraFlags: 0x8 }) };
+      },
+      problem: "domain-info",
+      offset: 24 + 40,
+      index: 1,
+      message: /'extra_flags' has bits 0x8/,
+    },
+    {
+      name: "non-zero LU_DOMAIN_PAGES reserved word",
+      edit: (r) => {
+        r[2] = { type: 0x40000004, body: concat(le32(3, 7), le64(100n, 101n, 102n)) };
+      },
+      problem: "domain-pages",
+      offset: 80 + 4,
+      index: 2,
+      message: /lu_domain_pages: reserved 'reserved' is 0x7, expected zero/,
+    },
+    {
+      name: "non-zero HVM_PARAMS _res1",
+      edit: (r) => {
+        r.splice(2, 0, { type: 0x0a, body: concat(le32(1, 9), le64(2n, 3n)) });
+      },
+      problem: "hvm-params",
+      offset: 80 + 4,
+      index: 2,
+      message: /xc_hvm_params: reserved '_res1' is 0x9, expected zero/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const recs = base();
+      c.edit(recs);
+      const im = img(recs);
+      const err = expectFailure(im.memory, im.bootmem, c.problem);
+      expect(err.stage).toBe(0);
+      expect(err.where).toMatchObject({ offset: c.offset, recordIndex: c.index });
+      expect(err.message).toMatch(c.message);
+      expect(err.message).toMatch(new RegExp(`^offset ${c.offset}`));
+      const lenient = restore(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false });
+      expect(lenient.domains.map((d) => d.domainId)).toEqual([1]);
+      expect(lenient.frames).toBe(3);
+    });
+  }
+
+  it("an unknown domain type is an error in both modes", () => {
+    const recs = base();
+    recs[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, type: 3 }) };
+    const im = img(recs);
+    expect(expectFailure(im.memory, im.bootmem, "domain-info").message).toMatch(/domain type 3 is not x86 PV \(1\) or x86 HVM \(2\)/);
+    expect(() => restore(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false })).toThrow(RestoreError);
+  });
+});
+
 describe("a failed restore reports the first problem and changes nothing", () => {
   const good = (): Parameters<typeof encodeStream>[0] => [
     { type: 0x40000000, body: le32(4, 19) },
