@@ -1,6 +1,7 @@
 /** Every fuzz target, by name (the soak runner's `--target` and the regression sidecars use it). */
 import type { FuzzTarget } from "../fuzz-case.js";
 import { breadcrumbTarget } from "./breadcrumb.js";
+import { generatedValidateTarget } from "./generated-validate.js";
 import { recordStreamTarget } from "./record-stream.js";
 import { restoreTarget } from "./restore.js";
 import { schemaCompilerTarget } from "./schema-compiler.js";
@@ -10,6 +11,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   breadcrumbTarget,
   restoreTarget,
   schemaCompilerTarget,
+  generatedValidateTarget,
 ];
 
 export function fuzzTarget(name: string): FuzzTarget {
