@@ -1,11 +1,13 @@
 /**
  * `lu restore IMAGE --bootmem FRAME`: restore every domain from a machine-memory image the way the
  * new hypervisor would, and say how fast. `--demo` saves the embedded default host in memory and
- * restores that instead (this is `npm start`). Exit 0 restored, 1 the image is bad, 2 usage or I/O.
+ * restores that instead (this is `npm start`). Exit 0 restored, 1 the image is bad (one line naming
+ * the problem and its location), 2 usage or I/O (a `FileReadError` while reading the image's frames
+ * is I/O, not a bad image).
  */
 import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
-import { LuDataError } from "../runtime/errors.js";
+import { FileReadError, LuDataError } from "../runtime/errors.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { openMemoryImage } from "../runtime/memory-image.js";
 import { FrameTable } from "../liveupdate/frame-table.js";
@@ -83,6 +85,22 @@ function errorJson(e: LuDataError): Record<string, unknown> {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** A message on one line (an OS error text may carry newlines). */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
+}
+
+/**
+ * Reports a restore failure and exits: 2 when reading the image failed (I/O), 1 when the image is
+ * bad. One line on stderr, or the error document with --json; never a stack trace.
+ */
+function reportFailure(e: LuDataError, source: string, json: boolean): never {
+  const io = e instanceof FileReadError;
+  if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+  else process.stderr.write(`lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}\n`);
+  process.exit(io ? 2 : 1);
+}
+
 export function register(program: Command): void {
   program
     .command("restore")
@@ -137,8 +155,13 @@ export function register(program: Command): void {
         });
         bar?.update(located.pages.length);
         bar?.stop();
-      } catch {
-        // The restore below reports the problem with its location.
+      } catch (e) {
+        // The image could not be read: I/O, exit 2. A bad breadcrumb or MFN array is reported by
+        // the restore below with its location.
+        if (e instanceof FileReadError) {
+          close();
+          reportFailure(e, source, flags.json === true);
+        }
       }
 
       const results: RestoreResult[] = [];
@@ -151,11 +174,9 @@ export function register(program: Command): void {
         } catch (e) {
           bar?.stop();
           close();
-          if (e instanceof LuDataError) {
-            if (flags.json === true) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
-            else process.stderr.write(`lu restore: ${source}: error ${e.code}: ${e.message}\n`);
-            process.exit(1);
-          }
+          // A file read failing mid-restore surfaces as itself or as the cause of a restore error.
+          const io = e instanceof LuDataError && e.cause instanceof FileReadError ? e.cause : e;
+          if (io instanceof LuDataError) reportFailure(io, source, flags.json === true);
           throw e;
         }
         bar?.update(i + 1);

@@ -23,7 +23,7 @@ import {
 } from "../../generated/live-update.js";
 import { XcHvmParam, XcHvmParams } from "../../generated/libxc-stream.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
-import { LuDataError, MissingEndError, NonZeroPaddingError, UnknownRecordError } from "../../runtime/errors.js";
+import { FileReadError, LuDataError, MissingEndError, NonZeroPaddingError, UnknownRecordError } from "../../runtime/errors.js";
 import type { Problem } from "../../runtime/problem.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import { DOMID_FIRST_RESERVED } from "../host-spec.js";
@@ -130,7 +130,8 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
     try {
       if (!reader.next()) return staged;
     } catch (e) {
-      if (e instanceof LuDataError) throw asRestoreError(e, framingProblem(e), 0);
+      // A file-backed source that cannot be read is I/O, not a bad stream: raised as it is.
+      if (e instanceof LuDataError && !(e instanceof FileReadError)) throw asRestoreError(e, framingProblem(e), 0);
       throw e;
     }
     const { offset: off, index, type, bodyLength, bodyOffset: body } = reader;

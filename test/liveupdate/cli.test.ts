@@ -4,20 +4,44 @@
  * bootmem frame is exit 1 with the location.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatHandle } from "../../liveupdate/saved-domain.js";
 import { save } from "../../liveupdate/save.js";
 import { SMALL_HOST_SPEC } from "../../liveupdate/host-spec.js";
+import { savedStream } from "./stream-fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lu-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function lu(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { encoding: "utf8" });
+  return luWith({}, ...args);
+}
+
+/** `lu` with extra environment (the EIO preload reads LU_TEST_EIO_*). */
+function luWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const preload = Object.keys(env).length > 0 ? ["--require", "./test/liveupdate/eio-preload.cjs"] : [];
+  const r = spawnSync(process.execPath, [...preload, "--import", "tsx", "cli/main.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of `image` with `bytes` written at stream offset `offset` (through the saved stream's pages). */
+function patchedCopy(image: string, name: string, saved: ReturnType<typeof save>, offset: number, bytes: Uint8Array): string {
+  const out = join(dir, name);
+  copyFileSync(image, out);
+  const fd = openSync(out, "r+");
+  try {
+    const page = saved.streamFrames[Math.floor(offset / saved.pageSize)] ?? 0;
+    writeSync(fd, bytes, 0, bytes.length, page * saved.pageSize + (offset % saved.pageSize));
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 describe("lu save / lu restore", () => {
@@ -87,6 +111,52 @@ describe("lu save / lu restore", () => {
     const doc = JSON.parse(r.stdout) as { error: { code: string; offset: number; message: string } };
     expect(doc.error.code).toBe("restore/breadcrumb");
     expect(doc.error.offset).toBe(17 * 4096);
+  });
+
+  it("exits 2 with one line, no stack trace, when reading the image fails (I/O)", () => {
+    // Only the breadcrumb frame (bootmem 16) reads; every other frame of the image fails with EIO.
+    const env = { LU_TEST_EIO_PATH: image, LU_TEST_EIO_KEEP: String(16 * 4096) };
+    const r = luWith(env, "restore", image, "--bootmem", "16");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read frame \d+: EIO: i\/o error, read\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const j = luWith(env, "restore", image, "--bootmem", "16", "--json");
+    expect(j.status).toBe(2);
+    const doc = JSON.parse(j.stdout) as { error: { code: string; offset: number | null } };
+    expect(doc.error.code).toBe("io");
+    expect(doc.error.offset).toBeGreaterThan(0);
+    // The same image reads fine without the failing disk.
+    expect(lu("restore", image, "--bootmem", "16").status).toBe(0);
+  });
+
+  it("exits 1 with one line naming the problem and its location for a bad image", () => {
+    const saved = save({ ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 300, seed: 7 });
+    const { records } = savedStream(saved);
+    const info = records.find((r) => r.type === 0x40000003);
+    if (info === undefined) throw new Error("no LU_DOMAIN_INFO");
+    // LU_DOMAIN_INFO's padding (octet 44 of the body) made non-zero.
+    const bad = patchedCopy(image, "bad-pad.img", saved, info.offset + 8 + 44, Uint8Array.of(0x77));
+    const r = lu("restore", bad, "--bootmem", "16");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    const index = records.indexOf(info);
+    expect(r.stderr).toBe(
+      `lu restore: ${bad}: error restore/domain-info: offset ${info.offset + 52} (0x${(info.offset + 52).toString(16)}), ` +
+        `record #${index}, type LU_DOMAIN_INFO (0x40000003): ` +
+        "lu_domain_info: padding '_pad' holds 0x77 at octet 0, expected zero\n",
+    );
+    // --lenient accepts it.
+    expect(lu("restore", bad, "--bootmem", "16", "--lenient").status).toBe(0);
+    // A body_length running past the stream: one line, location, exit 1.
+    const pages = records.find((r) => r.type === 0x40000004);
+    if (pages === undefined) throw new Error("no LU_DOMAIN_PAGES");
+    const cut = patchedCopy(image, "bad-length.img", saved, pages.offset + 4, Uint8Array.of(0xf0, 0xff, 0xff, 0x7f));
+    const t = lu("restore", cut, "--bootmem", "16");
+    expect(t.status).toBe(1);
+    expect(t.stderr.split("\n")).toHaveLength(2);
+    expect(t.stderr).toMatch(new RegExp(`^lu restore: .*: error restore/truncated: offset ${pages.offset} \\(0x[0-9a-f]+\\), record #${records.indexOf(pages)}, type LU_DOMAIN_PAGES`));
+    expect(t.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("exits 2 on usage errors", () => {
