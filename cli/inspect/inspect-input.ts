@@ -10,7 +10,8 @@ import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
 import { openMemoryImage } from "../../runtime/memory-image.js";
-import { decodeStruct, type DecodeContext } from "./decode-struct.js";
+import { checkWithAccessor, structClass } from "./accessor-checks.js";
+import { decodeStruct, type DecodeContext, type DecodedStruct } from "./decode-struct.js";
 import type { InspectProblem } from "./inspect-problem.js";
 import type { JsonValue } from "./json-value.js";
 import { type SchemaIndex, structOf } from "./schema-program.js";
@@ -85,6 +86,15 @@ function preambleContext(schemas: SchemaIndex, source: ByteSource, problems: Ins
   };
 }
 
+/** Decodes a preamble struct by the IR and checks it with its generated class's `validate()` too. */
+function decodePreamble(ctx: DecodeContext, structName: string, offset: number, available: number): DecodedStruct {
+  const since = ctx.problems.length;
+  const decoded = decodeStruct(ctx, structName, offset, available);
+  const cls = structClass(structName);
+  if (cls !== undefined) checkWithAccessor(cls, ctx.source, offset, available, undefined, ctx.problems, since);
+  return decoded;
+}
+
 /** Walks a libxc stream starting at `at`; returns the offset after its last record. */
 function walkLibxc(
   source: ByteSource,
@@ -101,7 +111,7 @@ function walkLibxc(
     problems.push({ offset: at, kind: "truncated", message: `the libxc headers need ${ihdr.size + dhdr.size} octets, ${source.byteLength - at} left` });
     return { position: source.byteLength, complete: false, lastName: undefined };
   }
-  const image = decodeStruct(ctx, ihdr.name, at, ihdr.size).fields;
+  const image = decodePreamble(ctx, ihdr.name, at, ihdr.size).fields;
   sink.preamble("image_header", at, image);
   const version = image["version"];
   const options = image["options"];
@@ -114,7 +124,7 @@ function walkLibxc(
     problems.push({ offset: at + 16, field: "options.endianness", kind: "unsupported-endianness", message: "big-endian libxc streams are not supported (the schemas are little-endian, as the spec mandates for x86 and arm)" });
     return { position: at + ihdr.size, complete: false, lastName: undefined };
   }
-  const domain = decodeStruct(ctx, dhdr.name, at + ihdr.size, dhdr.size).fields;
+  const domain = decodePreamble(ctx, dhdr.name, at + ihdr.size, dhdr.size).fields;
   sink.preamble("domain_header", at + ihdr.size, domain);
   const shift = domain["page_shift"];
   const pageSize = typeof shift === "number" && shift >= 9 && shift <= 30 ? 2 ** shift : undefined;
@@ -143,7 +153,7 @@ function walkLibxc(
 function walkLibxl(source: ByteSource, schemas: SchemaIndex, problems: InspectProblem[], sink: InspectSink): void {
   const hdr = structOf(schemas, "xl_header");
   const ctx = preambleContext(schemas, source, problems);
-  const header = decodeStruct(ctx, hdr.name, 0, Math.min(hdr.size, source.byteLength)).fields;
+  const header = decodePreamble(ctx, hdr.name, 0, Math.min(hdr.size, source.byteLength)).fields;
   sink.preamble("libxl_header", 0, header);
   const opts = header["options"];
   if (Array.isArray(opts) && opts.includes("big_endian")) {

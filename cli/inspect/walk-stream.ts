@@ -9,6 +9,7 @@ import type { ByteSource } from "../../runtime/byte-view.js";
 import { LuDataError, formatLocation } from "../../runtime/errors.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import type { StreamFormat } from "../../runtime/stream-format.js";
+import { bodyClass, checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct } from "./decode-struct.js";
 import type { InspectProblem } from "./inspect-problem.js";
 import type { JsonValue } from "./json-value.js";
@@ -101,8 +102,11 @@ export function walkStream(options: WalkOptions): WalkResult {
       const fields: { [k: string]: JsonValue } = {};
       // Header fields other than type and length (e.g. the HVM save descriptor's instance).
       if (header.fields.length > 2) {
+        const since = problems.length;
         const h = decodeStruct(ctx, header.name, reader.offset, header.size);
         for (const [k, v] of Object.entries(h.fields)) if (k !== stream.typeField && k !== stream.lengthField) fields[k] = v;
+        const cls = structClass(header.name);
+        if (cls !== undefined) checkWithAccessor(cls, source, reader.offset, header.size, record, problems, since);
       }
       const bodyName = reader.skipped ? undefined : bodies.get(reader.type);
       if (bodyName === undefined || reader.skipped) {
@@ -114,7 +118,10 @@ export function walkStream(options: WalkOptions): WalkResult {
         if (bodyLength === 0 && body.trailing !== null) {
           // libxc errata 1: variable-sized records with zero content are tolerated and ignored.
         } else {
+          const since = problems.length;
           const decoded = decodeStruct(ctx, bodyName, bodyOffset, bodyLength);
+          const cls = bodyClass(options.streamName, reader.type, bodyName);
+          if (cls !== undefined) checkWithAccessor(cls, source, bodyOffset, bodyLength, record, problems, since);
           Object.assign(fields, decoded.fields);
           const rest = bodyLength - decoded.extent;
           if (bodyName === "xc_page_data" && rest >= 0) {
