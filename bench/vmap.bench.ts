@@ -17,6 +17,7 @@ import { realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import b from "benny";
+import { LU_DOMAIN_TYPE, LU_DOMCTL_CDF_ALL, LU_STREAM_FORMAT, LU_STREAM_RECORD, LuDomainInfo, LuDomainPages } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
 import { ContiguousSource } from "../runtime/contiguous-source.js";
 import { FrameAllocator } from "../runtime/frame-allocator.js";
@@ -28,32 +29,18 @@ import { walkU64ArrayAsU32Pairs, walkU64ArrayWords } from "../runtime/u64-array-
 import { vmap, type VmapSource } from "../runtime/vmap.js";
 
 export const SEED = 0x1f2e3d4c;
-export const REC_END = 0;
-export const REC_DOMAIN_INFO = 0x40000003;
-export const REC_DOMAIN_PAGES = 0x40000004;
+export const REC_END = LU_STREAM_RECORD.END;
+export const REC_DOMAIN_INFO = LU_STREAM_RECORD.LU_DOMAIN_INFO;
+export const REC_DOMAIN_PAGES = LU_STREAM_RECORD.LU_DOMAIN_PAGES;
 
-/** The live-update framing (what generated code emits for the schema's stream). */
-export const BENCH_FORMAT: StreamFormat = {
-  name: "lu_stream",
-  headerSize: 8,
-  typeOffset: 0,
-  typeSize: 4,
-  lengthOffset: 4,
-  lengthSize: 4,
-  littleEndian: true,
-  align: 8,
-  optionalBit: 31,
-  endType: REC_END,
-  recordNames: new Map([
-    [REC_END, "END"],
-    [REC_DOMAIN_INFO, "LU_DOMAIN_INFO"],
-    [REC_DOMAIN_PAGES, "LU_DOMAIN_PAGES"],
-  ]),
-  preambleSize: 0,
-};
+/** The live-update framing, as generated from schema/live-update.lu. */
+export const BENCH_FORMAT: StreamFormat = LU_STREAM_FORMAT;
 
-/** Body of the small records: 44 octets, so records are 56 long and some straddle a page edge. */
-export const DOMAIN_INFO_SIZE = 44;
+/**
+ * Body of the small records: a real LU_DOMAIN_INFO (48 octets), so records are 56 long and some
+ * straddle a page edge.
+ */
+export const DOMAIN_INFO_SIZE = LuDomainInfo.SIZE;
 
 export interface ScatteredStream {
   readonly memory: MachineMemory;
@@ -63,7 +50,7 @@ export interface ScatteredStream {
   readonly contiguous: ContiguousSource;
   readonly streamLength: number;
   readonly records: number;
-  /** Offset and element count of the big u64 array (body of the LU_DOMAIN_PAGES record). */
+  /** Offset and element count of the big u64 array (the `mfns` of the LU_DOMAIN_PAGES record). */
   readonly arrayOffset: number;
   readonly arrayCount: number;
 }
@@ -74,22 +61,25 @@ export function buildScatteredStream(smallRecords: number, arrayCount: number, p
   const geometry = { pageSize, frameCount: approxPages * 4, reserved: [{ start: 16, count: 16, name: "bootmem" }] };
   const memory = new MachineMemory(geometry);
   const writer = new PagedRecordWriter(memory, BENCH_FORMAT, { allocator: new FrameAllocator(memory, { seed: SEED }) });
+  const info = new LuDomainInfo();
+  const pages = new LuDomainPages();
   const half = smallRecords >>> 1;
   for (let i = 0; i < smallRecords; i++) {
     if (i === half) {
-      const placed = writer.beginRecord(REC_DOMAIN_PAGES, arrayCount * 8);
-      for (let k = 0; k < arrayCount; k++) {
-        const v = placed.source.window(placed.offset + k * 8, 8);
-        v.setBigUint64(placed.source.windowOffset, BigInt((k * 2654435761) % memory.frameCount), true);
-      }
+      const placed = writer.beginRecord(REC_DOMAIN_PAGES, LuDomainPages.SIZE + arrayCount * 8);
+      const mfns = pages.wrap(placed.source, placed.offset, placed.length).init();
+      mfns.count = arrayCount;
+      const list = mfns.mfns;
+      for (let k = 0; k < arrayCount; k++) list.set(k, BigInt((k * 2654435761) % memory.frameCount));
     }
     const placed = writer.beginRecord(REC_DOMAIN_INFO, DOMAIN_INFO_SIZE);
-    const v = placed.source.window(placed.offset, DOMAIN_INFO_SIZE);
-    const o = placed.source.windowOffset;
-    v.setUint16(o, i & 0x7fff, true);
-    v.setUint32(o + 4, i * 7, true);
-    v.setUint32(o + 8, (i % 64) + 1, true);
-    v.setBigUint64(o + 36, BigInt(i) * 4096n, true);
+    const d = info.wrap(placed.source, placed.offset, placed.length).init();
+    d.type = LU_DOMAIN_TYPE.x86_hvm;
+    d.pageShift = 12;
+    d.domainId = i % 0x7ff0;
+    d.ssidref = i * 7;
+    d.flags = i & LU_DOMCTL_CDF_ALL;
+    d.maxVcpus = (i % 64) + 1;
   }
   const written = writer.finish();
   const vmapped = vmap(memory, written.mfns);
@@ -104,7 +94,7 @@ export function buildScatteredStream(smallRecords: number, arrayCount: number, p
   // Locate the array record once.
   const reader = new RecordReader(contiguous, BENCH_FORMAT);
   let arrayOffset = -1;
-  while (reader.next()) if (reader.type === REC_DOMAIN_PAGES) arrayOffset = reader.bodyOffset;
+  while (reader.next()) if (reader.type === REC_DOMAIN_PAGES) arrayOffset = reader.bodyOffset + LuDomainPages.MFNS_OFFSET;
   return {
     memory,
     vmapped,
