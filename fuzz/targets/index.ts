@@ -1,6 +1,7 @@
 /** Every fuzz target, by name (the soak runner's `--target` and the regression sidecars use it). */
 import type { FuzzTarget } from "../fuzz-case.js";
 import { breadcrumbTarget } from "./breadcrumb.js";
+import { cliInspectTarget } from "./cli-inspect.js";
 import { generatedValidateTarget } from "./generated-validate.js";
 import { recordStreamTarget } from "./record-stream.js";
 import { restoreTarget } from "./restore.js";
@@ -12,6 +13,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   restoreTarget,
   schemaCompilerTarget,
   generatedValidateTarget,
+  cliInspectTarget,
 ];
 
 export function fuzzTarget(name: string): FuzzTarget {
