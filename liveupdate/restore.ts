@@ -105,7 +105,7 @@ export function restoreStream(
     hvmSaveRecords,
     streamBytes: staged.streamEnd,
     streamPages: located.pages.length,
-    bytesCopied: src.bytesCopied - copiedBefore + p1.bytesCopied,
+    bytesCopied: src.bytesCopied - copiedBefore + staged.bytesCopied + p1.bytesCopied,
     xenVersion: staged.xenVersion,
     m2pEntries: staged.m2pEntries.length,
     m2pCompatEntries: staged.m2pCompatEntries.length,

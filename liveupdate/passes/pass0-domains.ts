@@ -26,6 +26,7 @@ import type { ByteSource } from "../../runtime/byte-view.js";
 import { FileReadError, LuDataError, MissingEndError, NonZeroPaddingError, UnknownRecordError } from "../../runtime/errors.js";
 import type { Problem } from "../../runtime/problem.js";
 import { RecordReader } from "../../runtime/record-reader.js";
+import { walkU64Array } from "../../runtime/u64-array-walk.js";
 import { DOMID_FIRST_RESERVED } from "../host-spec.js";
 import { M2P_MAX_ORDER, m2pOrderValid } from "../m2p-pages.js";
 import { asRestoreError, RestoreError, type RestoreProblem } from "../restore-error.js";
@@ -109,6 +110,8 @@ class BodyViews {
   readonly problems: Problem[] = [];
 }
 
+const VIEWS = new BodyViews();
+
 export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRestore {
   const staged: StagedRestore = {
     domains: [],
@@ -121,10 +124,11 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
     xenVersion: undefined,
     records: 0,
     streamEnd: 0,
+    bytesCopied: 0,
   };
   const ids = new Set<number>(options.existingDomainIds);
   const reader = new RecordReader(src, LU_STREAM_FORMAT, { strict: options.strict });
-  const views = new BodyViews();
+  const views = VIEWS;
   let current = -1;
   for (;;) {
     try {
@@ -189,13 +193,11 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
         const need = XcHvmParams.SIZE + XcHvmParam.SIZE * count;
         if (need !== bodyLength) fail("hvm-params", `HVM_PARAMS count ${count} needs ${need} bytes; body is ${bodyLength}`, body, index, type);
         if (options.strict) strictCheck(hp, views.problems, "hvm-params", index, type);
+        // The (index, value) pairs, placed by `xc_hvm_params.param` (one bounds check for the array),
+        // are copied into the domain's own array page segment by page segment: no bigint per value.
         const list = hp.param;
         const params = new BigUint64Array(2 * count);
-        for (let i = 0; i < count; i++) {
-          const p = list.at(i);
-          params[2 * i] = p.index;
-          params[2 * i + 1] = p.value;
-        }
+        staged.bytesCopied += walkU64Array(src, list.base, 2 * list.length, (run, first) => params.set(run, first));
         d.params = params;
         break;
       }

@@ -29,4 +29,6 @@ export interface StagedRestore {
   records: number;
   /** Offset just past the END record. */
   streamEnd: number;
+  /** Bytes pass 0 had to copy out of the stream (u64 values straddling a page edge). */
+  bytesCopied: number;
 }
