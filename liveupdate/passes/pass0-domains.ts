@@ -110,6 +110,11 @@ class BodyViews {
   readonly problems: Problem[] = [];
 }
 
+/**
+ * Shared by every restore (pass 0 runs synchronously to the end, so two never interleave): a
+ * restore allocates no flyweight. They keep pointing at the last stream read until the next
+ * restore, which the restored domains reference anyway (`RestoredDomain.source`).
+ */
 const VIEWS = new BodyViews();
 
 export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRestore {
