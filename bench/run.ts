@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the benchmark suites. `npm run bench -- --small` runs a small preset (under a
- * minute); results (JSON, benny charts) go to bench/results/, which is not checked in.
+ * minute); `--sizes 1` (or `1,4`) runs only those multiples of the host (the full run's 16x takes
+ * most of its time). Results (JSON, benny charts) go to bench/results/, which is not checked in.
  *
  * `--rss-child IMAGE BOOTMEM PAGE_SIZE` is the memory probe the stream-restore suite runs in a
  * fresh process: it loads an image, restores it once, and prints how much memory the restore
@@ -17,8 +18,14 @@ if (child >= 0) {
   console.log(JSON.stringify(measureRestoreMemory(image ?? "", Number(bootmem), Number(pageSize))));
 } else {
   const small = args.includes("--small");
+  const at = args.indexOf("--sizes");
+  const sizes = at >= 0 ? (args[at + 1] ?? "").split(",").map(Number) : [1, 4, 16];
+  if (sizes.length === 0 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
+    console.error(`bench: --sizes takes factors such as 1 or 1,4,16, got '${args[at + 1] ?? ""}'`);
+    process.exit(2);
+  }
   const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
   const started = performance.now();
-  await runStreamRestoreBench({ small, sizes: [1, 4, 16], outDir });
+  await runStreamRestoreBench({ small, sizes, outDir });
   console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
 }
