@@ -210,6 +210,7 @@ export function register(program: Command): void {
           bytes_copied: last.bytesCopied,
           xen_version: last.xenVersion ?? null,
           m2p_entries: last.m2pEntries,
+          m2p_compat_entries: last.m2pCompatEntries,
           passes,
           restore_ms: round(restoreMs),
           cold_restore_ms: round(first.restoreMs),
