@@ -35,7 +35,7 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
           first = false;
         },
       });
-      write(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"problems":${JSON.stringify(result.problems)}}\n`);
+      write(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
       return result.problems.length > 0 ? 1 : 0;
     }
     const result = inspectFile(file, schemas, options, {

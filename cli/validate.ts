@@ -26,7 +26,7 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
       },
     });
     if (flags.json === true) {
-      write(`${JSON.stringify({ file, kind: result.kind, records, valid: result.problems.length === 0, problems: result.problems })}\n`);
+      write(`${JSON.stringify({ file, kind: result.kind, records, valid: result.problems.length === 0, bytesRead: result.bytesRead, problems: result.problems })}\n`);
     } else {
       for (const p of result.problems) write(`${file}: ${formatProblem(p)} [${p.kind}]\n`);
       write(result.problems.length === 0 ? `${file}: ok (${result.kind}, ${records} records)\n` : `${file}: ${result.problems.length} problem(s)\n`);

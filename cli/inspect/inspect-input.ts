@@ -34,6 +34,8 @@ export interface InspectSink {
 export interface InspectResult {
   readonly kind: InputKind | "unknown";
   readonly problems: InspectProblem[];
+  /** Octets read from the file (whole chunks of a stream file, whole frames of an image). */
+  readonly bytesRead: number;
 }
 
 /** Usage or I/O trouble (exit 2), as opposed to a problem in the data (exit 1). */
@@ -59,7 +61,7 @@ export function inspectFile(path: string, schemas: SchemaIndex, options: Inspect
     } else {
       problems.push({ offset: 0, kind: "unknown-format", message: "not a libxc stream (8 octets 0xFF, \"XENF\") nor a libxl stream (\"LibxlFmt\"); for a memory image use --image --bootmem FRAME" });
     }
-    return { kind, problems };
+    return { kind, problems, bytesRead: source.bytesRead };
   } catch (e) {
     if (e instanceof LuDataError) throw new InputError(e.message);
     throw e;
@@ -207,7 +209,7 @@ function inspectImage(
     } catch (e) {
       if (!(e instanceof LuDataError)) throw e;
       problems.push({ offset: e.where.offset ?? image.bootmemFrame * image.pageSize, kind: e.code, message: e.message });
-      return { kind: "image", problems };
+      return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
     }
     const crumb = stream.breadcrumb;
     sink.preamble("breadcrumb", image.bootmemFrame * image.pageSize, {
@@ -217,7 +219,7 @@ function inspectImage(
       mfns: stream.mfns.length <= 16 ? Array.from(stream.mfns) : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
     });
     walkStream({ schemas, source: stream.source, problems, streamName: "lu_stream", onRecord: (r) => sink.record("lu_stream", r) });
-    return { kind: "image", problems };
+    return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
   } finally {
     opened.close();
   }

@@ -2,8 +2,9 @@
  * Walks one record stream with the runtime `RecordReader` and decodes every record by the schema:
  * header, body fields, nested streams (HVM_CONTEXT's save records), the PAGE_DATA page-data rule.
  * Records are handed to `onRecord` one at a time, so a dump of a large stream never holds more than
- * one record's JSON. A framing error (truncation, unknown mandatory type, bad padding) becomes a
- * problem with its location and ends the walk, since nothing after it can be trusted.
+ * one record's JSON. A framing error (truncation, unknown mandatory type) becomes a problem with
+ * its location and ends the walk, since nothing after it can be trusted; non-zero record padding
+ * is a problem too but does not end it (body_length still frames the stream).
  */
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { LuDataError, formatLocation } from "../../runtime/errors.js";
@@ -75,7 +76,9 @@ export function walkStream(options: WalkOptions): WalkResult {
   const reader = new RecordReader(source, format, {
     ...(options.start !== undefined ? { start: options.start } : {}),
     ...(options.end !== undefined ? { end: options.end } : {}),
-    strict: true,
+    // Not strict: non-zero record padding is reported below and the walk goes on (the framing
+    // is still known from body_length), so dump still shows the record.
+    strict: false,
   });
   let lastName: string | undefined;
   try {
@@ -85,6 +88,7 @@ export function walkStream(options: WalkOptions): WalkResult {
       const bodyOffset = reader.bodyOffset;
       const bodyLength = reader.bodyLength;
       const record = { index, name };
+      checkRecordPadding(source, bodyOffset + bodyLength, reader.position - (bodyOffset + bodyLength), record, problems);
       const ctx = {
         schemas,
         source,
@@ -148,6 +152,23 @@ export function walkStream(options: WalkOptions): WalkResult {
       message: stripLocation(e),
     });
     return { position: reader.position, complete: false, lastName };
+  }
+}
+
+/** Record padding must be zero; the first non-zero octet is the problem's offset. */
+function checkRecordPadding(source: ByteSource, at: number, pad: number, record: { readonly index: number; readonly name: string }, problems: InspectProblem[]): void {
+  if (pad <= 0) return;
+  let first = -1;
+  let nonzero = 0;
+  source.segments(at, pad, (piece, offset) => {
+    for (let k = 0; k < piece.length; k++) {
+      if (piece[k] === 0) continue;
+      if (first < 0) first = offset + k;
+      nonzero++;
+    }
+  });
+  if (first >= 0) {
+    problems.push({ offset: first, recordIndex: record.index, record: record.name, kind: "nonzero-padding", message: `${nonzero} of the ${pad} record padding octets after the body are not zero` });
   }
 }
 
