@@ -57,7 +57,7 @@ export function register(program: Command): void {
   addInputOptions(
     program
       .command("dump")
-      .description("decode a libxc/libxl stream or (--image) a live update memory image, record by record")
+      .description("decode a libxc (v2/v3) or libxl stream, or (--image) a live update memory image, record by record; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
       .argument("<file>", "stream file or memory image"),
   )
     .option("--json", "print one JSON document")

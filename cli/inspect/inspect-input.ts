@@ -5,14 +5,15 @@
  * array, vmap, live update stream). Files are read through the runtime's `FileSource` (chunks on
  * demand) and images frame by frame, so only what is walked is read.
  */
+import { statSync } from "node:fs";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
-import { LuDataError } from "../../runtime/errors.js";
+import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
 import { openMemoryImage } from "../../runtime/memory-image.js";
 import { checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct, type DecodeContext, type DecodedStruct } from "./decode-struct.js";
-import type { InspectProblem } from "./inspect-problem.js";
+import { type InspectProblem, stripLocation } from "./inspect-problem.js";
 import type { JsonValue } from "./json-value.js";
 import { type SchemaIndex, structOf } from "./schema-program.js";
 import { type DumpRecord, walkStream } from "./walk-stream.js";
@@ -47,6 +48,7 @@ export function inspectFile(path: string, schemas: SchemaIndex, options: Inspect
   if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink);
   let source: FileSource;
   try {
+    if (statSync(path).isDirectory()) throw new Error("it is a directory");
     source = FileSource.open(path);
   } catch (e) {
     throw new InputError(`cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
@@ -63,11 +65,23 @@ export function inspectFile(path: string, schemas: SchemaIndex, options: Inspect
     }
     return { kind, problems, bytesRead: source.bytesRead };
   } catch (e) {
-    if (e instanceof LuDataError) throw new InputError(e.message);
-    throw e;
+    throw ioError(path, e);
   } finally {
     source.close();
   }
+}
+
+/**
+ * What a failure while reading becomes: a read error (the file shrank, the disk failed) is usage or
+ * I/O trouble, exit 2, with the file named and never a stack trace; programming errors pass through.
+ */
+function ioError(path: string, e: unknown): unknown {
+  if (e instanceof InputError) return e;
+  if (e instanceof LuDataError) return new InputError(e.message);
+  if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string") {
+    return new InputError(`cannot read ${path}: ${e.message}`);
+  }
+  return e;
 }
 
 function detect(source: ByteSource): InputKind | "unknown" {
@@ -207,8 +221,8 @@ function inspectImage(
     try {
       stream = openLiveUpdateStream(opened.memory, image.bootmemFrame * image.pageSize);
     } catch (e) {
-      if (!(e instanceof LuDataError)) throw e;
-      problems.push({ offset: e.where.offset ?? image.bootmemFrame * image.pageSize, kind: e.code, message: e.message });
+      if (!(e instanceof LuDataError) || e instanceof FileReadError) throw e;
+      problems.push({ offset: e.where.offset ?? image.bootmemFrame * image.pageSize, kind: e.code, message: stripLocation(e) });
       return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
     }
     const crumb = stream.breadcrumb;
@@ -220,6 +234,8 @@ function inspectImage(
     });
     walkStream({ schemas, source: stream.source, problems, streamName: "lu_stream", onRecord: (r) => sink.record("lu_stream", r) });
     return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
+  } catch (e) {
+    throw ioError(path, e);
   } finally {
     opened.close();
   }

@@ -1,3 +1,5 @@
+import { type LuDataError, formatLocation } from "../../runtime/errors.js";
+
 /** One finding of `lu validate` (and the warnings of `lu dump`), with where it is. */
 export interface InspectProblem {
   /** Offset in the file (stream inputs) or in the vmapped stream (memory images). */
@@ -19,4 +21,10 @@ export function formatProblem(p: InspectProblem): string {
   if (p.record !== undefined) where.push(p.record);
   if (p.field !== undefined) where.push(`field ${p.field}`);
   return `${where.join(", ")}: ${p.message}`;
+}
+
+/** The error's message without the location prefix `LuDataError` adds (the problem carries it). */
+export function stripLocation(e: LuDataError): string {
+  const loc = formatLocation(e.where);
+  return loc.length > 0 && e.message.startsWith(`${loc}: `) ? e.message.slice(loc.length + 2) : e.message;
 }

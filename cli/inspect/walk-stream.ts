@@ -7,12 +7,12 @@
  * is a problem too but does not end it (body_length still frames the stream).
  */
 import type { ByteSource } from "../../runtime/byte-view.js";
-import { LuDataError, formatLocation } from "../../runtime/errors.js";
+import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import type { StreamFormat } from "../../runtime/stream-format.js";
 import { bodyClass, checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct } from "./decode-struct.js";
-import type { InspectProblem } from "./inspect-problem.js";
+import { type InspectProblem, stripLocation } from "./inspect-problem.js";
 import type { JsonValue } from "./json-value.js";
 import { type SchemaIndex, streamOf, structOf } from "./schema-program.js";
 import { streamFormatOf } from "./stream-formats.js";
@@ -142,7 +142,8 @@ export function walkStream(options: WalkOptions): WalkResult {
     }
     return { position: reader.position, complete: true, lastName };
   } catch (e) {
-    if (!(e instanceof LuDataError)) throw e;
+    // An I/O failure is not a problem of the data: the caller turns it into exit 2.
+    if (!(e instanceof LuDataError) || e instanceof FileReadError) throw e;
     const w = e.where;
     problems.push({
       offset: w.offset ?? reader.position,
@@ -201,8 +202,3 @@ export function recordJson(r: DumpRecord): JsonValue {
   return { index: r.index, offset: r.offset, type: r.type, name: r.name, length: r.bodyLength, fields: r.fields };
 }
 
-/** The error's message without the location prefix `LuDataError` adds (the problem carries it). */
-function stripLocation(e: LuDataError): string {
-  const loc = formatLocation(e.where);
-  return loc.length > 0 && e.message.startsWith(`${loc}: `) ? e.message.slice(loc.length + 2) : e.message;
-}

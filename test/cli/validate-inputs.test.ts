@@ -4,9 +4,13 @@
  * (sparse) of which only the records' headers and bodies may be read — checked on the octets the
  * file source (or the image's frame reader) actually read, which both commands report in --json.
  */
-import { closeSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { runDump } from "../../cli/dump.js";
+import type { InspectProblem } from "../../cli/inspect/inspect-problem.js";
+import { loadSchemas } from "../../cli/inspect/schema-program.js";
+import { walkStream } from "../../cli/inspect/walk-stream.js";
 import { runValidate } from "../../cli/validate.js";
 import {
   LU_STREAM_FORMAT,
@@ -25,13 +29,15 @@ import {
   XcX86PvVcpu,
   XcX86TscInfo,
 } from "../../generated/index.js";
+import type { ByteSource } from "../../runtime/byte-view.js";
 import { ContiguousSource } from "../../runtime/contiguous-source.js";
+import { FileReadError } from "../../runtime/errors.js";
 import { FrameAllocator } from "../../runtime/frame-allocator.js";
 import { MachineMemory } from "../../runtime/machine-memory.js";
 import { writeMemoryImage } from "../../runtime/memory-image.js";
 import { PagedRecordWriter } from "../../runtime/paged-record-writer.js";
 import { BufferRecordWriter } from "../../runtime/record-writer.js";
-import { capture, corrupted, tempPath } from "./inspect-fixtures.js";
+import { IMAGE, LIBXC, capture, corrupted, tempPath } from "./inspect-fixtures.js";
 
 interface Located {
   readonly kind: string;
@@ -247,5 +253,41 @@ describe("large files are never read whole", () => {
     expect(v.report.bytesRead).toBeLessThanOrEqual((1 + written.mfnArrayFrames + written.nrPages) * 4096);
     expect(v.report.bytesRead).toBeGreaterThanOrEqual(written.nrPages * 4096);
     rmSync(path);
+  });
+});
+
+describe("errors", () => {
+  it("a directory is a usage error, not a stack trace", () => {
+    for (const run of [runValidate, runDump]) {
+      const r = capture((w, e) => run(tmpdir(), {}, w, e));
+      expect(r).toMatchObject({ code: 2, err: expect.stringMatching(/cannot open .*: it is a directory\n$/) as unknown });
+    }
+  });
+
+  it("a read failure in the middle of a walk ends it as an I/O error (exit 2), not as a data problem", () => {
+    const bytes = new Uint8Array(readFileSync(LIBXC));
+    const inner = new ContiguousSource(bytes);
+    const failing: ByteSource = {
+      byteLength: inner.byteLength,
+      get windowOffset() {
+        return inner.windowOffset;
+      },
+      bytesCopied: 0,
+      window: (offset, length) => {
+        if (offset >= 8440) throw new FileReadError("sample", "disk gone", { offset });
+        return inner.window(offset, length);
+      },
+      bytes: (offset, length) => inner.bytes(offset, length),
+      segments: (offset, length, visit) => inner.segments(offset, length, visit),
+    };
+    const problems: InspectProblem[] = [];
+    expect(() => walkStream({ schemas: loadSchemas(), source: failing, streamName: "xc_stream", problems, pageSize: 4096, onRecord: () => undefined })).toThrow(FileReadError);
+    expect(problems).toEqual([]);
+  });
+
+  it("says once where a missing breadcrumb was looked for", () => {
+    const r = capture((w, e) => runValidate(IMAGE, { image: true, bootmem: "1" }, w, e));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^\S+: offset 4096 \(0x1000\): no live update: the bootmem does not start with the breadcrumb magic/);
   });
 });
