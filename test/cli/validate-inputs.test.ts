@@ -150,6 +150,18 @@ describe("libxc stream versions", () => {
   });
 });
 
+describe("preambles", () => {
+  it("reserved bits of the image header options are found (by XcImageHeader.validate(), once)", () => {
+    const file = corrupted(LIBXC, (b) => {
+      b[17] = 0x02; // options (big-endian u16 at 16): bit 1
+    });
+    const v = validate(file);
+    expect(v.code).toBe(1);
+    expect(v.report.problems).toEqual([expect.objectContaining({ kind: "nonzero-reserved", field: "options", offset: 16 })]);
+    expect(v.report.problems[0]?.recordIndex).toBeUndefined();
+  });
+});
+
 describe("64-bit values in --json", () => {
   it("are numbers up to 2^53 - 1 and decimal strings above", () => {
     const w = new BufferRecordWriter(XC_STREAM_FORMAT);
