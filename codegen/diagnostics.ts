@@ -72,6 +72,10 @@ export function bytes(start: number, end: number): string {
 export const diag = {
   syntax: (span: SourceSpan, expected: string) => make("LU1001", "error", span, `syntax error: ${expected}`),
   tooDeep: (span: SourceSpan) => make("LU1001", "error", span, "syntax error: the file is nested too deeply to parse"),
+  nestingLimit: (span: SourceSpan, what: string, limit: number, option: string) =>
+    make("LU1001", "error", span, `syntax error: expression nested too deeply: more than ${limit} ${what}`, {
+      help: `simplify the expression, e.g. with intermediate constants (the limit is the parser's ${option})`,
+    }),
 
   unknownName: (span: SourceSpan, what: string, name: string, help?: string) =>
     make("LU2001", "error", span, `unknown ${what} '${name}'`, help === undefined ? {} : { help }),

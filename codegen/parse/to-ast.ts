@@ -22,8 +22,30 @@ import type { SourceSpan } from "../ir.js";
 import { luGrammar } from "./grammar.js";
 import type { LineIndex } from "./line-index.js";
 
+/** Measures expression trees as they are built (each operator one level; leaves 0). */
+export class ExpressionDepth {
+  readonly limit: number;
+  /** The first operator that made a tree deeper than `limit`: its span, and the depth. */
+  tooDeep: { readonly span: SourceSpan; readonly depth: number } | null = null;
+  private readonly depths = new WeakMap<AstExpr, number>();
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  of(e: AstExpr): number {
+    return this.depths.get(e) ?? 0;
+  }
+  /** Records `e`, an operator over `children`, located at `op` for the report. */
+  note(e: AstExpr, op: SourceSpan, ...children: AstExpr[]): AstExpr {
+    const d = 1 + Math.max(0, ...children.map((c) => this.of(c)));
+    this.depths.set(e, d);
+    if (d > this.limit && this.tooDeep === null) this.tooDeep = { span: op, depth: d };
+    return e;
+  }
+}
+
 interface Ctx {
   readonly lines: LineIndex;
+  readonly depth?: ExpressionDepth;
 }
 
 type Directive =
@@ -57,17 +79,21 @@ function many<T>(iter: Node, ctx: Ctx): T[] {
 function binaryChain(this: Node, first: Node, ops: Node, operands: Node): AstExpr {
   const ctx = ctxOf(this);
   let acc = ast<AstExpr>(first, ctx);
+  // ohm builds `children` anew on every access: read it once, or a long chain costs O(n^2)
+  const operandNodes = operands.children;
   ops.children.forEach((op, i) => {
-    const operand = operands.children[i];
+    const operand = operandNodes[i];
     if (operand === undefined) return;
     const right = ast<AstExpr>(operand, ctx);
+    const left = acc;
     acc = {
       kind: "binary",
       op: op.sourceString as AstBinaryOp,
-      left: acc,
+      left,
       right,
-      span: ctx.lines.span(acc.span.start, operand.source.endIdx),
+      span: ctx.lines.span(left.span.start, operand.source.endIdx),
     };
+    ctx.depth?.note(acc, spanOf(op, ctx), left, right);
   });
   return acc;
 }
@@ -286,12 +312,10 @@ function addToAst(semantics: Semantics): Semantics {
     AddExpr: binaryChain,
     MulExpr: binaryChain,
     UnaryExpr_op(op, operand): AstExpr {
-      return {
-        kind: "unary",
-        op: op.sourceString === "~" ? "~" : "-",
-        operand: ast<AstExpr>(operand, ctxOf(this)),
-        span: spanOf(this),
-      };
+      const ctx = ctxOf(this);
+      const inner = ast<AstExpr>(operand, ctx);
+      const e: AstExpr = { kind: "unary", op: op.sourceString === "~" ? "~" : "-", operand: inner, span: spanOf(this) };
+      return ctx.depth?.note(e, spanOf(op, ctx), inner) ?? e;
     },
     PrimaryExpr_paren(_open, inner, _close) {
       return ast<AstExpr>(inner, ctxOf(this));
