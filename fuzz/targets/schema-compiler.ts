@@ -158,6 +158,7 @@ type TextMutation =
       readonly close: string;
     }
   | { readonly kind: "import"; readonly path: string }
+  | { readonly kind: "long"; readonly op: string; readonly terms: number }
   | {
       readonly kind: "chain";
       readonly op: string;
@@ -231,6 +232,18 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
+      kind: fc.constant("long" as const),
+      op: fc.constantFrom("+", "-", "|", "*", "<<", " - -"),
+      // 9000 terms cost ohm about 0.3 s, so rarely (the regression fixture keeps that case)
+      terms: fc.oneof(
+        { weight: 30, arbitrary: fc.constantFrom(10, 100, 256, 257) },
+        { weight: 1, arbitrary: fc.constant(9000) },
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
       kind: fc.constant("import" as const),
       path: fc.constantFrom(
         "fuzz.lu",
@@ -289,6 +302,13 @@ function mutateText(text: string, m: TextMutation): string {
     case "import":
       tokens.unshift(`import "${m.path}";\n`);
       break;
+    case "long": {
+      // One long operator chain: an expression tree as deep as the chain is long (9000 terms
+      // overflowed the constant evaluator's stack before the parser limited the depth).
+      const semi = tokens.findIndex((t) => t === ";");
+      tokens.splice(semi < 0 ? 0 : semi + 1, 0, `\nconst LONG = 1${`${m.op} 1`.repeat(m.terms - 1)};\n`);
+      break;
+    }
     case "chain": {
       // Constants that feed on each other: C1 = C0 op C0, ... (squaring chains grow exponentially).
       let chain = `const C0 = ${m.start};\n`;
