@@ -17,7 +17,7 @@ import { contextBytes, planHvmContext, type HvmRecordPlan } from "./hvm-context-
 import type { SavedDomain } from "./saved-domain.js";
 import { SeededRandom } from "../runtime/seeded-random.js";
 import { fillRandom, randomU64 } from "./random-fill.js";
-import { LU_DOMAIN_TYPE, LU_STREAM_FORMAT, LuDomainInfo, LuDomainPages, LuM2pEntry, LuVersion } from "../generated/live-update.js";
+import { LU_DOMAIN_TYPE, LU_DOMCTL_CDF, LU_EXTRA_FLAGS, LU_STREAM_FORMAT, LuDomainInfo, LuDomainPages, LuM2pEntry, LuVersion } from "../generated/live-update.js";
 import { XcHvmParam, XcHvmParams } from "../generated/libxc-stream.js";
 import { recordLength } from "../runtime/record-framing.js";
 import { m2pEntry } from "./m2p-pages.js";
@@ -141,10 +141,11 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
       domainId: d + 1,
       handle,
       ssidref: rng.below(0x1000),
-      flags: 0x3 | (d % 2 === 0 ? 0x4 : 0), // XEN_DOMCTL_CDF_hvm | hap, every other one s3_integrity
+      // hvm | hap, every other one s3_integrity
+      flags: LU_DOMCTL_CDF.hvm | LU_DOMCTL_CDF.hap | (d % 2 === 0 ? LU_DOMCTL_CDF.s3_integrity : 0),
       maxVcpus: spec.vcpus,
       emulationFlags: 0x3ff, // XEN_X86_EMU_ALL
-      extraFlags: d === 0 ? 1 : 0,
+      extraFlags: d === 0 ? LU_EXTRA_FLAGS.privileged : 0,
       params,
       frames: pool.subarray(d * spec.framesPerDomain, (d + 1) * spec.framesPerDomain),
       hvmRecords: layout.hvmPlan,
