@@ -112,7 +112,7 @@ export function register(program: Command): void {
     .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
     .option("--demo", "save the embedded default host (64 domains x 512 MiB) in memory and restore it")
     .option("--small", "with --demo: a small host (8 domains x 8 MiB)")
-    .option("--lenient", "accept non-zero record padding")
+    .option("--lenient", "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)")
     .option("--no-progress", "no progress bar")
     .action((image: string | undefined, flags: RestoreFlags) => {
       const repeat = parseWhole("--repeat", flags.repeat ?? (flags.demo === true ? "3" : "1"), 1);
