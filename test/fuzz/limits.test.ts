@@ -18,6 +18,7 @@ import {
 import { MachineMemory } from "../../runtime/machine-memory.js";
 import { breadcrumbMagic, readBreadcrumb } from "../../runtime/breadcrumb.js";
 import { fuzzFormat } from "../../fuzz/formats.js";
+import { DEFAULT_MAX_EXPRESSION_DEPTH, DEFAULT_MAX_NESTING } from "../../codegen/parse/parse.js";
 
 const doc = readFileSync(
   new URL("../../docs/limits.md", import.meta.url),
@@ -33,6 +34,8 @@ describe("limits", () => {
   it("documents the reader defaults it has", () => {
     expect(DEFAULT_MAX_RECORDS).toBe(2 ** 24);
     expect(DEFAULT_MAX_BODY_LENGTH).toBe(2 ** 30);
+    expect(doc).toContain(`| ${DEFAULT_MAX_NESTING} parentheses and unary operators`);
+    expect(doc).toContain(`| ${DEFAULT_MAX_EXPRESSION_DEPTH} operators on one path`);
     for (const name of [
       "maxRecords",
       "maxBodyLength",
@@ -41,6 +44,8 @@ describe("limits", () => {
       "pageSize",
       "caseTimeMs",
       "caseMemoryBytes",
+      "maxNesting",
+      "maxExpressionDepth",
     ]) {
       expect(doc, name).toMatch(new RegExp(`\`[^\`]*\\b${name}\``));
     }
