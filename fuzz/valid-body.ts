@@ -1,10 +1,11 @@
 /**
  * Writes valid values into a struct's bytes by the schema IR (not by the generated code it is used
  * to check): enum fields get a member, flag fields a set of known flags, bit-range integers valid
- * ranges and zero unnamed bits, count fields a count that fits the body, trailing arrays whole
- * elements. Constant, padding and reserved fields of the top-level fixed part are left as they are
- * (the generated `init()` writes them); inside nested structs and array elements they are written
- * here. Plain integers, bytes and text keep whatever random bytes they had.
+ * ranges, count fields a count that fits the body, trailing arrays whole elements. In the fixed
+ * part of the top-level struct (nested structs and fixed arrays included) constant, padding and
+ * reserved fields and the unnamed (reserved) bits of bit-range integers are left as they are: the
+ * generated `init()` must write them. In trailing array elements, which init() does not touch, they
+ * are written here. Plain integers, bytes and text keep whatever random bytes they had.
  */
 import type {
   Endian,
@@ -43,6 +44,19 @@ function writeUnsigned(
   else if (size === 2) dv.setUint16(at, Number(v), le);
   else if (size === 4) dv.setUint32(at, Number(v), le);
   else dv.setBigUint64(at, v, le);
+}
+
+function readUnsigned(
+  dv: DataView,
+  at: number,
+  size: number,
+  endian: Endian,
+): bigint {
+  const le = endian === "little";
+  if (size === 1) return BigInt(dv.getUint8(at));
+  if (size === 2) return BigInt(dv.getUint16(at, le));
+  if (size === 4) return BigInt(dv.getUint32(at, le));
+  return dv.getBigUint64(at, le);
 }
 
 function pick<T>(rng: SeededRandom, items: readonly T[]): T | undefined {
@@ -158,7 +172,12 @@ export class ValidBodyWriter {
         );
         return;
       case "bits": {
-        let v = 0n;
+        // unnamed bits are reserved: inside the top-level fixed part init() must clear them
+        let v = top ? readUnsigned(dv, at, f.size, t.endian) : 0n;
+        for (const r of t.ranges) {
+          const width = r.hi - r.lo + 1;
+          v &= ~(((1n << BigInt(width)) - 1n) << BigInt(r.lo));
+        }
         for (const r of t.ranges) {
           const width = r.hi - r.lo + 1;
           const part =
@@ -173,7 +192,7 @@ export class ValidBodyWriter {
         return;
       }
       case "struct":
-        this.write(dv, at, f.size, t.structName, false);
+        this.write(dv, at, f.size, t.structName, top);
         return;
       case "array": {
         const room = length - f.offset;
@@ -190,8 +209,10 @@ export class ValidBodyWriter {
             writeUnsigned(dv, base + cf.offset, cf.size, cf.type.endian, BigInt(n));
           }
         }
+        // elements of a fixed array are part of the fixed part; a trailing array's are not
+        const inFixed = top && t.count.kind === "fixed";
         for (let i = 0; i < n; i++)
-          this.element(dv, at + i * t.stride, t.stride, t.element);
+          this.element(dv, at + i * t.stride, t.stride, t.element, inFixed);
         return;
       }
       default:
@@ -204,8 +225,9 @@ export class ValidBodyWriter {
     at: number,
     stride: number,
     el: LayoutElement,
+    top: boolean,
   ): void {
-    if (el.kind === "struct") this.write(dv, at, stride, el.structName, false);
+    if (el.kind === "struct") this.write(dv, at, stride, el.structName, top);
     else if (el.kind === "enum")
       writeUnsigned(
         dv,
