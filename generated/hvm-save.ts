@@ -243,8 +243,9 @@ export class HvmSaveDescriptor implements StructAccessor {
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -436,8 +437,9 @@ export class HvmSaveHeader implements StructAccessor {
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     this.view.setUint32(this.offset + 0, HvmSaveHeader.MAGIC_VALUE, true);
@@ -2114,10 +2116,12 @@ export class HvmHwCpu implements StructAccessor {
     return (~this.view.getUint32(this.offset + 1024, true) & mask) === 0;
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setUint32(this.offset + 1016, (this.view.getUint32(this.offset + 1016, true) & 0x80000fff) >>> 0, true);
     zeroBytes(this.view, this.offset + 1028, 4);
     return this;
   }
@@ -3804,10 +3808,12 @@ export class HvmHwCpuCompat implements StructAccessor {
     this.view.setUint32(this.offset + 1012, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setUint32(this.offset + 1008, (this.view.getUint32(this.offset + 1008, true) & 0x80000fff) >>> 0, true);
     return this;
   }
   /**
@@ -4216,10 +4222,12 @@ export class HvmHwVpic implements StructAccessor {
     this.view.setUint8(this.offset + 7, value);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setUint8(this.offset + 5, (this.view.getUint8(this.offset + 5) & 0x7f) >>> 0);
     return this;
   }
   /**
@@ -4491,10 +4499,12 @@ export class HvmVioapicRedirEntry implements StructAccessor {
     this.view.setUint32(this.offset + 4, (this.view.getUint32(this.offset + 4, true) & 0xffffff) | (value << 24), true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setBigUint64(this.offset + 0, this.view.getBigUint64(this.offset + 0, true) & 0xff0000000001ffffn, true);
     return this;
   }
   /**
@@ -4670,10 +4680,15 @@ export class HvmHwVioapic implements StructAccessor {
     return this.#redirtbl.rebind(this.view, this.offset + 16, this.src, this.base + 16, 48);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    {
+      const list = this.redirtbl;
+      for (let i = 0; i < list.length; i++) list.at(i).init();
+    }
     return this;
   }
   /**
@@ -4865,8 +4880,9 @@ export class HvmHwLapic implements StructAccessor {
     writeI64Number(this.view, this.offset + 16, value, true, false, "hvm_hw_lapic.tdt_msr");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -4997,8 +5013,9 @@ export class HvmHwLapicRegs implements StructAccessor {
     writeBytes(this.view, this.offset + 0, 1024, value, "hvm_hw_lapic_regs.data");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -5118,8 +5135,9 @@ export class HvmHwPciIrqs implements StructAccessor {
     return this.#i.rebind(this.view, this.offset + 0, this.src, this.base + 0, 2, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -5249,8 +5267,9 @@ export class HvmHwIsaIrqs implements StructAccessor {
     writeI64Number(this.view, this.offset + 0, value, true, false, "hvm_hw_isa_irqs.i");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -5376,8 +5395,9 @@ export class HvmHwPciLink implements StructAccessor {
     writeBytes(this.view, this.offset + 0, 4, value, "hvm_hw_pci_link.route");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);
@@ -5617,8 +5637,9 @@ export class HvmHwPitChannel implements StructAccessor {
     this.view.setUint8(this.offset + 15, value);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -5762,8 +5783,9 @@ export class HvmHwPit implements StructAccessor {
     this.view.setUint32(this.offset + 48, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 52, 4);
@@ -5909,8 +5931,9 @@ export class HvmHwRtc implements StructAccessor {
     this.view.setUint8(this.offset + 14, value);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 15, 1);
@@ -6124,8 +6147,9 @@ export class HvmHwHpetTimer implements StructAccessor {
     writeI64Number(this.view, this.offset + 24, value, true, false, "hvm_hw_hpet_timer.res4");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -6461,8 +6485,9 @@ export class HvmHwHpet implements StructAccessor {
     return this.#period.rebind(this.view, this.offset + 1024, this.src, this.base + 1024, 3, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -6622,8 +6647,9 @@ export class HvmHwPmtimer implements StructAccessor {
     this.view.setUint16(this.offset + 6, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -6830,8 +6856,9 @@ export class HvmHwMtrr implements StructAccessor {
     writeI64Number(this.view, this.offset + 232, value, true, false, "hvm_hw_mtrr.msr_mtrr_def_type");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -7005,8 +7032,9 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return this.#reserved.rebind(this.view, this.offset + 16, this.src, this.base + 16, 6, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -7249,8 +7277,9 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.src.bytes(this.base + 600, this.byteLength - 600);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -7456,8 +7485,9 @@ export class HvmViridianDomainContext implements StructAccessor {
     writeI64Number(this.view, this.offset + 24, value, true, false, "hvm_viridian_domain_context.reference_tsc");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -7666,8 +7696,9 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return this.#stimerCountMsr.rebind(this.view, this.offset + 184, this.src, this.base + 184, 4, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 9, 7);
@@ -7877,8 +7908,9 @@ export class HvmVmceVcpu implements StructAccessor {
     writeI64Number(this.view, this.offset + 24, value, true, false, "hvm_vmce_vcpu.mcg_ext_ctl");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -8016,8 +8048,9 @@ export class HvmTscAdjust implements StructAccessor {
     writeI64Number(this.view, this.offset + 0, value, true, false, "hvm_tsc_adjust.tsc_adjust");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -8163,8 +8196,9 @@ export class HvmOneMsr implements StructAccessor {
     writeI64Number(this.view, this.offset + 8, value, true, false, "hvm_one_msr.val");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);
@@ -8310,8 +8344,9 @@ export class HvmMsr implements StructAccessor {
     return this.#msr.wrap(this.src, this.base + 8, countedElements(this.count, 16, this.base + 8, this.byteLength - 8));
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);

@@ -371,12 +371,14 @@ export class XcImageHeader implements StructAccessor {
     this.view.setUint32(this.offset + 20, value, false);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     this.view.setBigUint64(this.offset + 0, XcImageHeader.MARKER_VALUE, false);
     this.id = XcImageHeader.ID_VALUE;
+    this.view.setUint16(this.offset + 16, (this.view.getUint16(this.offset + 16, false) & 0x1) >>> 0, false);
     zeroBytes(this.view, this.offset + 18, 2);
     zeroBytes(this.view, this.offset + 20, 4);
     return this;
@@ -577,8 +579,9 @@ export class XcDomainHeader implements StructAccessor {
     this.view.setUint32(this.offset + 12, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 6, 2);
@@ -715,8 +718,9 @@ export class XcRhdr implements StructAccessor {
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -868,10 +872,12 @@ export class XcPageDataPfn implements StructAccessor {
     );
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setBigUint64(this.offset + 0, this.view.getBigUint64(this.offset + 0, true) & 0xf00fffffffffffffn, true);
     return this;
   }
   /**
@@ -1027,8 +1033,9 @@ export class XcPageData implements StructAccessor {
     return this.#pfn.wrap(this.src, this.base + 8, countedElements(this.count, 8, this.base + 8, this.byteLength - 8));
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);
@@ -1186,8 +1193,9 @@ export class XcX86PvInfo implements StructAccessor {
     this.view.setUint8(this.offset + 1, value);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 2, 6);
@@ -1340,8 +1348,9 @@ export class XcX86PvP2mFrames implements StructAccessor {
     return this.#p2mPfns.wrap(this.src, this.base + 8, restElements(8, this.byteLength - 8), true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -1501,8 +1510,9 @@ export class XcX86PvVcpu implements StructAccessor {
     return this.src.bytes(this.base + 8, this.byteLength - 8);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);
@@ -1634,8 +1644,9 @@ export class XcSharedInfo implements StructAccessor {
     return this.src.bytes(this.base + 0, this.byteLength - 0);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -1819,8 +1830,9 @@ export class XcX86TscInfo implements StructAccessor {
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 20, 4);
@@ -1963,8 +1975,9 @@ export class XcHvmContext implements StructAccessor {
     return this.byteLength - 0;
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -2117,8 +2130,9 @@ export class XcHvmParam implements StructAccessor {
     writeI64Number(this.view, this.offset + 8, value, true, false, "xc_hvm_param.value");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -2269,8 +2283,9 @@ export class XcHvmParams implements StructAccessor {
     );
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);
@@ -2408,8 +2423,9 @@ export class XcToolstack implements StructAccessor {
     return this.src.bytes(this.base + 0, this.byteLength - 0);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -2536,8 +2552,9 @@ export class XcCheckpointDirtyPfnList implements StructAccessor {
     return this.#pfn.wrap(this.src, this.base + 0, restElements(8, this.byteLength - 0), true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -2711,8 +2728,9 @@ export class XcCpuidLeaf implements StructAccessor {
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -2843,8 +2861,9 @@ export class XcX86CpuidPolicy implements StructAccessor {
     return this.#leaves.wrap(this.src, this.base + 0, restElements(24, this.byteLength - 0));
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -3001,8 +3020,9 @@ export class XcMsrEntry implements StructAccessor {
     writeI64Number(this.view, this.offset + 8, value, true, false, "xc_msr_entry.val");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);
@@ -3135,8 +3155,9 @@ export class XcX86MsrPolicy implements StructAccessor {
     return this.#msrs.wrap(this.src, this.base + 0, restElements(16, this.byteLength - 0));
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;

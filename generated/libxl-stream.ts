@@ -247,8 +247,9 @@ export class XlHeader implements StructAccessor {
     return (~this.view.getUint32(this.offset + 12, false) & mask) === 0;
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     this.view.setBigUint64(this.offset + 0, XlHeader.IDENT_VALUE, false);
@@ -389,8 +390,9 @@ export class XlRhdr implements StructAccessor {
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -546,8 +548,9 @@ export class XlEmulatorXenstoreData implements StructAccessor {
     return this.src.bytes(this.base + 8, this.byteLength - 8);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -703,8 +706,9 @@ export class XlEmulatorContext implements StructAccessor {
     return this.src.bytes(this.base + 8, this.byteLength - 8);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -835,8 +839,9 @@ export class XlCheckpointState implements StructAccessor {
     this.view.setUint32(this.offset + 0, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;

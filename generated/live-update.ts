@@ -327,8 +327,9 @@ export class LuBreadcrumb implements StructAccessor {
     writeI64Number(this.view, this.offset + 16, value, true, false, "lu_breadcrumb.shifted_nr_pages");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     this.view.setBigUint64(this.offset + 0, LuBreadcrumb.MAGIC_VALUE, true);
@@ -459,8 +460,9 @@ export class LuMfnArray implements StructAccessor {
     return this.#mfns.wrap(this.src, this.base + 0, restElements(8, this.byteLength - 0), true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -595,8 +597,9 @@ export class LuVersion implements StructAccessor {
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -749,8 +752,9 @@ export class LuM2pEntry implements StructAccessor {
     this.view.setUint32(this.offset + 4, high, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -880,8 +884,9 @@ export class LuM2p implements StructAccessor {
     return this.#m2pPageData.wrap(this.src, this.base + 0, restElements(8, this.byteLength - 0));
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -1136,8 +1141,9 @@ export class LuDomainInfo implements StructAccessor {
     return (~this.view.getUint32(this.offset + 40, true) & mask) === 0;
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 44, 4);
@@ -1322,8 +1328,9 @@ export class LuDomainPages implements StructAccessor {
     );
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 4, 4);

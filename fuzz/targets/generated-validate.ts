@@ -144,26 +144,6 @@ function place(c: FuzzCase): { source: ByteSource; base: number } {
   };
 }
 
-const INIT_LEAVES_RESERVED_BITS =
-  "init() leaves the reserved (unnamed) bits of a bit-range integer set, and validate() reports them";
-
-/** Whether `path` (e.g. `redirtbl[3].bits`) in struct `name` is an integer split into bit ranges. */
-function isBitsField(name: string, path: string): boolean {
-  const ir = schemaIr();
-  let struct = ir.structs.get(name);
-  const parts = path.replace(/\[\d+\]/g, "").split(".");
-  for (const [i, part] of parts.entries()) {
-    const f = struct?.fields.find((x) => x.name === part);
-    if (f === undefined) return false;
-    if (i === parts.length - 1) return f.type.kind === "bits";
-    const t = f.type;
-    const next =
-      t.kind === "struct" ? t.structName : t.kind === "array" && t.element.kind === "struct" ? t.element.structName : undefined;
-    struct = next === undefined ? undefined : ir.structs.get(next);
-  }
-  return false;
-}
-
 function show(problems: readonly Problem[]): string {
   return problems
     .slice(0, 4)
@@ -238,8 +218,6 @@ export const generatedValidateTarget: FuzzTarget = {
     )
       violated("validate() with a path prefix found different problems");
     if (mode === "valid" && problems.length > 0) {
-      if (problems.every((p) => p.kind === "nonzero-reserved" && isBitsField(name, p.field)))
-        violated(`${INIT_LEAVES_RESERVED_BITS}: ${show(problems)}`);
       violated(`a body made by init() and valid values has problems: ${show(problems)}`);
     }
     try {
@@ -253,11 +231,4 @@ export const generatedValidateTarget: FuzzTarget = {
     }
   },
   judgeError: (e) => `escaped: ${describeThrown(e)}`,
-  knownIssues: [
-    {
-      id: "init-reserved-bits",
-      fixture: "generated-validate-9bdb20bb102b",
-      matches: (e) => e instanceof Error && e.message.startsWith(INIT_LEAVES_RESERVED_BITS),
-    },
-  ],
 };

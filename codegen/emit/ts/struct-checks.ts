@@ -2,7 +2,8 @@
  * `validate()` and `init()` of a struct class. Validation reports every problem (bad constant,
  * non-zero padding or reserved field or bits, unknown enum value, unknown flag bits, a count that
  * does not fit the body) with the field's dotted path and absolute offset; it never throws for
- * bad data. `init()` writes constants and zeroes padding and reserved fields.
+ * bad data. `init()` writes constants and zeroes padding, reserved fields and the unnamed bits of
+ * bit-range integers.
  */
 import type { LayoutField, LayoutType } from "../../ir.js";
 import type { FileContext } from "./context.js";
@@ -171,6 +172,16 @@ function fieldInit(ctx: FileContext, model: StructModel, f: LayoutField): string
     return [];
   }
   if (f.reserved) return f.size > 0 ? [`${ctx.support("zeroBytes")}(this.view, ${o}, ${f.size});`] : [];
+  if (t.kind === "bits") {
+    // Bits no range names are reserved (validate() reports them): clear them, keep the named ones.
+    const reserved = unnamedBits(t.prim, t.ranges);
+    if (reserved === 0n) return [];
+    const info = PRIMS[t.prim];
+    const named = ((1n << BigInt(info.size * 8)) - 1n) ^ reserved;
+    const read = readCall(t.prim, t.endian, o, info.unsignedMethod);
+    const kept = info.bigint ? `${read} & ${hexLiteral(named, 1, true)}` : `(${read} & ${hexLiteral(named, 1)}) >>> 0`;
+    return [`${writeCall(t.prim, t.endian, o, kept, info.unsignedMethod)};`];
+  }
   if (t.kind === "struct" && structNeedsInit(ctx, t.structName)) return [`this.${model.accessor(f.name)}.init();`];
   if (t.kind === "array" && t.element.kind === "struct" && structNeedsInit(ctx, t.element.structName)) {
     return [`{\nconst list = this.${model.accessor(f.name)};\nfor (let i = 0; i < list.length; i++) list.at(i).init();\n}`];
@@ -181,7 +192,7 @@ function fieldInit(ctx: FileContext, model: StructModel, f: LayoutField): string
 export function emitInit(ctx: FileContext, model: StructModel): string {
   const body = model.struct.fields.flatMap((f) => fieldInit(ctx, model, f));
   return [
-    jsdoc("Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields are left as they are; a trailing array is not touched). Returns `this`."),
+    jsdoc("Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in the fixed part (other fields and named bits are left as they are; a trailing array is not touched). Returns `this`."),
     `init(): this {\n${body.join("\n")}\nreturn this;\n}`,
   ].join("\n");
 }

@@ -74,6 +74,7 @@ export function structNeedsInit(ctx: FileContext, name: string, seen = new Set<s
   return s.fields.some((f) => {
     if (f.constValue !== null || f.reserved || f.type.kind === "pad") return true;
     const t = f.type;
+    if (t.kind === "bits") return unnamedBits(t.prim, t.ranges) !== 0n;
     if (t.kind === "struct") return structNeedsInit(ctx, t.structName, seen);
     if (t.kind === "array" && t.count.kind === "fixed" && t.element.kind === "struct") return structNeedsInit(ctx, t.element.structName, seen);
     return false;

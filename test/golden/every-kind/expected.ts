@@ -233,8 +233,9 @@ export class Point implements StructAccessor {
     this.view.setInt32(this.offset + 4, value, false);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -484,8 +485,9 @@ export class Prims implements StructAccessor {
     this.view.setFloat64(this.offset + 40, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -758,10 +760,14 @@ export class PackedBits implements StructAccessor {
     this.view.setUint32(this.offset + 8, high, false);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setUint16(this.offset + 0, (this.view.getUint16(this.offset + 0, false) & 0xf00f) >>> 0, false);
+    this.view.setUint16(this.offset + 2, (this.view.getUint16(this.offset + 2, false) & 0x3) >>> 0, false);
+    this.view.setUint32(this.offset + 4, (this.view.getUint32(this.offset + 4, false) & 0x800ffff0) >>> 0, false);
     return this;
   }
   /**
@@ -977,10 +983,13 @@ export class WideBits implements StructAccessor {
     );
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setBigUint64(this.offset + 0, this.view.getBigUint64(this.offset + 0, true) & 0xff0ff00000ffn, true);
+    this.view.setBigUint64(this.offset + 8, this.view.getBigUint64(this.offset + 8, true) & 0xfffffffffffffffn, true);
     return this;
   }
   /**
@@ -1358,8 +1367,9 @@ export class Everything implements StructAccessor {
     );
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     this.view.setUint32(this.offset + 0, Everything.MAGIC_VALUE, true);
@@ -1573,8 +1583,9 @@ export class PointList implements StructAccessor {
     return this.#points.wrap(this.src, this.base + 8, restElements(8, this.byteLength - 8));
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     zeroBytes(this.view, this.offset + 2, 6);
@@ -1709,8 +1720,9 @@ export class Blob implements StructAccessor {
     return this.src.bytes(this.base + 0, this.byteLength - 0);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -1839,8 +1851,9 @@ export class Nested implements StructAccessor {
     return this.byteLength - 0;
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -1964,8 +1977,9 @@ export class InnerHeader implements StructAccessor {
     this.view.setUint16(this.offset + 2, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -2088,8 +2102,9 @@ export class FileHeader implements StructAccessor {
     this.view.setUint32(this.offset + 4, value, false);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     this.view.setUint32(this.offset + 0, FileHeader.MARKER_VALUE, false);
@@ -2218,8 +2233,9 @@ export class RecHeader implements StructAccessor {
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;

@@ -146,8 +146,9 @@ export class ByteViewStruct implements StructAccessor {
     this.view.setUint16(this.offset + 0, value, false);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
@@ -513,10 +514,12 @@ export class ProblemStruct implements StructAccessor {
     writeI64Number(this.view, this.offset + 32, value, false, false, "problem.base");
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
+    this.view.setUint32(this.offset + 8, (this.view.getUint32(this.offset + 8, false) & 0xffffff) >>> 0, false);
     return this;
   }
   /**
@@ -665,8 +668,9 @@ export class Rhdr implements StructAccessor {
     this.view.setUint16(this.offset + 2, value, false);
   }
   /**
-   * Writes every constant field and zeroes padding and reserved fields of the fixed part (other fields
-   * are left as they are; a trailing array is not touched). Returns `this`.
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
    */
   init(): this {
     return this;
