@@ -8,10 +8,11 @@ import type { CheckFile } from "./check/context.js";
 import { resolvedPath } from "./check/names.js";
 import { type Diagnostic, diag, hasErrors } from "./diagnostics.js";
 import type { LayoutProgram } from "./ir.js";
-import { parseLu } from "./parse/parse.js";
+import { type ParseOptions, parseLu } from "./parse/parse.js";
 
 export { renderDiagnostic, renderDiagnostics } from "./diagnostics.js";
 export type { Diagnostic } from "./diagnostics.js";
+export type { ParseOptions } from "./parse/parse.js";
 
 export interface CompileResult {
   /** The checked program, or null when any error was reported. */
@@ -25,7 +26,15 @@ export function normalisePath(path: string): string {
   return resolvedPath("", path.replace(/\\/g, "/"));
 }
 
-export function compileProgram(entryFiles: readonly string[], readFile: (path: string) => string | undefined): CompileResult {
+/**
+ * Compiles `entryFiles` and everything they import as one program. `parse` sets the parser's
+ * limits (expression nesting and depth; docs/limits.md) for every file.
+ */
+export function compileProgram(
+  entryFiles: readonly string[],
+  readFile: (path: string) => string | undefined,
+  parse: ParseOptions = {},
+): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const asts = new Map<string, AstFile | null>();
   const order: string[] = [];
@@ -33,7 +42,7 @@ export function compileProgram(entryFiles: readonly string[], readFile: (path: s
 
   const load = (file: string, text: string): void => {
     order.push(file);
-    const parsed = parseLu(file, text);
+    const parsed = parseLu(file, text, parse);
     diagnostics.push(...parsed.diagnostics);
     asts.set(file, parsed.ast);
     if (parsed.ast === null) return;

@@ -84,3 +84,17 @@ describe("parser depth limits", () => {
     expect(parseLu("a.lu", `const A = ${chain(1000)};`, { maxExpressionDepth: 1000 }).diagnostics).toEqual([]);
   });
 });
+
+describe("compileProgram parse options", () => {
+  it("passes the parser's limits to every file of the program", () => {
+    const files = new Map([
+      ["a.lu", 'import "b.lu";\nconst A = ((1));'],
+      ["b.lu", "const B = (((2)));"],
+    ]);
+    const read = (path: string): string | undefined => files.get(path);
+    expect(compileProgram(["a.lu"], read).diagnostics).toEqual([]);
+    const limited = compileProgram(["a.lu"], read, { maxNesting: 2 });
+    expect(limited.program).toBeNull();
+    expect(limited.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code}`)).toEqual(["b.lu:1:13 LU1001"]);
+  });
+});
