@@ -15,6 +15,8 @@ import { fromGitRevision, fromWorkingTree, SourceError, type SchemaVersion } fro
 
 export interface AbiCheckFlags {
   base?: string;
+  /** With `base`: the new version is DIR at this git revision, not the working tree. */
+  head?: string;
   baseline?: boolean;
   json?: boolean;
 }
@@ -55,11 +57,13 @@ export function baselineVersion(cwd: string, dir: string): SchemaVersion {
 function versions(args: readonly string[], flags: AbiCheckFlags, cwd: string): [SchemaVersion, SchemaVersion] {
   const modes = [flags.base !== undefined, flags.baseline === true].filter(Boolean).length;
   if (modes > 1) throw new UsageError("give either --base REV or --baseline, not both");
+  if (flags.head !== undefined && flags.base === undefined) throw new UsageError("--head REV goes with --base REV");
   if (flags.base !== undefined || flags.baseline === true) {
     if (args.length > 1) throw new UsageError("with --base or --baseline give at most one DIR");
     const dir = args[0] ?? DEFAULT_SCHEMA_DIR;
     const old = flags.base !== undefined ? fromGitRevision(flags.base, dir, cwd) : baselineVersion(cwd, dir);
-    return [old, fromWorkingTree(dir, { cwd })];
+    const head = flags.head !== undefined ? fromGitRevision(flags.head, dir, cwd) : fromWorkingTree(dir, { cwd });
+    return [old, head];
   }
   const [oldPath, newPath] = args;
   if (oldPath === undefined || newPath === undefined || args.length !== 2) {
@@ -106,6 +110,7 @@ export function register(program: Command): void {
     .description("compare two versions of a schema: report ABI breaks (exit 1) and allowed changes (exit 0)")
     .argument("[paths...]", "OLD NEW (each a .lu file or a directory of them), or DIR with --base/--baseline")
     .option("--base <rev>", "compare DIR (default schema/) at git revision REV against the working tree")
+    .option("--head <rev>", "with --base: compare against DIR at git revision REV instead of the working tree")
     .option("--baseline", 'compare DIR (default schema/) against package.json "abiBaseline" (a snapshot directory or a git revision)')
     .option("--json", "print { compatible, breaking, allowed } as JSON")
     .addHelpText(

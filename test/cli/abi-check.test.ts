@@ -94,6 +94,20 @@ describe("lu abi-check --base REV [DIR] and --baseline", () => {
     cpSync(join(dir, "moved", "before.lu"), join(dir, "schema", "s.lu"));
   });
 
+  it("--base REV --head REV compares two git revisions, whatever the working tree holds", () => {
+    cpSync(join(dir, "moved", "after.lu"), join(dir, "schema", "s.lu"));
+    git("commit", "-q", "-am", "v2 moves a field");
+    git("tag", "abi-v2");
+    cpSync(join(dir, "moved", "before.lu"), join(dir, "schema", "s.lu"));
+    const r = run(["schema"], { base: "abi-v1", head: "abi-v2" });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^schema\/s\.lu:\d+:\d+: error LU4001/);
+    expect(run(["schema"], { base: "abi-v1", head: "abi-v1" }).code).toBe(0);
+    expect(run(["schema"], { head: "abi-v2" }).code).toBe(2);
+    expect(run(["schema"], { base: "abi-v1", head: "no-such-rev" }).code).toBe(2);
+    git("checkout", "-q", "abi-v1", "--", "schema/s.lu");
+  });
+
   it("--baseline reads package.json abiBaseline: a snapshot directory or a git revision", () => {
     mkdirSync(join(dir, "abi", "baseline"), { recursive: true });
     writeFileSync(join(dir, "package.json"), JSON.stringify({ abiBaseline: "abi/baseline" }));
