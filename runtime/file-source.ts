@@ -76,6 +76,11 @@ export class FileSource implements ByteSource, PageTable {
     return this.loadedCount;
   }
 
+  /** Each page has a view of its own (read from the file on first use), so it starts at 0. */
+  pageOffset(_index: number): number {
+    return 0;
+  }
+
   pageView(index: number): DataView {
     const have = this.chunks[index];
     if (have !== undefined) return have;

@@ -48,7 +48,8 @@ export class MachineMemory {
   private readonly slotOf: Int32Array;
   private readonly flags: Uint8Array;
   private readonly chunks: ArrayBuffer[] = [];
-  private readonly framesPerChunk: number;
+  /** Frames per backing chunk: slot `s` is frame `s % framesPerChunk` of chunk `floor(s / framesPerChunk)`. */
+  readonly framesPerChunk: number;
   private readonly fill: ((mfn: number, bytes: Uint8Array) => void) | undefined;
   private slots = 0;
   private backed = 0;
@@ -143,6 +144,22 @@ export class MachineMemory {
     const chunk = this.chunks[Math.floor(slot / this.framesPerChunk)];
     if (chunk === undefined) throw new FrameError(mfn, `frame ${mfn} has no backing chunk`);
     return new Uint8Array(chunk, (slot % this.framesPerChunk) * this.pageSize, this.pageSize);
+  }
+
+  /**
+   * The frame's backing slot, backing it on first use, without allocating anything: its bytes are
+   * `pageSize` bytes at `(slot % framesPerChunk) * pageSize` in `chunkBuffer(floor(slot / framesPerChunk))`.
+   * For code that maps many frames (a vmap) and wants one view per chunk, not one per frame.
+   */
+  backingSlot(mfn: number): number {
+    return this.slotFor(mfn);
+  }
+
+  /** Backing chunk `index` (see `backingSlot`). */
+  chunkBuffer(index: number): ArrayBuffer {
+    const chunk = this.chunks[index];
+    if (chunk === undefined) throw new RangeError(`no backing chunk ${index} (${this.chunks.length} chunks)`);
+    return chunk;
   }
 
   /** The frame as a DataView, backing it on first use. No copy. */

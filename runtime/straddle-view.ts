@@ -14,8 +14,13 @@ import { BoundsError } from "./errors.js";
 export interface PageTable {
   readonly pageSize: number;
   readonly byteLength: number;
-  /** Page `index` as a DataView (full page, or the short tail page). Throws for a bad index. */
+  /**
+   * A DataView holding page `index` (full page, or the short tail page), which may hold other pages
+   * too: the page starts at `pageOffset(index)` in it. Throws for a bad index.
+   */
   pageView(index: number): DataView;
+  /** Where page `index` starts in `pageView(index)`. */
+  pageOffset(index: number): number;
 }
 
 export class StraddleView implements ByteView {
@@ -123,8 +128,9 @@ export class StraddleView implements ByteView {
     const index = Math.floor(o / ps);
     const inPage = o - index * ps;
     if (inPage + n <= ps) {
-      this.pos = inPage;
-      return pages.pageView(index);
+      const view = pages.pageView(index);
+      this.pos = pages.pageOffset(index) + inPage;
+      return view;
     }
     if (gather) {
       for (let k = 0; k < n; k++) this.scratch.setUint8(k, this.byteAt(o + k));
@@ -137,7 +143,7 @@ export class StraddleView implements ByteView {
   private byteAt(o: number): number {
     const ps = this.pages.pageSize;
     const index = Math.floor(o / ps);
-    return this.pages.pageView(index).getUint8(o - index * ps);
+    return this.pages.pageView(index).getUint8(this.pages.pageOffset(index) + o - index * ps);
   }
 
   private scatter(o: number, n: number): void {
@@ -145,7 +151,7 @@ export class StraddleView implements ByteView {
     for (let k = 0; k < n; k++) {
       const at = o + k;
       const index = Math.floor(at / ps);
-      this.pages.pageView(index).setUint8(at - index * ps, this.scratch.getUint8(k));
+      this.pages.pageView(index).setUint8(this.pages.pageOffset(index) + at - index * ps, this.scratch.getUint8(k));
     }
   }
 }

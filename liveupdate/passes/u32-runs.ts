@@ -57,7 +57,7 @@ export class U32RunWalker {
   }
 
   private walkVmap(src: VmapSource, offset: number, count: number, visit: U32RunVisitor): void {
-    src.bytes(offset, 0); // bounds check of the start; each page below is checked by pageBytes
+    src.bytes(offset, 0); // bounds check of the start; each page below is checked by pageArray
     const ps = src.pageSize;
     if (offset + count * 8 > src.byteLength) src.bytes(offset, count * 8); // throws BoundsError
     let at = offset;
@@ -65,9 +65,10 @@ export class U32RunWalker {
     while (entry < count) {
       const index = Math.floor(at / ps);
       const inPage = at - index * ps;
-      const page = src.pageBytes(index);
+      // The page's whole backing chunk and where the page starts in it: nothing allocated per page.
+      const chunk = src.pageArray(index);
       const n = Math.min(count - entry, (ps - inPage) >>> 3);
-      const start = page.byteOffset + inPage;
+      const start = chunk.byteOffset + src.pageOffset(index) + inPage;
       if (start % 8 !== 0) {
         // A page at an odd place in its buffer: let the general walk handle the rest.
         let going = true;
@@ -76,7 +77,7 @@ export class U32RunWalker {
         });
         return;
       }
-      const words = this.wordsOf(page.buffer);
+      const words = this.wordsOf(chunk.buffer);
       const from = start >>> 2;
       if (!visit(words, from, from + 2 * n, entry)) return;
       entry += n;

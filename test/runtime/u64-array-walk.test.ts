@@ -6,9 +6,12 @@ import { MachineMemory } from "../../runtime/machine-memory.js";
 import { walkU64Array, walkU64ArrayAsU32Pairs, walkU64ArrayWords } from "../../runtime/u64-array-walk.js";
 import { vmap } from "../../runtime/vmap.js";
 
-function fixture(pageSize: number, pages: number, seed: number) {
+/** `backReversed`: back the frames last page first, so no two pages follow each other in host memory. */
+function fixture(pageSize: number, pages: number, seed: number, backReversed = false) {
   const memory = new MachineMemory({ pageSize, frameCount: pages * 3 + 4 });
-  const src = vmap(memory, new FrameAllocator(memory, { seed }).allocateMany(pages));
+  const mfns = new FrameAllocator(memory, { seed }).allocateMany(pages);
+  if (backReversed) for (const mfn of [...mfns].reverse()) memory.frame(mfn);
+  const src = vmap(memory, mfns);
   const values: bigint[] = [];
   const flat = new DataView(new ArrayBuffer(src.byteLength));
   for (let i = 0; i * 8 < src.byteLength; i++) {
@@ -22,7 +25,7 @@ function fixture(pageSize: number, pages: number, seed: number) {
 
 describe("walkU64Array", () => {
   it("walks an aligned array page by page as views, copying nothing", () => {
-    const { src, values } = fixture(4096, 8, 5);
+    const { src, values } = fixture(4096, 8, 5, true);
     const seen: bigint[] = [];
     let runs = 0;
     const copied = walkU64Array(src, 0, values.length, (run, first) => {
@@ -34,6 +37,21 @@ describe("walkU64Array", () => {
     expect(runs).toBe(8);
     expect(seen).toEqual(values);
     expect(src.bytesCopied).toBe(0);
+  });
+
+  it("walks pages that follow each other in host memory as one run", () => {
+    // The vmap backs its frames in stream order, so the eight pages are one stretch of its chunk.
+    const { src, values } = fixture(4096, 8, 5);
+    const seen: bigint[] = [];
+    let runs = 0;
+    const copied = walkU64Array(src, 8, values.length - 2, (run, first) => {
+      expect(first).toBe(seen.length);
+      runs++;
+      seen.push(...run);
+    });
+    expect(copied).toBe(0);
+    expect(runs).toBe(1);
+    expect(seen).toEqual(values.slice(1, -1));
   });
 
   it("gives u32 pairs (low, high) of the same values", () => {

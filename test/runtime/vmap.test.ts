@@ -34,15 +34,55 @@ describe("vmap", () => {
     expect(src.memory.frame(src.mfns[2] ?? -1)[0]).toBe(0xab);
   });
 
-  it("window() inside a page returns that page's DataView and the in-page offset", () => {
+  it("window() inside a page returns a DataView on the frame's own memory and the offset there", () => {
     const { src, flat } = scattered(4096, 3, 9);
     const v = src.window(4096 + 100, 8);
     expect(v).toBeInstanceOf(DataView);
-    expect(src.windowOffset).toBe(100);
+    expect(src.windowOffset).toBe(src.pageOffset(1) + 100);
     expect(v.getUint32(src.windowOffset, true)).toBe(new DataView(flat.buffer).getUint32(4196, true));
-    // The last byte of a page is still in-page.
-    src.window(4096 - 8, 8);
-    expect(src.windowOffset).toBe(4096 - 8);
+    // The view is the frame's memory: a write through it is seen in the frame.
+    v.setUint8(src.windowOffset, 0x5a);
+    expect(src.memory.frame(src.mfns[1] ?? -1)[100]).toBe(0x5a);
+    // The last bytes of a page are still in-page.
+    expect(src.window(4096 - 8, 8)).toBeInstanceOf(DataView);
+    expect(src.windowOffset).toBe(src.pageOffset(0) + 4096 - 8);
+    expect(src.bytesCopied).toBe(0);
+  });
+
+  it("holds one view per backing chunk, not one per page", () => {
+    // 64-byte pages in 256-byte chunks: four pages a chunk.
+    const memory = new MachineMemory({ pageSize: 64, frameCount: 64, chunkBytes: 256 });
+    const mfns = [9, 3, 40, 41, 7, 60, 2, 33, 12];
+    // Backed last page first: no two stream pages follow each other in host memory.
+    [...mfns].reverse().forEach((mfn, r) => memory.frame(mfn).fill(mfns.length - r));
+    const src = vmap(memory, mfns);
+    const views = new Set(mfns.map((_m, i) => src.pageView(i)));
+    expect(views.size).toBe(Math.ceil(mfns.length / 4));
+    mfns.forEach((mfn, i) => {
+      expect(src.window(i * 64 + 5, 4).getUint8(src.windowOffset)).toBe(i + 1);
+      expect(src.pageBytes(i)).toEqual(memory.frame(mfn));
+      expect(src.pageBytes(i).buffer).toBe(src.pageArray(i).buffer);
+    });
+    expect(() => src.pageView(mfns.length)).toThrow(BoundsError);
+    expect(() => src.pageOffset(-1)).toThrow(BoundsError);
+    // segments() hands out each page on its own, since none continues the one before in memory.
+    const pieces: number[][] = [];
+    src.segments(10, src.byteLength - 20, (piece) => pieces.push([piece.length, piece[0] ?? -1]));
+    expect(pieces).toEqual(mfns.map((_m, i) => [i === 0 || i === mfns.length - 1 ? 54 : 64, i + 1]));
+  });
+
+  it("segments() hands out pages that follow each other in host memory as one piece", () => {
+    const memory = new MachineMemory({ pageSize: 64, frameCount: 64, chunkBytes: 256 });
+    const mfns = [9, 3, 40, 41, 7, 60];
+    mfns.forEach((mfn, i) => memory.frame(mfn).fill(i + 1));
+    const src = vmap(memory, mfns);
+    const pieces: [number, number][] = [];
+    src.segments(1, src.byteLength - 2, (piece, at) => pieces.push([at, piece.length]));
+    // Chunk 0 holds pages 0-3 in order, chunk 1 pages 4-5.
+    expect(pieces).toEqual([
+      [1, 255],
+      [256, 127],
+    ]);
   });
 
   it("window() across a page edge returns the straddle view with the absolute offset", () => {
