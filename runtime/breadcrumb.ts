@@ -176,7 +176,11 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
   for (let f = 0; f < arrayFrames; f++) arrayFrameList.push(arrayStart + f);
   const arraySource = vmap(memory, arrayFrameList);
   const mfns = new Uint32Array(crumb.nrPages);
-  const seen = new Uint32Array(Math.ceil(memory.frameCount / 32));
+  // Entries are checked one by one as the array is walked, except for duplicates: those are found
+  // afterwards by sorting a copy of the entries (4 bytes a page) rather than with a bitmap of the
+  // whole machine (frameCount / 8 bytes, 25 times more on a host whose stream is 1/1000 of its
+  // memory). Either way the error is the first bad entry in array order.
+  let filled = 0;
   walkU64ArrayAsU32Pairs(
     arraySource,
     0,
@@ -188,6 +192,7 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
         const hi = words[k + 1] ?? 0;
         const entryAddr = crumb.mfnArrayPhysAddr + i * 8;
         if (hi !== 0 || lo >= memory.frameCount) {
+          throwDuplicateBefore(mfns, i, crumb);
           const value = (BigInt(hi) << 32n) | BigInt(lo);
           throw new BreadcrumbError(
             "page-outside",
@@ -197,6 +202,7 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
           );
         }
         if (memory.isReserved(lo)) {
+          throwDuplicateBefore(mfns, i, crumb);
           const region = memory.reservedRegionOf(lo)?.name ?? "reserved region";
           throw new BreadcrumbError("page-in-bootmem", `data page ${i} is frame ${lo}, inside the ${region}`, entryAddr, {
             index: i,
@@ -204,6 +210,7 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
           });
         }
         if (lo >= arrayStart && lo < arrayStart + arrayFrames) {
+          throwDuplicateBefore(mfns, i, crumb);
           throw new BreadcrumbError(
             "page-overlaps-mfn-array",
             `data page ${i} is frame ${lo}, one of the MFN array's own frames (${arrayStart}..${arrayStart + arrayFrames - 1})`,
@@ -211,22 +218,42 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
             { index: i, actual: lo.toString() },
           );
         }
-        const word = lo >>> 5;
-        const bit = 1 << (lo & 31);
-        const have = seen[word] ?? 0;
-        if ((have & bit) !== 0) {
-          throw new BreadcrumbError("page-duplicate", `data page ${i} is frame ${lo}, listed earlier in the MFN array too`, entryAddr, {
-            index: i,
-            actual: lo.toString(),
-          });
-        }
-        seen[word] = have | bit;
         mfns[i] = lo;
       }
+      filled = first + words.length / 2;
     },
     le,
   );
+  throwDuplicateBefore(mfns, filled, crumb);
   return mfns;
+}
+
+/**
+ * Throws `page-duplicate` for the first of `mfns[0 .. end)` that repeats an earlier entry, if any.
+ * A sorted copy says whether there is one; only then are the entries walked again to find it.
+ */
+function throwDuplicateBefore(mfns: Uint32Array, end: number, crumb: Breadcrumb): void {
+  if (end < 2) return;
+  const sorted = mfns.slice(0, end).sort();
+  let any = false;
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k] === sorted[k - 1]) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return;
+  const seen = new Set<number>();
+  for (let i = 0; i < end; i++) {
+    const mfn = mfns[i] ?? 0;
+    if (seen.has(mfn)) {
+      throw new BreadcrumbError("page-duplicate", `data page ${i} is frame ${mfn}, listed earlier in the MFN array too`, crumb.mfnArrayPhysAddr + i * 8, {
+        index: i,
+        actual: mfn.toString(),
+      });
+    }
+    seen.add(mfn);
+  }
 }
 
 /** A live-update stream found through its breadcrumb. */

@@ -142,6 +142,35 @@ describe("breadcrumb", () => {
     expect(r.error.index).toBe(4);
   });
 
+  it("reports whichever comes first in the array, a duplicate or another bad entry", () => {
+    const at = (written: { mfnArrayPhysAddr: number }, i: number): number => written.mfnArrayPhysAddr + i * 8;
+    {
+      // Entry 3 repeats entry 1; entry 4 is outside the machine: the duplicate is first.
+      const { memory, crumb, written } = machine();
+      expect(written.nrPages).toBeGreaterThan(4);
+      setWord(memory, at(written, 3), BigInt(written.mfns[1] ?? 0));
+      setWord(memory, at(written, 4), 2n ** 40n);
+      const r = problem(() => openLiveUpdateStream(memory, crumb));
+      expect([r.problem, r.error.index]).toEqual(["page-duplicate", 3]);
+    }
+    {
+      // Entry 2 is outside; entry 4 repeats entry 0: the outside entry is first.
+      const { memory, crumb, written } = machine();
+      setWord(memory, at(written, 2), 2n ** 40n);
+      setWord(memory, at(written, 4), BigInt(written.mfns[0] ?? 0));
+      const r = problem(() => openLiveUpdateStream(memory, crumb));
+      expect([r.problem, r.error.index]).toEqual(["page-outside", 2]);
+    }
+    {
+      // Entries 3 and 4 both repeat entry 1: the first repeat is reported.
+      const { memory, crumb, written } = machine();
+      setWord(memory, at(written, 3), BigInt(written.mfns[1] ?? 0));
+      setWord(memory, at(written, 4), BigInt(written.mfns[1] ?? 0));
+      const r = problem(() => openLiveUpdateStream(memory, crumb));
+      expect([r.problem, r.error.index]).toEqual(["page-duplicate", 3]);
+    }
+  });
+
   it("rejects a data page inside the bootmem", () => {
     expect(corruptEntry(1, BigInt(BOOT + 2)).problem).toBe("page-in-bootmem");
   });
