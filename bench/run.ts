@@ -3,13 +3,16 @@
  * minute); `--sizes 1` (or `1,4`) runs only those multiples of the host (the full run's 16x takes
  * most of its time). Results (JSON, benny charts) go to bench/results/, which is not checked in.
  *
+ * `--memory` runs only the memory probe below at each size (`--sizes`, `--small` as above;
+ * `--repeat N` probes per size, default 3), without the timed lines: seconds at 1x, not minutes.
+ *
  * `--rss-child IMAGE BOOTMEM PAGE_SIZE` is the memory probe the stream-restore suite runs in a
  * fresh process: it loads an image, restores it once, and prints how much memory the restore
  * needed beyond the image and the frame table.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { measureRestoreMemory, runStreamRestoreBench } from "./stream-restore.bench.js";
+import { measureRestoreMemory, runMemoryProbe, runStreamRestoreBench } from "./stream-restore.bench.js";
 
 const args = process.argv.slice(2);
 const child = args.indexOf("--rss-child");
@@ -26,6 +29,17 @@ if (child >= 0) {
   }
   const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
   const started = performance.now();
-  await runStreamRestoreBench({ small, sizes, outDir });
-  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
+  if (args.includes("--memory")) {
+    const r = args.indexOf("--repeat");
+    const repeat = r >= 0 ? Number(args[r + 1]) : 3;
+    if (!(Number.isInteger(repeat) && repeat >= 1)) {
+      console.error(`bench: --repeat takes a whole number of runs, got '${args[r + 1] ?? ""}'`);
+      process.exit(2);
+    }
+    runMemoryProbe({ small, sizes, repeat });
+    console.log(`\nmemory probe finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    await runStreamRestoreBench({ small, sizes, outDir });
+    console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
+  }
 }

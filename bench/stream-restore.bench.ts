@@ -95,6 +95,75 @@ export function measureRestoreMemory(image: string, bootmem: number, pageSize: n
   return { imageBytes, frameTableBytes: frameTable.owners.byteLength, beyondBytes: Math.max(0, top - rss0), restoreMs: r.restoreMs };
 }
 
+/** Runs `measureRestoreMemory` on a saved image file in a fresh Node process (`bench/run.ts --rss-child`). */
+export function probeRestoreMemory(image: string, bootmem: number, pageSize: number): RestoreMemory {
+  const out = execFileSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", join(here, "run.ts"), "--rss-child", image, String(bootmem), String(pageSize)],
+    { encoding: "utf8", maxBuffer: 16 << 20 },
+  );
+  return JSON.parse(out.trim().split("\n").pop() ?? "null") as RestoreMemory;
+}
+
+export interface MemoryProbeOptions {
+  /** The small host (8 domains x 16384 frames at 1x) instead of the default one. */
+  readonly small: boolean;
+  readonly sizes: readonly number[];
+  /** Fresh-process probes per size (the figure moves by a few hundred KiB between runs). */
+  readonly repeat: number;
+}
+
+export interface MemoryProbeFigures {
+  readonly factor: number;
+  readonly spec: HostSpec;
+  readonly runs: RestoreMemory[];
+  /** Median `beyondBytes` of the runs. */
+  readonly beyondBytes: number;
+  /** Median `beyondBytes` as a share of the image. */
+  readonly beyondShare: number;
+}
+
+/**
+ * `npm run bench -- --memory`: only the memory probe, no timed lines. Saves the host at each size,
+ * writes it as an image file and restores it alone in fresh processes, `repeat` times.
+ */
+export function runMemoryProbe(options: MemoryProbeOptions): MemoryProbeFigures[] {
+  const base: HostSpec = options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC;
+  const mib = (x: number): string => `${(x / 2 ** 20).toFixed(1)} MiB`;
+  const all: MemoryProbeFigures[] = [];
+  for (const factor of options.sizes) {
+    const spec = scaleHostSpec(base, factor);
+    const dir = join(tmpdir(), `lu-bench-memory-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const img = join(dir, `host-${factor}x.img`);
+    let bootmem: number;
+    let pageSize: number;
+    {
+      const saved = save(spec);
+      bootmem = saved.bootmemStart;
+      pageSize = saved.pageSize;
+      writeMemoryImage(saved.memory, img);
+    }
+    const runs: RestoreMemory[] = [];
+    try {
+      for (let i = 0; i < options.repeat; i++) runs.push(probeRestoreMemory(img, bootmem, pageSize));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const first = runs[0];
+    if (first === undefined) continue;
+    const beyond = median(runs.map((r) => r.beyondBytes));
+    const share = beyond / first.imageBytes;
+    all.push({ factor, spec, runs, beyondBytes: beyond, beyondShare: share });
+    console.log(
+      `restore memory ${factor}x (${spec.domains} domains x ${spec.framesPerDomain} frames): image ${mib(first.imageBytes)}, ` +
+        `frame table ${mib(first.frameTableBytes)}, beyond both ${runs.map((r) => mib(r.beyondBytes)).join(", ")}; ` +
+        `median ${mib(beyond)} = ${(100 * share).toFixed(1)}% of the image (target < 10%)`,
+    );
+  }
+  return all;
+}
+
 export interface SizeFigures {
   readonly factor: number;
   readonly spec: HostSpec;
@@ -290,12 +359,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     const img = join(dir, `host-${factor}x.img`);
     writeMemoryImage(s.memory, img);
     try {
-      const probe = execFileSync(
-        process.execPath,
-        ["--expose-gc", "--import", "tsx", join(here, "run.ts"), "--rss-child", img, String(bootmem), String(s.pageSize)],
-        { encoding: "utf8", maxBuffer: 16 << 20 },
-      );
-      restoreMemory = JSON.parse(probe.trim().split("\n").pop() ?? "null") as RestoreMemory;
+      restoreMemory = probeRestoreMemory(img, bootmem, s.pageSize);
       if (cBinary !== undefined) {
         const out = execFileSync(cBinary, [img, String(bootmem), String(s.pageSize), options.small ? "5" : "9"], {
           encoding: "utf8",
