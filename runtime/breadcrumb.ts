@@ -187,45 +187,49 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
     crumb.nrPages,
     (words, first) => {
       for (let k = 0; k < words.length; k += 2) {
-        const i = first + k / 2;
+        const i = first + (k >>> 1);
         const lo = words[k] ?? 0;
         const hi = words[k + 1] ?? 0;
-        const entryAddr = crumb.mfnArrayPhysAddr + i * 8;
-        if (hi !== 0 || lo >= memory.frameCount) {
+        // Bad entries are rare: their address and message are only worked out then (an address
+        // per entry would be a heap number each on a machine above 2 GiB).
+        if (hi !== 0 || lo >= memory.frameCount || memory.isReserved(lo) || (lo >= arrayStart && lo < arrayStart + arrayFrames)) {
           throwDuplicateBefore(mfns, i, crumb);
-          const value = (BigInt(hi) << 32n) | BigInt(lo);
-          throw new BreadcrumbError(
-            "page-outside",
-            `data page ${i} is frame ${value}, outside the machine (${memory.frameCount} frames)`,
-            entryAddr,
-            { index: i, expected: `< ${memory.frameCount}`, actual: value.toString() },
-          );
-        }
-        if (memory.isReserved(lo)) {
-          throwDuplicateBefore(mfns, i, crumb);
-          const region = memory.reservedRegionOf(lo)?.name ?? "reserved region";
-          throw new BreadcrumbError("page-in-bootmem", `data page ${i} is frame ${lo}, inside the ${region}`, entryAddr, {
-            index: i,
-            actual: lo.toString(),
-          });
-        }
-        if (lo >= arrayStart && lo < arrayStart + arrayFrames) {
-          throwDuplicateBefore(mfns, i, crumb);
-          throw new BreadcrumbError(
-            "page-overlaps-mfn-array",
-            `data page ${i} is frame ${lo}, one of the MFN array's own frames (${arrayStart}..${arrayStart + arrayFrames - 1})`,
-            entryAddr,
-            { index: i, actual: lo.toString() },
-          );
+          throwBadEntry(memory, crumb, i, lo, hi, arrayStart, arrayFrames);
         }
         mfns[i] = lo;
       }
-      filled = first + words.length / 2;
+      filled = first + (words.length >>> 1);
     },
     le,
   );
   throwDuplicateBefore(mfns, filled, crumb);
   return mfns;
+}
+
+/** Throws the error of MFN array entry `i` (`hi`:`lo`), which is outside, reserved or in the array itself. */
+function throwBadEntry(memory: MachineMemory, crumb: Breadcrumb, i: number, lo: number, hi: number, arrayStart: number, arrayFrames: number): never {
+  const entryAddr = crumb.mfnArrayPhysAddr + i * 8;
+  if (hi !== 0 || lo >= memory.frameCount) {
+    const value = (BigInt(hi) << 32n) | BigInt(lo);
+    throw new BreadcrumbError("page-outside", `data page ${i} is frame ${value}, outside the machine (${memory.frameCount} frames)`, entryAddr, {
+      index: i,
+      expected: `< ${memory.frameCount}`,
+      actual: value.toString(),
+    });
+  }
+  if (memory.isReserved(lo)) {
+    const region = memory.reservedRegionOf(lo)?.name ?? "reserved region";
+    throw new BreadcrumbError("page-in-bootmem", `data page ${i} is frame ${lo}, inside the ${region}`, entryAddr, {
+      index: i,
+      actual: lo.toString(),
+    });
+  }
+  throw new BreadcrumbError(
+    "page-overlaps-mfn-array",
+    `data page ${i} is frame ${lo}, one of the MFN array's own frames (${arrayStart}..${arrayStart + arrayFrames - 1})`,
+    entryAddr,
+    { index: i, actual: lo.toString() },
+  );
 }
 
 /**

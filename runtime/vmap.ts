@@ -23,7 +23,7 @@ export class VmapSource implements ByteSource, PageTable {
   readonly pageSize: number;
   readonly pageShift: number;
   /** Frame numbers of the mapped pages, in stream order. */
-  readonly mfns: number[] = [];
+  readonly mfns: number[];
   byteLength = 0;
   windowOffset = 0;
   /** The view `window()` returns for ranges that straddle a page edge. */
@@ -37,9 +37,9 @@ export class VmapSource implements ByteSource, PageTable {
    * Per page: its chunk's DataView (a reference to the shared one, so `window()` is one load as with
    * a view per page), its local chunk number and its byte offset in that chunk.
    */
-  private readonly views: DataView[] = [];
-  private locals = new Int32Array(0);
-  private bases = new Int32Array(0);
+  private readonly views: DataView[];
+  private locals: Int32Array;
+  private bases: Int32Array;
   private count = 0;
   private copiedHere = 0;
 
@@ -48,19 +48,49 @@ export class VmapSource implements ByteSource, PageTable {
     this.pageSize = memory.pageSize;
     this.pageShift = memory.pageShift;
     this.straddle = new StraddleView(this);
-    if (mfns.length > 0) {
-      this.locals = new Int32Array(mfns.length);
-      this.bases = new Int32Array(mfns.length);
+    // Every per-page array is made at its final size: growing them page by page would leave a
+    // trail of discarded copies (as much garbage again as the arrays themselves).
+    // (`new Array(n)` is a fast holey array at any size; a missing entry reads as undefined.)
+    const n = mfns.length;
+    this.locals = new Int32Array(n);
+    this.bases = new Int32Array(n);
+    this.mfns = new Array<number>(n);
+    this.views = new Array<DataView>(n);
+    for (let i = 0; i < n; i++) {
+      const mfn = mfns[i] ?? -1;
+      this.place(i, mfn);
+      this.mfns[i] = mfn;
+      this.views[i] = this.chunkView(this.locals[i] ?? 0);
     }
-    for (let i = 0; i < mfns.length; i++) this.appendPage(mfns[i] ?? -1);
+    this.count = n;
+    this.byteLength = n * this.pageSize;
   }
 
   /** Maps one more frame at the end of the source (the stream writer grows this way). */
   appendPage(mfn: number): void {
+    const i = this.count;
+    if (i === this.locals.length) {
+      const size = Math.max(16, 2 * i);
+      const locals = new Int32Array(size);
+      const bases = new Int32Array(size);
+      locals.set(this.locals);
+      bases.set(this.bases);
+      this.locals = locals;
+      this.bases = bases;
+    }
+    this.place(i, mfn);
+    this.views.push(this.chunkView(this.locals[i] ?? 0));
+    this.mfns.push(mfn);
+    this.count++;
+    this.byteLength += this.pageSize;
+  }
+
+  /** Records where frame `mfn`, page `i` of the source, lives (`locals[i]`, `bases[i]`). */
+  private place(i: number, mfn: number): void {
     const memory = this.memory;
     if (!memory.contains(mfn)) {
       throw new FrameError(mfn, `cannot map frame ${mfn}: outside the machine (${memory.frameCount} frames)`, {
-        offset: this.byteLength,
+        offset: i * this.pageSize,
       });
     }
     const slot = memory.backingSlot(mfn);
@@ -78,24 +108,14 @@ export class VmapSource implements ByteSource, PageTable {
       this.chunkArrays.push(new Uint8Array(buffer));
       this.localChunk.set(chunkIndex, local);
     }
-    const view = this.chunkViews[local];
-    if (view === undefined) throw new RangeError(`vmap chunk ${local} is missing`);
-    const i = this.count;
-    if (i === this.locals.length) {
-      const size = Math.max(16, 2 * i);
-      const locals = new Int32Array(size);
-      const bases = new Int32Array(size);
-      locals.set(this.locals);
-      bases.set(this.bases);
-      this.locals = locals;
-      this.bases = bases;
-    }
     this.locals[i] = local;
     this.bases[i] = base;
-    this.views.push(view);
-    this.count++;
-    this.mfns.push(mfn);
-    this.byteLength += this.pageSize;
+  }
+
+  private chunkView(local: number): DataView {
+    const view = this.chunkViews[local];
+    if (view === undefined) throw new RangeError(`vmap chunk ${local} is missing`);
+    return view;
   }
 
   get pageCount(): number {

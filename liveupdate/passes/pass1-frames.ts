@@ -109,8 +109,15 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   // Located like the locate stage does: a stream page at its MFN array entry, an MFN array
   // frame at its own physical address.
   const ps = 2 ** input.pageShift;
+  // The message and location are only worked out for a frame that cannot be claimed: per frame
+  // they would be a string and a heap number each, megabytes of garbage on a large stream.
   for (let i = 0; i < input.xenFrames.length; i++) {
     const mfn = input.xenFrames[i] ?? -1;
+    if (mfn >= 0 && mfn < owners.length && owners[mfn] === FRAME_FREE) {
+      owners[mfn] = DOMID_XEN;
+      xenClaimed[xenCount++] = mfn;
+      continue;
+    }
     const stream = i < input.streamPages;
     claimXen(mfn, stream ? `stream page ${i}:` : "MFN array", undefined, stream ? input.mfnArrayStart * ps + 8 * i : mfn * ps);
   }
