@@ -215,28 +215,17 @@ export class VmapSource implements ByteSource, PageTable {
   segments(offset: number, length: number, visit: SegmentVisitor): void {
     this.check(offset, length);
     const ps = this.pageSize;
-    const locals = this.locals;
-    const bases = this.bases;
     let at = offset;
     const end = offset + length;
     while (at < end) {
       const index = at < 0x80000000 ? at >>> this.pageShift : Math.floor(at / ps);
       const inPage = at - index * ps;
-      const local = this.localOf(index);
-      const base = bases[index] ?? 0;
-      // One piece for a run of pages that follow each other in the same backing chunk (the usual
-      // case: a frame is backed in the order it is first touched, and a stream is written in order).
-      let next = index + 1;
-      let stop = Math.min(next * ps, end);
-      while (stop < end && locals[next] === local && bases[next] === base + (next - index) * ps) {
-        next++;
-        stop = Math.min(next * ps, end);
-      }
-      const chunk = this.pageArray(index);
-      const from = base + inPage;
-      const n = stop - at;
-      visit(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n), at);
-      at = stop;
+      const n = Math.min(ps - inPage, end - at);
+      // One piece per page, even where pages follow each other in the chunk (walkers and the
+      // generated forEachRun promise page segments): a view of the chunk, no copy.
+      const from = this.pageOffset(index) + inPage;
+      visit(this.pageArray(index).subarray(from, from + n), at);
+      at += n;
     }
   }
 

@@ -71,18 +71,25 @@ describe("vmap", () => {
     expect(pieces).toEqual(mfns.map((_m, i) => [i === 0 || i === mfns.length - 1 ? 54 : 64, i + 1]));
   });
 
-  it("segments() hands out pages that follow each other in host memory as one piece", () => {
+  it("segments() hands out one piece per page, also where pages follow each other in host memory", () => {
     const memory = new MachineMemory({ pageSize: 64, frameCount: 64, chunkBytes: 256 });
     const mfns = [9, 3, 40, 41, 7, 60];
     mfns.forEach((mfn, i) => memory.frame(mfn).fill(i + 1));
     const src = vmap(memory, mfns);
-    const pieces: [number, number][] = [];
-    src.segments(1, src.byteLength - 2, (piece, at) => pieces.push([at, piece.length]));
-    // Chunk 0 holds pages 0-3 in order, chunk 1 pages 4-5.
+    const pieces: [number, number, number][] = [];
+    src.segments(1, src.byteLength - 2, (piece, at) => pieces.push([at, piece.length, piece[0] ?? -1]));
+    // Chunk 0 holds pages 0-3 in stream order, chunk 1 pages 4-5: still six pieces, each the frame's own bytes.
     expect(pieces).toEqual([
-      [1, 255],
-      [256, 127],
+      [1, 63, 1],
+      [64, 64, 2],
+      [128, 64, 3],
+      [192, 64, 4],
+      [256, 64, 5],
+      [320, 63, 6],
     ]);
+    src.segments(0, 64, (piece) => piece.fill(0xee));
+    expect(memory.frame(9).every((b) => b === 0xee)).toBe(true);
+    expect(src.bytesCopied).toBe(0);
   });
 
   it("window() across a page edge returns the straddle view with the absolute offset", () => {
