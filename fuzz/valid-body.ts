@@ -12,23 +12,11 @@ import type {
   LayoutElement,
   LayoutField,
   LayoutStruct,
-  PrimName,
 } from "../codegen/ir.js";
+import { primSize } from "../codegen/check/primitives.js";
 import type { SeededRandom } from "../runtime/seeded-random.js";
 import type { SchemaIr } from "./schema-ir.js";
 
-const PRIM_SIZE: Readonly<Record<PrimName, number>> = {
-  u8: 1,
-  i8: 1,
-  u16: 2,
-  i16: 2,
-  u32: 4,
-  i32: 4,
-  u64: 8,
-  i64: 8,
-  f32: 4,
-  f64: 8,
-};
 
 function writeUnsigned(
   dv: DataView,
@@ -232,9 +220,9 @@ export class ValidBodyWriter {
       writeUnsigned(
         dv,
         at,
-        PRIM_SIZE[el.prim],
+        primSize(el.prim),
         el.endian,
-        this.enumValue(el.enumName, PRIM_SIZE[el.prim] * 8),
+        this.enumValue(el.enumName, primSize(el.prim) * 8),
       );
   }
 }
