@@ -1,8 +1,9 @@
 /**
  * `lu validate FILE`: checks a libxc stream, a libxl stream or (with --image) a live update memory
- * image against every structural rule lu-codec knows (framing, padding, end record, image header,
- * version, page data, record order) and every field rule of the schemas (constants, reserved and
- * padding octets, enum values, flag bits, counts). Prints each problem with its location.
+ * image against every structural rule lu-codec knows (framing, padding, end record and nothing after
+ * it in a stream file, image header, version, page data, record order) and every field rule of the
+ * schemas (constants, reserved and padding octets, enum values, flag bits, counts). Prints each
+ * problem with its location.
  * Exit 0 clean, 1 invalid, 2 usage or I/O error.
  */
 import type { Command } from "commander";

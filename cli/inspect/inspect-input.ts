@@ -16,7 +16,7 @@ import { decodeStruct, type DecodeContext, type DecodedStruct } from "./decode-s
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
 import type { JsonValue } from "./json-value.js";
 import { type SchemaIndex, structOf } from "./schema-program.js";
-import { type DumpRecord, walkStream } from "./walk-stream.js";
+import { type DumpRecord, type WalkResult, checkTrailingData, walkStream } from "./walk-stream.js";
 
 export type InputKind = "libxc" | "libxl" | "image";
 
@@ -57,7 +57,10 @@ export function inspectFile(path: string, schemas: SchemaIndex, options: Inspect
     const problems: InspectProblem[] = [];
     const kind = detect(source);
     if (kind === "libxc") {
-      walkLibxc(source, 0, schemas, problems, sink, undefined);
+      // The file is exactly the stream (the spec's END "shall be the final record"): anything
+      // after END is garbage, or a sign of a concatenated or wrongly cut image.
+      const xc = walkLibxc(source, 0, schemas, problems, sink, undefined);
+      if (xc.complete) checkTrailingData(source, xc.position, source.byteLength, { index: xc.lastIndex, name: xc.lastName ?? "END" }, "the END record", problems);
     } else if (kind === "libxl") {
       walkLibxl(source, schemas, problems, sink);
     } else {
@@ -119,13 +122,13 @@ function walkLibxc(
   problems: InspectProblem[],
   sink: InspectSink,
   stopAfter: string | undefined,
-): { position: number; complete: boolean; lastName: string | undefined } {
+): WalkResult {
   const ihdr = structOf(schemas, "xc_image_header");
   const dhdr = structOf(schemas, "xc_domain_header");
   const ctx = preambleContext(schemas, source, problems);
   if (source.byteLength - at < ihdr.size + dhdr.size) {
     problems.push({ offset: at, kind: "truncated", message: `the libxc headers need ${ihdr.size + dhdr.size} octets, ${source.byteLength - at} left` });
-    return { position: source.byteLength, complete: false, lastName: undefined };
+    return { position: source.byteLength, complete: false, lastName: undefined, lastIndex: -1 };
   }
   const image = decodePreamble(ctx, ihdr.name, at, ihdr.size).fields;
   sink.preamble("image_header", at, image);
@@ -134,11 +137,11 @@ function walkLibxc(
   const endianness = options !== null && typeof options === "object" && !Array.isArray(options) ? (options as { readonly [k: string]: JsonValue })["endianness"] : undefined;
   if (version !== 2 && version !== 3) {
     problems.push({ offset: at + 12, field: "version", kind: "unsupported-version", message: `libxc stream version ${String(version)} is not 2 or 3` });
-    return { position: at + ihdr.size, complete: false, lastName: undefined };
+    return { position: at + ihdr.size, complete: false, lastName: undefined, lastIndex: -1 };
   }
   if (endianness !== "little") {
     problems.push({ offset: at + 16, field: "options.endianness", kind: "unsupported-endianness", message: "big-endian libxc streams are not supported (the schemas are little-endian, as the spec mandates for x86 and arm)" });
-    return { position: at + ihdr.size, complete: false, lastName: undefined };
+    return { position: at + ihdr.size, complete: false, lastName: undefined, lastIndex: -1 };
   }
   const domain = decodePreamble(ctx, dhdr.name, at + ihdr.size, dhdr.size).fields;
   sink.preamble("domain_header", at + ihdr.size, domain);
@@ -193,7 +196,12 @@ function walkLibxl(source: ByteSource, schemas: SchemaIndex, problems: InspectPr
       },
     });
     indexBase += lastIndex + 1;
-    if (!r.complete || r.lastName !== "LIBXC_CONTEXT") return;
+    if (!r.complete) return;
+    if (r.lastName !== "LIBXC_CONTEXT") {
+      // The libxl END record ends the file as END ends a plain libxc file.
+      checkTrailingData(source, r.position, source.byteLength, { index: indexBase - 1, name: r.lastName ?? "END" }, "the libxl END record", problems);
+      return;
+    }
     const xc = walkLibxc(source, r.position, schemas, problems, sink, "CHECKPOINT");
     if (!xc.complete) return;
     start = xc.position;
@@ -232,6 +240,8 @@ function inspectImage(
       nr_pages: crumb.nrPages,
       mfns: stream.mfns.length <= 16 ? Array.from(stream.mfns) : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
     });
+    // No trailing-data check here: the stream's source is whole pages, so the rest of the last
+    // page after END is normal (zero fill or whatever the page held before).
     walkStream({ schemas, source: stream.source, problems, streamName: "lu_stream", onRecord: (r) => sink.record("lu_stream", r) });
     return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
   } catch (e) {

@@ -48,6 +48,8 @@ export interface WalkResult {
   /** True when the end record (or `stopAfter`) was reached without a framing error. */
   readonly complete: boolean;
   readonly lastName: string | undefined;
+  /** Index of the last record read (-1 when none was). */
+  readonly lastIndex: number;
 }
 
 /** Page types of PAGE_DATA that carry no page data. */
@@ -97,9 +99,7 @@ export function walkStream(options: WalkOptions): WalkResult {
         nestedStream: (streamName: string, offset: number, length: number): JsonValue => {
           const nested: JsonValue[] = [];
           const r = walkStream({ schemas, source, problems, streamName, start: offset, end: offset + length, onRecord: (rec) => nested.push(recordJson(rec)) });
-          if (r.complete && r.position !== offset + length) {
-            problems.push({ offset: r.position, recordIndex: index, record: name, kind: "trailing-data", message: `${offset + length - r.position} octets after the nested '${streamName}' stream's end record` });
-          }
+          if (r.complete) checkTrailingData(source, r.position, offset + length, { index, name }, `the nested '${streamName}' stream's end record`, problems);
           return nested;
         },
       };
@@ -138,9 +138,9 @@ export function walkStream(options: WalkOptions): WalkResult {
       }
       options.onRecord({ index, offset: reader.offset, type: reader.type, name, bodyLength, fields });
       lastName = name;
-      if (options.stopAfter !== undefined && name === options.stopAfter) return { position: reader.position, complete: true, lastName };
+      if (options.stopAfter !== undefined && name === options.stopAfter) return { position: reader.position, complete: true, lastName, lastIndex: index };
     }
-    return { position: reader.position, complete: true, lastName };
+    return { position: reader.position, complete: true, lastName, lastIndex: reader.index };
   } catch (e) {
     // An I/O failure is not a problem of the data: the caller turns it into exit 2.
     if (!(e instanceof LuDataError) || e instanceof FileReadError) throw e;
@@ -152,8 +152,36 @@ export function walkStream(options: WalkOptions): WalkResult {
       kind: e.code,
       message: stripLocation(e),
     });
-    return { position: reader.position, complete: false, lastName };
+    return { position: reader.position, complete: false, lastName, lastIndex: reader.index };
   }
+}
+
+/** Tails up to this long are scanned to say whether they are all zero; longer ones are only counted. */
+const TRAILING_SCAN_LIMIT = 65536;
+
+/**
+ * Octets between `from` (just past a stream's end record) and `to` (the end of what holds the
+ * stream: a file, a record body) are a `trailing-data` problem at the first of them, located at
+ * `record` (the end record, or the record holding a nested stream). Only the length is used for a
+ * long tail, so a huge one is never read.
+ */
+export function checkTrailingData(
+  source: ByteSource,
+  from: number,
+  to: number,
+  record: { readonly index: number; readonly name: string },
+  after: string,
+  problems: InspectProblem[],
+): void {
+  const n = to - from;
+  if (n <= 0) return;
+  let allZero = n <= TRAILING_SCAN_LIMIT;
+  if (allZero) {
+    source.segments(from, n, (piece) => {
+      if (allZero && piece.some((b) => b !== 0)) allZero = false;
+    });
+  }
+  problems.push({ offset: from, recordIndex: record.index, record: record.name, kind: "trailing-data", message: `${n} octets after ${after}${allZero ? " (all zero)" : ""}` });
 }
 
 /** Record padding must be zero; the first non-zero octet is the problem's offset. */

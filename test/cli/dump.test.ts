@@ -2,11 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runDump } from "../../cli/dump.js";
 import { loadSchemas } from "../../cli/inspect/schema-program.js";
-import { streamFormatOf } from "../../cli/inspect/stream-formats.js";
-import { BufferRecordWriter } from "../../runtime/record-writer.js";
-import { SchemaEncoder, concat } from "../fixtures/schema-encoder.js";
 import { sampleLibxcStream, sampleMemoryImage } from "../fixtures/sample-streams.js";
-import { IMAGE, LIBXC, capture, corrupted, tempPath } from "./inspect-fixtures.js";
+import { IMAGE, LIBXC, capture, corrupted, sampleLibxlStream, tempPath } from "./inspect-fixtures.js";
 
 interface JsonDoc {
   readonly kind: string;
@@ -102,17 +99,8 @@ describe("lu dump", () => {
 
 describe("lu dump on a libxl stream", () => {
   it("hands over to the libxc stream after LIBXC_CONTEXT and resumes libxl records after its END", () => {
-    const schemas = loadSchemas();
-    const enc = new SchemaEncoder(schemas);
-    const before = new BufferRecordWriter(streamFormatOf(schemas, "xl_stream"));
-    before.source.bytes(0, 16).set(enc.encode("xl_header", { options: [] }));
-    before.appendRecord(2, enc.encode("xl_emulator_xenstore_data", { emulator_id: "qemu_upstream", index: 0, data: new TextEncoder().encode("physmap\0on\0") }));
-    before.appendRecord(1, new Uint8Array(0)); // LIBXC_CONTEXT
-    const after = new BufferRecordWriter({ ...streamFormatOf(schemas, "xl_stream"), preambleSize: 0 });
-    after.appendRecord(3, enc.encode("xl_emulator_context", { emulator_id: "qemu_upstream", index: 0, emulator_ctx: new Uint8Array(20).fill(0xab) }));
-    after.end();
     const file = tempPath("sample-libxl.bin");
-    writeFileSync(file, concat([before.bytes(), sampleLibxcStream(schemas), after.bytes()]));
+    writeFileSync(file, sampleLibxlStream(loadSchemas()));
     const { code, doc } = dumpJson(file);
     expect(doc.problems).toEqual([]);
     expect(code).toBe(0);

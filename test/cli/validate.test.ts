@@ -1,13 +1,16 @@
-import { readFileSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { runDump } from "../../cli/dump.js";
+import { loadSchemas } from "../../cli/inspect/schema-program.js";
 import { runValidate } from "../../cli/validate.js";
-import { IMAGE, LIBXC, capture, corrupted, tempPath } from "./inspect-fixtures.js";
+import { IMAGE, LIBXC, capture, copyOf, corrupted, sampleLibxlStream, tempPath } from "./inspect-fixtures.js";
 
 interface Report {
   readonly kind: string;
   readonly valid: boolean;
   readonly records: number;
-  readonly problems: readonly { readonly kind: string; readonly offset: number; readonly recordIndex?: number; readonly record?: string; readonly field?: string }[];
+  readonly bytesRead: number;
+  readonly problems: readonly { readonly kind: string; readonly offset: number; readonly recordIndex?: number; readonly record?: string; readonly field?: string; readonly message: string }[];
 }
 
 const validate = (file: string, extra: object = {}): { code: number; report: Report } => {
@@ -102,5 +105,98 @@ describe("lu validate", () => {
   it("exits 2 on usage and I/O errors", () => {
     expect(capture((w, e) => runValidate(tempPath("nope.bin"), {}, w, e)).code).toBe(2);
     expect(capture((w, e) => runValidate(LIBXC, { bootmem: "0" }, w, e)).code).toBe(2);
+  });
+});
+
+describe("data after the END record", () => {
+  /** The file ends with END's 8 octets: the sample has no tail. */
+  const SIZE = END + 8;
+  const withTail = (path: string, tail: Uint8Array): string =>
+    corrupted(path, (b) => {
+      const out = new Uint8Array(b.length + tail.length);
+      out.set(b);
+      out.set(tail, b.length);
+      return out;
+    });
+
+  it("a libxc file that ends with END is clean", () => {
+    expect(statSync(LIBXC).size).toBe(SIZE);
+    expect(validate(LIBXC).report.problems).toEqual([]);
+  });
+
+  it("8 octets after END in a libxc file are one trailing-data problem at the first of them", () => {
+    const file = withTail(LIBXC, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+    const { code, report } = validate(file);
+    expect(code).toBe(1);
+    expect(report.records).toBe(8);
+    expect(report.problems).toEqual([{ offset: SIZE, recordIndex: 7, record: "END", kind: "trailing-data", message: "8 octets after the END record" }]);
+    const text = capture((w, e) => runValidate(file, {}, w, e));
+    expect(text.code).toBe(1);
+    expect(text.out).toBe(`${file}: offset ${SIZE} (0x${SIZE.toString(16)}), record #7, END: 8 octets after the END record [trailing-data]\n${file}: 1 problem(s)\n`);
+  });
+
+  it("zero octets after END are still found, and said to be zero", () => {
+    const file = withTail(LIBXC, new Uint8Array(8));
+    expect(validate(file).report.problems).toEqual([expect.objectContaining({ offset: SIZE, kind: "trailing-data", message: "8 octets after the END record (all zero)" })]);
+    // One non-zero octet at the very end is enough to drop "(all zero)".
+    const last = withTail(LIBXC, Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 9));
+    expect(validate(last).report.problems[0]?.message).toBe("8 octets after the END record");
+  });
+
+  it("lu dump lists the problem like any other and still shows every record", () => {
+    const file = withTail(LIBXC, new Uint8Array(8).fill(0xff));
+    const text = capture((w, e) => runDump(file, {}, w, e));
+    expect(text.code).toBe(1);
+    expect(text.err).toBe(`problem: offset ${SIZE} (0x${SIZE.toString(16)}), record #7, END: 8 octets after the END record\n`);
+    const json = capture((w, e) => runDump(file, { json: true }, w, e));
+    const doc = JSON.parse(json.out) as { records: unknown[]; problems: Report["problems"] };
+    expect(json.code).toBe(1);
+    expect(doc.records).toHaveLength(8);
+    expect(doc.problems).toEqual([expect.objectContaining({ kind: "trailing-data", offset: SIZE })]);
+  });
+
+  it("a tail of a GiB (sparse) is counted from the file size, not read", () => {
+    const file = copyOf(LIBXC);
+    const fd = openSync(file, "r+");
+    try {
+      ftruncateSync(fd, SIZE + 2 ** 30);
+    } finally {
+      closeSync(fd);
+    }
+    const { code, report } = validate(file);
+    expect(code).toBe(1);
+    // Too long to scan for zeros: only the count.
+    expect(report.problems).toEqual([expect.objectContaining({ offset: SIZE, kind: "trailing-data", message: `${2 ** 30} octets after the END record` })]);
+    // The records fit in the first 64 KiB chunk; nothing of the tail is read.
+    expect(report.bytesRead).toBeLessThanOrEqual(65536);
+    rmSync(file);
+  });
+
+  it("a libxl file: clean when it ends with the libxl END, one problem for octets after it", () => {
+    const bytes = sampleLibxlStream(loadSchemas());
+    const clean = tempPath("trailing-libxl-clean.bin");
+    writeFileSync(clean, bytes);
+    expect(validate(clean)).toMatchObject({ code: 0, report: { kind: "libxl", problems: [] } });
+    const dumped = JSON.parse(capture((w, e) => runDump(clean, { json: true }, w, e)).out) as { records: { stream: string; name: string; index: number }[] };
+    const xlEnd = dumped.records.at(-1);
+    expect(xlEnd).toMatchObject({ stream: "xl_stream", name: "END" });
+
+    const file = withTail(clean, Uint8Array.of(0, 0, 0, 0, 0xaa, 0, 0, 0));
+    const { code, report } = validate(file);
+    expect(code).toBe(1);
+    expect(report.problems).toEqual([{ offset: bytes.length, recordIndex: xlEnd?.index, record: "END", kind: "trailing-data", message: "8 octets after the libxl END record" }]);
+  });
+
+  it("a memory image is not flagged for the rest of the stream's last page after END", () => {
+    const dumped = JSON.parse(capture((w, e) => runDump(IMAGE, { json: true, image: true, bootmem: "0" }, w, e)).out) as {
+      records: { name: string; offset: number }[];
+      headers: { name: string; fields: { nr_pages: number } }[];
+    };
+    const end = dumped.records.at(-1);
+    const pages = dumped.headers.find((h) => h.name === "breadcrumb")?.fields.nr_pages ?? 0;
+    expect(end?.name).toBe("END");
+    // The sample's stream does end inside its last page, so this case is a real one.
+    expect((end?.offset ?? 0) + 8).toBeLessThan(pages * 4096);
+    expect(validate(IMAGE, { image: true, bootmem: "0" }).report.problems).toEqual([]);
   });
 });
