@@ -172,10 +172,30 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
   return { domains, frames, records, bytesCopied: r.copied };
 }
 
-/** Marks frames `words[from..to)` (u64 pairs) as owned by `domid`; index of the first bad entry, or -1. */
+/**
+ * Marks frames `words[from..to)` (u64 pairs) as owned by `domid`; index of the first bad entry, or -1.
+ * Four at a time, so four independent frame-table misses are in flight (FRAME_FREE is all ones: the
+ * AND of four owners is FRAME_FREE only when all are free); a group that is not four distinct free
+ * frames inside the machine is redone one entry at a time to find the exact bad one.
+ */
 function ownFrames(words: Uint32Array, from: number, to: number, owners: Uint16Array, domid: number): number {
   const nframes = owners.length;
-  for (let w = from; w < to; w += 2) {
+  let w = from;
+  for (; w + 8 <= to; w += 8) {
+    const a = words[w]!;
+    const b = words[w + 2]!;
+    const c = words[w + 4]!;
+    const d = words[w + 6]!;
+    if ((words[w + 1]! | words[w + 3]! | words[w + 5]! | words[w + 7]!) !== 0) break;
+    if (a >= nframes || b >= nframes || c >= nframes || d >= nframes) break;
+    if ((owners[a]! & owners[b]! & owners[c]! & owners[d]!) !== FRAME_FREE) break;
+    if (a === b || a === c || a === d || b === c || b === d || c === d) break;
+    owners[a] = domid;
+    owners[b] = domid;
+    owners[c] = domid;
+    owners[d] = domid;
+  }
+  for (; w < to; w += 2) {
     const mfn = words[w]!;
     if (words[w + 1] !== 0 || mfn >= nframes || owners[mfn] !== FRAME_FREE) return w;
     owners[mfn] = domid;

@@ -463,6 +463,57 @@ describe("a failed restore reports the first problem and changes nothing", () =>
     expect(err.message).toMatch(/frame 102 of domain 2 is already owned by domain 1/);
   });
 
+  // Pass 1 claims frames four at a time; every kind of bad entry at every place in and across a
+  // group must still be found at that exact entry, with the table left as it was.
+  describe("a bad entry at any place in a list (groups of four and the tail)", () => {
+    const frames = [300, 301, 302, 303, 304, 305, 306, 307, 308];
+    // LU_VERSION (16 octets) + LU_DOMAIN_INFO (8 + 48): the list's record starts at 72, entries at 88.
+    const entryOffset = (k: number): number => 72 + 8 + 8 + 8 * k;
+    const withList = (body: Uint8Array): ReturnType<typeof img> => {
+      const recs = good();
+      recs[2] = { type: 0x40000004, body };
+      return img(recs);
+    };
+
+    it("the same frame twice in one list, for every pair of places", () => {
+      for (let k = 1; k < frames.length; k++) {
+        for (let j = 0; j < k; j++) {
+          const list = [...frames];
+          list[k] = list[j] ?? 0;
+          const im = withList(domainPages(list));
+          const err = expectFailure(im.memory, im.bootmem, "frame-owned");
+          expect(err.where).toMatchObject({ offset: entryOffset(k), recordIndex: 2 });
+          expect(err.message).toMatch(new RegExp(`frame ${list[j]} of domain 1 is already owned by domain 1`));
+        }
+      }
+    });
+
+    it("a frame outside the machine, or with high bits set, at every place", () => {
+      for (let k = 0; k < frames.length; k++) {
+        const outside = [...frames];
+        outside[k] = 4096;
+        const im = withList(domainPages(outside));
+        expect(expectFailure(im.memory, im.bootmem, "frame-outside").where.offset).toBe(entryOffset(k));
+        const high = frames.map((f, i) => (i === k ? (1n << 32n) | BigInt(f) : BigInt(f)));
+        const hi = withList(concat(le32(frames.length, 0), le64(...high)));
+        expect(expectFailure(hi.memory, hi.bootmem, "frame-outside").where.offset).toBe(entryOffset(k));
+      }
+    });
+
+    it("a frame another domain owns, at every place", () => {
+      for (let k = 0; k < frames.length; k++) {
+        const list = [...frames];
+        list[k] = 201; // domain 2's, claimed later: put it in the caller's table instead
+        const im = withList(domainPages(list));
+        const err = expectFailure(im.memory, im.bootmem, "frame-owned", ({ frameTable }) => {
+          frameTable.owners[201] = 9;
+        });
+        expect(err.where.offset).toBe(entryOffset(k));
+        expect(err.message).toMatch(/frame 201 of domain 1 is already owned by domain 9/);
+      }
+    });
+  });
+
   it("a frame owned twice in a large saved image, mid-way through a page segment", () => {
     const saved = save(SPEC);
     const { src, records } = savedStream(saved);
