@@ -117,6 +117,15 @@ export class MachineMemory {
     return this.contains(mfn) && this.flags[mfn] === 0;
   }
 
+  /**
+   * The first free frame at or after `from` (no wrap-around), or -1. A native scan of the frame
+   * flags, so an allocator on a nearly full machine does not walk frame by frame.
+   */
+  nextFree(from: number): number {
+    if (!(from >= 0)) from = 0;
+    return this.flags.indexOf(0, from);
+  }
+
   /** The reserved region holding `mfn`, if any. */
   reservedRegionOf(mfn: number): FrameRange | undefined {
     return this.reserved.find((r) => mfn >= r.start && mfn < r.start + r.count);

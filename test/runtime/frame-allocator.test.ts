@@ -31,6 +31,44 @@ describe("FrameAllocator", () => {
     expect(new FrameAllocator(memory, { order: "ascending" }).allocateMany(4)).toEqual([0, 3, 4, 5]);
   });
 
+  describe("uniform order", () => {
+    it("hands out every free frame once, skipping reserved ones and frames others took since", () => {
+      const memory = new MachineMemory({ frameCount: 256, reserved: [bootmem] });
+      const alloc = new FrameAllocator(memory, { order: "uniform", seed: 5 });
+      const first = alloc.allocateMany(10);
+      // Another allocator takes frames out of the first one's snapshot.
+      const other = new FrameAllocator(memory, { order: "ascending" }).allocateMany(100);
+      const rest = alloc.allocateMany(256 - 32 - 110);
+      const all = [...first, ...other, ...rest];
+      expect(new Set(all).size).toBe(all.length);
+      for (const mfn of [...first, ...rest]) expect(mfn < 16 || mfn >= 48).toBe(true);
+      expect(() => alloc.allocate()).toThrow(OutOfFramesError);
+    });
+
+    it("draws from clustered free frames evenly and reproducibly", () => {
+      // A nearly full machine: only two runs of 64 frames are free, far apart.
+      const make = (): MachineMemory => {
+        const m = new MachineMemory({ frameCount: 1 << 16 });
+        for (let f = 0; f < 1 << 16; f++) if (!((f >= 1000 && f < 1064) || (f >= 60000 && f < 60064))) m.markAllocated(f);
+        return m;
+      };
+      const got = new FrameAllocator(make(), { order: "uniform", seed: 9 }).allocateMany(64);
+      expect(new FrameAllocator(make(), { order: "uniform", seed: 9 }).allocateMany(64)).toEqual(got);
+      const low = got.filter((f) => f < 2000).length;
+      expect(low).toBeGreaterThan(16);
+      expect(low).toBeLessThan(48);
+      expect(got).not.toEqual([...got].sort((a, b) => a - b));
+    });
+
+    it("sees frames released after its snapshot once the snapshot is used up", () => {
+      const memory = new MachineMemory({ frameCount: 8 });
+      const alloc = new FrameAllocator(memory, { order: "uniform", seed: 1 });
+      const all = alloc.allocateMany(8);
+      memory.release(all[3] ?? 0);
+      expect(alloc.allocate()).toBe(all[3]);
+    });
+  });
+
   it("two allocators on one memory do not hand out the same frame", () => {
     const memory = new MachineMemory({ frameCount: 128 });
     const a = new FrameAllocator(memory, { seed: 1 }).allocateMany(64);

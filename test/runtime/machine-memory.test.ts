@@ -35,6 +35,18 @@ describe("MachineMemory", () => {
     expect(memory.isBacked(6)).toBe(false);
   });
 
+  it("finds the next free frame past reserved and allocated ones, without wrapping", () => {
+    const memory = new MachineMemory({ frameCount: 16, reserved: [{ start: 2, count: 3, name: "bootmem" }] });
+    for (const f of [0, 5, 6, 15]) memory.markAllocated(f);
+    expect(memory.nextFree(0)).toBe(1);
+    expect(memory.nextFree(2)).toBe(7);
+    expect(memory.nextFree(-4)).toBe(1);
+    expect(memory.nextFree(15)).toBe(-1);
+    expect(memory.nextFree(99)).toBe(-1);
+    memory.release(6);
+    expect(memory.nextFree(2)).toBe(6);
+  });
+
   it("rejects frames and addresses outside the machine with FrameError", () => {
     const memory = new MachineMemory({ frameCount: 8 });
     expect(() => memory.frame(8)).toThrow(FrameError);
