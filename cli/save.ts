@@ -17,6 +17,7 @@ interface SaveFlags {
   hvmContextBytes?: string;
   pageSize?: string;
   seed?: string;
+  extentFrames?: string;
   json?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option("--hvm-context-bytes <n>", "target HVM_CONTEXT size per domain")
     .option("--page-size <bytes>", "machine page size")
     .option("--seed <n>", "seed of every random choice")
+    .option("--extent-frames <n>", "hand guest memory out in aligned runs of N frames (default 1: every frame scattered; 512: 2 MiB extents)")
     .option("--json", "print what was written as JSON")
     .action((flags: SaveFlags) => {
       const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
@@ -46,6 +48,7 @@ export function register(program: Command): void {
         hvmContextBytes: num(flags.hvmContextBytes, base.hvmContextBytes),
         pageSize: num(flags.pageSize, base.pageSize),
         seed: num(flags.seed, base.seed),
+        extentFrames: num(flags.extentFrames, 1),
       };
       try {
         checkHostSpec(spec);
@@ -68,6 +71,7 @@ export function register(program: Command): void {
         frame_count: saved.frameCount,
         domains: spec.domains,
         frames_per_domain: spec.framesPerDomain,
+        extent_frames: spec.extentFrames,
         stream_bytes: saved.streamBytes,
         stream_pages: saved.streamFrames.length,
         records: saved.records,

@@ -28,6 +28,14 @@ export interface HostSpec {
   readonly xenMinor: number;
   /** Seed of every random choice (frame placement, handles, register values). */
   readonly seed: number;
+  /**
+   * How guest memory is laid out: the domains' frames are handed out in aligned runs ("extents")
+   * of this many frames, the extents placed by a seeded shuffle. 1 scatters every frame on its own
+   * over the whole machine (the worst case for pass 1: every frame-table write lands somewhere
+   * random); 512 is 2 MiB extents of 4 KiB pages, closer to a hypervisor that backs guests with
+   * superpages. A power of two. Optional: 1 when absent.
+   */
+  readonly extentFrames?: number;
 }
 
 /**
@@ -70,6 +78,11 @@ export function scaleHostSpec(spec: HostSpec, factor: number): HostSpec {
   return { ...spec, domains: spec.domains * factor };
 }
 
+/** The spec's extent size in frames (1 when it does not say). */
+export function extentFrames(spec: HostSpec): number {
+  return spec.extentFrames ?? 1;
+}
+
 /** Guest frames the spec's domains own in total. */
 export function guestFrameCount(spec: HostSpec): number {
   return spec.domains * spec.framesPerDomain;
@@ -77,7 +90,7 @@ export function guestFrameCount(spec: HostSpec): number {
 
 /** Throws a RangeError naming the first field of the spec that cannot be saved. */
 export function checkHostSpec(spec: HostSpec): void {
-  const whole = (name: keyof HostSpec, min: number, max: number): void => {
+  const whole = (name: Exclude<keyof HostSpec, "extentFrames">, min: number, max: number): void => {
     const v = spec[name];
     if (!Number.isSafeInteger(v) || v < min || v > max) {
       throw new RangeError(`host spec '${name}' is ${v}; expected an integer in ${min}..${max}`);
@@ -97,5 +110,9 @@ export function checkHostSpec(spec: HostSpec): void {
   whole("seed", 0, 2 ** 32 - 1);
   if ((spec.pageSize & (spec.pageSize - 1)) !== 0) {
     throw new RangeError(`host spec 'pageSize' is ${spec.pageSize}; expected a power of two`);
+  }
+  const extent = extentFrames(spec);
+  if (!Number.isSafeInteger(extent) || extent < 1 || extent > 2 ** 18 || (extent & (extent - 1)) !== 0) {
+    throw new RangeError(`host spec 'extentFrames' is ${extent}; expected a power of two in 1..${2 ** 18}`);
   }
 }

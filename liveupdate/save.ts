@@ -12,7 +12,7 @@
  * materialised; only the stream pages, the MFN array and the breadcrumb frame are.
  */
 import { MachineMemory } from "../runtime/machine-memory.js";
-import { guestFrameCount, checkHostSpec, DEFAULT_HOST_SPEC, type HostSpec } from "./host-spec.js";
+import { extentFrames, guestFrameCount, checkHostSpec, DEFAULT_HOST_SPEC, type HostSpec } from "./host-spec.js";
 import { contextBytes, planHvmContext, type HvmRecordPlan } from "./hvm-context-plan.js";
 import type { SavedDomain } from "./saved-domain.js";
 import { SeededRandom } from "../runtime/seeded-random.js";
@@ -79,8 +79,18 @@ export function planLayout(spec: HostSpec): SaveLayout {
       recordSpan(LuVersion.SIZE) + recordSpan(LuM2pEntry.SIZE * m2pPages) + spec.domains * perDomain + recordSpan(0);
     const streamPages = Math.ceil(streamBytes / spec.pageSize);
     const mfnArrayFrames = Math.ceil((streamPages * 8) / spec.pageSize);
+    // With extents, the bootmem and the MFN array each spoil at most two extents, and the last
+    // extent below the M2P may be cut short: room for four more keeps every guest frame placeable.
+    const extent = extentFrames(spec);
+    const extentSlack = extent > 1 ? 4 * extent : 0;
     const below =
-      spec.bootmemStart + spec.bootmemFrames + guestFrameCount(spec) + streamPages + mfnArrayFrames + spec.spareFrames;
+      spec.bootmemStart +
+      spec.bootmemFrames +
+      guestFrameCount(spec) +
+      extentSlack +
+      streamPages +
+      mfnArrayFrames +
+      spec.spareFrames;
     const m2pStart = Math.ceil(below / m2pFramesPerPage) * m2pFramesPerPage;
     // The M2P has one 8-byte entry per machine frame, itself included.
     const need = Math.ceil(((m2pStart + m2pPages * m2pFramesPerPage) * 8) / (spec.pageSize * m2pFramesPerPage));
@@ -100,6 +110,52 @@ export function planLayout(spec: HostSpec): SaveLayout {
   }
 }
 
+/**
+ * The guest frames, domain after domain (its first `guestFrameCount(spec)` entries; the rest of
+ * the array is unused). Frames outside the bootmem, the MFN array run and the M2P are shuffled with
+ * the seed: one by one when the spec's extent is 1, else as aligned extents of that many frames
+ * (each extent wholly free), listed in ascending order inside an extent.
+ */
+function placeGuestFrames(spec: HostSpec, layout: SaveLayout, mfnArrayRun: number, rng: SeededRandom): Uint32Array {
+  const guest = guestFrameCount(spec);
+  const lowFree = spec.bootmemStart + spec.bootmemFrames;
+  const usable = (first: number, count: number): boolean =>
+    first + count <= layout.m2pStart &&
+    (first + count <= spec.bootmemStart || first >= lowFree) &&
+    (first + count <= mfnArrayRun || first >= mfnArrayRun + layout.mfnArrayFrames);
+  const extent = extentFrames(spec);
+  if (extent === 1) {
+    // Every other frame outside the bootmem and the M2P is in the pool; shuffle the part we use.
+    const pool = new Uint32Array(layout.m2pStart - spec.bootmemFrames - layout.mfnArrayFrames);
+    let n = 0;
+    for (let f = 0; f < layout.m2pStart; f++) if (usable(f, 1)) pool[n++] = f;
+    shufflePrefix(pool, guest, rng);
+    return pool;
+  }
+  const extents = new Uint32Array(Math.floor(layout.m2pStart / extent));
+  let n = 0;
+  for (let e = 0; e < extents.length; e++) if (usable(e * extent, extent)) extents[n++] = e;
+  const need = Math.ceil(guest / extent);
+  if (need > n) throw new RangeError(`host spec needs ${need} extents of ${extent} frames; the machine has ${n}`);
+  shufflePrefix(extents.subarray(0, n), need, rng);
+  const pool = new Uint32Array(need * extent);
+  for (let i = 0; i < need; i++) {
+    const first = (extents[i] ?? 0) * extent;
+    for (let k = 0; k < extent; k++) pool[i * extent + k] = first + k;
+  }
+  return pool;
+}
+
+/** Fisher-Yates over the first `count` places of `a` (drawn from all of it). */
+function shufflePrefix(a: Uint32Array, count: number, rng: SeededRandom): void {
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.below(a.length - i);
+    const t = a[i] ?? 0;
+    a[i] = a[j] ?? 0;
+    a[j] = t;
+  }
+}
+
 /** Saves `spec` into a fresh sparse machine memory. */
 export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
   checkHostSpec(spec);
@@ -111,21 +167,8 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
   const lowFree = spec.bootmemStart + spec.bootmemFrames;
   const mfnArrayRun = lowFree + rng.below(layout.m2pStart - lowFree - layout.mfnArrayFrames + 1);
 
-  // Every other frame outside the bootmem and the M2P is in the pool; shuffle the part we use.
-  const pool = new Uint32Array(layout.m2pStart - spec.bootmemFrames - layout.mfnArrayFrames);
-  let n = 0;
-  for (let f = 0; f < layout.m2pStart; f++) {
-    if (f >= spec.bootmemStart && f < lowFree) continue;
-    if (f >= mfnArrayRun && f < mfnArrayRun + layout.mfnArrayFrames) continue;
-    pool[n++] = f;
-  }
   const guest = guestFrameCount(spec);
-  for (let i = 0; i < guest; i++) {
-    const j = i + rng.below(pool.length - i);
-    const t = pool[i] ?? 0;
-    pool[i] = pool[j] ?? 0;
-    pool[j] = t;
-  }
+  const pool = placeGuestFrames(spec, layout, mfnArrayRun, rng);
 
   const domains: SavedDomain[] = [];
   for (let d = 0; d < spec.domains; d++) {

@@ -57,7 +57,9 @@ class BodyWriters {
 /** Writes the stream, MFN array and breadcrumb into `memory`. */
 export function writeStream(memory: MachineMemory, c: StreamContents): WrittenStream {
   const { spec, layout } = c;
-  const allocator = new FrameAllocator(memory, { order: "random", seed: spec.seed });
+  // With guest memory in extents the free frames are a few whole extents: draw from a shuffle of
+  // them rather than probing a nearly full machine.
+  const allocator = new FrameAllocator(memory, { order: (spec.extentFrames ?? 1) > 1 ? "uniform" : "random", seed: spec.seed });
   const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, { allocator, bootmem: spec.bootmemStart, littleEndian: true });
   const b = new BodyWriters();
 

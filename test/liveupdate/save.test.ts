@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { FrameTable } from "../../liveupdate/frame-table.js";
 import { DEFAULT_HOST_SPEC, SMALL_HOST_SPEC } from "../../liveupdate/host-spec.js";
 import { planHvmContext, contextBytes } from "../../liveupdate/hvm-context-plan.js";
+import { restore } from "../../liveupdate/restore.js";
 import { planLayout, save } from "../../liveupdate/save.js";
 import { breadcrumbMagic } from "../../runtime/breadcrumb.js";
 import { savedStream } from "./stream-fixture.js";
@@ -65,5 +67,49 @@ describe("save", () => {
 
   it("materialises only the stream pages, the MFN array and the breadcrumb frame", () => {
     expect(saved.memory.backedCount).toBe(saved.streamFrames.length + saved.mfnArrayFrames + 1);
+  });
+});
+
+describe("save with guest memory in extents", () => {
+  const spec = { ...SMALL_HOST_SPEC, domains: 5, framesPerDomain: 700, extentFrames: 64 };
+  const saved = save(spec);
+  const guest = saved.domains.flatMap((d) => Array.from(d.frames));
+
+  it("hands out whole aligned extents, each frame once, away from the bootmem, MFN array, M2P and stream", () => {
+    expect(guest).toHaveLength(5 * 700);
+    expect(new Set(guest).size).toBe(guest.length);
+    // Domain after domain, the frames walk extent by extent: the i-th is at place i mod 64 of an aligned extent.
+    guest.forEach((f, i) => expect(f % 64).toBe(i % 64));
+    const stream = new Set(saved.streamFrames);
+    const m2pStart = Number((saved.m2pEntries[0] ?? 0n) >> 12n);
+    for (const f of guest) {
+      expect(f < saved.bootmemStart || f >= saved.bootmemStart + saved.bootmemFrames).toBe(true);
+      expect(f < saved.mfnArrayStart || f >= saved.mfnArrayStart + saved.mfnArrayFrames).toBe(true);
+      expect(stream.has(f)).toBe(false);
+      expect(f).toBeLessThan(m2pStart);
+    }
+    // Shuffled: the extents are not simply in ascending order.
+    const firsts = guest.filter((_, i) => i % 64 === 0);
+    expect(firsts.some((f, i) => i > 0 && f < (firsts[i - 1] ?? 0))).toBe(true);
+  });
+
+  it("restores to the same frame table as it saved", () => {
+    const table = new FrameTable(saved.frameCount);
+    const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [] });
+    expect(r.frames).toBe(guest.length);
+    saved.domains.forEach((d) => expect(table.framesOf(d.domainId)).toEqual(Array.from(d.frames).sort((a, b) => a - b)));
+  });
+
+  it("is reproducible from the seed, and an extent of 1 is the frame-by-frame layout", () => {
+    expect(Array.from(save(spec).domains[2]?.frames ?? [])).toEqual(Array.from(saved.domains[2]?.frames ?? []));
+    const one = save({ ...spec, extentFrames: 1 });
+    const absent = save({ ...SMALL_HOST_SPEC, domains: 5, framesPerDomain: 700 });
+    expect(Array.from(one.domains[4]?.frames ?? [])).toEqual(Array.from(absent.domains[4]?.frames ?? []));
+  });
+
+  it("rejects an extent that is not a power of two or too large", () => {
+    expect(() => save({ ...spec, extentFrames: 48 })).toThrow(/'extentFrames' is 48; expected a power of two/);
+    expect(() => save({ ...spec, extentFrames: 2 ** 19 })).toThrow(/'extentFrames'/);
+    expect(() => save({ ...spec, extentFrames: 0 })).toThrow(/'extentFrames'/);
   });
 });
