@@ -3,6 +3,10 @@
  * minute); `--sizes 1` (or `1,4`) runs only those multiples of the host (the full run's 16x takes
  * most of its time). Results (JSON, benny charts) go to bench/results/, which is not checked in.
  *
+ * `--extent-frames N` saves the hosts with guest memory in aligned extents of N frames (512: 2 MiB
+ * extents) instead of scattering every frame on its own (the default, the worst case for pass 1).
+ * `--lines 1,3,7` times only those lines (1 and 3 always run).
+ *
  * `--memory` runs only the memory probe below at each size (`--sizes`, `--small` as above;
  * `--repeat N` probes per size, default 3), without the timed lines: seconds at 1x, not minutes.
  *
@@ -27,6 +31,18 @@ if (child >= 0) {
     console.error(`bench: --sizes takes factors such as 1 or 1,4,16, got '${args[at + 1] ?? ""}'`);
     process.exit(2);
   }
+  const e = args.indexOf("--extent-frames");
+  const extentFrames = e >= 0 ? Number(args[e + 1]) : 1;
+  if (!(Number.isInteger(extentFrames) && extentFrames >= 1 && extentFrames <= 2 ** 18 && (extentFrames & (extentFrames - 1)) === 0)) {
+    console.error(`bench: --extent-frames takes a power of two from 1 to ${2 ** 18}, got '${args[e + 1] ?? ""}'`);
+    process.exit(2);
+  }
+  const l = args.indexOf("--lines");
+  const lines = l >= 0 ? (args[l + 1] ?? "").split(",").map(Number) : undefined;
+  if (lines !== undefined && !(lines.length > 0 && lines.every((id) => Number.isInteger(id) && id >= 1 && id <= 7))) {
+    console.error(`bench: --lines takes line numbers 1..7 such as 1,3,7, got '${args[l + 1] ?? ""}'`);
+    process.exit(2);
+  }
   const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
   const started = performance.now();
   if (args.includes("--memory")) {
@@ -36,10 +52,10 @@ if (child >= 0) {
       console.error(`bench: --repeat takes a whole number of runs, got '${args[r + 1] ?? ""}'`);
       process.exit(2);
     }
-    runMemoryProbe({ small, sizes, repeat });
+    runMemoryProbe({ small, sizes, repeat, extentFrames });
     console.log(`\nmemory probe finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else {
-    await runStreamRestoreBench({ small, sizes, outDir });
+    await runStreamRestoreBench({ small, sizes, outDir, extentFrames, ...(lines === undefined ? {} : { lines }) });
     console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
   }
 }

@@ -9,7 +9,7 @@
  * at three sizes (1×, 4×, 16× the domains), so time per MB can be seen to stay flat.
  * Every line's result is checked against line 1 (domains, counts, frame table) before timing.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -25,6 +25,7 @@ import { save, type SavedHost } from "../liveupdate/save.js";
 import { ContiguousSource } from "../runtime/contiguous-source.js";
 import { openMemoryImage, writeMemoryImage } from "../runtime/memory-image.js";
 import { vmap } from "../runtime/vmap.js";
+import { haveCompiler } from "./c-compiler.js";
 import { binaryParserRestore } from "./peers/binary-parser-restore.js";
 import { handwrittenRestore } from "./peers/handwritten-restore.js";
 import { loadKaitaiPeer } from "./peers/kaitai-restore.js";
@@ -37,6 +38,26 @@ export interface StreamRestoreBenchOptions {
   readonly small: boolean;
   readonly sizes: readonly number[];
   readonly outDir: string;
+  /** Guest memory in aligned extents of this many frames (HostSpec.extentFrames); 1 scatters every frame. */
+  readonly extentFrames: number;
+  /** Line ids to time (1 and 3 always run: 1 is what every line is checked against, 3 the ratio's base); all when absent. */
+  readonly lines?: readonly number[];
+}
+
+/** The host the benchmark scales: the default (or small) host, with the chosen guest memory layout. */
+function benchBase(small: boolean, extentFrames: number): HostSpec {
+  return { ...(small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC), extentFrames };
+}
+
+/** How the host's guest memory is laid out, for headings. */
+function layoutLabel(spec: HostSpec): string {
+  const e = spec.extentFrames ?? 1;
+  return e === 1 ? "every guest frame scattered on its own" : `guest memory in extents of ${e} frames`;
+}
+
+/** Result file names: the scattered layout keeps the plain names. */
+function layoutSuffix(extentFrames: number): string {
+  return extentFrames === 1 ? "" : `-extents${extentFrames}`;
 }
 
 interface Line {
@@ -111,6 +132,7 @@ export interface MemoryProbeOptions {
   readonly sizes: readonly number[];
   /** Fresh-process probes per size (the figure moves by a few hundred KiB between runs). */
   readonly repeat: number;
+  readonly extentFrames: number;
 }
 
 export interface MemoryProbeFigures {
@@ -128,7 +150,7 @@ export interface MemoryProbeFigures {
  * writes it as an image file and restores it alone in fresh processes, `repeat` times.
  */
 export function runMemoryProbe(options: MemoryProbeOptions): MemoryProbeFigures[] {
-  const base: HostSpec = options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC;
+  const base = benchBase(options.small, options.extentFrames);
   const mib = (x: number): string => `${(x / 2 ** 20).toFixed(1)} MiB`;
   const all: MemoryProbeFigures[] = [];
   for (const factor of options.sizes) {
@@ -156,7 +178,7 @@ export function runMemoryProbe(options: MemoryProbeOptions): MemoryProbeFigures[
     const share = beyond / first.imageBytes;
     all.push({ factor, spec, runs, beyondBytes: beyond, beyondShare: share });
     console.log(
-      `restore memory ${factor}x (${spec.domains} domains x ${spec.framesPerDomain} frames): image ${mib(first.imageBytes)}, ` +
+      `restore memory ${factor}x (${spec.domains} domains x ${spec.framesPerDomain} frames, ${layoutLabel(spec)}): image ${mib(first.imageBytes)}, ` +
         `frame table ${mib(first.frameTableBytes)}, beyond both ${runs.map((r) => mib(r.beyondBytes)).join(", ")}; ` +
         `median ${mib(beyond)} = ${(100 * share).toFixed(1)}% of the image (target < 10%)`,
     );
@@ -228,13 +250,6 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
-function haveCompiler(): string | undefined {
-  for (const cc of ["gcc", "cc", "clang"]) {
-    if (spawnSync(cc, ["--version"], { stdio: "ignore" }).status === 0) return cc;
-  }
-  return undefined;
-}
-
 export async function runStreamRestoreBench(options: StreamRestoreBenchOptions): Promise<SizeFigures[]> {
   mkdirSync(options.outDir, { recursive: true });
   const kaitai = await loadKaitaiPeer(join(options.outDir, "kaitai"));
@@ -244,7 +259,9 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     cBinary = join(options.outDir, "lu-restore-c");
     execFileSync(cc, ["-O2", "-o", cBinary, join(here, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
   }
-  const base: HostSpec = options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC;
+  const base = benchBase(options.small, options.extentFrames);
+  const suffix = layoutSuffix(options.extentFrames);
+  const selected = (id: number): boolean => options.lines === undefined || id === 1 || id === 3 || options.lines.includes(id);
   const caseOptions = options.small ? { minSamples: 3, maxTime: 0.4, initCount: 1 } : { minSamples: 5, maxTime: 4, initCount: 1 };
   const all: SizeFigures[] = [];
 
@@ -257,7 +274,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     const located = locateStream(s.memory, bootmem, 2 ** 28);
     const gatheredOnce = gather(s);
 
-    const lines: Line[] = [
+    const allLines: Line[] = [
       {
         id: 1,
         name: "lu-codec over vmap",
@@ -306,6 +323,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
         },
       },
     ];
+    const lines = allLines.filter((l) => selected(l.id));
 
     // Agreement: every line restores the same thing (line 6 restores nothing).
     const want = lines[0]?.run();
@@ -339,8 +357,8 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
         .map((l) => b.add(`restore/${l.id} ${l.name}`, () => void l.run(), caseOptions)),
       b.cycle(),
       b.complete(),
-      b.save({ file: `stream-restore-${factor}x`, folder: options.outDir, format: "json", details: true }),
-      b.save({ file: `stream-restore-${factor}x`, folder: options.outDir, format: "chart.html" }),
+      b.save({ file: `stream-restore-${factor}x${suffix}`, folder: options.outDir, format: "json", details: true }),
+      b.save({ file: `stream-restore-${factor}x${suffix}`, folder: options.outDir, format: "chart.html" }),
     );
     const peakRss = Math.max(rssBefore, process.resourceUsage().maxRSS * 1024);
 
@@ -360,7 +378,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     writeMemoryImage(s.memory, img);
     try {
       restoreMemory = probeRestoreMemory(img, bootmem, s.pageSize);
-      if (cBinary !== undefined) {
+      if (cBinary !== undefined && selected(7)) {
         const out = execFileSync(cBinary, [img, String(bootmem), String(s.pageSize), options.small ? "5" : "9"], {
           encoding: "utf8",
           maxBuffer: 64 << 20,
@@ -376,7 +394,8 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
 
     const mb = want.frames > 0 ? s.streamBytes / 1e6 : 0;
     const hw = msOf.get(3) ?? null;
-    const figures: LineFigures[] = [...lines.map((l) => ({ id: l.id, name: l.name })), { id: 7, name: "C, mmap + page pointers" }].map((l) => {
+    const lineNames = [...lines.map((l) => ({ id: l.id, name: l.name })), ...(selected(7) ? [{ id: 7, name: "C, mmap + page pointers" }] : [])];
+    const figures: LineFigures[] = lineNames.map((l) => {
       const ms = msOf.get(l.id) ?? null;
       const skipped = ms === null;
       return {
@@ -407,7 +426,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     saved = undefined;
   }
   printFlatness(all);
-  writeFileSync(join(options.outDir, "stream-restore.json"), `${JSON.stringify(all, null, 2)}\n`);
+  writeFileSync(join(options.outDir, `stream-restore${suffix}.json`), `${JSON.stringify(all, null, 2)}\n`);
   return all;
 }
 
@@ -418,7 +437,7 @@ function printTable(f: SizeFigures): void {
   const out: string[] = [];
   out.push("");
   out.push(
-    `stream restore ${f.factor}x: ${f.spec.domains} domains x ${f.spec.framesPerDomain} frames, ${mib(f.streamBytes)} of stream, ${f.frames} frames`,
+    `stream restore ${f.factor}x: ${f.spec.domains} domains x ${f.spec.framesPerDomain} frames (${layoutLabel(f.spec)}), ${mib(f.streamBytes)} of stream, ${f.frames} frames`,
   );
   out.push("| # | line | ms (median) | x hand-written | MB/s | Mframes/s | bytes copied |");
   out.push("| - | --- | ---: | ---: | ---: | ---: | ---: |");
