@@ -190,12 +190,13 @@ function walkLibxl(source: ByteSource, schemas: SchemaIndex, problems: InspectPr
       streamName: "xl_stream",
       start,
       stopAfter: "LIBXC_CONTEXT",
+      indexBase,
       onRecord: (rec) => {
         lastIndex = rec.index;
-        sink.record("xl_stream", { ...rec, index: rec.index + indexBase });
+        sink.record("xl_stream", rec);
       },
     });
-    indexBase += lastIndex + 1;
+    if (lastIndex >= 0) indexBase = lastIndex + 1;
     if (!r.complete) return;
     if (r.lastName !== "LIBXC_CONTEXT") {
       // The libxl END record ends the file as END ends a plain libxc file.

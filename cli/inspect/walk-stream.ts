@@ -39,6 +39,11 @@ export interface WalkOptions {
   readonly pageSize?: number;
   /** Ends the walk after a record of this name (CHECKPOINT hands a libxc stream back to libxl). */
   readonly stopAfter?: string;
+  /**
+   * Added to every record index this walk reports, in records and problems alike: a libxl stream
+   * is walked in pieces around its embedded libxc streams but numbered as one. Default 0.
+   */
+  readonly indexBase?: number;
   readonly onRecord: (record: DumpRecord) => void;
 }
 
@@ -83,9 +88,10 @@ export function walkStream(options: WalkOptions): WalkResult {
     strict: false,
   });
   let lastName: string | undefined;
+  const base = options.indexBase ?? 0;
   try {
     while (reader.next()) {
-      const index = reader.index;
+      const index = reader.index + base;
       const name = reader.skipped ? typeHex(reader.type, format.typeSize) : (reader.name ?? typeHex(reader.type, format.typeSize));
       const bodyOffset = reader.bodyOffset;
       const bodyLength = reader.bodyLength;
@@ -140,19 +146,19 @@ export function walkStream(options: WalkOptions): WalkResult {
       lastName = name;
       if (options.stopAfter !== undefined && name === options.stopAfter) return { position: reader.position, complete: true, lastName, lastIndex: index };
     }
-    return { position: reader.position, complete: true, lastName, lastIndex: reader.index };
+    return { position: reader.position, complete: true, lastName, lastIndex: reader.index + base };
   } catch (e) {
     // An I/O failure is not a problem of the data: the caller turns it into exit 2.
     if (!(e instanceof LuDataError) || e instanceof FileReadError) throw e;
     const w = e.where;
     problems.push({
       offset: w.offset ?? reader.position,
-      ...(w.recordIndex !== undefined ? { recordIndex: w.recordIndex } : {}),
+      ...(w.recordIndex !== undefined ? { recordIndex: w.recordIndex + base } : {}),
       ...(w.recordType !== undefined ? { record: w.recordName ?? typeHex(w.recordType, format.typeSize) } : {}),
       kind: e.code,
       message: stripLocation(e),
     });
-    return { position: reader.position, complete: false, lastName, lastIndex: reader.index };
+    return { position: reader.position, complete: false, lastName, lastIndex: reader.index + base };
   }
 }
 

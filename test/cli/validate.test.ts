@@ -187,6 +187,23 @@ describe("data after the END record", () => {
     expect(report.problems).toEqual([{ offset: bytes.length, recordIndex: xlEnd?.index, record: "END", kind: "trailing-data", message: "8 octets after the libxl END record" }]);
   });
 
+  it("a libxl record after the embedded libxc stream is numbered in problems as dump numbers it", () => {
+    const schemas = loadSchemas();
+    const bytes = sampleLibxlStream(schemas);
+    // EMULATOR_CONTEXT (28-octet body, 4 of padding) then END (8 octets) close the file.
+    const padding = bytes.length - 8 - 4;
+    bytes[padding] = 0x5a;
+    const file = tempPath("libxl-numbering.bin");
+    writeFileSync(file, bytes);
+    const dumped = JSON.parse(capture((w, e) => runDump(file, { json: true }, w, e)).out) as { records: { stream: string; name: string; index: number }[] };
+    const ctx = dumped.records.find((r) => r.stream === "xl_stream" && r.name === "EMULATOR_CONTEXT");
+    expect(ctx?.index).toBe(2);
+    const { code, report } = validate(file);
+    expect(code).toBe(1);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatchObject({ offset: padding, recordIndex: ctx?.index, record: "EMULATOR_CONTEXT" });
+  });
+
   it("a memory image is not flagged for the rest of the stream's last page after END", () => {
     const dumped = JSON.parse(capture((w, e) => runDump(IMAGE, { json: true, image: true, bootmem: "0" }, w, e)).out) as {
       records: { name: string; offset: number }[];
