@@ -14,6 +14,7 @@ import { RestoreError } from "../restore-error.js";
 import { LU_STREAM_FORMAT, LU_STREAM_RECORD_NAMES, LuDomainPages, LuM2pEntry } from "../../generated/live-update.js";
 import { m2pFirstFrame, m2pOrder, m2pPageFrames } from "../m2p-pages.js";
 import type { RecordRef, StagedRestore } from "./record-plan.js";
+import { claim, release } from "./claim-frames.js";
 import { U32RunWalker } from "./u32-runs.js";
 
 /** Octets of a record header, and of one LU_DOMAIN_PAGES entry (a u64 MFN). */
@@ -38,48 +39,6 @@ export interface Pass1Result {
   bytesCopied: number;
   /** Undoes the pass (used when a later pass fails). */
   undo(): void;
-}
-
-/**
- * Claims the frames in words[from..to) (u64 frame numbers as low/high u32 pairs) for `domid`.
- * Returns the word index of the first entry that cannot be claimed (high word set, outside the
- * machine, or owned), or -1 when all were claimed.
- *
- * Four entries at a time: their four owner loads are independent, so the CPU has four frame-table
- * misses in flight before the first store, which is what the time of this loop is (a random store
- * into a table far larger than the caches). A group is claimed only when all four are inside the
- * machine, free (FRAME_FREE is all ones, so the AND of four owners is FRAME_FREE only when all four
- * are) and distinct; any other group falls through to the one-at-a-time loop, which finds
- * the exact first bad entry. Measured on the default host's pass 1: about 15 % faster at 1x and 16x.
- */
-function claim(words: Uint32Array, from: number, to: number, owners: Uint16Array, domid: number): number {
-  const n = owners.length;
-  let w = from;
-  for (; w + 8 <= to; w += 8) {
-    const m0 = words[w] ?? 0;
-    const m1 = words[w + 2] ?? 0;
-    const m2 = words[w + 4] ?? 0;
-    const m3 = words[w + 6] ?? 0;
-    if (((words[w + 1] ?? 0) | (words[w + 3] ?? 0) | (words[w + 5] ?? 0) | (words[w + 7] ?? 0)) !== 0) break;
-    if (m0 >= n || m1 >= n || m2 >= n || m3 >= n) break;
-    const free = (owners[m0] ?? 0) & (owners[m1] ?? 0) & (owners[m2] ?? 0) & (owners[m3] ?? 0);
-    if (free !== FRAME_FREE || m0 === m1 || m0 === m2 || m0 === m3 || m1 === m2 || m1 === m3 || m2 === m3) break;
-    owners[m0] = domid;
-    owners[m1] = domid;
-    owners[m2] = domid;
-    owners[m3] = domid;
-  }
-  for (; w < to; w += 2) {
-    const mfn = words[w] ?? 0;
-    if (words[w + 1] !== 0 || mfn >= n || owners[mfn] !== FRAME_FREE) return w;
-    owners[mfn] = domid;
-  }
-  return -1;
-}
-
-/** Frees the frames in words[from..to). */
-function release(words: Uint32Array, from: number, to: number, owners: Uint16Array): void {
-  for (let w = from; w < to; w += 2) owners[words[w] ?? 0] = FRAME_FREE;
 }
 
 export function pass1Frames(input: Pass1Input): Pass1Result {

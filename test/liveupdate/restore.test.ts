@@ -500,6 +500,19 @@ describe("a failed restore reports the first problem and changes nothing", () =>
       }
     });
 
+    it("a run of consecutive frames with one owned in its middle, or running to the machine's end", () => {
+      const im = withList(domainPages(frames));
+      const owned = expectFailure(im.memory, im.bootmem, "frame-owned", ({ frameTable }) => {
+        frameTable.owners[305] = 9;
+      });
+      expect(owned.where.offset).toBe(entryOffset(5));
+      // The machine's last frame is a stream page here (Xen's), so a run over the end stops there.
+      const edge = withList(domainPages([4090, 4091, 4092, 4093, 4094, 4095, 4096, 4097, 4098]));
+      const atEnd = expectFailure(edge.memory, edge.bootmem, "frame-owned");
+      expect(atEnd.where.offset).toBe(entryOffset(5));
+      expect(atEnd.message).toMatch(/frame 4095 of domain 1 is already owned by Xen/);
+    });
+
     it("a frame another domain owns, at every place", () => {
       for (let k = 0; k < frames.length; k++) {
         const list = [...frames];
