@@ -176,33 +176,17 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
  * Marks frames `words[from..to)` (u64 pairs) as owned by `domid`; index of the first bad entry, or -1.
  * Four at a time, so four independent frame-table misses are in flight (FRAME_FREE is all ones: the
  * AND of four owners is FRAME_FREE only when all are free); a group that is not four distinct free
- * frames inside the machine is redone one entry at a time to find the exact bad one. Four
- * consecutive frames start a run, followed while the list counts up and claimed with one fill.
+ * frames inside the machine is redone one entry at a time to find the exact bad one.
  */
 function ownFrames(words: Uint32Array, from: number, to: number, owners: Uint16Array, domid: number): number {
   const nframes = owners.length;
   let w = from;
-  while (w + 8 <= to) {
+  for (; w + 8 <= to; w += 8) {
     const a = words[w]!;
     const b = words[w + 2]!;
     const c = words[w + 4]!;
     const d = words[w + 6]!;
     if ((words[w + 1]! | words[w + 3]! | words[w + 5]! | words[w + 7]!) !== 0) break;
-    if (b === a + 1 && c === a + 2 && d === a + 3) {
-      let e = w + 8;
-      let end = a + 4;
-      while (e < to && words[e] === end && words[e + 1] === 0) {
-        e += 2;
-        end++;
-      }
-      if (end > nframes) break;
-      let free = true;
-      for (let f = a; f < end && free; f++) free = owners[f] === FRAME_FREE;
-      if (!free) break;
-      owners.fill(domid, a, end);
-      w = e;
-      continue;
-    }
     if (a >= nframes || b >= nframes || c >= nframes || d >= nframes) break;
     if ((owners[a]! & owners[b]! & owners[c]! & owners[d]!) !== FRAME_FREE) break;
     if (a === b || a === c || a === d || b === c || b === d || c === d) break;
@@ -210,7 +194,6 @@ function ownFrames(words: Uint32Array, from: number, to: number, owners: Uint16A
     owners[b] = domid;
     owners[c] = domid;
     owners[d] = domid;
-    w += 8;
   }
   for (; w < to; w += 2) {
     const mfn = words[w]!;
