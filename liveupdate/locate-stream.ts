@@ -26,9 +26,6 @@ export function locateStream(memory: MachineMemory, bootmem: number, maxPages: n
   if (!memory.contains(bootmem)) {
     throw new RestoreError("breadcrumb", "locate", `bootmem frame ${bootmem} is outside the machine (${memory.frameCount} frames)`);
   }
-  // Back the breadcrumb's frame first: a file-backed memory reads a frame in when it is touched,
-  // and MachineMemory.read() only sees frames already backed.
-  memory.frame(bootmem);
   try {
     const crumb = readBreadcrumb(memory, bootmem * memory.pageSize, { maxPages, littleEndian: true });
     const pages = readMfnArray(memory, crumb, { maxPages, littleEndian: true });
