@@ -4,6 +4,7 @@
  * saved image.
  */
 import { MachineMemory } from "../../runtime/machine-memory.js";
+import { concat as concatAll } from "../fixtures/schema-encoder.js";
 import { vmap, type VmapSource } from "../../runtime/vmap.js";
 import type { SavedHost } from "../../liveupdate/save.js";
 
@@ -29,13 +30,7 @@ export function le64(...values: bigint[]): Uint8Array {
 }
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatAll(parts);
 }
 
 /** A 48-byte LU_DOMAIN_INFO body. */
