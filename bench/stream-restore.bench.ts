@@ -12,7 +12,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import b from "benny";
 import { FrameTable } from "../liveupdate/frame-table.js";
@@ -25,13 +25,20 @@ import { save, type SavedHost } from "../liveupdate/save.js";
 import { ContiguousSource } from "../runtime/contiguous-source.js";
 import { openMemoryImage, writeMemoryImage } from "../runtime/memory-image.js";
 import { vmap } from "../runtime/vmap.js";
+import { BENCH_DIR } from "./bench-paths.js";
 import { haveCompiler } from "./c-compiler.js";
 import { binaryParserRestore } from "./peers/binary-parser-restore.js";
 import { handwrittenRestore } from "./peers/handwritten-restore.js";
 import { loadKaitaiPeer } from "./peers/kaitai-restore.js";
 import { fingerprint, frameTableDigest, type PeerDomain, type PeerResult } from "./peers/peer-result.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
+const DBG: object[] = [];
+
+/** This directory's run script: run.js when compiled (`npm run bench`), run.ts under tsx. */
+function runScript(): string {
+  const self = fileURLToPath(import.meta.url);
+  return join(dirname(self), `run${extname(self)}`);
+}
 
 export interface StreamRestoreBenchOptions {
   /** Small host and short sampling: the whole run in under a minute. */
@@ -120,7 +127,8 @@ export function measureRestoreMemory(image: string, bootmem: number, pageSize: n
 export function probeRestoreMemory(image: string, bootmem: number, pageSize: number): RestoreMemory {
   const out = execFileSync(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", join(here, "run.ts"), "--rss-child", image, String(bootmem), String(pageSize)],
+    // The same Node flags and entry script as this process (compiled run.js, or run.ts under tsx).
+    [...process.execArgv, "--expose-gc", runScript(), "--rss-child", image, String(bootmem), String(pageSize)],
     { encoding: "utf8", maxBuffer: 16 << 20 },
   );
   return JSON.parse(out.trim().split("\n").pop() ?? "null") as RestoreMemory;
@@ -199,7 +207,8 @@ export interface SizeFigures {
   readonly lines: LineFigures[];
 }
 
-function toPeer(r: RestoreResult): PeerResult {
+/** lu-codec's restore result in the shape every line produces. */
+export function toPeer(r: RestoreResult): PeerResult {
   return {
     domains: r.domains.map((d: RestoredDomain): PeerDomain => {
       let sum = 0n;
@@ -257,12 +266,16 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
   let cBinary: string | undefined;
   if (cc !== undefined) {
     cBinary = join(options.outDir, "lu-restore-c");
-    execFileSync(cc, ["-O2", "-o", cBinary, join(here, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
+    execFileSync(cc, ["-O2", "-o", cBinary, join(BENCH_DIR, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
   }
   const base = benchBase(options.small, options.extentFrames);
   const suffix = layoutSuffix(options.extentFrames);
   const selected = (id: number): boolean => options.lines === undefined || id === 1 || id === 3 || options.lines.includes(id);
-  const caseOptions = options.small ? { minSamples: 3, maxTime: 0.4, initCount: 1 } : { minSamples: 5, maxTime: 4, initCount: 1 };
+  // Each line starts from a collected heap (when Node runs with --expose-gc, as `npm run bench`
+  // does), so no line pays for collecting the garbage of the line before it.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const onStart = (): void => gc?.();
+  const caseOptions = options.small ? { minSamples: 3, maxTime: 0.4, initCount: 1, onStart } : { minSamples: 5, maxTime: 4, initCount: 1, onStart };
   const all: SizeFigures[] = [];
 
   for (const factor of options.sizes) {
@@ -273,12 +286,19 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     const n = s.frameCount;
     const located = locateStream(s.memory, bootmem, 2 ** 28);
     const gatheredOnce = gather(s);
+    // Where the gathered lines' Xen frames are (the gathered buffer no longer says).
+    const xen = {
+      streamFrames: located.pages,
+      mfnArrayStart: located.mfnArrayStart,
+      mfnArrayFrames: located.mfnArrayFrames,
+      pageShift: Math.log2(s.pageSize),
+    };
 
     const allLines: Line[] = [
       {
         id: 1,
         name: "lu-codec over vmap",
-        run: () => toPeer(restore(s.memory, { bootmem, frameTable: new FrameTable(n), domains: [], maxPages: 2 ** 28 })),
+        run: () => { const r = restore(s.memory, { bootmem, frameTable: new FrameTable(n), domains: [], maxPages: 2 ** 28 }); DBG.push(r.passes); return toPeer(r); },
       },
       {
         id: 2,
@@ -297,7 +317,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
         maxFactor: options.small ? Infinity : 4,
         run: () => {
           const g = gather(s);
-          const r = binaryParserRestore(g, new FrameTable(n));
+          const r = binaryParserRestore(g, new FrameTable(n), xen);
           r.bytesCopied += g.length;
           return r;
         },
@@ -309,7 +329,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
         lossyParams: true,
         run: () => {
           const g = gather(s);
-          const r = kaitai.restore(g, new FrameTable(n));
+          const r = kaitai.restore(g, new FrameTable(n), xen);
           r.bytesCopied += g.length;
           return r;
         },
@@ -324,6 +344,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       },
     ];
     const lines = allLines.filter((l) => selected(l.id));
+    const timed = process.env.REV ? [...lines].reverse() : lines;
 
     // Agreement: every line restores the same thing (line 6 restores nothing).
     const want = lines[0]?.run();
@@ -336,12 +357,13 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       let got: PeerResult;
       if (line.id === 3) got = handwrittenRestore(s.memory, bootmem, table);
       else if (line.id === 1) got = toPeer(restore(s.memory, { bootmem, frameTable: table, domains: [], maxPages: 2 ** 28 }));
-      else if (line.id === 4) got = binaryParserRestore(gatheredOnce, table);
-      else if (line.id === 5) got = kaitai.restore(gatheredOnce, table);
+      else if (line.id === 2) got = toPeer(restoreStream(new ContiguousSource(gatheredOnce), located, { frameTable: table, domains: [], pageSize: s.pageSize }));
+      else if (line.id === 4) got = binaryParserRestore(gatheredOnce, table, xen);
+      else if (line.id === 5) got = kaitai.restore(gatheredOnce, table, xen);
       else got = line.run();
       copied.set(line.id, line.run().bytesCopied);
       if (line.id === 6) continue;
-      if (line.id !== 2) tables.set(line.id, frameTableDigest(table.owners));
+      tables.set(line.id, frameTableDigest(table.owners));
       const a = line.lossyParams === true ? lossless(fingerprint(got)) : fingerprint(got);
       const e = line.lossyParams === true ? lossless(fingerprint(want)) : fingerprint(want);
       if (a !== e) throw new Error(`line ${line.id} (${line.name}) disagrees with lu-codec at ${factor}x`);
@@ -352,7 +374,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     const rssBefore = process.resourceUsage().maxRSS * 1024;
     const summary = await b.suite(
       `stream-restore ${factor}x`,
-      ...lines
+      ...timed
         .filter((l) => factor <= (l.maxFactor ?? Infinity))
         .map((l) => b.add(`restore/${l.id} ${l.name}`, () => void l.run(), caseOptions)),
       b.cycle(),
@@ -360,6 +382,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       b.save({ file: `stream-restore-${factor}x${suffix}`, folder: options.outDir, format: "json", details: true }),
       b.save({ file: `stream-restore-${factor}x${suffix}`, folder: options.outDir, format: "chart.html" }),
     );
+    console.log("DBG", ["locate","pass0","pass1","pass2"].map((k) => `${k} ${median(DBG.map((p) => (p as unknown as Record<string, number>)[k] ?? 0)).toFixed(1)}`).join(" "), DBG.length); DBG.length = 0;
     const peakRss = Math.max(rssBefore, process.resourceUsage().maxRSS * 1024);
 
     const msOf = new Map<number, number>();
@@ -383,8 +406,9 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
           encoding: "utf8",
           maxBuffer: 64 << 20,
         });
-        const doc = JSON.parse(out) as { runs_ms: number[]; fingerprint: string };
+        const doc = JSON.parse(out) as { runs_ms: number[]; fingerprint: string; table_digest: string };
         if (doc.fingerprint !== fingerprint(want)) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
+        if (doc.table_digest !== tables.get(1)) throw new Error(`C restore's frame table differs from lu-codec's at ${factor}x`);
         cMs = median(doc.runs_ms.slice(1));
       }
     } finally {

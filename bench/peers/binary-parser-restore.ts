@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import type { Parser as BinaryParser } from "binary-parser/dist/binary_parser.js";
 import { FRAME_FREE, type FrameTable } from "../../liveupdate/frame-table.js";
 import type { PeerDomain, PeerResult } from "./peer-result.js";
+import { claimXenFrames, type XenFrames } from "./xen-frames.js";
 
 // binary-parser ships no typings for its ESM entry; load the CommonJS build with its .d.ts.
 const { Parser } = createRequire(import.meta.url)("binary-parser") as { Parser: typeof BinaryParser };
@@ -35,6 +36,13 @@ const domainPages = new Parser()
   .uint32("reserved")
   .array("mfns", { type: "uint64le", length: "count" });
 
+const m2p = new Parser().useContextVars().array("entries", {
+  type: "uint64le",
+  lengthInBytes: function (this: { $parent: { length: number } }) {
+    return this.$parent.length;
+  },
+});
+
 const saveRecord = new Parser()
   .endianness("little")
   .uint16("typecode")
@@ -55,7 +63,7 @@ const record = new Parser()
   .uint32("length")
   .choice("body", {
     tag: "type",
-    choices: { 0x40000003: domainInfo, 0x0a: hvmParams, 0x40000004: domainPages, 0x09: hvmContext },
+    choices: { 0x40000001: m2p, 0x40000002: m2p, 0x40000003: domainInfo, 0x0a: hvmParams, 0x40000004: domainPages, 0x09: hvmContext },
     defaultChoice: new Parser().useContextVars().buffer("raw", {
       length: function (this: { $parent: { length: number } }) {
         return this.$parent.length;
@@ -85,13 +93,18 @@ interface BpRecord {
     emulationFlags: number;
     extraFlags: number;
     count: number;
-    entries: Array<{ index: bigint; value: bigint }>;
+    /** HVM_PARAMS: index/value pairs; LU_M2P(_COMPAT): raw u64 entries. */
+    entries: Array<{ index: bigint; value: bigint }> | bigint[];
     mfns: bigint[];
     records: Array<{ typecode: number }>;
   };
 }
 
-export function binaryParserRestore(gathered: Uint8Array, table: FrameTable): PeerResult {
+/**
+ * `xen` says where the stream pages and the MFN array are (the gathered buffer no longer does);
+ * the M2P pages come from the parsed LU_M2P records.
+ */
+export function binaryParserRestore(gathered: Uint8Array, table: FrameTable, xen: Omit<XenFrames, "m2pEntries">): PeerResult {
   const parsed = stream.parse(Buffer.from(gathered.buffer, gathered.byteOffset, gathered.byteLength)) as {
     records: BpRecord[];
   };
@@ -100,7 +113,8 @@ export function binaryParserRestore(gathered: Uint8Array, table: FrameTable): Pe
   const domains: PeerDomain[] = [];
   let current: PeerDomain | undefined;
   let frames = 0;
-  // Pass 0: domains and params.
+  const m2pEntries: bigint[] = [];
+  // Pass 0: domains, params and the M2P.
   for (const r of parsed.records) {
     if (r.type === 0x40000003) {
       const b = r.body;
@@ -120,14 +134,17 @@ export function binaryParserRestore(gathered: Uint8Array, table: FrameTable): Pe
         hvmRecords: 0,
       };
       domains.push(current);
+    } else if (r.type === 0x40000001 || r.type === 0x40000002) {
+      for (const e of r.body.entries) if (typeof e === "bigint") m2pEntries.push(e);
     } else if (r.type === 0x0a && current !== undefined) {
       let sum = 0n;
-      for (const e of r.body.entries) sum += e.index ^ e.value;
+      for (const e of r.body.entries) if (typeof e !== "bigint") sum += e.index ^ e.value;
       current.paramCount = r.body.count;
       current.paramChecksum = sum & 0xffff_ffff_ffff_ffffn;
     }
   }
-  // Pass 1: ownership. Pass 2: HVM save records.
+  // Pass 1: Xen's frames, then guest ownership. Pass 2: HVM save records.
+  claimXenFrames(owners, { ...xen, m2pEntries });
   let d = -1;
   for (const r of parsed.records) {
     if (r.type === 0x40000003) d++;

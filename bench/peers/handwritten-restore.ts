@@ -1,18 +1,22 @@
 /**
  * Line 3 of the benchmark: the restore a careful engineer writes by hand with DataView over the
  * scattered pages. Fields that straddle a page edge are assembled byte by byte; everything else is
- * one DataView call on the page that holds it. The frame-table pass walks each page's 32-bit words.
+ * one DataView call on the page that holds it. The frame-table pass claims the hypervisor's own
+ * frames (stream pages, MFN array, M2P pages) first, as every restore line does, then walks each
+ * LU_DOMAIN_PAGES page segment's 32-bit words.
  */
 import type { MachineMemory } from "../../runtime/machine-memory.js";
 import { FRAME_FREE, type FrameTable } from "../../liveupdate/frame-table.js";
 import { buildPageTable, type PageTable } from "./page-table.js";
 import type { PeerDomain, PeerResult } from "./peer-result.js";
+import { claimXenFrames } from "./xen-frames.js";
 
 const END = 0;
 const HVM_CONTEXT = 0x09;
 const HVM_PARAMS = 0x0a;
 const LU_VERSION = 0x40000000;
 const LU_M2P = 0x40000001;
+const LU_M2P_COMPAT = 0x40000002;
 const LU_DOMAIN_INFO = 0x40000003;
 const LU_DOMAIN_PAGES = 0x40000004;
 
@@ -59,6 +63,7 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
   const domains: PeerDomain[] = [];
   const pagesAt: number[] = [];
   const contextAt: number[] = [];
+  const m2pEntries: bigint[] = [];
   let records = 0;
   let current: PeerDomain | undefined;
 
@@ -75,7 +80,11 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
     if (type === END) break;
     switch (type) {
       case LU_VERSION:
+        break;
       case LU_M2P:
+      case LU_M2P_COMPAT:
+        if (len % 8 !== 0) throw new Error(`M2P record at ${off} is ${len} bytes`);
+        for (let p = body; p < body + len; p += 8) m2pEntries.push(r.u64(p));
         break;
       case LU_DOMAIN_INFO:
         if (len < 48) throw new Error(`LU_DOMAIN_INFO at ${off} is ${len} bytes`);
@@ -120,8 +129,9 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
     off = next;
   }
 
-  // Pass 1: page ownership, page segment by page segment as 32-bit words.
+  // Pass 1: Xen's frames, then page ownership, page segment by page segment as 32-bit words.
   const owners = table.owners;
+  claimXenFrames(owners, { streamFrames: t.frames, mfnArrayStart: t.mfnArrayStart, mfnArrayFrames: t.mfnArrayFrames, m2pEntries, pageShift: t.pageShift });
   const nframes = owners.length;
   const mask = t.pageSize - 1;
   let frames = 0;

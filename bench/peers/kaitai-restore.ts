@@ -7,13 +7,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { FRAME_FREE, type FrameTable } from "../../liveupdate/frame-table.js";
+import { BENCH_DIR } from "../bench-paths.js";
 import type { PeerDomain, PeerResult } from "./peer-result.js";
+import { claimXenFrames, type XenFrames } from "./xen-frames.js";
 
 const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
 
 interface KsDomainInfo {
   type: number;
@@ -33,6 +33,8 @@ interface KsRecord {
     count: number;
     entries: Array<{ index: number; value: number }>;
     mfns: number[];
+    /** LU_M2P(_COMPAT) entries (doubles: exact below 2^53, which a page address is on any real machine). */
+    pages: number[];
     records: unknown[];
   };
 }
@@ -42,7 +44,8 @@ interface KsRuntime {
 }
 
 export interface KaitaiPeer {
-  restore(gathered: Uint8Array, table: FrameTable): PeerResult;
+  /** `xen` says where the stream pages and the MFN array are; the M2P pages come from LU_M2P. */
+  restore(gathered: Uint8Array, table: FrameTable, xen: Omit<XenFrames, "m2pEntries">): PeerResult;
   /** Where the compiled parser was written. */
   readonly compiledPath: string;
 }
@@ -52,32 +55,40 @@ export async function loadKaitaiPeer(outDir: string): Promise<KaitaiPeer> {
   const compiler = require("kaitai-struct-compiler") as {
     compile(lang: string, ksy: unknown, importer: null, debug: boolean): Promise<Record<string, string>>;
   };
-  const ksy: unknown = JSON.parse(readFileSync(join(here, "lu-stream.ksy"), "utf8"));
+  const ksy: unknown = JSON.parse(readFileSync(join(BENCH_DIR, "peers", "lu-stream.ksy"), "utf8"));
   const files = await compiler.compile("javascript", ksy, null, false);
   const src = files["LuStream.js"];
   if (src === undefined) throw new Error(`kaitai-struct-compiler produced ${Object.keys(files).join(", ")}`);
   mkdirSync(outDir, { recursive: true });
   const compiledPath = resolve(outDir, "LuStream.cjs");
-  writeFileSync(compiledPath, src);
+  // The generated module requires its runtime by package name; point it at this project's copy so
+  // it loads from any directory (a test's temporary one too), not only from inside the project.
+  const runtime = JSON.stringify(require.resolve("kaitai-struct/KaitaiStream"));
+  writeFileSync(compiledPath, src.replaceAll("require('kaitai-struct/KaitaiStream')", `require(${runtime})`));
   const mod = require(compiledPath) as { LuStream?: KsStreamCtor } | KsStreamCtor;
   const LuStream = typeof mod === "function" ? mod : mod.LuStream;
   if (LuStream === undefined) throw new Error("compiled Kaitai module has no LuStream");
   const KaitaiStream = require("kaitai-struct/KaitaiStream") as KsRuntime;
   return {
     compiledPath,
-    restore(gathered, table) {
+    restore(gathered, table, xen) {
       const parsed = new LuStream(new KaitaiStream(gathered));
-      return restoreFromKaitai(parsed.records, table);
+      return restoreFromKaitai(parsed.records, table, xen);
     },
   };
 }
 
-function restoreFromKaitai(records: KsRecord[], table: FrameTable): PeerResult {
+function restoreFromKaitai(records: KsRecord[], table: FrameTable, xen: Omit<XenFrames, "m2pEntries">): PeerResult {
   const owners = table.owners;
   const nframes = owners.length;
   const domains: PeerDomain[] = [];
+  const m2pEntries: bigint[] = [];
   let current: PeerDomain | undefined;
   for (const r of records) {
+    if (r.type === 0x40000001 || r.type === 0x40000002) {
+      for (const e of r.body.pages) m2pEntries.push(BigInt(e));
+      continue;
+    }
     if (r.type === 0x40000003) {
       const b = r.body;
       current = {
@@ -103,6 +114,7 @@ function restoreFromKaitai(records: KsRecord[], table: FrameTable): PeerResult {
       current.paramChecksum = sum & 0xffff_ffff_ffff_ffffn;
     }
   }
+  claimXenFrames(owners, { ...xen, m2pEntries });
   let frames = 0;
   let d = -1;
   for (const r of records) {

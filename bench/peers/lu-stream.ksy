@@ -15,6 +15,8 @@
           "type": {
             "switch-on": "type",
             "cases": {
+              "0x40000001": "m2p",
+              "0x40000002": "m2p",
               "0x40000003": "domain_info",
               "0x0a": "hvm_params",
               "0x09": "hvm_context",
@@ -23,6 +25,11 @@
           }
         },
         { "id": "padding", "size": "(8 - body_length % 8) % 8" }
+      ]
+    },
+    "m2p": {
+      "seq": [
+        { "id": "pages", "type": "u8", "repeat": "eos" }
       ]
     },
     "domain_info": {

@@ -14,6 +14,11 @@ export interface PageTable {
   /** Same pages as 32-bit words (native endianness; the benchmark runs on little-endian hosts). */
   readonly words: Uint32Array[];
   readonly byteLength: number;
+  /** Frame of each stream page, in stream order. */
+  readonly frames: Uint32Array;
+  /** Where the MFN array is (its first frame and how many frames it spans). */
+  readonly mfnArrayStart: number;
+  readonly mfnArrayFrames: number;
 }
 
 function frameOrThrow(memory: MachineMemory, mfn: number, what: string): Uint8Array {
@@ -37,6 +42,7 @@ export function buildPageTable(memory: MachineMemory, bootmem: number): PageTabl
   const pages: Uint8Array[] = [];
   const views: DataView[] = [];
   const words: Uint32Array[] = [];
+  const frames = new Uint32Array(nrPages);
   const perPage = ps / 8;
   for (let i = 0; i < nrPages; i++) {
     const ap = frameOrThrow(memory, arrayStart + Math.floor(i / perPage), "MFN array");
@@ -45,11 +51,22 @@ export function buildPageTable(memory: MachineMemory, bootmem: number): PageTabl
     const hi = ap[o + 4]! | (ap[o + 5]! << 8) | (ap[o + 6]! << 16) | (ap[o + 7]! << 24);
     if (hi !== 0) throw new Error(`stream page ${i} is outside the machine`);
     const page = frameOrThrow(memory, lo >>> 0, "stream page");
+    frames[i] = lo >>> 0;
     pages.push(page);
     views.push(new DataView(page.buffer, page.byteOffset, page.byteLength));
     words.push(new Uint32Array(page.buffer, page.byteOffset, page.byteLength >>> 2));
   }
-  return { pageSize: ps, pageShift: shift, pages, views, words, byteLength: nrPages * ps };
+  return {
+    pageSize: ps,
+    pageShift: shift,
+    pages,
+    views,
+    words,
+    byteLength: nrPages * ps,
+    frames,
+    mfnArrayStart: arrayStart,
+    mfnArrayFrames: Math.ceil(nrPages / perPage),
+  };
 }
 
 /** Copies the stream pages into one contiguous buffer (the "gather" step). */

@@ -1,11 +1,13 @@
 /*
  * Line 7 of the benchmark: the native reference. Restores a live update memory image the same way
  * the JavaScript lines do: mmap the image, read the breadcrumb and the MFN array, build a table of
- * page pointers (what vmap() sets up), then pass 0 (domains, params), pass 1 (frame table), pass 2
- * (HVM save records). Built and run by bench/stream-restore.bench.ts when a C compiler is present.
+ * page pointers (what vmap() sets up), then pass 0 (domains, params), pass 1 (frame table: Xen's
+ * own frames, the stream pages, MFN array and M2P pages, then the guests'), pass 2 (HVM save
+ * records). Built and run by bench/stream-restore.bench.ts when a C compiler is present.
  *
  * usage: lu-restore IMAGE BOOTMEM_FRAME PAGE_SIZE REPEAT
- * prints: {"runs_ms":[...],"fingerprint":"..."}
+ * prints: {"runs_ms":[...],"fingerprint":"...","table_digest":"..."}
+ * (table_digest: the frame table hashed as bench/peers/peer-result.ts frameTableDigest does)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
@@ -90,6 +92,7 @@ int main(int argc, char **argv) {
 
     double *runs = calloc((size_t)repeat, sizeof(double));
     static char fp[1 << 20];
+    uint32_t digest = 0;
     for (int run = 0; run < repeat; run++) {
         double t0 = now_ms();
         uint16_t *owners = malloc(nframes * sizeof(uint16_t));
@@ -107,8 +110,14 @@ int main(int argc, char **argv) {
         const uint64_t *mfns = (const uint64_t *)(mem + array_addr);
         for (uint64_t i = 0; i < s.nr_pages; i++) {
             if (mfns[i] >= nframes) die("stream page outside the machine", array_addr + 8 * i);
+            if (owners[mfns[i]] != FRAME_FREE) die("stream page listed twice", array_addr + 8 * i);
             s.pages[i] = (uint8_t *)mem + mfns[i] * ps;
             owners[mfns[i]] = DOMID_XEN;
+        }
+        uint64_t array_start = array_addr >> shift, array_frames = (s.nr_pages * 8 + ps - 1) / ps;
+        for (uint64_t f = array_start; f < array_start + array_frames; f++) {
+            if (owners[f] != FRAME_FREE) die("MFN array frame is also a stream page", f * ps);
+            owners[f] = DOMID_XEN;
         }
         uint64_t limit = s.nr_pages * ps;
 
@@ -117,7 +126,8 @@ int main(int argc, char **argv) {
         struct domain *doms = calloc(cap, sizeof *doms);
         uint64_t *pages_at = malloc(cap * sizeof(uint64_t)), *ctx_at = malloc(cap * sizeof(uint64_t));
         size_t *pages_dom = malloc(cap * sizeof(size_t)), *ctx_dom = malloc(cap * sizeof(size_t));
-        size_t np = 0, nc = 0;
+        size_t np = 0, nc = 0, nm = 0;
+        uint64_t m2p_at[16];
         uint64_t off = 0, records = 0;
         for (;;) {
             if (off + 8 > limit) die("stream ends without END", off);
@@ -133,7 +143,12 @@ int main(int argc, char **argv) {
                 ctx_at = realloc(ctx_at, cap * sizeof(uint64_t)); ctx_dom = realloc(ctx_dom, cap * sizeof(size_t));
             }
             switch (type) {
-            case 0x40000000: case 0x40000001: break;
+            case 0x40000000: break;
+            case 0x40000001: case 0x40000002:
+                if (nm == 16) die("more than 16 M2P records", off);
+                if (len % 8) die("M2P record is not whole entries", off);
+                m2p_at[nm++] = off;
+                break;
             case 0x40000003: {
                 struct domain *d = &doms[nd++];
                 memset(d, 0, sizeof *d);
@@ -160,7 +175,21 @@ int main(int argc, char **argv) {
             off = next;
         }
 
-        /* Pass 1: frame table, page segment by page segment. */
+        /* Pass 1: Xen's M2P pages, then the guests' frames page segment by page segment. */
+        for (size_t k = 0; k < nm; k++) {
+            uint64_t at = m2p_at[k], body = at + 8, len = rd32(&s, at + 4);
+            for (uint64_t p = body; p < body + len; p += 8) {
+                uint64_t e = rd64(&s, p), order = e & 0xfff;
+                if (order == 0) continue; /* a discontiguity marker */
+                if (order < shift || order > 30) die("M2P entry has a bad order", p);
+                uint64_t first = e >> shift, count = 1ull << (order - shift);
+                if (first + count > nframes) die("M2P page outside the machine", p);
+                for (uint64_t f = first; f < first + count; f++) {
+                    if (owners[f] != FRAME_FREE) die("M2P frame owned twice", p);
+                    owners[f] = DOMID_XEN;
+                }
+            }
+        }
         uint64_t frames = 0;
         for (size_t k = 0; k < np; k++) {
             struct domain *d = &doms[pages_dom[k]];
@@ -203,6 +232,10 @@ int main(int argc, char **argv) {
         runs[run] = now_ms() - t0;
 
         if (run == repeat - 1) {
+            uint32_t h = 0x811c9dc5u;
+            for (uint64_t i = 0; i < nframes; i++)
+                if (owners[i] != FRAME_FREE) h = (h ^ owners[i] ^ ((uint32_t)i << 16)) * 0x01000193u;
+            digest = h;
             size_t w = (size_t)snprintf(fp, sizeof fp, "frames=%" PRIu64 " records=%" PRIu64 " domains=", frames, records);
             for (size_t i = 0; i < nd && w < sizeof fp - 256; i++) {
                 struct domain *d = &doms[i];
@@ -217,6 +250,6 @@ int main(int argc, char **argv) {
     }
     printf("{\"runs_ms\":[");
     for (int i = 0; i < repeat; i++) printf("%s%.3f", i ? "," : "", runs[i]);
-    printf("],\"fingerprint\":\"%s\"}\n", fp);
+    printf("],\"fingerprint\":\"%s\",\"table_digest\":\"%x\"}\n", fp, digest);
     return 0;
 }
