@@ -3,6 +3,12 @@
  * minute); `--sizes 1` (or `1,4`) runs only those multiples of the host (the full run's 16x takes
  * most of its time). Results (JSON, benny charts) go to bench/results/, which is not checked in.
  *
+ * It runs compiled (tsconfig.bench.json, into dist-bench/) on plain Node, the way an embedder runs
+ * lu-codec, not under tsx: tsx's loader detaches an ArrayBuffer when it loads a CommonJS package
+ * (binary-parser, Kaitai), and once any buffer in the process has been detached V8 compiles every
+ * typed array access more cautiously for the rest of the run. That slows the JavaScript lines by
+ * different amounts (docs/restore.md, "Running the benchmark under tsx").
+ *
  * `--extent-frames N` saves the hosts with guest memory in aligned extents of N frames (512: 2 MiB
  * extents) instead of scattering every frame on its own (the default, the worst case for pass 1).
  * `--lines 1,3,7` times only those lines (1 and 3 always run).
@@ -14,8 +20,7 @@
  * fresh process: it loads an image, restores it once, and prints how much memory the restore
  * needed beyond the image and the frame table.
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { BENCH_RESULTS_DIR } from "./bench-paths.js";
 import { measureRestoreMemory, runMemoryProbe, runStreamRestoreBench } from "./stream-restore.bench.js";
 
 const args = process.argv.slice(2);
@@ -43,7 +48,7 @@ if (child >= 0) {
     console.error(`bench: --lines takes line numbers 1..7 such as 1,3,7, got '${args[l + 1] ?? ""}'`);
     process.exit(2);
   }
-  const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+  const outDir = BENCH_RESULTS_DIR;
   const started = performance.now();
   if (args.includes("--memory")) {
     const r = args.indexOf("--repeat");
