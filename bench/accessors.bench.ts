@@ -9,12 +9,12 @@
  * `npx tsx bench/accessors.bench.ts` (add `--small` for a quick run).
  */
 import { realpathSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import b from "benny";
 import { LuDomainInfo } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
 import { RecordReader } from "../runtime/record-reader.js";
+import { BENCH_RESULTS_DIR } from "./bench-paths.js";
 import { BENCH_FORMAT, REC_DOMAIN_INFO, SEED, buildScatteredStream } from "./vmap.bench.js";
 
 /**
@@ -34,7 +34,7 @@ export function readDomainInfos(src: ByteSource, info: LuDomainInfo): number {
 
 async function main(): Promise<void> {
   const small = process.argv.includes("--small");
-  const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+  const outDir = BENCH_RESULTS_DIR;
   const s = buildScatteredStream(small ? 150_000 : 600_000, 1024);
   console.log(
     `stream: ${(s.streamLength / 2 ** 20).toFixed(1)} MiB, ${s.records} records in ${s.vmapped.pageCount} scattered 4 KiB pages (seed 0x${SEED.toString(16)})`,

@@ -9,10 +9,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DEFAULT_HOST_SPEC, scaleHostSpec } from "../liveupdate/host-spec.js";
 import { planLayout } from "../liveupdate/save.js";
+import { BENCH_DIR, BENCH_RESULTS_DIR } from "./bench-paths.js";
 import { haveCompiler } from "./c-compiler.js";
 
 interface ProbeLine {
@@ -26,7 +26,6 @@ interface ProbeLine {
   bad: number;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const at = args.indexOf(name);
@@ -43,10 +42,10 @@ if (cc === undefined) {
   console.error("bench:scatter: no C compiler (gcc, cc or clang) on this machine");
   process.exit(2);
 }
-const outDir = join(here, "results");
+const outDir = BENCH_RESULTS_DIR;
 mkdirSync(outDir, { recursive: true });
 const binary = join(outDir, "frame-table-scatter");
-execFileSync(cc, ["-O2", "-o", binary, join(here, "probes", "frame-table-scatter.c")], { stdio: "inherit" });
+execFileSync(cc, ["-O2", "-o", binary, join(BENCH_DIR, "probes", "frame-table-scatter.c")], { stdio: "inherit" });
 
 const chunk = Math.floor((scratchMiB * 2 ** 20) / 4);
 const rows: ProbeLine[] = [];

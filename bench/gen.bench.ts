@@ -9,13 +9,12 @@
  *
  * `npm run bench:gen` (add `-- --small` for 100 structs).
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import b from "benny";
 import { compileProgram } from "../codegen/compile.js";
 import type { LayoutProgram } from "../codegen/ir.js";
 import { generateTypeScript } from "../codegen/emit/ts/generate.js";
 import { emitSchemaFile } from "../codegen/emit/ts/schema-file.js";
+import { BENCH_RESULTS_DIR } from "./bench-paths.js";
 
 const FILE = "bench/synthetic.lu";
 
@@ -101,7 +100,7 @@ async function main(): Promise<void> {
     b.complete((summary) => {
       for (const r of summary.results) figures.push({ name: r.name, ms: 1000 / r.ops });
     }),
-    b.save({ file: "gen", folder: join(dirname(fileURLToPath(import.meta.url)), "results"), format: "json", details: false }),
+    b.save({ file: "gen", folder: BENCH_RESULTS_DIR, format: "json", details: false }),
   );
   console.log(`\ncase            time per run (${n} record structs, ${structs} structs)`);
   for (const f of figures) console.log(`${f.name.padEnd(15)} ${f.ms.toFixed(1)} ms`);

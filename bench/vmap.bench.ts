@@ -14,8 +14,7 @@
  * `npm run bench:vmap` (add `-- --small` for a quick 16 MiB run).
  */
 import { realpathSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import b from "benny";
 import { LU_DOMAIN_TYPE, LU_DOMCTL_CDF_ALL, LU_STREAM_FORMAT, LU_STREAM_RECORD, LuDomainInfo, LuDomainPages } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
@@ -27,6 +26,7 @@ import { RecordReader } from "../runtime/record-reader.js";
 import type { StreamFormat } from "../runtime/stream-format.js";
 import { walkU64ArrayAsU32Pairs, walkU64ArrayWords } from "../runtime/u64-array-walk.js";
 import { vmap, type VmapSource } from "../runtime/vmap.js";
+import { BENCH_RESULTS_DIR } from "./bench-paths.js";
 
 export const SEED = 0x1f2e3d4c;
 export const REC_END = LU_STREAM_RECORD.END;
@@ -140,7 +140,7 @@ interface CaseFigure {
 
 async function main(): Promise<void> {
   const small = process.argv.includes("--small");
-  const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+  const outDir = BENCH_RESULTS_DIR;
   // 64+ MiB: ~34 MiB of 56-octet records and a 32 MiB array of 4M frame numbers.
   const smallRecords = small ? 150_000 : 600_000;
   const arrayCount = small ? 1 << 20 : 1 << 22;
