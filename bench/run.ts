@@ -7,10 +7,11 @@
  * lu-codec, not under tsx: tsx's loader detaches an ArrayBuffer when it loads a CommonJS package
  * (binary-parser, Kaitai), and once any buffer in the process has been detached V8 compiles every
  * typed array access more cautiously for the rest of the run. That slows the JavaScript lines by
- * different amounts (docs/restore.md, "Running the benchmark under tsx").
+ * different amounts (docs/restore.md, "Under tsx and compiled").
  *
- * `--extent-frames N` saves the hosts with guest memory in aligned extents of N frames (512: 2 MiB
- * extents) instead of scattering every frame on its own (the default, the worst case for pass 1).
+ * `--extent-frames N` saves the hosts with guest memory in aligned extents of N frames. The default
+ * is the embedded hosts' 512 (2 MiB extents, as Xen's toolstack backs HVM guests with superpages);
+ * 1 scatters every frame on its own, the worst case for pass 1's frame-table stores.
  * `--lines 1,3,7` times only those lines (1 and 3 always run).
  *
  * `--memory` runs only the memory probe below at each size (`--sizes`, `--small` as above;
@@ -20,6 +21,7 @@
  * fresh process: it loads an image, restores it once, and prints how much memory the restore
  * needed beyond the image and the frame table.
  */
+import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames } from "../liveupdate/host-spec.js";
 import { BENCH_RESULTS_DIR } from "./bench-paths.js";
 import { measureRestoreMemory, runMemoryProbe, runStreamRestoreBench } from "./stream-restore.bench.js";
 
@@ -37,7 +39,7 @@ if (child >= 0) {
     process.exit(2);
   }
   const e = args.indexOf("--extent-frames");
-  const extentFrames = e >= 0 ? Number(args[e + 1]) : 1;
+  const extentFrames = e >= 0 ? Number(args[e + 1]) : specExtentFrames(DEFAULT_HOST_SPEC);
   if (!(Number.isInteger(extentFrames) && extentFrames >= 1 && extentFrames <= 2 ** 18 && (extentFrames & (extentFrames - 1)) === 0)) {
     console.error(`bench: --extent-frames takes a power of two from 1 to ${2 ** 18}, got '${args[e + 1] ?? ""}'`);
     process.exit(2);

@@ -16,7 +16,7 @@ import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import b from "benny";
 import { FrameTable } from "../liveupdate/frame-table.js";
-import { DEFAULT_HOST_SPEC, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
+import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
 import { locateStream } from "../liveupdate/locate-stream.js";
 import { restore, restoreStream } from "../liveupdate/restore.js";
 import type { RestoreResult } from "../liveupdate/restore-result.js";
@@ -62,9 +62,10 @@ function layoutLabel(spec: HostSpec): string {
   return e === 1 ? "every guest frame scattered on its own" : `guest memory in extents of ${e} frames`;
 }
 
-/** Result file names: the scattered layout keeps the plain names. */
+/** Result file names: the embedded hosts' layout (2 MiB extents) keeps the plain names. */
 function layoutSuffix(extentFrames: number): string {
-  return extentFrames === 1 ? "" : `-extents${extentFrames}`;
+  if (extentFrames === specExtentFrames(DEFAULT_HOST_SPEC)) return "";
+  return extentFrames === 1 ? "-scattered" : `-extents${extentFrames}`;
 }
 
 interface Line {

@@ -11,7 +11,7 @@ import { FileReadError, LuDataError } from "../runtime/errors.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { openMemoryImage } from "../runtime/memory-image.js";
 import { FrameTable } from "../liveupdate/frame-table.js";
-import { checkHostSpec, DEFAULT_HOST_SPEC, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
+import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
 import { locateStream } from "../liveupdate/locate-stream.js";
 import { restore } from "../liveupdate/restore.js";
 import { RestoreError } from "../liveupdate/restore-error.js";
@@ -113,7 +113,7 @@ export function register(program: Command): void {
     .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
     .option("--demo", "save the embedded default host (64 domains x 512 MiB) in memory and restore it")
     .option("--small", "with --demo: a small host (8 domains x 8 MiB)")
-    .option("--extent-frames <n>", "with --demo: guest memory in aligned runs of N frames (default 1: every frame scattered; 512: 2 MiB extents)")
+    .option("--extent-frames <n>", "with --demo: guest memory in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
     .option("--lenient", "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)")
     .option("--no-progress", "no progress bar")
     .action((image: string | undefined, flags: RestoreFlags) => {
@@ -124,8 +124,9 @@ export function register(program: Command): void {
       let source: string;
       let close = (): void => {};
       if (flags.demo === true) {
-        const extentFrames = parseWhole("--extent-frames", flags.extentFrames ?? "1", 1);
-        const spec = { ...(flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC), pageSize, extentFrames };
+        const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
+        const extentFrames = parseWhole("--extent-frames", flags.extentFrames ?? String(specExtentFrames(base)), 1);
+        const spec = { ...base, pageSize, extentFrames };
         try {
           checkHostSpec(spec);
         } catch (e) {

@@ -3,7 +3,7 @@
  * sparse machine-memory image, the way the old hypervisor leaves memory before a live update.
  */
 import type { Command } from "commander";
-import { checkHostSpec, DEFAULT_HOST_SPEC, SMALL_HOST_SPEC, type HostSpec } from "../liveupdate/host-spec.js";
+import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, type HostSpec } from "../liveupdate/host-spec.js";
 import { writeMemoryImage } from "../runtime/memory-image.js";
 import { save } from "../liveupdate/save.js";
 
@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option("--hvm-context-bytes <n>", "target HVM_CONTEXT size per domain")
     .option("--page-size <bytes>", "machine page size")
     .option("--seed <n>", "seed of every random choice")
-    .option("--extent-frames <n>", "hand guest memory out in aligned runs of N frames (default 1: every frame scattered; 512: 2 MiB extents)")
+    .option("--extent-frames <n>", "hand guest memory out in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
     .option("--json", "print what was written as JSON")
     .action((flags: SaveFlags) => {
       const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
@@ -48,7 +48,7 @@ export function register(program: Command): void {
         hvmContextBytes: num(flags.hvmContextBytes, base.hvmContextBytes),
         pageSize: num(flags.pageSize, base.pageSize),
         seed: num(flags.seed, base.seed),
-        extentFrames: num(flags.extentFrames, 1),
+        extentFrames: num(flags.extentFrames, specExtentFrames(base)),
       };
       try {
         checkHostSpec(spec);

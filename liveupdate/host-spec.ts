@@ -32,15 +32,16 @@ export interface HostSpec {
    * How guest memory is laid out: the domains' frames are handed out in aligned runs ("extents")
    * of this many frames, the extents placed by a seeded shuffle. 1 scatters every frame on its own
    * over the whole machine (the worst case for pass 1: every frame-table write lands somewhere
-   * random); 512 is 2 MiB extents of 4 KiB pages, closer to a hypervisor that backs guests with
-   * superpages. A power of two. Optional: 1 when absent.
+   * random); 512 is 2 MiB extents of 4 KiB pages, the way Xen's toolstack backs HVM guests (libxc
+   * populates their memory with 1 GiB and 2 MiB superpages where it can). A power of two.
+   * Optional: 1 when absent. The embedded hosts use 512.
    */
   readonly extentFrames?: number;
 }
 
 /**
- * The embedded default host: 64 domains, each with 131072 frames (512 MiB of 4 KiB guest pages),
- * which gives about 66 MiB of stream (the LU_DOMAIN_PAGES lists are 64 MiB of it).
+ * The embedded default host: 64 domains, each with 131072 frames (512 MiB of 4 KiB guest pages) in
+ * 2 MiB extents, which gives about 66 MiB of stream (the LU_DOMAIN_PAGES lists are 64 MiB of it).
  */
 export const DEFAULT_HOST_SPEC: HostSpec = Object.freeze({
   domains: 64,
@@ -55,6 +56,7 @@ export const DEFAULT_HOST_SPEC: HostSpec = Object.freeze({
   xenMajor: 4,
   xenMinor: 19,
   seed: 0x5eed,
+  extentFrames: 512,
 });
 
 /** A small host for tests and `--small`: 8 domains × 2048 frames. */
