@@ -247,7 +247,7 @@ function lossless(fp: string): string {
 }
 
 /** Copies the stream pages into one contiguous buffer (what lines 2, 4, 5 and 6 start with). */
-function gather(saved: SavedHost): Uint8Array {
+export function gather(saved: SavedHost): Uint8Array {
   const src = vmap(saved.memory, saved.streamFrames);
   const out = new Uint8Array(src.byteLength);
   src.segments(0, src.byteLength, (piece, at) => out.set(piece, at));

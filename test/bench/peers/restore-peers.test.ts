@@ -13,22 +13,14 @@ import { binaryParserRestore } from "../../../bench/peers/binary-parser-restore.
 import { handwrittenRestore } from "../../../bench/peers/handwritten-restore.js";
 import { loadKaitaiPeer, type KaitaiPeer } from "../../../bench/peers/kaitai-restore.js";
 import { fingerprint, frameTableDigest } from "../../../bench/peers/peer-result.js";
-import { toPeer } from "../../../bench/stream-restore.bench.js";
+import { gather as gathered, toPeer } from "../../../bench/stream-restore.bench.js";
 import { DOMID_XEN, FrameTable } from "../../../liveupdate/frame-table.js";
 import { SMALL_HOST_SPEC } from "../../../liveupdate/host-spec.js";
 import { restore } from "../../../liveupdate/restore.js";
 import { save, type SavedHost } from "../../../liveupdate/save.js";
 import { writeMemoryImage } from "../../../runtime/memory-image.js";
-import { vmap } from "../../../runtime/vmap.js";
 
 const SPEC = { ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 600 };
-
-function gathered(saved: SavedHost): Uint8Array {
-  const src = vmap(saved.memory, saved.streamFrames);
-  const out = new Uint8Array(src.byteLength);
-  src.segments(0, src.byteLength, (piece, at) => out.set(piece, at));
-  return out;
-}
 
 function xenOf(saved: SavedHost): { streamFrames: Uint32Array; mfnArrayStart: number; mfnArrayFrames: number; pageShift: number } {
   return {
