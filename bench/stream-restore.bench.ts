@@ -32,8 +32,6 @@ import { handwrittenRestore } from "./peers/handwritten-restore.js";
 import { loadKaitaiPeer } from "./peers/kaitai-restore.js";
 import { fingerprint, frameTableDigest, type PeerDomain, type PeerResult } from "./peers/peer-result.js";
 
-const DBG: object[] = [];
-
 /** This directory's run script: run.js when compiled (`npm run bench`), run.ts under tsx. */
 function runScript(): string {
   const self = fileURLToPath(import.meta.url);
@@ -299,7 +297,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       {
         id: 1,
         name: "lu-codec over vmap",
-        run: () => { const r = restore(s.memory, { bootmem, frameTable: new FrameTable(n), domains: [], maxPages: 2 ** 28 }); DBG.push(r.passes); return toPeer(r); },
+        run: () => toPeer(restore(s.memory, { bootmem, frameTable: new FrameTable(n), domains: [], maxPages: 2 ** 28 })),
       },
       {
         id: 2,
@@ -345,7 +343,6 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       },
     ];
     const lines = allLines.filter((l) => selected(l.id));
-    const timed = process.env.REV ? [...lines].reverse() : lines;
 
     // Agreement: every line restores the same thing (line 6 restores nothing).
     const want = lines[0]?.run();
@@ -375,7 +372,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     const rssBefore = process.resourceUsage().maxRSS * 1024;
     const summary = await b.suite(
       `stream-restore ${factor}x`,
-      ...timed
+      ...lines
         .filter((l) => factor <= (l.maxFactor ?? Infinity))
         .map((l) => b.add(`restore/${l.id} ${l.name}`, () => void l.run(), caseOptions)),
       b.cycle(),
@@ -383,7 +380,6 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       b.save({ file: `stream-restore-${factor}x${suffix}`, folder: options.outDir, format: "json", details: true }),
       b.save({ file: `stream-restore-${factor}x${suffix}`, folder: options.outDir, format: "chart.html" }),
     );
-    console.log("DBG", ["locate","pass0","pass1","pass2"].map((k) => `${k} ${median(DBG.map((p) => (p as unknown as Record<string, number>)[k] ?? 0)).toFixed(1)}`).join(" "), DBG.length); DBG.length = 0;
     const peakRss = Math.max(rssBefore, process.resourceUsage().maxRSS * 1024);
 
     const msOf = new Map<number, number>();
