@@ -1,7 +1,7 @@
 /**
  * Where the benchmark's source files (the C peers, the Kaitai description) and its results live.
- * `npm run bench` runs the benchmark compiled into dist-bench/ (see tsconfig.bench.json); the other
- * bench scripts run the TypeScript under tsx. Either way these point into the project's bench/.
+ * The `npm run bench*` scripts run the benchmarks compiled into dist-bench/ (tsconfig.bench.json);
+ * tests and tsx run them from bench/. Either way these point into the project's bench/.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

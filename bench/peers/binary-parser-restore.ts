@@ -36,7 +36,7 @@ const domainPages = new Parser()
   .uint32("reserved")
   .array("mfns", { type: "uint64le", length: "count" });
 
-const m2p = new Parser().useContextVars().array("entries", {
+const m2p = new Parser().useContextVars().array("pages", {
   type: "uint64le",
   lengthInBytes: function (this: { $parent: { length: number } }) {
     return this.$parent.length;
@@ -93,8 +93,9 @@ interface BpRecord {
     emulationFlags: number;
     extraFlags: number;
     count: number;
-    /** HVM_PARAMS: index/value pairs; LU_M2P(_COMPAT): raw u64 entries. */
-    entries: Array<{ index: bigint; value: bigint }> | bigint[];
+    entries: Array<{ index: bigint; value: bigint }>;
+    /** LU_M2P(_COMPAT): the raw u64 entries. */
+    pages: bigint[];
     mfns: bigint[];
     records: Array<{ typecode: number }>;
   };
@@ -135,10 +136,10 @@ export function binaryParserRestore(gathered: Uint8Array, table: FrameTable, xen
       };
       domains.push(current);
     } else if (r.type === 0x40000001 || r.type === 0x40000002) {
-      for (const e of r.body.entries) if (typeof e === "bigint") m2pEntries.push(e);
+      for (const e of r.body.pages) m2pEntries.push(e);
     } else if (r.type === 0x0a && current !== undefined) {
       let sum = 0n;
-      for (const e of r.body.entries) if (typeof e !== "bigint") sum += e.index ^ e.value;
+      for (const e of r.body.entries) sum += e.index ^ e.value;
       current.paramCount = r.body.count;
       current.paramChecksum = sum & 0xffff_ffff_ffff_ffffn;
     }
