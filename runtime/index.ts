@@ -6,6 +6,7 @@ export {
   BreadcrumbError,
   FileReadError,
   FrameError,
+  IntegerRangeError,
   LuDataError,
   MissingEndError,
   NonZeroPaddingError,
@@ -18,9 +19,11 @@ export {
   formatLocation,
   type BreadcrumbProblem,
   type DataLocation,
+  type IntegerTypeName,
   type TruncatedPart,
 } from "./errors.js";
 export type { Problem } from "./problem.js";
+export type { UnknownMember } from "./accessor-support.js";
 export type { StreamFormat } from "./stream-format.js";
 export { FrameAllocator, type FrameAllocatorOptions } from "./frame-allocator.js";
 export { MachineMemory, type FrameRange, type MachineMemoryOptions } from "./machine-memory.js";

@@ -307,8 +307,11 @@ class StructLayout {
         const ranges = this.bitRanges(spec.prim, spec.ranges);
         return { size, align: size, variable: false, type: { kind: "bits", prim: spec.prim, endian: spec.endian ?? endian, ranges } };
       }
-      case "ascii":
-        return { size: spec.length, align: 1, variable: false, type: { kind: "ascii", length: spec.length } };
+      case "ascii": {
+        const count = layoutCount(spec.count);
+        const n = count.kind === "fixed" ? count.n : 0;
+        return { size: n, align: 1, variable: count.kind !== "fixed", type: { kind: "ascii", length: n, count } };
+      }
       case "pad":
         return { size: spec.length, align: 1, variable: false, type: { kind: "pad", length: spec.length } };
       case "bytes": {
@@ -403,6 +406,10 @@ class StructLayout {
     if (value === null) return null;
     const name = field.name.text;
     if (type.kind === "ascii") {
+      if (type.count.kind !== "fixed") {
+        this.sink.report(diag.constField(value.span, `field '${name}' is variable-length text and cannot have a constant value`));
+        return null;
+      }
       if (value.kind !== "string") {
         this.sink.report(diag.constField(value.span, `field '${name}' of type ascii[${type.length}] needs a string value`));
         return null;
@@ -440,7 +447,7 @@ function layoutCount(c: CountSpec): LayoutCount {
 }
 
 function countOf(type: LayoutType): LayoutCount | null {
-  return type.kind === "bytes" || type.kind === "array" ? type.count : null;
+  return type.kind === "bytes" || type.kind === "array" || type.kind === "ascii" ? type.count : null;
 }
 
 /** The scalar a constant value is checked against, or null when the type cannot hold one. */

@@ -37,7 +37,7 @@ export type FieldTypeSpec =
   | { readonly kind: "enum"; readonly enumName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "flags"; readonly flagsName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "bits"; readonly prim: IntName; readonly endian: Endian | null; readonly ranges: readonly BitRangeSpec[] }
-  | { readonly kind: "ascii"; readonly length: number }
+  | { readonly kind: "ascii"; readonly count: CountSpec }
   | { readonly kind: "bytes"; readonly count: CountSpec }
   | { readonly kind: "pad"; readonly length: number }
   | { readonly kind: "struct"; readonly structName: string }
@@ -170,12 +170,13 @@ class TypeResolver {
         if (count === null) return null;
         const el = type.element.text;
         if (el === "u8" || el === "bytes") return { kind: "bytes", count };
-        if (el === "ascii" || el === "pad") {
+        if (el === "ascii") return { kind: "ascii", count };
+        if (el === "pad") {
           if (count.kind !== "fixed") {
             this.sink.report(diag.varLength(type.span, `'${el}' needs a constant length`));
             return null;
           }
-          return el === "ascii" ? { kind: "ascii", length: count.n } : { kind: "pad", length: count.n };
+          return { kind: "pad", length: count.n };
         }
         const element = this.element(file, type.element);
         return element === null ? null : { kind: "array", element, count };
