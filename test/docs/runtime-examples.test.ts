@@ -37,7 +37,7 @@ beforeAll(() => {
     return file;
   });
   const base = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
-  const compilerOptions = { ...base.compilerOptions, noEmit: true, rootDir: "/", typeRoots: [join(ROOT, "node_modules/@types")] };
+  const compilerOptions: Record<string, unknown> = { ...base.compilerOptions, noEmit: true, rootDir: "/", typeRoots: [join(ROOT, "node_modules/@types")] };
   delete compilerOptions["outDir"];
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files }));
 });
