@@ -84,3 +84,6 @@ export {
   type OpenMemoryImageOptions,
   type WrittenImage,
 } from "./memory-image.js";
+// Everything generated accessors import (array flyweights, field helpers, FieldInfo, JsonValue…):
+// code generated for a project imports it all from `lu-codec/runtime`.
+export * from "./accessor-support.js";
