@@ -8,10 +8,10 @@ import { CONFIG_FILE, ConfigError, DEFAULT_RUNTIME_MODULE, type ImportStyle, typ
 
 export { CONFIG_FILE, ConfigError, DEFAULT_RUNTIME_MODULE, parseConfig, type ImportStyle, type LuConfig, type ProjectConfig } from "./config-format.js";
 
-/** The config in `dir` (`lu.config.json`), or undefined when there is none. */
+/** The config in `dir` (`lu.config.json`, relative to the current directory), or undefined when there is none. */
 export function findConfig(dir: string = process.cwd()): string | undefined {
   const path = join(dir, CONFIG_FILE);
-  return existsSync(path) ? path : undefined;
+  return existsSync(path) ? relative(process.cwd(), path) || path : undefined;
 }
 
 /**
