@@ -1,7 +1,10 @@
 /**
  * `lu-codec/compiler`: compile in-memory sources, get diagnostics, the layout IR and generated text.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it, vi } from "vitest";
 import { compileAndGenerate, compileSources, generate, layoutListing, parseConfig, renderDiagnostics } from "../../codegen/compiler-api.js";
 
 const sources = {
@@ -49,5 +52,25 @@ describe("compiler API", () => {
     expect(() => parseConfig("c.json", { schemas: [], out: "gen" })).toThrow(/'schemas' must be/);
     expect(() => parseConfig("c.json", { schemas: ["lu"] })).toThrow(/'out' must be a non-empty string/);
     expect(() => parseConfig("c.json", { schemas: ["lu"], out: "g", target: "rust" })).toThrow(/'target' must be "typescript"/);
+  });
+});
+
+describe("docs/compiler-api.md", () => {
+  it("its example runs and prints what its comments say", async () => {
+    const doc = readFileSync("docs/compiler-api.md", "utf8");
+    const example = /```ts\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
+    expect(example).toContain('from "lu-codec/compiler"');
+    const dir = mkdtempSync(join(resolve("test/codegen"), "doc-example-"));
+    const logged: unknown[][] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args));
+    try {
+      const file = join(dir, "example.ts");
+      writeFileSync(file, `${example.replace('"lu-codec/compiler"', JSON.stringify(resolve("codegen/compiler-api.js")))}\nexport {};\n`);
+      await import(pathToFileURL(file).href);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(logged).toEqual([["base.ts"], ["rec.ts"], ["index.ts"], [0, 4]]);
   });
 });
