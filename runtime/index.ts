@@ -87,3 +87,7 @@ export {
   type OpenMemoryImageOptions,
   type WrittenImage,
 } from "./memory-image.js";
+// Everything generated accessors import (array flyweights, field helpers, FieldInfo, JsonValue…):
+// code generated for a project imports it all from `lu-codec/runtime`.
+export * from "./accessor-support.js";
+export { PageListSource, vmapPages, type PageInput, type VmapPagesOptions } from "./page-list.js";
