@@ -7,7 +7,7 @@
 import type { LayoutElement, LayoutField, LayoutStruct, LayoutType } from "../../codegen/ir.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import type { InspectProblem } from "./inspect-problem.js";
-import { type JsonValue, hexOctets, integerJson } from "./json-value.js";
+import { type JsonValue, hexOctets, integerJson, octetsJson } from "./json-value.js";
 import { type SchemaIndex, structOf } from "./schema-program.js";
 
 /** Octets of a raw byte field shown in full; longer fields are summarised. */
@@ -19,6 +19,8 @@ export interface DecodeContext {
   readonly problems: InspectProblem[];
   /** Where the enclosing record is, copied into every problem. */
   readonly record?: { readonly index: number; readonly name: string };
+  /** Every octet of byte fields in hex, however long (`lu dump --full`). */
+  readonly full?: boolean;
   /** Decodes a nested record stream occupying `[offset, offset + length)`. */
   readonly nestedStream: (streamName: string, offset: number, length: number) => JsonValue;
 }
@@ -108,6 +110,7 @@ class StructDecoder {
   }
 
   bytes(at: number, length: number): JsonValue {
+    if (this.ctx.full === true) return octetsJson(this.ctx.source, at, length);
     const shown = this.ctx.source.bytes(at, Math.min(length, BYTES_SHOWN));
     if (length <= BYTES_SHOWN) return { bytes: length, hex: hexOctets(shown) };
     let nonzero = 0;
