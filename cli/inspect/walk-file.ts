@@ -94,7 +94,8 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
   if (target.kind === "stream") stream = streamOf(schemas, target.stream);
   else {
     const candidates = target.streams.map((n) => streamOf(schemas, n));
-    stream = candidates.length === 1 ? candidates[0] : candidates.find((c) => magicMatches(schemas, source, c));
+    // An entry without magic fields is taken as it is (when it is the only one, or none with magic fits).
+    stream = candidates.find((c) => magicMatches(schemas, source, c)) ?? candidates.find((c) => c.entry?.magic.length === 0);
     if (stream === undefined) {
       const tried = candidates.filter((c) => (c.entry?.magic.length ?? 0) > 0).map((c) => describeEntry(schemas, c));
       problems.push({ offset: 0, kind: "unknown-format", message: `not a file the schemas' entries describe${tried.length > 0 ? ` (${tried.join("; ")})` : ""}; give --schema FILE.lu (with --stream or --struct), or --image --bootmem FRAME for a memory image` });
