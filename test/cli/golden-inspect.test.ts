@@ -30,6 +30,13 @@ describe("lu dump / lu validate golden output", () => {
         if (process.env["LU_GOLDEN_WRITE"] === "1") writeFileSync(new URL(`${c.name}.${m.mode}`, GOLDEN_DIR), got);
         expect(got).toBe(goldenText(`${c.name}.${m.mode}`));
       });
+      const schema = c.schema;
+      if (schema !== undefined) {
+        it(`${c.name} ${m.mode} through --schema ${schema}`, () => {
+          const file = c.file();
+          expect(printed(file, m.run(file, { ...c.flags, schema }))).toBe(goldenText(`${c.name}.${m.mode}`));
+        });
+      }
     }
   }
 });
