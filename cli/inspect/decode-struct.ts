@@ -164,8 +164,12 @@ class StructDecoder {
       }
       case "ascii": {
         const raw = src.bytes(at, t.length);
+        // NUL padding at the end is not text; an octet before the last non-NUL one is kept as it
+        // is (a NUL inside, an 8-bit octet), so `lu encode` writes the field back unchanged.
+        let used = raw.length;
+        while (used > 0 && raw[used - 1] === 0) used--;
         let text = "";
-        for (const b of raw) if (b !== 0) text += String.fromCharCode(b);
+        for (let i = 0; i < used; i++) text += String.fromCharCode(raw[i] ?? 0);
         if (typeof f.constValue === "string" && text !== f.constValue) {
           this.problem(at, path, "bad-constant", `expected "${f.constValue}", found "${text}" (${hexOctets(raw)})`);
         }
