@@ -43,7 +43,7 @@ function dump(file: string, full = true): Doc {
 function encodeBack(file: string): Uint8Array {
   const json = tempPath(`${file.split("/").pop() ?? "x"}.json`);
   writeFileSync(json, capture((w, e) => runDump(file, { schema: SCHEMA, json: true, full: true }, w, e)).out);
-  let out = new Uint8Array(0);
+  let out: Uint8Array = new Uint8Array(0);
   let err = "";
   const code = runEncode(json, { schema: SCHEMA }, (b) => (out = b), (t) => (err += t));
   expect(err).toBe("");
