@@ -19,6 +19,7 @@ import type { RestoreResult } from "../liveupdate/restore-result.js";
 import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.js";
 import { formatHandle } from "../liveupdate/saved-domain.js";
 import { save } from "../liveupdate/save.js";
+import { parseBootmem } from "./image/bootmem-option.js";
 
 interface RestoreFlags {
   bootmem?: string;
@@ -107,7 +108,7 @@ export function register(program: Command): void {
     .command("restore")
     .description("restore every domain from a live update memory image (or --demo: the embedded default host)")
     .argument("[image]", "sparse machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame>", "first frame of the live update bootmem (where the breadcrumb is)")
+    .option("--bootmem <frame[:count]>", "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M)")
     .option("--page-size <bytes>", "machine page size", "4096")
     .option("--json", "print one JSON document instead of the summary")
     .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
@@ -121,6 +122,7 @@ export function register(program: Command): void {
       const pageSize = parseWhole("--page-size", flags.pageSize, 64);
       let memory: MachineMemory;
       let bootmem: number;
+      let bootmemFrames: number;
       let source: string;
       let close = (): void => {};
       if (flags.demo === true) {
@@ -135,14 +137,23 @@ export function register(program: Command): void {
         const saved = save(spec);
         memory = saved.memory;
         bootmem = saved.bootmemStart;
+        bootmemFrames = saved.bootmemFrames;
         source = `demo host (${spec.domains} domains x ${spec.framesPerDomain} frames${extentFrames > 1 ? ` in extents of ${extentFrames}` : ""})`;
       } else {
         if (image === undefined) usage("give an IMAGE or --demo");
-        if (flags.bootmem === undefined) usage("--bootmem FRAME is required with an image");
-        bootmem = parseWhole("--bootmem", flags.bootmem, 0);
+        if (flags.bootmem === undefined) usage("--bootmem FRAME[:COUNT] is required with an image");
+        let option;
         try {
-          // The bootmem's first frame is reserved at least: no data page may sit on the breadcrumb.
-          const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: 1, name: "bootmem" }] });
+          option = parseBootmem(flags.bootmem, pageSize);
+        } catch (e) {
+          usage(e instanceof Error ? e.message : String(e));
+        }
+        if (option.kind !== "range") usage("--bootmem auto is not supported by lu restore yet");
+        bootmem = option.range.start;
+        bootmemFrames = option.range.count;
+        try {
+          // The bootmem is reserved: no data page or MFN array frame may sit in it.
+          const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }] });
           memory = opened.memory;
           close = opened.close;
         } catch (e) {
@@ -154,7 +165,7 @@ export function register(program: Command): void {
       const showBar = flags.progress && flags.json !== true && process.stderr.isTTY === true;
       // Read the stream's pages before timing, so restore_ms is the restore, not file I/O.
       try {
-        const located = locateStream(memory, bootmem, 2 ** 24);
+        const located = locateStream(memory, bootmem, 2 ** 24, bootmemFrames);
         const big = located.pages.length * memory.pageSize >= PROGRESS_BYTES;
         const bar = showBar && big ? new SingleBar({ format: "reading  [{bar}] {percentage}% {value}/{total} pages", stream: process.stderr }, Presets.shades_classic) : undefined;
         bar?.start(located.pages.length, 0);
@@ -179,7 +190,7 @@ export function register(program: Command): void {
       for (let i = 0; i < repeat; i++) {
         const frameTable = new FrameTable(memory.frameCount);
         try {
-          results.push(restore(memory, { bootmem, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
+          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
         } catch (e) {
           bar?.stop();
           close();

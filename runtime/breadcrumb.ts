@@ -173,7 +173,20 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
   const arrayStart = crumb.mfnArrayPhysAddr / ps;
   const arrayFrames = Math.ceil((crumb.nrPages * 8) / ps);
   const arrayFrameList: number[] = [];
-  for (let f = 0; f < arrayFrames; f++) arrayFrameList.push(arrayStart + f);
+  for (let f = 0; f < arrayFrames; f++) {
+    // The MFN array must survive the handover: it may not lie in a reserved region (the bootmem,
+    // which the new hypervisor's boot allocator uses before it reads the stream).
+    if (memory.isReserved(arrayStart + f)) {
+      const region = memory.reservedRegionOf(arrayStart + f)?.name ?? "reserved region";
+      throw new BreadcrumbError(
+        "mfn-array-in-bootmem",
+        `the MFN array (frames ${arrayStart}..${arrayStart + arrayFrames - 1}) has frame ${arrayStart + f} inside the ${region}`,
+        crumb.physAddr + 8,
+        { actual: String(arrayStart + f) },
+      );
+    }
+    arrayFrameList.push(arrayStart + f);
+  }
   const arraySource = vmap(memory, arrayFrameList);
   const mfns = new Uint32Array(crumb.nrPages);
   // Entries are checked one by one as the array is walked, except for duplicates: those are found

@@ -11,6 +11,7 @@ export {
   NonZeroPaddingError,
   OutOfFramesError,
   RecordLimitError,
+  StreamEndError,
   TruncatedRecordError,
   UnknownRecordError,
   UnsafeNumberError,
@@ -18,6 +19,7 @@ export {
   formatLocation,
   type BreadcrumbProblem,
   type DataLocation,
+  type StreamEndProblem,
   type TruncatedPart,
 } from "./errors.js";
 export type { Problem } from "./problem.js";
@@ -36,6 +38,7 @@ export {
   type U64RunVisitor,
 } from "./u64-array-walk.js";
 export { VmapSource, vmap } from "./vmap.js";
+export { checkStreamEnd, describePages } from "./stream-end.js";
 export {
   BREADCRUMB_SIZE,
   LIVE_UPDATE_MAGIC,

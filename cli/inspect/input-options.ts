@@ -1,4 +1,5 @@
 /** The input options `lu dump` and `lu validate` share, parsed and checked. */
+import { parseBootmem } from "../image/bootmem-option.js";
 import { InputError, type InspectOptions } from "./inspect-input.js";
 
 export interface InputFlags {
@@ -22,12 +23,19 @@ export function inspectOptions(flags: InputFlags): InspectOptions {
   if (flags.bootmem === undefined) throw new InputError("--image needs --bootmem FRAME (the first frame of the live update bootmem)");
   const pageSize = wholeNumber(flags.pageSize ?? "4096", "--page-size");
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw new InputError(`--page-size ${pageSize} is not a power of two of at least 512`);
-  return { image: { bootmemFrame: wholeNumber(flags.bootmem, "--bootmem"), pageSize } };
+  let bootmem;
+  try {
+    bootmem = parseBootmem(flags.bootmem, pageSize);
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  if (bootmem.kind !== "range") throw new InputError("--bootmem auto is not supported here yet");
+  return { image: { bootmemFrame: bootmem.range.start, bootmemFrames: bootmem.range.count, pageSize } };
 }
 
 export function addInputOptions<T extends { option(flags: string, description: string): T }>(cmd: T): T {
   return cmd
     .option("--image", "FILE is a machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame>", "with --image: first frame of the live update bootmem (where the breadcrumb is)")
+    .option("--bootmem <frame[:count]>", "with --image: the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix")
     .option("--page-size <bytes>", "with --image: machine page size (default 4096)");
 }

@@ -11,6 +11,7 @@ import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
 import { openMemoryImage } from "../../runtime/memory-image.js";
+import { checkStreamEnd } from "../../runtime/stream-end.js";
 import { checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct, type DecodeContext, type DecodedStruct } from "./decode-struct.js";
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
@@ -20,8 +21,16 @@ import { type DumpRecord, type WalkResult, checkTrailingData, walkStream } from 
 
 export type InputKind = "libxc" | "libxl" | "image";
 
+/** Where the live update bootmem is in a memory image, and the image's page size. */
+export interface ImageInputOptions {
+  readonly bootmemFrame: number;
+  /** Frames in the bootmem (default 1): stream pages and the MFN array may not lie in it. */
+  readonly bootmemFrames?: number;
+  readonly pageSize: number;
+}
+
 export interface InspectOptions {
-  readonly image?: { readonly bootmemFrame: number; readonly pageSize: number };
+  readonly image?: ImageInputOptions;
 }
 
 /** Receives the walk as it happens. */
@@ -43,6 +52,8 @@ export interface InspectResult {
 export class InputError extends Error {}
 
 const LIBXL_IDENT = 0x4c6962786c466d74n;
+/** Problem kinds of a stream that ends inside a record or before its END. */
+const OVERRUN_KINDS: ReadonlySet<string> = new Set(["truncated", "body-overrun", "missing-end"]);
 
 export function inspectFile(path: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink): InspectResult {
   if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink);
@@ -212,12 +223,24 @@ function walkLibxl(source: ByteSource, schemas: SchemaIndex, problems: InspectPr
 function inspectImage(
   path: string,
   schemas: SchemaIndex,
-  image: { readonly bootmemFrame: number; readonly pageSize: number },
+  image: ImageInputOptions,
   sink: InspectSink,
 ): InspectResult {
   let opened;
   try {
     opened = openMemoryImage(path, { pageSize: image.pageSize });
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  const bootmemFrames = image.bootmemFrames ?? 1;
+  if (image.bootmemFrame + bootmemFrames > opened.memory.frameCount) {
+    opened.close();
+    throw new InputError(`the bootmem (${bootmemFrames} frames from ${image.bootmemFrame}) runs beyond the image (${opened.memory.frameCount} frames of ${image.pageSize} octets)`);
+  }
+  // Opened again with the bootmem reserved, so the MFN array checks refuse frames inside it.
+  opened.close();
+  try {
+    opened = openMemoryImage(path, { pageSize: image.pageSize, reserved: [{ start: image.bootmemFrame, count: bootmemFrames, name: "live update bootmem" }] });
   } catch (e) {
     throw new InputError(e instanceof Error ? e.message : String(e));
   }
@@ -241,9 +264,31 @@ function inspectImage(
       nr_pages: crumb.nrPages,
       mfns: stream.mfns.length <= 16 ? Array.from(stream.mfns) : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
     });
-    // No trailing-data check here: the stream's source is whole pages, so the rest of the last
-    // page after END is normal (zero fill or whatever the page held before).
-    walkStream({ schemas, source: stream.source, problems, streamName: "lu_stream", onRecord: (r) => sink.record("lu_stream", r) });
+    // The stream's END must lie in its last page with only zero fill after it: an END earlier leaves
+    // pages unread (their domains lost), a stream running past its last page was cut.
+    let endOffset = -1;
+    const walked = walkStream({
+      schemas,
+      source: stream.source,
+      problems,
+      streamName: "lu_stream",
+      onRecord: (r) => {
+        if (r.name === "END") endOffset = r.offset;
+        sink.record("lu_stream", r);
+      },
+    });
+    const pages = stream.mfns;
+    if (walked.complete && endOffset >= 0) {
+      const end = checkStreamEnd(stream.source, endOffset, walked.position, image.pageSize, pages);
+      if (end !== undefined) problems.push({ offset: end.where.offset ?? endOffset, record: "END", kind: end.code, message: stripLocation(end) });
+    } else if (!walked.complete && OVERRUN_KINDS.has(problems[problems.length - 1]?.kind ?? "")) {
+      const n = pages.length;
+      problems.push({
+        offset: stream.source.byteLength,
+        kind: "stream-overrun",
+        message: `the stream runs past its last page (page ${n - 1}, frame ${pages[n - 1] ?? -1}; ${n} pages, ${stream.source.byteLength} octets): the breadcrumb's page count is too small or pages are missing`,
+      });
+    }
     return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
   } catch (e) {
     throw ioError(path, e);

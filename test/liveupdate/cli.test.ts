@@ -159,6 +159,65 @@ describe("lu save / lu restore", () => {
     expect(t.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("exits 1 naming the unread pages when a stream page reads as zeros (early END)", () => {
+    // A saved image whose MFN array entry 17 is patched, in the file, to a frame of zeros: page 17
+    // starts with a domain's LU_DOMAIN_INFO, so the zeros read as END (see damaged-handover.test.ts).
+    const spec = ["--small", "--domains", "6", "--frames-per-domain", "1110"];
+    const early = join(dir, "early-end.img");
+    expect(lu("save", "--out", early, ...spec).status).toBe(0);
+    const saved = save({ ...SMALL_HOST_SPEC, domains: 6, framesPerDomain: 1110 });
+    const zero = saved.memory.nextFree(saved.bootmemStart + saved.bootmemFrames);
+    const fd = openSync(early, "r+");
+    try {
+      const entry = new Uint8Array(8);
+      new DataView(entry.buffer).setBigUint64(0, BigInt(zero), true);
+      writeSync(fd, entry, 0, 8, saved.mfnArrayStart * 4096 + 8 * 17);
+    } finally {
+      closeSync(fd);
+    }
+    const n = saved.streamFrames.length;
+    const r = lu("restore", early, "--bootmem", `${saved.bootmemStart}:${saved.bootmemFrames}`);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `lu restore: ${early}: error restore/missing-end: offset ${17 * 4096} (0x${(17 * 4096).toString(16)}): ` +
+        `the END record lies in stream page 17 (frame ${zero}) of ${n}: ${n - 18} stream page(s) never read, ` +
+        `pages 18..${n - 1} (frames ${Array.from(saved.streamFrames.subarray(18, 26)).join(", ")}${n > 26 ? ` and ${n - 26} more` : ""})\n`,
+    );
+  });
+
+  it("exits 1 naming the frame when a stream page lies inside the bootmem range (--bootmem FRAME:COUNT)", () => {
+    const saved = save({ ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 300, seed: 7 });
+    const moved = join(dir, "page-in-bootmem.img");
+    copyFileSync(image, moved);
+    const fd = openSync(moved, "r+");
+    try {
+      // Stream page 1's bytes copied to bootmem frame 16 + 9, and MFN array entry 1 pointed there.
+      writeSync(fd, saved.memory.frame(saved.streamFrames[1] ?? 0), 0, 4096, 25 * 4096);
+      const entry = new Uint8Array(8);
+      new DataView(entry.buffer).setBigUint64(0, 25n, true);
+      writeSync(fd, entry, 0, 8, saved.mfnArrayStart * 4096 + 8);
+    } finally {
+      closeSync(fd);
+    }
+    // Only the first frame known: the page cannot be seen to be in the bootmem.
+    expect(lu("restore", moved, "--bootmem", "16").status).toBe(0);
+    for (const bootmem of ["16:16", "16:64K", "0x10:0x10"]) {
+      const r = lu("restore", moved, "--bootmem", bootmem);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `lu restore: ${moved}: error restore/stream-page: offset ${saved.mfnArrayStart * 4096 + 8} (0x${(saved.mfnArrayStart * 4096 + 8).toString(16)}): ` +
+          "data page 1 is frame 25, inside the live update bootmem\n",
+      );
+    }
+    const v = lu("validate", moved, "--image", "--bootmem", "16:16");
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/data page 1 is frame 25, inside the live update bootmem/);
+    expect(lu("restore", moved, "--bootmem", "16:5000G").status).toBe(2);
+    expect(lu("restore", moved, "--bootmem", "16:0").status).toBe(2);
+    expect(lu("restore", moved, "--bootmem", "16:12K3").status).toBe(2);
+  });
+
   it("exits 2 on usage errors", () => {
     expect(lu("restore", image).status).toBe(2);
     expect(lu("restore", join(dir, "missing.img"), "--bootmem", "1").status).toBe(2);
