@@ -9,7 +9,6 @@ import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
 import { FileReadError, LuDataError } from "../runtime/errors.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
-import { openMemoryImage } from "../runtime/memory-image.js";
 import { FrameTable } from "../liveupdate/frame-table.js";
 import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
 import { locateStream } from "../liveupdate/locate-stream.js";
@@ -20,6 +19,8 @@ import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.j
 import { formatHandle } from "../liveupdate/saved-domain.js";
 import { save } from "../liveupdate/save.js";
 import { parseBootmem } from "./image/bootmem-option.js";
+import { ImageUsageError, openImageInput, parseBase, parseImageFormat } from "./image/image-input.js";
+import { formatProblem, type InspectProblem } from "./inspect/inspect-problem.js";
 
 interface RestoreFlags {
   bootmem?: string;
@@ -31,6 +32,8 @@ interface RestoreFlags {
   extentFrames?: string;
   progress: boolean;
   lenient?: boolean;
+  imageFormat?: string;
+  base?: string;
 }
 
 /** Streams above this size get a progress bar (on a terminal). */
@@ -45,6 +48,11 @@ function parseWhole(name: string, text: string, min: number): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min) usage(`${name} must be an integer >= ${min}, got '${text}'`);
   return n;
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function median(xs: readonly number[]): number {
@@ -110,6 +118,8 @@ export function register(program: Command): void {
     .argument("[image]", "sparse machine-memory image (byte offset = physical address)")
     .option("--bootmem <frame[:count]>", "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M)")
     .option("--page-size <bytes>", "machine page size", "4096")
+    .option("--image-format <format>", "auto (default: an ELF core file by its magic, else flat, or raw with --base), flat, raw or elf")
+    .option("--base <addr>", "physical address of a raw dump's first octet (a multiple of the page size)")
     .option("--json", "print one JSON document instead of the summary")
     .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
     .option("--demo", "save the embedded default host (64 domains x 512 MiB) in memory and restore it")
@@ -125,6 +135,7 @@ export function register(program: Command): void {
       let bootmemFrames: number;
       let source: string;
       let close = (): void => {};
+      let fileProblems: InspectProblem[] = [];
       if (flags.demo === true) {
         const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
         const extentFrames = parseWhole("--extent-frames", flags.extentFrames ?? String(specExtentFrames(base)), 1);
@@ -151,16 +162,30 @@ export function register(program: Command): void {
         if (option.kind !== "range") usage("--bootmem auto is not supported by lu restore yet");
         bootmem = option.range.start;
         bootmemFrames = option.range.count;
+        let input;
         try {
           // The bootmem is reserved: no data page or MFN array frame may sit in it.
-          const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }] });
-          memory = opened.memory;
-          close = opened.close;
+          input = openImageInput(image, {
+            pageSize,
+            ...optional("format", parseImageFormat(flags.imageFormat)),
+            ...optional("base", parseBase(flags.base, pageSize)),
+            reserved: [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
+          });
         } catch (e) {
-          usage(`cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`);
+          if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
+          usage(e instanceof ImageUsageError ? e.message : `cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`);
         }
+        fileProblems = input.problems;
+        if (input.image === undefined) {
+          for (const p of fileProblems) process.stderr.write(`lu restore: ${image}: error: ${formatProblem(p)} [${p.kind}]\n`);
+          process.exit(1);
+        }
+        memory = input.image.memory;
+        close = input.image.close;
         source = image;
       }
+      // Damage of the image file that left the stream readable: reported, and the exit code is 1.
+      for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
 
       const showBar = flags.progress && flags.json !== true && process.stderr.isTTY === true;
       // Read the stream's pages before timing, so restore_ms is the restore, not file I/O.
@@ -239,6 +264,7 @@ export function register(program: Command): void {
           mframes_per_s: round(mframesPerS),
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        if (fileProblems.length > 0) process.exitCode = 1;
         return;
       }
       const mib = (last.streamBytes / 2 ** 20).toFixed(1);
@@ -249,5 +275,6 @@ export function register(program: Command): void {
           `${last.bytesCopied} bytes copied\n` +
           `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms, pass 2 ${passes.pass2} ms\n`,
       );
+      if (fileProblems.length > 0) process.exitCode = 1;
     });
 }

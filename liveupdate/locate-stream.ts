@@ -21,7 +21,7 @@ export interface LocatedStream {
 }
 
 function problemOf(e: BreadcrumbError): RestoreProblem {
-  if (e.problem === "mfn-array-outside" || e.problem === "mfn-array-in-bootmem") return "mfn-array";
+  if (e.problem.startsWith("mfn-array")) return "mfn-array";
   if (e.problem.startsWith("page-")) return "stream-page";
   return "breadcrumb";
 }

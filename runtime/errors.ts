@@ -175,7 +175,10 @@ export type BreadcrumbProblem =
   | "page-duplicate"
   | "page-in-bootmem"
   | "page-overlaps-mfn-array"
-  | "mfn-array-in-bootmem";
+  | "mfn-array-in-bootmem"
+  | "breadcrumb-absent"
+  | "mfn-array-absent"
+  | "page-absent";
 
 /**
  * The live-update breadcrumb (or the MFN array it points to) is wrong. `offset` in `where` is the

@@ -10,7 +10,7 @@ import type { ByteSource } from "../../runtime/byte-view.js";
 import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
-import { openMemoryImage } from "../../runtime/memory-image.js";
+import { ImageUsageError, openImageInput, type ImageFormat } from "../image/image-input.js";
 import { checkStreamEnd } from "../../runtime/stream-end.js";
 import { checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct, type DecodeContext, type DecodedStruct } from "./decode-struct.js";
@@ -27,6 +27,10 @@ export interface ImageInputOptions {
   /** Frames in the bootmem (default 1): stream pages and the MFN array may not lie in it. */
   readonly bootmemFrames?: number;
   readonly pageSize: number;
+  /** Forced image format (default: detected). */
+  readonly format?: ImageFormat;
+  /** Physical address of a raw dump's first octet. */
+  readonly base?: number;
 }
 
 export interface InspectOptions {
@@ -226,29 +230,27 @@ function inspectImage(
   image: ImageInputOptions,
   sink: InspectSink,
 ): InspectResult {
-  let opened;
-  try {
-    opened = openMemoryImage(path, { pageSize: image.pageSize });
-  } catch (e) {
-    throw new InputError(e instanceof Error ? e.message : String(e));
-  }
   const bootmemFrames = image.bootmemFrames ?? 1;
-  if (image.bootmemFrame + bootmemFrames > opened.memory.frameCount) {
-    opened.close();
-    throw new InputError(`the bootmem (${bootmemFrames} frames from ${image.bootmemFrame}) runs beyond the image (${opened.memory.frameCount} frames of ${image.pageSize} octets)`);
-  }
-  // Opened again with the bootmem reserved, so the MFN array checks refuse frames inside it.
-  opened.close();
+  let input;
   try {
-    opened = openMemoryImage(path, { pageSize: image.pageSize, reserved: [{ start: image.bootmemFrame, count: bootmemFrames, name: "live update bootmem" }] });
+    // The bootmem is reserved, so the MFN array checks refuse stream pages and array frames in it.
+    input = openImageInput(path, {
+      pageSize: image.pageSize,
+      ...(image.format === undefined ? {} : { format: image.format }),
+      ...(image.base === undefined ? {} : { base: image.base }),
+      reserved: [{ start: image.bootmemFrame, count: bootmemFrames, name: "live update bootmem" }],
+    });
   } catch (e) {
-    throw new InputError(e instanceof Error ? e.message : String(e));
-  }
-  const problems: InspectProblem[] = [];
-  try {
-    if (image.bootmemFrame >= opened.memory.frameCount) {
-      throw new InputError(`bootmem frame ${image.bootmemFrame} is beyond the image (${opened.memory.frameCount} frames of ${image.pageSize} octets)`);
+    if (e instanceof RangeError) {
+      throw new InputError(`the bootmem (${bootmemFrames} frame(s) from ${image.bootmemFrame}) runs beyond the image: ${e.message}`);
     }
+    throw new InputError(e instanceof ImageUsageError ? e.message : `cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // Damage of the file itself comes first, located at file offsets.
+  const problems: InspectProblem[] = [...input.problems];
+  const opened = input.image;
+  if (opened === undefined) return { kind: "image", problems, bytesRead: 0 };
+  try {
     let stream;
     try {
       stream = openLiveUpdateStream(opened.memory, image.bootmemFrame * image.pageSize);

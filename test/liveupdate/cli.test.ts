@@ -116,12 +116,17 @@ describe("lu save / lu restore", () => {
   it("exits 2 with one line, no stack trace, when reading the image fails (I/O)", () => {
     // Only the breadcrumb frame (bootmem 16) reads; every other frame of the image fails with EIO.
     const env = { LU_TEST_EIO_PATH: image, LU_TEST_EIO_KEEP: String(16 * 4096) };
-    const r = luWith(env, "restore", image, "--bootmem", "16");
+    // Detecting the format reads the file's first octets: that fails first, as an I/O error too.
+    const detect = luWith(env, "restore", image, "--bootmem", "16");
+    expect(detect.status).toBe(2);
+    expect(detect.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read its first octets to detect the format: EIO: i\/o error, read\n$/);
+    // With the format given, the frames' reads fail.
+    const r = luWith(env, "restore", image, "--bootmem", "16", "--image-format", "flat");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read frame \d+: EIO: i\/o error, read\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const j = luWith(env, "restore", image, "--bootmem", "16", "--json");
+    const j = luWith(env, "restore", image, "--bootmem", "16", "--json", "--image-format", "flat");
     expect(j.status).toBe(2);
     const doc = JSON.parse(j.stdout) as { error: { code: string; offset: number | null } };
     expect(doc.error.code).toBe("io");
