@@ -20,6 +20,8 @@ export interface ElfLayout {
   readonly fatal: boolean;
   /** PT_LOAD segments the file lists. */
   readonly segments: number;
+  /** End of the highest physical range a PT_LOAD declares (cut segments included): the machine's size. */
+  readonly endAddr: number;
 }
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
@@ -50,7 +52,7 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
   const problems: InspectProblem[] = [];
   const fatal = (offset: number, kind: string, message: string): ElfLayout => {
     problems.push({ offset, kind, message });
-    return { extents: [], problems, fatal: true, segments: 0 };
+    return { extents: [], problems, fatal: true, segments: 0, endAddr: 0 };
   };
   const size = src.byteLength;
   if (size < Elf64Ehdr.SIZE) return fatal(0, "elf-truncated", `the ELF header needs ${Elf64Ehdr.SIZE} octets, the file has ${size}`);
@@ -73,6 +75,7 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
   }
   const ph = new Elf64Phdr();
   const segments: Segment[] = [];
+  let declaredEnd = 0;
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * Elf64Phdr.SIZE;
     ph.wrap(src, at, Elf64Phdr.SIZE);
@@ -93,6 +96,7 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
     if (paddr % pageSize !== 0 || (paddr + memsz) % pageSize !== 0) {
       problems.push({ offset: at + 24, kind: "elf-unaligned-segment", message: `PT_LOAD ${i}: physical range ${hex(paddr)}..${hex(paddr + memsz)} is not page-aligned: its partial pages are absent` });
     }
+    declaredEnd = Math.max(declaredEnd, paddr + memsz);
     let memBytes = memsz;
     let fileBytes = filesz;
     if (offset + filesz > size) {
@@ -138,7 +142,7 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
   }
   if (extents.length === 0 && problems.length === 0) {
     problems.push({ offset: 32, kind: "elf-no-memory", message: "the ELF file has no PT_LOAD segment: it holds no memory" });
-    return { extents, problems, fatal: true, segments: 0 };
+    return { extents, problems, fatal: true, segments: 0, endAddr: 0 };
   }
-  return { extents, problems, fatal: extents.length === 0, segments: segments.length };
+  return { extents, problems, fatal: extents.length === 0, segments: segments.length, endAddr: declaredEnd };
 }

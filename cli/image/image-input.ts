@@ -82,6 +82,7 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
   const src = FileSource.open(path);
   let format: ImageFormat;
   let extents: ImageExtent[];
+  let elfEnd = 0;
   const problems: InspectProblem[] = [];
   try {
     const size = src.byteLength;
@@ -92,6 +93,7 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
       problems.push(...layout.problems);
       if (layout.fatal) return { format, image: undefined, problems, fatal: true };
       extents = layout.extents;
+      elfEnd = layout.endAddr;
     } else {
       if (format === "flat" && options.base !== undefined && options.base !== 0) throw new ImageUsageError("--base goes with a raw dump (--image-format raw), not a flat image");
       const base = format === "raw" ? (options.base ?? 0) : 0;
@@ -114,7 +116,7 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
     const endAddr = last === undefined ? 0 : last.physAddr + last.memBytes;
     // A partial final page of a flat or raw image counts as a frame of the machine (absent), so a
     // reference to it says "absent" rather than "outside the machine".
-    const frameCount = Math.ceil(Math.max(endAddr, format === "elf" ? 0 : (options.base ?? 0) + src.byteLength) / ps);
+    const frameCount = Math.ceil(Math.max(endAddr, format === "elf" ? elfEnd : (options.base ?? 0) + src.byteLength) / ps);
     if (frameCount > MAX_FRAMES) {
       problems.push({ offset: 0, kind: "image-too-large", message: `the image spans ${frameCount} frames of ${ps} octets (up to physical ${`0x${endAddr.toString(16)}`}), above the limit of 2^28 frames` });
       return { format, image: undefined, problems, fatal: true };
