@@ -104,10 +104,13 @@ function oneLine(text: string): string {
  * Reports a restore failure and exits: 2 when reading the image failed (I/O), 1 when the image is
  * bad. One line on stderr, or the error document with --json; never a stack trace.
  */
+/** File damage found when opening the image, appended to a failure's one line. */
+let damage = "";
+
 function reportFailure(e: LuDataError, source: string, json: boolean): never {
   const io = e instanceof FileReadError;
   if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
-  else process.stderr.write(`lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}\n`);
+  else process.stderr.write(`lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}${oneLine(damage)}\n`);
   process.exit(io ? 2 : 1);
 }
 
@@ -184,8 +187,7 @@ export function register(program: Command): void {
         close = input.image.close;
         source = image;
       }
-      // Damage of the image file that left the stream readable: reported, and the exit code is 1.
-      for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
+      damage = fileProblems.length === 0 ? "" : `; the image file is damaged too: ${fileProblems.map((p) => `${formatProblem(p)} [${p.kind}]`).join("; ")}`;
 
       const showBar = flags.progress && flags.json !== true && process.stderr.isTTY === true;
       // Read the stream's pages before timing, so restore_ms is the restore, not file I/O.
@@ -228,6 +230,8 @@ export function register(program: Command): void {
       }
       bar?.stop();
       close();
+      // Damage of the image file that left the stream readable: reported after the restore, exit 1.
+      for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
 
       const last = results[results.length - 1];
       const first = results[0];
