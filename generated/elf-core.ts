@@ -17,9 +17,13 @@ import {
   type StructAccessor,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badConstant,
+  enumJson,
   firstNonZero,
+  flagsJson,
   hex,
+  integerRangeError,
   json64,
   nonZeroPadding,
   placementRoom,
@@ -173,6 +177,8 @@ export const ELF_SEGMENT_FLAGS_ALL = 0x7;
  * Elf64_Ehdr: the first 64 octets of the file.
  *
  * `struct elf64_ehdr` in schema/elf-core.lu: 64 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Elf64Ehdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -309,30 +315,31 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set magic(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_ehdr.magic", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
   /**
-   * Reads any number (the data may hold a value `elf_class` does not name: see `isElfClass`); writes
-   * only `ElfClass` values.
+   * Reads a `ElfClass`, or an `UnknownMember` when the data holds a value `elf_class` does not name
+   * (narrow with `isElfClass`); writes only `ElfClass` values.
    *
    * `@0x4 class: elf_class (u8) = 0x2` in `elf64_ehdr` (offset 4, 1 octet).
    */
-  get class(): number {
-    return this.view.getUint8(this.offset + 4);
+  get class(): ElfClass | UnknownMember<number> {
+    return this.view.getUint8(this.offset + 4) as ElfClass | UnknownMember<number>;
   }
   set class(value: ElfClass) {
     this.view.setUint8(this.offset + 4, value);
   }
 
   /**
-   * Reads any number (the data may hold a value `elf_data` does not name: see `isElfData`); writes only
-   * `ElfData` values.
+   * Reads a `ElfData`, or an `UnknownMember` when the data holds a value `elf_data` does not name
+   * (narrow with `isElfData`); writes only `ElfData` values.
    *
    * `@0x5 data: elf_data (u8) = 0x1` in `elf64_ehdr` (offset 5, 1 octet).
    */
-  get data(): number {
-    return this.view.getUint8(this.offset + 5);
+  get data(): ElfData | UnknownMember<number> {
+    return this.view.getUint8(this.offset + 5) as ElfData | UnknownMember<number>;
   }
   set data(value: ElfData) {
     this.view.setUint8(this.offset + 5, value);
@@ -347,6 +354,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint8(this.offset + 6);
   }
   set identVersion(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("elf64_ehdr.ident_version", "u8", value);
     this.view.setUint8(this.offset + 6, value);
   }
 
@@ -355,6 +363,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint8(this.offset + 7);
   }
   set osabi(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("elf64_ehdr.osabi", "u8", value);
     this.view.setUint8(this.offset + 7, value);
   }
 
@@ -363,17 +372,18 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint8(this.offset + 8);
   }
   set abiversion(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("elf64_ehdr.abiversion", "u8", value);
     this.view.setUint8(this.offset + 8, value);
   }
 
   /**
-   * Reads any number (the data may hold a value `elf_type` does not name: see `isElfType`); writes only
-   * `ElfType` values.
+   * Reads a `ElfType`, or an `UnknownMember` when the data holds a value `elf_type` does not name
+   * (narrow with `isElfType`); writes only `ElfType` values.
    *
    * `@0x10 type: elf_type (u16le)` in `elf64_ehdr` (offset 16, 2 octets).
    */
-  get type(): number {
-    return this.view.getUint16(this.offset + 16, true);
+  get type(): ElfType | UnknownMember<number> {
+    return this.view.getUint16(this.offset + 16, true) as ElfType | UnknownMember<number>;
   }
   set type(value: ElfType) {
     this.view.setUint16(this.offset + 16, value, true);
@@ -388,6 +398,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 18, true);
   }
   set machine(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.machine", "u16", value);
     this.view.setUint16(this.offset + 18, value, true);
   }
 
@@ -396,6 +407,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_ehdr.version", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
 
@@ -404,6 +416,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set entry(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_ehdr.entry", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -429,6 +442,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 32, true);
   }
   set phoff(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_ehdr.phoff", "u64", value);
     this.view.setBigUint64(this.offset + 32, value, true);
   }
 
@@ -454,6 +468,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 40, true);
   }
   set shoff(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_ehdr.shoff", "u64", value);
     this.view.setBigUint64(this.offset + 40, value, true);
   }
 
@@ -475,6 +490,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint32(this.offset + 48, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_ehdr.flags", "u32", value);
     this.view.setUint32(this.offset + 48, value, true);
   }
 
@@ -483,6 +499,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 52, true);
   }
   set ehsize(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.ehsize", "u16", value);
     this.view.setUint16(this.offset + 52, value, true);
   }
 
@@ -495,6 +512,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 54, true);
   }
   set phentsize(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.phentsize", "u16", value);
     this.view.setUint16(this.offset + 54, value, true);
   }
 
@@ -507,6 +525,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 56, true);
   }
   set phnum(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.phnum", "u16", value);
     this.view.setUint16(this.offset + 56, value, true);
   }
 
@@ -515,6 +534,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 58, true);
   }
   set shentsize(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.shentsize", "u16", value);
     this.view.setUint16(this.offset + 58, value, true);
   }
 
@@ -523,6 +543,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 60, true);
   }
   set shnum(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.shnum", "u16", value);
     this.view.setUint16(this.offset + 60, value, true);
   }
 
@@ -531,6 +552,7 @@ export class Elf64Ehdr implements StructAccessor {
     return this.view.getUint16(this.offset + 62, true);
   }
   set shstrndx(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("elf64_ehdr.shstrndx", "u16", value);
     this.view.setUint16(this.offset + 62, value, true);
   }
   /**
@@ -606,19 +628,21 @@ export class Elf64Ehdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       magic: this.magic,
-      class: this.class,
-      data: this.data,
+      class: enumJson(this.class, ELF_CLASS_NAMES),
+      data: enumJson(this.data, ELF_DATA_NAMES),
       ident_version: this.identVersion,
       osabi: this.osabi,
       abiversion: this.abiversion,
-      type: this.type,
+      type: enumJson(this.type, ELF_TYPE_NAMES),
       machine: this.machine,
       version: this.version,
       entry: json64(this.entry),
@@ -639,6 +663,8 @@ export class Elf64Ehdr implements StructAccessor {
  * Elf64_Phdr: one program header.
  *
  * `struct elf64_phdr` in schema/elf-core.lu: 56 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Elf64Phdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -726,13 +752,13 @@ export class Elf64Phdr implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `elf_segment_type` does not name: see
-   * `isElfSegmentType`); writes only `ElfSegmentType` values.
+   * Reads a `ElfSegmentType`, or an `UnknownMember` when the data holds a value `elf_segment_type` does
+   * not name (narrow with `isElfSegmentType`); writes only `ElfSegmentType` values.
    *
    * `@0x0 type: elf_segment_type (u32le)` in `elf64_phdr` (offset 0, 4 octets).
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get type(): ElfSegmentType | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as ElfSegmentType | UnknownMember<number>;
   }
   set type(value: ElfSegmentType) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -747,6 +773,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("elf64_phdr.flags", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -764,6 +791,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set offsetField(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_phdr.offset", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -785,6 +813,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set vaddr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_phdr.vaddr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -810,6 +839,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set paddr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_phdr.paddr", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -835,6 +865,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 32, true);
   }
   set filesz(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_phdr.filesz", "u64", value);
     this.view.setBigUint64(this.offset + 32, value, true);
   }
 
@@ -860,6 +891,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 40, true);
   }
   set memsz(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_phdr.memsz", "u64", value);
     this.view.setBigUint64(this.offset + 40, value, true);
   }
 
@@ -881,6 +913,7 @@ export class Elf64Phdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 48, true);
   }
   set align(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_phdr.align", "u64", value);
     this.view.setBigUint64(this.offset + 48, value, true);
   }
 
@@ -925,14 +958,16 @@ export class Elf64Phdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      type: this.type,
-      flags: this.flags,
+      type: enumJson(this.type, ELF_SEGMENT_TYPE_NAMES),
+      flags: flagsJson(this.flags, ELF_SEGMENT_FLAGS),
       offset: json64(this.offsetField),
       vaddr: json64(this.vaddr),
       paddr: json64(this.paddr),
@@ -948,6 +983,8 @@ export class Elf64Phdr implements StructAccessor {
  * is ELF_PN_XNUM.
  *
  * `struct elf64_shdr` in schema/elf-core.lu: 64 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Elf64Shdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1043,6 +1080,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set name(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_shdr.name", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1051,6 +1089,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set type(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_shdr.type", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1059,6 +1098,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set flags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_shdr.flags", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -1080,6 +1120,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set addr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_shdr.addr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -1101,6 +1142,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set offsetField(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_shdr.offset", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -1122,6 +1164,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 32, true);
   }
   set size(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_shdr.size", "u64", value);
     this.view.setBigUint64(this.offset + 32, value, true);
   }
 
@@ -1143,6 +1186,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getUint32(this.offset + 40, true);
   }
   set link(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_shdr.link", "u32", value);
     this.view.setUint32(this.offset + 40, value, true);
   }
 
@@ -1151,6 +1195,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getUint32(this.offset + 44, true);
   }
   set info(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("elf64_shdr.info", "u32", value);
     this.view.setUint32(this.offset + 44, value, true);
   }
 
@@ -1159,6 +1204,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 48, true);
   }
   set addralign(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_shdr.addralign", "u64", value);
     this.view.setBigUint64(this.offset + 48, value, true);
   }
 
@@ -1180,6 +1226,7 @@ export class Elf64Shdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 56, true);
   }
   set entsize(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("elf64_shdr.entsize", "u64", value);
     this.view.setBigUint64(this.offset + 56, value, true);
   }
 
@@ -1216,9 +1263,11 @@ export class Elf64Shdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
