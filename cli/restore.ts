@@ -9,7 +9,6 @@ import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
 import { FileReadError, LuDataError } from "../runtime/errors.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
-import { openMemoryImage } from "../runtime/memory-image.js";
 import { FrameTable } from "../liveupdate/frame-table.js";
 import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
 import { locateStream } from "../liveupdate/locate-stream.js";
@@ -19,6 +18,9 @@ import type { RestoreResult } from "../liveupdate/restore-result.js";
 import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.js";
 import { formatHandle } from "../liveupdate/saved-domain.js";
 import { save } from "../liveupdate/save.js";
+import { parseBootmem } from "./image/bootmem-option.js";
+import { ImageUsageError, openImageInput, parseBase, parseImageFormat } from "./image/image-input.js";
+import { formatProblem, type InspectProblem } from "./inspect/inspect-problem.js";
 
 interface RestoreFlags {
   bootmem?: string;
@@ -30,6 +32,8 @@ interface RestoreFlags {
   extentFrames?: string;
   progress: boolean;
   lenient?: boolean;
+  imageFormat?: string;
+  base?: string;
 }
 
 /** Streams above this size get a progress bar (on a terminal). */
@@ -44,6 +48,11 @@ function parseWhole(name: string, text: string, min: number): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min) usage(`${name} must be an integer >= ${min}, got '${text}'`);
   return n;
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function median(xs: readonly number[]): number {
@@ -95,10 +104,13 @@ function oneLine(text: string): string {
  * Reports a restore failure and exits: 2 when reading the image failed (I/O), 1 when the image is
  * bad. One line on stderr, or the error document with --json; never a stack trace.
  */
+/** File damage found when opening the image, appended to a failure's one line. */
+let damage = "";
+
 function reportFailure(e: LuDataError, source: string, json: boolean): never {
   const io = e instanceof FileReadError;
   if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
-  else process.stderr.write(`lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}\n`);
+  else process.stderr.write(`lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}${oneLine(damage)}\n`);
   process.exit(io ? 2 : 1);
 }
 
@@ -107,8 +119,10 @@ export function register(program: Command): void {
     .command("restore")
     .description("restore every domain from a live update memory image (or --demo: the embedded default host)")
     .argument("[image]", "sparse machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame>", "first frame of the live update bootmem (where the breadcrumb is)")
+    .option("--bootmem <frame[:count]>", "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M)")
     .option("--page-size <bytes>", "machine page size", "4096")
+    .option("--image-format <format>", "auto (default: an ELF core file by its magic, else flat, or raw with --base), flat, raw or elf")
+    .option("--base <addr>", "physical address of a raw dump's first octet (a multiple of the page size)")
     .option("--json", "print one JSON document instead of the summary")
     .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
     .option("--demo", "save the embedded default host (64 domains x 512 MiB) in memory and restore it")
@@ -121,8 +135,10 @@ export function register(program: Command): void {
       const pageSize = parseWhole("--page-size", flags.pageSize, 64);
       let memory: MachineMemory;
       let bootmem: number;
+      let bootmemFrames: number;
       let source: string;
       let close = (): void => {};
+      let fileProblems: InspectProblem[] = [];
       if (flags.demo === true) {
         const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
         const extentFrames = parseWhole("--extent-frames", flags.extentFrames ?? String(specExtentFrames(base)), 1);
@@ -135,26 +151,48 @@ export function register(program: Command): void {
         const saved = save(spec);
         memory = saved.memory;
         bootmem = saved.bootmemStart;
+        bootmemFrames = saved.bootmemFrames;
         source = `demo host (${spec.domains} domains x ${spec.framesPerDomain} frames${extentFrames > 1 ? ` in extents of ${extentFrames}` : ""})`;
       } else {
         if (image === undefined) usage("give an IMAGE or --demo");
-        if (flags.bootmem === undefined) usage("--bootmem FRAME is required with an image");
-        bootmem = parseWhole("--bootmem", flags.bootmem, 0);
+        if (flags.bootmem === undefined) usage("--bootmem FRAME[:COUNT] is required with an image");
+        let option;
         try {
-          // The bootmem's first frame is reserved at least: no data page may sit on the breadcrumb.
-          const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: 1, name: "bootmem" }] });
-          memory = opened.memory;
-          close = opened.close;
+          option = parseBootmem(flags.bootmem, pageSize);
         } catch (e) {
-          usage(`cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`);
+          usage(e instanceof Error ? e.message : String(e));
         }
+        if (option.kind !== "range") usage("--bootmem auto is not supported by lu restore yet");
+        bootmem = option.range.start;
+        bootmemFrames = option.range.count;
+        let input;
+        try {
+          // The bootmem is reserved: no data page or MFN array frame may sit in it.
+          input = openImageInput(image, {
+            pageSize,
+            ...optional("format", parseImageFormat(flags.imageFormat)),
+            ...optional("base", parseBase(flags.base, pageSize)),
+            reserved: [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
+          });
+        } catch (e) {
+          if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
+          usage(e instanceof ImageUsageError ? e.message : `cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        fileProblems = input.problems;
+        if (input.image === undefined) {
+          for (const p of fileProblems) process.stderr.write(`lu restore: ${image}: error: ${formatProblem(p)} [${p.kind}]\n`);
+          process.exit(1);
+        }
+        memory = input.image.memory;
+        close = input.image.close;
         source = image;
       }
+      damage = fileProblems.length === 0 ? "" : `; the image file is damaged too: ${fileProblems.map((p) => `${formatProblem(p)} [${p.kind}]`).join("; ")}`;
 
       const showBar = flags.progress && flags.json !== true && process.stderr.isTTY === true;
       // Read the stream's pages before timing, so restore_ms is the restore, not file I/O.
       try {
-        const located = locateStream(memory, bootmem, 2 ** 24);
+        const located = locateStream(memory, bootmem, 2 ** 24, bootmemFrames);
         const big = located.pages.length * memory.pageSize >= PROGRESS_BYTES;
         const bar = showBar && big ? new SingleBar({ format: "reading  [{bar}] {percentage}% {value}/{total} pages", stream: process.stderr }, Presets.shades_classic) : undefined;
         bar?.start(located.pages.length, 0);
@@ -179,7 +217,7 @@ export function register(program: Command): void {
       for (let i = 0; i < repeat; i++) {
         const frameTable = new FrameTable(memory.frameCount);
         try {
-          results.push(restore(memory, { bootmem, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
+          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
         } catch (e) {
           bar?.stop();
           close();
@@ -192,6 +230,8 @@ export function register(program: Command): void {
       }
       bar?.stop();
       close();
+      // Damage of the image file that left the stream readable: reported after the restore, exit 1.
+      for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
 
       const last = results[results.length - 1];
       const first = results[0];
@@ -228,6 +268,7 @@ export function register(program: Command): void {
           mframes_per_s: round(mframesPerS),
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        if (fileProblems.length > 0) process.exitCode = 1;
         return;
       }
       const mib = (last.streamBytes / 2 ** 20).toFixed(1);
@@ -238,5 +279,6 @@ export function register(program: Command): void {
           `${last.bytesCopied} bytes copied\n` +
           `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms, pass 2 ${passes.pass2} ms\n`,
       );
+      if (fileProblems.length > 0) process.exitCode = 1;
     });
 }

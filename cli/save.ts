@@ -67,6 +67,7 @@ export function register(program: Command): void {
       const info = {
         image: flags.out,
         bootmem: saved.bootmemStart,
+        bootmem_frames: saved.bootmemFrames,
         page_size: saved.pageSize,
         frame_count: saved.frameCount,
         domains: spec.domains,
@@ -87,7 +88,7 @@ export function register(program: Command): void {
         `saved ${spec.domains} domains (${saved.records} records, ${(saved.streamBytes / 2 ** 20).toFixed(1)} MiB of stream in ` +
           `${saved.streamFrames.length} pages) to ${flags.out}: ${(written.fileBytes / 2 ** 30).toFixed(1)} GiB sparse, ` +
           `${((written.framesWritten * saved.pageSize) / 2 ** 20).toFixed(1)} MiB of data\n` +
-          `restore with: lu restore ${flags.out} --bootmem ${saved.bootmemStart} --page-size ${saved.pageSize}\n`,
+          `restore with: lu restore ${flags.out} --bootmem ${saved.bootmemStart}:${saved.bootmemFrames} --page-size ${saved.pageSize}\n`,
       );
     });
 }

@@ -5,26 +5,40 @@
  *   pass 1: page ownership into the frame table;
  *   pass 2: the remaining domain state (HVM_CONTEXT save records, as zero-copy references).
  *
+ * Nothing is lost silently: the stream's END must lie in its last page with only zero fill after
+ * it (an END earlier leaves pages unread), and a stream that runs past its last page is named as
+ * such. Frames of the live update bootmem are marked while pass 1 runs, so a domain page inside it
+ * is refused like any other conflict.
+ *
  * All-or-nothing: domains are staged and appended to the caller's list only when every pass has
  * succeeded; pass 1 writes the caller's frame table in place and undoes itself on any failure (no
  * undo log: see pass1-frames.ts). A failure throws one `RestoreError` naming the first problem.
  */
+import { LU_STREAM_FORMAT } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
+import { formatLocation, MissingEndError, TruncatedRecordError } from "../runtime/errors.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
+import { checkStreamEnd } from "../runtime/stream-end.js";
 import { vmap } from "../runtime/vmap.js";
-import type { FrameTable } from "./frame-table.js";
+import { BOOTMEM_OWNER, ownerName } from "./frame-owner.js";
+import { FRAME_FREE, type FrameTable } from "./frame-table.js";
 import { locateStream, type LocatedStream } from "./locate-stream.js";
 import { m2pPageFrames } from "./m2p-pages.js";
 import { pass0Domains } from "./passes/pass0-domains.js";
 import { pass1Frames } from "./passes/pass1-frames.js";
 import { pass2HvmContext } from "./passes/pass2-hvm-context.js";
-import { RestoreError } from "./restore-error.js";
+import { asRestoreError, RestoreError } from "./restore-error.js";
 import type { RestoreResult } from "./restore-result.js";
 import type { RestoredDomain } from "./restored-domain.js";
 
 export interface RestoreOptions {
   /** First frame of the live update bootmem (where the breadcrumb is). */
   readonly bootmem: number;
+  /**
+   * Frames in the live update bootmem (Xen's `liveupdate=` size): no stream page, MFN array frame
+   * or domain page may lie in it. Default 1 (only the breadcrumb's frame is known).
+   */
+  readonly bootmemFrames?: number;
   /** Page size the stream was written with; must match the memory's. Default: the memory's. */
   readonly pageSize?: number;
   /** One entry per machine frame; filled in place. */
@@ -49,9 +63,10 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
   if (options.frameTable.frameCount !== memory.frameCount) {
     throw new RangeError(`frame table has ${options.frameTable.frameCount} entries; the machine has ${memory.frameCount} frames`);
   }
-  const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24);
+  const bootmemFrames = options.bootmemFrames ?? 1;
+  const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24, bootmemFrames);
   const src = vmap(memory, located.pages);
-  return restoreStream(src, located, { ...options, pageSize }, performance.now() - t0);
+  return restoreStream(src, located, { ...options, pageSize, bootmem: { start: options.bootmem, count: bootmemFrames } }, performance.now() - t0);
 }
 
 /**
@@ -61,28 +76,45 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
 export function restoreStream(
   src: ByteSource,
   located: LocatedStream,
-  options: Omit<RestoreOptions, "bootmem">,
+  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & { readonly bootmem?: { readonly start: number; readonly count: number } },
   locateMs = 0,
 ): RestoreResult {
   const t1 = performance.now();
   const copiedBefore = src.bytesCopied;
-  const pageShift = Math.log2(options.pageSize ?? 4096);
+  const pageSize = options.pageSize ?? 4096;
+  const pageShift = Math.log2(pageSize);
 
-  const staged = pass0Domains(src, {
-    strict: options.strict ?? true,
-    existingDomainIds: new Set(options.domains.map((d) => d.domainId)),
-    pageShift,
-  });
+  let staged;
+  try {
+    staged = pass0Domains(src, {
+      strict: options.strict ?? true,
+      existingDomainIds: new Set(options.domains.map((d) => d.domainId)),
+      pageShift,
+    });
+  } catch (e) {
+    throw pastLastPage(e, located.pages, pageSize);
+  }
+  const endProblem = checkStreamEnd(src, staged.streamEnd - LU_STREAM_FORMAT.headerSize, staged.streamEnd, pageSize, located.pages);
+  if (endProblem !== undefined) throw asRestoreError(endProblem, endProblem.problem === "early-end" ? "missing-end" : "padding", 0);
   const t2 = performance.now();
 
   const xenFrames = new Uint32Array(located.pages.length + located.mfnArrayFrames);
   xenFrames.set(located.pages);
   for (let f = 0; f < located.mfnArrayFrames; f++) xenFrames[located.pages.length + f] = located.mfnArrayStart + f;
-  const p1 = pass1Frames({ src, table: options.frameTable, staged, xenFrames,
-    streamPages: located.pages.length,
-    mfnArrayStart: located.mfnArrayStart,
-    pageShift,
-  });
+  const owners = options.frameTable.owners;
+  const bootmem = options.bootmem;
+  if (bootmem !== undefined) markBootmem(owners, bootmem.start, bootmem.count, pageSize);
+  let p1;
+  try {
+    p1 = pass1Frames({ src, table: options.frameTable, staged, xenFrames,
+      streamPages: located.pages.length,
+      mfnArrayStart: located.mfnArrayStart,
+      pageShift,
+    });
+  } finally {
+    // The bootmem is the new hypervisor's boot allocator, not a frame anyone owns after the restore.
+    if (bootmem !== undefined) owners.fill(FRAME_FREE, bootmem.start, bootmem.start + bootmem.count);
+  }
   const t3 = performance.now();
 
   let hvmSaveRecords: number;
@@ -112,6 +144,48 @@ export function restoreStream(
     passes: { locate: locateMs, pass0: t2 - t1, pass1: t3 - t2, pass2: t4 - t3 },
     restoreMs: locateMs + (t4 - t1),
   };
+}
+
+/**
+ * Marks the bootmem frames for pass 1; a bootmem frame the caller's table already gives an owner is
+ * refused (nothing is marked then), located at the frame's physical address.
+ */
+function markBootmem(owners: Uint16Array, start: number, count: number, pageSize: number): void {
+  for (let f = start; f < start + count; f++) {
+    const owner = owners[f];
+    if (owner !== FRAME_FREE) {
+      throw new RestoreError("frame-owned", 1, `bootmem frame ${f} is already owned by ${owner === undefined ? "nobody (outside the machine)" : ownerName(owner)}`, {
+        offset: f * pageSize,
+      });
+    }
+  }
+  owners.fill(BOOTMEM_OWNER, start, start + count);
+}
+
+/**
+ * A stream that ends inside a record or without END at the end of its last page: the breadcrumb
+ * promised fewer pages than the records need. Says so, naming the last page.
+ */
+function pastLastPage(e: unknown, pages: Uint32Array, pageSize: number): unknown {
+  if (!(e instanceof RestoreError) || e.stage !== 0) return e;
+  const cause = e.cause;
+  if (!(cause instanceof TruncatedRecordError || cause instanceof MissingEndError)) return e;
+  const n = pages.length;
+  const err = new RestoreError(
+    e.problem,
+    0,
+    `${withoutLocation(e)}: the stream runs past its last page (page ${n - 1}, frame ${pages[n - 1] ?? -1}; ${n} pages, ${n * pageSize} bytes)`,
+    e.where,
+    e.expected,
+    e.actual,
+  );
+  err.cause = cause;
+  return err;
+}
+
+function withoutLocation(e: RestoreError): string {
+  const prefix = `${formatLocation(e.where)}: `;
+  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
 }
 
 function countM2pFrames(entries: readonly bigint[], pageShift: number): number {

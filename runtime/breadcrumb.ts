@@ -122,6 +122,10 @@ export function readBreadcrumb(memory: MachineMemory, physAddr: number, options:
   if (!(Number.isInteger(physAddr) && physAddr >= 0 && physAddr + BREADCRUMB_SIZE <= memory.byteLength)) {
     throw new BreadcrumbError("no-live-update", `the breadcrumb address ${hex(physAddr)} is outside the machine`, physAddr);
   }
+  const frame = Math.floor(physAddr / ps);
+  if (!memory.isPresent(frame)) {
+    throw new BreadcrumbError("breadcrumb-absent", `the breadcrumb's frame ${frame} is absent from the memory image (a hole)`, physAddr);
+  }
   const raw = memory.read(physAddr, BREADCRUMB_SIZE);
   const dv = new DataView(raw.buffer);
   const magicError = explainMagic(dv.getBigUint64(0, le), ps, physAddr);
@@ -164,7 +168,8 @@ export function readBreadcrumb(memory: MachineMemory, physAddr: number, options:
 
 /**
  * Reads the MFN array a breadcrumb points to and checks every entry: inside the machine, not in a
- * reserved region (the bootmem), not one of the MFN array's own frames, not listed twice.
+ * reserved region (the bootmem), not one of the MFN array's own frames, present in the memory
+ * (not a hole of a dump), not listed twice.
  * Walks the array in place (no copy when host-endian).
  */
 export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: ReadBreadcrumbOptions = {}): Uint32Array {
@@ -173,7 +178,30 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
   const arrayStart = crumb.mfnArrayPhysAddr / ps;
   const arrayFrames = Math.ceil((crumb.nrPages * 8) / ps);
   const arrayFrameList: number[] = [];
-  for (let f = 0; f < arrayFrames; f++) arrayFrameList.push(arrayStart + f);
+  for (let f = 0; f < arrayFrames; f++) {
+    // The MFN array must survive the handover: it may not lie in a reserved region (the bootmem,
+    // which the new hypervisor's boot allocator uses before it reads the stream).
+    if (memory.isReserved(arrayStart + f)) {
+      const region = memory.reservedRegionOf(arrayStart + f)?.name ?? "reserved region";
+      throw new BreadcrumbError(
+        "mfn-array-in-bootmem",
+        `the MFN array (frames ${arrayStart}..${arrayStart + arrayFrames - 1}) has frame ${arrayStart + f} inside the ${region}`,
+        crumb.physAddr + 8,
+        { actual: String(arrayStart + f) },
+      );
+    }
+    if (!memory.isPresent(arrayStart + f)) {
+      const first = (f * ps) / 8;
+      const last = Math.min(crumb.nrPages, ((f + 1) * ps) / 8) - 1;
+      throw new BreadcrumbError(
+        "mfn-array-absent",
+        `MFN array frame ${arrayStart + f} (entries ${first}..${last}) is absent from the memory image (a hole)`,
+        crumb.physAddr + 8,
+        { actual: String(arrayStart + f) },
+      );
+    }
+    arrayFrameList.push(arrayStart + f);
+  }
   const arraySource = vmap(memory, arrayFrameList);
   const mfns = new Uint32Array(crumb.nrPages);
   // Entries are checked one by one as the array is walked, except for duplicates: those are found
@@ -192,7 +220,7 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
         const hi = words[k + 1] ?? 0;
         // Bad entries are rare: their address and message are only worked out then (an address
         // per entry would be a heap number each on a machine above 2 GiB).
-        if (hi !== 0 || lo >= memory.frameCount || memory.isReserved(lo) || (lo >= arrayStart && lo < arrayStart + arrayFrames)) {
+        if (hi !== 0 || lo >= memory.frameCount || memory.isReserved(lo) || (lo >= arrayStart && lo < arrayStart + arrayFrames) || !memory.isPresent(lo)) {
           throwDuplicateBefore(mfns, i, crumb);
           throwBadEntry(memory, crumb, i, lo, hi, arrayStart, arrayFrames);
         }
@@ -220,6 +248,12 @@ function throwBadEntry(memory: MachineMemory, crumb: Breadcrumb, i: number, lo: 
   if (memory.isReserved(lo)) {
     const region = memory.reservedRegionOf(lo)?.name ?? "reserved region";
     throw new BreadcrumbError("page-in-bootmem", `data page ${i} is frame ${lo}, inside the ${region}`, entryAddr, {
+      index: i,
+      actual: lo.toString(),
+    });
+  }
+  if (!memory.isPresent(lo)) {
+    throw new BreadcrumbError("page-absent", `data page ${i} (MFN array entry ${i}) is frame ${lo}, absent from the memory image (a hole)`, entryAddr, {
       index: i,
       actual: lo.toString(),
     });

@@ -203,7 +203,11 @@ export type BreadcrumbProblem =
   | "page-outside"
   | "page-duplicate"
   | "page-in-bootmem"
-  | "page-overlaps-mfn-array";
+  | "page-overlaps-mfn-array"
+  | "mfn-array-in-bootmem"
+  | "breadcrumb-absent"
+  | "mfn-array-absent"
+  | "page-absent";
 
 /**
  * The live-update breadcrumb (or the MFN array it points to) is wrong. `offset` in `where` is the
@@ -225,6 +229,26 @@ export class BreadcrumbError extends LuDataError {
     this.index = detail.index;
     this.expected = detail.expected;
     this.actual = detail.actual;
+  }
+}
+
+/** Why the end of a paged stream does not match its page count. */
+export type StreamEndProblem = "early-end" | "data-after-end";
+
+/**
+ * A paged stream (the live update stream: its page count comes from the breadcrumb) whose END
+ * record is not where the page count says: before the last page (`early-end`: the pages after it
+ * were never read) or followed by non-zero octets in the last page (`data-after-end`). `offset` is
+ * the stream offset of the END record, or of the first non-zero octet after it.
+ */
+export class StreamEndError extends LuDataError {
+  readonly problem: StreamEndProblem;
+  /** Stream pages never read (after the page holding END). */
+  readonly unreadPages: number;
+  constructor(problem: StreamEndProblem, message: string, offset: number, unreadPages: number) {
+    super(problem, message, { offset });
+    this.problem = problem;
+    this.unreadPages = unreadPages;
   }
 }
 

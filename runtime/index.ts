@@ -12,6 +12,7 @@ export {
   NonZeroPaddingError,
   OutOfFramesError,
   RecordLimitError,
+  StreamEndError,
   TruncatedRecordError,
   UnknownRecordError,
   UnsafeNumberError,
@@ -20,6 +21,7 @@ export {
   type BreadcrumbProblem,
   type DataLocation,
   type IntegerTypeName,
+  type StreamEndProblem,
   type TruncatedPart,
 } from "./errors.js";
 export type { Problem } from "./problem.js";
@@ -39,6 +41,7 @@ export {
   type U64RunVisitor,
 } from "./u64-array-walk.js";
 export { VmapSource, vmap } from "./vmap.js";
+export { checkStreamEnd, describePages } from "./stream-end.js";
 export {
   BREADCRUMB_SIZE,
   LIVE_UPDATE_MAGIC,

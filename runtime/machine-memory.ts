@@ -25,6 +25,13 @@ export interface MachineMemoryOptions {
   readonly frameCount: number;
   /** Regions no allocator may hand out (the live-update bootmem first, by convention). */
   readonly reserved?: readonly FrameRange[];
+  /**
+   * Frames the machine's memory does not hold: holes of a memory dump (physical ranges no ELF
+   * segment covers, frames below a raw dump's base, a final partial page). An absent frame is
+   * neither free nor readable: touching it throws `FrameError`, so a reader checks `isPresent`
+   * first and says who referred to it.
+   */
+  readonly absent?: readonly FrameRange[];
   /** Bytes per backing chunk (rounded up to a whole number of pages). Default 16 MiB. */
   readonly chunkBytes?: number;
   /**
@@ -36,6 +43,7 @@ export interface MachineMemoryOptions {
 
 const FLAG_RESERVED = 1;
 const FLAG_ALLOCATED = 2;
+const FLAG_ABSENT = 4;
 const MAX_FRAMES = 2 ** 28;
 
 export class MachineMemory {
@@ -52,6 +60,8 @@ export class MachineMemory {
   readonly framesPerChunk: number;
   private readonly fill: ((mfn: number, bytes: Uint8Array) => void) | undefined;
   private slots = 0;
+  /** Whether any frame is absent (a plain machine has none: `isPresent` is then one test). */
+  readonly hasAbsent: boolean;
   private backed = 0;
   private freeFrames: number;
 
@@ -79,6 +89,15 @@ export class MachineMemory {
       }
       this.flags.fill(FLAG_RESERVED, r.start, r.start + r.count);
     }
+    let absent = 0;
+    for (const r of options.absent ?? []) {
+      if (!(Number.isInteger(r.start) && Number.isInteger(r.count) && r.start >= 0 && r.count >= 0 && r.start + r.count <= frameCount)) {
+        throw new RangeError(`absent range [${r.start}, +${r.count}) is outside the machine (${frameCount} frames)`);
+      }
+      for (let f = r.start; f < r.start + r.count; f++) this.flags[f] = (this.flags[f] ?? 0) | FLAG_ABSENT;
+      absent += r.count;
+    }
+    this.hasAbsent = absent > 0;
     let free = 0;
     for (let i = 0; i < frameCount; i++) if (this.flags[i] === 0) free++;
     this.freeFrames = free;
@@ -102,6 +121,12 @@ export class MachineMemory {
   /** Frames neither reserved nor handed out. */
   get freeCount(): number {
     return this.freeFrames;
+  }
+
+  /** True when the frame is inside the machine and its memory is held (not a hole of a dump). */
+  isPresent(mfn: number): boolean {
+    if (!this.contains(mfn)) return false;
+    return !this.hasAbsent || ((this.flags[mfn] ?? 0) & FLAG_ABSENT) === 0;
   }
 
   isReserved(mfn: number): boolean {
@@ -241,6 +266,9 @@ export class MachineMemory {
     }
     const have = this.slotOf[mfn] ?? -1;
     if (have >= 0) return have;
+    if (this.hasAbsent && ((this.flags[mfn] ?? 0) & FLAG_ABSENT) !== 0) {
+      throw new FrameError(mfn, `frame ${mfn} is absent from the machine's memory (a hole of the dump)`, { offset: mfn * this.pageSize });
+    }
     const slot = this.slots++;
     if (slot % this.framesPerChunk === 0) this.chunks.push(new ArrayBuffer(this.framesPerChunk * this.pageSize));
     if (this.fill !== undefined) {

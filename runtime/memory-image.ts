@@ -1,8 +1,10 @@
 /**
- * Raw physical-memory image files: byte offset in the file = physical address. Writing leaves
- * holes where frames were never touched or are all zeros (the file is sparse on file systems that
- * support it); opening an image gives a `MachineMemory` that reads each frame from the file the
- * first time it is touched, so a restore reads only the pages it asks for.
+ * Physical-memory image files. The flat kind has byte offset in the file = physical address;
+ * writing one leaves holes where frames were never touched or are all zeros (the file is sparse on
+ * file systems that support it). Other layouts (an ELF core file's PT_LOAD segments, a raw dump
+ * taken from a base address) are given as extents: physical ranges and where the file holds them.
+ * Opening an image gives a `MachineMemory` that reads each frame from the file the first time it is
+ * touched, so a restore reads only the pages it asks for; frames no extent covers are absent.
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { FileReadError } from "./errors.js";
@@ -36,11 +38,31 @@ export function writeMemoryImage(memory: MachineMemory, path: string): WrittenIm
   return { framesWritten, fileBytes: memory.byteLength };
 }
 
+/** A physical range of memory and where an image file holds it. */
+export interface ImageExtent {
+  /** Physical address of the first octet (a multiple of the page size). */
+  readonly physAddr: number;
+  /** Octets of memory the extent covers. */
+  readonly memBytes: number;
+  /** File offset of the first octet. */
+  readonly fileOffset: number;
+  /** Octets the file holds from `fileOffset` (at most `memBytes`); the rest reads as zeros. */
+  readonly fileBytes: number;
+}
+
 export interface OpenMemoryImageOptions {
   /** Page size of the machine the image came from. Default 4096. */
   readonly pageSize?: number;
   /** Reserved regions (the bootmem) of that machine. */
   readonly reserved?: readonly FrameRange[];
+  /**
+   * How the file maps onto physical memory: extents sorted by address, not overlapping. A frame is
+   * present when one extent covers all of it, absent otherwise. Default: the flat layout (the whole
+   * file from physical address 0), whose size must then be a whole, non-zero number of pages.
+   */
+  readonly extents?: readonly ImageExtent[];
+  /** Frames in the machine. Default: up to the end of the last extent. */
+  readonly frameCount?: number;
 }
 
 /** A machine memory backed by an image file, read frame by frame on demand. */
@@ -52,7 +74,25 @@ export interface MemoryImage {
   close(): void;
 }
 
-/** Opens a raw image; its size must be a whole number of pages. */
+/**
+ * The frames `extents` leave uncovered (wholly or in part) in `[0, frameCount)`, as ranges.
+ */
+export function absentFrames(extents: readonly ImageExtent[], pageSize: number, frameCount: number): FrameRange[] {
+  const out: FrameRange[] = [];
+  let next = 0; // first frame not yet known to be covered
+  for (const e of extents) {
+    const first = Math.ceil(e.physAddr / pageSize);
+    const end = Math.floor((e.physAddr + e.memBytes) / pageSize);
+    if (first >= end) continue;
+    if (first > next) out.push({ start: next, count: Math.min(first, frameCount) - next });
+    next = Math.max(next, end);
+    if (next >= frameCount) break;
+  }
+  if (next < frameCount) out.push({ start: next, count: frameCount - next });
+  return out.filter((r) => r.count > 0);
+}
+
+/** Opens an image: flat by default, or laid out by `options.extents`. */
 export function openMemoryImage(path: string, options: OpenMemoryImageOptions = {}): MemoryImage {
   const pageSize = options.pageSize ?? 4096;
   const fd = openSync(path, "r");
@@ -62,25 +102,59 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new FileReadError(path, "is a directory, not a memory image");
     const size = stat.size;
-    if (size === 0 || size % pageSize !== 0) {
-      throw new FileReadError(path, `image size ${size} bytes is not a whole, non-zero number of ${pageSize}-byte pages`);
+    let extents = options.extents;
+    if (extents === undefined) {
+      if (size === 0 || size % pageSize !== 0) {
+        throw new FileReadError(path, `image size ${size} bytes is not a whole, non-zero number of ${pageSize}-byte pages`);
+      }
+      extents = [{ physAddr: 0, memBytes: size, fileOffset: 0, fileBytes: size }];
     }
+    const last = extents[extents.length - 1];
+    const frameCount = options.frameCount ?? (last === undefined ? 0 : Math.ceil((last.physAddr + last.memBytes) / pageSize));
+    const list = extents;
+    // The extent a frame lies in: the last one found is tried first (a restore reads runs of frames).
+    let hint = 0;
+    const extentOf = (phys: number): ImageExtent | undefined => {
+      const h = list[hint];
+      if (h !== undefined && phys >= h.physAddr && phys < h.physAddr + h.memBytes) return h;
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const e = list[mid] as ImageExtent;
+        if (phys < e.physAddr) hi = mid - 1;
+        else if (phys >= e.physAddr + e.memBytes) lo = mid + 1;
+        else {
+          hint = mid;
+          return e;
+        }
+      }
+      return undefined;
+    };
     const memory = new MachineMemory({
       pageSize,
-      frameCount: size / pageSize,
+      frameCount,
       reserved: options.reserved ?? [],
+      absent: options.extents === undefined ? [] : absentFrames(list, pageSize, frameCount),
       fill: (mfn, bytes) => {
         if (closed) throw new FileReadError(path, "the memory image is closed", { offset: mfn * pageSize });
+        const phys = mfn * pageSize;
+        const e = extentOf(phys);
+        if (e === undefined) throw new FileReadError(path, `frame ${mfn} is in no extent of the image`, { offset: phys });
+        const inExtent = phys - e.physAddr;
+        // Octets of this frame the file holds; the rest of the frame stays zero.
+        const held = Math.max(0, Math.min(pageSize, e.fileBytes - inExtent));
+        const at = e.fileOffset + inExtent;
         let done = 0;
-        while (done < bytes.length) {
+        while (done < held) {
           let n: number;
           try {
-            n = readSync(fd, bytes, done, bytes.length - done, mfn * pageSize + done);
-          } catch (e) {
+            n = readSync(fd, bytes, done, held - done, at + done);
+          } catch (err) {
             // An I/O error is the file's problem, reported like one (never a bare Node error).
-            throw new FileReadError(path, `cannot read frame ${mfn}: ${e instanceof Error ? e.message : String(e)}`, { offset: mfn * pageSize + done });
+            throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: at + done });
           }
-          if (n <= 0) throw new FileReadError(path, `image ended inside frame ${mfn}`, { offset: mfn * pageSize + done });
+          if (n <= 0) throw new FileReadError(path, `image ended inside frame ${mfn}`, { offset: at + done });
           done += n;
         }
         framesRead++;

@@ -1,10 +1,14 @@
 /** The input options `lu dump` and `lu validate` share, parsed and checked. */
+import { parseBootmem } from "../image/bootmem-option.js";
+import { parseBase, parseImageFormat } from "../image/image-input.js";
 import { InputError, type InspectOptions } from "./inspect-input.js";
 
 export interface InputFlags {
   readonly image?: boolean;
   readonly bootmem?: string;
   readonly pageSize?: string;
+  readonly imageFormat?: string;
+  readonly base?: string;
 }
 
 function wholeNumber(text: string, what: string): number {
@@ -16,18 +20,45 @@ function wholeNumber(text: string, what: string): number {
 
 export function inspectOptions(flags: InputFlags): InspectOptions {
   if (flags.image !== true) {
-    if (flags.bootmem !== undefined || flags.pageSize !== undefined) throw new InputError("--bootmem and --page-size go with --image");
+    if (flags.bootmem !== undefined || flags.pageSize !== undefined || flags.imageFormat !== undefined || flags.base !== undefined) {
+      throw new InputError("--bootmem, --page-size, --image-format and --base go with --image");
+    }
     return {};
   }
   if (flags.bootmem === undefined) throw new InputError("--image needs --bootmem FRAME (the first frame of the live update bootmem)");
   const pageSize = wholeNumber(flags.pageSize ?? "4096", "--page-size");
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw new InputError(`--page-size ${pageSize} is not a power of two of at least 512`);
-  return { image: { bootmemFrame: wholeNumber(flags.bootmem, "--bootmem"), pageSize } };
+  let bootmem;
+  try {
+    bootmem = parseBootmem(flags.bootmem, pageSize);
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  if (bootmem.kind !== "range") throw new InputError("--bootmem auto is not supported here yet");
+  let format;
+  let base;
+  try {
+    format = parseImageFormat(flags.imageFormat);
+    base = parseBase(flags.base, pageSize);
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  return {
+    image: {
+      bootmemFrame: bootmem.range.start,
+      bootmemFrames: bootmem.range.count,
+      pageSize,
+      ...(format === undefined ? {} : { format }),
+      ...(base === undefined ? {} : { base }),
+    },
+  };
 }
 
 export function addInputOptions<T extends { option(flags: string, description: string): T }>(cmd: T): T {
   return cmd
     .option("--image", "FILE is a machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame>", "with --image: first frame of the live update bootmem (where the breadcrumb is)")
-    .option("--page-size <bytes>", "with --image: machine page size (default 4096)");
+    .option("--bootmem <frame[:count]>", "with --image: the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix")
+    .option("--page-size <bytes>", "with --image: machine page size (default 4096)")
+    .option("--image-format <format>", "with --image: auto (default: ELF core file by its magic, else flat, or raw with --base), flat, raw or elf")
+    .option("--base <addr>", "with --image: physical address of a raw dump's first octet");
 }

@@ -10,14 +10,27 @@ import type { ByteSource } from "../../runtime/byte-view.js";
 import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
-import { openMemoryImage } from "../../runtime/memory-image.js";
+import { ImageUsageError, openImageInput, type ImageFormat } from "../image/image-input.js";
+import { checkStreamEnd } from "../../runtime/stream-end.js";
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
 import type { SchemaIndex } from "./schema-program.js";
 import { type InspectTarget, type WalkSink, entryStreams, walkFile } from "./walk-file.js";
 import { walkStream } from "./walk-stream.js";
 
+/** Where the live update bootmem is in a memory image, and the image's page size. */
+export interface ImageInputOptions {
+  readonly bootmemFrame: number;
+  /** Frames in the bootmem (default 1): stream pages and the MFN array may not lie in it. */
+  readonly bootmemFrames?: number;
+  readonly pageSize: number;
+  /** Forced image format (default: detected). */
+  readonly format?: ImageFormat;
+  /** Physical address of a raw dump's first octet. */
+  readonly base?: number;
+}
+
 export interface InspectOptions {
-  readonly image?: { readonly bootmemFrame: number; readonly pageSize: number };
+  readonly image?: ImageInputOptions;
   /** What a stream file is (default: one of the schemas' `entry` streams, told by its magic). */
   readonly target?: InspectTarget;
   /** Every octet of byte fields and payloads in hex (`lu dump --full`). */
@@ -37,6 +50,9 @@ export interface InspectResult {
 
 /** Usage or I/O trouble (exit 2), as opposed to a problem in the data (exit 1). */
 export class InputError extends Error {}
+
+/** Problem kinds of a stream that ends inside a record or before its END. */
+const OVERRUN_KINDS: ReadonlySet<string> = new Set(["truncated", "body-overrun", "missing-end"]);
 
 export function inspectFile(path: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink): InspectResult {
   if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink);
@@ -73,20 +89,30 @@ function ioError(path: string, e: unknown): unknown {
 function inspectImage(
   path: string,
   schemas: SchemaIndex,
-  image: { readonly bootmemFrame: number; readonly pageSize: number },
+  image: ImageInputOptions,
   sink: InspectSink,
 ): InspectResult {
-  let opened;
+  const bootmemFrames = image.bootmemFrames ?? 1;
+  let input;
   try {
-    opened = openMemoryImage(path, { pageSize: image.pageSize });
+    // The bootmem is reserved, so the MFN array checks refuse stream pages and array frames in it.
+    input = openImageInput(path, {
+      pageSize: image.pageSize,
+      ...(image.format === undefined ? {} : { format: image.format }),
+      ...(image.base === undefined ? {} : { base: image.base }),
+      reserved: [{ start: image.bootmemFrame, count: bootmemFrames, name: "live update bootmem" }],
+    });
   } catch (e) {
-    throw new InputError(e instanceof Error ? e.message : String(e));
-  }
-  const problems: InspectProblem[] = [];
-  try {
-    if (image.bootmemFrame >= opened.memory.frameCount) {
-      throw new InputError(`bootmem frame ${image.bootmemFrame} is beyond the image (${opened.memory.frameCount} frames of ${image.pageSize} octets)`);
+    if (e instanceof RangeError) {
+      throw new InputError(`the bootmem (${bootmemFrames} frame(s) from ${image.bootmemFrame}) runs beyond the image: ${e.message}`);
     }
+    throw new InputError(e instanceof ImageUsageError ? e.message : `cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // Damage of the file itself comes first, located at file offsets.
+  const problems: InspectProblem[] = [...input.problems];
+  const opened = input.image;
+  if (opened === undefined) return { kind: "image", problems, bytesRead: 0 };
+  try {
     let stream;
     try {
       stream = openLiveUpdateStream(opened.memory, image.bootmemFrame * image.pageSize);
@@ -102,9 +128,31 @@ function inspectImage(
       nr_pages: crumb.nrPages,
       mfns: stream.mfns.length <= 16 ? Array.from(stream.mfns) : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
     });
-    // No trailing-data check here: the stream's source is whole pages, so the rest of the last
-    // page after END is normal (zero fill or whatever the page held before).
-    walkStream({ schemas, source: stream.source, problems, streamName: "lu_stream", onRecord: (r) => sink.record("lu_stream", r) });
+    // The stream's END must lie in its last page with only zero fill after it: an END earlier leaves
+    // pages unread (their domains lost), a stream running past its last page was cut.
+    let endOffset = -1;
+    const walked = walkStream({
+      schemas,
+      source: stream.source,
+      problems,
+      streamName: "lu_stream",
+      onRecord: (r) => {
+        if (r.name === "END") endOffset = r.offset;
+        sink.record("lu_stream", r);
+      },
+    });
+    const pages = stream.mfns;
+    if (walked.complete && endOffset >= 0) {
+      const end = checkStreamEnd(stream.source, endOffset, walked.position, image.pageSize, pages);
+      if (end !== undefined) problems.push({ offset: end.where.offset ?? endOffset, record: "END", kind: end.code, message: stripLocation(end) });
+    } else if (!walked.complete && OVERRUN_KINDS.has(problems[problems.length - 1]?.kind ?? "")) {
+      const n = pages.length;
+      problems.push({
+        offset: stream.source.byteLength,
+        kind: "stream-overrun",
+        message: `the stream runs past its last page (page ${n - 1}, frame ${pages[n - 1] ?? -1}; ${n} pages, ${stream.source.byteLength} octets): the breadcrumb's page count is too small or pages are missing`,
+      });
+    }
     return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
   } catch (e) {
     throw ioError(path, e);

@@ -357,6 +357,9 @@ function referenceOpen(
     return { reason: "mfn-array-outside" };
   const arrayStart = arrayAddr / ps;
   const arrayEnd = arrayStart + (n * 8n + ps - 1n) / ps;
+  // The MFN array must survive the handover: none of its frames in the bootmem.
+  if (arrayStart < BigInt(l.bootmemStart + l.bootmemFrames) && arrayEnd > BigInt(l.bootmemStart))
+    return { reason: "mfn-array-in-bootmem" };
   const seen = new Set<bigint>();
   const mfns: number[] = [];
   for (let i = 0n; i < n; i++) {

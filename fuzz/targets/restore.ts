@@ -8,8 +8,10 @@
  *
  * Invariants: a failure is one located RestoreError and leaves the caller's frame table and domain
  * list exactly as they were (compared word for word); a success only claims frames that were free,
- * gives each restored domain exactly the frames it says it owns, and claims every stream page for
- * Xen.
+ * gives each restored domain exactly the frames it says it owns, claims every stream page for
+ * Xen, and has restored every domain the stream holds: as many domains as a plain walk of the
+ * record headers finds LU_DOMAIN_INFO records before END, with END in the last page and nothing
+ * but zeros after it (nothing lost silently).
  */
 import * as fc from "fast-check";
 import { writeBreadcrumb } from "../../runtime/breadcrumb.js";
@@ -22,6 +24,7 @@ import {
   FRAME_FREE,
   FrameTable,
 } from "../../liveupdate/frame-table.js";
+import { ownerName } from "../../liveupdate/frame-owner.js";
 import { SMALL_HOST_SPEC, type HostSpec } from "../../liveupdate/host-spec.js";
 import { restore } from "../../liveupdate/restore.js";
 import { RestoreError } from "../../liveupdate/restore-error.js";
@@ -267,6 +270,37 @@ function sameDomains(
   );
 }
 
+/** LU_DOMAIN_INFO's record type (schema/live-update.lu). */
+const LU_DOMAIN_INFO = 0x40000003;
+
+/**
+ * A walk of the record headers alone (type, length, padding to 8), independent of the restore:
+ * the LU_DOMAIN_INFO records before the first END, and what would be lost if the restore stopped
+ * there: an END outside the last of the `mapped` octets' pages, or non-zero octets after it.
+ */
+function domainsHeld(stream: Uint8Array, mapped: number, ps: number): { domains: number; lost: string | undefined } {
+  // The pages as mapped: the stream, then the zero fill of its last page.
+  const data = new Uint8Array(mapped);
+  data.set(stream.subarray(0, mapped));
+  const dv = new DataView(data.buffer);
+  let domains = 0;
+  for (let at = 0; at + 8 <= mapped; ) {
+    const type = dv.getUint32(at, true);
+    const len = dv.getUint32(at + 4, true);
+    if (type === 0) {
+      const end = at + 8;
+      if (Math.floor(at / ps) < Math.ceil(mapped / ps) - 1)
+        return { domains, lost: `its END at offset ${at} is in page ${Math.floor(at / ps)} of ${Math.ceil(mapped / ps)}` };
+      const rest = data.subarray(end);
+      const nz = rest.findIndex((b) => b !== 0);
+      return { domains, lost: nz >= 0 ? `octet ${end + nz} after its END is not zero` : undefined };
+    }
+    if (type === LU_DOMAIN_INFO) domains++;
+    at += 8 + Math.ceil(len / 8) * 8;
+  }
+  return { domains, lost: "the stream has no END within its pages" };
+}
+
 export const restoreTarget: FuzzTarget = {
   name: "restore",
   description:
@@ -335,7 +369,7 @@ export const restoreTarget: FuzzTarget = {
       const changed = table.owners.findIndex((o, i) => o !== ownersBefore[i]);
       if (changed >= 0)
         violated(
-          `failed restore (${e instanceof Error ? e.message : String(e)}) left frame ${changed} owned by ${table.owners[changed]} (was ${ownersBefore[changed]})`,
+          `failed restore (${e instanceof Error ? e.message : String(e)}) left frame ${changed} owned by ${ownerName(table.owners[changed] ?? FRAME_FREE)} (was ${ownerName(ownersBefore[changed] ?? FRAME_FREE)})`,
         );
       if (!sameDomains(domainsBefore, domains, domainsJson))
         violated(
@@ -354,7 +388,7 @@ export const restoreTarget: FuzzTarget = {
       const was = ownersBefore[f];
       if (o !== was) {
         if (was !== FRAME_FREE)
-          violated(`frame ${f} was owned by ${was} and is now owned by ${o}`);
+          violated(`frame ${f} was owned by ${ownerName(was ?? FRAME_FREE)} and is now owned by ${ownerName(o)}`);
         perOwner.set(o, (perOwner.get(o) ?? 0) + 1);
       }
     });
@@ -367,6 +401,13 @@ export const restoreTarget: FuzzTarget = {
     for (const m of mfns)
       if (table.owners[m] !== DOMID_XEN)
         violated(`stream page ${m} is not claimed for Xen`);
+    const held = domainsHeld(c.data, mfns.length * ps, ps);
+    if (held.lost !== undefined)
+      violated(`restore reported success but ${held.lost}`);
+    if (held.domains !== result.domains.length)
+      violated(
+        `restore reported success with ${result.domains.length} domains; the stream holds ${held.domains} LU_DOMAIN_INFO records`,
+      );
   },
   judgeError: (e) => judgeDataError(e, [RestoreError]),
   knownIssues: [],

@@ -15,6 +15,7 @@ import { LU_STREAM_FORMAT, LU_STREAM_RECORD_NAMES, LuDomainPages, LuM2pEntry } f
 import { m2pFirstFrame, m2pOrder, m2pPageFrames } from "../m2p-pages.js";
 import type { RecordRef, StagedRestore } from "./record-plan.js";
 import { claim, release } from "./claim-frames.js";
+import { ownerName } from "../frame-owner.js";
 import { U32RunWalker } from "./u32-runs.js";
 
 /** Octets of a record header, and of one LU_DOMAIN_PAGES entry (a u64 MFN). */
@@ -170,10 +171,6 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
 /** Stream offset of an LU_DOMAIN_PAGES record's first MFN. */
 function mfnsOffset(ref: RecordRef): number {
   return ref.offset + HEADER + LuDomainPages.MFNS_OFFSET;
-}
-
-function ownerName(owner: number): string {
-  return owner === DOMID_XEN ? "Xen (stream, MFN array or M2P)" : `domain ${owner}`;
 }
 
 function frameError(problem: "frame-outside" | "frame-owned" | "domain-pages", message: string, ref: RecordRef | undefined, offset: number | undefined): RestoreError {

@@ -116,12 +116,17 @@ describe("lu save / lu restore", () => {
   it("exits 2 with one line, no stack trace, when reading the image fails (I/O)", () => {
     // Only the breadcrumb frame (bootmem 16) reads; every other frame of the image fails with EIO.
     const env = { LU_TEST_EIO_PATH: image, LU_TEST_EIO_KEEP: String(16 * 4096) };
-    const r = luWith(env, "restore", image, "--bootmem", "16");
+    // Detecting the format reads the file's first octets: that fails first, as an I/O error too.
+    const detect = luWith(env, "restore", image, "--bootmem", "16");
+    expect(detect.status).toBe(2);
+    expect(detect.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read its first octets to detect the format: EIO: i\/o error, read\n$/);
+    // With the format given, the frames' reads fail.
+    const r = luWith(env, "restore", image, "--bootmem", "16", "--image-format", "flat");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read frame \d+: EIO: i\/o error, read\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const j = luWith(env, "restore", image, "--bootmem", "16", "--json");
+    const j = luWith(env, "restore", image, "--bootmem", "16", "--json", "--image-format", "flat");
     expect(j.status).toBe(2);
     const doc = JSON.parse(j.stdout) as { error: { code: string; offset: number | null } };
     expect(doc.error.code).toBe("io");
@@ -157,6 +162,65 @@ describe("lu save / lu restore", () => {
     expect(t.stderr.split("\n")).toHaveLength(2);
     expect(t.stderr).toMatch(new RegExp(`^lu restore: .*: error restore/truncated: offset ${pages.offset} \\(0x[0-9a-f]+\\), record #${records.indexOf(pages)}, type LU_DOMAIN_PAGES`));
     expect(t.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 naming the unread pages when a stream page reads as zeros (early END)", () => {
+    // A saved image whose MFN array entry 17 is patched, in the file, to a frame of zeros: page 17
+    // starts with a domain's LU_DOMAIN_INFO, so the zeros read as END (see damaged-handover.test.ts).
+    const spec = ["--small", "--domains", "6", "--frames-per-domain", "1110"];
+    const early = join(dir, "early-end.img");
+    expect(lu("save", "--out", early, ...spec).status).toBe(0);
+    const saved = save({ ...SMALL_HOST_SPEC, domains: 6, framesPerDomain: 1110 });
+    const zero = saved.memory.nextFree(saved.bootmemStart + saved.bootmemFrames);
+    const fd = openSync(early, "r+");
+    try {
+      const entry = new Uint8Array(8);
+      new DataView(entry.buffer).setBigUint64(0, BigInt(zero), true);
+      writeSync(fd, entry, 0, 8, saved.mfnArrayStart * 4096 + 8 * 17);
+    } finally {
+      closeSync(fd);
+    }
+    const n = saved.streamFrames.length;
+    const r = lu("restore", early, "--bootmem", `${saved.bootmemStart}:${saved.bootmemFrames}`);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `lu restore: ${early}: error restore/missing-end: offset ${17 * 4096} (0x${(17 * 4096).toString(16)}): ` +
+        `the END record lies in stream page 17 (frame ${zero}) of ${n}: ${n - 18} stream page(s) never read, ` +
+        `pages 18..${n - 1} (frames ${Array.from(saved.streamFrames.subarray(18, 26)).join(", ")}${n > 26 ? ` and ${n - 26} more` : ""})\n`,
+    );
+  });
+
+  it("exits 1 naming the frame when a stream page lies inside the bootmem range (--bootmem FRAME:COUNT)", () => {
+    const saved = save({ ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 300, seed: 7 });
+    const moved = join(dir, "page-in-bootmem.img");
+    copyFileSync(image, moved);
+    const fd = openSync(moved, "r+");
+    try {
+      // Stream page 1's bytes copied to bootmem frame 16 + 9, and MFN array entry 1 pointed there.
+      writeSync(fd, saved.memory.frame(saved.streamFrames[1] ?? 0), 0, 4096, 25 * 4096);
+      const entry = new Uint8Array(8);
+      new DataView(entry.buffer).setBigUint64(0, 25n, true);
+      writeSync(fd, entry, 0, 8, saved.mfnArrayStart * 4096 + 8);
+    } finally {
+      closeSync(fd);
+    }
+    // Only the first frame known: the page cannot be seen to be in the bootmem.
+    expect(lu("restore", moved, "--bootmem", "16").status).toBe(0);
+    for (const bootmem of ["16:16", "16:64K", "0x10:0x10"]) {
+      const r = lu("restore", moved, "--bootmem", bootmem);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `lu restore: ${moved}: error restore/stream-page: offset ${saved.mfnArrayStart * 4096 + 8} (0x${(saved.mfnArrayStart * 4096 + 8).toString(16)}): ` +
+          "data page 1 is frame 25, inside the live update bootmem\n",
+      );
+    }
+    const v = lu("validate", moved, "--image", "--bootmem", "16:16");
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/data page 1 is frame 25, inside the live update bootmem/);
+    expect(lu("restore", moved, "--bootmem", "16:5000G").status).toBe(2);
+    expect(lu("restore", moved, "--bootmem", "16:0").status).toBe(2);
+    expect(lu("restore", moved, "--bootmem", "16:12K3").status).toBe(2);
   });
 
   it("exits 2 on usage errors", () => {
