@@ -24,7 +24,7 @@ Run \`lu <command> --help\` for a command's options; the reference is docs/cli.m
 
 Examples:
   lu check schema                          diagnostics for every schema, file:line:col with a caret
-  lu gen schema --out generated            regenerate the accessors (--check: fail when stale)
+  lu gen                                   regenerate the accessors lu.config.json names (--check: fail when stale)
   lu dump stream.bin --json                decode a libxc or libxl stream
   lu dump --schema my.lu my.bin --json --full > d.json   any file a schema describes
   lu encode --schema my.lu d.json > my.bin                ... and back, octet for octet

@@ -97,7 +97,7 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
 
   it("check, layout, gen and abi-check on the package's own schemas", () => {
     const schemaDir = join(installed, "schema");
-    expect(lu("check", schemaDir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: 4 files/) });
+    expect(lu("check", schemaDir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: \d+ files/) });
     const layout = json(lu("layout", join(schemaDir, "live-update.lu"), "--json").stdout) as { structs: { name: string; size: number }[] };
     expect(layout.structs.find((s) => s.name === "lu_breadcrumb")?.size).toBe(24);
     const out = join(scratch, "xen-gen");
