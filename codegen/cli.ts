@@ -101,7 +101,12 @@ function listTs(dir: string): string[] {
   return names.filter((n) => n.endsWith(".ts")).map((n) => n.split("\\").join("/")).sort();
 }
 
-async function loadGenerator(): Promise<Generator> {
+async function loadGenerator(lang = "ts"): Promise<Generator> {
+  if (lang === "c") {
+    const { generateC } = await import("./emit/c/header.js");
+    return (program) => Promise.resolve(generateC(program));
+  }
+  if (lang !== "ts") throw new Error(`unknown --lang '${lang}' (ts or c)`);
   // Imported lazily so `lu check` and `lu layout` never load the emitter (and prettier).
   const { generateTypeScript } = await import("./emit/ts/generate.js");
   return (program) => generateTypeScript(program);
@@ -182,11 +187,12 @@ export function register(program: Command): void {
     .argument("[schemas...]", "schema files or directories", ["schema"])
     .option("--out <dir>", "output directory", "generated")
     .option("--check", "write nothing; list stale, missing and extra files and exit 1 if any")
-    .action(async (schemas: string[], flags: { out: string; check?: boolean }) => {
+    .option("--lang <lang>", "ts (TypeScript accessors) or c (one C11 header per schema)", "ts")
+    .action(async (schemas: string[], flags: { out: string; check?: boolean; lang: string }) => {
       await guarded("gen", async () => {
         const { program: checked } = compileAndReport(schemas);
         if (checked === null) return 1;
-        const generate = await loadGenerator();
+        const generate = await loadGenerator(flags.lang);
         const files = await generate(checked);
         for (const f of files) {
           if (f.path.startsWith("/") || f.path.split("/").includes("..")) {
