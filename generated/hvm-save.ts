@@ -38,14 +38,17 @@ import {
   bitRangeError,
   countedElements,
   firstNonZero,
+  flagsJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroPadding,
   nonZeroReserved,
   placementRoom,
   readI64Number,
   readU64Number,
+  tailSize,
   unknownFlags,
   writeBytes,
   writeI64Number,
@@ -140,6 +143,8 @@ export const HVM_LAPIC_DISABLED_ALL = 0x3;
  * record; `length` counts the record's data only. Records are not padded.
  *
  * `struct hvm_save_descriptor` in schema/hvm-save.lu: 8 octets, align 4, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmSaveDescriptor implements StructAccessor {
   /** The struct's name in the schema. */
@@ -225,6 +230,7 @@ export class HvmSaveDescriptor implements StructAccessor {
     return this.view.getUint16(this.offset + 0, true);
   }
   set typecode(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_save_descriptor.typecode", "u16", value);
     this.view.setUint16(this.offset + 0, value, true);
   }
 
@@ -237,6 +243,7 @@ export class HvmSaveDescriptor implements StructAccessor {
     return this.view.getUint16(this.offset + 2, true);
   }
   set instance(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_save_descriptor.instance", "u16", value);
     this.view.setUint16(this.offset + 2, value, true);
   }
 
@@ -249,6 +256,7 @@ export class HvmSaveDescriptor implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set length(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_descriptor.length", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -272,9 +280,11 @@ export class HvmSaveDescriptor implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -292,6 +302,8 @@ export class HvmSaveDescriptor implements StructAccessor {
  * `struct hvm_save_header` in schema/hvm-save.lu: 24 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save HEADER (0x0001).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmSaveHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -386,6 +398,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set magic(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.magic", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -394,6 +407,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.version", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -406,6 +420,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set changeset(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_save_header.changeset", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -431,6 +446,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 16, true);
   }
   set cpuid(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.cpuid", "u32", value);
     this.view.setUint32(this.offset + 16, value, true);
   }
 
@@ -443,6 +459,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set gtscKhz(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.gtsc_khz", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
@@ -478,9 +495,11 @@ export class HvmSaveHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -503,6 +522,8 @@ export class HvmSaveHeader implements StructAccessor {
  * `struct hvm_hw_cpu` in schema/hvm-save.lu: 1032 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save CPU (0x0002).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpu implements StructAccessor {
   /** The struct's name in the schema. */
@@ -776,6 +797,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 512, true);
   }
   set rax(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rax", "u64", value);
     this.view.setBigUint64(this.offset + 512, value, true);
   }
 
@@ -797,6 +819,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 520, true);
   }
   set rbx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rbx", "u64", value);
     this.view.setBigUint64(this.offset + 520, value, true);
   }
 
@@ -818,6 +841,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 528, true);
   }
   set rcx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rcx", "u64", value);
     this.view.setBigUint64(this.offset + 528, value, true);
   }
 
@@ -839,6 +863,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 536, true);
   }
   set rdx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rdx", "u64", value);
     this.view.setBigUint64(this.offset + 536, value, true);
   }
 
@@ -860,6 +885,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 544, true);
   }
   set rbp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rbp", "u64", value);
     this.view.setBigUint64(this.offset + 544, value, true);
   }
 
@@ -881,6 +907,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 552, true);
   }
   set rsi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rsi", "u64", value);
     this.view.setBigUint64(this.offset + 552, value, true);
   }
 
@@ -902,6 +929,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 560, true);
   }
   set rdi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rdi", "u64", value);
     this.view.setBigUint64(this.offset + 560, value, true);
   }
 
@@ -923,6 +951,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 568, true);
   }
   set rsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rsp", "u64", value);
     this.view.setBigUint64(this.offset + 568, value, true);
   }
 
@@ -944,6 +973,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 576, true);
   }
   set r8(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r8", "u64", value);
     this.view.setBigUint64(this.offset + 576, value, true);
   }
 
@@ -965,6 +995,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 584, true);
   }
   set r9(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r9", "u64", value);
     this.view.setBigUint64(this.offset + 584, value, true);
   }
 
@@ -986,6 +1017,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 592, true);
   }
   set r10(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r10", "u64", value);
     this.view.setBigUint64(this.offset + 592, value, true);
   }
 
@@ -1007,6 +1039,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 600, true);
   }
   set r11(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r11", "u64", value);
     this.view.setBigUint64(this.offset + 600, value, true);
   }
 
@@ -1028,6 +1061,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 608, true);
   }
   set r12(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r12", "u64", value);
     this.view.setBigUint64(this.offset + 608, value, true);
   }
 
@@ -1049,6 +1083,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 616, true);
   }
   set r13(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r13", "u64", value);
     this.view.setBigUint64(this.offset + 616, value, true);
   }
 
@@ -1070,6 +1105,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 624, true);
   }
   set r14(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r14", "u64", value);
     this.view.setBigUint64(this.offset + 624, value, true);
   }
 
@@ -1091,6 +1127,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 632, true);
   }
   set r15(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r15", "u64", value);
     this.view.setBigUint64(this.offset + 632, value, true);
   }
 
@@ -1112,6 +1149,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 640, true);
   }
   set rip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rip", "u64", value);
     this.view.setBigUint64(this.offset + 640, value, true);
   }
 
@@ -1133,6 +1171,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 648, true);
   }
   set rflags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rflags", "u64", value);
     this.view.setBigUint64(this.offset + 648, value, true);
   }
 
@@ -1154,6 +1193,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 656, true);
   }
   set cr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr0", "u64", value);
     this.view.setBigUint64(this.offset + 656, value, true);
   }
 
@@ -1175,6 +1215,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 664, true);
   }
   set cr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr2", "u64", value);
     this.view.setBigUint64(this.offset + 664, value, true);
   }
 
@@ -1196,6 +1237,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 672, true);
   }
   set cr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr3", "u64", value);
     this.view.setBigUint64(this.offset + 672, value, true);
   }
 
@@ -1217,6 +1259,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 680, true);
   }
   set cr4(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr4", "u64", value);
     this.view.setBigUint64(this.offset + 680, value, true);
   }
 
@@ -1238,6 +1281,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 688, true);
   }
   set dr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr0", "u64", value);
     this.view.setBigUint64(this.offset + 688, value, true);
   }
 
@@ -1259,6 +1303,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 696, true);
   }
   set dr1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr1", "u64", value);
     this.view.setBigUint64(this.offset + 696, value, true);
   }
 
@@ -1280,6 +1325,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 704, true);
   }
   set dr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr2", "u64", value);
     this.view.setBigUint64(this.offset + 704, value, true);
   }
 
@@ -1301,6 +1347,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 712, true);
   }
   set dr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr3", "u64", value);
     this.view.setBigUint64(this.offset + 712, value, true);
   }
 
@@ -1322,6 +1369,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 720, true);
   }
   set dr6(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr6", "u64", value);
     this.view.setBigUint64(this.offset + 720, value, true);
   }
 
@@ -1343,6 +1391,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 728, true);
   }
   set dr7(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr7", "u64", value);
     this.view.setBigUint64(this.offset + 728, value, true);
   }
 
@@ -1364,6 +1413,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 736, true);
   }
   set csSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.cs_sel", "u32", value);
     this.view.setUint32(this.offset + 736, value, true);
   }
 
@@ -1372,6 +1422,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 740, true);
   }
   set dsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ds_sel", "u32", value);
     this.view.setUint32(this.offset + 740, value, true);
   }
 
@@ -1380,6 +1431,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 744, true);
   }
   set esSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.es_sel", "u32", value);
     this.view.setUint32(this.offset + 744, value, true);
   }
 
@@ -1388,6 +1440,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 748, true);
   }
   set fsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.fs_sel", "u32", value);
     this.view.setUint32(this.offset + 748, value, true);
   }
 
@@ -1396,6 +1449,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 752, true);
   }
   set gsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gs_sel", "u32", value);
     this.view.setUint32(this.offset + 752, value, true);
   }
 
@@ -1404,6 +1458,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 756, true);
   }
   set ssSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ss_sel", "u32", value);
     this.view.setUint32(this.offset + 756, value, true);
   }
 
@@ -1412,6 +1467,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 760, true);
   }
   set trSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.tr_sel", "u32", value);
     this.view.setUint32(this.offset + 760, value, true);
   }
 
@@ -1420,6 +1476,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 764, true);
   }
   set ldtrSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ldtr_sel", "u32", value);
     this.view.setUint32(this.offset + 764, value, true);
   }
 
@@ -1428,6 +1485,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 768, true);
   }
   set csLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.cs_limit", "u32", value);
     this.view.setUint32(this.offset + 768, value, true);
   }
 
@@ -1436,6 +1494,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 772, true);
   }
   set dsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ds_limit", "u32", value);
     this.view.setUint32(this.offset + 772, value, true);
   }
 
@@ -1444,6 +1503,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 776, true);
   }
   set esLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.es_limit", "u32", value);
     this.view.setUint32(this.offset + 776, value, true);
   }
 
@@ -1452,6 +1512,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 780, true);
   }
   set fsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.fs_limit", "u32", value);
     this.view.setUint32(this.offset + 780, value, true);
   }
 
@@ -1460,6 +1521,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 784, true);
   }
   set gsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gs_limit", "u32", value);
     this.view.setUint32(this.offset + 784, value, true);
   }
 
@@ -1468,6 +1530,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 788, true);
   }
   set ssLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ss_limit", "u32", value);
     this.view.setUint32(this.offset + 788, value, true);
   }
 
@@ -1476,6 +1539,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 792, true);
   }
   set trLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.tr_limit", "u32", value);
     this.view.setUint32(this.offset + 792, value, true);
   }
 
@@ -1484,6 +1548,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 796, true);
   }
   set ldtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ldtr_limit", "u32", value);
     this.view.setUint32(this.offset + 796, value, true);
   }
 
@@ -1492,6 +1557,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 800, true);
   }
   set idtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.idtr_limit", "u32", value);
     this.view.setUint32(this.offset + 800, value, true);
   }
 
@@ -1500,6 +1566,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 804, true);
   }
   set gdtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gdtr_limit", "u32", value);
     this.view.setUint32(this.offset + 804, value, true);
   }
 
@@ -1508,6 +1575,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 808, true);
   }
   set csBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cs_base", "u64", value);
     this.view.setBigUint64(this.offset + 808, value, true);
   }
 
@@ -1529,6 +1597,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 816, true);
   }
   set dsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.ds_base", "u64", value);
     this.view.setBigUint64(this.offset + 816, value, true);
   }
 
@@ -1550,6 +1619,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 824, true);
   }
   set esBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.es_base", "u64", value);
     this.view.setBigUint64(this.offset + 824, value, true);
   }
 
@@ -1571,6 +1641,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 832, true);
   }
   set fsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.fs_base", "u64", value);
     this.view.setBigUint64(this.offset + 832, value, true);
   }
 
@@ -1592,6 +1663,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 840, true);
   }
   set gsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.gs_base", "u64", value);
     this.view.setBigUint64(this.offset + 840, value, true);
   }
 
@@ -1613,6 +1685,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 848, true);
   }
   set ssBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.ss_base", "u64", value);
     this.view.setBigUint64(this.offset + 848, value, true);
   }
 
@@ -1634,6 +1707,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 856, true);
   }
   set trBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.tr_base", "u64", value);
     this.view.setBigUint64(this.offset + 856, value, true);
   }
 
@@ -1655,6 +1729,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 864, true);
   }
   set ldtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.ldtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 864, value, true);
   }
 
@@ -1676,6 +1751,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 872, true);
   }
   set idtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.idtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 872, value, true);
   }
 
@@ -1697,6 +1773,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 880, true);
   }
   set gdtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.gdtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 880, value, true);
   }
 
@@ -1718,6 +1795,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 888, true);
   }
   set csArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.cs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 888, value, true);
   }
 
@@ -1726,6 +1804,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 892, true);
   }
   set dsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ds_arbytes", "u32", value);
     this.view.setUint32(this.offset + 892, value, true);
   }
 
@@ -1734,6 +1813,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 896, true);
   }
   set esArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.es_arbytes", "u32", value);
     this.view.setUint32(this.offset + 896, value, true);
   }
 
@@ -1742,6 +1822,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 900, true);
   }
   set fsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.fs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 900, value, true);
   }
 
@@ -1750,6 +1831,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 904, true);
   }
   set gsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 904, value, true);
   }
 
@@ -1758,6 +1840,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 908, true);
   }
   set ssArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ss_arbytes", "u32", value);
     this.view.setUint32(this.offset + 908, value, true);
   }
 
@@ -1766,6 +1849,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 912, true);
   }
   set trArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.tr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 912, value, true);
   }
 
@@ -1774,6 +1858,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 916, true);
   }
   set ldtrArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ldtr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 916, value, true);
   }
 
@@ -1782,6 +1867,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 920, true);
   }
   set sysenterCs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.sysenter_cs", "u64", value);
     this.view.setBigUint64(this.offset + 920, value, true);
   }
 
@@ -1803,6 +1889,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 928, true);
   }
   set sysenterEsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.sysenter_esp", "u64", value);
     this.view.setBigUint64(this.offset + 928, value, true);
   }
 
@@ -1824,6 +1911,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 936, true);
   }
   set sysenterEip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.sysenter_eip", "u64", value);
     this.view.setBigUint64(this.offset + 936, value, true);
   }
 
@@ -1849,6 +1937,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 944, true);
   }
   set shadowGs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.shadow_gs", "u64", value);
     this.view.setBigUint64(this.offset + 944, value, true);
   }
 
@@ -1874,6 +1963,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 952, true);
   }
   set msrFlags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_flags", "u64", value);
     this.view.setBigUint64(this.offset + 952, value, true);
   }
 
@@ -1895,6 +1985,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 960, true);
   }
   set msrLstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_lstar", "u64", value);
     this.view.setBigUint64(this.offset + 960, value, true);
   }
 
@@ -1916,6 +2007,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 968, true);
   }
   set msrStar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_star", "u64", value);
     this.view.setBigUint64(this.offset + 968, value, true);
   }
 
@@ -1937,6 +2029,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 976, true);
   }
   set msrCstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_cstar", "u64", value);
     this.view.setBigUint64(this.offset + 976, value, true);
   }
 
@@ -1958,6 +2051,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 984, true);
   }
   set msrSyscallMask(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_syscall_mask", "u64", value);
     this.view.setBigUint64(this.offset + 984, value, true);
   }
 
@@ -1979,6 +2073,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 992, true);
   }
   set msrEfer(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_efer", "u64", value);
     this.view.setBigUint64(this.offset + 992, value, true);
   }
 
@@ -2000,6 +2095,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 1000, true);
   }
   set msrTscAux(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_tsc_aux", "u64", value);
     this.view.setBigUint64(this.offset + 1000, value, true);
   }
 
@@ -2025,6 +2121,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 1008, true);
   }
   set tsc(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.tsc", "u64", value);
     this.view.setBigUint64(this.offset + 1008, value, true);
   }
 
@@ -2052,6 +2149,8 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 1016, true);
   }
   set pendingEvent(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("hvm_hw_cpu.pending_event", "u32", value);
     this.view.setUint32(this.offset + 1016, value, true);
   }
 
@@ -2124,6 +2223,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 1020, true);
   }
   set errorCode(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.error_code", "u32", value);
     this.view.setUint32(this.offset + 1020, value, true);
   }
 
@@ -2137,6 +2237,7 @@ export class HvmHwCpu implements StructAccessor {
   }
   set flags(value: number) {
     if (this.byteLength < 1028) zeroExtendedWrite("hvm_hw_cpu.flags", this.base + 1024, this.byteLength);
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("hvm_hw_cpu.flags", "u32", value);
     this.view.setUint32(this.offset + 1024, value, true);
   }
 
@@ -2188,9 +2289,11 @@ export class HvmHwCpu implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2272,13 +2375,14 @@ export class HvmHwCpu implements StructAccessor {
       msr_tsc_aux: json64(this.msrTscAux),
       tsc: json64(this.tsc),
       pending_event: {
+        raw: this.pendingEvent,
         pending_vector: this.pendingVector,
         pending_type: this.pendingType,
         pending_error_valid: this.pendingErrorValid,
         pending_valid: this.pendingValid,
       },
       error_code: this.errorCode,
-      flags: this.flags,
+      flags: flagsJson(this.flags, HVM_CPU_FLAGS),
     };
   }
 }
@@ -2289,6 +2393,8 @@ export class HvmHwCpu implements StructAccessor {
  * record body of its own: the CPU record's length tells the two apart.
  *
  * `struct hvm_hw_cpu_compat` in schema/hvm-save.lu: 1016 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpuCompat implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2533,6 +2639,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 512, true);
   }
   set rax(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rax", "u64", value);
     this.view.setBigUint64(this.offset + 512, value, true);
   }
 
@@ -2554,6 +2661,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 520, true);
   }
   set rbx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rbx", "u64", value);
     this.view.setBigUint64(this.offset + 520, value, true);
   }
 
@@ -2575,6 +2683,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 528, true);
   }
   set rcx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rcx", "u64", value);
     this.view.setBigUint64(this.offset + 528, value, true);
   }
 
@@ -2596,6 +2705,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 536, true);
   }
   set rdx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rdx", "u64", value);
     this.view.setBigUint64(this.offset + 536, value, true);
   }
 
@@ -2617,6 +2727,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 544, true);
   }
   set rbp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rbp", "u64", value);
     this.view.setBigUint64(this.offset + 544, value, true);
   }
 
@@ -2638,6 +2749,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 552, true);
   }
   set rsi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rsi", "u64", value);
     this.view.setBigUint64(this.offset + 552, value, true);
   }
 
@@ -2659,6 +2771,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 560, true);
   }
   set rdi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rdi", "u64", value);
     this.view.setBigUint64(this.offset + 560, value, true);
   }
 
@@ -2680,6 +2793,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 568, true);
   }
   set rsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rsp", "u64", value);
     this.view.setBigUint64(this.offset + 568, value, true);
   }
 
@@ -2701,6 +2815,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 576, true);
   }
   set r8(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r8", "u64", value);
     this.view.setBigUint64(this.offset + 576, value, true);
   }
 
@@ -2722,6 +2837,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 584, true);
   }
   set r9(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r9", "u64", value);
     this.view.setBigUint64(this.offset + 584, value, true);
   }
 
@@ -2743,6 +2859,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 592, true);
   }
   set r10(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r10", "u64", value);
     this.view.setBigUint64(this.offset + 592, value, true);
   }
 
@@ -2764,6 +2881,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 600, true);
   }
   set r11(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r11", "u64", value);
     this.view.setBigUint64(this.offset + 600, value, true);
   }
 
@@ -2785,6 +2903,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 608, true);
   }
   set r12(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r12", "u64", value);
     this.view.setBigUint64(this.offset + 608, value, true);
   }
 
@@ -2806,6 +2925,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 616, true);
   }
   set r13(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r13", "u64", value);
     this.view.setBigUint64(this.offset + 616, value, true);
   }
 
@@ -2827,6 +2947,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 624, true);
   }
   set r14(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r14", "u64", value);
     this.view.setBigUint64(this.offset + 624, value, true);
   }
 
@@ -2848,6 +2969,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 632, true);
   }
   set r15(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r15", "u64", value);
     this.view.setBigUint64(this.offset + 632, value, true);
   }
 
@@ -2869,6 +2991,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 640, true);
   }
   set rip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rip", "u64", value);
     this.view.setBigUint64(this.offset + 640, value, true);
   }
 
@@ -2890,6 +3013,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 648, true);
   }
   set rflags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rflags", "u64", value);
     this.view.setBigUint64(this.offset + 648, value, true);
   }
 
@@ -2911,6 +3035,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 656, true);
   }
   set cr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr0", "u64", value);
     this.view.setBigUint64(this.offset + 656, value, true);
   }
 
@@ -2932,6 +3057,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 664, true);
   }
   set cr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr2", "u64", value);
     this.view.setBigUint64(this.offset + 664, value, true);
   }
 
@@ -2953,6 +3079,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 672, true);
   }
   set cr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr3", "u64", value);
     this.view.setBigUint64(this.offset + 672, value, true);
   }
 
@@ -2974,6 +3101,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 680, true);
   }
   set cr4(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr4", "u64", value);
     this.view.setBigUint64(this.offset + 680, value, true);
   }
 
@@ -2995,6 +3123,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 688, true);
   }
   set dr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr0", "u64", value);
     this.view.setBigUint64(this.offset + 688, value, true);
   }
 
@@ -3016,6 +3145,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 696, true);
   }
   set dr1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr1", "u64", value);
     this.view.setBigUint64(this.offset + 696, value, true);
   }
 
@@ -3037,6 +3167,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 704, true);
   }
   set dr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr2", "u64", value);
     this.view.setBigUint64(this.offset + 704, value, true);
   }
 
@@ -3058,6 +3189,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 712, true);
   }
   set dr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr3", "u64", value);
     this.view.setBigUint64(this.offset + 712, value, true);
   }
 
@@ -3079,6 +3211,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 720, true);
   }
   set dr6(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr6", "u64", value);
     this.view.setBigUint64(this.offset + 720, value, true);
   }
 
@@ -3100,6 +3233,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 728, true);
   }
   set dr7(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr7", "u64", value);
     this.view.setBigUint64(this.offset + 728, value, true);
   }
 
@@ -3121,6 +3255,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 736, true);
   }
   set csSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_sel", "u32", value);
     this.view.setUint32(this.offset + 736, value, true);
   }
 
@@ -3129,6 +3264,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 740, true);
   }
   set dsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_sel", "u32", value);
     this.view.setUint32(this.offset + 740, value, true);
   }
 
@@ -3137,6 +3273,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 744, true);
   }
   set esSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.es_sel", "u32", value);
     this.view.setUint32(this.offset + 744, value, true);
   }
 
@@ -3145,6 +3282,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 748, true);
   }
   set fsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_sel", "u32", value);
     this.view.setUint32(this.offset + 748, value, true);
   }
 
@@ -3153,6 +3291,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 752, true);
   }
   set gsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_sel", "u32", value);
     this.view.setUint32(this.offset + 752, value, true);
   }
 
@@ -3161,6 +3300,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 756, true);
   }
   set ssSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_sel", "u32", value);
     this.view.setUint32(this.offset + 756, value, true);
   }
 
@@ -3169,6 +3309,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 760, true);
   }
   set trSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_sel", "u32", value);
     this.view.setUint32(this.offset + 760, value, true);
   }
 
@@ -3177,6 +3318,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 764, true);
   }
   set ldtrSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_sel", "u32", value);
     this.view.setUint32(this.offset + 764, value, true);
   }
 
@@ -3185,6 +3327,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 768, true);
   }
   set csLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_limit", "u32", value);
     this.view.setUint32(this.offset + 768, value, true);
   }
 
@@ -3193,6 +3336,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 772, true);
   }
   set dsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_limit", "u32", value);
     this.view.setUint32(this.offset + 772, value, true);
   }
 
@@ -3201,6 +3345,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 776, true);
   }
   set esLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.es_limit", "u32", value);
     this.view.setUint32(this.offset + 776, value, true);
   }
 
@@ -3209,6 +3354,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 780, true);
   }
   set fsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_limit", "u32", value);
     this.view.setUint32(this.offset + 780, value, true);
   }
 
@@ -3217,6 +3363,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 784, true);
   }
   set gsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_limit", "u32", value);
     this.view.setUint32(this.offset + 784, value, true);
   }
 
@@ -3225,6 +3372,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 788, true);
   }
   set ssLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_limit", "u32", value);
     this.view.setUint32(this.offset + 788, value, true);
   }
 
@@ -3233,6 +3381,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 792, true);
   }
   set trLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_limit", "u32", value);
     this.view.setUint32(this.offset + 792, value, true);
   }
 
@@ -3241,6 +3390,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 796, true);
   }
   set ldtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_limit", "u32", value);
     this.view.setUint32(this.offset + 796, value, true);
   }
 
@@ -3249,6 +3399,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 800, true);
   }
   set idtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.idtr_limit", "u32", value);
     this.view.setUint32(this.offset + 800, value, true);
   }
 
@@ -3257,6 +3408,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 804, true);
   }
   set gdtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gdtr_limit", "u32", value);
     this.view.setUint32(this.offset + 804, value, true);
   }
 
@@ -3265,6 +3417,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 808, true);
   }
   set csBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_base", "u64", value);
     this.view.setBigUint64(this.offset + 808, value, true);
   }
 
@@ -3286,6 +3439,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 816, true);
   }
   set dsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_base", "u64", value);
     this.view.setBigUint64(this.offset + 816, value, true);
   }
 
@@ -3307,6 +3461,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 824, true);
   }
   set esBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.es_base", "u64", value);
     this.view.setBigUint64(this.offset + 824, value, true);
   }
 
@@ -3328,6 +3483,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 832, true);
   }
   set fsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_base", "u64", value);
     this.view.setBigUint64(this.offset + 832, value, true);
   }
 
@@ -3349,6 +3505,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 840, true);
   }
   set gsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_base", "u64", value);
     this.view.setBigUint64(this.offset + 840, value, true);
   }
 
@@ -3370,6 +3527,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 848, true);
   }
   set ssBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_base", "u64", value);
     this.view.setBigUint64(this.offset + 848, value, true);
   }
 
@@ -3391,6 +3549,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 856, true);
   }
   set trBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_base", "u64", value);
     this.view.setBigUint64(this.offset + 856, value, true);
   }
 
@@ -3412,6 +3571,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 864, true);
   }
   set ldtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 864, value, true);
   }
 
@@ -3433,6 +3593,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 872, true);
   }
   set idtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.idtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 872, value, true);
   }
 
@@ -3454,6 +3615,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 880, true);
   }
   set gdtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.gdtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 880, value, true);
   }
 
@@ -3475,6 +3637,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 888, true);
   }
   set csArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 888, value, true);
   }
 
@@ -3483,6 +3646,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 892, true);
   }
   set dsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_arbytes", "u32", value);
     this.view.setUint32(this.offset + 892, value, true);
   }
 
@@ -3491,6 +3655,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 896, true);
   }
   set esArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.es_arbytes", "u32", value);
     this.view.setUint32(this.offset + 896, value, true);
   }
 
@@ -3499,6 +3664,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 900, true);
   }
   set fsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 900, value, true);
   }
 
@@ -3507,6 +3673,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 904, true);
   }
   set gsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 904, value, true);
   }
 
@@ -3515,6 +3682,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 908, true);
   }
   set ssArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_arbytes", "u32", value);
     this.view.setUint32(this.offset + 908, value, true);
   }
 
@@ -3523,6 +3691,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 912, true);
   }
   set trArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 912, value, true);
   }
 
@@ -3531,6 +3700,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 916, true);
   }
   set ldtrArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 916, value, true);
   }
 
@@ -3539,6 +3709,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 920, true);
   }
   set sysenterCs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.sysenter_cs", "u64", value);
     this.view.setBigUint64(this.offset + 920, value, true);
   }
 
@@ -3560,6 +3731,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 928, true);
   }
   set sysenterEsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.sysenter_esp", "u64", value);
     this.view.setBigUint64(this.offset + 928, value, true);
   }
 
@@ -3581,6 +3753,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 936, true);
   }
   set sysenterEip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.sysenter_eip", "u64", value);
     this.view.setBigUint64(this.offset + 936, value, true);
   }
 
@@ -3602,6 +3775,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 944, true);
   }
   set shadowGs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.shadow_gs", "u64", value);
     this.view.setBigUint64(this.offset + 944, value, true);
   }
 
@@ -3623,6 +3797,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 952, true);
   }
   set msrFlags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_flags", "u64", value);
     this.view.setBigUint64(this.offset + 952, value, true);
   }
 
@@ -3644,6 +3819,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 960, true);
   }
   set msrLstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_lstar", "u64", value);
     this.view.setBigUint64(this.offset + 960, value, true);
   }
 
@@ -3665,6 +3841,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 968, true);
   }
   set msrStar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_star", "u64", value);
     this.view.setBigUint64(this.offset + 968, value, true);
   }
 
@@ -3686,6 +3863,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 976, true);
   }
   set msrCstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_cstar", "u64", value);
     this.view.setBigUint64(this.offset + 976, value, true);
   }
 
@@ -3707,6 +3885,8 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 984, true);
   }
   set msrSyscallMask(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_hw_cpu_compat.msr_syscall_mask", "u64", value);
     this.view.setBigUint64(this.offset + 984, value, true);
   }
 
@@ -3728,6 +3908,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 992, true);
   }
   set msrEfer(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_efer", "u64", value);
     this.view.setBigUint64(this.offset + 992, value, true);
   }
 
@@ -3749,6 +3930,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 1000, true);
   }
   set tsc(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.tsc", "u64", value);
     this.view.setBigUint64(this.offset + 1000, value, true);
   }
 
@@ -3774,6 +3956,8 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 1008, true);
   }
   set pendingEvent(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("hvm_hw_cpu_compat.pending_event", "u32", value);
     this.view.setUint32(this.offset + 1008, value, true);
   }
 
@@ -3842,6 +4026,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 1012, true);
   }
   set errorCode(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.error_code", "u32", value);
     this.view.setUint32(this.offset + 1012, value, true);
   }
   /**
@@ -3870,9 +4055,11 @@ export class HvmHwCpuCompat implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -3953,6 +4140,7 @@ export class HvmHwCpuCompat implements StructAccessor {
       msr_efer: json64(this.msrEfer),
       tsc: json64(this.tsc),
       pending_event: {
+        raw: this.pendingEvent,
         pending_vector: this.pendingVector,
         pending_type: this.pendingType,
         pending_error_valid: this.pendingErrorValid,
@@ -3970,6 +4158,8 @@ export class HvmHwCpuCompat implements StructAccessor {
  * `struct hvm_hw_vpic` in schema/hvm-save.lu: 8 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save PIC (0x0003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwVpic implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4068,6 +4258,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 0);
   }
   set irr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.irr", "u8", value);
     this.view.setUint8(this.offset + 0, value);
   }
 
@@ -4076,6 +4267,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 1);
   }
   set imr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.imr", "u8", value);
     this.view.setUint8(this.offset + 1, value);
   }
 
@@ -4084,6 +4276,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 2);
   }
   set isr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.isr", "u8", value);
     this.view.setUint8(this.offset + 2, value);
   }
 
@@ -4096,6 +4289,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 3);
   }
   set irqBase(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.irq_base", "u8", value);
     this.view.setUint8(this.offset + 3, value);
   }
 
@@ -4108,6 +4302,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 4);
   }
   set initBits(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.init_bits", "u8", value);
     this.view.setUint8(this.offset + 4, value);
   }
 
@@ -4148,6 +4343,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 5);
   }
   set modeBits(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.mode_bits", "u8", value);
     this.view.setUint8(this.offset + 5, value);
   }
 
@@ -4244,6 +4440,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 6);
   }
   set elcr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.elcr", "u8", value);
     this.view.setUint8(this.offset + 6, value);
   }
 
@@ -4256,6 +4453,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 7);
   }
   set intOutput(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.int_output", "u8", value);
     this.view.setUint8(this.offset + 7, value);
   }
   /**
@@ -4284,9 +4482,11 @@ export class HvmHwVpic implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -4294,8 +4494,9 @@ export class HvmHwVpic implements StructAccessor {
       imr: this.imr,
       isr: this.isr,
       irq_base: this.irqBase,
-      init_bits: { init_state: this.initState, priority_add: this.priorityAdd },
+      init_bits: { raw: this.initBits, init_state: this.initState, priority_add: this.priorityAdd },
       mode_bits: {
+        raw: this.modeBits,
         readsel_isr: this.readselIsr,
         poll: this.poll,
         auto_eoi: this.autoEoi,
@@ -4316,6 +4517,8 @@ export class HvmHwVpic implements StructAccessor {
  * octets 3..6 `reserved[4]` of C are the unnamed, reserved bits 17..55).
  *
  * `struct hvm_vioapic_redir_entry` in schema/hvm-save.lu: 8 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmVioapicRedirEntry implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4397,6 +4600,7 @@ export class HvmVioapicRedirEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set bits(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vioapic_redir_entry.bits", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -4561,13 +4765,16 @@ export class HvmVioapicRedirEntry implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       bits: {
+        raw: json64(this.bits),
         vector: this.vector,
         delivery_mode: this.deliveryMode,
         dest_mode: this.destMode,
@@ -4588,6 +4795,8 @@ export class HvmVioapicRedirEntry implements StructAccessor {
  * `struct hvm_hw_vioapic` in schema/hvm-save.lu: 400 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save IOAPIC (0x0004).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwVioapic implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4675,6 +4884,7 @@ export class HvmHwVioapic implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set baseAddress(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_vioapic.base_address", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -4696,6 +4906,7 @@ export class HvmHwVioapic implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set ioregsel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_vioapic.ioregsel", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -4704,6 +4915,7 @@ export class HvmHwVioapic implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set id(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_vioapic.id", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -4745,9 +4957,11 @@ export class HvmHwVioapic implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -4766,6 +4980,8 @@ export class HvmHwVioapic implements StructAccessor {
  * `struct hvm_hw_lapic` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save LAPIC (0x0005).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwLapic implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4865,6 +5081,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set apicBaseMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_lapic.apic_base_msr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -4890,6 +5107,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set disabled(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("hvm_hw_lapic.disabled", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -4903,6 +5121,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set timerDivisor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_lapic.timer_divisor", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -4915,6 +5134,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set tdtMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_lapic.tdt_msr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -4941,6 +5161,7 @@ export class HvmHwLapic implements StructAccessor {
   }
   set pendingEsr(value: number) {
     if (this.byteLength < 28) zeroExtendedWrite("hvm_hw_lapic.pending_esr", this.base + 24, this.byteLength);
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_lapic.pending_esr", "u32", value);
     this.view.setUint32(this.offset + 24, value, true);
   }
   /**
@@ -4980,14 +5201,16 @@ export class HvmHwLapic implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       apic_base_msr: json64(this.apicBaseMsr),
-      disabled: this.disabled,
+      disabled: flagsJson(this.disabled, HVM_LAPIC_DISABLED),
       timer_divisor: this.timerDivisor,
       tdt_msr: json64(this.tdtMsr),
       pending_esr: this.pendingEsr,
@@ -5002,6 +5225,8 @@ export class HvmHwLapic implements StructAccessor {
  * `struct hvm_hw_lapic_regs` in schema/hvm-save.lu: 1024 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save LAPIC_REGS (0x0006).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwLapicRegs implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5110,9 +5335,11 @@ export class HvmHwLapicRegs implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5128,6 +5355,8 @@ export class HvmHwLapicRegs implements StructAccessor {
  * `struct hvm_hw_pci_irqs` in schema/hvm-save.lu: 16 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save PCI_IRQ (0x0007).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPciIrqs implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5232,9 +5461,11 @@ export class HvmHwPciIrqs implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5250,6 +5481,8 @@ export class HvmHwPciIrqs implements StructAccessor {
  * `struct hvm_hw_isa_irqs` in schema/hvm-save.lu: 8 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save ISA_IRQ (0x0008).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwIsaIrqs implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5328,6 +5561,7 @@ export class HvmHwIsaIrqs implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set i(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_isa_irqs.i", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -5364,9 +5598,11 @@ export class HvmHwIsaIrqs implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5382,6 +5618,8 @@ export class HvmHwIsaIrqs implements StructAccessor {
  * `struct hvm_hw_pci_link` in schema/hvm-save.lu: 8 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save PCI_LINK (0x0009).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPciLink implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5497,9 +5735,11 @@ export class HvmHwPciLink implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5512,6 +5752,8 @@ export class HvmHwPciLink implements StructAccessor {
  * One 8254 channel (public/arch-x86/hvm/save.h struct hvm_hw_pit_channel).
  *
  * `struct hvm_hw_pit_channel` in schema/hvm-save.lu: 16 octets, align 4, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPitChannel implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5615,6 +5857,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_pit_channel.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -5623,6 +5866,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set latchedCount(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_hw_pit_channel.latched_count", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -5631,6 +5875,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 6);
   }
   set countLatched(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.count_latched", "u8", value);
     this.view.setUint8(this.offset + 6, value);
   }
 
@@ -5639,6 +5884,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 7);
   }
   set statusLatched(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.status_latched", "u8", value);
     this.view.setUint8(this.offset + 7, value);
   }
 
@@ -5647,6 +5893,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 8);
   }
   set status(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.status", "u8", value);
     this.view.setUint8(this.offset + 8, value);
   }
 
@@ -5655,6 +5902,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 9);
   }
   set readState(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.read_state", "u8", value);
     this.view.setUint8(this.offset + 9, value);
   }
 
@@ -5663,6 +5911,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 10);
   }
   set writeState(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.write_state", "u8", value);
     this.view.setUint8(this.offset + 10, value);
   }
 
@@ -5671,6 +5920,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 11);
   }
   set writeLatch(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.write_latch", "u8", value);
     this.view.setUint8(this.offset + 11, value);
   }
 
@@ -5679,6 +5929,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 12);
   }
   set rwMode(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.rw_mode", "u8", value);
     this.view.setUint8(this.offset + 12, value);
   }
 
@@ -5687,6 +5938,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 13);
   }
   set mode(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.mode", "u8", value);
     this.view.setUint8(this.offset + 13, value);
   }
 
@@ -5699,6 +5951,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 14);
   }
   set bcd(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.bcd", "u8", value);
     this.view.setUint8(this.offset + 14, value);
   }
 
@@ -5711,6 +5964,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 15);
   }
   set gate(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.gate", "u8", value);
     this.view.setUint8(this.offset + 15, value);
   }
   /**
@@ -5734,9 +5988,11 @@ export class HvmHwPitChannel implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5762,6 +6018,8 @@ export class HvmHwPitChannel implements StructAccessor {
  * `struct hvm_hw_pit` in schema/hvm-save.lu: 56 octets, align 4, little-endian, abi frozen.
  *
  * Body of hvm_save PIT (0x000a).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPit implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5857,6 +6115,7 @@ export class HvmHwPit implements StructAccessor {
     return this.view.getUint32(this.offset + 48, true);
   }
   set speakerDataOn(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_pit.speaker_data_on", "u32", value);
     this.view.setUint32(this.offset + 48, value, true);
   }
   /**
@@ -5886,9 +6145,11 @@ export class HvmHwPit implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5905,6 +6166,8 @@ export class HvmHwPit implements StructAccessor {
  * `struct hvm_hw_rtc` in schema/hvm-save.lu: 24 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save RTC (0x000b).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwRtc implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6017,6 +6280,7 @@ export class HvmHwRtc implements StructAccessor {
     return this.view.getUint8(this.offset + 14);
   }
   set cmosIndex(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_rtc.cmos_index", "u8", value);
     this.view.setUint8(this.offset + 14, value);
   }
 
@@ -6030,6 +6294,7 @@ export class HvmHwRtc implements StructAccessor {
   }
   set rtcOffset(value: bigint) {
     if (this.byteLength < 24) zeroExtendedWrite("hvm_hw_rtc.rtc_offset", this.base + 16, this.byteLength);
+    if (BigInt.asIntN(64, value) !== value) throw integerRangeError("hvm_hw_rtc.rtc_offset", "i64", value);
     this.view.setBigInt64(this.offset + 16, value, true);
   }
 
@@ -6075,9 +6340,11 @@ export class HvmHwRtc implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6092,6 +6359,8 @@ export class HvmHwRtc implements StructAccessor {
  * One HPET timer's registers (the anonymous struct of hvm_hw_hpet.timers).
  *
  * `struct hvm_hw_hpet_timer` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwHpetTimer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6179,6 +6448,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set config(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.config", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -6204,6 +6474,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set cmp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.cmp", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -6229,6 +6500,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set fsb(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.fsb", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -6250,6 +6522,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set res4(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.res4", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -6286,9 +6559,11 @@ export class HvmHwHpetTimer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6308,6 +6583,8 @@ export class HvmHwHpetTimer implements StructAccessor {
  * `struct hvm_hw_hpet` in schema/hvm-save.lu: 1048 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save HPET (0x000c).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwHpet implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6412,6 +6689,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set capability(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.capability", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -6433,6 +6711,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set res0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.res0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -6454,6 +6733,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set config(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.config", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -6475,6 +6755,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set res1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.res1", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -6500,6 +6781,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 32, true);
   }
   set isr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.isr", "u64", value);
     this.view.setBigUint64(this.offset + 32, value, true);
   }
 
@@ -6535,6 +6817,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 240, true);
   }
   set mc64(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.mc64", "u64", value);
     this.view.setBigUint64(this.offset + 240, value, true);
   }
 
@@ -6556,6 +6839,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 248, true);
   }
   set res3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.res3", "u64", value);
     this.view.setBigUint64(this.offset + 248, value, true);
   }
 
@@ -6624,9 +6908,11 @@ export class HvmHwHpet implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6651,6 +6937,8 @@ export class HvmHwHpet implements StructAccessor {
  * `struct hvm_hw_pmtimer` in schema/hvm-save.lu: 8 octets, align 4, little-endian, abi frozen.
  *
  * Body of hvm_save PMTIMER (0x000d).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPmtimer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6739,6 +7027,7 @@ export class HvmHwPmtimer implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set tmrVal(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_pmtimer.tmr_val", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -6751,6 +7040,7 @@ export class HvmHwPmtimer implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set pm1aSts(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_hw_pmtimer.pm1a_sts", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -6763,6 +7053,7 @@ export class HvmHwPmtimer implements StructAccessor {
     return this.view.getUint16(this.offset + 6, true);
   }
   set pm1aEn(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_hw_pmtimer.pm1a_en", "u16", value);
     this.view.setUint16(this.offset + 6, value, true);
   }
   /**
@@ -6786,9 +7077,11 @@ export class HvmHwPmtimer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6805,6 +7098,8 @@ export class HvmHwPmtimer implements StructAccessor {
  * `struct hvm_hw_mtrr` in schema/hvm-save.lu: 240 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save MTRR (0x000e).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwMtrr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6895,6 +7190,7 @@ export class HvmHwMtrr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set msrPatCr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_mtrr.msr_pat_cr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -6938,6 +7234,7 @@ export class HvmHwMtrr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 224, true);
   }
   set msrMtrrCap(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_mtrr.msr_mtrr_cap", "u64", value);
     this.view.setBigUint64(this.offset + 224, value, true);
   }
 
@@ -6959,6 +7256,7 @@ export class HvmHwMtrr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 232, true);
   }
   set msrMtrrDefType(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_mtrr.msr_mtrr_def_type", "u64", value);
     this.view.setBigUint64(this.offset + 232, value, true);
   }
 
@@ -6995,9 +7293,11 @@ export class HvmHwMtrr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7014,6 +7314,8 @@ export class HvmHwMtrr implements StructAccessor {
  * The 64-octet XSAVE header (public/arch-x86/hvm/save.h struct hvm_hw_cpu_xsave_hdr).
  *
  * `struct hvm_hw_cpu_xsave_hdr` in schema/hvm-save.lu: 64 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpuXsaveHdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7100,6 +7402,7 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set xstateBv(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave_hdr.xstate_bv", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7125,6 +7428,7 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set xcompBv(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave_hdr.xcomp_bv", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7171,9 +7475,11 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7193,6 +7499,8 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of hvm_save CPU_XSAVE (0x0010).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpuXsave implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7214,6 +7522,16 @@ export class HvmHwCpuXsave implements StructAccessor {
   static readonly FPU_SSE_OFFSET = 24;
   static readonly XSAVE_HDR_OFFSET = 536;
   static readonly EXTENDED_OFFSET = 600;
+
+  /**
+   * Octets the struct takes with `count` trailing `extended` octets (`SIZE + count * 1`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(HvmHwCpuXsave.SIZE, 1, count, "hvm_hw_cpu_xsave.extended");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "xfeature_mask", offset: 0, size: 8, kind: "u64", type: "u64le" },
@@ -7291,6 +7609,7 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set xfeatureMask(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave.xfeature_mask", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7316,6 +7635,7 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set xcr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave.xcr0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7341,6 +7661,7 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set xcr0Accum(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave.xcr0_accum", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7416,9 +7737,11 @@ export class HvmHwCpuXsave implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7441,6 +7764,8 @@ export class HvmHwCpuXsave implements StructAccessor {
  * append.
  *
  * Body of hvm_save VIRIDIAN_DOMAIN (0x000f).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmViridianDomainContext implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7536,6 +7861,8 @@ export class HvmViridianDomainContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set hypercallGpa(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.hypercall_gpa", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7557,6 +7884,8 @@ export class HvmViridianDomainContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set guestOsId(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.guest_os_id", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7580,6 +7909,8 @@ export class HvmViridianDomainContext implements StructAccessor {
   set timeRefCount(value: bigint) {
     if (this.byteLength < 24)
       zeroExtendedWrite("hvm_viridian_domain_context.time_ref_count", this.base + 16, this.byteLength);
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.time_ref_count", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7607,6 +7938,8 @@ export class HvmViridianDomainContext implements StructAccessor {
   set referenceTsc(value: bigint) {
     if (this.byteLength < 32)
       zeroExtendedWrite("hvm_viridian_domain_context.reference_tsc", this.base + 24, this.byteLength);
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.reference_tsc", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -7654,9 +7987,11 @@ export class HvmViridianDomainContext implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7677,6 +8012,8 @@ export class HvmViridianDomainContext implements StructAccessor {
  * append.
  *
  * Body of hvm_save VIRIDIAN_VCPU (0x0011).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmViridianVcpuContext implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7781,6 +8118,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set vpAssistMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_vcpu_context.vp_assist_msr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7802,6 +8141,7 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return this.view.getUint8(this.offset + 8);
   }
   set apicAssistPending(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_viridian_vcpu_context.apic_assist_pending", "u8", value);
     this.view.setUint8(this.offset + 8, value);
   }
 
@@ -7811,6 +8151,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
   }
   set simpMsr(value: bigint) {
     if (this.byteLength < 24) zeroExtendedWrite("hvm_viridian_vcpu_context.simp_msr", this.base + 16, this.byteLength);
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_vcpu_context.simp_msr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7898,9 +8240,11 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7921,6 +8265,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
  * `struct hvm_vmce_vcpu` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save VMCE_VCPU (0x0012).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmVmceVcpu implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8016,6 +8362,7 @@ export class HvmVmceVcpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set caps(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.caps", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -8038,6 +8385,7 @@ export class HvmVmceVcpu implements StructAccessor {
   }
   set mciCtl2Bank0(value: bigint) {
     if (this.byteLength < 16) zeroExtendedWrite("hvm_vmce_vcpu.mci_ctl2_bank0", this.base + 8, this.byteLength);
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mci_ctl2_bank0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -8061,6 +8409,7 @@ export class HvmVmceVcpu implements StructAccessor {
   }
   set mciCtl2Bank1(value: bigint) {
     if (this.byteLength < 24) zeroExtendedWrite("hvm_vmce_vcpu.mci_ctl2_bank1", this.base + 16, this.byteLength);
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mci_ctl2_bank1", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -8084,6 +8433,7 @@ export class HvmVmceVcpu implements StructAccessor {
   }
   set mcgExtCtl(value: bigint) {
     if (this.byteLength < 32) zeroExtendedWrite("hvm_vmce_vcpu.mcg_ext_ctl", this.base + 24, this.byteLength);
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mcg_ext_ctl", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -8123,9 +8473,11 @@ export class HvmVmceVcpu implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -8143,6 +8495,8 @@ export class HvmVmceVcpu implements StructAccessor {
  * `struct hvm_tsc_adjust` in schema/hvm-save.lu: 8 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save TSC_ADJUST (0x0013).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmTscAdjust implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8227,6 +8581,7 @@ export class HvmTscAdjust implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set tscAdjust(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_tsc_adjust.tsc_adjust", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -8263,9 +8618,11 @@ export class HvmTscAdjust implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -8278,6 +8635,8 @@ export class HvmTscAdjust implements StructAccessor {
  * One MSR of a CPU_MSR record (public/arch-x86/hvm/save.h struct hvm_one_msr).
  *
  * `struct hvm_one_msr` in schema/hvm-save.lu: 16 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmOneMsr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8359,6 +8718,7 @@ export class HvmOneMsr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set index(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_one_msr.index", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -8367,6 +8727,7 @@ export class HvmOneMsr implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set rsvd(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_one_msr._rsvd", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -8375,6 +8736,7 @@ export class HvmOneMsr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set val(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_one_msr.val", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -8416,9 +8778,11 @@ export class HvmOneMsr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -8437,6 +8801,8 @@ export class HvmOneMsr implements StructAccessor {
  * frozen.
  *
  * Body of hvm_save CPU_MSR (0x0014).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmMsr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8455,6 +8821,16 @@ export class HvmMsr implements StructAccessor {
   static readonly COUNT_OFFSET = 0;
   static readonly PAD_OFFSET = 4;
   static readonly MSR_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `msr` 16-octet elements (`SIZE + count * 16`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(HvmMsr.SIZE, 16, count, "hvm_msr.msr");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "count", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -8525,6 +8901,7 @@ export class HvmMsr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_msr.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -8577,9 +8954,11 @@ export class HvmMsr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

@@ -24,19 +24,24 @@ import {
   U64Array,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badConstant,
   badCount,
   bitRangeError,
   countedElements,
+  enumJson,
   firstNonZero,
+  flagsJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroPadding,
   nonZeroReserved,
   placementRoom,
   readU64Number,
   restElements,
+  tailSize,
   unknownEnum,
   unknownFlags,
   writeBytes,
@@ -179,6 +184,8 @@ export const LU_EXTRA_FLAGS_ALL = 0x1;
  * bootmem, written last by kexec_reloc() during the handover.
  *
  * `struct lu_breadcrumb` in schema/live-update.lu: 24 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuBreadcrumb implements StructAccessor {
   /** The struct's name in the schema. */
@@ -263,6 +270,7 @@ export class LuBreadcrumb implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set magic(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_breadcrumb.magic", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -288,6 +296,7 @@ export class LuBreadcrumb implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set mfnArrayPhysaddr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_breadcrumb.mfn_array_physaddr", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -313,6 +322,7 @@ export class LuBreadcrumb implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set shiftedNrPages(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_breadcrumb.shifted_nr_pages", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -355,9 +365,11 @@ export class LuBreadcrumb implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -375,6 +387,8 @@ export class LuBreadcrumb implements StructAccessor {
  *
  * `struct lu_mfn_array` in schema/live-update.lu: 0 octets + trailing `mfns`, align 8, little-endian,
  * abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuMfnArray implements StructAccessor {
   /** The struct's name in the schema. */
@@ -388,6 +402,16 @@ export class LuMfnArray implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly MFNS_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `mfns` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(LuMfnArray.SIZE, 8, count, "lu_mfn_array.mfns");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "mfns", offset: 0, size: 0, kind: "array", type: "u64le[..]" },
@@ -489,9 +513,11 @@ export class LuMfnArray implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -506,6 +532,8 @@ export class LuMfnArray implements StructAccessor {
  * `struct lu_version` in schema/live-update.lu: 8 octets, align 4, little-endian, abi frozen.
  *
  * Body of lu_stream LU_VERSION (0x40000000).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuVersion implements StructAccessor {
   /** The struct's name in the schema. */
@@ -588,6 +616,7 @@ export class LuVersion implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set xenMajor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_version.xen_major", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -596,6 +625,7 @@ export class LuVersion implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set xenMinor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_version.xen_minor", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -619,9 +649,11 @@ export class LuVersion implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -639,6 +671,8 @@ export class LuVersion implements StructAccessor {
  * next M2P data page describes.
  *
  * `struct lu_m2p_entry` in schema/live-update.lu: 8 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuM2pEntry implements StructAccessor {
   /** The struct's name in the schema. */
@@ -720,6 +754,7 @@ export class LuM2pEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set raw(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_m2p_entry.raw", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -774,13 +809,15 @@ export class LuM2pEntry implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      raw: { order: this.order, mfn: this.mfn },
+      raw: { raw: json64(this.raw), order: this.order, mfn: this.mfn },
     };
   }
 }
@@ -793,6 +830,8 @@ export class LuM2pEntry implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of lu_stream LU_M2P (0x40000001), lu_stream LU_M2P_COMPAT (0x40000002).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuM2p implements StructAccessor {
   /** The struct's name in the schema. */
@@ -812,6 +851,16 @@ export class LuM2p implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly M2P_PAGE_DATA_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `m2p_page_data` 8-octet elements (`SIZE + count * 8`):
+   * the `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(LuM2p.SIZE, 8, count, "lu_m2p.m2p_page_data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "m2p_page_data", offset: 0, size: 0, kind: "array", type: "lu_m2p_entry[..]" },
@@ -913,9 +962,11 @@ export class LuM2p implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -931,6 +982,8 @@ export class LuM2p implements StructAccessor {
  * `struct lu_domain_info` in schema/live-update.lu: 48 octets, align 4, little-endian, abi frozen.
  *
  * Body of lu_stream LU_DOMAIN_INFO (0x40000003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuDomainInfo implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1025,13 +1078,13 @@ export class LuDomainInfo implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `lu_domain_type` does not name: see `isLuDomainType`);
-   * writes only `LuDomainType` values.
+   * Reads a `LuDomainType`, or an `UnknownMember` when the data holds a value `lu_domain_type` does not
+   * name (narrow with `isLuDomainType`); writes only `LuDomainType` values.
    *
    * `@0x0 type: lu_domain_type (u32le)` in `lu_domain_info` (offset 0, 4 octets).
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get type(): LuDomainType | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as LuDomainType | UnknownMember<number>;
   }
   set type(value: LuDomainType) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -1046,6 +1099,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set pageShift(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("lu_domain_info.page_shift", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -1054,6 +1108,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint16(this.offset + 6, true);
   }
   set domainId(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("lu_domain_info.domain_id", "u16", value);
     this.view.setUint16(this.offset + 6, value, true);
   }
 
@@ -1081,6 +1136,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 24, true);
   }
   set ssidref(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_info.ssidref", "u32", value);
     this.view.setUint32(this.offset + 24, value, true);
   }
 
@@ -1093,6 +1149,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 28, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("lu_domain_info.flags", "u32", value);
     this.view.setUint32(this.offset + 28, value, true);
   }
 
@@ -1106,6 +1163,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 32, true);
   }
   set maxVcpus(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_info.max_vcpus", "u32", value);
     this.view.setUint32(this.offset + 32, value, true);
   }
 
@@ -1118,6 +1176,8 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 36, true);
   }
   set emulationFlags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("lu_domain_info.emulation_flags", "u32", value);
     this.view.setUint32(this.offset + 36, value, true);
   }
 
@@ -1135,6 +1195,8 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 40, true);
   }
   set extraFlags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("lu_domain_info.extra_flags", "u32", value);
     this.view.setUint32(this.offset + 40, value, true);
   }
 
@@ -1185,21 +1247,23 @@ export class LuDomainInfo implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      type: this.type,
+      type: enumJson(this.type, LU_DOMAIN_TYPE_NAMES),
       page_shift: this.pageShift,
       domain_id: this.domainId,
       domain_handle: hexOf(this.domainHandle),
       ssidref: this.ssidref,
-      flags: this.flags,
+      flags: flagsJson(this.flags, LU_DOMCTL_CDF),
       max_vcpus: this.maxVcpus,
-      emulation_flags: this.emulationFlags,
-      extra_flags: this.extraFlags,
+      emulation_flags: flagsJson(this.emulationFlags, LU_X86_EMU),
+      extra_flags: flagsJson(this.extraFlags, LU_EXTRA_FLAGS),
     };
   }
 }
@@ -1213,6 +1277,8 @@ export class LuDomainInfo implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of lu_stream LU_DOMAIN_PAGES (0x40000004).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuDomainPages implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1231,6 +1297,16 @@ export class LuDomainPages implements StructAccessor {
   static readonly COUNT_OFFSET = 0;
   static readonly RESERVED_OFFSET = 4;
   static readonly MFNS_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `mfns` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(LuDomainPages.SIZE, 8, count, "lu_domain_pages.mfns");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "count", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -1301,6 +1377,7 @@ export class LuDomainPages implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_pages.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1309,6 +1386,7 @@ export class LuDomainPages implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set reserved(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_pages.reserved", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1364,9 +1442,11 @@ export class LuDomainPages implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

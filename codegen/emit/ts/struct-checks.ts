@@ -110,6 +110,7 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
       break;
     }
     case "bytes":
+    case "ascii":
     case "array": {
       const stride = t.kind === "array" ? t.stride : 1;
       const acc = model.accessor(f.name);
