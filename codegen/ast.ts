@@ -102,7 +102,13 @@ export type AstStructAttr =
   | { readonly kind: "size"; readonly value: AstExpr; readonly span: SourceSpan }
   | { readonly kind: "align"; readonly value: AstExpr; readonly span: SourceSpan }
   | { readonly kind: "endian"; readonly endian: "little" | "big"; readonly span: SourceSpan }
-  | { readonly kind: "abi"; readonly abi: "frozen" | "append" | "free"; readonly span: SourceSpan };
+  | { readonly kind: "abi"; readonly abi: "frozen" | "append" | "free"; readonly span: SourceSpan }
+  | { readonly kind: "load"; readonly rule: AstLoadRule; readonly span: SourceSpan };
+
+/** `load exact` or `load zero_extend from N, M [compat S]` (see LoadRule in ir.ts). */
+export type AstLoadRule =
+  | { readonly kind: "exact" }
+  | { readonly kind: "zero_extend"; readonly from: readonly AstExpr[]; readonly compat: AstName | null };
 
 export interface AstStruct {
   readonly kind: "struct";

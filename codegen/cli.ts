@@ -116,7 +116,12 @@ function listTs(dir: string): string[] {
   return names.filter((n) => n.endsWith(".ts")).map((n) => n.split("\\").join("/")).sort();
 }
 
-async function loadGenerator(): Promise<Generator> {
+async function loadGenerator(lang = "ts"): Promise<Generator> {
+  if (lang === "c") {
+    const { generateC } = await import("./emit/c/header.js");
+    return (program) => Promise.resolve(generateC(program));
+  }
+  if (lang !== "ts") throw new Error(`unknown --lang '${lang}' (ts or c)`);
   // Imported lazily so `lu check` and `lu layout` never load the emitter (and prettier).
   const { generateTypeScript } = await import("./emit/ts/generate.js");
   return (program, options) => generateTypeScript(program, options);
@@ -201,6 +206,7 @@ export function register(program: Command): void {
     .option("--runtime <specifier>", "the runtime's package specifier (default lu-codec/runtime) or, relative style, its directory as seen from the output")
     .option("--regenerate <command>", "the command generated headers and --check name (default: lu gen)")
     .option("--check", "write nothing; list stale, missing and extra files and exit 1 if any")
+    .option("--lang <lang>", "ts (TypeScript accessors) or c (one C11 header per schema)")
     .option("--watch", "generate, then regenerate whenever a schema file or the config changes (Ctrl-C stops)")
     .action(async (schemas: string[], flags: GenFlags) => {
       await guarded("gen", async () => {
@@ -231,6 +237,8 @@ export interface GenFlags {
   readonly importStyle?: string;
   readonly runtime?: string;
   readonly regenerate?: string;
+  /** `ts` (default) or `c`. */
+  readonly lang?: string;
 }
 
 /** What one `lu gen` run does: arguments and flags over `lu.config.json` over the defaults. */
@@ -240,6 +248,7 @@ export interface GenPlan {
   readonly runtime: RuntimeImport;
   readonly regenerate: string;
   readonly config: ProjectConfig | undefined;
+  readonly lang: string;
 }
 
 /** Resolves a `lu gen` invocation; UsageError when there is nothing to generate from. */
@@ -260,14 +269,14 @@ export function planGen(args: readonly string[], flags: GenFlags, cwd: string = 
   }
   const runtime = runtimeImportFor(out, style as ImportStyle | undefined, flags.runtime ?? config?.runtime);
   const regenerate = flags.regenerate ?? config?.regenerate ?? (args.length === 0 ? "lu gen" : `lu gen ${args.join(" ")} --out ${out}`);
-  return { schemas, out, runtime, regenerate, config };
+  return { schemas, out, runtime, regenerate, config, lang: flags.lang ?? "ts" };
 }
 
 /** Compiles and generates per `plan`, writing (or, with `check`, comparing) the output directory. */
 async function runGen(plan: GenPlan, check: boolean): Promise<{ exitCode: number; read: readonly string[] }> {
   const { program: checked, read } = compileAndReport(plan.schemas);
   if (checked === null) return { exitCode: 1, read };
-  const generate = await loadGenerator();
+  const generate = await loadGenerator(plan.lang);
   const options: EmitOptions =
     plan.runtime.style === "package"
       ? { runtimeModule: plan.runtime.module, regenerate: plan.regenerate }

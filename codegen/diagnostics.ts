@@ -46,6 +46,7 @@ export const DIAGNOSTIC_CODES = [
   "LU3008",
   "LU3009",
   "LU3010",
+  "LU3011",
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
@@ -153,6 +154,8 @@ export const diag = {
       help: "list fields in increasing offset order",
     }),
   constField: (span: SourceSpan, message: string) => make("LU3010", "error", span, message),
+  loadRule: (span: SourceSpan, message: string, help?: string) =>
+    make("LU3011", "error", span, message, help === undefined ? {} : { help }),
 } as const;
 
 export function hex(value: bigint): string {

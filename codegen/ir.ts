@@ -19,6 +19,18 @@ export type Endian = "little" | "big";
 export type IntName = "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64";
 export type PrimName = IntName | "f32" | "f64";
 
+/**
+ * How a reader takes a record body of this struct (Xen's two HVM load rules):
+ * - `exact`: the body is exactly `size` octets (longer or shorter is a problem);
+ * - `zero_extend`: a body of one of the older sizes `from` (each shorter than `size`, each on a
+ *   field boundary) is valid too, and the fields past its end read as zero; `compat` names a
+ *   struct whose own size marks a body laid out the old way (not a prefix of this one).
+ * A body longer than `size` is a problem under both rules.
+ */
+export type LoadRule =
+  | { readonly kind: "exact" }
+  | { readonly kind: "zero_extend"; readonly from: readonly number[]; readonly compat: string | null };
+
 /** How a struct may change between schema versions (see `lu abi-check`). */
 export type AbiRule = "frozen" | "append" | "free";
 
@@ -135,11 +147,29 @@ export interface LayoutStruct {
   readonly align: number;
   readonly endian: Endian;
   readonly abi: AbiRule;
+  /** How a record body of this struct is loaded; absent means `exact`. */
+  readonly load?: LoadRule;
   readonly fields: readonly LayoutField[];
   /** The variable-length last field, if any (also present in `fields`). */
   readonly trailing: LayoutField | null;
   readonly doc: string | null;
   readonly span: SourceSpan;
+}
+
+/** The load rule of `s` (absent: exact). */
+export function loadRuleOf(s: LayoutStruct): LoadRule {
+  return s.load ?? EXACT_LOAD;
+}
+
+export const EXACT_LOAD: LoadRule = { kind: "exact" };
+
+/**
+ * Smallest body of `s` its load rule accepts as a prefix (the struct's size for `exact`, the
+ * smallest older size for `zero_extend`); a `compat` struct's size is accepted besides.
+ */
+export function minimumBody(s: LayoutStruct): number {
+  const rule = loadRuleOf(s);
+  return rule.kind === "zero_extend" && rule.from.length > 0 ? Math.min(...rule.from) : s.size;
 }
 
 export interface LayoutRecord {

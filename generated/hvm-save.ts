@@ -5,7 +5,14 @@
  * through XEN_DOMCTL_sethvmcontext, carried as the body of the libxc HVM_CONTEXT record and of the
  * same record in the live update stream. Layouts are those of Xen's public headers
  * xen/include/public/hvm/save.h (descriptor, END) and xen/include/public/arch-x86/hvm/save.h
- * (everything else) as a C compiler lays them out on x86-64, bitfields included.
+ * (everything else) as a C compiler lays them out on x86-64, bitfields included, at Xen master
+ * c447b7308b13 (2026-08-20); docs/schemas.md lists the versions and every known difference.
+ *
+ * Load rules (Xen's xen/arch/x86/include/asm/hvm/save.h): a record body is taken at its exact
+ * length (`hvm_load_entry`) unless its struct says `load zero_extend`
+ * (`hvm_load_entry_zeroextend`: CPU, LAPIC, RTC, VIRIDIAN_DOMAIN, VIRIDIAN_VCPU, VMCE_VCPU), where
+ * a body of an older, shorter size is valid and the fields after it read as zero. The `from`
+ * sizes are the layouts older Xen versions wrote (Xen itself takes any shorter length).
  *
  * Conventions where C has no direct counterpart:
  * - C bitfields become a `bits` integer over the storage unit gcc uses on x86-64 (System V ABI);
@@ -39,6 +46,7 @@ import {
   nonZeroPadding,
   nonZeroReserved,
   placementRoom,
+  readI64Number,
   readU64Number,
   tailSize,
   unknownFlags,
@@ -49,6 +57,7 @@ import {
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
 import type { Problem } from "../runtime/problem.js";
 import type { StreamFormat } from "../runtime/stream-format.js";
+import { ZERO_SOURCE, ZERO_VIEW, badBodyLength, zeroExtendedWrite } from "../runtime/zero-extend.js";
 
 /**
  * HVM_FILE_MAGIC: the first word of the HEADER save record.
@@ -507,9 +516,10 @@ export class HvmSaveHeader implements StructAccessor {
  * CPU (typecode 2, public/arch-x86/hvm/save.h struct hvm_hw_cpu): one per vCPU, `instance` is the
  * vCPU id. The pending-event union is the u32 `pending_event` with its bitfield members as bit
  * ranges (gcc x86-64 bitfield allocation: vector 0..7, type 8..10, error_valid 11, reserved
- * 12..30, valid 31).
+ * 12..30, valid 31). Loaded zero-extended: 1024 octets before Xen 4.7 (no `flags`), and the
+ * 1016-octet `hvm_hw_cpu_compat` layout of before Xen 3.4, which Xen converts by its size.
  *
- * `struct hvm_hw_cpu` in schema/hvm-save.lu: 1032 octets, align 8, little-endian, abi frozen.
+ * `struct hvm_hw_cpu` in schema/hvm-save.lu: 1032 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save CPU (0x0002).
  *
@@ -524,6 +534,24 @@ export class HvmHwCpu implements StructAccessor {
 
   /** Alignment in octets (a C compiler's, for the schema's layout). */
   static readonly ALIGN = 8;
+
+  /**
+   * Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end
+   * read as zero.
+   */
+  static readonly OLDER_SIZES: readonly number[] = [1024];
+
+  /** Smallest body the accessors take (the smallest older size). */
+  static readonly MIN_SIZE = 1024;
+
+  /**
+   * A body of `hvm_hw_cpu_compat`'s size is laid out as `hvm_hw_cpu_compat`, not as a prefix of this
+   * struct.
+   */
+  static readonly COMPAT = "hvm_hw_cpu_compat";
+
+  /** Size of `hvm_hw_cpu_compat`. */
+  static readonly COMPAT_SIZE = 1016;
 
   /** Record type whose body this struct is: hvm_save CPU (0x0002). */
   static readonly TYPE = 0x0002;
@@ -712,8 +740,8 @@ export class HvmHwCpu implements StructAccessor {
   /**
    * A new flyweight placed at `offset` of `src`.
    *
-   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
-   * SIZE.
+   * @param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE
+   * (fields past a shorter body read as zero). Default SIZE.
    *
    * @throws BoundsError when the struct does not fit
    */
@@ -727,8 +755,8 @@ export class HvmHwCpu implements StructAccessor {
    * @throws BoundsError when the struct does not fit
    */
   wrap(src: ByteSource, offset: number, byteLength?: number): this {
-    const room = placementRoom(offset, HvmHwCpu.SIZE, byteLength, HvmHwCpu.SIZE);
-    this.view = src.window(offset, HvmHwCpu.SIZE);
+    const room = placementRoom(offset, HvmHwCpu.MIN_SIZE, byteLength, HvmHwCpu.SIZE);
+    this.view = src.window(offset, Math.min(room, HvmHwCpu.SIZE));
     this.offset = src.windowOffset;
     this.src = src;
     this.base = offset;
@@ -2205,16 +2233,17 @@ export class HvmHwCpu implements StructAccessor {
    * `@0x400 flags: hvm_cpu_flags (u32le)` in `hvm_hw_cpu` (offset 1024, 4 octets).
    */
   get flags(): number {
-    return this.view.getUint32(this.offset + 1024, true);
+    return this.byteLength < 1028 ? 0 : this.view.getUint32(this.offset + 1024, true);
   }
   set flags(value: number) {
+    if (this.byteLength < 1028) zeroExtendedWrite("hvm_hw_cpu.flags", this.base + 1024, this.byteLength);
     if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("hvm_hw_cpu.flags", "u32", value);
     this.view.setUint32(this.offset + 1024, value, true);
   }
 
   /** Whether every bit of `mask` (a `HVM_CPU_FLAGS` mask or several OR-ed) is set in `flags`. */
   hasFlags(mask: number): boolean {
-    return (~this.view.getUint32(this.offset + 1024, true) & mask) === 0;
+    return this.byteLength < 1028 ? mask === 0 : (~this.view.getUint32(this.offset + 1024, true) & mask) === 0;
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
@@ -2223,7 +2252,9 @@ export class HvmHwCpu implements StructAccessor {
    */
   init(): this {
     this.view.setUint32(this.offset + 1016, (this.view.getUint32(this.offset + 1016, true) & 0x80000fff) >>> 0, true);
-    zeroBytes(this.view, this.offset + 1028, 4);
+    if (this.byteLength >= 1032) {
+      zeroBytes(this.view, this.offset + 1028, 4);
+    }
     return this;
   }
   /**
@@ -2236,18 +2267,24 @@ export class HvmHwCpu implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
+    if (this.byteLength < HvmHwCpu.SIZE && this.byteLength !== 1024 && this.byteLength !== 1032)
+      badBodyLength(problems, path + "hvm_hw_cpu", this.base, this.byteLength, "1024, 1032");
     {
       const bits = (this.view.getUint32(this.offset + 1016, true) & 0x7ffff000) >>> 0;
       if (bits !== 0) nonZeroReserved(problems, path + "pending_event", this.base + 1016, hex(bits));
     }
-    {
-      const unknown = (this.view.getUint32(this.offset + 1024, true) & ~HVM_CPU_FLAGS_ALL) >>> 0;
-      if (unknown !== 0) unknownFlags(problems, path + "flags", this.base + 1024, "hvm_cpu_flags", unknown);
+    if (this.byteLength >= 1028) {
+      {
+        const unknown = (this.view.getUint32(this.offset + 1024, true) & ~HVM_CPU_FLAGS_ALL) >>> 0;
+        if (unknown !== 0) unknownFlags(problems, path + "flags", this.base + 1024, "hvm_cpu_flags", unknown);
+      }
     }
-    {
-      const at = firstNonZero(this.view, this.offset + 1028, 4);
-      if (at >= 0)
-        nonZeroPadding(problems, path + "pad0", this.base + 1028, at, this.view.getUint8(this.offset + 1028 + at));
+    if (this.byteLength >= 1032) {
+      {
+        const at = firstNonZero(this.view, this.offset + 1028, 4);
+        if (at >= 0)
+          nonZeroPadding(problems, path + "pad0", this.base + 1028, at, this.view.getUint8(this.offset + 1028 + at));
+      }
     }
     return problems;
   }
@@ -4937,9 +4974,10 @@ export class HvmHwVioapic implements StructAccessor {
 }
 
 /**
- * LAPIC (typecode 5, public/arch-x86/hvm/save.h struct hvm_hw_lapic): one per vCPU.
+ * LAPIC (typecode 5, public/arch-x86/hvm/save.h struct hvm_hw_lapic): one per vCPU. Loaded
+ * zero-extended: 24 octets before Xen 4.21 (no `pending_esr`).
  *
- * `struct hvm_hw_lapic` in schema/hvm-save.lu: 24 octets, align 8, little-endian, abi frozen.
+ * `struct hvm_hw_lapic` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save LAPIC (0x0005).
  *
@@ -4950,10 +4988,19 @@ export class HvmHwLapic implements StructAccessor {
   static readonly SCHEMA_NAME = "hvm_hw_lapic";
 
   /** Size in octets. */
-  static readonly SIZE = 24;
+  static readonly SIZE = 32;
 
   /** Alignment in octets (a C compiler's, for the schema's layout). */
   static readonly ALIGN = 8;
+
+  /**
+   * Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end
+   * read as zero.
+   */
+  static readonly OLDER_SIZES: readonly number[] = [24];
+
+  /** Smallest body the accessors take (the smallest older size). */
+  static readonly MIN_SIZE = 24;
 
   /** Record type whose body this struct is: hvm_save LAPIC (0x0005). */
   static readonly TYPE = 0x0005;
@@ -4963,12 +5010,16 @@ export class HvmHwLapic implements StructAccessor {
   static readonly DISABLED_OFFSET = 8;
   static readonly TIMER_DIVISOR_OFFSET = 12;
   static readonly TDT_MSR_OFFSET = 16;
+  static readonly PENDING_ESR_OFFSET = 24;
+  static readonly PAD_OFFSET = 28;
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "apic_base_msr", offset: 0, size: 8, kind: "u64", type: "u64le" },
     { name: "disabled", offset: 8, size: 4, kind: "flags", type: "hvm_lapic_disabled (u32le)" },
     { name: "timer_divisor", offset: 12, size: 4, kind: "u32", type: "u32le" },
     { name: "tdt_msr", offset: 16, size: 8, kind: "u64", type: "u64le" },
+    { name: "pending_esr", offset: 24, size: 4, kind: "u32", type: "u32le" },
+    { name: "_pad", offset: 28, size: 4, kind: "pad", type: "pad[4]" },
   ];
 
   /**
@@ -4988,8 +5039,8 @@ export class HvmHwLapic implements StructAccessor {
   /**
    * A new flyweight placed at `offset` of `src`.
    *
-   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
-   * SIZE.
+   * @param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE
+   * (fields past a shorter body read as zero). Default SIZE.
    *
    * @throws BoundsError when the struct does not fit
    */
@@ -5003,8 +5054,8 @@ export class HvmHwLapic implements StructAccessor {
    * @throws BoundsError when the struct does not fit
    */
   wrap(src: ByteSource, offset: number, byteLength?: number): this {
-    const room = placementRoom(offset, HvmHwLapic.SIZE, byteLength, HvmHwLapic.SIZE);
-    this.view = src.window(offset, HvmHwLapic.SIZE);
+    const room = placementRoom(offset, HvmHwLapic.MIN_SIZE, byteLength, HvmHwLapic.SIZE);
+    this.view = src.window(offset, Math.min(room, HvmHwLapic.SIZE));
     this.offset = src.windowOffset;
     this.src = src;
     this.base = offset;
@@ -5099,12 +5150,29 @@ export class HvmHwLapic implements StructAccessor {
   set tdtMsrNumber(value: number) {
     writeI64Number(this.view, this.offset + 16, value, true, false, "hvm_hw_lapic.tdt_msr");
   }
+
+  /**
+   * Pending ESR bits not yet latched into the error status register (Xen 4.21 and later).
+   *
+   * `@0x18 pending_esr: u32le` in `hvm_hw_lapic` (offset 24, 4 octets).
+   */
+  get pendingEsr(): number {
+    return this.byteLength < 28 ? 0 : this.view.getUint32(this.offset + 24, true);
+  }
+  set pendingEsr(value: number) {
+    if (this.byteLength < 28) zeroExtendedWrite("hvm_hw_lapic.pending_esr", this.base + 24, this.byteLength);
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_lapic.pending_esr", "u32", value);
+    this.view.setUint32(this.offset + 24, value, true);
+  }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
    * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
    * Returns `this`.
    */
   init(): this {
+    if (this.byteLength >= 32) {
+      zeroBytes(this.view, this.offset + 28, 4);
+    }
     return this;
   }
   /**
@@ -5117,9 +5185,18 @@ export class HvmHwLapic implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
+    if (this.byteLength < HvmHwLapic.SIZE && this.byteLength !== 24 && this.byteLength !== 32)
+      badBodyLength(problems, path + "hvm_hw_lapic", this.base, this.byteLength, "24, 32");
     {
       const unknown = (this.view.getUint32(this.offset + 8, true) & ~HVM_LAPIC_DISABLED_ALL) >>> 0;
       if (unknown !== 0) unknownFlags(problems, path + "disabled", this.base + 8, "hvm_lapic_disabled", unknown);
+    }
+    if (this.byteLength >= 32) {
+      {
+        const at = firstNonZero(this.view, this.offset + 28, 4);
+        if (at >= 0)
+          nonZeroPadding(problems, path + "_pad", this.base + 28, at, this.view.getUint8(this.offset + 28 + at));
+      }
     }
     return problems;
   }
@@ -5136,6 +5213,7 @@ export class HvmHwLapic implements StructAccessor {
       disabled: flagsJson(this.disabled, HVM_LAPIC_DISABLED),
       timer_divisor: this.timerDivisor,
       tdt_msr: json64(this.tdtMsr),
+      pending_esr: this.pendingEsr,
     };
   }
 }
@@ -6082,9 +6160,10 @@ export class HvmHwPit implements StructAccessor {
 }
 
 /**
- * RTC (typecode 11, public/arch-x86/hvm/save.h struct hvm_hw_rtc).
+ * RTC (typecode 11, public/arch-x86/hvm/save.h struct hvm_hw_rtc). Loaded zero-extended: 16
+ * octets before Xen 4.14 (no `rtc_offset`).
  *
- * `struct hvm_hw_rtc` in schema/hvm-save.lu: 16 octets, align 1, little-endian, abi frozen.
+ * `struct hvm_hw_rtc` in schema/hvm-save.lu: 24 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save RTC (0x000b).
  *
@@ -6095,10 +6174,19 @@ export class HvmHwRtc implements StructAccessor {
   static readonly SCHEMA_NAME = "hvm_hw_rtc";
 
   /** Size in octets. */
-  static readonly SIZE = 16;
+  static readonly SIZE = 24;
 
   /** Alignment in octets (a C compiler's, for the schema's layout). */
-  static readonly ALIGN = 1;
+  static readonly ALIGN = 8;
+
+  /**
+   * Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end
+   * read as zero.
+   */
+  static readonly OLDER_SIZES: readonly number[] = [16];
+
+  /** Smallest body the accessors take (the smallest older size). */
+  static readonly MIN_SIZE = 16;
 
   /** Record type whose body this struct is: hvm_save RTC (0x000b). */
   static readonly TYPE = 0x000b;
@@ -6107,11 +6195,13 @@ export class HvmHwRtc implements StructAccessor {
   static readonly CMOS_DATA_OFFSET = 0;
   static readonly CMOS_INDEX_OFFSET = 14;
   static readonly PAD0_OFFSET = 15;
+  static readonly RTC_OFFSET_OFFSET = 16;
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "cmos_data", offset: 0, size: 14, kind: "bytes", type: "u8[14]" },
     { name: "cmos_index", offset: 14, size: 1, kind: "u8", type: "u8" },
     { name: "pad0", offset: 15, size: 1, kind: "pad", type: "pad[1]" },
+    { name: "rtc_offset", offset: 16, size: 8, kind: "i64", type: "i64le" },
   ];
 
   /**
@@ -6131,8 +6221,8 @@ export class HvmHwRtc implements StructAccessor {
   /**
    * A new flyweight placed at `offset` of `src`.
    *
-   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
-   * SIZE.
+   * @param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE
+   * (fields past a shorter body read as zero). Default SIZE.
    *
    * @throws BoundsError when the struct does not fit
    */
@@ -6146,8 +6236,8 @@ export class HvmHwRtc implements StructAccessor {
    * @throws BoundsError when the struct does not fit
    */
   wrap(src: ByteSource, offset: number, byteLength?: number): this {
-    const room = placementRoom(offset, HvmHwRtc.SIZE, byteLength, HvmHwRtc.SIZE);
-    this.view = src.window(offset, HvmHwRtc.SIZE);
+    const room = placementRoom(offset, HvmHwRtc.MIN_SIZE, byteLength, HvmHwRtc.SIZE);
+    this.view = src.window(offset, Math.min(room, HvmHwRtc.SIZE));
     this.offset = src.windowOffset;
     this.src = src;
     this.base = offset;
@@ -6193,6 +6283,34 @@ export class HvmHwRtc implements StructAccessor {
     if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_rtc.cmos_index", "u8", value);
     this.view.setUint8(this.offset + 14, value);
   }
+
+  /**
+   * Offset of the guest's RTC from host time, in seconds.
+   *
+   * `@0x10 rtc_offset: i64le` in `hvm_hw_rtc` (offset 16, 8 octets).
+   */
+  get rtcOffset(): bigint {
+    return this.byteLength < 24 ? 0n : this.view.getBigInt64(this.offset + 16, true);
+  }
+  set rtcOffset(value: bigint) {
+    if (this.byteLength < 24) zeroExtendedWrite("hvm_hw_rtc.rtc_offset", this.base + 16, this.byteLength);
+    if (BigInt.asIntN(64, value) !== value) throw integerRangeError("hvm_hw_rtc.rtc_offset", "i64", value);
+    this.view.setBigInt64(this.offset + 16, value, true);
+  }
+
+  /**
+   * `rtcOffset` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond
+   * ±(2^53-1); the setter takes a safe integer.
+   *
+   * `@0x10 rtc_offset: i64le` in `hvm_hw_rtc` (offset 16, 8 octets).
+   */
+  get rtcOffsetNumber(): number {
+    return this.byteLength < 24 ? 0 : readI64Number(this.view, this.offset + 16, true, "hvm_hw_rtc.rtc_offset");
+  }
+  set rtcOffsetNumber(value: number) {
+    if (this.byteLength < 24) zeroExtendedWrite("hvm_hw_rtc.rtc_offset", this.base + 16, this.byteLength);
+    writeI64Number(this.view, this.offset + 16, value, true, true, "hvm_hw_rtc.rtc_offset");
+  }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
    * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
@@ -6212,6 +6330,8 @@ export class HvmHwRtc implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
+    if (this.byteLength < HvmHwRtc.SIZE && this.byteLength !== 16 && this.byteLength !== 24)
+      badBodyLength(problems, path + "hvm_hw_rtc", this.base, this.byteLength, "16, 24");
     {
       const at = firstNonZero(this.view, this.offset + 15, 1);
       if (at >= 0)
@@ -6230,6 +6350,7 @@ export class HvmHwRtc implements StructAccessor {
     return {
       cmos_data: hexOf(this.cmosData),
       cmos_index: this.cmosIndex,
+      rtc_offset: json64(this.rtcOffset),
     };
   }
 }
@@ -7636,9 +7757,11 @@ export class HvmHwCpuXsave implements StructAccessor {
 
 /**
  * VIRIDIAN_DOMAIN (typecode 15, public/arch-x86/hvm/save.h struct hvm_viridian_domain_context).
+ * Loaded zero-extended: 16 octets before `time_ref_count` (Xen 4.5), 24 before `reference_tsc`
+ * (Xen 4.6).
  *
  * `struct hvm_viridian_domain_context` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi
- * frozen.
+ * append.
  *
  * Body of hvm_save VIRIDIAN_DOMAIN (0x000f).
  *
@@ -7653,6 +7776,15 @@ export class HvmViridianDomainContext implements StructAccessor {
 
   /** Alignment in octets (a C compiler's, for the schema's layout). */
   static readonly ALIGN = 8;
+
+  /**
+   * Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end
+   * read as zero.
+   */
+  static readonly OLDER_SIZES: readonly number[] = [16, 24];
+
+  /** Smallest body the accessors take (the smallest older size). */
+  static readonly MIN_SIZE = 16;
 
   /** Record type whose body this struct is: hvm_save VIRIDIAN_DOMAIN (0x000f). */
   static readonly TYPE = 0x000f;
@@ -7687,8 +7819,8 @@ export class HvmViridianDomainContext implements StructAccessor {
   /**
    * A new flyweight placed at `offset` of `src`.
    *
-   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
-   * SIZE.
+   * @param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE
+   * (fields past a shorter body read as zero). Default SIZE.
    *
    * @throws BoundsError when the struct does not fit
    */
@@ -7702,8 +7834,8 @@ export class HvmViridianDomainContext implements StructAccessor {
    * @throws BoundsError when the struct does not fit
    */
   wrap(src: ByteSource, offset: number, byteLength?: number): this {
-    const room = placementRoom(offset, HvmViridianDomainContext.SIZE, byteLength, HvmViridianDomainContext.SIZE);
-    this.view = src.window(offset, HvmViridianDomainContext.SIZE);
+    const room = placementRoom(offset, HvmViridianDomainContext.MIN_SIZE, byteLength, HvmViridianDomainContext.SIZE);
+    this.view = src.window(offset, Math.min(room, HvmViridianDomainContext.SIZE));
     this.offset = src.windowOffset;
     this.src = src;
     this.base = offset;
@@ -7772,9 +7904,11 @@ export class HvmViridianDomainContext implements StructAccessor {
 
   /** `@0x10 time_ref_count: u64le` in `hvm_viridian_domain_context` (offset 16, 8 octets). */
   get timeRefCount(): bigint {
-    return this.view.getBigUint64(this.offset + 16, true);
+    return this.byteLength < 24 ? 0n : this.view.getBigUint64(this.offset + 16, true);
   }
   set timeRefCount(value: bigint) {
+    if (this.byteLength < 24)
+      zeroExtendedWrite("hvm_viridian_domain_context.time_ref_count", this.base + 16, this.byteLength);
     if (BigInt.asUintN(64, value) !== value)
       throw integerRangeError("hvm_viridian_domain_context.time_ref_count", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
@@ -7787,17 +7921,23 @@ export class HvmViridianDomainContext implements StructAccessor {
    * `@0x10 time_ref_count: u64le` in `hvm_viridian_domain_context` (offset 16, 8 octets).
    */
   get timeRefCountNumber(): number {
-    return readU64Number(this.view, this.offset + 16, true, "hvm_viridian_domain_context.time_ref_count");
+    return this.byteLength < 24
+      ? 0
+      : readU64Number(this.view, this.offset + 16, true, "hvm_viridian_domain_context.time_ref_count");
   }
   set timeRefCountNumber(value: number) {
+    if (this.byteLength < 24)
+      zeroExtendedWrite("hvm_viridian_domain_context.time_ref_count", this.base + 16, this.byteLength);
     writeI64Number(this.view, this.offset + 16, value, true, false, "hvm_viridian_domain_context.time_ref_count");
   }
 
   /** `@0x18 reference_tsc: u64le` in `hvm_viridian_domain_context` (offset 24, 8 octets). */
   get referenceTsc(): bigint {
-    return this.view.getBigUint64(this.offset + 24, true);
+    return this.byteLength < 32 ? 0n : this.view.getBigUint64(this.offset + 24, true);
   }
   set referenceTsc(value: bigint) {
+    if (this.byteLength < 32)
+      zeroExtendedWrite("hvm_viridian_domain_context.reference_tsc", this.base + 24, this.byteLength);
     if (BigInt.asUintN(64, value) !== value)
       throw integerRangeError("hvm_viridian_domain_context.reference_tsc", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
@@ -7810,9 +7950,13 @@ export class HvmViridianDomainContext implements StructAccessor {
    * `@0x18 reference_tsc: u64le` in `hvm_viridian_domain_context` (offset 24, 8 octets).
    */
   get referenceTscNumber(): number {
-    return readU64Number(this.view, this.offset + 24, true, "hvm_viridian_domain_context.reference_tsc");
+    return this.byteLength < 32
+      ? 0
+      : readU64Number(this.view, this.offset + 24, true, "hvm_viridian_domain_context.reference_tsc");
   }
   set referenceTscNumber(value: number) {
+    if (this.byteLength < 32)
+      zeroExtendedWrite("hvm_viridian_domain_context.reference_tsc", this.base + 24, this.byteLength);
     writeI64Number(this.view, this.offset + 24, value, true, false, "hvm_viridian_domain_context.reference_tsc");
   }
   /**
@@ -7833,6 +7977,13 @@ export class HvmViridianDomainContext implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
+    if (
+      this.byteLength < HvmViridianDomainContext.SIZE &&
+      this.byteLength !== 16 &&
+      this.byteLength !== 24 &&
+      this.byteLength !== 32
+    )
+      badBodyLength(problems, path + "hvm_viridian_domain_context", this.base, this.byteLength, "16, 24, 32");
     return problems;
   }
   /**
@@ -7854,9 +8005,11 @@ export class HvmViridianDomainContext implements StructAccessor {
 
 /**
  * VIRIDIAN_VCPU (typecode 17, public/arch-x86/hvm/save.h struct hvm_viridian_vcpu_context).
+ * Loaded zero-extended: 16 octets before the synthetic interrupt MSRs, 152 before the synthetic
+ * timers (both Xen 4.13).
  *
  * `struct hvm_viridian_vcpu_context` in schema/hvm-save.lu: 216 octets, align 8, little-endian, abi
- * frozen.
+ * append.
  *
  * Body of hvm_save VIRIDIAN_VCPU (0x0011).
  *
@@ -7871,6 +8024,15 @@ export class HvmViridianVcpuContext implements StructAccessor {
 
   /** Alignment in octets (a C compiler's, for the schema's layout). */
   static readonly ALIGN = 8;
+
+  /**
+   * Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end
+   * read as zero.
+   */
+  static readonly OLDER_SIZES: readonly number[] = [16, 152];
+
+  /** Smallest body the accessors take (the smallest older size). */
+  static readonly MIN_SIZE = 16;
 
   /** Record type whose body this struct is: hvm_save VIRIDIAN_VCPU (0x0011). */
   static readonly TYPE = 0x0011;
@@ -7914,8 +8076,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
   /**
    * A new flyweight placed at `offset` of `src`.
    *
-   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
-   * SIZE.
+   * @param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE
+   * (fields past a shorter body read as zero). Default SIZE.
    *
    * @throws BoundsError when the struct does not fit
    */
@@ -7929,8 +8091,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
    * @throws BoundsError when the struct does not fit
    */
   wrap(src: ByteSource, offset: number, byteLength?: number): this {
-    const room = placementRoom(offset, HvmViridianVcpuContext.SIZE, byteLength, HvmViridianVcpuContext.SIZE);
-    this.view = src.window(offset, HvmViridianVcpuContext.SIZE);
+    const room = placementRoom(offset, HvmViridianVcpuContext.MIN_SIZE, byteLength, HvmViridianVcpuContext.SIZE);
+    this.view = src.window(offset, Math.min(room, HvmViridianVcpuContext.SIZE));
     this.offset = src.windowOffset;
     this.src = src;
     this.base = offset;
@@ -7985,9 +8147,10 @@ export class HvmViridianVcpuContext implements StructAccessor {
 
   /** `@0x10 simp_msr: u64le` in `hvm_viridian_vcpu_context` (offset 16, 8 octets). */
   get simpMsr(): bigint {
-    return this.view.getBigUint64(this.offset + 16, true);
+    return this.byteLength < 24 ? 0n : this.view.getBigUint64(this.offset + 16, true);
   }
   set simpMsr(value: bigint) {
+    if (this.byteLength < 24) zeroExtendedWrite("hvm_viridian_vcpu_context.simp_msr", this.base + 16, this.byteLength);
     if (BigInt.asUintN(64, value) !== value)
       throw integerRangeError("hvm_viridian_vcpu_context.simp_msr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
@@ -8000,9 +8163,12 @@ export class HvmViridianVcpuContext implements StructAccessor {
    * `@0x10 simp_msr: u64le` in `hvm_viridian_vcpu_context` (offset 16, 8 octets).
    */
   get simpMsrNumber(): number {
-    return readU64Number(this.view, this.offset + 16, true, "hvm_viridian_vcpu_context.simp_msr");
+    return this.byteLength < 24
+      ? 0
+      : readU64Number(this.view, this.offset + 16, true, "hvm_viridian_vcpu_context.simp_msr");
   }
   set simpMsrNumber(value: number) {
+    if (this.byteLength < 24) zeroExtendedWrite("hvm_viridian_vcpu_context.simp_msr", this.base + 16, this.byteLength);
     writeI64Number(this.view, this.offset + 16, value, true, false, "hvm_viridian_vcpu_context.simp_msr");
   }
 
@@ -8013,7 +8179,9 @@ export class HvmViridianVcpuContext implements StructAccessor {
    * `@0x18 sint_msr: u64le[16]` in `hvm_viridian_vcpu_context` (offset 24, 128 octets).
    */
   get sintMsr(): U64Array {
-    return this.#sintMsr.rebind(this.view, this.offset + 24, this.src, this.base + 24, 16, true);
+    return this.byteLength < 152
+      ? this.#sintMsr.rebind(ZERO_VIEW, 0, ZERO_SOURCE, this.base + 24, 16, true)
+      : this.#sintMsr.rebind(this.view, this.offset + 24, this.src, this.base + 24, 16, true);
   }
 
   /**
@@ -8023,7 +8191,9 @@ export class HvmViridianVcpuContext implements StructAccessor {
    * `@0x98 stimer_config_msr: u64le[4]` in `hvm_viridian_vcpu_context` (offset 152, 32 octets).
    */
   get stimerConfigMsr(): U64Array {
-    return this.#stimerConfigMsr.rebind(this.view, this.offset + 152, this.src, this.base + 152, 4, true);
+    return this.byteLength < 184
+      ? this.#stimerConfigMsr.rebind(ZERO_VIEW, 0, ZERO_SOURCE, this.base + 152, 4, true)
+      : this.#stimerConfigMsr.rebind(this.view, this.offset + 152, this.src, this.base + 152, 4, true);
   }
 
   /**
@@ -8033,7 +8203,9 @@ export class HvmViridianVcpuContext implements StructAccessor {
    * `@0xb8 stimer_count_msr: u64le[4]` in `hvm_viridian_vcpu_context` (offset 184, 32 octets).
    */
   get stimerCountMsr(): U64Array {
-    return this.#stimerCountMsr.rebind(this.view, this.offset + 184, this.src, this.base + 184, 4, true);
+    return this.byteLength < 216
+      ? this.#stimerCountMsr.rebind(ZERO_VIEW, 0, ZERO_SOURCE, this.base + 184, 4, true)
+      : this.#stimerCountMsr.rebind(this.view, this.offset + 184, this.src, this.base + 184, 4, true);
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
@@ -8054,6 +8226,13 @@ export class HvmViridianVcpuContext implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
+    if (
+      this.byteLength < HvmViridianVcpuContext.SIZE &&
+      this.byteLength !== 16 &&
+      this.byteLength !== 152 &&
+      this.byteLength !== 216
+    )
+      badBodyLength(problems, path + "hvm_viridian_vcpu_context", this.base, this.byteLength, "16, 152, 216");
     {
       const at = firstNonZero(this.view, this.offset + 9, 7);
       if (at >= 0) nonZeroPadding(problems, path + "_pad", this.base + 9, at, this.view.getUint8(this.offset + 9 + at));
@@ -8080,9 +8259,10 @@ export class HvmViridianVcpuContext implements StructAccessor {
 }
 
 /**
- * VMCE_VCPU (typecode 18, public/arch-x86/hvm/save.h struct hvm_vmce_vcpu).
+ * VMCE_VCPU (typecode 18, public/arch-x86/hvm/save.h struct hvm_vmce_vcpu). Loaded
+ * zero-extended: 8 octets before the MCi_CTL2 banks (Xen 4.3), 24 before `mcg_ext_ctl` (Xen 4.10).
  *
- * `struct hvm_vmce_vcpu` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi frozen.
+ * `struct hvm_vmce_vcpu` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi append.
  *
  * Body of hvm_save VMCE_VCPU (0x0012).
  *
@@ -8097,6 +8277,15 @@ export class HvmVmceVcpu implements StructAccessor {
 
   /** Alignment in octets (a C compiler's, for the schema's layout). */
   static readonly ALIGN = 8;
+
+  /**
+   * Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end
+   * read as zero.
+   */
+  static readonly OLDER_SIZES: readonly number[] = [8, 24];
+
+  /** Smallest body the accessors take (the smallest older size). */
+  static readonly MIN_SIZE = 8;
 
   /** Record type whose body this struct is: hvm_save VMCE_VCPU (0x0012). */
   static readonly TYPE = 0x0012;
@@ -8131,8 +8320,8 @@ export class HvmVmceVcpu implements StructAccessor {
   /**
    * A new flyweight placed at `offset` of `src`.
    *
-   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
-   * SIZE.
+   * @param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE
+   * (fields past a shorter body read as zero). Default SIZE.
    *
    * @throws BoundsError when the struct does not fit
    */
@@ -8146,8 +8335,8 @@ export class HvmVmceVcpu implements StructAccessor {
    * @throws BoundsError when the struct does not fit
    */
   wrap(src: ByteSource, offset: number, byteLength?: number): this {
-    const room = placementRoom(offset, HvmVmceVcpu.SIZE, byteLength, HvmVmceVcpu.SIZE);
-    this.view = src.window(offset, HvmVmceVcpu.SIZE);
+    const room = placementRoom(offset, HvmVmceVcpu.MIN_SIZE, byteLength, HvmVmceVcpu.SIZE);
+    this.view = src.window(offset, Math.min(room, HvmVmceVcpu.SIZE));
     this.offset = src.windowOffset;
     this.src = src;
     this.base = offset;
@@ -8192,9 +8381,10 @@ export class HvmVmceVcpu implements StructAccessor {
 
   /** `@0x8 mci_ctl2_bank0: u64le` in `hvm_vmce_vcpu` (offset 8, 8 octets). */
   get mciCtl2Bank0(): bigint {
-    return this.view.getBigUint64(this.offset + 8, true);
+    return this.byteLength < 16 ? 0n : this.view.getBigUint64(this.offset + 8, true);
   }
   set mciCtl2Bank0(value: bigint) {
+    if (this.byteLength < 16) zeroExtendedWrite("hvm_vmce_vcpu.mci_ctl2_bank0", this.base + 8, this.byteLength);
     if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mci_ctl2_bank0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
@@ -8206,17 +8396,19 @@ export class HvmVmceVcpu implements StructAccessor {
    * `@0x8 mci_ctl2_bank0: u64le` in `hvm_vmce_vcpu` (offset 8, 8 octets).
    */
   get mciCtl2Bank0Number(): number {
-    return readU64Number(this.view, this.offset + 8, true, "hvm_vmce_vcpu.mci_ctl2_bank0");
+    return this.byteLength < 16 ? 0 : readU64Number(this.view, this.offset + 8, true, "hvm_vmce_vcpu.mci_ctl2_bank0");
   }
   set mciCtl2Bank0Number(value: number) {
+    if (this.byteLength < 16) zeroExtendedWrite("hvm_vmce_vcpu.mci_ctl2_bank0", this.base + 8, this.byteLength);
     writeI64Number(this.view, this.offset + 8, value, true, false, "hvm_vmce_vcpu.mci_ctl2_bank0");
   }
 
   /** `@0x10 mci_ctl2_bank1: u64le` in `hvm_vmce_vcpu` (offset 16, 8 octets). */
   get mciCtl2Bank1(): bigint {
-    return this.view.getBigUint64(this.offset + 16, true);
+    return this.byteLength < 24 ? 0n : this.view.getBigUint64(this.offset + 16, true);
   }
   set mciCtl2Bank1(value: bigint) {
+    if (this.byteLength < 24) zeroExtendedWrite("hvm_vmce_vcpu.mci_ctl2_bank1", this.base + 16, this.byteLength);
     if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mci_ctl2_bank1", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
@@ -8228,17 +8420,19 @@ export class HvmVmceVcpu implements StructAccessor {
    * `@0x10 mci_ctl2_bank1: u64le` in `hvm_vmce_vcpu` (offset 16, 8 octets).
    */
   get mciCtl2Bank1Number(): number {
-    return readU64Number(this.view, this.offset + 16, true, "hvm_vmce_vcpu.mci_ctl2_bank1");
+    return this.byteLength < 24 ? 0 : readU64Number(this.view, this.offset + 16, true, "hvm_vmce_vcpu.mci_ctl2_bank1");
   }
   set mciCtl2Bank1Number(value: number) {
+    if (this.byteLength < 24) zeroExtendedWrite("hvm_vmce_vcpu.mci_ctl2_bank1", this.base + 16, this.byteLength);
     writeI64Number(this.view, this.offset + 16, value, true, false, "hvm_vmce_vcpu.mci_ctl2_bank1");
   }
 
   /** `@0x18 mcg_ext_ctl: u64le` in `hvm_vmce_vcpu` (offset 24, 8 octets). */
   get mcgExtCtl(): bigint {
-    return this.view.getBigUint64(this.offset + 24, true);
+    return this.byteLength < 32 ? 0n : this.view.getBigUint64(this.offset + 24, true);
   }
   set mcgExtCtl(value: bigint) {
+    if (this.byteLength < 32) zeroExtendedWrite("hvm_vmce_vcpu.mcg_ext_ctl", this.base + 24, this.byteLength);
     if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mcg_ext_ctl", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
@@ -8250,9 +8444,10 @@ export class HvmVmceVcpu implements StructAccessor {
    * `@0x18 mcg_ext_ctl: u64le` in `hvm_vmce_vcpu` (offset 24, 8 octets).
    */
   get mcgExtCtlNumber(): number {
-    return readU64Number(this.view, this.offset + 24, true, "hvm_vmce_vcpu.mcg_ext_ctl");
+    return this.byteLength < 32 ? 0 : readU64Number(this.view, this.offset + 24, true, "hvm_vmce_vcpu.mcg_ext_ctl");
   }
   set mcgExtCtlNumber(value: number) {
+    if (this.byteLength < 32) zeroExtendedWrite("hvm_vmce_vcpu.mcg_ext_ctl", this.base + 24, this.byteLength);
     writeI64Number(this.view, this.offset + 24, value, true, false, "hvm_vmce_vcpu.mcg_ext_ctl");
   }
   /**
@@ -8273,6 +8468,8 @@ export class HvmVmceVcpu implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
+    if (this.byteLength < HvmVmceVcpu.SIZE && this.byteLength !== 8 && this.byteLength !== 24 && this.byteLength !== 32)
+      badBodyLength(problems, path + "hvm_vmce_vcpu", this.base, this.byteLength, "8, 24, 32");
     return problems;
   }
   /**

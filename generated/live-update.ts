@@ -134,11 +134,13 @@ export const LU_DOMCTL_CDF = {
   nested_virt: 0x40,
   /** vPMU exposed. */
   vpmu: 0x80,
+  /** Guest accesses to unmapped addresses trap rather than read as all ones (Xen master, after 4.17). */
+  trap_unmapped_accesses: 0x100,
 } as const;
 /** One mask of `lu_domctl_cdf`. */
 export type LuDomctlCdf = (typeof LU_DOMCTL_CDF)[keyof typeof LU_DOMCTL_CDF];
 /** Every bit `lu_domctl_cdf` names. */
-export const LU_DOMCTL_CDF_ALL = 0xff;
+export const LU_DOMCTL_CDF_ALL = 0x1ff;
 
 /**
  * XEN_X86_EMU_* emulation flags (public/arch-x86/xen.h, struct xen_arch_domainconfig). Masks.

@@ -70,6 +70,10 @@ export interface StructClass<T extends StructAccessor = StructAccessor> {
   readonly SIZE: number;
   readonly ALIGN: number;
   readonly FIELDS: readonly FieldInfo[];
+  /** Older body sizes a zero-extended struct also takes (`load zero_extend from …`). */
+  readonly OLDER_SIZES?: readonly number[];
+  /** Size of the compat layout a zero-extended struct also takes (`load zero_extend … compat S`). */
+  readonly COMPAT_SIZE?: number;
   /** The schema name of the struct. */
   readonly SCHEMA_NAME: string;
   at(src: ByteSource, offset?: number, byteLength?: number): T;

@@ -93,4 +93,6 @@ export {
 // Everything generated accessors import (array flyweights, field helpers, FieldInfo, JsonValue…):
 // code generated for a project imports it all from `lu-codec/runtime`.
 export * from "./accessor-support.js";
+// Zero extension (`load zero_extend`): what generated accessors of a growing record body import.
+export * from "./zero-extend.js";
 export { PageListSource, vmapPages, type PageInput, type VmapPagesOptions } from "./page-list.js";

@@ -4,7 +4,7 @@
  * values, flag bits, array counts against the bytes available. Reads go through
  * `source.window()`, so nothing is copied except the few octets shown of a raw byte field.
  */
-import type { LayoutElement, LayoutField, LayoutStruct, LayoutType } from "../../codegen/ir.js";
+import { type LayoutElement, type LayoutField, type LayoutStruct, type LayoutType, loadRuleOf } from "../../codegen/ir.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import type { InspectProblem } from "./inspect-problem.js";
 import { type JsonValue, hexOctets, integerJson, octetsJson } from "./json-value.js";
@@ -129,14 +129,24 @@ class StructDecoder {
     const out: { [name: string]: JsonValue } = {};
     const counts = new Map<string, bigint>();
     let extent = struct.size;
+    const rule = loadRuleOf(struct);
+    // Zero extension: a body of an older size is valid and the fields past it read as zero.
+    const older = rule.kind === "zero_extend" && rule.from.includes(available);
     if (struct.size > available) {
-      this.problem(base, prefix + struct.name, "short-body", `body of ${available} octets is shorter than '${struct.name}' (${struct.size} octets)`);
+      if (older) extent = available;
+      else if (rule.kind === "zero_extend") {
+        this.problem(base, prefix + struct.name, "bad-length", `body of ${available} octets is not a size '${struct.name}' names (${[...rule.from, struct.size].join(", ")})`);
+      } else this.problem(base, prefix + struct.name, "short-body", `body of ${available} octets is shorter than '${struct.name}' (${struct.size} octets)`);
     }
     for (const f of struct.fields) {
       const at = base + f.offset;
       const path = prefix + f.name;
       const room = available - f.offset;
-      if (f.size > room) break;
+      if (f.size > room) {
+        if (!older) break;
+        if (f.type.kind !== "pad") out[f.name] = zeroJson(f.type);
+        continue;
+      }
       const value = this.field(f, at, path, room, counts);
       if (value.kind === "value") out[f.name] = value.value;
       if (value.extent !== undefined) extent = f.offset + value.extent;
@@ -257,6 +267,23 @@ class StructDecoder {
       for (const b of piece) if (b !== 0) nonzero++;
     });
     if (nonzero > 0) this.problem(at, path, "nonzero-reserved", `${nonzero} reserved octets are not zero`);
+  }
+}
+
+/** What a field past the end of a zero-extended body reads as (integers, bit ranges, integer arrays). */
+function zeroJson(t: LayoutType): JsonValue {
+  switch (t.kind) {
+    case "flags":
+      return [];
+    case "bits": {
+      const obj: { [k: string]: JsonValue } = { raw: 0 };
+      for (const r of t.ranges) obj[r.name] = 0;
+      return obj;
+    }
+    case "array":
+      return t.count.kind === "fixed" ? new Array<JsonValue>(t.count.n).fill(0) : [];
+    default:
+      return 0;
   }
 }
 

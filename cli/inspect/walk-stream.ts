@@ -76,6 +76,18 @@ function typeHex(type: number, size: number): string {
   return `0x${type.toString(16).padStart(size * 2, "0")}`;
 }
 
+/**
+ * The struct a body of `length` octets is laid out as: the record's body struct, or the `compat`
+ * struct its zero-extend load rule names when the body has that struct's size (Xen's
+ * HVM_SAVE_FIX_COMPAT: the CPU record of before Xen 3.4).
+ */
+function compatBody(schemas: SchemaIndex, bodyName: string | null | undefined, length: number): string | null | undefined {
+  if (bodyName === null || bodyName === undefined) return bodyName;
+  const load = structOf(schemas, bodyName).load;
+  if (load?.kind !== "zero_extend" || load.compat === null) return bodyName;
+  return structOf(schemas, load.compat).size === length ? load.compat : bodyName;
+}
+
 export function walkStream(options: WalkOptions): WalkResult {
   const { schemas, source, problems } = options;
   const stream = streamOf(schemas, options.streamName);
@@ -127,7 +139,7 @@ export function walkStream(options: WalkOptions): WalkResult {
           problems.push({ offset: reader.offset, recordIndex: index, record: name, kind: "body-too-long", message: `body of ${bodyLength} octets is longer than the ${m.value} the schema allows` });
         }
       }
-      const bodyName = reader.skipped ? undefined : bodies.get(reader.type);
+      const bodyName = compatBody(schemas, reader.skipped ? undefined : bodies.get(reader.type), reader.bodyLength);
       if (bodyName === undefined || reader.skipped) {
         if (bodyLength > 0) fields["body"] = full ? octetsJson(source, bodyOffset, bodyLength) : { bytes: bodyLength };
       } else if (bodyName === null) {

@@ -4,7 +4,7 @@
  * rename at the same place with the same type); padding and reserved fields are compared as byte
  * ranges that must stay meaningless.
  */
-import type { LayoutField } from "../ir.js";
+import { type LayoutField, type LayoutStruct, loadRuleOf } from "../ir.js";
 import { compareField, type FieldSink } from "./compare-field.js";
 import {
   docChanged,
@@ -12,6 +12,7 @@ import {
   fieldInserted,
   fieldRemoved,
   fieldsReordered,
+  loadNarrowed,
   renamed,
   reservedGivenMeaning,
   structGrownAppend,
@@ -116,4 +117,24 @@ export function compareStructPair(pair: StructPair, sink: FieldSink): void {
     out.push(renamed("struct", o.name, n.name, ` (${pair.via})`, structAt));
   }
   if (o.doc !== n.doc) out.push(docChanged("struct", sname, structAt));
+  compareLoad(o, n, sink, structAt);
+}
+
+/**
+ * Every body size the old version took (its size, its older sizes, its compat layout) must still
+ * be taken: a zero-extended struct may grow (its old size becomes an older size of the new one),
+ * but turning it exact, or dropping an older size or the compat layout, rejects old bodies.
+ */
+function compareLoad(o: LayoutStruct, n: LayoutStruct, sink: FieldSink, at: { old: LayoutStruct["span"]; new: LayoutStruct["span"] }): void {
+  const ol = loadRuleOf(o);
+  const nl = loadRuleOf(n);
+  if (ol.kind === "exact") return;
+  if (nl.kind === "exact") {
+    sink.findings.push(loadNarrowed(n.name, "shorter bodies (load rule changed from zero_extend to exact)", at));
+    return;
+  }
+  const taken = new Set([n.size, ...nl.from]);
+  const lost = [o.size, ...ol.from].filter((size) => size <= n.size && !taken.has(size));
+  if (lost.length > 0) sink.findings.push(loadNarrowed(n.name, `bodies of ${lost.join(", ")} octets`, at));
+  if (ol.compat !== null && nl.compat === null) sink.findings.push(loadNarrowed(n.name, `its compat layout '${ol.compat}'`, at));
 }

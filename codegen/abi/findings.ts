@@ -34,6 +34,7 @@ export const ABI_CODES = {
   LU4022: { severity: "breaking", meaning: "constant field value changed (marker, id, version, reserved zero)" },
   LU4023: { severity: "breaking", meaning: "stream framing changed (header, type/length field, padding, optional bit, end, preamble)" },
   LU4024: { severity: "breaking", meaning: "checked declaration removed (stream, frozen/append struct, enum, flags)" },
+  LU4025: { severity: "breaking", meaning: "load rule narrowed (a body size the old schema took is no longer taken)" },
   LU4101: { severity: "allowed", meaning: "new record type" },
   LU4102: { severity: "allowed", meaning: "field appended to an append-only struct" },
   LU4103: { severity: "allowed", meaning: "new enum/flag member" },
@@ -104,6 +105,9 @@ export const structGrownFrozen = (s: string, from: number, to: number, added: re
       `; extend it through a new record type or a new struct`,
     at,
   );
+
+export const loadNarrowed = (s: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4025", `struct '${s}' no longer takes ${what}: bodies written by the old version would be rejected`, at);
 
 export const fieldInserted = (s: string, f: string, offset: number, oldSize: number, at: SpanPair): AbiFinding =>
   finding("LU4009", `field '${f}' inserted at offset ${offset} inside struct '${s}' (old size ${bytes(oldSize)}); only appending is allowed`, at);

@@ -35,7 +35,10 @@ export function checkProgram(input: CheckInput): CheckResult {
   const defaults = new Map<string, AbiRule>();
   for (const s of streams.streams.values()) {
     for (const p of [s.header, ...s.preamble]) if (!defaults.has(p)) defaults.set(p, "append");
-    for (const r of s.records) if (r.body !== null) defaults.set(r.body, "frozen");
+    // A zero-extended body grows by appending fields (Xen's hvm_load_entry_zeroextend).
+    for (const r of s.records) {
+      if (r.body !== null) defaults.set(r.body, layouts.structs.get(r.body)?.load?.kind === "zero_extend" ? "append" : "frozen");
+    }
   }
   const withAbi = (s: LayoutStruct): LayoutStruct =>
     layouts.declaredAbi.has(s.name) ? s : { ...s, abi: defaults.get(s.name) ?? "free" };

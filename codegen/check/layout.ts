@@ -16,6 +16,7 @@ import type {
   LayoutField,
   LayoutStruct,
   LayoutType,
+  LoadRule,
   PrimName,
   SourceSpan,
 } from "../ir.js";
@@ -204,10 +205,89 @@ class StructLayout {
       }
     }
     const abi: AbiRule = attrs.abi ?? "free";
-    return { name: decl.name.text, size, align, endian, abi, fields, trailing, doc: decl.doc, span: decl.name.span };
+    const load = this.loadRule(attrs.load, size, fields, trailing);
+    if (load === undefined) return null;
+    return { name: decl.name.text, size, align, endian, abi, ...(load === null ? {} : { load }), fields, trailing, doc: decl.doc, span: decl.name.span };
   }
 
-  private attributes(): { size: number | null; sizeSpan: SourceSpan | null; align: number | null; endian: Endian | null; abi: AbiRule | null } {
+  /**
+   * Checks a `load` attribute against the laid-out fields (LU3011): older sizes shorter than the
+   * struct, on field boundaries, fixed size; fields past the smallest older size readable as zero
+   * (integers, enums, flags, bit ranges, padding); a compat struct that is a struct of another size.
+   * Returns null without an attribute, undefined when it is broken.
+   */
+  private loadRule(
+    attr: { rule: Extract<AstStructAttr, { kind: "load" }>["rule"]; span: SourceSpan } | null,
+    size: number,
+    fields: readonly LayoutField[],
+    trailing: LayoutField | null,
+  ): LoadRule | null | undefined {
+    if (attr === null) return null;
+    const rule = attr.rule;
+    if (rule.kind === "exact") return { kind: "exact" };
+    const name = this.decl.name.text;
+    if (trailing !== null) {
+      this.sink.report(diag.loadRule(attr.span, `struct '${name}' has a variable-length field '${trailing.name}' and cannot be loaded zero-extended`));
+      return undefined;
+    }
+    const from: number[] = [];
+    let ok = true;
+    for (const e of rule.from) {
+      const v = this.consts.evaluate(this.file, e);
+      if (v === null) return undefined;
+      if (v < 1n || v >= BigInt(size)) {
+        this.sink.report(diag.loadRule(e.span, `older size ${v} of struct '${name}' must be between 1 and ${size - 1}`));
+        ok = false;
+        continue;
+      }
+      const n = Number(v);
+      const split = fields.find((f) => f.offset < n && f.offset + f.size > n);
+      if (split !== undefined) {
+        this.sink.report(diag.loadRule(e.span, `older size ${n} of struct '${name}' ends inside field '${split.name}' (bytes ${split.offset}..${split.offset + split.size})`));
+        ok = false;
+      }
+      if (from.includes(n)) {
+        this.sink.report(diag.loadRule(e.span, `older size ${n} of struct '${name}' is listed twice`));
+        ok = false;
+      }
+      from.push(n);
+    }
+    const min = Math.min(size, ...from);
+    for (const f of fields) {
+      if (f.offset + f.size <= min) continue;
+      const k = f.type.kind;
+      if (k === "prim" || k === "enum" || k === "flags" || k === "bits" || k === "pad") continue;
+      if (f.type.kind === "array" && f.type.element.kind !== "struct" && f.type.count.kind === "fixed") continue;
+      this.sink.report(
+        diag.loadRule(f.span, `field '${f.name}' of zero-extended struct '${name}' lies past its older size ${min} and is ${k === "ascii" ? "text" : `a ${k}`}`, "only integer, enum, flag, bit-range, padding fields and fixed arrays of integers can read as zero when a body ends before them"),
+      );
+      ok = false;
+    }
+    let compat: string | null = null;
+    if (rule.compat !== null) {
+      const c = this.structNamed(rule.compat.text);
+      if (c === null) {
+        this.sink.report(diag.unknownName(rule.compat.span, "struct", rule.compat.text));
+        return undefined;
+      }
+      if ((c.size === size || from.includes(c.size) || c.trailing !== null)) {
+        this.sink.report(diag.loadRule(rule.compat.span, `compat struct '${c.name}' must have a fixed size other than ${[size, ...from].join(", ")} (it has ${c.trailing !== null ? "a variable length" : c.size})`));
+        ok = false;
+      }
+      compat = rule.compat.text;
+    }
+    return ok ? { kind: "zero_extend", from: from.sort((a, b) => a - b), compat } : undefined;
+  }
+
+  private attributes(): {
+    size: number | null;
+    sizeSpan: SourceSpan | null;
+    align: number | null;
+    endian: Endian | null;
+    abi: AbiRule | null;
+    load: { rule: Extract<AstStructAttr, { kind: "load" }>["rule"]; span: SourceSpan } | null;
+  } {
+    let load: { rule: Extract<AstStructAttr, { kind: "load" }>["rule"]; span: SourceSpan } | null = null;
     let size: number | null = null;
     let sizeSpan: SourceSpan | null = null;
     let align: number | null = null;
@@ -249,9 +329,12 @@ class StructLayout {
         case "abi":
           abi = attr.abi;
           break;
+        case "load":
+          load = { rule: attr.rule, span: attr.span };
+          break;
       }
     }
-    return { size, sizeSpan, align, endian, abi };
+    return { size, sizeSpan, align, endian, abi, load };
   }
 
   private offsetOf(field: AstField): number | null {

@@ -18,6 +18,7 @@ import type {
   AstSizeExpr,
   AstStreamItem,
   AstStructAttr,
+  AstLoadRule,
   AstType,
   AstValueItem,
 } from "../ast.js";
@@ -209,6 +210,22 @@ function addToAst(semantics: Semantics): Semantics {
     StructAttr_abi(_kw, name): AstStructAttr {
       const abi = name.sourceString === "frozen" ? "frozen" : name.sourceString === "append" ? "append" : "free";
       return { kind: "abi", abi, span: spanOf(this) };
+    },
+    StructAttr_load(_kw, rule): AstStructAttr {
+      return { kind: "load", rule: ast<AstLoadRule>(rule, ctxOf(this)), span: spanOf(this) };
+    },
+    LoadRule_exact(_kw): AstLoadRule {
+      return { kind: "exact" };
+    },
+    LoadRule_zeroExtend(_kw, from, compat): AstLoadRule {
+      const ctx = ctxOf(this);
+      return { kind: "zero_extend", from: opt<AstExpr[]>(from, ctx) ?? [], compat: opt<AstName>(compat, ctx) };
+    },
+    LoadFrom(_kw, sizes): AstExpr[] {
+      return many<AstExpr>(sizes.asIteration(), ctxOf(this));
+    },
+    LoadCompat(_kw, name): AstName {
+      return ast<AstName>(name, ctxOf(this));
     },
     Field(doc, _at, offset, name, _colon, type, value, reserved, _semi): AstField {
       const ctx = ctxOf(this);

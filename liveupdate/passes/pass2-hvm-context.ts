@@ -2,9 +2,11 @@
  * Pass 2: the remaining domain state. Each HVM_CONTEXT body is a sequence of HVM save records, each
  * an `hvm_save_descriptor` (generated/hvm-save.ts: typecode, instance, length) and `length` octets,
  * ending with the END typecode. The descriptors are read through one reused `HvmSaveDescriptor`
- * flyweight; the records are kept as references into the stream: nothing is copied.
+ * flyweight; the records are kept as references into the stream: nothing is copied. Each body's
+ * length must be one its struct's load rule takes (exact, or an older size of a zero-extended one).
  */
-import { HVM_SAVE_RECORD, HvmSaveDescriptor } from "../../generated/hvm-save.js";
+import { HVM_SAVE_BODIES, HVM_SAVE_RECORD, HvmSaveDescriptor } from "../../generated/hvm-save.js";
+import { bodyLengthProblem } from "../../runtime/zero-extend.js";
 import { LU_STREAM_FORMAT, LU_STREAM_RECORD_NAMES } from "../../generated/live-update.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { RestoreError } from "../restore-error.js";
@@ -37,6 +39,10 @@ export function pass2HvmContext(src: ByteSource, staged: StagedRestore): number 
       if (body + length > end) {
         fail(`HVM save record typecode ${typecode} instance ${instance} length ${length} runs past HVM_CONTEXT (${end - body} bytes left)`, p);
       }
+      // Xen's load rules: exact length, or zero-extended from an older size (generated/hvm-save.ts).
+      const cls = HVM_SAVE_BODIES.get(typecode);
+      const wrong = cls === undefined ? null : bodyLengthProblem(cls, length);
+      if (wrong !== null) fail(`HVM save record typecode ${typecode} instance ${instance}: body of ${length} octets is ${wrong}`, body);
       d.hvmRecords.push({ typecode, instance, length, offset: body });
       saveRecords++;
       if (typecode === HVM_SAVE_RECORD.END) break;

@@ -23,7 +23,7 @@ const le32 = (b: Uint8Array, at: number, v: number): void => new DataView(b.buff
 /** Offsets in the libxc sample (see `lu dump test/fixtures/sample-libxc.bin`). */
 const PAGE_DATA = 128;
 const HVM_CONTEXT = 8440;
-const END = 9888;
+const END = 9896;
 
 describe("lu validate", () => {
   it("passes both samples", () => {

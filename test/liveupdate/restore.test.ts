@@ -273,12 +273,12 @@ describe("strict mode: what the generated validate() finds is an error, lenient 
     {
       name: "LU_DOMAIN_INFO flag bits lu_domctl_cdf does not name",
       edit: (r) => {
-        r[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, flags: 0x103 }) };
+        r[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, flags: 0x203 }) };
       },
       problem: "domain-info",
       offset: 24 + 28,
       index: 1,
-      message: /'flags' has bits 0x100 that lu_domctl_cdf does not name/,
+      message: /'flags' has bits 0x200 that lu_domctl_cdf does not name/,
     },
     {
       name: "LU_DOMAIN_INFO extra_flags bits lu_extra_flags does not name",

@@ -3,7 +3,7 @@
  * `this.view` at `this.offset + N` with a literal endianness, plus the cached flyweights nested
  * structs and arrays re-point (declared as `#private` fields, so they never clash with accessors).
  */
-import type { LayoutCount, LayoutField, PrimName } from "../../ir.js";
+import { type LayoutCount, type LayoutField, loadRuleOf, minimumBody, type PrimName } from "../../ir.js";
 import type { FileContext } from "./context.js";
 import { fieldText } from "./declaration-text.js";
 import { rangeCode } from "./bit-ranges.js";
@@ -44,6 +44,46 @@ export function countExpr(ctx: FileContext, model: StructModel, field: LayoutFie
 }
 
 /**
+ * Where a body must reach for `field` to be in it, when the struct is loaded zero-extended and a
+ * shorter (older) body may end before the field; null otherwise.
+ */
+export function zeroExtendedEnd(model: StructModel, field: LayoutField): number | null {
+  const end = field.offset + field.size;
+  return loadRuleOf(model.struct).kind === "zero_extend" && end > minimumBody(model.struct) ? end : null;
+}
+
+/**
+ * Rewrites the accessors of a field past the smallest body of a zero-extended struct: getters read
+ * zero (arrays re-point at `ZERO_VIEW`) when `byteLength` ends before the field, setters throw
+ * `ZeroExtendedWriteError` there. The data is never touched past the body.
+ */
+function zeroExtended(ctx: FileContext, model: StructModel, field: LayoutField, end: number, members: string[]): string[] {
+  const short = `this.byteLength < ${end}`;
+  const path = JSON.stringify(model.path(field));
+  return members.map((m) => {
+    const getter = /^get (\w+)\(\): (\w+(?:<\w+>)?) \{\nreturn ([\s\S]*);\n\}$/.exec(m);
+    if (getter !== null) {
+      const [, name, type, expr] = getter as unknown as [string, string, string, string];
+      let zero: string;
+      if (type === "bigint") zero = "0n";
+      else if (type === "number") zero = "0";
+      else zero = expr.replace(`this.view, ${at(field.offset)}, this.src`, `${ctx.runtime("ZERO_VIEW", "zero-extend")}, 0, ${ctx.runtime("ZERO_SOURCE", "zero-extend")}`);
+      return `get ${name}(): ${type} {\nreturn ${short} ? ${zero} : ${expr};\n}`;
+    }
+    const has = /^(has\w+)\(mask: (\w+)\): boolean \{\nreturn ([\s\S]*);\n\}$/.exec(m);
+    if (has !== null) {
+      const [, name, type, expr] = has as unknown as [string, string, string, string];
+      return `${name}(mask: ${type}): boolean {\nreturn ${short} ? mask === ${type === "bigint" ? "0n" : "0"} : ${expr};\n}`;
+    }
+    const setter = /^set (\w+)\(value: ([^)]+)\) \{\n/.exec(m);
+    if (setter !== null) {
+      return `${setter[0]}if (${short}) ${ctx.runtime("zeroExtendedWrite", "zero-extend")}(${path}, this.base + ${field.offset}, this.byteLength);\n${m.slice(setter[0].length)}`;
+    }
+    return m;
+  });
+}
+
+/**
  * The statement an integer setter starts with: refuse a value the type cannot hold (DataView would
  * wrap it modulo 2^N, or truncate a fraction) with an `IntegerRangeError`. One comparison, no call
  * unless it throws.
@@ -73,6 +113,12 @@ export function enumReadType(ctx: FileContext, enumName: string, big: boolean): 
 }
 
 export function fieldAccessors(ctx: FileContext, model: StructModel, field: LayoutField): FieldCode {
+  const code = fieldAccessorsOf(ctx, model, field);
+  const end = zeroExtendedEnd(model, field);
+  return end === null ? code : { caches: code.caches, members: zeroExtended(ctx, model, field, end, code.members) };
+}
+
+function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutField): FieldCode {
   const t = field.type;
   const o = at(field.offset);
   const caches: string[] = [];

@@ -11,6 +11,8 @@ import { rangeCode, unnamedBits } from "./bit-ranges.js";
 import { jsdoc } from "./jsdoc.js";
 import { hexLiteral } from "./literals.js";
 import { at, PRIMS, readCall, writeCall } from "./primitives.js";
+import { zeroExtendedEnd } from "./field-accessors.js";
+import { loadRuleOf } from "../../ir.js";
 import { isTrailing, structNeedsInit, structNeedsValidate, type StructModel } from "./struct-model.js";
 import { symbols } from "./symbols.js";
 import { isBigintBase } from "./values.js";
@@ -148,9 +150,24 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
   return out;
 }
 
+/** Statements of a field past the smallest body of a zero-extended struct run only when the body reaches it. */
+function whenPresent(model: StructModel, f: LayoutField, code: string[]): string[] {
+  const end = zeroExtendedEnd(model, f);
+  return end === null || code.length === 0 ? code : [`if (this.byteLength >= ${end}) {\n${code.join("\n")}\n}`];
+}
+
+/** A zero-extended body must be one of the sizes the struct names (its own, an older one). */
+function lengthCheck(ctx: FileContext, model: StructModel): string[] {
+  const rule = loadRuleOf(model.struct);
+  if (rule.kind !== "zero_extend") return [];
+  const sizes = [...rule.from, model.struct.size];
+  const cond = sizes.map((n) => `this.byteLength !== ${n}`).join(" && ");
+  return [`if (this.byteLength < ${model.cls}.SIZE && ${cond}) ${ctx.runtime("badBodyLength", "zero-extend")}(problems, path + ${JSON.stringify(model.struct.name)}, this.base, this.byteLength, ${JSON.stringify(sizes.join(", "))});`];
+}
+
 export function emitValidate(ctx: FileContext, model: StructModel): string {
   const problem = ctx.runtimeType("Problem", "problem");
-  const body = model.struct.fields.flatMap((f) => fieldChecks(ctx, model, f));
+  const body = [...lengthCheck(ctx, model), ...model.struct.fields.flatMap((f) => whenPresent(model, f, fieldChecks(ctx, model, f)))];
   return [
     jsdoc(
       "Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the body. Never throws for bad data.",
@@ -191,7 +208,7 @@ function fieldInit(ctx: FileContext, model: StructModel, f: LayoutField): string
 }
 
 export function emitInit(ctx: FileContext, model: StructModel): string {
-  const body = model.struct.fields.flatMap((f) => fieldInit(ctx, model, f));
+  const body = model.struct.fields.flatMap((f) => whenPresent(model, f, fieldInit(ctx, model, f)));
   return [
     jsdoc("Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in the fixed part (other fields and named bits are left as they are; a trailing array is not touched). Returns `this`."),
     `init(): this {\n${body.join("\n")}\nreturn this;\n}`,

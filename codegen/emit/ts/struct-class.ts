@@ -4,7 +4,7 @@
  * `src`/`base`/`byteLength` for the trailing part and for problems), `at`/`wrap`/`rebind`, the
  * field accessors, `init`, `validate` and `toJSON`.
  */
-import type { LayoutField, LayoutStruct } from "../../ir.js";
+import { type LayoutField, type LayoutStruct, loadRuleOf, minimumBody } from "../../ir.js";
 import type { FileContext } from "./context.js";
 import { fieldAccessors } from "./field-accessors.js";
 import { jsdoc } from "./jsdoc.js";
@@ -50,6 +50,23 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
     jsdoc("Alignment in octets (a C compiler's, for the schema's layout)."),
     `static readonly ALIGN = ${s.align};`,
   ];
+  const rule = loadRuleOf(s);
+  if (rule.kind === "zero_extend") {
+    out.push(
+      jsdoc("Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end read as zero."),
+      `static readonly OLDER_SIZES: readonly number[] = [${rule.from.join(", ")}];`,
+      jsdoc("Smallest body the accessors take (the smallest older size)."),
+      `static readonly MIN_SIZE = ${minimumBody(s)};`,
+    );
+    if (rule.compat !== null) {
+      out.push(
+        jsdoc(`A body of \`${rule.compat}\`'s size is laid out as \`${rule.compat}\`, not as a prefix of this struct.`),
+        `static readonly COMPAT = ${JSON.stringify(rule.compat)};`,
+        jsdoc(`Size of \`${rule.compat}\`.`),
+        `static readonly COMPAT_SIZE = ${ctx.struct(rule.compat).size};`,
+      );
+    }
+  }
   const values = [...new Set(bodyOf.map((b) => b.value))];
   const digits = Math.max(...bodyOf.map((b) => b.digits), 1);
   const which = bodyOf.map((b) => `${b.stream} ${b.record} (${hexLiteral(b.value, b.digits)})`).join(", ");
@@ -116,17 +133,22 @@ function placementMethods(ctx: FileContext, model: StructModel): string[] {
   const view = ctx.runtimeType("ByteView", "byte-view");
   const src = ctx.runtimeType("ByteSource", "byte-view");
   const fallback = s.trailing === null ? `${cls}.SIZE` : "src.byteLength - offset";
+  const zx = loadRuleOf(s).kind === "zero_extend" && minimumBody(s) < s.size;
+  const min = zx ? `${cls}.MIN_SIZE` : `${cls}.SIZE`;
+  const windowed = zx ? `Math.min(room, ${cls}.SIZE)` : `${cls}.SIZE`;
   return [
     jsdoc(
       "A new flyweight placed at `offset` of `src`.",
       s.trailing === null
-        ? "@param byteLength - octets available there (a record's body_length); must be at least SIZE. Default SIZE."
+        ? zx
+          ? "@param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE (fields past a shorter body read as zero). Default SIZE."
+          : "@param byteLength - octets available there (a record's body_length); must be at least SIZE. Default SIZE."
         : "@param byteLength - octets available there for the fixed and trailing parts (a record's body_length). Default: the rest of `src`.",
       "@throws BoundsError when the struct does not fit",
     ),
     `static at(src: ${src}, offset = 0, byteLength?: number): ${cls} {\nreturn new ${cls}().wrap(src, offset, byteLength);\n}`,
     jsdoc("Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.", "@throws BoundsError when the struct does not fit"),
-    `wrap(src: ${src}, offset: number, byteLength?: number): this {\nconst room = ${ctx.support("placementRoom")}(offset, ${cls}.SIZE, byteLength, ${fallback});\nthis.view = src.window(offset, ${cls}.SIZE);\nthis.offset = src.windowOffset;\nthis.src = src;\nthis.base = offset;\nthis.byteLength = room;\nreturn this;\n}`,
+    `wrap(src: ${src}, offset: number, byteLength?: number): this {\nconst room = ${ctx.support("placementRoom")}(offset, ${min}, byteLength, ${fallback});\nthis.view = src.window(offset, ${windowed});\nthis.offset = src.windowOffset;\nthis.src = src;\nthis.base = offset;\nthis.byteLength = room;\nreturn this;\n}`,
     jsdoc("Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or array does this). No check, no allocation."),
     `rebind(view: ${view}, offset: number, src: ${src}, base: number, byteLength: number): this {\nthis.view = view;\nthis.offset = offset;\nthis.src = src;\nthis.base = base;\nthis.byteLength = byteLength;\nreturn this;\n}`,
   ];
