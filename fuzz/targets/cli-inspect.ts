@@ -248,7 +248,7 @@ export function checkInspectRun(c: FuzzCase, run: InspectRun): void {
     if (code === 1) {
       if (tail !== `${lines.length} problem(s)`) violated(`${where}: last line '${last}' does not count the ${lines.length} problem lines`);
       for (const l of lines) {
-        if (!l.startsWith(`${prefix}: `) || !/ \[[a-z0-9-]+\]$/.test(l)) violated(`${where}: malformed problem line ${JSON.stringify(l)}`);
+        if (!l.startsWith(`${prefix}: `) || !/ \[[a-z0-9_-]+\]$/.test(l)) violated(`${where}: malformed problem line ${JSON.stringify(l)}`);
         checkProblemLine(l.slice(prefix.length + 2), size, where);
       }
     }
