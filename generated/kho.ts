@@ -36,6 +36,8 @@ import {
   writeI64Number,
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
+import { PageChain } from "../runtime/page-chain.js";
+import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
 
 /** `const KHO_PAGE_SIZE` = 0x1000 */
@@ -720,7 +722,8 @@ export class KhoVmalloc implements StructAccessor {
   /**
    * Physical address of the first kho_vmalloc_chunk.
    *
-   * `@0x0 first: u64le` in `kho_vmalloc` (offset 0, 8 octets).
+   * `@0x0 first: u64le -> chain kho_vmalloc_hdr(next) of u64 limit 65536` in `kho_vmalloc` (offset 0, 8
+   * octets).
    */
   get first(): bigint {
     return this.view.getBigUint64(this.offset + 0, true);
@@ -733,13 +736,39 @@ export class KhoVmalloc implements StructAccessor {
    * `first` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond ±(2^53-1);
    * the setter takes a safe integer.
    *
-   * `@0x0 first: u64le` in `kho_vmalloc` (offset 0, 8 octets).
+   * `@0x0 first: u64le -> chain kho_vmalloc_hdr(next) of u64 limit 65536` in `kho_vmalloc` (offset 0, 8
+   * octets).
    */
   get firstNumber(): number {
     return readU64Number(this.view, this.offset + 0, true, "kho_vmalloc.first");
   }
   set firstNumber(value: number) {
     writeI64Number(this.view, this.offset + 0, value, true, false, "kho_vmalloc.first");
+  }
+
+  /**
+   * Follows `first` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the linked pages (`kho_vmalloc_hdr` headers, entries up to the first all-zero one) as one
+   * sequence of `bigint`; walking it checks every link (cycle, more than 65536 pages, count above what
+   * fits in a page)
+   *
+   * @throws ChainError, PointerError (when iterated or walked)
+   */
+  derefFirst(memory: PhysicalMemory, path = "kho_vmalloc.first"): PageChain<bigint> {
+    return new PageChain<bigint>(memory, this.view.getBigUint64(this.offset + 0, true), {
+      path,
+      headerSize: 8,
+      nextOffset: 0,
+      nextSize: 8,
+      countOffset: null,
+      countSize: 0,
+      littleEndian: true,
+      entrySize: 8,
+      entry: (s, o) => s.window(o, 8).getBigUint64(s.windowOffset, true),
+      limit: 65536,
+    });
   }
 
   /** `@0x8 total_pages: u32le` in `kho_vmalloc` (offset 8, 4 octets). */
@@ -1554,7 +1583,7 @@ export class KhoV1MemBitmapPtr implements StructAccessor {
   /**
    * Physical address of a kho_v1_mem_bitmap page.
    *
-   * `@0x8 bitmap: u64le` in `kho_v1_mem_bitmap_ptr` (offset 8, 8 octets).
+   * `@0x8 bitmap: u64le -> kho_v1_mem_bitmap` in `kho_v1_mem_bitmap_ptr` (offset 8, 8 octets).
    */
   get bitmap(): bigint {
     return this.view.getBigUint64(this.offset + 8, true);
@@ -1567,13 +1596,28 @@ export class KhoV1MemBitmapPtr implements StructAccessor {
    * `bitmap` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond ±(2^53-1);
    * the setter takes a safe integer.
    *
-   * `@0x8 bitmap: u64le` in `kho_v1_mem_bitmap_ptr` (offset 8, 8 octets).
+   * `@0x8 bitmap: u64le -> kho_v1_mem_bitmap` in `kho_v1_mem_bitmap_ptr` (offset 8, 8 octets).
    */
   get bitmapNumber(): number {
     return readU64Number(this.view, this.offset + 8, true, "kho_v1_mem_bitmap_ptr.bitmap");
   }
   set bitmapNumber(value: number) {
     writeI64Number(this.view, this.offset + 8, value, true, false, "kho_v1_mem_bitmap_ptr.bitmap");
+  }
+
+  /**
+   * Follows `bitmap` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_v1_mem_bitmap` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefBitmap(memory: PhysicalMemory, path = "kho_v1_mem_bitmap_ptr.bitmap"): KhoV1MemBitmap | null {
+    const address = this.view.getBigUint64(this.offset + 8, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoV1MemBitmap.SIZE, path);
+    return KhoV1MemBitmap.at(r.src, r.offset);
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in

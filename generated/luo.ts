@@ -25,7 +25,11 @@ import {
   writeI64Number,
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
+import { CompatibleError } from "../runtime/compatible.js";
+import { PageChain } from "../runtime/page-chain.js";
+import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
+import { MemfdLuoSer, MemfdV1LuoSer } from "./memfd.js";
 
 /**
  * LIVEUPDATE_SESSION_NAME_LENGTH (uapi/linux/liveupdate.h).
@@ -193,7 +197,8 @@ export class LuoSer implements StructAccessor {
   /**
    * First block of a kho_block_header_ser chain of luo_session_ser.
    *
-   * `@0x10 sessions_pa: u64le` in `luo_ser` (offset 16, 8 octets).
+   * `@0x10 sessions_pa: u64le -> chain kho_block_header_ser(next, count) of luo_session_ser limit 10000`
+   * in `luo_ser` (offset 16, 8 octets).
    */
   get sessionsPa(): bigint {
     return this.view.getBigUint64(this.offset + 16, true);
@@ -206,7 +211,8 @@ export class LuoSer implements StructAccessor {
    * `sessionsPa` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond
    * ±(2^53-1); the setter takes a safe integer.
    *
-   * `@0x10 sessions_pa: u64le` in `luo_ser` (offset 16, 8 octets).
+   * `@0x10 sessions_pa: u64le -> chain kho_block_header_ser(next, count) of luo_session_ser limit 10000`
+   * in `luo_ser` (offset 16, 8 octets).
    */
   get sessionsPaNumber(): number {
     return readU64Number(this.view, this.offset + 16, true, "luo_ser.sessions_pa");
@@ -216,9 +222,34 @@ export class LuoSer implements StructAccessor {
   }
 
   /**
+   * Follows `sessions_pa` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the linked pages (`kho_block_header_ser` headers, `count` entries each) as one sequence of
+   * `LuoSessionSer`; walking it checks every link (cycle, more than 10000 pages, count above what fits
+   * in a page)
+   *
+   * @throws ChainError, PointerError (when iterated or walked)
+   */
+  derefSessionsPa(memory: PhysicalMemory, path = "luo_ser.sessions_pa"): PageChain<LuoSessionSer> {
+    return new PageChain<LuoSessionSer>(memory, this.view.getBigUint64(this.offset + 16, true), {
+      path,
+      headerSize: 16,
+      nextOffset: 0,
+      nextSize: 8,
+      countOffset: 8,
+      countSize: 8,
+      littleEndian: true,
+      entrySize: LuoSessionSer.SIZE,
+      entry: (s, o) => LuoSessionSer.at(s, o),
+      limit: 10000,
+    });
+  }
+
+  /**
    * A preserved luo_flb_header_ser, followed by its luo_flb_ser entries.
    *
-   * `@0x18 flbs_pa: u64le` in `luo_ser` (offset 24, 8 octets).
+   * `@0x18 flbs_pa: u64le -> luo_flb_header_ser` in `luo_ser` (offset 24, 8 octets).
    */
   get flbsPa(): bigint {
     return this.view.getBigUint64(this.offset + 24, true);
@@ -231,13 +262,28 @@ export class LuoSer implements StructAccessor {
    * `flbsPa` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond ±(2^53-1);
    * the setter takes a safe integer.
    *
-   * `@0x18 flbs_pa: u64le` in `luo_ser` (offset 24, 8 octets).
+   * `@0x18 flbs_pa: u64le -> luo_flb_header_ser` in `luo_ser` (offset 24, 8 octets).
    */
   get flbsPaNumber(): number {
     return readU64Number(this.view, this.offset + 24, true, "luo_ser.flbs_pa");
   }
   set flbsPaNumber(value: number) {
     writeI64Number(this.view, this.offset + 24, value, true, false, "luo_ser.flbs_pa");
+  }
+
+  /**
+   * Follows `flbs_pa` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `luo_flb_header_ser` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefFlbsPa(memory: PhysicalMemory, path = "luo_ser.flbs_pa"): LuoFlbHeaderSer | null {
+    const address = this.view.getBigUint64(this.offset + 24, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, LuoFlbHeaderSer.SIZE, path);
+    return LuoFlbHeaderSer.at(r.src, r.offset);
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
@@ -381,7 +427,8 @@ export class LuoFileSer implements StructAccessor {
   /**
    * Handler-private handle; for memfd the physical address of a memfd_luo_ser.
    *
-   * `@0x30 data: u64le` in `luo_file_ser` (offset 48, 8 octets).
+   * `@0x30 data: u64le -> match compatible { "memfd-v2": memfd_luo_ser, "memfd-v1": memfd_v1_luo_ser }`
+   * in `luo_file_ser` (offset 48, 8 octets).
    */
   get data(): bigint {
     return this.view.getBigUint64(this.offset + 48, true);
@@ -394,13 +441,42 @@ export class LuoFileSer implements StructAccessor {
    * `data` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond ±(2^53-1);
    * the setter takes a safe integer.
    *
-   * `@0x30 data: u64le` in `luo_file_ser` (offset 48, 8 octets).
+   * `@0x30 data: u64le -> match compatible { "memfd-v2": memfd_luo_ser, "memfd-v1": memfd_v1_luo_ser }`
+   * in `luo_file_ser` (offset 48, 8 octets).
    */
   get dataNumber(): number {
     return readU64Number(this.view, this.offset + 48, true, "luo_file_ser.data");
   }
   set dataNumber(value: number) {
     writeI64Number(this.view, this.offset + 48, value, true, false, "luo_file_ser.data");
+  }
+
+  /**
+   * Follows `data` (a physical address, 0 = none) through `memory`, checking that the target lies in the
+   * machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * The target's type is chosen by the text of `compatible`.
+   *
+   * @returns the struct the text names, or null for 0
+   *
+   * @throws CompatibleError naming the text when no type matches; PointerError
+   */
+  derefData(memory: PhysicalMemory, path = "luo_file_ser.data"): MemfdLuoSer | MemfdV1LuoSer | null {
+    const address = this.view.getBigUint64(this.offset + 48, true);
+    if (address === 0n) return null;
+    const selector = this.compatible;
+    switch (selector) {
+      case "memfd-v2": {
+        const r = memory.resolve(address, MemfdLuoSer.SIZE, path);
+        return MemfdLuoSer.at(r.src, r.offset);
+      }
+      case "memfd-v1": {
+        const r = memory.resolve(address, MemfdV1LuoSer.SIZE, path);
+        return MemfdV1LuoSer.at(r.src, r.offset);
+      }
+      default:
+        throw new CompatibleError(path, selector, ["memfd-v2", "memfd-v1"]);
+    }
   }
 
   /**
@@ -543,7 +619,8 @@ export class LuoFileSetSer implements StructAccessor {
    * luo-v5: first block of a kho_block_header_ser chain of luo_file_ser. FDT era: a contiguous
    * array of luo_file_ser.
    *
-   * `@0x0 files: u64le` in `luo_file_set_ser` (offset 0, 8 octets).
+   * `@0x0 files: u64le -> chain kho_block_header_ser(next, count) of luo_file_ser limit 10000` in
+   * `luo_file_set_ser` (offset 0, 8 octets).
    */
   get files(): bigint {
     return this.view.getBigUint64(this.offset + 0, true);
@@ -556,13 +633,39 @@ export class LuoFileSetSer implements StructAccessor {
    * `files` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond ±(2^53-1);
    * the setter takes a safe integer.
    *
-   * `@0x0 files: u64le` in `luo_file_set_ser` (offset 0, 8 octets).
+   * `@0x0 files: u64le -> chain kho_block_header_ser(next, count) of luo_file_ser limit 10000` in
+   * `luo_file_set_ser` (offset 0, 8 octets).
    */
   get filesNumber(): number {
     return readU64Number(this.view, this.offset + 0, true, "luo_file_set_ser.files");
   }
   set filesNumber(value: number) {
     writeI64Number(this.view, this.offset + 0, value, true, false, "luo_file_set_ser.files");
+  }
+
+  /**
+   * Follows `files` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the linked pages (`kho_block_header_ser` headers, `count` entries each) as one sequence of
+   * `LuoFileSer`; walking it checks every link (cycle, more than 10000 pages, count above what fits in a
+   * page)
+   *
+   * @throws ChainError, PointerError (when iterated or walked)
+   */
+  derefFiles(memory: PhysicalMemory, path = "luo_file_set_ser.files"): PageChain<LuoFileSer> {
+    return new PageChain<LuoFileSer>(memory, this.view.getBigUint64(this.offset + 0, true), {
+      path,
+      headerSize: 16,
+      nextOffset: 0,
+      nextSize: 8,
+      countOffset: 8,
+      countSize: 8,
+      littleEndian: true,
+      entrySize: LuoFileSer.SIZE,
+      entry: (s, o) => LuoFileSer.at(s, o),
+      limit: 10000,
+    });
   }
 
   /**

@@ -28,6 +28,7 @@ import {
   zeroBytes,
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
+import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
 
 /**
@@ -160,7 +161,7 @@ export class X86SetupData implements StructAccessor {
     return this;
   }
 
-  /** `@0x0 next: u64le` in `x86_setup_data` (offset 0, 8 octets). */
+  /** `@0x0 next: u64le -> x86_setup_data` in `x86_setup_data` (offset 0, 8 octets). */
   get next(): bigint {
     return this.view.getBigUint64(this.offset + 0, true);
   }
@@ -172,13 +173,28 @@ export class X86SetupData implements StructAccessor {
    * `next` as a number: throws `UnsafeNumberError` (a RangeError) when the value is beyond ±(2^53-1);
    * the setter takes a safe integer.
    *
-   * `@0x0 next: u64le` in `x86_setup_data` (offset 0, 8 octets).
+   * `@0x0 next: u64le -> x86_setup_data` in `x86_setup_data` (offset 0, 8 octets).
    */
   get nextNumber(): number {
     return readU64Number(this.view, this.offset + 0, true, "x86_setup_data.next");
   }
   set nextNumber(value: number) {
     writeI64Number(this.view, this.offset + 0, value, true, false, "x86_setup_data.next");
+  }
+
+  /**
+   * Follows `next` (a physical address, 0 = none) through `memory`, checking that the target lies in the
+   * machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `x86_setup_data` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefNext(memory: PhysicalMemory, path = "x86_setup_data.next"): X86SetupData | null {
+    const address = this.view.getBigUint64(this.offset + 0, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, X86SetupData.SIZE, path);
+    return X86SetupData.at(r.src, r.offset);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { FileContext } from "./context.js";
 import { fieldText } from "./declaration-text.js";
 import { rangeCode } from "./bit-ranges.js";
 import { jsdoc } from "./jsdoc.js";
+import { pointerAccessor } from "./pointer-accessors.js";
 import { at, PRIMS, readCall, writeCall } from "./primitives.js";
 import type { StructModel } from "./struct-model.js";
 import { symbols } from "./symbols.js";
@@ -70,6 +71,7 @@ export function fieldAccessors(ctx: FileContext, model: StructModel, field: Layo
           `set ${num}(value: number) {\n${ctx.support("writeI64Number")}(this.view, ${o}, value, ${le}, ${info.signed}, ${path});\n}`,
         );
       }
+      if (field.pointer !== undefined) members.push(...pointerAccessor(ctx, model, field, t.prim, field.pointer));
       break;
     }
     case "enum": {
