@@ -13,6 +13,7 @@ import type { JsonValue } from "./inspect/json-value.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
 import { loadSchemas } from "./inspect/schema-program.js";
 import { recordJson } from "./inspect/walk-stream.js";
+import { addKhoOptions, type KhoFlags, runKhoDump } from "../kho/cli.js";
 
 interface DumpFlags extends InputFlags {
   readonly json?: boolean;
@@ -54,14 +55,18 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
 }
 
 export function register(program: Command): void {
-  addInputOptions(
+  addKhoOptions(addInputOptions(
     program
       .command("dump")
       .description("decode a libxc (v2/v3) or libxl stream, or (--image) a live update memory image, record by record; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
       .argument("<file>", "stream file or memory image"),
-  )
+  ))
     .option("--json", "print one JSON document")
-    .action((file: string, flags: DumpFlags) => {
+    .action((file: string, flags: DumpFlags & KhoFlags) => {
+      if (flags.kho === true) {
+        process.exitCode = runKhoDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        return;
+      }
       process.exitCode = runDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     });
 }

@@ -11,6 +11,7 @@ import { InputError, inspectFile } from "./inspect/inspect-input.js";
 import { type InputFlags, addInputOptions, inspectOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
 import { loadSchemas } from "./inspect/schema-program.js";
+import { addKhoOptions, type KhoFlags, runKhoValidate } from "../kho/cli.js";
 
 interface ValidateFlags extends InputFlags {
   readonly json?: boolean;
@@ -43,14 +44,18 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
 }
 
 export function register(program: Command): void {
-  addInputOptions(
+  addKhoOptions(addInputOptions(
     program
       .command("validate")
       .description("check a libxc/libxl stream or (--image) a live update memory image; exit 0 clean, 1 invalid, 2 usage/I/O")
       .argument("<file>", "stream file or memory image"),
-  )
+  ))
     .option("--json", "print the result as one JSON document")
-    .action((file: string, flags: ValidateFlags) => {
+    .action((file: string, flags: ValidateFlags & KhoFlags) => {
+      if (flags.kho === true) {
+        process.exitCode = runKhoValidate(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        return;
+      }
       process.exitCode = runValidate(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     });
 }
