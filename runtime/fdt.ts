@@ -21,9 +21,12 @@ export const FDT_MAX_DEPTH = 64;
 export class FdtError extends LuDataError {
   /** Node path (or `fdt` for the container itself) the problem is in. */
   readonly path: string;
+  /** Octet of the blob the problem is at, when known. */
+  readonly blobOffset: number | undefined;
   constructor(path: string, message: string, offset?: number) {
-    super("fdt", `${path}: ${message}`, offset === undefined ? {} : { offset });
+    super("fdt", `${path}: ${message}${offset === undefined ? "" : ` (blob octet ${offset})`}`);
     this.path = path;
+    this.blobOffset = offset;
   }
 }
 
