@@ -16,14 +16,18 @@ import {
   type StructAccessor,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badConstant,
   badCount,
   countedElements,
+  enumJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   placementRoom,
   readU64Number,
+  tailSize,
   unknownEnum,
   writeI64Number,
 } from "../runtime/accessor-support.js";
@@ -87,6 +91,8 @@ export function isFdtToken(value: number): value is FdtToken {
  * struct fdt_header (fdt.h): 40 octets at the start of the blob; offsets are from the blob start.
  *
  * `struct fdt_header` in schema/fdt.lu: 40 octets, align 4, big-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class FdtHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -185,6 +191,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 0, false);
   }
   set magic(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.magic", "u32", value);
     this.view.setUint32(this.offset + 0, value, false);
   }
 
@@ -197,6 +204,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 4, false);
   }
   set totalsize(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.totalsize", "u32", value);
     this.view.setUint32(this.offset + 4, value, false);
   }
 
@@ -205,6 +213,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 8, false);
   }
   set offDtStruct(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.off_dt_struct", "u32", value);
     this.view.setUint32(this.offset + 8, value, false);
   }
 
@@ -213,6 +222,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 12, false);
   }
   set offDtStrings(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.off_dt_strings", "u32", value);
     this.view.setUint32(this.offset + 12, value, false);
   }
 
@@ -221,6 +231,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 16, false);
   }
   set offMemRsvmap(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.off_mem_rsvmap", "u32", value);
     this.view.setUint32(this.offset + 16, value, false);
   }
 
@@ -229,6 +240,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 20, false);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.version", "u32", value);
     this.view.setUint32(this.offset + 20, value, false);
   }
 
@@ -237,6 +249,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 24, false);
   }
   set lastCompVersion(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.last_comp_version", "u32", value);
     this.view.setUint32(this.offset + 24, value, false);
   }
 
@@ -249,6 +262,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 28, false);
   }
   set bootCpuidPhys(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.boot_cpuid_phys", "u32", value);
     this.view.setUint32(this.offset + 28, value, false);
   }
 
@@ -261,6 +275,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 32, false);
   }
   set sizeDtStrings(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.size_dt_strings", "u32", value);
     this.view.setUint32(this.offset + 32, value, false);
   }
 
@@ -273,6 +288,7 @@ export class FdtHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 36, false);
   }
   set sizeDtStruct(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_header.size_dt_struct", "u32", value);
     this.view.setUint32(this.offset + 36, value, false);
   }
   /**
@@ -302,9 +318,11 @@ export class FdtHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -327,6 +345,8 @@ export class FdtHeader implements StructAccessor {
  * all-zero entry.
  *
  * `struct fdt_reserve_entry` in schema/fdt.lu: 16 octets, align 8, big-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class FdtReserveEntry implements StructAccessor {
   /** The struct's name in the schema. */
@@ -406,6 +426,7 @@ export class FdtReserveEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, false);
   }
   set address(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("fdt_reserve_entry.address", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, false);
   }
 
@@ -427,6 +448,7 @@ export class FdtReserveEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, false);
   }
   set size(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("fdt_reserve_entry.size", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, false);
   }
 
@@ -463,9 +485,11 @@ export class FdtReserveEntry implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -480,6 +504,8 @@ export class FdtReserveEntry implements StructAccessor {
  *
  * `struct fdt_node_header` in schema/fdt.lu: 4 octets + trailing `name`, align 4, big-endian, abi
  * frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class FdtNodeHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -494,6 +520,16 @@ export class FdtNodeHeader implements StructAccessor {
   /** Offsets of the fields, in octets. */
   static readonly TAG_OFFSET = 0;
   static readonly NAME_OFFSET = 4;
+
+  /**
+   * Octets the struct takes with `count` trailing `name` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(FdtNodeHeader.SIZE, 1, count, "fdt_node_header.name");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "tag", offset: 0, size: 4, kind: "enum", type: "fdt_token (u32be)" },
@@ -558,13 +594,13 @@ export class FdtNodeHeader implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `fdt_token` does not name: see `isFdtToken`); writes
-   * only `FdtToken` values.
+   * Reads a `FdtToken`, or an `UnknownMember` when the data holds a value `fdt_token` does not name
+   * (narrow with `isFdtToken`); writes only `FdtToken` values.
    *
    * `@0x0 tag: fdt_token (u32be)` in `fdt_node_header` (offset 0, 4 octets).
    */
-  get tag(): number {
-    return this.view.getUint32(this.offset + 0, false);
+  get tag(): FdtToken | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, false) as FdtToken | UnknownMember<number>;
   }
   set tag(value: FdtToken) {
     this.view.setUint32(this.offset + 0, value, false);
@@ -604,13 +640,15 @@ export class FdtNodeHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      tag: this.tag,
+      tag: enumJson(this.tag, FDT_TOKEN_NAMES),
       name: hexOf(this.name),
     };
   }
@@ -622,6 +660,8 @@ export class FdtNodeHeader implements StructAccessor {
  *
  * `struct fdt_property` in schema/fdt.lu: 12 octets + trailing `data`, align 4, big-endian, abi
  * frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class FdtProperty implements StructAccessor {
   /** The struct's name in the schema. */
@@ -638,6 +678,16 @@ export class FdtProperty implements StructAccessor {
   static readonly LEN_OFFSET = 4;
   static readonly NAMEOFF_OFFSET = 8;
   static readonly DATA_OFFSET = 12;
+
+  /**
+   * Octets the struct takes with `count` trailing `data` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(FdtProperty.SIZE, 1, count, "fdt_property.data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "tag", offset: 0, size: 4, kind: "enum", type: "fdt_token (u32be)" },
@@ -704,13 +754,13 @@ export class FdtProperty implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `fdt_token` does not name: see `isFdtToken`); writes
-   * only `FdtToken` values.
+   * Reads a `FdtToken`, or an `UnknownMember` when the data holds a value `fdt_token` does not name
+   * (narrow with `isFdtToken`); writes only `FdtToken` values.
    *
    * `@0x0 tag: fdt_token (u32be)` in `fdt_property` (offset 0, 4 octets).
    */
-  get tag(): number {
-    return this.view.getUint32(this.offset + 0, false);
+  get tag(): FdtToken | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, false) as FdtToken | UnknownMember<number>;
   }
   set tag(value: FdtToken) {
     this.view.setUint32(this.offset + 0, value, false);
@@ -721,6 +771,7 @@ export class FdtProperty implements StructAccessor {
     return this.view.getUint32(this.offset + 4, false);
   }
   set len(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_property.len", "u32", value);
     this.view.setUint32(this.offset + 4, value, false);
   }
 
@@ -729,6 +780,7 @@ export class FdtProperty implements StructAccessor {
     return this.view.getUint32(this.offset + 8, false);
   }
   set nameoff(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("fdt_property.nameoff", "u32", value);
     this.view.setUint32(this.offset + 8, value, false);
   }
 
@@ -775,13 +827,15 @@ export class FdtProperty implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      tag: this.tag,
+      tag: enumJson(this.tag, FDT_TOKEN_NAMES),
       len: this.len,
       nameoff: this.nameoff,
       data: hexOf(this.data),

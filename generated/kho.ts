@@ -26,7 +26,9 @@ import {
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
   badConstant,
+  flagsJson,
   hex,
+  integerRangeError,
   json64,
   placementRoom,
   readAscii,
@@ -139,6 +141,8 @@ export const KHO_VMALLOC_FLAGS_ALL = 0x3;
  * slot is the physical address of a page of the next lower level, 0 for an empty slot.
  *
  * `struct kho_radix_node` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoRadixNode implements StructAccessor {
   /** The struct's name in the schema. */
@@ -242,9 +246,11 @@ export class KhoRadixNode implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -259,6 +265,8 @@ export class KhoRadixNode implements StructAccessor {
  * preserved; key = (1 << (52 - order)) | (pa >> (12 + order)).
  *
  * `struct kho_radix_leaf` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoRadixLeaf implements StructAccessor {
   /** The struct's name in the schema. */
@@ -362,9 +370,11 @@ export class KhoRadixLeaf implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -377,6 +387,8 @@ export class KhoRadixLeaf implements StructAccessor {
  * struct kho_vmalloc_hdr (kexec_handover.h): start of every kho_vmalloc_chunk.
  *
  * `struct kho_vmalloc_hdr` in schema/kho.lu: 8 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoVmallocHdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -456,6 +468,7 @@ export class KhoVmallocHdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set next(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_vmalloc_hdr.next", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -492,9 +505,11 @@ export class KhoVmallocHdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -508,6 +523,8 @@ export class KhoVmallocHdr implements StructAccessor {
  * of the pieces (2^order pages each) of a vmalloc area; the list ends at the first 0 address.
  *
  * `struct kho_vmalloc_chunk` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoVmallocChunk implements StructAccessor {
   /** The struct's name in the schema. */
@@ -624,9 +641,11 @@ export class KhoVmallocChunk implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -641,6 +660,8 @@ export class KhoVmallocChunk implements StructAccessor {
  * Concatenating the pieces the chunk list names, in order, rebuilds the area (total_pages pages).
  *
  * `struct kho_vmalloc` in schema/kho.lu: 16 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoVmalloc implements StructAccessor {
   /** The struct's name in the schema. */
@@ -729,6 +750,7 @@ export class KhoVmalloc implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set first(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_vmalloc.first", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -776,6 +798,7 @@ export class KhoVmalloc implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set totalPages(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("kho_vmalloc.total_pages", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -788,6 +811,7 @@ export class KhoVmalloc implements StructAccessor {
     return this.view.getUint16(this.offset + 12, true);
   }
   set flags(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("kho_vmalloc.flags", "u16", value);
     this.view.setUint16(this.offset + 12, value, true);
   }
 
@@ -805,6 +829,7 @@ export class KhoVmalloc implements StructAccessor {
     return this.view.getUint16(this.offset + 14, true);
   }
   set order(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("kho_vmalloc.order", "u16", value);
     this.view.setUint16(this.offset + 14, value, true);
   }
   /**
@@ -832,15 +857,17 @@ export class KhoVmalloc implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       first: json64(this.first),
       total_pages: this.totalPages,
-      flags: this.flags,
+      flags: flagsJson(this.flags, KHO_VMALLOC_FLAGS),
       order: this.order,
     };
   }
@@ -851,6 +878,8 @@ export class KhoVmalloc implements StructAccessor {
  * block chain; `count` fixed-size entries follow it in the same page.
  *
  * `struct kho_block_header_ser` in schema/kho.lu: 16 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoBlockHeaderSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -934,6 +963,7 @@ export class KhoBlockHeaderSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set next(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_block_header_ser.next", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -959,6 +989,7 @@ export class KhoBlockHeaderSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set count(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_block_header_ser.count", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -995,9 +1026,11 @@ export class KhoBlockHeaderSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1012,6 +1045,8 @@ export class KhoBlockHeaderSer implements StructAccessor {
  * node (v7.1 on).
  *
  * `struct kho_kexec_metadata` in schema/kho.lu: 73 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoKexecMetadata implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1096,6 +1131,7 @@ export class KhoKexecMetadata implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("kho_kexec_metadata.version", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1123,6 +1159,7 @@ export class KhoKexecMetadata implements StructAccessor {
     return this.view.getUint32(this.offset + 69, true);
   }
   set kexecCount(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("kho_kexec_metadata.kexec_count", "u32", value);
     this.view.setUint32(this.offset + 69, value, true);
   }
   /**
@@ -1152,9 +1189,11 @@ export class KhoKexecMetadata implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1170,6 +1209,8 @@ export class KhoKexecMetadata implements StructAccessor {
  * points at: a range the new kernel may allocate from before it has read the memory map.
  *
  * `struct kho_scratch` in schema/kho.lu: 16 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoScratch implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1249,6 +1290,7 @@ export class KhoScratch implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set addr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_scratch.addr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -1270,6 +1312,7 @@ export class KhoScratch implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set size(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_scratch.size", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -1306,9 +1349,11 @@ export class KhoScratch implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1322,6 +1367,8 @@ export class KhoScratch implements StructAccessor {
  * struct khoser_mem_chunk_hdr (kho-v1, kernel/liveupdate/kexec_handover.c up to v7.0).
  *
  * `struct kho_v1_mem_chunk_hdr` in schema/kho.lu: 16 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoV1MemChunkHdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1407,6 +1454,7 @@ export class KhoV1MemChunkHdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set next(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_v1_mem_chunk_hdr.next", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -1432,6 +1480,7 @@ export class KhoV1MemChunkHdr implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set order(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("kho_v1_mem_chunk_hdr.order", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -1444,6 +1493,7 @@ export class KhoV1MemChunkHdr implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set numElms(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("kho_v1_mem_chunk_hdr.num_elms", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
   /**
@@ -1467,9 +1517,11 @@ export class KhoV1MemChunkHdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1485,6 +1537,8 @@ export class KhoV1MemChunkHdr implements StructAccessor {
  * at phys_start + (i << (order + 12)) is preserved.
  *
  * `struct kho_v1_mem_bitmap_ptr` in schema/kho.lu: 16 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoV1MemBitmapPtr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1564,6 +1618,7 @@ export class KhoV1MemBitmapPtr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set physStart(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_v1_mem_bitmap_ptr.phys_start", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -1589,6 +1644,7 @@ export class KhoV1MemBitmapPtr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set bitmap(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("kho_v1_mem_bitmap_ptr.bitmap", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -1640,9 +1696,11 @@ export class KhoV1MemBitmapPtr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1657,6 +1715,8 @@ export class KhoV1MemBitmapPtr implements StructAccessor {
  * preserved.
  *
  * `struct kho_v1_mem_chunk` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoV1MemChunk implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1773,9 +1833,11 @@ export class KhoV1MemChunk implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1789,6 +1851,8 @@ export class KhoV1MemChunk implements StructAccessor {
  * struct kho_mem_phys_bits (kho-v1): one page, 32768 bits.
  *
  * `struct kho_v1_mem_bitmap` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class KhoV1MemBitmap implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1892,9 +1956,11 @@ export class KhoV1MemBitmap implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

@@ -17,6 +17,7 @@ import {
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
   badConstant,
+  integerRangeError,
   json64,
   placementRoom,
   readAscii,
@@ -77,6 +78,8 @@ export const LUO_FILES_PER_BLOCK = 63;
  * struct luo_ser (luo.h, packed, luo-v5): the whole blob of the `LUO` KHO node.
  *
  * `struct luo_ser` in schema/luo.lu: 32 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -178,6 +181,7 @@ export class LuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set liveupdateNum(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_ser.liveupdate_num", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -204,6 +208,7 @@ export class LuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set sessionsPa(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_ser.sessions_pa", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -255,6 +260,7 @@ export class LuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set flbsPa(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_ser.flbs_pa", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -315,9 +321,11 @@ export class LuoSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -333,6 +341,8 @@ export class LuoSer implements StructAccessor {
  * struct luo_file_ser (luo.h, packed): one preserved file.
  *
  * `struct luo_file_ser` in schema/luo.lu: 64 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoFileSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -434,6 +444,7 @@ export class LuoFileSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 48, true);
   }
   set data(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_file_ser.data", "u64", value);
     this.view.setBigUint64(this.offset + 48, value, true);
   }
 
@@ -488,6 +499,7 @@ export class LuoFileSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 56, true);
   }
   set token(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_file_ser.token", "u64", value);
     this.view.setBigUint64(this.offset + 56, value, true);
   }
 
@@ -524,9 +536,11 @@ export class LuoFileSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -541,6 +555,8 @@ export class LuoFileSer implements StructAccessor {
  * struct luo_file_set_ser (luo.h, packed): the files of one session.
  *
  * `struct luo_file_set_ser` in schema/luo.lu: 16 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoFileSetSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -626,6 +642,7 @@ export class LuoFileSetSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set files(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_file_set_ser.files", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -677,6 +694,7 @@ export class LuoFileSetSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set count(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_file_set_ser.count", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -713,9 +731,11 @@ export class LuoFileSetSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -729,6 +749,8 @@ export class LuoFileSetSer implements StructAccessor {
  * struct luo_session_ser (luo.h, packed): one session.
  *
  * `struct luo_session_ser` in schema/luo.lu: 80 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoSessionSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -847,9 +869,11 @@ export class LuoSessionSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -863,6 +887,8 @@ export class LuoSessionSer implements StructAccessor {
  * struct luo_flb_header_ser (luo.h, packed): start of the FLB block.
  *
  * `struct luo_flb_header_ser` in schema/luo.lu: 16 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoFlbHeaderSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -946,6 +972,7 @@ export class LuoFlbHeaderSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set pgcnt(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_flb_header_ser.pgcnt", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -971,6 +998,7 @@ export class LuoFlbHeaderSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set count(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_flb_header_ser.count", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -1007,9 +1035,11 @@ export class LuoFlbHeaderSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1023,6 +1053,8 @@ export class LuoFlbHeaderSer implements StructAccessor {
  * struct luo_flb_ser (luo.h, packed): one File-Lifecycle-Bound object.
  *
  * `struct luo_flb_ser` in schema/luo.lu: 64 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoFlbSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1117,6 +1149,7 @@ export class LuoFlbSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 48, true);
   }
   set data(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_flb_ser.data", "u64", value);
     this.view.setBigUint64(this.offset + 48, value, true);
   }
 
@@ -1138,6 +1171,7 @@ export class LuoFlbSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 56, true);
   }
   set count(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_flb_ser.count", "u64", value);
     this.view.setBigUint64(this.offset + 56, value, true);
   }
 
@@ -1174,9 +1208,11 @@ export class LuoFlbSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1193,6 +1229,8 @@ export class LuoFlbSer implements StructAccessor {
  * `count` luo_session_ser entries follow.
  *
  * `struct luo_v1_session_header_ser` in schema/luo.lu: 8 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuoV1SessionHeaderSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1268,6 +1306,7 @@ export class LuoV1SessionHeaderSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set count(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("luo_v1_session_header_ser.count", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -1304,9 +1343,11 @@ export class LuoV1SessionHeaderSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

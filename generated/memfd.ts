@@ -15,6 +15,8 @@ import {
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
   bitRangeError,
+  flagsJson,
+  integerRangeError,
   json64,
   placementRoom,
   readU64Number,
@@ -44,6 +46,8 @@ export const MEMFD_FOLIO_FLAGS_ALL = 0x3;
  * is the order the KHO memory map records for `pfn`.
  *
  * `struct memfd_luo_folio_ser` in schema/memfd.lu: 16 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class MemfdLuoFolioSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -127,6 +131,7 @@ export class MemfdLuoFolioSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set pfnFlags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_luo_folio_ser.pfn_flags", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -170,6 +175,7 @@ export class MemfdLuoFolioSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set index(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_luo_folio_ser.index", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -210,13 +216,15 @@ export class MemfdLuoFolioSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      pfn_flags: { pfn: this.pfn, flags: this.flags },
+      pfn_flags: { raw: json64(this.pfnFlags), pfn: this.pfn, flags: flagsJson(this.flags, MEMFD_FOLIO_FLAGS) },
       index: json64(this.index),
     };
   }
@@ -226,6 +234,8 @@ export class MemfdLuoFolioSer implements StructAccessor {
  * struct memfd_luo_ser (memfd.h, packed, memfd-v2).
  *
  * `struct memfd_luo_ser` in schema/memfd.lu: 48 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class MemfdLuoSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -318,6 +328,7 @@ export class MemfdLuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set pos(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_luo_ser.pos", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -343,6 +354,7 @@ export class MemfdLuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set size(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_luo_ser.size", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -368,6 +380,7 @@ export class MemfdLuoSer implements StructAccessor {
     return this.view.getUint32(this.offset + 16, true);
   }
   set seals(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("memfd_luo_ser.seals", "u32", value);
     this.view.setUint32(this.offset + 16, value, true);
   }
 
@@ -380,6 +393,7 @@ export class MemfdLuoSer implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("memfd_luo_ser.flags", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
 
@@ -388,6 +402,7 @@ export class MemfdLuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set nrFolios(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_luo_ser.nr_folios", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -437,9 +452,11 @@ export class MemfdLuoSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -457,6 +474,8 @@ export class MemfdLuoSer implements StructAccessor {
  * struct memfd_luo_ser as memfd-v1 (memfd.h @ ac2d8102, packed): no seals or flags.
  *
  * `struct memfd_v1_luo_ser` in schema/memfd.lu: 40 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class MemfdV1LuoSer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -541,6 +560,7 @@ export class MemfdV1LuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set pos(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_v1_luo_ser.pos", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -562,6 +582,7 @@ export class MemfdV1LuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set size(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_v1_luo_ser.size", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -583,6 +604,7 @@ export class MemfdV1LuoSer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set nrFolios(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("memfd_v1_luo_ser.nr_folios", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -630,9 +652,11 @@ export class MemfdV1LuoSer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

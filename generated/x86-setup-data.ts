@@ -15,14 +15,18 @@ import {
   type StructAccessor,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badCount,
   countedElements,
+  enumJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroReserved,
   placementRoom,
   readU64Number,
+  tailSize,
   unknownEnum,
   writeI64Number,
   zeroBytes,
@@ -80,6 +84,8 @@ export function isX86SetupType(value: number): value is X86SetupType {
  *
  * `struct x86_setup_data` in schema/x86-setup-data.lu: 16 octets + trailing `data`, align 8,
  * little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class X86SetupData implements StructAccessor {
   /** The struct's name in the schema. */
@@ -96,6 +102,16 @@ export class X86SetupData implements StructAccessor {
   static readonly TYPE_OFFSET = 8;
   static readonly LEN_OFFSET = 12;
   static readonly DATA_OFFSET = 16;
+
+  /**
+   * Octets the struct takes with `count` trailing `data` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(X86SetupData.SIZE, 1, count, "x86_setup_data.data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "next", offset: 0, size: 8, kind: "u64", type: "u64le" },
@@ -166,6 +182,7 @@ export class X86SetupData implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set next(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_setup_data.next", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -198,13 +215,13 @@ export class X86SetupData implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `x86_setup_type` does not name: see `isX86SetupType`);
-   * writes only `X86SetupType` values.
+   * Reads a `X86SetupType`, or an `UnknownMember` when the data holds a value `x86_setup_type` does not
+   * name (narrow with `isX86SetupType`); writes only `X86SetupType` values.
    *
    * `@0x8 type: x86_setup_type (u32le)` in `x86_setup_data` (offset 8, 4 octets).
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 8, true);
+  get type(): X86SetupType | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 8, true) as X86SetupType | UnknownMember<number>;
   }
   set type(value: X86SetupType) {
     this.view.setUint32(this.offset + 8, value, true);
@@ -215,6 +232,7 @@ export class X86SetupData implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set len(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("x86_setup_data.len", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -261,14 +279,16 @@ export class X86SetupData implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       next: json64(this.next),
-      type: this.type,
+      type: enumJson(this.type, X86_SETUP_TYPE_NAMES),
       len: this.len,
       data: hexOf(this.data),
     };
@@ -280,6 +300,8 @@ export class X86SetupData implements StructAccessor {
  *
  * `struct x86_setup_indirect` in schema/x86-setup-data.lu: 24 octets, align 8, little-endian, abi
  * frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class X86SetupIndirect implements StructAccessor {
   /** The struct's name in the schema. */
@@ -359,13 +381,13 @@ export class X86SetupIndirect implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `x86_setup_type` does not name: see `isX86SetupType`);
-   * writes only `X86SetupType` values.
+   * Reads a `X86SetupType`, or an `UnknownMember` when the data holds a value `x86_setup_type` does not
+   * name (narrow with `isX86SetupType`); writes only `X86SetupType` values.
    *
    * `@0x0 type: x86_setup_type (u32le)` in `x86_setup_indirect` (offset 0, 4 octets).
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get type(): X86SetupType | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as X86SetupType | UnknownMember<number>;
   }
   set type(value: X86SetupType) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -376,6 +398,7 @@ export class X86SetupIndirect implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set reserved(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("x86_setup_indirect.reserved", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -384,6 +407,7 @@ export class X86SetupIndirect implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set len(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_setup_indirect.len", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -405,6 +429,7 @@ export class X86SetupIndirect implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set addr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_setup_indirect.addr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -450,13 +475,15 @@ export class X86SetupIndirect implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      type: this.type,
+      type: enumJson(this.type, X86_SETUP_TYPE_NAMES),
       reserved: this.reserved,
       len: json64(this.len),
       addr: json64(this.addr),
@@ -469,6 +496,8 @@ export class X86SetupIndirect implements StructAccessor {
  * (arch/x86/kernel/kexec-bzimage64.c setup_kho()).
  *
  * `struct x86_kho_data` in schema/x86-setup-data.lu: 32 octets, align 1, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class X86KhoData implements StructAccessor {
   /** The struct's name in the schema. */
@@ -556,6 +585,7 @@ export class X86KhoData implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set fdtAddr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_kho_data.fdt_addr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -577,6 +607,7 @@ export class X86KhoData implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set fdtSize(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_kho_data.fdt_size", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -602,6 +633,7 @@ export class X86KhoData implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set scratchAddr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_kho_data.scratch_addr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -623,6 +655,7 @@ export class X86KhoData implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set scratchSize(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("x86_kho_data.scratch_size", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -659,9 +692,11 @@ export class X86KhoData implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
