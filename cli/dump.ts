@@ -14,6 +14,7 @@ import { type SchemaFlags, addSchemaOptions, chooseSchema } from "./inspect/sche
 import type { JsonValue } from "./inspect/json-value.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
 import { recordJson } from "./inspect/walk-stream.js";
+import { addKhoOptions, type KhoFlags, runKhoDump } from "../kho/cli.js";
 
 interface DumpFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -65,17 +66,23 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
 }
 
 export function register(program: Command): void {
-  addSchemaOptions(
-    addInputOptions(
-      program
-        .command("dump")
-        .description("decode a file a schema describes (built-in: libxc v2/v3, libxl streams) or (--image) a live update memory image, record by record; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
-        .argument("<file>", "stream file or memory image"),
+  addKhoOptions(
+    addSchemaOptions(
+      addInputOptions(
+        program
+          .command("dump")
+          .description("decode a file a schema describes (built-in: libxc v2/v3, libxl streams), (--image) a live update memory image, or (--kho) a Linux KHO/LUO handover image; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
+          .argument("<file>", "stream file or memory image"),
+      ),
     ),
   )
     .option("--json", "print one JSON document")
     .option("--full", "every octet of byte fields and payloads in hex, so `lu encode` can rebuild the file")
-    .action((file: string, flags: DumpFlags) => {
+    .action((file: string, flags: DumpFlags & KhoFlags) => {
+      if (flags.kho === true) {
+        process.exitCode = runKhoDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        return;
+      }
       process.exitCode = runDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     });
 }

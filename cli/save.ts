@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, type HostSpec } from "../liveupdate/host-spec.js";
 import { writeMemoryImage } from "../runtime/memory-image.js";
 import { save } from "../liveupdate/save.js";
+import { addKhoSaveOptions, type KhoSaveFlags, runKhoSave } from "../kho/cli.js";
 
 interface SaveFlags {
   out: string;
@@ -22,8 +23,8 @@ interface SaveFlags {
 }
 
 export function register(program: Command): void {
-  program
-    .command("save")
+  addKhoSaveOptions(program
+    .command("save"))
     .description("save a host as a live update machine-memory image (sparse file, byte offset = physical address)")
     .requiredOption("--out <image>", "image file to write")
     .option("--small", "start from the small host (8 domains x 2048 frames) instead of the default")
@@ -36,7 +37,11 @@ export function register(program: Command): void {
     .option("--seed <n>", "seed of every random choice")
     .option("--extent-frames <n>", "hand guest memory out in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
     .option("--json", "print what was written as JSON")
-    .action((flags: SaveFlags) => {
+    .action((flags: SaveFlags & KhoSaveFlags & { kho?: boolean }) => {
+      if (flags.kho === true) {
+        process.exitCode = runKhoSave(flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        return;
+      }
       const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
       const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
       const spec: HostSpec = {

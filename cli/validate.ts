@@ -13,6 +13,7 @@ import { dumpInputs } from "./dump.js";
 import { type InputFlags, addInputOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
 import { type SchemaFlags, addSchemaOptions } from "./inspect/schema-target.js";
+import { addKhoOptions, type KhoFlags, runKhoValidate } from "../kho/cli.js";
 
 interface ValidateFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -45,16 +46,22 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
 }
 
 export function register(program: Command): void {
-  addSchemaOptions(
-    addInputOptions(
-      program
-        .command("validate")
-        .description("check a file a schema describes (built-in: libxc/libxl streams) or (--image) a live update memory image; exit 0 clean, 1 invalid, 2 usage/I/O")
-        .argument("<file>", "stream file or memory image"),
+  addKhoOptions(
+    addSchemaOptions(
+      addInputOptions(
+        program
+          .command("validate")
+          .description("check a file a schema describes (built-in: libxc/libxl streams), (--image) a live update memory image, or (--kho) a Linux KHO/LUO handover image; exit 0 clean, 1 invalid, 2 usage/I/O")
+          .argument("<file>", "stream file or memory image"),
+      ),
     ),
   )
     .option("--json", "print the result as one JSON document")
-    .action((file: string, flags: ValidateFlags) => {
+    .action((file: string, flags: ValidateFlags & KhoFlags) => {
+      if (flags.kho === true) {
+        process.exitCode = runKhoValidate(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        return;
+      }
       process.exitCode = runValidate(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     });
 }

@@ -82,7 +82,37 @@ export type AstType =
       readonly ranges: readonly AstBitRange[];
       readonly span: SourceSpan;
     }
-  | { readonly kind: "stream"; readonly stream: AstName; readonly span: SourceSpan };
+  | { readonly kind: "stream"; readonly stream: AstName; readonly span: SourceSpan }
+  /** `u64 -> target`: an integer holding a physical address (0 = none) of `target`. */
+  | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan };
+
+/** What a pointer field points at, as written. */
+export type AstPointerTarget =
+  /** A struct name, or `page` (one page of raw octets). */
+  | { readonly kind: "named"; readonly name: AstName; readonly span: SourceSpan }
+  /** `chain H(next, count) of E limit N`: a linked list of pages, each starting with header H. */
+  | {
+      readonly kind: "chain";
+      readonly header: AstName;
+      readonly next: AstName;
+      readonly count: AstName | null;
+      readonly entry: AstName;
+      readonly limit: AstExpr | null;
+      readonly span: SourceSpan;
+    }
+  /** `match field { "string": T, … }`: the pointee's type is chosen by a NUL-padded text field. */
+  | {
+      readonly kind: "match";
+      readonly field: AstName;
+      readonly arms: readonly AstPointerArm[];
+      readonly span: SourceSpan;
+    };
+
+export interface AstPointerArm {
+  readonly compatible: string;
+  readonly target: AstName;
+  readonly span: SourceSpan;
+}
 
 export type AstFieldValue =
   | { readonly kind: "expr"; readonly expr: AstExpr; readonly span: SourceSpan }

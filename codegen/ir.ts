@@ -122,6 +122,40 @@ export type LayoutType =
   /** The rest of the body is a nested record stream (e.g. HVM save records inside HVM_CONTEXT). */
   | { readonly kind: "stream"; readonly streamName: string };
 
+/**
+ * What a pointer field (`u64 -> target`) points at: its value is a physical address in machine
+ * memory, 0 for none. The field itself is an ordinary integer in `type`.
+ */
+export type LayoutPointer =
+  /** A struct placed at the address. */
+  | { readonly kind: "struct"; readonly structName: string }
+  /** One page of raw octets. */
+  | { readonly kind: "page" }
+  /**
+   * A linked list of pages: each starts with struct `header`, whose integer field `next` holds the
+   * next page's address (0 ends the list) and whose integer field `count` (null: the entries end at
+   * the first all-zero entry or the end of the page) says how many `entry` elements follow the
+   * header in that page. At most `limit` pages.
+   */
+  | {
+      readonly kind: "chain";
+      readonly header: string;
+      readonly next: string;
+      readonly count: string | null;
+      readonly entry: LayoutElement;
+      readonly limit: number;
+    }
+  /** The struct type is chosen by the NUL-padded text of the ascii field `field` of the same struct. */
+  | { readonly kind: "match"; readonly field: string; readonly arms: readonly LayoutPointerArm[] };
+
+export interface LayoutPointerArm {
+  readonly compatible: string;
+  readonly structName: string;
+}
+
+/** Pages a `chain` pointer follows when its declaration gives no `limit`. */
+export const DEFAULT_CHAIN_LIMIT = 65536;
+
 export interface LayoutField {
   readonly name: string;
   readonly offset: number;
@@ -136,6 +170,8 @@ export interface LayoutField {
   readonly constValue: bigint | string | null;
   /** True when the schema marks the field `reserved` (must be zero, may gain meaning only via a new record type). */
   readonly reserved: boolean;
+  /** Set for a pointer field (`u64 -> target`): what the address it holds points at. */
+  readonly pointer?: LayoutPointer;
   readonly doc: string | null;
   readonly span: SourceSpan;
 }

@@ -3,7 +3,7 @@
  * (the `--json` shape) and as an aligned text table. Pure: IR in, data or text out.
  */
 import { primLabel } from "./check/primitives.js";
-import type { LayoutCount, LayoutElement, LayoutProgram, LayoutType } from "./ir.js";
+import type { LayoutCount, LayoutElement, LayoutPointer, LayoutProgram, LayoutType } from "./ir.js";
 
 export interface LayoutListingField {
   readonly name: string;
@@ -75,6 +75,20 @@ export function typeLabel(type: LayoutType): string {
   }
 }
 
+/** What a pointer field points at, as the schema spells it: `memfd_luo_ser`, `chain h(next, count) of e limit 10000`. */
+export function pointerLabel(p: LayoutPointer): string {
+  switch (p.kind) {
+    case "struct":
+      return p.structName;
+    case "page":
+      return "page";
+    case "chain":
+      return `chain ${p.header}(${p.next}${p.count === null ? "" : `, ${p.count}`}) of ${elementLabel(p.entry)} limit ${p.limit}`;
+    case "match":
+      return `match ${p.field} { ${p.arms.map((a) => `${JSON.stringify(a.compatible)}: ${a.structName}`).join(", ")} }`;
+  }
+}
+
 /** The structs declared in `files` (all files of the program when omitted), in declaration order. */
 export function layoutListing(program: LayoutProgram, files?: readonly string[]): LayoutListing {
   const structs = program.schemas
@@ -84,7 +98,7 @@ export function layoutListing(program: LayoutProgram, files?: readonly string[])
         name: s.name,
         size: s.size,
         align: s.align,
-        fields: s.fields.map((f) => ({ name: f.name, offset: f.offset, size: f.size, type: typeLabel(f.type) })),
+        fields: s.fields.map((f) => ({ name: f.name, offset: f.offset, size: f.size, type: f.pointer === undefined ? typeLabel(f.type) : `${typeLabel(f.type)} -> ${pointerLabel(f.pointer)}` })),
         file: schema.file,
         endian: s.endian,
         abi: s.abi,

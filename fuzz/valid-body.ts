@@ -203,8 +203,19 @@ export class ValidBodyWriter {
           this.element(dv, at + i * t.stride, t.stride, t.element, inFixed);
         return;
       }
+      case "bytes": {
+        // Any octets are valid; a count field must say how many of them the body holds.
+        if (t.count.kind !== "field") return;
+        const countName = t.count.field;
+        const cf = s.fields.find((x) => x.name === countName);
+        if (cf === undefined || !("endian" in cf.type))
+          throw new Error(`${s.name}.${f.name}: count field ${countName} not found`);
+        const n = this.rng.below(Math.max(0, length - f.offset) + 1);
+        writeUnsigned(dv, base + cf.offset, cf.size, cf.type.endian, BigInt(n));
+        return;
+      }
       default:
-        return; // prim, ascii, bytes, stream: any contents are valid
+        return; // prim, ascii, stream: any contents are valid
     }
   }
 

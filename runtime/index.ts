@@ -96,3 +96,9 @@ export * from "./accessor-support.js";
 // Zero extension (`load zero_extend`): what generated accessors of a growing record body import.
 export * from "./zero-extend.js";
 export { PageListSource, vmapPages, type PageInput, type VmapPagesOptions } from "./page-list.js";
+export { CompatibleError } from "./compatible.js";
+export { Fdt, FdtBuilder, FdtError, FDT_MAX_DEPTH, property, stringProperty, u32CellsProperty, u64Property, type FdtNode, type FdtProperty } from "./fdt.js";
+export { FrameSet, type FrameBlock } from "./frame-set.js";
+export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";
+export { PhysicalMemory, PointerError, type PointerProblem, type Resolved } from "./phys-memory.js";
+export { ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";

@@ -14,6 +14,7 @@ import type {
   LayoutCount,
   LayoutElement,
   LayoutField,
+  LayoutPointer,
   LayoutStruct,
   LayoutType,
   LoadRule,
@@ -24,7 +25,7 @@ import type { ConstTable } from "./constants.js";
 import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { NameTable } from "./names.js";
 import { intRange, isIntName, primSize } from "./primitives.js";
-import type { BitRangeSpec, CountSpec, ElementSpec, FieldTypeSpec, TypeTable } from "./types.js";
+import type { BitRangeSpec, CountSpec, ElementSpec, FieldTypeSpec, PointerSpec, TypeTable } from "./types.js";
 
 export interface StructLayouts {
   /** Laid-out structs by name; `abi` is the declared rule or "free" until the program assembles defaults. */
@@ -150,6 +151,7 @@ class StructLayout {
         type: extent.type,
         constValue: this.constValue(field, extent.type),
         reserved: field.reserved,
+        ...(spec?.kind === "prim" && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
         doc: field.doc,
         span: field.span,
       };
@@ -413,6 +415,19 @@ class StructLayout {
     if (spec !== undefined && !(spec.kind === "prim" && isIntName(spec.prim))) {
       this.sink.report(diag.varLength(span, `count field '${count.field}' of '${laid.name}' is not an integer`));
     }
+  }
+
+  /** A pointer target in IR form; a chain's element takes the struct's endianness unless it says. */
+  private pointer(spec: PointerSpec, endian: Endian): LayoutPointer {
+    if (spec.kind !== "chain") return spec;
+    const e = spec.entry;
+    const entry: LayoutElement =
+      e.kind === "struct"
+        ? e
+        : e.kind === "prim"
+          ? { kind: "prim", prim: e.prim, endian: e.endian ?? endian }
+          : { kind: "enum", prim: e.prim, endian: e.endian ?? this.types.baseEndian.get(e.enumName) ?? endian, enumName: e.enumName };
+    return { kind: "chain", header: spec.header, next: spec.next, count: spec.count, entry, limit: spec.limit };
   }
 
   private extent(field: AstField, spec: FieldTypeSpec, endian: Endian): Extent | null {

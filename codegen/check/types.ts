@@ -3,9 +3,9 @@
  * struct field's type resolved to a declaration (unknown LU2001, wrong kind LU2006), array counts
  * resolved to a constant or an earlier field name, and recursive structs (LU2007).
  */
-import type { AstEnum, AstExpr, AstField, AstName, AstStruct, AstType } from "../ast.js";
+import type { AstEnum, AstExpr, AstField, AstName, AstPointerTarget, AstStruct, AstType } from "../ast.js";
 import { diag } from "../diagnostics.js";
-import type { Endian, IntName, LayoutEnum, LayoutFlags, LayoutMember, PrimName, SourceSpan } from "../ir.js";
+import { DEFAULT_CHAIN_LIMIT, type Endian, type IntName, type LayoutEnum, type LayoutFlags, type LayoutMember, type PrimName, type SourceSpan } from "../ir.js";
 import type { ConstTable } from "./constants.js";
 import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { NameTable } from "./names.js";
@@ -33,8 +33,22 @@ export interface BitRangeSpec {
 }
 
 /** A field type with its names resolved but nothing laid out yet. */
+/** A pointer target with its names resolved (see LayoutPointer). */
+export type PointerSpec =
+  | { readonly kind: "struct"; readonly structName: string }
+  | { readonly kind: "page" }
+  | {
+      readonly kind: "chain";
+      readonly header: string;
+      readonly next: string;
+      readonly count: string | null;
+      readonly entry: ElementSpec;
+      readonly limit: number;
+    }
+  | { readonly kind: "match"; readonly field: string; readonly arms: readonly { readonly compatible: string; readonly structName: string }[] };
+
 export type FieldTypeSpec =
-  | { readonly kind: "prim"; readonly prim: PrimName; readonly endian: Endian | null }
+  | { readonly kind: "prim"; readonly prim: PrimName; readonly endian: Endian | null; readonly pointer?: PointerSpec }
   | { readonly kind: "enum"; readonly enumName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "flags"; readonly flagsName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "bits"; readonly prim: IntName; readonly endian: Endian | null; readonly ranges: readonly BitRangeSpec[] }
@@ -168,6 +182,8 @@ class TypeResolver {
       }
       case "named":
         return this.named(file, type.name);
+      case "pointer":
+        return this.pointer(file, struct, type);
       case "bits":
         return this.bits(file, type);
       case "rest":
@@ -206,6 +222,91 @@ class TypeResolver {
     }
     const f = this.flags.get(name.text);
     return f === undefined ? null : { kind: "flags", flagsName: f.name, prim: f.base, endian: null };
+  }
+
+  private pointer(file: string, struct: AstStruct, type: Extract<AstType, { kind: "pointer" }>): FieldTypeSpec | null {
+    const base = parsePrim(type.base.text);
+    if (base === null || !isIntName(base.prim) || base.prim.startsWith("i") || base.prim === "u8" || base.prim === "u16") {
+      this.sink.report(diag.notAnInteger(type.base.span, "a pointer field (u32 or u64)", type.base.text));
+      return null;
+    }
+    const target = this.pointerTarget(file, struct, type.target);
+    return target === null ? null : { kind: "prim", prim: base.prim, endian: base.endian, pointer: target };
+  }
+
+  private pointerTarget(file: string, struct: AstStruct, t: AstPointerTarget): PointerSpec | null {
+    switch (t.kind) {
+      case "named": {
+        if (t.name.text === "page") return { kind: "page" };
+        const found = this.names.lookup(file, t.name, "struct", ["struct"]);
+        return found === null ? null : { kind: "struct", structName: t.name.text };
+      }
+      case "chain": {
+        const found = this.names.lookup(file, t.header, "struct", ["struct"]);
+        const entry = this.element(file, t.entry);
+        if (found === null || found.kind !== "struct" || entry === null) return null;
+        const header = found.decl as AstStruct;
+        const next = this.headerInt(header, t.next);
+        const count = t.count === null ? true : this.headerInt(header, t.count);
+        let limit = DEFAULT_CHAIN_LIMIT;
+        if (t.limit !== null) {
+          const n = this.consts.evaluate(file, t.limit);
+          if (n === null) return null;
+          if (n < 1n || n > MAX_COUNT) {
+            this.sink.report(diag.outOfBounds(t.limit.span, "chain limit", n, 1n, MAX_COUNT));
+            return null;
+          }
+          limit = Number(n);
+        }
+        if (!next || !count) return null;
+        return { kind: "chain", header: header.name.text, next: t.next.text, count: t.count?.text ?? null, entry, limit };
+      }
+      case "match": {
+        const sel = struct.fields.find((f) => f.name.text === t.field.text);
+        if (sel === undefined) {
+          this.sink.report(diag.unknownName(t.field.span, "field", t.field.text, `'${t.field.text}' must be an ascii field of '${struct.name.text}'`));
+          return null;
+        }
+        if (!(sel.type.kind === "array" && sel.type.element.text === "ascii")) {
+          this.sink.report(diag.wrongKind(t.field.span, t.field.text, "not an ascii field", "the selector of a pointer match (an ascii[N] field)"));
+          return null;
+        }
+        const arms: { compatible: string; structName: string }[] = [];
+        const seen = new Map<string, SourceSpan>();
+        let ok = true;
+        for (const arm of t.arms) {
+          const prior = seen.get(arm.compatible);
+          if (prior !== undefined) {
+            this.sink.report(diag.duplicateName(arm.span, "match arm", arm.compatible, prior));
+            ok = false;
+            continue;
+          }
+          seen.set(arm.compatible, arm.span);
+          const found = this.names.lookup(file, arm.target, "struct", ["struct"]);
+          if (found === null) {
+            ok = false;
+            continue;
+          }
+          arms.push({ compatible: arm.compatible, structName: arm.target.text });
+        }
+        return ok ? { kind: "match", field: t.field.text, arms } : null;
+      }
+    }
+  }
+
+  /** Whether `name` is an unsigned integer field of `header` (reported when not). */
+  private headerInt(header: AstStruct, name: AstName): boolean {
+    const f = header.fields.find((x) => x.name.text === name.text);
+    if (f === undefined) {
+      this.sink.report(diag.unknownName(name.span, "field", name.text, `'${header.name.text}' has no field '${name.text}'`));
+      return false;
+    }
+    const prim = f.type.kind === "named" || f.type.kind === "pointer" ? parsePrim(f.type.kind === "named" ? f.type.name.text : f.type.base.text) : null;
+    if (prim === null || !isIntName(prim.prim)) {
+      this.sink.report(diag.notAnInteger(name.span, `the chain field '${header.name.text}.${name.text}'`, f.type.kind === "named" ? f.type.name.text : f.type.kind));
+      return false;
+    }
+    return true;
   }
 
   private element(file: string, name: AstName): ElementSpec | null {

@@ -16,6 +16,8 @@ import type {
   AstName,
   AstRuleIf,
   AstSizeExpr,
+  AstPointerArm,
+  AstPointerTarget,
   AstStreamItem,
   AstStructAttr,
   AstLoadRule,
@@ -264,6 +266,39 @@ function addToAst(semantics: Semantics): Semantics {
         ranges: many<AstBitRange>(ranges, ctx),
         span: spanOf(this),
       };
+    },
+    Type_pointer(base, _arrow, target): AstType {
+      const ctx = ctxOf(this);
+      return { kind: "pointer", base: ast<AstName>(base, ctx), target: ast<AstPointerTarget>(target, ctx), span: spanOf(this) };
+    },
+    PointerTarget_chain(_kw, header, _open, next, count, _close, _of, entry, limit): AstPointerTarget {
+      const ctx = ctxOf(this);
+      return {
+        kind: "chain",
+        header: ast<AstName>(header, ctx),
+        next: ast<AstName>(next, ctx),
+        count: opt<AstName>(count, ctx),
+        entry: ast<AstName>(entry, ctx),
+        limit: opt<AstExpr>(limit, ctx),
+        span: spanOf(this),
+      };
+    },
+    PointerTarget_match(_kw, field, _open, arms, _comma, _close): AstPointerTarget {
+      const ctx = ctxOf(this);
+      return { kind: "match", field: ast<AstName>(field, ctx), arms: many<AstPointerArm>(arms.asIteration(), ctx), span: spanOf(this) };
+    },
+    PointerTarget_named(name): AstPointerTarget {
+      return { kind: "named", name: ast<AstName>(name, ctxOf(this)), span: spanOf(this) };
+    },
+    ChainCount(_comma, name) {
+      return ast<AstName>(name, ctxOf(this));
+    },
+    ChainLimit(_kw, expr) {
+      return ast<AstExpr>(expr, ctxOf(this));
+    },
+    PointerArm(compatible, _colon, target): AstPointerArm {
+      const ctx = ctxOf(this);
+      return { compatible: ast<string>(compatible, ctx), target: ast<AstName>(target, ctx), span: spanOf(this) };
     },
     Type_named(name): AstType {
       return { kind: "named", name: ast<AstName>(name, ctxOf(this)), span: spanOf(this) };

@@ -3,6 +3,7 @@ import type { FuzzTarget } from "../fuzz-case.js";
 import { breadcrumbTarget } from "./breadcrumb.js";
 import { cliInspectTarget } from "./cli-inspect.js";
 import { generatedValidateTarget } from "./generated-validate.js";
+import { khoTarget } from "./kho.js";
 import { recordStreamTarget } from "./record-stream.js";
 import { restoreTarget } from "./restore.js";
 import { schemaCompilerTarget } from "./schema-compiler.js";
@@ -14,6 +15,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   schemaCompilerTarget,
   generatedValidateTarget,
   cliInspectTarget,
+  khoTarget,
 ];
 
 export function fuzzTarget(name: string): FuzzTarget {

@@ -5,6 +5,7 @@
  */
 import type { LayoutCount, LayoutElement, LayoutField, LayoutType } from "../../ir.js";
 import { primLabel } from "./primitives.js";
+import { pointerLabel } from "../../layout-listing.js";
 
 function countText(count: LayoutCount): string {
   switch (count.kind) {
@@ -62,5 +63,6 @@ export function fieldText(field: LayoutField): string {
       : typeof field.constValue === "string"
         ? ` = ${JSON.stringify(field.constValue)}`
         : ` = 0x${field.constValue.toString(16)}`;
-  return `@0x${field.offset.toString(16)} ${field.name}: ${typeText(field.type)}${value}${field.reserved ? " reserved" : ""}`;
+  const pointer = field.pointer === undefined ? "" : ` -> ${pointerLabel(field.pointer)}`;
+  return `@0x${field.offset.toString(16)} ${field.name}: ${typeText(field.type)}${pointer}${value}${field.reserved ? " reserved" : ""}`;
 }

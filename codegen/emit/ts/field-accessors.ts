@@ -8,6 +8,7 @@ import type { FileContext } from "./context.js";
 import { fieldText } from "./declaration-text.js";
 import { rangeCode } from "./bit-ranges.js";
 import { jsdoc } from "./jsdoc.js";
+import { pointerAccessor } from "./pointer-accessors.js";
 import { at, PRIMS, readCall, writeCall } from "./primitives.js";
 import type { StructModel } from "./struct-model.js";
 import { symbols } from "./symbols.js";
@@ -145,6 +146,7 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
           `set ${num}(value: number) {\n${ctx.support("writeI64Number")}(this.view, ${o}, value, ${le}, ${info.signed}, ${path});\n}`,
         );
       }
+      if (field.pointer !== undefined) members.push(...pointerAccessor(ctx, model, field, t.prim, field.pointer));
       break;
     }
     case "enum": {

@@ -1,0 +1,208 @@
+/**
+ * The KHO preserved-memory map decoded to a FrameSet, and encoded from one. kho-v1: a list of
+ * kho_v1_mem_chunk pages, each naming per-order bitmap pages (schema/kho.lu); kho-v2 on: a 6-level
+ * radix tree of kho_radix_node / kho_radix_leaf pages keyed by (order, pfn). The map's own pages
+ * are not preserved, so they are read without the preserved check, but every link is checked
+ * (inside the machine, no node reached twice, bounded size).
+ */
+import { KhoRadixLeaf, KhoRadixNode, KhoV1MemBitmapPtr, KhoV1MemChunk, KHO_ORDER_0_LOG2, KHO_TREE_MAX_DEPTH } from "../generated/kho.js";
+import { FrameSet } from "../runtime/frame-set.js";
+import type { MachineMemory } from "../runtime/machine-memory.js";
+import { PageChain } from "../runtime/page-chain.js";
+import { PhysicalMemory } from "../runtime/phys-memory.js";
+import { KhoError } from "./kho-error.js";
+
+/** Map pages a reader visits at most (docs/limits.md). */
+export const MAX_MAP_PAGES = 1 << 20;
+const PAGE = 4096;
+
+export interface DecodedMap {
+  readonly kind: "bitmaps" | "radix";
+  readonly preserved: FrameSet;
+  /** Pages the map itself takes. */
+  readonly pages: number;
+}
+
+/** Decodes the map at `address` in the format `version` (1 = bitmaps, 2+ = radix tree). */
+export function decodeMemoryMap(machine: MachineMemory, address: bigint, version: number): DecodedMap {
+  const mem = new PhysicalMemory(machine);
+  return version === 1 ? decodeBitmaps(mem, address) : decodeRadix(mem, address);
+}
+
+function decodeBitmaps(mem: PhysicalMemory, address: bigint): DecodedMap {
+  const set = new FrameSet();
+  const chain = new PageChain(mem, address, {
+    path: "preserved-memory-map (kho-v1 chunk list)",
+    headerSize: 16,
+    nextOffset: 0,
+    nextSize: 8,
+    countOffset: 12,
+    countSize: 4,
+    littleEndian: true,
+    entrySize: KhoV1MemBitmapPtr.SIZE,
+    entry: (s, o) => KhoV1MemBitmapPtr.at(s, o),
+    limit: MAX_MAP_PAGES,
+  });
+  let pages = 0;
+  for (const block of chain.blocks()) {
+    pages++;
+    const chunk = KhoV1MemChunk.at(block.src, block.offset);
+    const order = chunk.hdr.order;
+    if (order > 40) throw new KhoError("map", `preserved-memory-map chunk ${block.index} at 0x${block.address.toString(16)}: order ${order} is not a page order`);
+    for (let i = 0; i < block.count; i++) {
+      const entry = chunk.bitmaps.at(i);
+      const where = `preserved-memory-map chunk ${block.index} entry ${i}`;
+      const bits = entry.derefBitmap(mem, `${where} bitmap`);
+      if (bits === null) throw new KhoError("map", `${where}: bitmap address is 0`);
+      pages++;
+      const start = entry.physStart;
+      if (start % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: phys_start 0x${start.toString(16)} is not page-aligned`);
+      const words = bits.bits;
+      for (let w = 0; w < 512; w++) {
+        let word = words.at(w);
+        while (word !== 0n) {
+          const low = word & -word;
+          const bit = w * 64 + bitIndex(low);
+          word ^= low;
+          const pfn = Number(start / BigInt(PAGE)) + bit * 2 ** order;
+          set.add(pfn, order);
+        }
+      }
+    }
+  }
+  return { kind: "bitmaps", preserved: set, pages };
+}
+
+function bitIndex(single: bigint): number {
+  let i = 0;
+  let v = single;
+  while (v > 1n) {
+    v >>= 1n;
+    i++;
+  }
+  return i;
+}
+
+function decodeRadix(mem: PhysicalMemory, root: bigint): DecodedMap {
+  const set = new FrameSet();
+  if (root === 0n) throw new KhoError("map", "preserved-memory-map is 0");
+  const seen = new Set<bigint>();
+  let pages = 0;
+  // Iterative depth-first walk: (address, level, key prefix).
+  const stack: { address: bigint; level: number; prefix: bigint; path: string }[] = [{ address: root, level: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" }];
+  while (stack.length > 0) {
+    const top = stack.pop();
+    if (top === undefined) break;
+    const { address, level, prefix, path } = top;
+    if (address % BigInt(PAGE) !== 0n) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: not page-aligned`);
+    if (seen.has(address)) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: page already used elsewhere in the tree (a cycle or shared node)`);
+    seen.add(address);
+    if (++pages > MAX_MAP_PAGES) throw new KhoError("map", `preserved-memory-map: more than ${MAX_MAP_PAGES} pages`);
+    const r = mem.resolve(address, PAGE, `preserved-memory-map ${path}`);
+    if (level === 0) {
+      const leaf = KhoRadixLeaf.at(r.src, r.offset).bitmap;
+      for (let w = 0; w < 512; w++) {
+        let word = leaf.at(w);
+        while (word !== 0n) {
+          const low = word & -word;
+          word ^= low;
+          const key = prefix | BigInt(w * 64 + bitIndex(low));
+          const block = keyToBlock(key);
+          if (block === null) throw new KhoError("map", `preserved-memory-map ${path} bit ${w * 64 + bitIndex(low)}: key 0x${key.toString(16)} has no order bit`);
+          set.add(block.pfn, block.order);
+        }
+      }
+      continue;
+    }
+    const table = KhoRadixNode.at(r.src, r.offset).table;
+    const shift = BigInt((level - 1) * 9 + 15);
+    for (let i = 511; i >= 0; i--) {
+      const child = table.at(i);
+      if (child !== 0n) stack.push({ address: child, level: level - 1, prefix: prefix | (BigInt(i) << shift), path: `${path}/${level}:${i}` });
+    }
+  }
+  return { kind: "radix", preserved: set, pages };
+}
+
+/** order = 53 - fls64(key); pfn = (key without its order bit) << order. */
+export function keyToBlock(key: bigint): { pfn: number; order: number } | null {
+  if (key === 0n) return null;
+  let fls = 0;
+  for (let v = key; v > 0n; v >>= 1n) fls++;
+  const order = KHO_ORDER_0_LOG2 + 1 - fls;
+  if (order < 0) return null;
+  const shifted = key ^ (1n << BigInt(KHO_ORDER_0_LOG2 - order));
+  return { pfn: Number(shifted << BigInt(order)), order };
+}
+
+export function blockToKey(pfn: number, order: number): bigint {
+  return (1n << BigInt(KHO_ORDER_0_LOG2 - order)) | (BigInt(pfn) >> BigInt(order));
+}
+
+/** Allocates a fresh zeroed page for the map (not preserved). */
+export type PageSource = () => number;
+
+/** Writes `set` as a radix tree; returns the root's physical address. */
+export function encodeRadix(machine: MachineMemory, set: FrameSet, newPage: PageSource): bigint {
+  const root = newPage();
+  const nodes = new Map<string, number>();
+  for (const b of set.list()) {
+    const key = blockToKey(b.pfn, b.order);
+    let frame = root;
+    for (let level = KHO_TREE_MAX_DEPTH - 1; level >= 1; level--) {
+      const idx = Number((key >> BigInt((level - 1) * 9 + 15)) & 511n);
+      const view = machine.frameView(frame);
+      let child = Number(view.getBigUint64(idx * 8, true) / BigInt(PAGE));
+      if (child === 0) {
+        child = newPage();
+        view.setBigUint64(idx * 8, BigInt(child) * BigInt(PAGE), true);
+      }
+      frame = child;
+    }
+    const bit = Number(key & 0x7fffn);
+    const leaf = machine.frameView(frame);
+    leaf.setUint8(bit >> 3, leaf.getUint8(bit >> 3) | (1 << (bit & 7)));
+  }
+  nodes.clear();
+  return BigInt(root) * BigInt(PAGE);
+}
+
+/** Writes `set` as kho-v1 chunks of per-order bitmaps; returns the first chunk's address. */
+export function encodeBitmaps(machine: MachineMemory, set: FrameSet, newPage: PageSource): bigint {
+  // One bitmap per (order, 2^15-block window).
+  const bitmaps = new Map<string, { order: number; start: number; frame: number }>();
+  for (const b of set.list()) {
+    const span = 32768 * 2 ** b.order;
+    const start = Math.floor(b.pfn / span) * span;
+    const key = `${b.order}:${start}`;
+    let bm = bitmaps.get(key);
+    if (bm === undefined) {
+      bm = { order: b.order, start, frame: newPage() };
+      bitmaps.set(key, bm);
+    }
+    const bit = (b.pfn - start) / 2 ** b.order;
+    const v = machine.frameView(bm.frame);
+    v.setUint8(bit >> 3, v.getUint8(bit >> 3) | (1 << (bit & 7)));
+  }
+  const byOrder = new Map<number, { start: number; frame: number }[]>();
+  for (const bm of bitmaps.values()) byOrder.set(bm.order, [...(byOrder.get(bm.order) ?? []), bm]);
+  let first = 0n;
+  let prev: number | null = null;
+  for (const [order, list] of byOrder) {
+    for (let i = 0; i < list.length; i += 255) {
+      const frame = newPage();
+      const v = machine.frameView(frame);
+      const part = list.slice(i, i + 255);
+      v.setUint32(8, order, true);
+      v.setUint32(12, part.length, true);
+      part.forEach((bm, k) => {
+        v.setBigUint64(16 + k * 16, BigInt(bm.start) * BigInt(PAGE), true);
+        v.setBigUint64(24 + k * 16, BigInt(bm.frame) * BigInt(PAGE), true);
+      });
+      if (prev === null) first = BigInt(frame) * BigInt(PAGE);
+      else machine.frameView(prev).setBigUint64(0, BigInt(frame) * BigInt(PAGE), true);
+      prev = frame;
+    }
+  }
+  return first;
+}

@@ -1,0 +1,324 @@
+/**
+ * The whole KHO graph, walked link by link through the generated accessors: root FDT (compatible
+ * gates the version), preserved-memory map → FrameSet, every subsystem node, the LUO blob (luo-v5
+ * block chains, or the FDT era), sessions, files dispatched on their compatible string, memfd
+ * folio arrays through their scattered vmalloc pieces. Every pointer after the map is checked to
+ * land in the machine and in preserved memory. A problem in one node, session or file is recorded
+ * with its location and the walk goes on with the next; problems before the map stop it.
+ */
+import { KhoKexecMetadata, KhoVmalloc, KHO_KEXEC_METADATA_VERSION } from "../generated/kho.js";
+import { LuoFileSer, LuoSer, LuoSessionSer, LuoV1SessionHeaderSer } from "../generated/luo.js";
+import { MemfdLuoFolioSer, MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
+import { StructArray } from "../runtime/accessor-support.js";
+import { CompatibleError } from "../runtime/compatible.js";
+import { LuDataError } from "../runtime/errors.js";
+import { Fdt, FDT_MAGIC, type FdtNode, stringProperty, u64Property } from "../runtime/fdt.js";
+import type { MachineMemory } from "../runtime/machine-memory.js";
+import { PhysicalMemory } from "../runtime/phys-memory.js";
+import { scatteredSource } from "../runtime/scattered.js";
+import { KhoError } from "./kho-error.js";
+import { type LocateOptions, locateKho, MAX_ROOT_FDT_BYTES } from "./locate.js";
+import { decodeMemoryMap } from "./memory-map.js";
+import * as N from "./names.js";
+
+const PAGE = 4096;
+/** FDT era: the session block is 16 pages, a session's file array 2 pages of at most 128 entries. */
+const V1_MAX_SESSIONS = Math.floor((16 * PAGE - 8) / 80);
+const V1_MAX_FILES = 128;
+/** Folios listed per file in a report (all are checked). */
+export const MAX_LISTED_FOLIOS = 1_000_000;
+
+export interface KhoProblemReport {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface FolioReport {
+  readonly pfn: number;
+  readonly order: number;
+  readonly flags: number;
+  readonly index: string;
+}
+
+export interface MemfdReport {
+  readonly layout: "memfd-v2" | "memfd-v1";
+  readonly size: string;
+  readonly pos: string;
+  readonly seals: number | null;
+  readonly nrFolios: number;
+  readonly totalPages: number;
+  readonly order: number;
+  readonly pieces: number;
+  readonly folioBytes: number;
+  readonly folios: readonly FolioReport[];
+}
+
+export interface FileReport {
+  readonly compatible: string;
+  readonly token: string;
+  readonly data: string;
+  readonly memfd: MemfdReport | null;
+}
+
+export interface SessionReport {
+  readonly name: string;
+  readonly fileCount: number;
+  readonly files: readonly FileReport[];
+}
+
+export interface KhoGraph {
+  readonly compatible: string;
+  readonly version: number;
+  readonly fdt: string;
+  readonly setupData: readonly string[];
+  readonly memoryMap: {
+    readonly format: "bitmaps" | "radix";
+    readonly address: string;
+    readonly pages: number;
+    readonly blocks: number;
+    readonly byOrder: Readonly<Record<string, number>>;
+    readonly preservedBytes: number;
+  } | null;
+  readonly nodes: readonly { readonly name: string; readonly address: string; readonly blobSize: number | null }[];
+  readonly luo: {
+    readonly format: "luo-v5" | "luo-v1";
+    readonly address: string;
+    readonly liveupdateNum: string;
+    readonly sessions: readonly SessionReport[];
+    readonly flbs: number;
+  } | null;
+  readonly metadata: { readonly version: number; readonly previousRelease: string; readonly kexecCount: number } | null;
+  readonly memblock: readonly { readonly name: string; readonly start: string; readonly size: string }[];
+}
+
+export interface KhoWalk {
+  readonly graph: KhoGraph;
+  readonly problems: readonly KhoProblemReport[];
+}
+
+const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+
+/** Every typed data error becomes a problem; anything else is a bug and is rethrown. */
+function record(problems: KhoProblemReport[], e: unknown): void {
+  if (e instanceof LuDataError || e instanceof RangeError) problems.push({ code: e instanceof LuDataError ? e.code : "range", message: e.message });
+  else throw e;
+}
+
+/** Reads an FDT at `address` (header first, then its totalsize, at most `max` octets). */
+function readFdt(mem: PhysicalMemory, address: bigint, max: number, label: string): Fdt {
+  const head = mem.resolve(address, 40, label);
+  const total = Fdt.totalSizeOf(head.src.bytes(head.offset, 40), label);
+  if (total > max) throw new KhoError("size", `${label}: totalsize ${total} is above the ${max} octets allowed there`);
+  const r = mem.resolve(address, Math.max(total, 40), label);
+  return Fdt.parse(r.src.bytes(r.offset, Math.max(total, 40)), label);
+}
+
+export function walkKho(machine: MachineMemory, options: LocateOptions = {}): KhoWalk {
+  const problems: KhoProblemReport[] = [];
+  const graph: {
+    -readonly [K in keyof KhoGraph]: KhoGraph[K];
+  } = { compatible: "", version: 0, fdt: "", setupData: [], memoryMap: null, nodes: [], luo: null, metadata: null, memblock: [] };
+  try {
+    const located = locateKho(machine, options);
+    graph.fdt = hex(located.fdt);
+    graph.setupData = located.setupData.map(hex);
+    const raw = new PhysicalMemory(machine);
+    const label = `KHO root FDT at ${hex(located.fdt)}`;
+    const root = readFdt(raw, located.fdt, Number(located.fdtSize ?? BigInt(MAX_ROOT_FDT_BYTES)), label);
+    const compatible = stringProperty(root.root, "compatible");
+    if (compatible === undefined) throw new KhoError("compatible", `${label}: root node has no 'compatible' property`);
+    graph.compatible = compatible;
+    const version = (N.KHO_COMPATIBLES as readonly string[]).indexOf(compatible) + 1;
+    if (version === 0) throw new CompatibleError(`${label} /compatible`, compatible, N.KHO_COMPATIBLES);
+    graph.version = version;
+    const mapAddress = u64Property(root.root, N.PROP_MEMORY_MAP, true);
+    if (mapAddress === undefined) throw new KhoError("node", `${label}: root node has no '${N.PROP_MEMORY_MAP}' property`);
+    const map = decodeMemoryMap(machine, mapAddress, version);
+    const byOrder: Record<string, number> = {};
+    for (const [o, n] of map.preserved.byOrder()) byOrder[String(o)] = n;
+    graph.memoryMap = { format: map.kind, address: hex(mapAddress), pages: map.pages, blocks: map.preserved.size, byOrder, preservedBytes: map.preserved.frames * PAGE };
+    const mem = new PhysicalMemory(machine, map.preserved);
+    for (const node of root.root.children) {
+      try {
+        walkNode(mem, node, version, graph, problems);
+      } catch (e) {
+        record(problems, e);
+      }
+    }
+  } catch (e) {
+    record(problems, e);
+  }
+  return { graph, problems };
+}
+
+function walkNode(mem: PhysicalMemory, node: FdtNode, version: number, graph: { nodes: KhoGraph["nodes"]; luo: KhoGraph["luo"]; metadata: KhoGraph["metadata"]; memblock: KhoGraph["memblock"] }, problems: KhoProblemReport[]): void {
+  const where = `KHO node ${node.path}`;
+  const prop = version === 1 ? N.PROP_V1_FDT : N.PROP_PRESERVED_DATA;
+  const address = u64Property(node, prop, true);
+  if (address === undefined) throw new KhoError("node", `${where}: no '${prop}' property (required by kho-v${version})`);
+  let blobSize: number | null = null;
+  if (version >= 3) {
+    const size = u64Property(node, N.PROP_BLOB_SIZE, true);
+    if (size === undefined) throw new KhoError("node", `${where}: no '${N.PROP_BLOB_SIZE}' property (required from kho-v3)`);
+    if (size > BigInt(mem.machine.byteLength)) throw new KhoError("size", `${where}: blob-size ${size} is larger than the machine`);
+    blobSize = Number(size);
+  }
+  graph.nodes = [...graph.nodes, { name: node.name, address: hex(address), blobSize }];
+  // The blob itself must be preserved memory.
+  mem.resolve(address, blobSize ?? 40, `${where} ${prop}`);
+  const needs = (size: number, what: string): void => {
+    if (blobSize !== null && blobSize < size) throw new KhoError("size", `${where}: blob-size ${blobSize} is smaller than ${what} (${size} octets)`);
+  };
+  const isFdt = (): boolean => {
+    const r = mem.resolve(address, 4, `${where} ${prop}`);
+    return r.src.window(r.offset, 4).getUint32(r.src.windowOffset, false) === FDT_MAGIC;
+  };
+  if (node.name === N.LUO_NODE) {
+    if (version === 1 || isFdt()) graph.luo = walkLuoV1(mem, readFdt(mem, address, blobSize ?? PAGE, `${where} LUO FDT at ${hex(address)}`), address, problems);
+    else {
+      needs(LuoSer.SIZE, "struct luo_ser");
+      graph.luo = walkLuoV5(mem, address, problems);
+    }
+  } else if (node.name === N.METADATA_NODE) {
+    needs(KhoKexecMetadata.SIZE, "struct kho_kexec_metadata");
+    const r = mem.resolve(address, KhoKexecMetadata.SIZE, `${where} kho_kexec_metadata`);
+    const m = KhoKexecMetadata.at(r.src, r.offset);
+    if (m.version !== KHO_KEXEC_METADATA_VERSION) throw new KhoError("compatible", `${where}: kexec metadata version ${m.version}, expected ${KHO_KEXEC_METADATA_VERSION}`);
+    graph.metadata = { version: m.version, previousRelease: m.previousRelease, kexecCount: m.kexecCount };
+  } else if (node.name === N.MEMBLOCK_NODE) {
+    const fdt = readFdt(mem, address, blobSize ?? PAGE, `${where} memblock FDT at ${hex(address)}`);
+    const c = stringProperty(fdt.root, "compatible");
+    if (c !== N.MEMBLOCK_COMPATIBLE) throw new CompatibleError(`${where} memblock /compatible`, c ?? "", [N.MEMBLOCK_COMPATIBLE]);
+    graph.memblock = fdt.root.children.map((ch) => {
+      const cc = stringProperty(ch, "compatible");
+      if (cc !== N.RESERVE_MEM_COMPATIBLE) throw new CompatibleError(`${where} memblock ${ch.path}/compatible`, cc ?? "", [N.RESERVE_MEM_COMPATIBLE]);
+      return { name: ch.name, start: hex(u64Property(ch, "start", true) ?? 0n), size: hex(u64Property(ch, "size", true) ?? 0n) };
+    });
+  }
+}
+
+function walkLuoV5(mem: PhysicalMemory, address: bigint, problems: KhoProblemReport[]): NonNullable<KhoGraph["luo"]> {
+  const r = mem.resolve(address, LuoSer.SIZE, "LUO luo_ser");
+  const luo = LuoSer.at(r.src, r.offset);
+  if (luo.compatible !== LuoSer.COMPATIBLE_VALUE) throw new CompatibleError(`LUO luo_ser at ${hex(address)} compatible`, luo.compatible, [LuoSer.COMPATIBLE_VALUE]);
+  const sessions: SessionReport[] = [];
+  let i = 0;
+  for (const s of luo.derefSessionsPa(mem, "LUO sessions")) {
+    const where = `LUO session ${i} (${JSON.stringify(s.name)})`;
+    const files: FileReport[] = [];
+    try {
+      const chain = s.fileSetSer.derefFiles(mem, `${where} files`);
+      let j = 0;
+      for (const f of chain) files.push(walkFile(mem, f, `${where} file ${j++}`, problems));
+      if (BigInt(chain.length) !== s.fileSetSer.count) {
+        problems.push({ code: "kho-count", message: `${where}: file_set_ser.count is ${s.fileSetSer.count}, the file chain holds ${chain.length}` });
+      }
+    } catch (e) {
+      record(problems, e);
+    }
+    sessions.push({ name: s.name, fileCount: Number(s.fileSetSer.count), files });
+    i++;
+  }
+  let flbs = 0;
+  try {
+    const flb = luo.derefFlbsPa(mem, "LUO flbs_pa");
+    if (flb !== null) {
+      const capacity = Math.floor((Number(flb.pgcnt) * PAGE - 16) / 64);
+      if (flb.pgcnt === 0n || flb.count > BigInt(capacity)) throw new KhoError("count", `LUO flb header at ${hex(luo.flbsPa)}: count ${flb.count} is above the ${capacity} entries of ${flb.pgcnt} page(s)`);
+      mem.resolve(luo.flbsPa, Number(flb.pgcnt) * PAGE, "LUO flb block");
+      flbs = Number(flb.count);
+    }
+  } catch (e) {
+    record(problems, e);
+  }
+  return { format: "luo-v5", address: hex(address), liveupdateNum: luo.liveupdateNum.toString(), sessions, flbs };
+}
+
+function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: KhoProblemReport[]): NonNullable<KhoGraph["luo"]> {
+  const c = stringProperty(fdt.root, "compatible");
+  if (c !== N.LUO_V1_COMPATIBLE) throw new CompatibleError(`${fdt.label} /compatible`, c ?? "", [N.LUO_V1_COMPATIBLE]);
+  const num = u64Property(fdt.root, N.LUO_V1_LIVEUPDATE_NUM, true) ?? 0n;
+  const sessions: SessionReport[] = [];
+  const node = fdt.node(`/${N.LUO_V1_SESSION_NODE}`);
+  if (node !== undefined) {
+    const sc = stringProperty(node, "compatible");
+    if (sc !== N.LUO_V1_SESSION_COMPATIBLE) throw new CompatibleError(`${fdt.label} ${node.path}/compatible`, sc ?? "", [N.LUO_V1_SESSION_COMPATIBLE]);
+    const header = u64Property(node, N.LUO_V1_SESSION_HEADER, true);
+    if (header === undefined) throw new KhoError("node", `${fdt.label} ${node.path}: no '${N.LUO_V1_SESSION_HEADER}' property`);
+    const h = mem.resolve(header, LuoV1SessionHeaderSer.SIZE, "LUO session header");
+    const count = LuoV1SessionHeaderSer.at(h.src, h.offset).count;
+    if (count > BigInt(V1_MAX_SESSIONS)) throw new KhoError("count", `LUO session header at ${hex(header)}: count ${count} is above the ${V1_MAX_SESSIONS} sessions of its 16-page block`);
+    const n = Number(count);
+    const r = mem.resolve(header, 8 + n * LuoSessionSer.SIZE, "LUO session block");
+    const array = new StructArray(new LuoSessionSer(), LuoSessionSer.SIZE).wrap(r.src, r.offset + 8, n);
+    for (let i = 0; i < n; i++) {
+      const s = array.at(i, new LuoSessionSer());
+      const where = `LUO session ${i} (${JSON.stringify(s.name)})`;
+      const files: FileReport[] = [];
+      try {
+        const fc = s.fileSetSer.count;
+        if (fc > BigInt(V1_MAX_FILES)) throw new KhoError("count", `${where}: file count ${fc} is above the ${V1_MAX_FILES} entries of its file block`);
+        if (fc > 0n) {
+          const fr = mem.resolve(s.fileSetSer.files, Number(fc) * LuoFileSer.SIZE, `${where} files`);
+          for (let j = 0; j < Number(fc); j++) files.push(walkFile(mem, LuoFileSer.at(fr.src, fr.offset + j * LuoFileSer.SIZE), `${where} file ${j}`, problems));
+        }
+      } catch (e) {
+        record(problems, e);
+      }
+      sessions.push({ name: s.name, fileCount: Number(s.fileSetSer.count), files });
+    }
+  }
+  return { format: "luo-v1", address: hex(address), liveupdateNum: num.toString(), sessions, flbs: 0 };
+}
+
+function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: KhoProblemReport[]): FileReport {
+  const base = { compatible: f.compatible, token: f.token.toString(), data: hex(f.data) };
+  try {
+    const target = f.derefData(mem, `${where} data`);
+    if (target === null) return { ...base, memfd: null };
+    return { ...base, memfd: walkMemfd(mem, target, where) };
+  } catch (e) {
+    record(problems, e);
+    return { ...base, memfd: null };
+  }
+}
+
+function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: string): MemfdReport {
+  const v2 = m instanceof MemfdLuoSer;
+  if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: flags 0x${m.flags.toString(16)} must be 0`);
+  const vm: KhoVmalloc = m.folios;
+  const order = vm.order;
+  if (order > 20) throw new KhoError("size", `${where} folios (kho_vmalloc): order ${order} is not a page order`);
+  const pieces = [...vm.derefFirst(mem, `${where} folios chunk list`)].map((address) => ({ address, order }));
+  const area = scatteredSource(mem, pieces, `${where} folios`, vm.totalPages);
+  const nr = m.nrFolios;
+  const room = Math.floor(area.byteLength / MemfdLuoFolioSer.SIZE);
+  if (nr > BigInt(room)) throw new KhoError("count", `${where}: nr_folios ${nr} needs ${nr * 16n} octets, the vmalloc area holds ${area.byteLength} (${vm.totalPages} pages)`);
+  const n = Number(nr);
+  const array = new StructArray(new MemfdLuoFolioSer(), MemfdLuoFolioSer.SIZE).wrap(area, 0, n);
+  const folios: FolioReport[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const folio = array.at(i);
+    const pfn = folio.pfn;
+    if (pfn === 0) continue;
+    const block = mem.preserved?.blockOf(pfn);
+    if (block?.pfn !== pfn) {
+      throw new KhoError("folio", `${where} folio ${i}: pfn ${hex(pfn)} (address ${hex(BigInt(pfn) * BigInt(PAGE))}) is not the start of a preserved block`);
+    }
+    bytes += 2 ** block.order * PAGE;
+    if (folios.length < MAX_LISTED_FOLIOS) folios.push({ pfn, order: block.order, flags: folio.flags, index: folio.index.toString() });
+  }
+  return {
+    layout: v2 ? "memfd-v2" : "memfd-v1",
+    size: m.size.toString(),
+    pos: m.pos.toString(),
+    seals: v2 ? m.seals : null,
+    nrFolios: n,
+    totalPages: vm.totalPages,
+    order,
+    pieces: pieces.length,
+    folioBytes: bytes,
+    folios,
+  };
+}
