@@ -19,7 +19,7 @@ export interface GoldenCase {
 
 const le32 = (b: Uint8Array, at: number, v: number): void => new DataView(b.buffer, b.byteOffset).setUint32(at, v, true);
 const PAGE_DATA = 128;
-const END = 9888;
+const END = 9896;
 
 function libxl(edit?: (b: Uint8Array) => Uint8Array | void): string {
   const path = tempPath(`golden-libxl-${Math.random().toString(36).slice(2)}.bin`);

@@ -167,10 +167,10 @@ describe("lu save / lu restore", () => {
   it("exits 1 naming the unread pages when a stream page reads as zeros (early END)", () => {
     // A saved image whose MFN array entry 17 is patched, in the file, to a frame of zeros: page 17
     // starts with a domain's LU_DOMAIN_INFO, so the zeros read as END (see damaged-handover.test.ts).
-    const spec = ["--small", "--domains", "6", "--frames-per-domain", "1110"];
+    const spec = ["--small", "--domains", "6", "--frames-per-domain", "1107"];
     const early = join(dir, "early-end.img");
     expect(lu("save", "--out", early, ...spec).status).toBe(0);
-    const saved = save({ ...SMALL_HOST_SPEC, domains: 6, framesPerDomain: 1110 });
+    const saved = save({ ...SMALL_HOST_SPEC, domains: 6, framesPerDomain: 1107 });
     const zero = saved.memory.nextFree(saved.bootmemStart + saved.bootmemFrames);
     const fd = openSync(early, "r+");
     try {

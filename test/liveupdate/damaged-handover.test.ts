@@ -72,9 +72,9 @@ function setMfnEntry(saved: SavedHost, k: number, mfn: number): void {
 
 describe("an END before the last stream page", () => {
   it("a stream page that reads as zeros (MFN array entry patched): restore fails naming the unread pages", () => {
-    // 1110 frames a domain puts a domain's LU_DOMAIN_INFO at the start of stream page 17: a zero
+    // 1107 frames a domain puts a domain's LU_DOMAIN_INFO at the start of stream page 17: a zero
     // page there reads as END, exactly the damage that used to restore the first domains silently.
-    const saved = save({ ...SPEC, framesPerDomain: 1110 });
+    const saved = save({ ...SPEC, framesPerDomain: 1107 });
     const n = saved.streamFrames.length;
     const k = 17;
     expect(savedStream(saved).records.some((r) => r.offset === k * saved.pageSize && r.type === 0x40000003)).toBe(true);

@@ -102,7 +102,9 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
     expect(layout.structs.find((s) => s.name === "lu_breadcrumb")?.size).toBe(24);
     const out = join(scratch, "xen-gen");
     expect(lu("gen", schemaDir, "--out", out).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["fdt.ts", "hvm-save.ts", "index.ts", "kho.ts", "libxc-stream.ts", "libxl-stream.ts", "live-update.ts", "luo.ts", "memfd.ts", "x86-setup-data.ts"]);
+    const shipped = readdirSync(schemaDir).filter((f) => f.endsWith(".lu")).map((f) => f.replace(/\.lu$/, ".ts"));
+    expect(shipped).toContain("live-update.ts");
+    expect(readdirSync(out).sort()).toEqual([...shipped, "index.ts"].sort());
     expect(readFileSync(join(out, "live-update.ts"), "utf8")).toMatch(/ from "lu-codec\/runtime";/);
     expect(lu("abi-check", schemaDir, schemaDir)).toMatchObject({ code: 0 });
     const widened = join(scratch, "abi-new.lu");
