@@ -38,6 +38,7 @@ registerCodegen(program);
 (await import("./abi-check.js")).register(program);
 (await import("./dump.js")).register(program);
 (await import("./validate.js")).register(program);
+(await import("../codegen/doc/command.js")).register(program);
 
 try {
   await program.parseAsync(process.argv);
