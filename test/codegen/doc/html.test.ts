@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
     const names = [...(schema?.streams ?? []), ...(schema?.structs ?? []), ...(schema?.enums ?? []), ...(schema?.flags ?? [])].map((d) => d.name);
     const links = await page.$$eval("nav#index a[href^='#']", (as) => as.map((a) => (a.getAttribute("href") ?? "").slice(1)));
     expect(links).toEqual(names);
-    const targets = await page.$$eval("nav#index a[href^='#']", (as) => as.filter((a) => document.getElementById((a.getAttribute("href") ?? "").slice(1)) === null).length);
+    const targets = await page.$$eval("nav#index a[href^='#']", (as) => as.filter((a) => a.ownerDocument.getElementById((a.getAttribute("href") ?? "").slice(1)) === null).length);
     expect(targets).toBe(0);
   });
 
@@ -81,9 +81,9 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
     expect(titles).toContain("domain_handle: offset 8, size 16, u8[16]");
     const box = await page.$("#diagram-lu_domain_info g.box[data-field='page_shift'] rect");
     if (box === null) throw new Error("no page_shift box");
-    const before = await box.evaluate((r) => getComputedStyle(r).fill);
+    const before = await box.evaluate((r) => r.ownerDocument.defaultView?.getComputedStyle(r).fill);
     await box.hover();
-    const after = await box.evaluate((r) => getComputedStyle(r).fill);
+    const after = await box.evaluate((r) => r.ownerDocument.defaultView?.getComputedStyle(r).fill);
     expect(after).not.toBe(before);
   });
 
