@@ -35,7 +35,7 @@ export function docPages(program: Parameters<typeof markdownPages>[0], format: F
 }
 
 /** Writes pages that differ; with `check`, writes nothing and lists stale, missing and extra pages. */
-function sync(outDir: string, pages: readonly DocPage[], ext: string, check: boolean): number {
+function sync(outDir: string, pages: readonly DocPage[], ext: string, check: boolean, regenerate: string): number {
   const problems: string[] = [];
   for (const page of pages) {
     const target = join(outDir, page.path);
@@ -59,7 +59,7 @@ function sync(outDir: string, pages: readonly DocPage[], ext: string, check: boo
     for (const name of existing) if (!wanted.has(name)) problems.push(`extra: ${join(outDir, name)}`);
     for (const p of problems) process.stderr.write(`${p}\n`);
     if (problems.length > 0) {
-      process.stderr.write(`${outDir} is out of date: run 'npm run doc'\n`);
+      process.stderr.write(`${outDir} is out of date: run '${regenerate}'\n`);
       return 1;
     }
     process.stdout.write(`${outDir} is up to date (${pages.length} ${ext} pages)\n`);
@@ -97,7 +97,8 @@ async function run(schemas: readonly string[], flags: DocFlags): Promise<number>
     process.stdout.write(pages.map((p) => p.text).join("\n"));
     return 0;
   }
-  return sync(flags.out, pages, format, flags.check === true);
+  const regenerate = ["npm run lu -- doc", ...schemas, "--format", format, "--out", flags.out, ...(flags.all === true ? ["--all"] : [])].join(" ");
+  return sync(flags.out, pages, format, flags.check === true, regenerate);
 }
 
 export function register(program: Command): void {

@@ -54,6 +54,7 @@ describe("lu doc on a user's schema", () => {
     const stale = lu(dir, "doc", "sensor.lu", "--all", "--format", "html", "--out", out, "--check");
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain(`stale: ${join(out, "sensor.html")}`);
+    expect(stale.stderr).toContain(`is out of date: run 'npm run lu -- doc sensor.lu --format html --out ${out} --all'`);
   });
 
   it("reports schema errors as diagnostics (exit 1) and a bad format as usage (exit 2)", () => {
