@@ -34,10 +34,10 @@ function gap(prev: Token | null, prevUnary: boolean, tok: Token, ctx: Ctx): stri
   if (prev === null) return "";
   const t = tok.text;
   if (tok.kind === "punct") {
-    if (t === ";" || t === "," || t === ")" || t === "]" || t === ".." || t === "[") return "";
+    if (t === ";" || t === "," || t === ")" || t === "]" || t === ".." || t === "." || t === "[") return "";
     if (t === ":") return ctx.spacedColon ? " " : "";
   }
-  if (prev.kind === "punct" && (prev.text === "(" || prev.text === "[" || prev.text === "@" || prev.text === "..")) return "";
+  if (prev.kind === "punct" && (prev.text === "(" || prev.text === "[" || prev.text === "@" || prev.text === ".." || prev.text === ".")) return "";
   if (prevUnary) return "";
   return " ";
 }
