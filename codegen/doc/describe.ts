@@ -76,6 +76,9 @@ export function typeText(type: LayoutType): TypeText {
     }
     case "stream":
       return { before: "stream ", ref: type.streamName, after: "" };
+    default:
+      // A type kind added to the language later: its kind, until it is taught here.
+      return plain((type as { readonly kind: string }).kind);
   }
 }
 
@@ -200,7 +203,14 @@ export function growthRule(struct: LayoutStruct): string {
       return `${size} today; may grow only by fields appended at the end, existing fields never move (\`abi append\`).`;
     case "free":
       return `${size}; no evolution rule (\`abi free\`).`;
+    default:
+      return `${size} (\`abi ${String(struct.abi)}\`).`;
   }
+}
+
+/** How a stream ends, in words: its end record, or the end of its input. */
+export function streamEnd(end: string | null): string {
+  return end === null ? "ends where its input ends" : `ends with \`${end}\``;
 }
 
 /** Type value range of a stream's records, as text. */

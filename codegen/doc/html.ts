@@ -13,6 +13,7 @@ import {
   endianText,
   fieldDescription,
   growthRule,
+  streamEnd,
   hexValue,
   oneLine,
   sizeText,
@@ -126,7 +127,7 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string 
   out.push(
     `<p>Record header: ${link(st.header, here, index)} (type in <code>${esc(st.typeField)}</code>, body length in <code>${esc(st.lengthField)}</code>)` +
       `${st.align > 1 ? `; bodies padded with zeros to a multiple of ${st.align} octets` : "; bodies not padded"}` +
-      `${st.optionalBit === null ? "" : `; bit ${st.optionalBit} of the type marks an optional record`}; ends with <code>${esc(st.end)}</code>.</p>`,
+      `${st.optionalBit === null ? "" : `; bit ${st.optionalBit} of the type marks an optional record`}; ${inline(streamEnd(st.end))}.</p>`,
   );
   const header = index.structs.get(st.header);
   if (header !== undefined) {

@@ -12,6 +12,7 @@ import {
   endianText,
   fieldDescription,
   growthRule,
+  streamEnd,
   hexValue,
   oneLine,
   sizeText,
@@ -93,7 +94,7 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string[
   out.push(
     `Record header: ${link(st.header, here, index, "md")} (type in \`${st.typeField}\`, body length in \`${st.lengthField}\`)` +
       `${st.align > 1 ? `; bodies padded with zeros to a multiple of ${st.align} octets` : "; bodies not padded"}` +
-      `${st.optionalBit === null ? "" : `; bit ${st.optionalBit} of the type marks an optional record`}; ends with \`${st.end}\`.`,
+      `${st.optionalBit === null ? "" : `; bit ${st.optionalBit} of the type marks an optional record`}; ${streamEnd(st.end)}.`,
     "",
   );
   if (header !== undefined) {
