@@ -69,12 +69,12 @@ describe("TextMate grammar for .lu", () => {
     expect(at("struct lu_breadcrumb", "lu_breadcrumb")).toBe("entity.name.type.lu");
     expect(at("abi frozen {", "frozen")).toBe("constant.language.lu");
     expect(at("struct lu_breadcrumb", "size")).toBe("keyword.other.lu");
-    expect(at("mfn_array_physaddr: u64", "@")).toBe("punctuation.definition.offset.lu");
-    expect(at("shifted_nr_pages: u64", "16")).toBe("constant.numeric.offset.lu");
-    expect(at("shifted_nr_pages: u64", "shifted_nr_pages")).toBe("variable.other.member.lu");
-    expect(at("shifted_nr_pages: u64", "u64")).toBe("support.type.primitive.lu");
-    expect(at("type: lu_domain_type;", "lu_domain_type")).toBe("entity.name.type.lu");
-    expect(at("domain_handle: u8[16]", "16")).toBe("constant.numeric.decimal.lu");
+    expect(at("mfn_array_physaddr:", "@")).toBe("punctuation.definition.offset.lu");
+    expect(at("shifted_nr_pages:", "16")).toBe("constant.numeric.offset.lu");
+    expect(at("shifted_nr_pages:", "shifted_nr_pages")).toBe("variable.other.member.lu");
+    expect(at("shifted_nr_pages:", "u64")).toBe("support.type.primitive.lu");
+    expect(at("lu_domain_type;", "lu_domain_type")).toBe("entity.name.type.lu");
+    expect(at("domain_handle:", "16")).toBe("constant.numeric.decimal.lu");
     expect(at("const LU_MAGIC_UNMASKED", "0x4c69766555706461")).toBe("constant.numeric.hex.lu");
     expect(at("const LU_MAGIC_UNMASKED", "LU_MAGIC_UNMASKED")).toBe("variable.other.constant.lu");
     expect(at("import \"libxc-stream.lu\"", "import")).toBe("keyword.control.import.lu");
