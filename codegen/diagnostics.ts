@@ -122,21 +122,21 @@ export const diag = {
   invalidStream: (span: SourceSpan, message: string, help?: string) =>
     make("LU2011", "error", span, message, help === undefined ? {} : { help }),
 
-  overlap: (span: SourceSpan, field: string, other: string, start: number, end: number, otherSpan: SourceSpan) =>
+  overlap: (span: SourceSpan, field: string, other: string, start: number, end: number, otherSpan: SourceSpan, extra: readonly DiagnosticNote[] = []) =>
     make("LU3001", "error", span, `field '${field}' overlaps '${other}' (${bytes(start, end)})`, {
-      notes: [note(`'${other}' is declared here`, otherSpan)],
+      notes: [note(`'${other}' is declared here`, otherSpan), ...extra],
     }),
-  gap: (span: SourceSpan, message: string, start: number, end: number) =>
+  gap: (span: SourceSpan, message: string, start: number, end: number, padName = `_pad${start}`) =>
     make("LU3002", "error", span, `${message} (${bytes(start, end)})`, {
-      help: `declare the gap, e.g. '@${start} _pad${start}: pad[${end - start}];'`,
+      help: `declare the gap, e.g. '@${start} ${padName}: pad[${end - start}];'`,
     }),
-  beyondSize: (span: SourceSpan, field: string, end: number, size: number) =>
-    make("LU3003", "error", span, `field '${field}' ends at byte ${end}, beyond the declared size ${size}`),
-  sizeMismatch: (span: SourceSpan, struct: string, declared: number, actual: number) =>
+  beyondSize: (span: SourceSpan, field: string, end: number, size: number, extra: readonly DiagnosticNote[] = []) =>
+    make("LU3003", "error", span, `field '${field}' ends at byte ${end}, beyond the declared size ${size}`, { notes: extra }),
+  sizeMismatch: (span: SourceSpan, struct: string, declared: number, actual: number, padName = `_pad${actual}`) =>
     make("LU3004", "error", span, `struct '${struct}' declares size ${declared} but its fields end at byte ${actual}`, {
       help:
         declared > actual
-          ? `declare the tail, e.g. '@${actual} _pad${actual}: pad[${declared - actual}];'`
+          ? `declare the tail, e.g. '@${actual} ${padName}: pad[${declared - actual}];'`
           : `change the size to ${actual}`,
     }),
   varLength: (span: SourceSpan, message: string, help?: string) =>

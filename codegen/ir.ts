@@ -90,8 +90,11 @@ export type LayoutType =
       readonly endian: Endian;
       readonly ranges: readonly LayoutBitRange[];
     }
-  /** Fixed-size ASCII text (NUL padded), e.g. a 4-octet id such as "XENF". */
-  | { readonly kind: "ascii"; readonly length: number }
+  /**
+   * ASCII text, NUL padded: fixed size (`ascii[4]`, e.g. an id such as "XENF"; `count` is `fixed`
+   * and `length` its octets) or a trailing text (`ascii[len]`, `ascii[..]`; `length` is 0).
+   */
+  | { readonly kind: "ascii"; readonly length: number; readonly count: LayoutCount }
   /** Raw bytes (`u8[N]` or `bytes[N]`): exposed as a `Uint8Array` view. */
   | { readonly kind: "bytes"; readonly count: LayoutCount }
   /** Padding: no accessor, must be zero, written as zero. */

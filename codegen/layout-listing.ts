@@ -61,7 +61,7 @@ export function typeLabel(type: LayoutType): string {
     case "bits":
       return `${primLabel(type.prim, type.endian)} bits`;
     case "ascii":
-      return `ascii[${type.length}]`;
+      return `ascii[${countLabel(type.count)}]`;
     case "bytes":
       return `u8[${countLabel(type.count)}]`;
     case "pad":

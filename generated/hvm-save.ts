@@ -31,13 +31,16 @@ import {
   bitRangeError,
   countedElements,
   firstNonZero,
+  flagsJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroPadding,
   nonZeroReserved,
   placementRoom,
   readU64Number,
+  tailSize,
   unknownFlags,
   writeBytes,
   writeI64Number,
@@ -131,6 +134,8 @@ export const HVM_LAPIC_DISABLED_ALL = 0x3;
  * record; `length` counts the record's data only. Records are not padded.
  *
  * `struct hvm_save_descriptor` in schema/hvm-save.lu: 8 octets, align 4, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmSaveDescriptor implements StructAccessor {
   /** The struct's name in the schema. */
@@ -216,6 +221,7 @@ export class HvmSaveDescriptor implements StructAccessor {
     return this.view.getUint16(this.offset + 0, true);
   }
   set typecode(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_save_descriptor.typecode", "u16", value);
     this.view.setUint16(this.offset + 0, value, true);
   }
 
@@ -228,6 +234,7 @@ export class HvmSaveDescriptor implements StructAccessor {
     return this.view.getUint16(this.offset + 2, true);
   }
   set instance(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_save_descriptor.instance", "u16", value);
     this.view.setUint16(this.offset + 2, value, true);
   }
 
@@ -240,6 +247,7 @@ export class HvmSaveDescriptor implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set length(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_descriptor.length", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -263,9 +271,11 @@ export class HvmSaveDescriptor implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -283,6 +293,8 @@ export class HvmSaveDescriptor implements StructAccessor {
  * `struct hvm_save_header` in schema/hvm-save.lu: 24 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save HEADER (0x0001).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmSaveHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -377,6 +389,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set magic(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.magic", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -385,6 +398,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.version", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -397,6 +411,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set changeset(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_save_header.changeset", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -422,6 +437,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 16, true);
   }
   set cpuid(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.cpuid", "u32", value);
     this.view.setUint32(this.offset + 16, value, true);
   }
 
@@ -434,6 +450,7 @@ export class HvmSaveHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set gtscKhz(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_save_header.gtsc_khz", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
@@ -469,9 +486,11 @@ export class HvmSaveHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -493,6 +512,8 @@ export class HvmSaveHeader implements StructAccessor {
  * `struct hvm_hw_cpu` in schema/hvm-save.lu: 1032 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save CPU (0x0002).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpu implements StructAccessor {
   /** The struct's name in the schema. */
@@ -748,6 +769,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 512, true);
   }
   set rax(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rax", "u64", value);
     this.view.setBigUint64(this.offset + 512, value, true);
   }
 
@@ -769,6 +791,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 520, true);
   }
   set rbx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rbx", "u64", value);
     this.view.setBigUint64(this.offset + 520, value, true);
   }
 
@@ -790,6 +813,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 528, true);
   }
   set rcx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rcx", "u64", value);
     this.view.setBigUint64(this.offset + 528, value, true);
   }
 
@@ -811,6 +835,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 536, true);
   }
   set rdx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rdx", "u64", value);
     this.view.setBigUint64(this.offset + 536, value, true);
   }
 
@@ -832,6 +857,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 544, true);
   }
   set rbp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rbp", "u64", value);
     this.view.setBigUint64(this.offset + 544, value, true);
   }
 
@@ -853,6 +879,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 552, true);
   }
   set rsi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rsi", "u64", value);
     this.view.setBigUint64(this.offset + 552, value, true);
   }
 
@@ -874,6 +901,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 560, true);
   }
   set rdi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rdi", "u64", value);
     this.view.setBigUint64(this.offset + 560, value, true);
   }
 
@@ -895,6 +923,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 568, true);
   }
   set rsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rsp", "u64", value);
     this.view.setBigUint64(this.offset + 568, value, true);
   }
 
@@ -916,6 +945,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 576, true);
   }
   set r8(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r8", "u64", value);
     this.view.setBigUint64(this.offset + 576, value, true);
   }
 
@@ -937,6 +967,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 584, true);
   }
   set r9(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r9", "u64", value);
     this.view.setBigUint64(this.offset + 584, value, true);
   }
 
@@ -958,6 +989,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 592, true);
   }
   set r10(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r10", "u64", value);
     this.view.setBigUint64(this.offset + 592, value, true);
   }
 
@@ -979,6 +1011,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 600, true);
   }
   set r11(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r11", "u64", value);
     this.view.setBigUint64(this.offset + 600, value, true);
   }
 
@@ -1000,6 +1033,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 608, true);
   }
   set r12(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r12", "u64", value);
     this.view.setBigUint64(this.offset + 608, value, true);
   }
 
@@ -1021,6 +1055,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 616, true);
   }
   set r13(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r13", "u64", value);
     this.view.setBigUint64(this.offset + 616, value, true);
   }
 
@@ -1042,6 +1077,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 624, true);
   }
   set r14(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r14", "u64", value);
     this.view.setBigUint64(this.offset + 624, value, true);
   }
 
@@ -1063,6 +1099,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 632, true);
   }
   set r15(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.r15", "u64", value);
     this.view.setBigUint64(this.offset + 632, value, true);
   }
 
@@ -1084,6 +1121,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 640, true);
   }
   set rip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rip", "u64", value);
     this.view.setBigUint64(this.offset + 640, value, true);
   }
 
@@ -1105,6 +1143,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 648, true);
   }
   set rflags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.rflags", "u64", value);
     this.view.setBigUint64(this.offset + 648, value, true);
   }
 
@@ -1126,6 +1165,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 656, true);
   }
   set cr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr0", "u64", value);
     this.view.setBigUint64(this.offset + 656, value, true);
   }
 
@@ -1147,6 +1187,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 664, true);
   }
   set cr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr2", "u64", value);
     this.view.setBigUint64(this.offset + 664, value, true);
   }
 
@@ -1168,6 +1209,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 672, true);
   }
   set cr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr3", "u64", value);
     this.view.setBigUint64(this.offset + 672, value, true);
   }
 
@@ -1189,6 +1231,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 680, true);
   }
   set cr4(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cr4", "u64", value);
     this.view.setBigUint64(this.offset + 680, value, true);
   }
 
@@ -1210,6 +1253,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 688, true);
   }
   set dr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr0", "u64", value);
     this.view.setBigUint64(this.offset + 688, value, true);
   }
 
@@ -1231,6 +1275,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 696, true);
   }
   set dr1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr1", "u64", value);
     this.view.setBigUint64(this.offset + 696, value, true);
   }
 
@@ -1252,6 +1297,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 704, true);
   }
   set dr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr2", "u64", value);
     this.view.setBigUint64(this.offset + 704, value, true);
   }
 
@@ -1273,6 +1319,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 712, true);
   }
   set dr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr3", "u64", value);
     this.view.setBigUint64(this.offset + 712, value, true);
   }
 
@@ -1294,6 +1341,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 720, true);
   }
   set dr6(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr6", "u64", value);
     this.view.setBigUint64(this.offset + 720, value, true);
   }
 
@@ -1315,6 +1363,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 728, true);
   }
   set dr7(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.dr7", "u64", value);
     this.view.setBigUint64(this.offset + 728, value, true);
   }
 
@@ -1336,6 +1385,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 736, true);
   }
   set csSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.cs_sel", "u32", value);
     this.view.setUint32(this.offset + 736, value, true);
   }
 
@@ -1344,6 +1394,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 740, true);
   }
   set dsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ds_sel", "u32", value);
     this.view.setUint32(this.offset + 740, value, true);
   }
 
@@ -1352,6 +1403,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 744, true);
   }
   set esSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.es_sel", "u32", value);
     this.view.setUint32(this.offset + 744, value, true);
   }
 
@@ -1360,6 +1412,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 748, true);
   }
   set fsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.fs_sel", "u32", value);
     this.view.setUint32(this.offset + 748, value, true);
   }
 
@@ -1368,6 +1421,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 752, true);
   }
   set gsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gs_sel", "u32", value);
     this.view.setUint32(this.offset + 752, value, true);
   }
 
@@ -1376,6 +1430,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 756, true);
   }
   set ssSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ss_sel", "u32", value);
     this.view.setUint32(this.offset + 756, value, true);
   }
 
@@ -1384,6 +1439,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 760, true);
   }
   set trSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.tr_sel", "u32", value);
     this.view.setUint32(this.offset + 760, value, true);
   }
 
@@ -1392,6 +1448,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 764, true);
   }
   set ldtrSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ldtr_sel", "u32", value);
     this.view.setUint32(this.offset + 764, value, true);
   }
 
@@ -1400,6 +1457,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 768, true);
   }
   set csLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.cs_limit", "u32", value);
     this.view.setUint32(this.offset + 768, value, true);
   }
 
@@ -1408,6 +1466,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 772, true);
   }
   set dsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ds_limit", "u32", value);
     this.view.setUint32(this.offset + 772, value, true);
   }
 
@@ -1416,6 +1475,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 776, true);
   }
   set esLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.es_limit", "u32", value);
     this.view.setUint32(this.offset + 776, value, true);
   }
 
@@ -1424,6 +1484,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 780, true);
   }
   set fsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.fs_limit", "u32", value);
     this.view.setUint32(this.offset + 780, value, true);
   }
 
@@ -1432,6 +1493,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 784, true);
   }
   set gsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gs_limit", "u32", value);
     this.view.setUint32(this.offset + 784, value, true);
   }
 
@@ -1440,6 +1502,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 788, true);
   }
   set ssLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ss_limit", "u32", value);
     this.view.setUint32(this.offset + 788, value, true);
   }
 
@@ -1448,6 +1511,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 792, true);
   }
   set trLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.tr_limit", "u32", value);
     this.view.setUint32(this.offset + 792, value, true);
   }
 
@@ -1456,6 +1520,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 796, true);
   }
   set ldtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ldtr_limit", "u32", value);
     this.view.setUint32(this.offset + 796, value, true);
   }
 
@@ -1464,6 +1529,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 800, true);
   }
   set idtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.idtr_limit", "u32", value);
     this.view.setUint32(this.offset + 800, value, true);
   }
 
@@ -1472,6 +1538,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 804, true);
   }
   set gdtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gdtr_limit", "u32", value);
     this.view.setUint32(this.offset + 804, value, true);
   }
 
@@ -1480,6 +1547,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 808, true);
   }
   set csBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.cs_base", "u64", value);
     this.view.setBigUint64(this.offset + 808, value, true);
   }
 
@@ -1501,6 +1569,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 816, true);
   }
   set dsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.ds_base", "u64", value);
     this.view.setBigUint64(this.offset + 816, value, true);
   }
 
@@ -1522,6 +1591,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 824, true);
   }
   set esBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.es_base", "u64", value);
     this.view.setBigUint64(this.offset + 824, value, true);
   }
 
@@ -1543,6 +1613,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 832, true);
   }
   set fsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.fs_base", "u64", value);
     this.view.setBigUint64(this.offset + 832, value, true);
   }
 
@@ -1564,6 +1635,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 840, true);
   }
   set gsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.gs_base", "u64", value);
     this.view.setBigUint64(this.offset + 840, value, true);
   }
 
@@ -1585,6 +1657,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 848, true);
   }
   set ssBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.ss_base", "u64", value);
     this.view.setBigUint64(this.offset + 848, value, true);
   }
 
@@ -1606,6 +1679,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 856, true);
   }
   set trBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.tr_base", "u64", value);
     this.view.setBigUint64(this.offset + 856, value, true);
   }
 
@@ -1627,6 +1701,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 864, true);
   }
   set ldtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.ldtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 864, value, true);
   }
 
@@ -1648,6 +1723,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 872, true);
   }
   set idtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.idtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 872, value, true);
   }
 
@@ -1669,6 +1745,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 880, true);
   }
   set gdtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.gdtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 880, value, true);
   }
 
@@ -1690,6 +1767,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 888, true);
   }
   set csArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.cs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 888, value, true);
   }
 
@@ -1698,6 +1776,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 892, true);
   }
   set dsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ds_arbytes", "u32", value);
     this.view.setUint32(this.offset + 892, value, true);
   }
 
@@ -1706,6 +1785,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 896, true);
   }
   set esArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.es_arbytes", "u32", value);
     this.view.setUint32(this.offset + 896, value, true);
   }
 
@@ -1714,6 +1794,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 900, true);
   }
   set fsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.fs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 900, value, true);
   }
 
@@ -1722,6 +1803,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 904, true);
   }
   set gsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.gs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 904, value, true);
   }
 
@@ -1730,6 +1812,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 908, true);
   }
   set ssArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ss_arbytes", "u32", value);
     this.view.setUint32(this.offset + 908, value, true);
   }
 
@@ -1738,6 +1821,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 912, true);
   }
   set trArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.tr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 912, value, true);
   }
 
@@ -1746,6 +1830,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 916, true);
   }
   set ldtrArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.ldtr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 916, value, true);
   }
 
@@ -1754,6 +1839,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 920, true);
   }
   set sysenterCs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.sysenter_cs", "u64", value);
     this.view.setBigUint64(this.offset + 920, value, true);
   }
 
@@ -1775,6 +1861,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 928, true);
   }
   set sysenterEsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.sysenter_esp", "u64", value);
     this.view.setBigUint64(this.offset + 928, value, true);
   }
 
@@ -1796,6 +1883,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 936, true);
   }
   set sysenterEip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.sysenter_eip", "u64", value);
     this.view.setBigUint64(this.offset + 936, value, true);
   }
 
@@ -1821,6 +1909,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 944, true);
   }
   set shadowGs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.shadow_gs", "u64", value);
     this.view.setBigUint64(this.offset + 944, value, true);
   }
 
@@ -1846,6 +1935,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 952, true);
   }
   set msrFlags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_flags", "u64", value);
     this.view.setBigUint64(this.offset + 952, value, true);
   }
 
@@ -1867,6 +1957,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 960, true);
   }
   set msrLstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_lstar", "u64", value);
     this.view.setBigUint64(this.offset + 960, value, true);
   }
 
@@ -1888,6 +1979,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 968, true);
   }
   set msrStar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_star", "u64", value);
     this.view.setBigUint64(this.offset + 968, value, true);
   }
 
@@ -1909,6 +2001,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 976, true);
   }
   set msrCstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_cstar", "u64", value);
     this.view.setBigUint64(this.offset + 976, value, true);
   }
 
@@ -1930,6 +2023,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 984, true);
   }
   set msrSyscallMask(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_syscall_mask", "u64", value);
     this.view.setBigUint64(this.offset + 984, value, true);
   }
 
@@ -1951,6 +2045,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 992, true);
   }
   set msrEfer(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_efer", "u64", value);
     this.view.setBigUint64(this.offset + 992, value, true);
   }
 
@@ -1972,6 +2067,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 1000, true);
   }
   set msrTscAux(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.msr_tsc_aux", "u64", value);
     this.view.setBigUint64(this.offset + 1000, value, true);
   }
 
@@ -1997,6 +2093,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 1008, true);
   }
   set tsc(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu.tsc", "u64", value);
     this.view.setBigUint64(this.offset + 1008, value, true);
   }
 
@@ -2024,6 +2121,8 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 1016, true);
   }
   set pendingEvent(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("hvm_hw_cpu.pending_event", "u32", value);
     this.view.setUint32(this.offset + 1016, value, true);
   }
 
@@ -2096,6 +2195,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 1020, true);
   }
   set errorCode(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu.error_code", "u32", value);
     this.view.setUint32(this.offset + 1020, value, true);
   }
 
@@ -2108,6 +2208,7 @@ export class HvmHwCpu implements StructAccessor {
     return this.view.getUint32(this.offset + 1024, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("hvm_hw_cpu.flags", "u32", value);
     this.view.setUint32(this.offset + 1024, value, true);
   }
 
@@ -2151,9 +2252,11 @@ export class HvmHwCpu implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2235,13 +2338,14 @@ export class HvmHwCpu implements StructAccessor {
       msr_tsc_aux: json64(this.msrTscAux),
       tsc: json64(this.tsc),
       pending_event: {
+        raw: this.pendingEvent,
         pending_vector: this.pendingVector,
         pending_type: this.pendingType,
         pending_error_valid: this.pendingErrorValid,
         pending_valid: this.pendingValid,
       },
       error_code: this.errorCode,
-      flags: this.flags,
+      flags: flagsJson(this.flags, HVM_CPU_FLAGS),
     };
   }
 }
@@ -2252,6 +2356,8 @@ export class HvmHwCpu implements StructAccessor {
  * record body of its own: the CPU record's length tells the two apart.
  *
  * `struct hvm_hw_cpu_compat` in schema/hvm-save.lu: 1016 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpuCompat implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2496,6 +2602,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 512, true);
   }
   set rax(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rax", "u64", value);
     this.view.setBigUint64(this.offset + 512, value, true);
   }
 
@@ -2517,6 +2624,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 520, true);
   }
   set rbx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rbx", "u64", value);
     this.view.setBigUint64(this.offset + 520, value, true);
   }
 
@@ -2538,6 +2646,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 528, true);
   }
   set rcx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rcx", "u64", value);
     this.view.setBigUint64(this.offset + 528, value, true);
   }
 
@@ -2559,6 +2668,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 536, true);
   }
   set rdx(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rdx", "u64", value);
     this.view.setBigUint64(this.offset + 536, value, true);
   }
 
@@ -2580,6 +2690,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 544, true);
   }
   set rbp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rbp", "u64", value);
     this.view.setBigUint64(this.offset + 544, value, true);
   }
 
@@ -2601,6 +2712,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 552, true);
   }
   set rsi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rsi", "u64", value);
     this.view.setBigUint64(this.offset + 552, value, true);
   }
 
@@ -2622,6 +2734,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 560, true);
   }
   set rdi(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rdi", "u64", value);
     this.view.setBigUint64(this.offset + 560, value, true);
   }
 
@@ -2643,6 +2756,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 568, true);
   }
   set rsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rsp", "u64", value);
     this.view.setBigUint64(this.offset + 568, value, true);
   }
 
@@ -2664,6 +2778,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 576, true);
   }
   set r8(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r8", "u64", value);
     this.view.setBigUint64(this.offset + 576, value, true);
   }
 
@@ -2685,6 +2800,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 584, true);
   }
   set r9(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r9", "u64", value);
     this.view.setBigUint64(this.offset + 584, value, true);
   }
 
@@ -2706,6 +2822,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 592, true);
   }
   set r10(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r10", "u64", value);
     this.view.setBigUint64(this.offset + 592, value, true);
   }
 
@@ -2727,6 +2844,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 600, true);
   }
   set r11(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r11", "u64", value);
     this.view.setBigUint64(this.offset + 600, value, true);
   }
 
@@ -2748,6 +2866,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 608, true);
   }
   set r12(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r12", "u64", value);
     this.view.setBigUint64(this.offset + 608, value, true);
   }
 
@@ -2769,6 +2888,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 616, true);
   }
   set r13(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r13", "u64", value);
     this.view.setBigUint64(this.offset + 616, value, true);
   }
 
@@ -2790,6 +2910,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 624, true);
   }
   set r14(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r14", "u64", value);
     this.view.setBigUint64(this.offset + 624, value, true);
   }
 
@@ -2811,6 +2932,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 632, true);
   }
   set r15(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.r15", "u64", value);
     this.view.setBigUint64(this.offset + 632, value, true);
   }
 
@@ -2832,6 +2954,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 640, true);
   }
   set rip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rip", "u64", value);
     this.view.setBigUint64(this.offset + 640, value, true);
   }
 
@@ -2853,6 +2976,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 648, true);
   }
   set rflags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.rflags", "u64", value);
     this.view.setBigUint64(this.offset + 648, value, true);
   }
 
@@ -2874,6 +2998,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 656, true);
   }
   set cr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr0", "u64", value);
     this.view.setBigUint64(this.offset + 656, value, true);
   }
 
@@ -2895,6 +3020,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 664, true);
   }
   set cr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr2", "u64", value);
     this.view.setBigUint64(this.offset + 664, value, true);
   }
 
@@ -2916,6 +3042,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 672, true);
   }
   set cr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr3", "u64", value);
     this.view.setBigUint64(this.offset + 672, value, true);
   }
 
@@ -2937,6 +3064,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 680, true);
   }
   set cr4(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cr4", "u64", value);
     this.view.setBigUint64(this.offset + 680, value, true);
   }
 
@@ -2958,6 +3086,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 688, true);
   }
   set dr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr0", "u64", value);
     this.view.setBigUint64(this.offset + 688, value, true);
   }
 
@@ -2979,6 +3108,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 696, true);
   }
   set dr1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr1", "u64", value);
     this.view.setBigUint64(this.offset + 696, value, true);
   }
 
@@ -3000,6 +3130,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 704, true);
   }
   set dr2(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr2", "u64", value);
     this.view.setBigUint64(this.offset + 704, value, true);
   }
 
@@ -3021,6 +3152,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 712, true);
   }
   set dr3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr3", "u64", value);
     this.view.setBigUint64(this.offset + 712, value, true);
   }
 
@@ -3042,6 +3174,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 720, true);
   }
   set dr6(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr6", "u64", value);
     this.view.setBigUint64(this.offset + 720, value, true);
   }
 
@@ -3063,6 +3196,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 728, true);
   }
   set dr7(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.dr7", "u64", value);
     this.view.setBigUint64(this.offset + 728, value, true);
   }
 
@@ -3084,6 +3218,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 736, true);
   }
   set csSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_sel", "u32", value);
     this.view.setUint32(this.offset + 736, value, true);
   }
 
@@ -3092,6 +3227,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 740, true);
   }
   set dsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_sel", "u32", value);
     this.view.setUint32(this.offset + 740, value, true);
   }
 
@@ -3100,6 +3236,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 744, true);
   }
   set esSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.es_sel", "u32", value);
     this.view.setUint32(this.offset + 744, value, true);
   }
 
@@ -3108,6 +3245,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 748, true);
   }
   set fsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_sel", "u32", value);
     this.view.setUint32(this.offset + 748, value, true);
   }
 
@@ -3116,6 +3254,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 752, true);
   }
   set gsSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_sel", "u32", value);
     this.view.setUint32(this.offset + 752, value, true);
   }
 
@@ -3124,6 +3263,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 756, true);
   }
   set ssSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_sel", "u32", value);
     this.view.setUint32(this.offset + 756, value, true);
   }
 
@@ -3132,6 +3272,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 760, true);
   }
   set trSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_sel", "u32", value);
     this.view.setUint32(this.offset + 760, value, true);
   }
 
@@ -3140,6 +3281,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 764, true);
   }
   set ldtrSel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_sel", "u32", value);
     this.view.setUint32(this.offset + 764, value, true);
   }
 
@@ -3148,6 +3290,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 768, true);
   }
   set csLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_limit", "u32", value);
     this.view.setUint32(this.offset + 768, value, true);
   }
 
@@ -3156,6 +3299,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 772, true);
   }
   set dsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_limit", "u32", value);
     this.view.setUint32(this.offset + 772, value, true);
   }
 
@@ -3164,6 +3308,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 776, true);
   }
   set esLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.es_limit", "u32", value);
     this.view.setUint32(this.offset + 776, value, true);
   }
 
@@ -3172,6 +3317,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 780, true);
   }
   set fsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_limit", "u32", value);
     this.view.setUint32(this.offset + 780, value, true);
   }
 
@@ -3180,6 +3326,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 784, true);
   }
   set gsLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_limit", "u32", value);
     this.view.setUint32(this.offset + 784, value, true);
   }
 
@@ -3188,6 +3335,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 788, true);
   }
   set ssLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_limit", "u32", value);
     this.view.setUint32(this.offset + 788, value, true);
   }
 
@@ -3196,6 +3344,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 792, true);
   }
   set trLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_limit", "u32", value);
     this.view.setUint32(this.offset + 792, value, true);
   }
 
@@ -3204,6 +3353,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 796, true);
   }
   set ldtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_limit", "u32", value);
     this.view.setUint32(this.offset + 796, value, true);
   }
 
@@ -3212,6 +3362,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 800, true);
   }
   set idtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.idtr_limit", "u32", value);
     this.view.setUint32(this.offset + 800, value, true);
   }
 
@@ -3220,6 +3371,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 804, true);
   }
   set gdtrLimit(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gdtr_limit", "u32", value);
     this.view.setUint32(this.offset + 804, value, true);
   }
 
@@ -3228,6 +3380,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 808, true);
   }
   set csBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_base", "u64", value);
     this.view.setBigUint64(this.offset + 808, value, true);
   }
 
@@ -3249,6 +3402,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 816, true);
   }
   set dsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_base", "u64", value);
     this.view.setBigUint64(this.offset + 816, value, true);
   }
 
@@ -3270,6 +3424,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 824, true);
   }
   set esBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.es_base", "u64", value);
     this.view.setBigUint64(this.offset + 824, value, true);
   }
 
@@ -3291,6 +3446,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 832, true);
   }
   set fsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_base", "u64", value);
     this.view.setBigUint64(this.offset + 832, value, true);
   }
 
@@ -3312,6 +3468,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 840, true);
   }
   set gsBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_base", "u64", value);
     this.view.setBigUint64(this.offset + 840, value, true);
   }
 
@@ -3333,6 +3490,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 848, true);
   }
   set ssBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_base", "u64", value);
     this.view.setBigUint64(this.offset + 848, value, true);
   }
 
@@ -3354,6 +3512,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 856, true);
   }
   set trBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_base", "u64", value);
     this.view.setBigUint64(this.offset + 856, value, true);
   }
 
@@ -3375,6 +3534,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 864, true);
   }
   set ldtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 864, value, true);
   }
 
@@ -3396,6 +3556,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 872, true);
   }
   set idtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.idtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 872, value, true);
   }
 
@@ -3417,6 +3578,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 880, true);
   }
   set gdtrBase(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.gdtr_base", "u64", value);
     this.view.setBigUint64(this.offset + 880, value, true);
   }
 
@@ -3438,6 +3600,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 888, true);
   }
   set csArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.cs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 888, value, true);
   }
 
@@ -3446,6 +3609,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 892, true);
   }
   set dsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ds_arbytes", "u32", value);
     this.view.setUint32(this.offset + 892, value, true);
   }
 
@@ -3454,6 +3618,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 896, true);
   }
   set esArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.es_arbytes", "u32", value);
     this.view.setUint32(this.offset + 896, value, true);
   }
 
@@ -3462,6 +3627,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 900, true);
   }
   set fsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.fs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 900, value, true);
   }
 
@@ -3470,6 +3636,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 904, true);
   }
   set gsArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.gs_arbytes", "u32", value);
     this.view.setUint32(this.offset + 904, value, true);
   }
 
@@ -3478,6 +3645,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 908, true);
   }
   set ssArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ss_arbytes", "u32", value);
     this.view.setUint32(this.offset + 908, value, true);
   }
 
@@ -3486,6 +3654,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 912, true);
   }
   set trArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.tr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 912, value, true);
   }
 
@@ -3494,6 +3663,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 916, true);
   }
   set ldtrArbytes(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.ldtr_arbytes", "u32", value);
     this.view.setUint32(this.offset + 916, value, true);
   }
 
@@ -3502,6 +3672,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 920, true);
   }
   set sysenterCs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.sysenter_cs", "u64", value);
     this.view.setBigUint64(this.offset + 920, value, true);
   }
 
@@ -3523,6 +3694,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 928, true);
   }
   set sysenterEsp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.sysenter_esp", "u64", value);
     this.view.setBigUint64(this.offset + 928, value, true);
   }
 
@@ -3544,6 +3716,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 936, true);
   }
   set sysenterEip(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.sysenter_eip", "u64", value);
     this.view.setBigUint64(this.offset + 936, value, true);
   }
 
@@ -3565,6 +3738,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 944, true);
   }
   set shadowGs(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.shadow_gs", "u64", value);
     this.view.setBigUint64(this.offset + 944, value, true);
   }
 
@@ -3586,6 +3760,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 952, true);
   }
   set msrFlags(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_flags", "u64", value);
     this.view.setBigUint64(this.offset + 952, value, true);
   }
 
@@ -3607,6 +3782,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 960, true);
   }
   set msrLstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_lstar", "u64", value);
     this.view.setBigUint64(this.offset + 960, value, true);
   }
 
@@ -3628,6 +3804,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 968, true);
   }
   set msrStar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_star", "u64", value);
     this.view.setBigUint64(this.offset + 968, value, true);
   }
 
@@ -3649,6 +3826,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 976, true);
   }
   set msrCstar(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_cstar", "u64", value);
     this.view.setBigUint64(this.offset + 976, value, true);
   }
 
@@ -3670,6 +3848,8 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 984, true);
   }
   set msrSyscallMask(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_hw_cpu_compat.msr_syscall_mask", "u64", value);
     this.view.setBigUint64(this.offset + 984, value, true);
   }
 
@@ -3691,6 +3871,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 992, true);
   }
   set msrEfer(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.msr_efer", "u64", value);
     this.view.setBigUint64(this.offset + 992, value, true);
   }
 
@@ -3712,6 +3893,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getBigUint64(this.offset + 1000, true);
   }
   set tsc(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_compat.tsc", "u64", value);
     this.view.setBigUint64(this.offset + 1000, value, true);
   }
 
@@ -3737,6 +3919,8 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 1008, true);
   }
   set pendingEvent(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("hvm_hw_cpu_compat.pending_event", "u32", value);
     this.view.setUint32(this.offset + 1008, value, true);
   }
 
@@ -3805,6 +3989,7 @@ export class HvmHwCpuCompat implements StructAccessor {
     return this.view.getUint32(this.offset + 1012, true);
   }
   set errorCode(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_cpu_compat.error_code", "u32", value);
     this.view.setUint32(this.offset + 1012, value, true);
   }
   /**
@@ -3833,9 +4018,11 @@ export class HvmHwCpuCompat implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -3916,6 +4103,7 @@ export class HvmHwCpuCompat implements StructAccessor {
       msr_efer: json64(this.msrEfer),
       tsc: json64(this.tsc),
       pending_event: {
+        raw: this.pendingEvent,
         pending_vector: this.pendingVector,
         pending_type: this.pendingType,
         pending_error_valid: this.pendingErrorValid,
@@ -3933,6 +4121,8 @@ export class HvmHwCpuCompat implements StructAccessor {
  * `struct hvm_hw_vpic` in schema/hvm-save.lu: 8 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save PIC (0x0003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwVpic implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4031,6 +4221,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 0);
   }
   set irr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.irr", "u8", value);
     this.view.setUint8(this.offset + 0, value);
   }
 
@@ -4039,6 +4230,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 1);
   }
   set imr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.imr", "u8", value);
     this.view.setUint8(this.offset + 1, value);
   }
 
@@ -4047,6 +4239,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 2);
   }
   set isr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.isr", "u8", value);
     this.view.setUint8(this.offset + 2, value);
   }
 
@@ -4059,6 +4252,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 3);
   }
   set irqBase(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.irq_base", "u8", value);
     this.view.setUint8(this.offset + 3, value);
   }
 
@@ -4071,6 +4265,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 4);
   }
   set initBits(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.init_bits", "u8", value);
     this.view.setUint8(this.offset + 4, value);
   }
 
@@ -4111,6 +4306,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 5);
   }
   set modeBits(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.mode_bits", "u8", value);
     this.view.setUint8(this.offset + 5, value);
   }
 
@@ -4207,6 +4403,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 6);
   }
   set elcr(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.elcr", "u8", value);
     this.view.setUint8(this.offset + 6, value);
   }
 
@@ -4219,6 +4416,7 @@ export class HvmHwVpic implements StructAccessor {
     return this.view.getUint8(this.offset + 7);
   }
   set intOutput(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_vpic.int_output", "u8", value);
     this.view.setUint8(this.offset + 7, value);
   }
   /**
@@ -4247,9 +4445,11 @@ export class HvmHwVpic implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -4257,8 +4457,9 @@ export class HvmHwVpic implements StructAccessor {
       imr: this.imr,
       isr: this.isr,
       irq_base: this.irqBase,
-      init_bits: { init_state: this.initState, priority_add: this.priorityAdd },
+      init_bits: { raw: this.initBits, init_state: this.initState, priority_add: this.priorityAdd },
       mode_bits: {
+        raw: this.modeBits,
         readsel_isr: this.readselIsr,
         poll: this.poll,
         auto_eoi: this.autoEoi,
@@ -4279,6 +4480,8 @@ export class HvmHwVpic implements StructAccessor {
  * octets 3..6 `reserved[4]` of C are the unnamed, reserved bits 17..55).
  *
  * `struct hvm_vioapic_redir_entry` in schema/hvm-save.lu: 8 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmVioapicRedirEntry implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4360,6 +4563,7 @@ export class HvmVioapicRedirEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set bits(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vioapic_redir_entry.bits", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -4524,13 +4728,16 @@ export class HvmVioapicRedirEntry implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       bits: {
+        raw: json64(this.bits),
         vector: this.vector,
         delivery_mode: this.deliveryMode,
         dest_mode: this.destMode,
@@ -4551,6 +4758,8 @@ export class HvmVioapicRedirEntry implements StructAccessor {
  * `struct hvm_hw_vioapic` in schema/hvm-save.lu: 400 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save IOAPIC (0x0004).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwVioapic implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4638,6 +4847,7 @@ export class HvmHwVioapic implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set baseAddress(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_vioapic.base_address", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -4659,6 +4869,7 @@ export class HvmHwVioapic implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set ioregsel(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_vioapic.ioregsel", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -4667,6 +4878,7 @@ export class HvmHwVioapic implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set id(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_vioapic.id", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -4708,9 +4920,11 @@ export class HvmHwVioapic implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -4728,6 +4942,8 @@ export class HvmHwVioapic implements StructAccessor {
  * `struct hvm_hw_lapic` in schema/hvm-save.lu: 24 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save LAPIC (0x0005).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwLapic implements StructAccessor {
   /** The struct's name in the schema. */
@@ -4814,6 +5030,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set apicBaseMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_lapic.apic_base_msr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -4839,6 +5056,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set disabled(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("hvm_hw_lapic.disabled", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -4852,6 +5070,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set timerDivisor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_lapic.timer_divisor", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -4864,6 +5083,7 @@ export class HvmHwLapic implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set tdtMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_lapic.tdt_msr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -4904,14 +5124,16 @@ export class HvmHwLapic implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       apic_base_msr: json64(this.apicBaseMsr),
-      disabled: this.disabled,
+      disabled: flagsJson(this.disabled, HVM_LAPIC_DISABLED),
       timer_divisor: this.timerDivisor,
       tdt_msr: json64(this.tdtMsr),
     };
@@ -4925,6 +5147,8 @@ export class HvmHwLapic implements StructAccessor {
  * `struct hvm_hw_lapic_regs` in schema/hvm-save.lu: 1024 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save LAPIC_REGS (0x0006).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwLapicRegs implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5033,9 +5257,11 @@ export class HvmHwLapicRegs implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5051,6 +5277,8 @@ export class HvmHwLapicRegs implements StructAccessor {
  * `struct hvm_hw_pci_irqs` in schema/hvm-save.lu: 16 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save PCI_IRQ (0x0007).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPciIrqs implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5155,9 +5383,11 @@ export class HvmHwPciIrqs implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5173,6 +5403,8 @@ export class HvmHwPciIrqs implements StructAccessor {
  * `struct hvm_hw_isa_irqs` in schema/hvm-save.lu: 8 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save ISA_IRQ (0x0008).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwIsaIrqs implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5251,6 +5483,7 @@ export class HvmHwIsaIrqs implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set i(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_isa_irqs.i", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -5287,9 +5520,11 @@ export class HvmHwIsaIrqs implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5305,6 +5540,8 @@ export class HvmHwIsaIrqs implements StructAccessor {
  * `struct hvm_hw_pci_link` in schema/hvm-save.lu: 8 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save PCI_LINK (0x0009).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPciLink implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5420,9 +5657,11 @@ export class HvmHwPciLink implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5435,6 +5674,8 @@ export class HvmHwPciLink implements StructAccessor {
  * One 8254 channel (public/arch-x86/hvm/save.h struct hvm_hw_pit_channel).
  *
  * `struct hvm_hw_pit_channel` in schema/hvm-save.lu: 16 octets, align 4, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPitChannel implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5538,6 +5779,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_pit_channel.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -5546,6 +5788,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set latchedCount(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_hw_pit_channel.latched_count", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -5554,6 +5797,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 6);
   }
   set countLatched(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.count_latched", "u8", value);
     this.view.setUint8(this.offset + 6, value);
   }
 
@@ -5562,6 +5806,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 7);
   }
   set statusLatched(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.status_latched", "u8", value);
     this.view.setUint8(this.offset + 7, value);
   }
 
@@ -5570,6 +5815,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 8);
   }
   set status(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.status", "u8", value);
     this.view.setUint8(this.offset + 8, value);
   }
 
@@ -5578,6 +5824,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 9);
   }
   set readState(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.read_state", "u8", value);
     this.view.setUint8(this.offset + 9, value);
   }
 
@@ -5586,6 +5833,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 10);
   }
   set writeState(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.write_state", "u8", value);
     this.view.setUint8(this.offset + 10, value);
   }
 
@@ -5594,6 +5842,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 11);
   }
   set writeLatch(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.write_latch", "u8", value);
     this.view.setUint8(this.offset + 11, value);
   }
 
@@ -5602,6 +5851,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 12);
   }
   set rwMode(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.rw_mode", "u8", value);
     this.view.setUint8(this.offset + 12, value);
   }
 
@@ -5610,6 +5860,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 13);
   }
   set mode(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.mode", "u8", value);
     this.view.setUint8(this.offset + 13, value);
   }
 
@@ -5622,6 +5873,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 14);
   }
   set bcd(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.bcd", "u8", value);
     this.view.setUint8(this.offset + 14, value);
   }
 
@@ -5634,6 +5886,7 @@ export class HvmHwPitChannel implements StructAccessor {
     return this.view.getUint8(this.offset + 15);
   }
   set gate(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_pit_channel.gate", "u8", value);
     this.view.setUint8(this.offset + 15, value);
   }
   /**
@@ -5657,9 +5910,11 @@ export class HvmHwPitChannel implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5685,6 +5940,8 @@ export class HvmHwPitChannel implements StructAccessor {
  * `struct hvm_hw_pit` in schema/hvm-save.lu: 56 octets, align 4, little-endian, abi frozen.
  *
  * Body of hvm_save PIT (0x000a).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPit implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5780,6 +6037,7 @@ export class HvmHwPit implements StructAccessor {
     return this.view.getUint32(this.offset + 48, true);
   }
   set speakerDataOn(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_pit.speaker_data_on", "u32", value);
     this.view.setUint32(this.offset + 48, value, true);
   }
   /**
@@ -5809,9 +6067,11 @@ export class HvmHwPit implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5827,6 +6087,8 @@ export class HvmHwPit implements StructAccessor {
  * `struct hvm_hw_rtc` in schema/hvm-save.lu: 16 octets, align 1, little-endian, abi frozen.
  *
  * Body of hvm_save RTC (0x000b).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwRtc implements StructAccessor {
   /** The struct's name in the schema. */
@@ -5928,6 +6190,7 @@ export class HvmHwRtc implements StructAccessor {
     return this.view.getUint8(this.offset + 14);
   }
   set cmosIndex(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_hw_rtc.cmos_index", "u8", value);
     this.view.setUint8(this.offset + 14, value);
   }
   /**
@@ -5957,9 +6220,11 @@ export class HvmHwRtc implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -5973,6 +6238,8 @@ export class HvmHwRtc implements StructAccessor {
  * One HPET timer's registers (the anonymous struct of hvm_hw_hpet.timers).
  *
  * `struct hvm_hw_hpet_timer` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwHpetTimer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6060,6 +6327,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set config(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.config", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -6085,6 +6353,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set cmp(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.cmp", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -6110,6 +6379,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set fsb(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.fsb", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -6131,6 +6401,7 @@ export class HvmHwHpetTimer implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set res4(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet_timer.res4", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -6167,9 +6438,11 @@ export class HvmHwHpetTimer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6189,6 +6462,8 @@ export class HvmHwHpetTimer implements StructAccessor {
  * `struct hvm_hw_hpet` in schema/hvm-save.lu: 1048 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save HPET (0x000c).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwHpet implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6293,6 +6568,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set capability(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.capability", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -6314,6 +6590,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set res0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.res0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -6335,6 +6612,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set config(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.config", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -6356,6 +6634,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set res1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.res1", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -6381,6 +6660,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 32, true);
   }
   set isr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.isr", "u64", value);
     this.view.setBigUint64(this.offset + 32, value, true);
   }
 
@@ -6416,6 +6696,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 240, true);
   }
   set mc64(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.mc64", "u64", value);
     this.view.setBigUint64(this.offset + 240, value, true);
   }
 
@@ -6437,6 +6718,7 @@ export class HvmHwHpet implements StructAccessor {
     return this.view.getBigUint64(this.offset + 248, true);
   }
   set res3(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_hpet.res3", "u64", value);
     this.view.setBigUint64(this.offset + 248, value, true);
   }
 
@@ -6505,9 +6787,11 @@ export class HvmHwHpet implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6532,6 +6816,8 @@ export class HvmHwHpet implements StructAccessor {
  * `struct hvm_hw_pmtimer` in schema/hvm-save.lu: 8 octets, align 4, little-endian, abi frozen.
  *
  * Body of hvm_save PMTIMER (0x000d).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwPmtimer implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6620,6 +6906,7 @@ export class HvmHwPmtimer implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set tmrVal(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_hw_pmtimer.tmr_val", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -6632,6 +6919,7 @@ export class HvmHwPmtimer implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set pm1aSts(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_hw_pmtimer.pm1a_sts", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -6644,6 +6932,7 @@ export class HvmHwPmtimer implements StructAccessor {
     return this.view.getUint16(this.offset + 6, true);
   }
   set pm1aEn(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("hvm_hw_pmtimer.pm1a_en", "u16", value);
     this.view.setUint16(this.offset + 6, value, true);
   }
   /**
@@ -6667,9 +6956,11 @@ export class HvmHwPmtimer implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6686,6 +6977,8 @@ export class HvmHwPmtimer implements StructAccessor {
  * `struct hvm_hw_mtrr` in schema/hvm-save.lu: 240 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save MTRR (0x000e).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwMtrr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6776,6 +7069,7 @@ export class HvmHwMtrr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set msrPatCr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_mtrr.msr_pat_cr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -6819,6 +7113,7 @@ export class HvmHwMtrr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 224, true);
   }
   set msrMtrrCap(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_mtrr.msr_mtrr_cap", "u64", value);
     this.view.setBigUint64(this.offset + 224, value, true);
   }
 
@@ -6840,6 +7135,7 @@ export class HvmHwMtrr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 232, true);
   }
   set msrMtrrDefType(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_mtrr.msr_mtrr_def_type", "u64", value);
     this.view.setBigUint64(this.offset + 232, value, true);
   }
 
@@ -6876,9 +7172,11 @@ export class HvmHwMtrr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -6895,6 +7193,8 @@ export class HvmHwMtrr implements StructAccessor {
  * The 64-octet XSAVE header (public/arch-x86/hvm/save.h struct hvm_hw_cpu_xsave_hdr).
  *
  * `struct hvm_hw_cpu_xsave_hdr` in schema/hvm-save.lu: 64 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpuXsaveHdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -6981,6 +7281,7 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set xstateBv(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave_hdr.xstate_bv", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7006,6 +7307,7 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set xcompBv(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave_hdr.xcomp_bv", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7052,9 +7354,11 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7074,6 +7378,8 @@ export class HvmHwCpuXsaveHdr implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of hvm_save CPU_XSAVE (0x0010).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmHwCpuXsave implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7095,6 +7401,16 @@ export class HvmHwCpuXsave implements StructAccessor {
   static readonly FPU_SSE_OFFSET = 24;
   static readonly XSAVE_HDR_OFFSET = 536;
   static readonly EXTENDED_OFFSET = 600;
+
+  /**
+   * Octets the struct takes with `count` trailing `extended` octets (`SIZE + count * 1`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(HvmHwCpuXsave.SIZE, 1, count, "hvm_hw_cpu_xsave.extended");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "xfeature_mask", offset: 0, size: 8, kind: "u64", type: "u64le" },
@@ -7172,6 +7488,7 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set xfeatureMask(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave.xfeature_mask", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7197,6 +7514,7 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set xcr0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave.xcr0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7222,6 +7540,7 @@ export class HvmHwCpuXsave implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set xcr0Accum(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_hw_cpu_xsave.xcr0_accum", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7297,9 +7616,11 @@ export class HvmHwCpuXsave implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7320,6 +7641,8 @@ export class HvmHwCpuXsave implements StructAccessor {
  * frozen.
  *
  * Body of hvm_save VIRIDIAN_DOMAIN (0x000f).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmViridianDomainContext implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7406,6 +7729,8 @@ export class HvmViridianDomainContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set hypercallGpa(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.hypercall_gpa", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7427,6 +7752,8 @@ export class HvmViridianDomainContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set guestOsId(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.guest_os_id", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7448,6 +7775,8 @@ export class HvmViridianDomainContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set timeRefCount(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.time_ref_count", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7469,6 +7798,8 @@ export class HvmViridianDomainContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set referenceTsc(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_domain_context.reference_tsc", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -7505,9 +7836,11 @@ export class HvmViridianDomainContext implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7526,6 +7859,8 @@ export class HvmViridianDomainContext implements StructAccessor {
  * frozen.
  *
  * Body of hvm_save VIRIDIAN_VCPU (0x0011).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmViridianVcpuContext implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7621,6 +7956,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set vpAssistMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_vcpu_context.vp_assist_msr", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7642,6 +7979,7 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return this.view.getUint8(this.offset + 8);
   }
   set apicAssistPending(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("hvm_viridian_vcpu_context.apic_assist_pending", "u8", value);
     this.view.setUint8(this.offset + 8, value);
   }
 
@@ -7650,6 +7988,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set simpMsr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value)
+      throw integerRangeError("hvm_viridian_vcpu_context.simp_msr", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7721,9 +8061,11 @@ export class HvmViridianVcpuContext implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7743,6 +8085,8 @@ export class HvmViridianVcpuContext implements StructAccessor {
  * `struct hvm_vmce_vcpu` in schema/hvm-save.lu: 32 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save VMCE_VCPU (0x0012).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmVmceVcpu implements StructAccessor {
   /** The struct's name in the schema. */
@@ -7829,6 +8173,7 @@ export class HvmVmceVcpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set caps(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.caps", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -7850,6 +8195,7 @@ export class HvmVmceVcpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set mciCtl2Bank0(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mci_ctl2_bank0", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -7871,6 +8217,7 @@ export class HvmVmceVcpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set mciCtl2Bank1(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mci_ctl2_bank1", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -7892,6 +8239,7 @@ export class HvmVmceVcpu implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set mcgExtCtl(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_vmce_vcpu.mcg_ext_ctl", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -7928,9 +8276,11 @@ export class HvmVmceVcpu implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -7948,6 +8298,8 @@ export class HvmVmceVcpu implements StructAccessor {
  * `struct hvm_tsc_adjust` in schema/hvm-save.lu: 8 octets, align 8, little-endian, abi frozen.
  *
  * Body of hvm_save TSC_ADJUST (0x0013).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmTscAdjust implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8032,6 +8384,7 @@ export class HvmTscAdjust implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set tscAdjust(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_tsc_adjust.tsc_adjust", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -8068,9 +8421,11 @@ export class HvmTscAdjust implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -8083,6 +8438,8 @@ export class HvmTscAdjust implements StructAccessor {
  * One MSR of a CPU_MSR record (public/arch-x86/hvm/save.h struct hvm_one_msr).
  *
  * `struct hvm_one_msr` in schema/hvm-save.lu: 16 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmOneMsr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8164,6 +8521,7 @@ export class HvmOneMsr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set index(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_one_msr.index", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -8172,6 +8530,7 @@ export class HvmOneMsr implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set rsvd(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_one_msr._rsvd", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -8180,6 +8539,7 @@ export class HvmOneMsr implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set val(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("hvm_one_msr.val", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -8221,9 +8581,11 @@ export class HvmOneMsr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -8242,6 +8604,8 @@ export class HvmOneMsr implements StructAccessor {
  * frozen.
  *
  * Body of hvm_save CPU_MSR (0x0014).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class HvmMsr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -8260,6 +8624,16 @@ export class HvmMsr implements StructAccessor {
   static readonly COUNT_OFFSET = 0;
   static readonly PAD_OFFSET = 4;
   static readonly MSR_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `msr` 16-octet elements (`SIZE + count * 16`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(HvmMsr.SIZE, 16, count, "hvm_msr.msr");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "count", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -8330,6 +8704,7 @@ export class HvmMsr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("hvm_msr.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -8382,9 +8757,11 @@ export class HvmMsr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

@@ -22,13 +22,16 @@ import {
   U64Array,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badConstant,
   badCount,
   bitRangeError,
   countedElements,
+  enumJson,
   firstNonZero,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroPadding,
   nonZeroReserved,
@@ -36,6 +39,7 @@ import {
   readAscii,
   readU64Number,
   restElements,
+  tailSize,
   unknownEnum,
   writeAscii,
   writeI64Number,
@@ -191,6 +195,8 @@ export function isXcTscMode(value: number): value is XcTscMode {
  * `id` and `version` never move.
  *
  * `struct xc_image_header` in schema/libxc-stream.lu: 24 octets, align 8, big-endian, abi append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcImageHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -284,6 +290,7 @@ export class XcImageHeader implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, false);
   }
   set marker(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xc_image_header.marker", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, false);
   }
 
@@ -324,6 +331,7 @@ export class XcImageHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 12, false);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_image_header.version", "u32", value);
     this.view.setUint32(this.offset + 12, value, false);
   }
 
@@ -338,6 +346,7 @@ export class XcImageHeader implements StructAccessor {
     return this.view.getUint16(this.offset + 16, false);
   }
   set options(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("xc_image_header.options", "u16", value);
     this.view.setUint16(this.offset + 16, value, false);
   }
 
@@ -347,8 +356,8 @@ export class XcImageHeader implements StructAccessor {
    * Bits 0..0 of `options` as `xc_endianness` (`endianness: 0..0` in `xc_image_header`, offset 16). The
    * setter throws a RangeError for a value that does not fit 1 bits.
    */
-  get endianness(): number {
-    return this.view.getUint16(this.offset + 16, false) & 0x1;
+  get endianness(): XcEndianness | UnknownMember<number> {
+    return (this.view.getUint16(this.offset + 16, false) & 0x1) as XcEndianness | UnknownMember<number>;
   }
   set endianness(value: XcEndianness) {
     if ((value & 0x1) !== value) throw bitRangeError("xc_image_header.options.endianness", 1, value);
@@ -360,6 +369,7 @@ export class XcImageHeader implements StructAccessor {
     return this.view.getUint16(this.offset + 18, false);
   }
   set res1(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("xc_image_header._res1", "u16", value);
     this.view.setUint16(this.offset + 18, value, false);
   }
 
@@ -368,6 +378,7 @@ export class XcImageHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 20, false);
   }
   set res2(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_image_header._res2", "u32", value);
     this.view.setUint32(this.offset + 20, value, false);
   }
   /**
@@ -426,16 +437,18 @@ export class XcImageHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       marker: json64(this.marker),
       id: this.id,
       version: this.version,
-      options: { endianness: this.endianness },
+      options: { raw: this.options, endianness: enumJson(this.endianness, XC_ENDIANNESS_NAMES) },
       _res1: this.res1,
       _res2: this.res2,
     };
@@ -446,6 +459,8 @@ export class XcImageHeader implements StructAccessor {
  * Domain Header (libxc-migration-stream.pandoc "Domain Header", struct xc_sr_dhdr).
  *
  * `struct xc_domain_header` in schema/libxc-stream.lu: 16 octets, align 4, little-endian, abi append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcDomainHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -527,13 +542,13 @@ export class XcDomainHeader implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `xc_domain_type` does not name: see `isXcDomainType`);
-   * writes only `XcDomainType` values.
+   * Reads a `XcDomainType`, or an `UnknownMember` when the data holds a value `xc_domain_type` does not
+   * name (narrow with `isXcDomainType`); writes only `XcDomainType` values.
    *
    * `@0x0 type: xc_domain_type (u32le)` in `xc_domain_header` (offset 0, 4 octets).
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get type(): XcDomainType | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as XcDomainType | UnknownMember<number>;
   }
   set type(value: XcDomainType) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -548,6 +563,7 @@ export class XcDomainHeader implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set pageShift(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("xc_domain_header.page_shift", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -556,6 +572,7 @@ export class XcDomainHeader implements StructAccessor {
     return this.view.getUint16(this.offset + 6, true);
   }
   set res1(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("xc_domain_header._res1", "u16", value);
     this.view.setUint16(this.offset + 6, value, true);
   }
 
@@ -568,6 +585,7 @@ export class XcDomainHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set xenMajor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_domain_header.xen_major", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -576,6 +594,7 @@ export class XcDomainHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set xenMinor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_domain_header.xen_minor", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
   /**
@@ -608,13 +627,15 @@ export class XcDomainHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      type: this.type,
+      type: enumJson(this.type, XC_DOMAIN_TYPE_NAMES),
       page_shift: this.pageShift,
       _res1: this.res1,
       xen_major: this.xenMajor,
@@ -628,6 +649,8 @@ export class XcDomainHeader implements StructAccessor {
  * the body only; the body is followed by zeros up to the next multiple of 8 octets.
  *
  * `struct xc_rhdr` in schema/libxc-stream.lu: 8 octets, align 4, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcRhdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -707,6 +730,7 @@ export class XcRhdr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set type(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_rhdr.type", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -715,6 +739,7 @@ export class XcRhdr implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set length(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_rhdr.length", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -738,9 +763,11 @@ export class XcRhdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -755,6 +782,8 @@ export class XcRhdr implements StructAccessor {
  * 52-59 reserved).
  *
  * `struct xc_page_data_pfn` in schema/libxc-stream.lu: 8 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcPageDataPfn implements StructAccessor {
   /** The struct's name in the schema. */
@@ -836,6 +865,7 @@ export class XcPageDataPfn implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set pfnType(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xc_page_data_pfn.pfn_type", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -860,8 +890,8 @@ export class XcPageDataPfn implements StructAccessor {
    * Bits 60..63 of `pfn_type` as `xc_page_type` (`type: 60..63` in `xc_page_data_pfn`, offset 0). The
    * setter throws a RangeError for a value that does not fit 4 bits.
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 4, true) >>> 28;
+  get type(): XcPageType | UnknownMember<number> {
+    return (this.view.getUint32(this.offset + 4, true) >>> 28) as XcPageType | UnknownMember<number>;
   }
   set type(value: XcPageType) {
     if ((value & 0xf) !== value) throw bitRangeError("xc_page_data_pfn.pfn_type.type", 4, value);
@@ -901,13 +931,15 @@ export class XcPageDataPfn implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      pfn_type: { pfn: this.pfn, type: this.type },
+      pfn_type: { raw: json64(this.pfnType), pfn: this.pfn, type: enumJson(this.type, XC_PAGE_TYPE_NAMES) },
     };
   }
 }
@@ -923,6 +955,8 @@ export class XcPageDataPfn implements StructAccessor {
  * abi frozen.
  *
  * Body of xc_stream PAGE_DATA (0x00000001).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcPageData implements StructAccessor {
   /** The struct's name in the schema. */
@@ -941,6 +975,16 @@ export class XcPageData implements StructAccessor {
   static readonly COUNT_OFFSET = 0;
   static readonly RES1_OFFSET = 4;
   static readonly PFN_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `pfn` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcPageData.SIZE, 8, count, "xc_page_data.pfn");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "count", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -1011,6 +1055,7 @@ export class XcPageData implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_page_data.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1019,6 +1064,7 @@ export class XcPageData implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set res1(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_page_data._res1", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1071,9 +1117,11 @@ export class XcPageData implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1090,6 +1138,8 @@ export class XcPageData implements StructAccessor {
  * `struct xc_x86_pv_info` in schema/libxc-stream.lu: 8 octets, align 1, little-endian, abi frozen.
  *
  * Body of xc_stream X86_PV_INFO (0x00000002).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcX86PvInfo implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1178,6 +1228,7 @@ export class XcX86PvInfo implements StructAccessor {
     return this.view.getUint8(this.offset + 0);
   }
   set guestWidth(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("xc_x86_pv_info.guest_width", "u8", value);
     this.view.setUint8(this.offset + 0, value);
   }
 
@@ -1190,6 +1241,7 @@ export class XcX86PvInfo implements StructAccessor {
     return this.view.getUint8(this.offset + 1);
   }
   set ptLevels(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("xc_x86_pv_info.pt_levels", "u8", value);
     this.view.setUint8(this.offset + 1, value);
   }
   /**
@@ -1218,9 +1270,11 @@ export class XcX86PvInfo implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1238,6 +1292,8 @@ export class XcX86PvInfo implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream X86_PV_P2M_FRAMES (0x00000003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcX86PvP2mFrames implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1256,6 +1312,16 @@ export class XcX86PvP2mFrames implements StructAccessor {
   static readonly START_PFN_OFFSET = 0;
   static readonly END_PFN_OFFSET = 4;
   static readonly P2M_PFNS_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `p2m_pfns` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcX86PvP2mFrames.SIZE, 8, count, "xc_x86_pv_p2m_frames.p2m_pfns");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "start_pfn", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -1326,6 +1392,7 @@ export class XcX86PvP2mFrames implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set startPfn(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_pv_p2m_frames.start_pfn", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1334,6 +1401,7 @@ export class XcX86PvP2mFrames implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set endPfn(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_pv_p2m_frames.end_pfn", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1375,9 +1443,11 @@ export class XcX86PvP2mFrames implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1398,6 +1468,8 @@ export class XcX86PvP2mFrames implements StructAccessor {
  *
  * Body of xc_stream X86_PV_VCPU_BASIC (0x00000004), xc_stream X86_PV_VCPU_EXTENDED (0x00000005),
  * xc_stream X86_PV_VCPU_XSAVE (0x00000006), xc_stream X86_PV_VCPU_MSRS (0x0000000c).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcX86PvVcpu implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1420,6 +1492,16 @@ export class XcX86PvVcpu implements StructAccessor {
   static readonly VCPU_ID_OFFSET = 0;
   static readonly RES1_OFFSET = 4;
   static readonly CONTEXT_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `context` octets (`SIZE + count * 1`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcX86PvVcpu.SIZE, 1, count, "xc_x86_pv_vcpu.context");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "vcpu_id", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -1489,6 +1571,7 @@ export class XcX86PvVcpu implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set vcpuId(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_pv_vcpu.vcpu_id", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1497,6 +1580,7 @@ export class XcX86PvVcpu implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set res1(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_pv_vcpu._res1", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1535,9 +1619,11 @@ export class XcX86PvVcpu implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1556,6 +1642,8 @@ export class XcX86PvVcpu implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream SHARED_INFO (0x00000007).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcSharedInfo implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1572,6 +1660,16 @@ export class XcSharedInfo implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly SHARED_INFO_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `shared_info` octets (`SIZE + count * 1`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcSharedInfo.SIZE, 1, count, "xc_shared_info.shared_info");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "shared_info", offset: 0, size: 0, kind: "bytes", type: "u8[..]" },
@@ -1664,9 +1762,11 @@ export class XcSharedInfo implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1681,6 +1781,8 @@ export class XcSharedInfo implements StructAccessor {
  * `struct xc_x86_tsc_info` in schema/libxc-stream.lu: 24 octets, align 8, little-endian, abi frozen.
  *
  * Body of xc_stream X86_TSC_INFO (0x00000008).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcX86TscInfo implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1765,13 +1867,13 @@ export class XcX86TscInfo implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `xc_tsc_mode` does not name: see `isXcTscMode`); writes
-   * only `XcTscMode` values.
+   * Reads a `XcTscMode`, or an `UnknownMember` when the data holds a value `xc_tsc_mode` does not name
+   * (narrow with `isXcTscMode`); writes only `XcTscMode` values.
    *
    * `@0x0 mode: xc_tsc_mode (u32le)` in `xc_x86_tsc_info` (offset 0, 4 octets).
    */
-  get mode(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get mode(): XcTscMode | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as XcTscMode | UnknownMember<number>;
   }
   set mode(value: XcTscMode) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -1786,6 +1888,7 @@ export class XcX86TscInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set khz(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_tsc_info.khz", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1798,6 +1901,7 @@ export class XcX86TscInfo implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set nsec(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xc_x86_tsc_info.nsec", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -1819,6 +1923,7 @@ export class XcX86TscInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 16, true);
   }
   set incarnation(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_tsc_info.incarnation", "u32", value);
     this.view.setUint32(this.offset + 16, value, true);
   }
 
@@ -1827,6 +1932,7 @@ export class XcX86TscInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set res1(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_x86_tsc_info._res1", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
@@ -1859,13 +1965,15 @@ export class XcX86TscInfo implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      mode: this.mode,
+      mode: enumJson(this.mode, XC_TSC_MODE_NAMES),
       khz: this.khz,
       nsec: json64(this.nsec),
       incarnation: this.incarnation,
@@ -1882,6 +1990,8 @@ export class XcX86TscInfo implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream HVM_CONTEXT (0x00000009).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcHvmContext implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1995,9 +2105,11 @@ export class XcHvmContext implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2010,6 +2122,8 @@ export class XcHvmContext implements StructAccessor {
  * One HVM_PARAMS entry (struct xc_sr_rec_hvm_params_entry).
  *
  * `struct xc_hvm_param` in schema/libxc-stream.lu: 16 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcHvmParam implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2093,6 +2207,7 @@ export class XcHvmParam implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set index(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xc_hvm_param.index", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -2114,6 +2229,7 @@ export class XcHvmParam implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set value(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xc_hvm_param.value", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -2150,9 +2266,11 @@ export class XcHvmParam implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2169,6 +2287,8 @@ export class XcHvmParam implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream HVM_PARAMS (0x0000000a).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcHvmParams implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2187,6 +2307,16 @@ export class XcHvmParams implements StructAccessor {
   static readonly COUNT_OFFSET = 0;
   static readonly RES1_OFFSET = 4;
   static readonly PARAM_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `param` 16-octet elements (`SIZE + count * 16`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcHvmParams.SIZE, 16, count, "xc_hvm_params.param");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "count", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -2257,6 +2387,7 @@ export class XcHvmParams implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_hvm_params.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -2265,6 +2396,7 @@ export class XcHvmParams implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set res1(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_hvm_params._res1", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -2317,9 +2449,11 @@ export class XcHvmParams implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2337,6 +2471,8 @@ export class XcHvmParams implements StructAccessor {
  * abi frozen.
  *
  * Body of xc_stream TOOLSTACK (0x0000000b).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcToolstack implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2353,6 +2489,16 @@ export class XcToolstack implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly DATA_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `data` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcToolstack.SIZE, 1, count, "xc_toolstack.data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [{ name: "data", offset: 0, size: 0, kind: "bytes", type: "u8[..]" }];
 
@@ -2443,9 +2589,11 @@ export class XcToolstack implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2462,6 +2610,8 @@ export class XcToolstack implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream CHECKPOINT_DIRTY_PFN_LIST (0x0000000f).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcCheckpointDirtyPfnList implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2478,6 +2628,16 @@ export class XcCheckpointDirtyPfnList implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly PFN_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `pfn` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcCheckpointDirtyPfnList.SIZE, 8, count, "xc_checkpoint_dirty_pfn_list.pfn");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "pfn", offset: 0, size: 0, kind: "array", type: "u64le[..]" },
@@ -2579,9 +2739,11 @@ export class XcCheckpointDirtyPfnList implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2594,6 +2756,8 @@ export class XcCheckpointDirtyPfnList implements StructAccessor {
  * One CPUID leaf (public/arch-x86/xen.h xen_cpuid_leaf_t).
  *
  * `struct xc_cpuid_leaf` in schema/libxc-stream.lu: 24 octets, align 4, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcCpuidLeaf implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2681,6 +2845,7 @@ export class XcCpuidLeaf implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set leaf(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_cpuid_leaf.leaf", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -2693,6 +2858,7 @@ export class XcCpuidLeaf implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set subleaf(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_cpuid_leaf.subleaf", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -2701,6 +2867,7 @@ export class XcCpuidLeaf implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set a(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_cpuid_leaf.a", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -2709,6 +2876,7 @@ export class XcCpuidLeaf implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set b(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_cpuid_leaf.b", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -2717,6 +2885,7 @@ export class XcCpuidLeaf implements StructAccessor {
     return this.view.getUint32(this.offset + 16, true);
   }
   set c(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_cpuid_leaf.c", "u32", value);
     this.view.setUint32(this.offset + 16, value, true);
   }
 
@@ -2725,6 +2894,7 @@ export class XcCpuidLeaf implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set d(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_cpuid_leaf.d", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
   /**
@@ -2748,9 +2918,11 @@ export class XcCpuidLeaf implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2771,6 +2943,8 @@ export class XcCpuidLeaf implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream X86_CPUID_POLICY (0x00000011).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcX86CpuidPolicy implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2787,6 +2961,16 @@ export class XcX86CpuidPolicy implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly LEAVES_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `leaves` 24-octet elements (`SIZE + count * 24`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcX86CpuidPolicy.SIZE, 24, count, "xc_x86_cpuid_policy.leaves");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "leaves", offset: 0, size: 0, kind: "array", type: "xc_cpuid_leaf[..]" },
@@ -2888,9 +3072,11 @@ export class XcX86CpuidPolicy implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2903,6 +3089,8 @@ export class XcX86CpuidPolicy implements StructAccessor {
  * One MSR policy entry (public/arch-x86/xen.h xen_msr_entry_t).
  *
  * `struct xc_msr_entry` in schema/libxc-stream.lu: 16 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcMsrEntry implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2984,6 +3172,7 @@ export class XcMsrEntry implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set idx(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_msr_entry.idx", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -2996,6 +3185,7 @@ export class XcMsrEntry implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xc_msr_entry.flags", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -3004,6 +3194,7 @@ export class XcMsrEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set val(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xc_msr_entry.val", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -3045,9 +3236,11 @@ export class XcMsrEntry implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -3065,6 +3258,8 @@ export class XcMsrEntry implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xc_stream X86_MSR_POLICY (0x00000012).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XcX86MsrPolicy implements StructAccessor {
   /** The struct's name in the schema. */
@@ -3081,6 +3276,16 @@ export class XcX86MsrPolicy implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly MSRS_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `msrs` 16-octet elements (`SIZE + count * 16`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XcX86MsrPolicy.SIZE, 16, count, "xc_x86_msr_policy.msrs");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "msrs", offset: 0, size: 0, kind: "array", type: "xc_msr_entry[..]" },
@@ -3186,9 +3391,11 @@ export class XcX86MsrPolicy implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

@@ -20,12 +20,17 @@ import {
   type StructClass,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badConstant,
+  enumJson,
+  flagsJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   placementRoom,
   readU64Number,
+  tailSize,
   unknownEnum,
   unknownFlags,
   writeI64Number,
@@ -119,6 +124,8 @@ export const XL_OPTIONS_ALL = 0x3;
  * Header (libxl-migration-stream.pandoc "Header", libxl__sr_hdr): always big-endian.
  *
  * `struct xl_header` in schema/libxl-stream.lu: 16 octets, align 8, big-endian, abi append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XlHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -206,6 +213,7 @@ export class XlHeader implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, false);
   }
   set ident(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("xl_header.ident", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, false);
   }
 
@@ -227,6 +235,7 @@ export class XlHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 8, false);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xl_header.version", "u32", value);
     this.view.setUint32(this.offset + 8, value, false);
   }
 
@@ -239,6 +248,7 @@ export class XlHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 12, false);
   }
   set options(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("xl_header.options", "u32", value);
     this.view.setUint32(this.offset + 12, value, false);
   }
 
@@ -283,15 +293,17 @@ export class XlHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       ident: json64(this.ident),
       version: this.version,
-      options: this.options,
+      options: flagsJson(this.options, XL_OPTIONS),
     };
   }
 }
@@ -300,6 +312,8 @@ export class XlHeader implements StructAccessor {
  * Record header (libxl-migration-stream.pandoc "Record Overview", libxl__sr_rec_hdr).
  *
  * `struct xl_rhdr` in schema/libxl-stream.lu: 8 octets, align 4, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XlRhdr implements StructAccessor {
   /** The struct's name in the schema. */
@@ -379,6 +393,7 @@ export class XlRhdr implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set type(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xl_rhdr.type", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -387,6 +402,7 @@ export class XlRhdr implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set length(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xl_rhdr.length", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -410,9 +426,11 @@ export class XlRhdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -431,6 +449,8 @@ export class XlRhdr implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xl_stream EMULATOR_XENSTORE_DATA (0x00000002).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XlEmulatorXenstoreData implements StructAccessor {
   /** The struct's name in the schema. */
@@ -449,6 +469,16 @@ export class XlEmulatorXenstoreData implements StructAccessor {
   static readonly EMULATOR_ID_OFFSET = 0;
   static readonly INDEX_OFFSET = 4;
   static readonly DATA_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `data` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XlEmulatorXenstoreData.SIZE, 1, count, "xl_emulator_xenstore_data.data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "emulator_id", offset: 0, size: 4, kind: "enum", type: "xl_emulator_id (u32le)" },
@@ -514,13 +544,13 @@ export class XlEmulatorXenstoreData implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `xl_emulator_id` does not name: see `isXlEmulatorId`);
-   * writes only `XlEmulatorId` values.
+   * Reads a `XlEmulatorId`, or an `UnknownMember` when the data holds a value `xl_emulator_id` does not
+   * name (narrow with `isXlEmulatorId`); writes only `XlEmulatorId` values.
    *
    * `@0x0 emulator_id: xl_emulator_id (u32le)` in `xl_emulator_xenstore_data` (offset 0, 4 octets).
    */
-  get emulatorId(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get emulatorId(): XlEmulatorId | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as XlEmulatorId | UnknownMember<number>;
   }
   set emulatorId(value: XlEmulatorId) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -535,6 +565,7 @@ export class XlEmulatorXenstoreData implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set index(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xl_emulator_xenstore_data.index", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -572,13 +603,15 @@ export class XlEmulatorXenstoreData implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      emulator_id: this.emulatorId,
+      emulator_id: enumJson(this.emulatorId, XL_EMULATOR_ID_NAMES),
       index: this.index,
       data: hexOf(this.data),
     };
@@ -593,6 +626,8 @@ export class XlEmulatorXenstoreData implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of xl_stream EMULATOR_CONTEXT (0x00000003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XlEmulatorContext implements StructAccessor {
   /** The struct's name in the schema. */
@@ -611,6 +646,16 @@ export class XlEmulatorContext implements StructAccessor {
   static readonly EMULATOR_ID_OFFSET = 0;
   static readonly INDEX_OFFSET = 4;
   static readonly EMULATOR_CTX_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `emulator_ctx` octets (`SIZE + count * 1`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(XlEmulatorContext.SIZE, 1, count, "xl_emulator_context.emulator_ctx");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "emulator_id", offset: 0, size: 4, kind: "enum", type: "xl_emulator_id (u32le)" },
@@ -676,13 +721,13 @@ export class XlEmulatorContext implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `xl_emulator_id` does not name: see `isXlEmulatorId`);
-   * writes only `XlEmulatorId` values.
+   * Reads a `XlEmulatorId`, or an `UnknownMember` when the data holds a value `xl_emulator_id` does not
+   * name (narrow with `isXlEmulatorId`); writes only `XlEmulatorId` values.
    *
    * `@0x0 emulator_id: xl_emulator_id (u32le)` in `xl_emulator_context` (offset 0, 4 octets).
    */
-  get emulatorId(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get emulatorId(): XlEmulatorId | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as XlEmulatorId | UnknownMember<number>;
   }
   set emulatorId(value: XlEmulatorId) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -693,6 +738,7 @@ export class XlEmulatorContext implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set index(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("xl_emulator_context.index", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -730,13 +776,15 @@ export class XlEmulatorContext implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      emulator_id: this.emulatorId,
+      emulator_id: enumJson(this.emulatorId, XL_EMULATOR_ID_NAMES),
       index: this.index,
       emulator_ctx: hexOf(this.emulatorCtx),
     };
@@ -751,6 +799,8 @@ export class XlEmulatorContext implements StructAccessor {
  * frozen.
  *
  * Body of xl_stream CHECKPOINT_STATE (0x00000005).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class XlCheckpointState implements StructAccessor {
   /** The struct's name in the schema. */
@@ -827,13 +877,14 @@ export class XlCheckpointState implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `xl_checkpoint_control` does not name: see
-   * `isXlCheckpointControl`); writes only `XlCheckpointControl` values.
+   * Reads a `XlCheckpointControl`, or an `UnknownMember` when the data holds a value
+   * `xl_checkpoint_control` does not name (narrow with `isXlCheckpointControl`); writes only
+   * `XlCheckpointControl` values.
    *
    * `@0x0 control_id: xl_checkpoint_control (u32le)` in `xl_checkpoint_state` (offset 0, 4 octets).
    */
-  get controlId(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get controlId(): XlCheckpointControl | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as XlCheckpointControl | UnknownMember<number>;
   }
   set controlId(value: XlCheckpointControl) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -864,13 +915,15 @@ export class XlCheckpointState implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      control_id: this.controlId,
+      control_id: enumJson(this.controlId, XL_CHECKPOINT_CONTROL_NAMES),
     };
   }
 }

@@ -24,19 +24,24 @@ import {
   U64Array,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   badConstant,
   badCount,
   bitRangeError,
   countedElements,
+  enumJson,
   firstNonZero,
+  flagsJson,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroPadding,
   nonZeroReserved,
   placementRoom,
   readU64Number,
   restElements,
+  tailSize,
   unknownEnum,
   unknownFlags,
   writeBytes,
@@ -177,6 +182,8 @@ export const LU_EXTRA_FLAGS_ALL = 0x1;
  * bootmem, written last by kexec_reloc() during the handover.
  *
  * `struct lu_breadcrumb` in schema/live-update.lu: 24 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuBreadcrumb implements StructAccessor {
   /** The struct's name in the schema. */
@@ -261,6 +268,7 @@ export class LuBreadcrumb implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set magic(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_breadcrumb.magic", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -286,6 +294,7 @@ export class LuBreadcrumb implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set mfnArrayPhysaddr(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_breadcrumb.mfn_array_physaddr", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -311,6 +320,7 @@ export class LuBreadcrumb implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set shiftedNrPages(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_breadcrumb.shifted_nr_pages", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -353,9 +363,11 @@ export class LuBreadcrumb implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -373,6 +385,8 @@ export class LuBreadcrumb implements StructAccessor {
  *
  * `struct lu_mfn_array` in schema/live-update.lu: 0 octets + trailing `mfns`, align 8, little-endian,
  * abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuMfnArray implements StructAccessor {
   /** The struct's name in the schema. */
@@ -386,6 +400,16 @@ export class LuMfnArray implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly MFNS_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `mfns` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(LuMfnArray.SIZE, 8, count, "lu_mfn_array.mfns");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "mfns", offset: 0, size: 0, kind: "array", type: "u64le[..]" },
@@ -487,9 +511,11 @@ export class LuMfnArray implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -504,6 +530,8 @@ export class LuMfnArray implements StructAccessor {
  * `struct lu_version` in schema/live-update.lu: 8 octets, align 4, little-endian, abi frozen.
  *
  * Body of lu_stream LU_VERSION (0x40000000).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuVersion implements StructAccessor {
   /** The struct's name in the schema. */
@@ -586,6 +614,7 @@ export class LuVersion implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set xenMajor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_version.xen_major", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -594,6 +623,7 @@ export class LuVersion implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set xenMinor(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_version.xen_minor", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -617,9 +647,11 @@ export class LuVersion implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -637,6 +669,8 @@ export class LuVersion implements StructAccessor {
  * next M2P data page describes.
  *
  * `struct lu_m2p_entry` in schema/live-update.lu: 8 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuM2pEntry implements StructAccessor {
   /** The struct's name in the schema. */
@@ -718,6 +752,7 @@ export class LuM2pEntry implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set raw(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("lu_m2p_entry.raw", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -772,13 +807,15 @@ export class LuM2pEntry implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      raw: { order: this.order, mfn: this.mfn },
+      raw: { raw: json64(this.raw), order: this.order, mfn: this.mfn },
     };
   }
 }
@@ -791,6 +828,8 @@ export class LuM2pEntry implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of lu_stream LU_M2P (0x40000001), lu_stream LU_M2P_COMPAT (0x40000002).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuM2p implements StructAccessor {
   /** The struct's name in the schema. */
@@ -810,6 +849,16 @@ export class LuM2p implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly M2P_PAGE_DATA_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `m2p_page_data` 8-octet elements (`SIZE + count * 8`):
+   * the `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(LuM2p.SIZE, 8, count, "lu_m2p.m2p_page_data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "m2p_page_data", offset: 0, size: 0, kind: "array", type: "lu_m2p_entry[..]" },
@@ -911,9 +960,11 @@ export class LuM2p implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -929,6 +980,8 @@ export class LuM2p implements StructAccessor {
  * `struct lu_domain_info` in schema/live-update.lu: 48 octets, align 4, little-endian, abi frozen.
  *
  * Body of lu_stream LU_DOMAIN_INFO (0x40000003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuDomainInfo implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1023,13 +1076,13 @@ export class LuDomainInfo implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `lu_domain_type` does not name: see `isLuDomainType`);
-   * writes only `LuDomainType` values.
+   * Reads a `LuDomainType`, or an `UnknownMember` when the data holds a value `lu_domain_type` does not
+   * name (narrow with `isLuDomainType`); writes only `LuDomainType` values.
    *
    * `@0x0 type: lu_domain_type (u32le)` in `lu_domain_info` (offset 0, 4 octets).
    */
-  get type(): number {
-    return this.view.getUint32(this.offset + 0, true);
+  get type(): LuDomainType | UnknownMember<number> {
+    return this.view.getUint32(this.offset + 0, true) as LuDomainType | UnknownMember<number>;
   }
   set type(value: LuDomainType) {
     this.view.setUint32(this.offset + 0, value, true);
@@ -1044,6 +1097,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint16(this.offset + 4, true);
   }
   set pageShift(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("lu_domain_info.page_shift", "u16", value);
     this.view.setUint16(this.offset + 4, value, true);
   }
 
@@ -1052,6 +1106,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint16(this.offset + 6, true);
   }
   set domainId(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("lu_domain_info.domain_id", "u16", value);
     this.view.setUint16(this.offset + 6, value, true);
   }
 
@@ -1079,6 +1134,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 24, true);
   }
   set ssidref(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_info.ssidref", "u32", value);
     this.view.setUint32(this.offset + 24, value, true);
   }
 
@@ -1091,6 +1147,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 28, true);
   }
   set flags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("lu_domain_info.flags", "u32", value);
     this.view.setUint32(this.offset + 28, value, true);
   }
 
@@ -1104,6 +1161,7 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 32, true);
   }
   set maxVcpus(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_info.max_vcpus", "u32", value);
     this.view.setUint32(this.offset + 32, value, true);
   }
 
@@ -1116,6 +1174,8 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 36, true);
   }
   set emulationFlags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("lu_domain_info.emulation_flags", "u32", value);
     this.view.setUint32(this.offset + 36, value, true);
   }
 
@@ -1133,6 +1193,8 @@ export class LuDomainInfo implements StructAccessor {
     return this.view.getUint32(this.offset + 40, true);
   }
   set extraFlags(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value)
+      throw integerRangeError("lu_domain_info.extra_flags", "u32", value);
     this.view.setUint32(this.offset + 40, value, true);
   }
 
@@ -1183,21 +1245,23 @@ export class LuDomainInfo implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      type: this.type,
+      type: enumJson(this.type, LU_DOMAIN_TYPE_NAMES),
       page_shift: this.pageShift,
       domain_id: this.domainId,
       domain_handle: hexOf(this.domainHandle),
       ssidref: this.ssidref,
-      flags: this.flags,
+      flags: flagsJson(this.flags, LU_DOMCTL_CDF),
       max_vcpus: this.maxVcpus,
-      emulation_flags: this.emulationFlags,
-      extra_flags: this.extraFlags,
+      emulation_flags: flagsJson(this.emulationFlags, LU_X86_EMU),
+      extra_flags: flagsJson(this.extraFlags, LU_EXTRA_FLAGS),
     };
   }
 }
@@ -1211,6 +1275,8 @@ export class LuDomainInfo implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of lu_stream LU_DOMAIN_PAGES (0x40000004).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class LuDomainPages implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1229,6 +1295,16 @@ export class LuDomainPages implements StructAccessor {
   static readonly COUNT_OFFSET = 0;
   static readonly RESERVED_OFFSET = 4;
   static readonly MFNS_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `mfns` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(LuDomainPages.SIZE, 8, count, "lu_domain_pages.mfns");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "count", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -1299,6 +1375,7 @@ export class LuDomainPages implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_pages.count", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1307,6 +1384,7 @@ export class LuDomainPages implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set reserved(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("lu_domain_pages.reserved", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
 
@@ -1362,9 +1440,11 @@ export class LuDomainPages implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

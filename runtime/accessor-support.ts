@@ -6,7 +6,7 @@
  */
 import type { ByteSource, ByteView } from "./byte-view.js";
 import { ContiguousSource } from "./contiguous-source.js";
-import { BoundsError, UnsafeNumberError } from "./errors.js";
+import { BoundsError, IntegerRangeError, type IntegerTypeName, UnsafeNumberError } from "./errors.js";
 import type { Problem } from "./problem.js";
 import { HOST_LITTLE_ENDIAN, walkU64Array, walkU64ArrayWords, type U32WordRangeVisitor, type U64RunVisitor } from "./u64-array-walk.js";
 
@@ -135,6 +135,111 @@ export function writeI64Number(view: ByteView, offset: number, value: number, li
 /** A 64-bit value for JSON: a number when it is a safe integer, else its decimal string. */
 export function json64(value: bigint): number | string {
   return value <= 9007199254740991n && value >= -9007199254740991n ? Number(value) : value.toString();
+}
+
+/**
+ * The error an integer setter throws for a value its type cannot hold (generated setters test
+ * `(value & 0xffff) !== value` and the like inline and call this only to build the error).
+ */
+export function integerRangeError(field: string, type: IntegerTypeName, value: number | bigint): IntegerRangeError {
+  return new IntegerRangeError(field, type, value);
+}
+
+/** Whether `value` is an integer `type` can hold (what every integer setter checks before writing). */
+export function fitsInteger(type: IntegerTypeName, value: number | bigint): boolean {
+  if (typeof value === "bigint") {
+    if (type === "u64") return BigInt.asUintN(64, value) === value;
+    if (type === "i64") return BigInt.asIntN(64, value) === value;
+    return false;
+  }
+  switch (type) {
+    case "u8":
+      return (value & 0xff) === value;
+    case "i8":
+      return (value << 24) >> 24 === value;
+    case "u16":
+      return (value & 0xffff) === value;
+    case "i16":
+      return (value << 16) >> 16 === value;
+    case "u32":
+      return value >>> 0 === value;
+    case "i32":
+      return (value | 0) === value;
+    default:
+      return false;
+  }
+}
+
+/**
+ * An enum value as read from data: one of the enum's members, or (the data may hold anything) a
+ * value the enum does not name. `T | UnknownMember<number>` does not collapse to `number`, so
+ * `switch`/`if` narrowing over the members works and the compiler still makes the code handle
+ * an unknown value (narrow it with the generated `isX()` guard, compare it, or print it).
+ */
+export type UnknownMember<T extends number | bigint> = T & { readonly [unknownMember]: true };
+declare const unknownMember: unique symbol;
+
+/** The JSON of an enum value, as `lu dump --json` gives it: the member's name, else the number. */
+export function enumJson<T extends number | bigint>(value: T, names: ReadonlyMap<T, string>): JsonValue {
+  const name = names.get(value);
+  if (name !== undefined) return name;
+  return typeof value === "bigint" ? json64(value) : value;
+}
+
+/** The JSON of an array of enum values: each element's name, or its number when unknown. */
+export function enumListJson<T extends number | bigint>(list: { readonly length: number; at(i: number): T }, names: ReadonlyMap<T, string>): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (let i = 0; i < list.length; i++) out.push(enumJson(list.at(i), names));
+  return out;
+}
+
+/**
+ * The JSON of a flag set (up to 32 bits), as `lu dump --json` gives it: the name of every member
+ * whose mask is wholly set, in declaration order, then the bits no member names as one hex string.
+ */
+export function flagsJson(value: number, masks: Readonly<Record<string, number>>): JsonValue[] {
+  const out: JsonValue[] = [];
+  let known = 0;
+  for (const [name, mask] of Object.entries(masks)) {
+    known = (known | mask) >>> 0;
+    if ((value & mask) >>> 0 === mask) out.push(name);
+  }
+  const unknown = (value & ~known) >>> 0;
+  if (unknown !== 0) out.push(hex(unknown));
+  return out;
+}
+
+/** `flagsJson` of a 64-bit flag set. */
+export function flagsJson64(value: bigint, masks: Readonly<Record<string, bigint>>): JsonValue[] {
+  const out: JsonValue[] = [];
+  let known = 0n;
+  for (const [name, mask] of Object.entries(masks)) {
+    known |= mask;
+    if ((value & mask) === mask) out.push(name);
+  }
+  const unknown = value & ~known;
+  if (unknown !== 0n) out.push(hex(unknown));
+  return out;
+}
+
+/** ASCII text up to the first NUL of a byte range (a trailing `ascii[..]` field). Allocates the string. */
+export function asciiOf(bytes: Uint8Array): string {
+  let text = "";
+  for (const c of bytes) {
+    if (c === 0) break;
+    text += String.fromCharCode(c);
+  }
+  return text;
+}
+
+/**
+ * Octets a struct with a counted tail takes with `count` elements of `stride` octets after its
+ * `size`-octet fixed part (`static sizeFor(count)` of the generated class).
+ * @throws RangeError when `count` is not a non-negative safe integer
+ */
+export function tailSize(size: number, stride: number, count: number, field: string): number {
+  if (!(Number.isSafeInteger(count) && count >= 0)) throw new RangeError(`${field}: element count ${count} is not a non-negative integer`);
+  return size + count * stride;
 }
 
 /** The RangeError a bit-range setter throws for a value that does not fit its bits. */
@@ -296,6 +401,7 @@ export class U8Array extends ArrayFlyweight {
     return this.view.getUint8(this.place(i));
   }
   set(i: number, value: number): void {
+    if ((value & 0xff) !== value) throw new IntegerRangeError(`array element ${i}`, "u8", value);
     this.view.setUint8(this.place(i), value);
   }
 }
@@ -306,6 +412,7 @@ export class I8Array extends ArrayFlyweight {
     return this.view.getInt8(this.place(i));
   }
   set(i: number, value: number): void {
+    if ((value << 24) >> 24 !== value) throw new IntegerRangeError(`array element ${i}`, "i8", value);
     this.view.setInt8(this.place(i), value);
   }
 }
@@ -316,6 +423,7 @@ export class U16Array extends ArrayFlyweight {
     return this.view.getUint16(this.place(i), this.littleEndian);
   }
   set(i: number, value: number): void {
+    if ((value & 0xffff) !== value) throw new IntegerRangeError(`array element ${i}`, "u16", value);
     this.view.setUint16(this.place(i), value, this.littleEndian);
   }
 }
@@ -326,6 +434,7 @@ export class I16Array extends ArrayFlyweight {
     return this.view.getInt16(this.place(i), this.littleEndian);
   }
   set(i: number, value: number): void {
+    if ((value << 16) >> 16 !== value) throw new IntegerRangeError(`array element ${i}`, "i16", value);
     this.view.setInt16(this.place(i), value, this.littleEndian);
   }
 }
@@ -336,6 +445,7 @@ export class U32Array extends ArrayFlyweight {
     return this.view.getUint32(this.place(i), this.littleEndian);
   }
   set(i: number, value: number): void {
+    if (value >>> 0 !== value) throw new IntegerRangeError(`array element ${i}`, "u32", value);
     this.view.setUint32(this.place(i), value, this.littleEndian);
   }
   /**
@@ -354,6 +464,7 @@ export class I32Array extends ArrayFlyweight {
     return this.view.getInt32(this.place(i), this.littleEndian);
   }
   set(i: number, value: number): void {
+    if ((value | 0) !== value) throw new IntegerRangeError(`array element ${i}`, "i32", value);
     this.view.setInt32(this.place(i), value, this.littleEndian);
   }
 }
@@ -370,6 +481,7 @@ export class U64Array extends ArrayFlyweight {
     return this.view.getBigUint64(this.place(i), this.littleEndian);
   }
   set(i: number, value: bigint): void {
+    if (BigInt.asUintN(64, value) !== value) throw new IntegerRangeError(`array element ${i}`, "u64", value);
     this.view.setBigUint64(this.place(i), value, this.littleEndian);
   }
   /** Element `i` as a number; throws `UnsafeNumberError` above Number.MAX_SAFE_INTEGER. */
@@ -406,6 +518,7 @@ export class I64Array extends ArrayFlyweight {
     return this.view.getBigInt64(this.place(i), this.littleEndian);
   }
   set(i: number, value: bigint): void {
+    if (BigInt.asIntN(64, value) !== value) throw new IntegerRangeError(`array element ${i}`, "i64", value);
     this.view.setBigInt64(this.place(i), value, this.littleEndian);
   }
   atNumber(i: number): number {

@@ -77,6 +77,35 @@ export class UnsafeNumberError extends RangeError {
   }
 }
 
+/** Integer types a setter can be asked to hold (`IntegerRangeError.type`). */
+export type IntegerTypeName = "u8" | "i8" | "u16" | "i16" | "u32" | "i32" | "u64" | "i64";
+
+/**
+ * A setter was given a value its integer type cannot hold (`-1n` for a u64, `256` for a u8, `1.5`
+ * for any integer): the value is refused instead of being wrapped modulo 2^N as DataView would.
+ */
+export class IntegerRangeError extends RangeError {
+  readonly code = "integer-range";
+  /** Schema path of the field (`lu_breadcrumb.magic`), or a description of an array element. */
+  readonly field: string;
+  readonly type: IntegerTypeName;
+  readonly value: number | bigint;
+  constructor(field: string, type: IntegerTypeName, value: number | bigint) {
+    const what = typeof value === "bigint" ? `${value}n` : `${value}`;
+    super(`${field} is ${type} and cannot hold ${what} (${integerRangeText(type)})`);
+    this.name = "IntegerRangeError";
+    this.field = field;
+    this.type = type;
+    this.value = value;
+  }
+}
+
+function integerRangeText(type: IntegerTypeName): string {
+  const bits = BigInt(type.slice(1));
+  if (type.startsWith("u")) return `integers 0..${(1n << bits) - 1n}`;
+  return `integers ${-(1n << (bits - 1n))}..${(1n << (bits - 1n)) - 1n}`;
+}
+
 /** A frame number or physical address that lies outside the machine's memory, or a bad frame use. */
 export class FrameError extends LuDataError {
   readonly mfn: number;

@@ -160,13 +160,14 @@ class StructDecoder {
         return { kind: "none" };
       }
       case "ascii": {
-        const raw = src.bytes(at, t.length);
+        const n = t.count.kind === "fixed" ? t.count.n : this.count(t.count, 1, room, at, path, counts);
+        const raw = src.bytes(at, n);
         let text = "";
         for (const b of raw) if (b !== 0) text += String.fromCharCode(b);
         if (typeof f.constValue === "string" && text !== f.constValue) {
           this.problem(at, path, "bad-constant", `expected "${f.constValue}", found "${text}" (${hexOctets(raw)})`);
         }
-        return { kind: "value", value: text };
+        return t.count.kind === "fixed" ? { kind: "value", value: text } : { kind: "value", value: text, extent: n };
       }
       case "bytes": {
         if (t.count.kind === "fixed") {

@@ -57,7 +57,7 @@ export function compareField(structName: string, of: LayoutField, nf: LayoutFiel
     }
   } else if (ot.kind !== nt.kind) {
     out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
-  } else if (ot.kind === "bytes" && nt.kind === "bytes") {
+  } else if ((ot.kind === "bytes" && nt.kind === "bytes") || (ot.kind === "ascii" && nt.kind === "ascii")) {
     if (!sameCount(ot.count, nt.count) && !resized) out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
   } else if (ot.kind === "array" && nt.kind === "array") {
     const oe = ot.element;

@@ -61,7 +61,7 @@ export function describeType(type: LayoutType): string {
     case "bits":
       return `${scalarText(type.prim, type.endian)} bits`;
     case "ascii":
-      return `ascii[${type.length}]`;
+      return `ascii[${describeCount(type.count)}]`;
     case "bytes":
       return `bytes[${describeCount(type.count)}]`;
     case "pad":

@@ -124,6 +124,12 @@ class StructLayout {
     let fixedEnd = 0;
     let naturalAlign = 1;
     let trailingReported = false;
+    // Root cause first: after an overlap or an out-of-order field, the gaps and the size measured
+    // from it are knock-on effects of the same mistake and are not reported; a field reported as
+    // reaching past the declared size is not reported again as a size mismatch.
+    let placementError = false;
+    let previousOverlapped = false;
+    let beyondReported = false;
 
     decl.fields.forEach((field, index) => {
       const offset = this.offsetOf(field);
@@ -147,7 +153,9 @@ class StructLayout {
         span: field.span,
       };
 
-      if (prevKnown) this.placeAfter(laid, prev, furthest);
+      const placed = prevKnown ? this.placeAfter(laid, prev, furthest, previousOverlapped) : null;
+      if (placed !== null) placementError = true;
+      previousOverlapped = placed !== null;
       if (trailing !== null && !trailingReported) {
         trailingReported = true;
         this.sink.report(
@@ -159,9 +167,10 @@ class StructLayout {
         trailing = laid;
       }
       if (attrs.size !== null && offset + extent.size > attrs.size) {
-        this.sink.report(diag.beyondSize(field.span, laid.name, offset + extent.size, attrs.size));
+        beyondReported = true;
+        this.sink.report(diag.beyondSize(field.span, laid.name, offset + extent.size, attrs.size, this.baseTypeNotes(laid)));
       }
-      if (attrs.align !== 1 && extent.align > 1 && offset % extent.align !== 0) {
+      if (placed === null && attrs.align !== 1 && extent.align > 1 && offset % extent.align !== 0) {
         this.sink.report(diag.misaligned(field.span, laid.name, offset, extent.align));
       }
       fields.push(laid);
@@ -178,16 +187,20 @@ class StructLayout {
     let size: number;
     if (attrs.size !== null) {
       size = attrs.size;
-      if (fixedEnd < size) this.sink.report(diag.sizeMismatch(attrs.sizeSpan ?? decl.name.span, decl.name.text, size, fixedEnd));
-      if (size % align !== 0) {
+      if (fixedEnd < size && !placementError && !beyondReported) {
+        this.sink.report(diag.sizeMismatch(attrs.sizeSpan ?? decl.name.span, decl.name.text, size, fixedEnd, this.padName(fixedEnd)));
+      }
+      if (size % align !== 0 && !beyondReported) {
         this.sink.report(diag.badAlign(attrs.sizeSpan ?? decl.name.span, `size ${size} of struct '${decl.name.text}' is not a multiple of its alignment ${align}`));
       }
     } else if (trailing !== null) {
       size = fixedEnd;
     } else {
       size = Math.ceil(fixedEnd / align) * align;
-      if (size > fixedEnd) {
-        this.sink.report(diag.gap(decl.name.span, `struct '${decl.name.text}' needs undeclared tail padding to its alignment ${align}`, fixedEnd, size));
+      if (size > fixedEnd && !placementError) {
+        this.sink.report(
+          diag.gap(decl.name.span, `struct '${decl.name.text}' needs undeclared tail padding to its alignment ${align}`, fixedEnd, size, this.padName(fixedEnd)),
+        );
       }
     }
     const abi: AbiRule = attrs.abi ?? "free";
@@ -255,16 +268,51 @@ class StructLayout {
    * Order, overlap and gap checks of `field`: order against the field listed before it, overlap and
    * gaps against the field that reaches furthest so far.
    */
-  private placeAfter(field: LayoutField, prev: LayoutField | null, furthest: LayoutField | null): void {
+  private placeAfter(field: LayoutField, prev: LayoutField | null, furthest: LayoutField | null, afterOverlap: boolean): "order" | "overlap" | null {
     const end = furthest === null ? 0 : furthest.offset + furthest.size;
     if (prev !== null && field.offset < prev.offset) {
       this.sink.report(diag.outOfOrder(field.span, field.name, field.offset, prev.name, prev.offset));
-    } else if (furthest !== null && field.offset < end) {
-      const overlapEnd = Math.min(end, field.offset + Math.max(field.size, 1));
-      this.sink.report(diag.overlap(field.span, field.name, furthest.name, field.offset, overlapEnd, furthest.span));
-    } else if (field.offset > end) {
-      this.sink.report(diag.gap(field.span, `undeclared gap before field '${field.name}'`, end, field.offset));
+      return "order";
     }
+    if (furthest !== null && field.offset < end) {
+      const overlapEnd = Math.min(end, field.offset + Math.max(field.size, 1));
+      this.sink.report(diag.overlap(field.span, field.name, furthest.name, field.offset, overlapEnd, furthest.span, this.baseTypeNotes(furthest, field)));
+      return "overlap";
+    }
+    // A gap right after an overlapping field is most often where that field was meant to go.
+    if (field.offset > end && !afterOverlap) {
+      this.sink.report(diag.gap(field.span, `undeclared gap before field '${field.name}'`, end, field.offset, this.padName(end)));
+    }
+    return null;
+  }
+
+  /** A pad field name for `offset` that no field of the struct uses (so following the help cannot make a duplicate). */
+  private padName(offset: number): string {
+    const used = new Set(this.decl.fields.map((f) => f.name.text));
+    let name = `_pad${offset}`;
+    while (used.has(name)) name = `_${name}`;
+    return name;
+  }
+
+  /**
+   * Notes naming the base type of an enum or flag-set field that does not fit where it is placed
+   * (before `next`, or before the declared size): its size comes from the base type, declared
+   * elsewhere, which is easy to forget.
+   */
+  private baseTypeNotes(field: LayoutField, next?: LayoutField): { message: string; span: SourceSpan }[] {
+    const t = field.type;
+    if (t.kind !== "enum" && t.kind !== "flags") return [];
+    const name = t.kind === "enum" ? t.enumName : t.flagsName;
+    const decl = t.kind === "enum" ? this.types.enums.get(name) : this.types.flags.get(name);
+    if (decl === undefined) return [];
+    const what = t.kind === "enum" ? "enum" : "flag set";
+    const slot = next === undefined ? "" : `; only ${next.offset - field.offset === 1 ? "1 octet lies" : `${next.offset - field.offset} octets lie`} between '${field.name}' and '${next.name}'`;
+    return [
+      {
+        message: `'${field.name}' is ${what} '${name}', whose base type ${decl.base} takes ${field.size} octet${field.size === 1 ? "" : "s"} (${bytesText(field.offset, field.offset + field.size)})${slot}`,
+        span: decl.span,
+      },
+    ];
   }
 
   private checkCountField(field: AstField, laid: LayoutField, index: number): void {
@@ -307,8 +355,11 @@ class StructLayout {
         const ranges = this.bitRanges(spec.prim, spec.ranges);
         return { size, align: size, variable: false, type: { kind: "bits", prim: spec.prim, endian: spec.endian ?? endian, ranges } };
       }
-      case "ascii":
-        return { size: spec.length, align: 1, variable: false, type: { kind: "ascii", length: spec.length } };
+      case "ascii": {
+        const count = layoutCount(spec.count);
+        const n = count.kind === "fixed" ? count.n : 0;
+        return { size: n, align: 1, variable: count.kind !== "fixed", type: { kind: "ascii", length: n, count } };
+      }
       case "pad":
         return { size: spec.length, align: 1, variable: false, type: { kind: "pad", length: spec.length } };
       case "bytes": {
@@ -403,6 +454,10 @@ class StructLayout {
     if (value === null) return null;
     const name = field.name.text;
     if (type.kind === "ascii") {
+      if (type.count.kind !== "fixed") {
+        this.sink.report(diag.constField(value.span, `field '${name}' is variable-length text and cannot have a constant value`));
+        return null;
+      }
       if (value.kind !== "string") {
         this.sink.report(diag.constField(value.span, `field '${name}' of type ascii[${type.length}] needs a string value`));
         return null;
@@ -435,12 +490,16 @@ class StructLayout {
   }
 }
 
+function bytesText(start: number, end: number): string {
+  return `bytes ${start}..${end}`;
+}
+
 function layoutCount(c: CountSpec): LayoutCount {
   return c.kind === "field" ? { kind: "field", field: c.name } : c;
 }
 
 function countOf(type: LayoutType): LayoutCount | null {
-  return type.kind === "bytes" || type.kind === "array" ? type.count : null;
+  return type.kind === "bytes" || type.kind === "array" || type.kind === "ascii" ? type.count : null;
 }
 
 /** The scalar a constant value is checked against, or null when the type cannot hold one. */

@@ -8,6 +8,7 @@ import type { AstDecl, AstName } from "../ast.js";
 import { diag } from "../diagnostics.js";
 import type { SourceSpan } from "../ir.js";
 import { type CheckInput, type Decl, type DiagnosticSink, kindPhrase } from "./context.js";
+import { didYouMean } from "./suggest.js";
 
 export interface NameTable {
   readonly decls: ReadonlyMap<string, Decl>;
@@ -15,7 +16,7 @@ export interface NameTable {
    * The declaration `name` as seen from `file`, or null after reporting LU2001 (unknown) or LU2006
    * (not one of `kinds`). `what` names the expected kind in messages ("type", "constant").
    */
-  lookup(file: string, name: AstName, what: string, kinds: readonly Decl["kind"][]): Decl | null;
+  lookup(file: string, name: AstName, what: string, kinds: readonly Decl["kind"][], alsoKnown?: readonly string[]): Decl | null;
 }
 
 export function checkNames(input: CheckInput, sink: DiagnosticSink): NameTable {
@@ -41,10 +42,17 @@ export function checkNames(input: CheckInput, sink: DiagnosticSink): NameTable {
   const visible = visibility(input);
   return {
     decls,
-    lookup(file, name, what, kinds) {
+    lookup(file, name, what, kinds, alsoKnown = []) {
       const found = decls.get(name.text);
       if (found === undefined || !(visible.get(file)?.has(found.file) ?? false)) {
-        const help = found === undefined ? undefined : `'${name.text}' is declared in '${found.file}'; import it`;
+        // Suggest only names that would resolve here, as the kind wanted: following the help must not
+        // turn one error into another.
+        const seen = visible.get(file);
+        const near = [...decls.values()].filter((d) => kinds.includes(d.kind) && (seen?.has(d.file) ?? false)).map((d) => d.decl.name.text);
+        const help =
+          found === undefined
+            ? didYouMean(name.text, [...near, ...alsoKnown], alsoKnown.length > 0)
+            : `'${name.text}' is declared in '${found.file}'; import it`;
         sink.report(diag.unknownName(name.span, what, name.text, help));
         return null;
       }

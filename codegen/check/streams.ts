@@ -11,6 +11,7 @@ import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { StructLayouts } from "./layout.js";
 import type { NameTable } from "./names.js";
 import { primSize } from "./primitives.js";
+import { closestName } from "./suggest.js";
 
 export interface StreamLayouts {
   readonly streams: ReadonlyMap<string, LayoutStream>;
@@ -82,7 +83,11 @@ function checkStream(
       for (const [role, ref] of [["type", header.typeField], ["length", header.lengthField]] as const) {
         const field = hdr.fields.find((f) => f.name === ref.text);
         if (field === undefined) {
-          sink.report(diag.invalidStream(ref.span, `header struct '${hdr.name}' has no field '${ref.text}'`));
+          const near = closestName(
+            ref.text,
+            hdr.fields.filter((f) => f.type.kind === "prim" && /^u(8|16|32)$/.test(f.type.prim)).map((f) => f.name),
+          );
+          sink.report(diag.invalidStream(ref.span, `header struct '${hdr.name}' has no field '${ref.text}'`, near === null ? undefined : `did you mean '${near}'?`));
           ok = false;
         } else if (field.type.kind !== "prim" || !/^u(8|16|32)$/.test(field.type.prim)) {
           sink.report(diag.invalidStream(ref.span, `${role} field '${ref.text}' must be a u8, u16 or u32`));
@@ -191,7 +196,13 @@ function checkStream(
     sink.report(diag.invalidStream(decl.name.span, `stream '${name}' has no end record`, "add 'end RECORD;'"));
     ok = false;
   } else if (!decl.items.some((i) => i.kind === "record" && i.name.text === endItem.record.text)) {
-    sink.report(diag.invalidStream(endItem.record.span, `end record '${endItem.record.text}' is not a record of stream '${name}'`));
+    const near = closestName(
+      endItem.record.text,
+      decl.items.flatMap((i) => (i.kind === "record" ? [i.name.text] : [])),
+    );
+    sink.report(
+      diag.invalidStream(endItem.record.span, `end record '${endItem.record.text}' is not a record of stream '${name}'`, near === null ? undefined : `did you mean '${near}'?`),
+    );
     ok = false;
   } else end = endItem.record.text;
 

@@ -10,6 +10,7 @@ import type { ConstTable } from "./constants.js";
 import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { NameTable } from "./names.js";
 import { intRange, isIntName, parsePrim } from "./primitives.js";
+import { closestName } from "./suggest.js";
 
 export type CountSpec =
   | { readonly kind: "fixed"; readonly n: number }
@@ -37,7 +38,7 @@ export type FieldTypeSpec =
   | { readonly kind: "enum"; readonly enumName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "flags"; readonly flagsName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "bits"; readonly prim: IntName; readonly endian: Endian | null; readonly ranges: readonly BitRangeSpec[] }
-  | { readonly kind: "ascii"; readonly length: number }
+  | { readonly kind: "ascii"; readonly count: CountSpec }
   | { readonly kind: "bytes"; readonly count: CountSpec }
   | { readonly kind: "pad"; readonly length: number }
   | { readonly kind: "struct"; readonly structName: string }
@@ -58,6 +59,11 @@ export interface TypeTable {
 }
 
 const MAX_COUNT = 1n << 31n;
+
+/** Type names a misspelt type may have meant besides the declarations (`did you mean 'u16'?`). */
+const PRIMITIVE_NAMES: readonly string[] = ["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "f32", "f64"].flatMap((p) =>
+  p.endsWith("8") ? [p] : [p, `${p}le`, `${p}be`],
+);
 
 export function checkTypes(input: CheckInput, names: NameTable, consts: ConstTable, sink: DiagnosticSink): TypeTable {
   const enums = new Map<string, LayoutEnum>();
@@ -170,12 +176,13 @@ class TypeResolver {
         if (count === null) return null;
         const el = type.element.text;
         if (el === "u8" || el === "bytes") return { kind: "bytes", count };
-        if (el === "ascii" || el === "pad") {
+        if (el === "ascii") return { kind: "ascii", count };
+        if (el === "pad") {
           if (count.kind !== "fixed") {
             this.sink.report(diag.varLength(type.span, `'${el}' needs a constant length`));
             return null;
           }
-          return el === "ascii" ? { kind: "ascii", length: count.n } : { kind: "pad", length: count.n };
+          return { kind: "pad", length: count.n };
         }
         const element = this.element(file, type.element);
         return element === null ? null : { kind: "array", element, count };
@@ -190,7 +197,7 @@ class TypeResolver {
     }
     const prim = parsePrim(name.text);
     if (prim !== null) return { kind: "prim", prim: prim.prim, endian: prim.endian };
-    const found = this.names.lookup(file, name, "type", ["struct", "enum", "flags"]);
+    const found = this.names.lookup(file, name, "type", ["struct", "enum", "flags"], PRIMITIVE_NAMES);
     if (found === null) return null;
     if (found.kind === "struct") return { kind: "struct", structName: name.text };
     if (found.kind === "enum") {
@@ -212,6 +219,19 @@ class TypeResolver {
   private count(file: string, struct: AstStruct, expr: AstExpr): CountSpec | null {
     if (expr.kind === "name" && struct.fields.some((f) => f.name.text === expr.name)) {
       return { kind: "field", name: expr.name, span: expr.span };
+    }
+    if (expr.kind === "name" && !this.names.decls.has(expr.name)) {
+      // Neither a field nor a constant: a misspelt count field is the likelier mistake.
+      // Only fields before the array can count it (LU3005): suggest no other.
+      const at = struct.fields.findIndex((f) => f.type.kind === "array" && f.type.count === expr);
+      const field = closestName(
+        expr.name,
+        struct.fields.slice(0, at < 0 ? struct.fields.length : at).map((f) => f.name.text),
+      );
+      if (field !== null) {
+        this.sink.report(diag.unknownName(expr.span, "count field or constant", expr.name, `did you mean field '${field}'?`));
+        return null;
+      }
     }
     const n = this.consts.evaluate(file, expr);
     if (n === null) return null;

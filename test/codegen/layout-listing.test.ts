@@ -32,7 +32,9 @@ describe("layout listing", () => {
     expect(typeLabel({ kind: "bytes", count: { kind: "fixed", n: 16 } })).toBe("u8[16]");
     expect(typeLabel({ kind: "bytes", count: { kind: "field", field: "n" } })).toBe("u8[n]");
     expect(typeLabel({ kind: "flags", prim: "u32", endian: "little", flagsName: "domctl_cdf" })).toBe("domctl_cdf");
-    expect(typeLabel({ kind: "ascii", length: 4 })).toBe("ascii[4]");
+    expect(typeLabel({ kind: "ascii", length: 4, count: { kind: "fixed", n: 4 } })).toBe("ascii[4]");
+    expect(typeLabel({ kind: "ascii", length: 0, count: { kind: "field", field: "n" } })).toBe("ascii[n]");
+    expect(typeLabel({ kind: "ascii", length: 0, count: { kind: "rest" } })).toBe("ascii[..]");
     expect(typeLabel({ kind: "pad", length: 2 })).toBe("pad[2]");
     expect(typeLabel({ kind: "stream", streamName: "hvm" })).toBe("stream hvm");
     expect(typeLabel({ kind: "array", element: { kind: "prim", prim: "u16", endian: "big" }, stride: 2, count: { kind: "fixed", n: 3 } })).toBe("u16be[3]");

@@ -4,12 +4,18 @@
  * and the stream constants a reader and a dumper use.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { BoundsError } from "../../runtime/errors.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { UnknownMember } from "../../runtime/accessor-support.js";
+import { BoundsError, IntegerRangeError } from "../../runtime/errors.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import {
   Blob,
   COLOUR,
+  type Colour,
+  Label,
+  Note,
+  PackedBits,
+  Prims,
   Everything,
   INNER_STREAM_FORMAT,
   Nested,
@@ -90,6 +96,106 @@ describe.each(SOURCE_KINDS)("struct accessors on a %s source", (kind) => {
     e.wide = WIDE_PERM.high;
     expect(e.hasWide(WIDE_PERM.high)).toBe(true);
     expect(e.hasWide(WIDE_PERM.low)).toBe(false);
+  });
+
+  it("enum getters are typed as the enum, with unknown values kept apart from its members", () => {
+    const e = Everything.at(makeSource(kind, Everything.SIZE));
+    e.type = COLOUR.green;
+    const read = (x: Everything): Everything["type"] => x.type; // a read TS has not narrowed by the write above
+    const t = read(e);
+    expectTypeOf<Everything["type"]>().toEqualTypeOf<Colour | UnknownMember<number>>();
+    if (isColour(t)) expectTypeOf(t).toEqualTypeOf<Colour>();
+    else expectTypeOf(t).toEqualTypeOf<UnknownMember<number>>();
+    expect(t).toBe(COLOUR.green);
+    e.type = 5 as Colour; // data may hold anything: the getter returns it as it is
+    expect(e.type).toBe(5);
+    expect(isColour(e.type)).toBe(false);
+    const bits = PackedBits.at(makeSource(kind, PackedBits.SIZE));
+    bits.hi = COLOUR.red;
+    expectTypeOf<PackedBits["hi"]>().toEqualTypeOf<Colour | UnknownMember<number>>();
+    expect(bits.hi).toBe(COLOUR.red);
+  });
+
+  it("integer setters refuse values their type cannot hold instead of wrapping", () => {
+    const p = Prims.at(makeSource(kind, Prims.SIZE));
+    const refused = (set: () => void, type: string): void => {
+      let caught: unknown;
+      try {
+        set();
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(IntegerRangeError);
+      expect(caught).toBeInstanceOf(RangeError);
+      expect(caught).toMatchObject({ type });
+    };
+    refused(() => (p.aU64 = -1n), "u64");
+    refused(() => (p.aU64 = 1n << 64n), "u64");
+    refused(() => (p.aI64 = 1n << 63n), "i64");
+    refused(() => (p.aU8 = 256), "u8");
+    refused(() => (p.aU8 = -1), "u8");
+    refused(() => (p.aI8 = 128), "i8");
+    refused(() => (p.aU16 = 0x10000), "u16");
+    refused(() => (p.aI16 = -0x8001), "i16");
+    refused(() => (p.aU32 = -1), "u32");
+    refused(() => (p.aU32 = 2 ** 32), "u32");
+    refused(() => (p.aI32 = 2 ** 31), "i32");
+    refused(() => (p.aU32 = 1.5), "u32");
+    refused(() => (p.aU16 = Number.NaN), "u16");
+    expect(p.aU64).toBe(0n); // nothing was written
+    p.aU64 = (1n << 64n) - 1n;
+    p.aI64 = -(1n << 63n);
+    p.aU8 = 255;
+    p.aI8 = -128;
+    p.aU16 = 0xffff;
+    p.aI16 = -0x8000;
+    p.aU32 = 2 ** 32 - 1;
+    p.aI32 = -(2 ** 31);
+    expect([p.aU64, p.aI64, p.aU8, p.aI8, p.aU16, p.aI16, p.aU32, p.aI32]).toEqual([(1n << 64n) - 1n, -(1n << 63n), 255, -128, 0xffff, -0x8000, 2 ** 32 - 1, -(2 ** 31)]);
+    expect(() => {
+      p.aU64 = -1n;
+    }).toThrow("prims.a_u64 is u64 and cannot hold -1n (integers 0..18446744073709551615)");
+    // A flag set takes the int32 that JavaScript's `|` makes of a u32 with the top bit set.
+    const e = Everything.at(makeSource(kind, Everything.SIZE));
+    e.perms = PERM.read | PERM.top;
+    expect(e.perms).toBe(0x80000001);
+    refused(() => (e.perms = 2 ** 32), "u32");
+    refused(() => (e.values.set(0, -1)), "u32");
+  });
+
+  it("sizeFor(count): the byte size of a struct with a counted tail", () => {
+    expect(Everything.sizeFor(3)).toBe(Everything.SIZE + 12);
+    expect(PointList.sizeFor(2)).toBe(PointList.SIZE + 2 * Point.SIZE);
+    expect(Blob.sizeFor(5)).toBe(5);
+    expect(Label.sizeFor(6)).toBe(8);
+    expect(() => Label.sizeFor(-1)).toThrow(RangeError);
+    expect(() => Label.sizeFor(1.5)).toThrow(RangeError);
+    const src = makeSource(kind, 128);
+    const e = Everything.at(src, 0, Everything.sizeFor(2));
+    e.init();
+    e.count = 2;
+    expect(e.values.length).toBe(2);
+    expect(e.validate().filter((p) => p.kind === "bad-count")).toEqual([]);
+  });
+
+  it("ascii tails: counted by a field or filling the body; validate() checks the count", () => {
+    const src = makeSource(kind, 128);
+    const label = Label.at(src, 3, Label.sizeFor(10));
+    label.len = 10;
+    label.text = "sensor-a";
+    expect(label.text).toBe("sensor-a");
+    expect(rawView(src, 5, 10).getUint8(8)).toBe(0); // NUL padded
+    expect(() => {
+      label.text = "much too long";
+    }).toThrow(RangeError);
+    expect(label.validate()).toEqual([]);
+    label.len = 11;
+    expect(label.validate()).toEqual([expect.objectContaining({ kind: "bad-count", field: "text", offset: 5 })]);
+    expect(() => label.text).toThrow(BoundsError);
+    const note = Note.at(src, 70, 20);
+    note.text = "twenty octets max";
+    expect(note.text).toBe("twenty octets max");
+    expect(Note.FIELDS[0]).toMatchObject({ name: "text", size: 0, kind: "ascii", type: "ascii[..]" });
   });
 
   it("ASCII and bytes fields", () => {
@@ -189,8 +295,8 @@ describe.each(SOURCE_KINDS)("struct accessors on a %s source", (kind) => {
     expect(json).toMatchObject({
       magic: 0xcafef00d,
       id: "EVRY",
-      kind: "18446744073709551600",
-      wide: 1,
+      kind: "huge",
+      wide: ["low"],
       uuid: "000102ff00000010",
       origin: { x: 3, y: 0 },
       corners: [

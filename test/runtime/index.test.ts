@@ -34,6 +34,7 @@ describe("runtime public surface", () => {
       "OutOfFramesError",
       "FileReadError",
       "WriterError",
+      "IntegerRangeError",
     ]) {
       expect(runtime, name).toHaveProperty(name);
     }

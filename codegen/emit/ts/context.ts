@@ -8,9 +8,26 @@ import { constantName, typeName } from "../../naming.js";
 import { ImportSet } from "./imports.js";
 
 export interface EmitOptions {
-  /** Module path of the runtime as seen from the generated file (default `../runtime`). */
+  /**
+   * Relative import style: the directory of the runtime's sources as seen from the generated file
+   * (default `../runtime`); each symbol is imported from its own module there
+   * (`../runtime/byte-view.js`). Ignored when `runtimeModule` is set.
+   */
   readonly runtimeDir?: string;
+  /**
+   * Package import style: one module specifier every runtime symbol is imported from
+   * (`lu-codec/runtime`, whose index exports everything generated code uses).
+   */
+  readonly runtimeModule?: string;
+  /**
+   * The command the `@generated` header tells a reader to run to regenerate the file (default
+   * `npm run gen`, this repository's script; `lu gen` and the compiler API pass their own).
+   */
+  readonly regenerate?: string;
 }
+
+/** The regenerate command named in headers when the caller names none (this repository's script). */
+export const DEFAULT_REGENERATE = "npm run gen";
 
 /** Base name of the generated file for a schema path: `schema/live-update.lu` → `live-update`. */
 export function moduleBase(schemaFile: string): string {
@@ -41,23 +58,30 @@ export class FileContext {
   readonly schema: LayoutSchema;
   readonly imports = new ImportSet();
   private readonly runtimeDir: string;
+  private readonly runtimeModule: string | undefined;
   private readonly decls: Declarations;
 
   constructor(program: LayoutProgram, schema: LayoutSchema, options: EmitOptions = {}) {
     this.program = program;
     this.schema = schema;
     this.runtimeDir = options.runtimeDir ?? "../runtime";
+    this.runtimeModule = options.runtimeModule;
     this.decls = declarations(program);
   }
 
   /** A runtime value symbol (`runtime/<module>.ts`), imported. */
   runtime(symbol: string, module: string): string {
-    return this.imports.value(symbol, `${this.runtimeDir}/${module}.js`);
+    return this.imports.value(symbol, this.runtimeSpecifier(module));
   }
 
   /** A runtime type symbol, imported as a type. */
   runtimeType(symbol: string, module: string): string {
-    return this.imports.type(symbol, `${this.runtimeDir}/${module}.js`);
+    return this.imports.type(symbol, this.runtimeSpecifier(module));
+  }
+
+  /** Where runtime module `module` is imported from: the package entry, or its file beside the output. */
+  private runtimeSpecifier(module: string): string {
+    return this.runtimeModule ?? `${this.runtimeDir}/${module}.js`;
   }
 
   /** accessor-support.ts value symbol. */

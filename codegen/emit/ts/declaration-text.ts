@@ -40,7 +40,7 @@ export function typeText(type: LayoutType): string {
     case "bits":
       return `${primLabel(type.prim, type.endian)} bits`;
     case "ascii":
-      return `ascii[${type.length}]`;
+      return `ascii[${countText(type.count)}]`;
     case "bytes":
       return `u8[${countText(type.count)}]`;
     case "pad":

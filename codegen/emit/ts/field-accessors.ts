@@ -3,7 +3,7 @@
  * `this.view` at `this.offset + N` with a literal endianness, plus the cached flyweights nested
  * structs and arrays re-point (declared as `#private` fields, so they never clash with accessors).
  */
-import type { LayoutCount, LayoutField } from "../../ir.js";
+import type { LayoutCount, LayoutField, PrimName } from "../../ir.js";
 import type { FileContext } from "./context.js";
 import { fieldText } from "./declaration-text.js";
 import { rangeCode } from "./bit-ranges.js";
@@ -26,7 +26,7 @@ function quote(model: StructModel, field: LayoutField): string {
 }
 
 /** TSDoc of a field's main accessor: the schema doc, what the accessor does, the declaration. */
-function doc(model: StructModel, field: LayoutField, ...extra: string[]): string {
+function doc(model: StructModel, field: LayoutField, ...extra: (string | null)[]): string {
   return jsdoc(field.doc, ...extra, quote(model, field));
 }
 
@@ -41,6 +41,35 @@ export function countExpr(ctx: FileContext, model: StructModel, field: LayoutFie
     case "rest":
       return stride === 1 ? room : `${ctx.support("restElements")}(${stride}, ${room})`;
   }
+}
+
+/**
+ * The statement an integer setter starts with: refuse a value the type cannot hold (DataView would
+ * wrap it modulo 2^N, or truncate a fraction) with an `IntegerRangeError`. One comparison, no call
+ * unless it throws.
+ */
+export function rangeGuard(ctx: FileContext, prim: PrimName, path: string, value = "value", bitPattern = false): string {
+  // A u32 bit pattern built with JavaScript's `|` is an int32 (`PERM.read | PERM.top` < 0): flag
+  // sets and whole bit-range integers take it as the same 32 bits.
+  const misfit = bitPattern && prim === "u32" ? (v: string) => `${v} >>> 0 !== ${v} && (${v} | 0) !== ${v}` : MISFIT[prim];
+  if (misfit === undefined) return "";
+  return `if (${misfit(value)}) throw ${ctx.support("integerRangeError")}(${path}, ${JSON.stringify(prim)}, ${value});\n`;
+}
+
+const MISFIT: Partial<Record<PrimName, (v: string) => string>> = {
+  u8: (v) => `(${v} & 0xff) !== ${v}`,
+  i8: (v) => `(${v} << 24) >> 24 !== ${v}`,
+  u16: (v) => `(${v} & 0xffff) !== ${v}`,
+  i16: (v) => `(${v} << 16) >> 16 !== ${v}`,
+  u32: (v) => `${v} >>> 0 !== ${v}`,
+  i32: (v) => `(${v} | 0) !== ${v}`,
+  u64: (v) => `BigInt.asUintN(64, ${v}) !== ${v}`,
+  i64: (v) => `BigInt.asIntN(64, ${v}) !== ${v}`,
+};
+
+/** `Colour | UnknownMember<number>`: what an enum getter returns (a member, or a value read from data the enum does not name). */
+export function enumReadType(ctx: FileContext, enumName: string, big: boolean): string {
+  return `${ctx.valueType(enumName)} | ${ctx.runtimeType("UnknownMember", "accessor-support")}<${big ? "bigint" : "number"}>`;
 }
 
 export function fieldAccessors(ctx: FileContext, model: StructModel, field: LayoutField): FieldCode {
@@ -58,7 +87,7 @@ export function fieldAccessors(ctx: FileContext, model: StructModel, field: Layo
       members.push(
         doc(model, field),
         `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
-        `set ${name}(value: ${ts}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+        `set ${name}(value: ${ts}) {\n${rangeGuard(ctx, t.prim, path)}${writeCall(t.prim, t.endian, o, "value")};\n}`,
       );
       const num = model.names.numberView.get(field.name);
       if (num !== undefined) {
@@ -73,11 +102,11 @@ export function fieldAccessors(ctx: FileContext, model: StructModel, field: Layo
       break;
     }
     case "enum": {
-      const ts = isBigintBase(t.prim) ? "bigint" : "number";
       const union = ctx.valueType(t.enumName);
+      const read = enumReadType(ctx, t.enumName, isBigintBase(t.prim));
       members.push(
-        doc(model, field, `Reads any ${ts} (the data may hold a value \`${t.enumName}\` does not name: see \`${ctx.derived(t.enumName, symbols.enumGuard(t.enumName))}\`); writes only \`${union}\` values.`),
-        `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
+        doc(model, field, `Reads a \`${union}\`, or an \`UnknownMember\` when the data holds a value \`${t.enumName}\` does not name (narrow with \`${ctx.derived(t.enumName, symbols.enumGuard(t.enumName))}\`); writes only \`${union}\` values.`),
+        `get ${name}(): ${read} {\nreturn ${readCall(t.prim, t.endian, o)} as ${read};\n}`,
         `set ${name}(value: ${union}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
       );
       break;
@@ -89,7 +118,7 @@ export function fieldAccessors(ctx: FileContext, model: StructModel, field: Layo
       members.push(
         doc(model, field, `A combination of \`${obj}\` masks.`),
         `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
-        `set ${name}(value: ${ts}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+        `set ${name}(value: ${ts}) {\n${rangeGuard(ctx, t.prim, path, "value", true)}${writeCall(t.prim, t.endian, o, "value")};\n}`,
       );
       const has = model.names.has.get(field.name) ?? `has${name}`;
       members.push(
@@ -105,33 +134,53 @@ export function fieldAccessors(ctx: FileContext, model: StructModel, field: Layo
       members.push(
         doc(model, field, `The whole integer; its bit ranges have accessors of their own.`),
         `get ${name}(): ${ts} {\nreturn ${readCall(t.prim, t.endian, o)};\n}`,
-        `set ${name}(value: ${ts}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
+        `set ${name}(value: ${ts}) {\n${rangeGuard(ctx, t.prim, path, "value", true)}${writeCall(t.prim, t.endian, o, "value")};\n}`,
       );
       for (const r of t.ranges) {
         const code = rangeCode(t.prim, t.endian, field.offset, r);
         const rname = model.names.range.get(`${field.name}.${r.name}`) ?? r.name;
         const ts2 = code.bigint ? "bigint" : "number";
         let setType = ts2;
+        let getType = ts2;
+        let getCast = "";
         let as = "";
         if (r.enumName !== null) {
           as = ` as \`${r.enumName}\``;
-          if (isBigintBase(ctx.enumDecl(r.enumName).base) === code.bigint) setType = ctx.valueType(r.enumName);
+          if (isBigintBase(ctx.enumDecl(r.enumName).base) === code.bigint) {
+            setType = ctx.valueType(r.enumName);
+            getType = enumReadType(ctx, r.enumName, code.bigint);
+            getCast = ` as ${getType}`;
+          }
         } else if (r.flagsName !== null) as = ` as \`${r.flagsName}\``;
         const rpath = JSON.stringify(`${model.path(field)}.${r.name}`);
         members.push(
           jsdoc(r.doc, `Bits ${r.lo}..${r.hi} of \`${field.name}\`${as} (\`${r.name}: ${r.lo}..${r.hi}\` in \`${model.struct.name}\`, offset ${field.offset}). The setter throws a RangeError for a value that does not fit ${code.width} bits.`),
-          `get ${rname}(): ${ts2} {\nreturn ${code.get};\n}`,
+          `get ${rname}(): ${getType} {\nreturn ${getCast === "" ? code.get : `(${code.get})${getCast}`};\n}`,
           `set ${rname}(value: ${setType}) {\nif (${code.misfit}) throw ${ctx.support("bitRangeError")}(${rpath}, ${code.width}, value);\n${code.set.join("\n")}\n}`,
         );
       }
       break;
     }
     case "ascii": {
-      members.push(
-        doc(model, field, `ASCII text up to the first NUL. Reading builds a string (allocates); writing NUL-pads and throws a RangeError for text that is too long or not ASCII.`),
-        `get ${name}(): string {\nreturn ${ctx.support("readAscii")}(this.view, ${o}, ${t.length});\n}`,
-        `set ${name}(value: string) {\n${ctx.support("writeAscii")}(this.view, ${o}, ${t.length}, value, ${path});\n}`,
-      );
+      if (t.count.kind === "fixed") {
+        members.push(
+          doc(model, field, `ASCII text up to the first NUL. Reading builds a string (allocates); writing NUL-pads and throws a RangeError for text that is too long or not ASCII.`),
+          `get ${name}(): string {\nreturn ${ctx.support("readAscii")}(this.view, ${o}, ${t.length});\n}`,
+          `set ${name}(value: string) {\n${ctx.support("writeAscii")}(this.view, ${o}, ${t.length}, value, ${path});\n}`,
+        );
+      } else {
+        const n = countExpr(ctx, model, field, t.count, 1);
+        const span = t.count.kind === "field" ? `\`${t.count.field}\` octets` : "the rest of the body";
+        members.push(
+          doc(
+            model,
+            field,
+            `Trailing ASCII text (${span}) up to the first NUL. Reading builds a string (allocates; a count beyond the body throws \`BoundsError\`); writing fills the same octets, NUL-padded, and throws a RangeError for text that is longer or not ASCII${t.count.kind === "field" ? ` (set \`${model.accessor(t.count.field)}\` first)` : ""}.`,
+          ),
+          `get ${name}(): string {\nreturn ${ctx.support("asciiOf")}(this.src.bytes(this.base + ${field.offset}, ${n}));\n}`,
+          `set ${name}(value: string) {\nconst n = ${n};\nconst view = this.src.window(this.base + ${field.offset}, n);\n${ctx.support("writeAscii")}(view, this.src.windowOffset, n, value, ${path});\n}`,
+        );
+      }
       break;
     }
     case "bytes": {

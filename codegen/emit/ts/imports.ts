@@ -43,7 +43,7 @@ export class ImportSet {
   }
 }
 
-/** Runtime modules (`../`) before sibling generated files (`./`), each alphabetical. */
+/** Runtime modules (`../runtime/…` or a package specifier) before sibling generated files (`./`), each alphabetical. */
 function compareModules(a: string, b: string): number {
   const rank = (m: string): number => (m.startsWith("./") ? 1 : 0);
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);

@@ -108,6 +108,7 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
       break;
     }
     case "bytes":
+    case "ascii":
     case "array": {
       const stride = t.kind === "array" ? t.stride : 1;
       const acc = model.accessor(f.name);

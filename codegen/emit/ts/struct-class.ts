@@ -75,6 +75,20 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
       out.push(jsdoc(`The value \`${f.name}\` must hold.`), `static readonly ${vc} = ${lit};`);
     }
   }
+  if (trailing !== null) {
+    const t = trailing.type;
+    const stride = t.kind === "array" ? t.stride : t.kind === "bytes" || t.kind === "ascii" ? 1 : null;
+    if (stride !== null && stride > 0) {
+      const unit = t.kind === "array" ? `${stride}-octet element${stride === 1 ? "" : "s"}` : "octets";
+      out.push(
+        jsdoc(
+          `Octets the struct takes with \`count\` trailing \`${trailing.name}\` ${unit} (\`SIZE + count * ${stride}\`): the \`byteLength\` to place it with, a record's body_length.`,
+          "@throws RangeError when `count` is not a non-negative integer",
+        ),
+        `static sizeFor(count: number): number {\nreturn ${ctx.support("tailSize")}(${model.cls}.SIZE, ${stride}, count, ${JSON.stringify(model.path(trailing))});\n}`,
+      );
+    }
+  }
   out.push(fieldsTable(ctx, s));
   return out;
 }
@@ -125,6 +139,7 @@ function classDoc(ctx: FileContext, s: LayoutStruct, bodyOf: readonly BodyOf[]):
     s.doc,
     `\`struct ${s.name}\` in ${ctx.schema.file}: ${size}, align ${s.align}, ${s.endian}-endian, abi ${s.abi}.`,
     bodies.length > 0 ? `Body of ${bodies.join(", ")}.` : null,
+    "Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).",
   );
 }
 

@@ -36,7 +36,7 @@ export function structModel(struct: LayoutStruct, cls: string): StructModel {
 /** Whether a field is the trailing variable-length part (placed past the fixed part). */
 export function isTrailing(field: LayoutField): boolean {
   const t = field.type;
-  return t.kind === "stream" || ((t.kind === "array" || t.kind === "bytes") && t.count.kind !== "fixed");
+  return t.kind === "stream" || ((t.kind === "array" || t.kind === "bytes" || t.kind === "ascii") && t.count.kind !== "fixed");
 }
 
 function typeNeedsValidate(ctx: FileContext, t: LayoutType, seen: Set<string>): boolean {
@@ -54,6 +54,7 @@ function typeNeedsValidate(ctx: FileContext, t: LayoutType, seen: Set<string>): 
       if (t.element.kind === "enum") return true;
       return t.element.kind === "struct" && structNeedsValidate(ctx, t.element.structName, seen);
     case "bytes":
+    case "ascii":
       return t.count.kind !== "fixed";
     default:
       return false;

@@ -66,7 +66,7 @@ export const t = {
   prim: (prim: PrimName, endian: Endian = "little"): LayoutType => ({ kind: "prim", prim, endian }),
   en: (enumName: string, prim: IntName = "u32", endian: Endian = "little"): LayoutType => ({ kind: "enum", prim, endian, enumName }),
   fl: (flagsName: string, prim: IntName = "u32", endian: Endian = "little"): LayoutType => ({ kind: "flags", prim, endian, flagsName }),
-  ascii: (length: number): LayoutType => ({ kind: "ascii", length }),
+  ascii: (length: number): LayoutType => ({ kind: "ascii", length, count: { kind: "fixed", n: length } }),
   bytes: (count: LayoutCount): LayoutType => ({ kind: "bytes", count }),
   pad: (length: number): LayoutType => ({ kind: "pad", length }),
   struct: (structName: string): LayoutType => ({ kind: "struct", structName }),

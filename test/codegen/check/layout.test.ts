@@ -11,7 +11,7 @@ function layout(text: string) {
   const names = checkNames(input, s);
   const consts = checkConstants(input, names, s);
   const result = checkLayout(input, names, consts, checkTypes(input, names, consts, s), s);
-  return { structs: result.structs, declaredAbi: result.declaredAbi, diags: summary(s) };
+  return { structs: result.structs, declaredAbi: result.declaredAbi, diags: summary(s), all: s.list };
 }
 
 describe("layout pass", () => {
@@ -95,13 +95,34 @@ describe("layout pass", () => {
     expect(layout("struct s size 12 {\n@0 a: u32;\n@2 b: u16;\n@1 c: u8;\n@8 d: u64;\n}").diags).toEqual([
       "LU3001 3:1 field 'b' overlaps 'a' (bytes 2..4)",
       "LU3009 4:1 field 'c' at offset 1 comes after 'b' at offset 2",
-      "LU3002 5:1 undeclared gap before field 'd' (bytes 4..8)",
       "LU3003 5:1 field 'd' ends at byte 16, beyond the declared size 12",
-      "LU3007 1:10 size 12 of struct 's' is not a multiple of its alignment 8",
     ]);
+    expect(layout("struct s size 16 {\n@0 a: u32;\n@8 d: u64;\n}").diags).toEqual(["LU3002 3:1 undeclared gap before field 'd' (bytes 4..8)"]);
+    expect(layout("struct s size 12 {\n@0 a: u32;\n@4 b: u32;\n}").diags).toEqual(["LU3004 1:10 struct 's' declares size 12 but its fields end at byte 8"]);
+    expect(layout("struct s size 12 {\n@0 a: u64;\n}").diags).toEqual(["LU3004 1:10 struct 's' declares size 12 but its fields end at byte 8", "LU3007 1:10 size 12 of struct 's' is not a multiple of its alignment 8"]);
     expect(layout("struct s size 8 { @0 a: u32; }").diags).toEqual(["LU3004 1:10 struct 's' declares size 8 but its fields end at byte 4"]);
     expect(layout("struct s { @0 a: u32; @4 b: u8; }").diags).toEqual([
       "LU3002 1:8 struct 's' needs undeclared tail padding to its alignment 4 (bytes 5..8)",
+    ]);
+  });
+
+  it("reports the root cause only: no gap, size or alignment diagnostics measured from a misplaced field", () => {
+    // The gap after an overlapping field is where it was meant to go.
+    expect(layout("struct s size 16 {\n@0 a: u64;\n@4 b: u32;\n@12 c: u32;\n}").diags).toEqual(["LU3001 3:1 field 'b' overlaps 'a' (bytes 4..8)"]);
+    // The fields fall short of the size only because one of them overlaps another.
+    expect(layout("struct s size 16 {\n@0 a: u64;\n@8 b: u32;\n@8 c: u32;\n}").diags).toEqual(["LU3001 4:1 field 'c' overlaps 'b' (bytes 8..12)"]);
+    // Misaligned because misplaced: the overlap says it.
+    expect(layout("struct s size 8 {\n@0 a: u32;\n@2 b: u32;\n@6 c: u16;\n}").diags).toEqual(["LU3001 3:1 field 'b' overlaps 'a' (bytes 2..4)"]);
+    // A size too small for a field is one error, not also an alignment error.
+    expect(layout("struct s size 4 { @0 y: u64; }").diags).toEqual(["LU3003 1:19 field 'y' ends at byte 8, beyond the declared size 4"]);
+  });
+
+  it("names the base type of an enum that does not fit its slot", () => {
+    const { diags, all } = layout("enum k : u16 { a = 1 }\nstruct s size 4 {\n@0 kind: k;\n@1 x: u8;\n@2 y: u16;\n}");
+    expect(diags).toEqual(["LU3001 4:1 field 'x' overlaps 'kind' (bytes 1..2)"]);
+    expect(all[0]?.notes.map((n) => n.message)).toEqual([
+      "'kind' is declared here",
+      "'kind' is enum 'k', whose base type u16 takes 2 octets (bytes 0..2); only 1 octet lies between 'kind' and 'x'",
     ]);
   });
 

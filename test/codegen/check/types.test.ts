@@ -64,7 +64,7 @@ describe("types pass: field types", () => {
       a: { kind: "prim", prim: "u32", endian: "big" },
       b: { kind: "bytes", count: { kind: "fixed", n: 8 } },
       c: { kind: "bytes", count: { kind: "rest" } },
-      d: { kind: "ascii", length: 4 },
+      d: { kind: "ascii", count: { kind: "fixed", n: 4 } },
       e: { kind: "pad", length: 4 },
       g: { kind: "array", element: { kind: "prim", prim: "i8", endian: null }, count: { kind: "fixed", n: 3 } },
       h: { kind: "array", element: { kind: "enum", enumName: "k", prim: "u8", endian: null }, count: { kind: "fixed", n: 2 } },
@@ -88,7 +88,6 @@ struct s { @0 a: u8le; @1 b: pad; @2 c: f[2]; @3 d: ascii[..]; @4 e: f32 bits { 
       "LU2001 2:18 unknown type 'u8le'",
       "LU2006 2:30 'pad' needs a length, e.g. 'pad[4]'",
       "LU2006 2:41 'f' is a flag set, not an array element type (integer, float, enum or struct)",
-      "LU3005 2:53 'ascii' needs a constant length",
       "LU2006 2:70 a bits field must be an integer type, not 'f32'",
       "LU2003 2:102 array length -1 is out of range (0..2147483648)",
     ]);

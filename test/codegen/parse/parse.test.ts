@@ -63,8 +63,11 @@ describe("parseLu", () => {
     expect(diagnostics).toHaveLength(1);
     const d = diagnostics[0];
     expect(d?.code).toBe("LU1001");
-    expect(d?.span).toMatchObject({ line: 3, col: 1 });
-    expect(d?.message).toMatch(/^syntax error: expected .*";"/);
+    // A missing ';' is located right after the token it should follow, not at the next line.
+    expect(d?.span).toMatchObject({ line: 2, col: 12 });
+    expect(d?.message).toMatch(/^syntax error: expected .*";".* after 'u32'$/);
+    const other = parseLu("t.lu", "struct x {\n  @0 a: u32;\n  @4 b u32;\n}\n").diagnostics[0];
+    expect(other?.span).toMatchObject({ line: 3, col: 8 });
   });
 
   it("keeps /// docs apart from // comments", () => {

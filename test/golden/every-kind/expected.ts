@@ -17,13 +17,20 @@ import {
   U32Array,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
+  asciiOf,
   badConstant,
   badCount,
   bitRangeError,
   countedElements,
+  enumJson,
+  enumListJson,
   firstNonZero,
+  flagsJson,
+  flagsJson64,
   hex,
   hexOf,
+  integerRangeError,
   json64,
   nonZeroPadding,
   nonZeroReserved,
@@ -32,6 +39,7 @@ import {
   readI64Number,
   readU64Number,
   restElements,
+  tailSize,
   unknownEnum,
   unknownFlags,
   writeAscii,
@@ -140,6 +148,8 @@ export const WIDE_PERM_ALL = 0x8000000000000001n;
  * `struct point` in test/golden/every-kind/input.lu: 8 octets, align 4, little-endian, abi frozen.
  *
  * Body of inner_stream POINT (0x0001).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Point implements StructAccessor {
   /** The struct's name in the schema. */
@@ -222,6 +232,7 @@ export class Point implements StructAccessor {
     return this.view.getInt32(this.offset + 0, true);
   }
   set x(value: number) {
+    if ((value | 0) !== value) throw integerRangeError("point.x", "i32", value);
     this.view.setInt32(this.offset + 0, value, true);
   }
 
@@ -230,6 +241,7 @@ export class Point implements StructAccessor {
     return this.view.getInt32(this.offset + 4, false);
   }
   set y(value: number) {
+    if ((value | 0) !== value) throw integerRangeError("point.y", "i32", value);
     this.view.setInt32(this.offset + 4, value, false);
   }
   /**
@@ -253,9 +265,11 @@ export class Point implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -269,6 +283,8 @@ export class Point implements StructAccessor {
  * Every primitive, little-endian by default.
  *
  * `struct prims` in test/golden/every-kind/input.lu: 48 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Prims implements StructAccessor {
   /** The struct's name in the schema. */
@@ -368,6 +384,7 @@ export class Prims implements StructAccessor {
     return this.view.getUint8(this.offset + 0);
   }
   set aU8(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("prims.a_u8", "u8", value);
     this.view.setUint8(this.offset + 0, value);
   }
 
@@ -376,6 +393,7 @@ export class Prims implements StructAccessor {
     return this.view.getInt8(this.offset + 1);
   }
   set aI8(value: number) {
+    if ((value << 24) >> 24 !== value) throw integerRangeError("prims.a_i8", "i8", value);
     this.view.setInt8(this.offset + 1, value);
   }
 
@@ -384,6 +402,7 @@ export class Prims implements StructAccessor {
     return this.view.getUint16(this.offset + 2, true);
   }
   set aU16(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("prims.a_u16", "u16", value);
     this.view.setUint16(this.offset + 2, value, true);
   }
 
@@ -392,6 +411,7 @@ export class Prims implements StructAccessor {
     return this.view.getInt16(this.offset + 4, true);
   }
   set aI16(value: number) {
+    if ((value << 16) >> 16 !== value) throw integerRangeError("prims.a_i16", "i16", value);
     this.view.setInt16(this.offset + 4, value, true);
   }
 
@@ -400,6 +420,7 @@ export class Prims implements StructAccessor {
     return this.view.getUint16(this.offset + 6, false);
   }
   set bU16(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("prims.b_u16", "u16", value);
     this.view.setUint16(this.offset + 6, value, false);
   }
 
@@ -408,6 +429,7 @@ export class Prims implements StructAccessor {
     return this.view.getUint32(this.offset + 8, true);
   }
   set aU32(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("prims.a_u32", "u32", value);
     this.view.setUint32(this.offset + 8, value, true);
   }
 
@@ -416,6 +438,7 @@ export class Prims implements StructAccessor {
     return this.view.getInt32(this.offset + 12, true);
   }
   set aI32(value: number) {
+    if ((value | 0) !== value) throw integerRangeError("prims.a_i32", "i32", value);
     this.view.setInt32(this.offset + 12, value, true);
   }
 
@@ -424,6 +447,7 @@ export class Prims implements StructAccessor {
     return this.view.getBigUint64(this.offset + 16, true);
   }
   set aU64(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("prims.a_u64", "u64", value);
     this.view.setBigUint64(this.offset + 16, value, true);
   }
 
@@ -445,6 +469,7 @@ export class Prims implements StructAccessor {
     return this.view.getBigInt64(this.offset + 24, false);
   }
   set aI64(value: bigint) {
+    if (BigInt.asIntN(64, value) !== value) throw integerRangeError("prims.a_i64", "i64", value);
     this.view.setBigInt64(this.offset + 24, value, false);
   }
 
@@ -505,9 +530,11 @@ export class Prims implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -531,6 +558,8 @@ export class Prims implements StructAccessor {
  * Big-endian struct with bit ranges of every shape.
  *
  * `struct packed_bits` in test/golden/every-kind/input.lu: 16 octets, align 8, big-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class PackedBits implements StructAccessor {
   /** The struct's name in the schema. */
@@ -620,6 +649,7 @@ export class PackedBits implements StructAccessor {
     return this.view.getUint16(this.offset + 0, false);
   }
   set small(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("packed_bits.small", "u16", value);
     this.view.setUint16(this.offset + 0, value, false);
   }
 
@@ -639,8 +669,8 @@ export class PackedBits implements StructAccessor {
    * Bits 12..15 of `small` as `colour` (`hi: 12..15` in `packed_bits`, offset 0). The setter throws a
    * RangeError for a value that does not fit 4 bits.
    */
-  get hi(): number {
-    return (this.view.getUint16(this.offset + 0, false) >>> 12) & 0xf;
+  get hi(): Colour | UnknownMember<number> {
+    return ((this.view.getUint16(this.offset + 0, false) >>> 12) & 0xf) as Colour | UnknownMember<number>;
   }
   set hi(value: Colour) {
     if ((value & 0xf) !== value) throw bitRangeError("packed_bits.small.hi", 4, value);
@@ -656,6 +686,7 @@ export class PackedBits implements StructAccessor {
     return this.view.getUint16(this.offset + 2, false);
   }
   set flags16(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("packed_bits.flags16", "u16", value);
     this.view.setUint16(this.offset + 2, value, false);
   }
 
@@ -680,6 +711,7 @@ export class PackedBits implements StructAccessor {
     return this.view.getUint32(this.offset + 4, false);
   }
   set word(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("packed_bits.word", "u32", value);
     this.view.setUint32(this.offset + 4, value, false);
   }
 
@@ -724,6 +756,7 @@ export class PackedBits implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, false);
   }
   set wide(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("packed_bits.wide", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, false);
   }
 
@@ -803,16 +836,18 @@ export class PackedBits implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      small: { lo: this.lo, hi: this.hi },
-      flags16: { perm: this.perm },
-      word: { whole_top: this.wholeTop, mid: this.mid },
-      wide: { order: this.order, frame: this.frame },
+      small: { raw: this.small, lo: this.lo, hi: enumJson(this.hi, COLOUR_NAMES) },
+      flags16: { raw: this.flags16, perm: flagsJson(this.perm, PERM) },
+      word: { raw: this.word, whole_top: this.wholeTop, mid: this.mid },
+      wide: { raw: json64(this.wide), order: this.order, frame: this.frame },
     };
   }
 }
@@ -821,6 +856,8 @@ export class PackedBits implements StructAccessor {
  * Bits in a little-endian u64: low half, high half, straddling, and wider than 53 bits.
  *
  * `struct wide_bits` in test/golden/every-kind/input.lu: 16 octets, align 8, little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class WideBits implements StructAccessor {
   /** The struct's name in the schema. */
@@ -904,6 +941,7 @@ export class WideBits implements StructAccessor {
     return this.view.getBigUint64(this.offset + 0, true);
   }
   set a(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("wide_bits.a", "u64", value);
     this.view.setBigUint64(this.offset + 0, value, true);
   }
 
@@ -964,6 +1002,7 @@ export class WideBits implements StructAccessor {
     return this.view.getBigUint64(this.offset + 8, true);
   }
   set b(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("wide_bits.b", "u64", value);
     this.view.setBigUint64(this.offset + 8, value, true);
   }
 
@@ -1013,14 +1052,16 @@ export class WideBits implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
-      a: { low_half: this.lowHalf, high_half: this.highHalf, straddle: this.straddle },
-      b: { big: json64(this.big) },
+      a: { raw: json64(this.a), low_half: this.lowHalf, high_half: this.highHalf, straddle: this.straddle },
+      b: { raw: json64(this.b), big: json64(this.big) },
     };
   }
 }
@@ -1032,6 +1073,8 @@ export class WideBits implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of outer EVERYTHING (0x00000001).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Everything implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1076,6 +1119,16 @@ export class Everything implements StructAccessor {
 
   /** The value `big_id` must hold. */
   static readonly BIG_ID_VALUE = 16;
+
+  /**
+   * Octets the struct takes with `count` trailing `values` 4-octet elements (`SIZE + count * 4`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(Everything.SIZE, 4, count, "everything.values");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "magic", offset: 0, size: 4, kind: "u32", type: "u32le" },
@@ -1167,6 +1220,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set magic(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("everything.magic", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -1184,13 +1238,13 @@ export class Everything implements StructAccessor {
   }
 
   /**
-   * Reads any number (the data may hold a value `colour` does not name: see `isColour`); writes only
-   * `Colour` values.
+   * Reads a `Colour`, or an `UnknownMember` when the data holds a value `colour` does not name (narrow
+   * with `isColour`); writes only `Colour` values.
    *
    * `@0x8 type: colour (u16be)` in `everything` (offset 8, 2 octets).
    */
-  get type(): number {
-    return this.view.getUint16(this.offset + 8, false);
+  get type(): Colour | UnknownMember<number> {
+    return this.view.getUint16(this.offset + 8, false) as Colour | UnknownMember<number>;
   }
   set type(value: Colour) {
     this.view.setUint16(this.offset + 8, value, false);
@@ -1201,6 +1255,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint8(this.offset + 10);
   }
   set default(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("everything.default", "u8", value);
     this.view.setUint8(this.offset + 10, value);
   }
 
@@ -1209,6 +1264,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint8(this.offset + 11);
   }
   set constructorField(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("everything.constructor", "u8", value);
     this.view.setUint8(this.offset + 11, value);
   }
 
@@ -1217,6 +1273,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 12, true);
   }
   set offsetField(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("everything.offset", "u32", value);
     this.view.setUint32(this.offset + 12, value, true);
   }
 
@@ -1225,6 +1282,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 16, true);
   }
   set length(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("everything.length", "u32", value);
     this.view.setUint32(this.offset + 16, value, true);
   }
 
@@ -1237,6 +1295,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 20, true);
   }
   set perms(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("everything.perms", "u32", value);
     this.view.setUint32(this.offset + 20, value, true);
   }
 
@@ -1254,6 +1313,7 @@ export class Everything implements StructAccessor {
     return this.view.getBigUint64(this.offset + 24, true);
   }
   set wide(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("everything.wide", "u64", value);
     this.view.setBigUint64(this.offset + 24, value, true);
   }
 
@@ -1263,13 +1323,13 @@ export class Everything implements StructAccessor {
   }
 
   /**
-   * Reads any bigint (the data may hold a value `wide_kind` does not name: see `isWideKind`); writes
-   * only `WideKind` values.
+   * Reads a `WideKind`, or an `UnknownMember` when the data holds a value `wide_kind` does not name
+   * (narrow with `isWideKind`); writes only `WideKind` values.
    *
    * `@0x20 kind: wide_kind (u64le)` in `everything` (offset 32, 8 octets).
    */
-  get kind(): bigint {
-    return this.view.getBigUint64(this.offset + 32, true);
+  get kind(): WideKind | UnknownMember<bigint> {
+    return this.view.getBigUint64(this.offset + 32, true) as WideKind | UnknownMember<bigint>;
   }
   set kind(value: WideKind) {
     this.view.setBigUint64(this.offset + 32, value, true);
@@ -1332,6 +1392,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 84, true);
   }
   set res(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("everything._res", "u32", value);
     this.view.setUint32(this.offset + 84, value, true);
   }
 
@@ -1340,6 +1401,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 88, true);
   }
   set count(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("everything.count", "u32", value);
     this.view.setUint32(this.offset + 88, value, true);
   }
 
@@ -1348,6 +1410,7 @@ export class Everything implements StructAccessor {
     return this.view.getUint32(this.offset + 92, true);
   }
   set bigId(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("everything.big_id", "u32", value);
     this.view.setUint32(this.offset + 92, value, true);
   }
 
@@ -1445,26 +1508,28 @@ export class Everything implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       magic: this.magic,
       id: this.id,
-      type: this.type,
+      type: enumJson(this.type, COLOUR_NAMES),
       default: this.default,
       constructor: this.constructorField,
       offset: this.offsetField,
       length: this.length,
-      perms: this.perms,
-      wide: json64(this.wide),
-      kind: json64(this.kind),
+      perms: flagsJson(this.perms, PERM),
+      wide: flagsJson64(this.wide, WIDE_PERM),
+      kind: enumJson(this.kind, WIDE_KIND_NAMES),
       origin: this.origin.toJSON(),
       corners: this.corners.toJSON(),
       uuid: hexOf(this.uuid),
-      shades: this.shades.toJSON(),
+      shades: enumListJson(this.shades, COLOUR_NAMES),
       small_words: this.smallWords.toJSON(),
       _res: this.res,
       count: this.count,
@@ -1481,6 +1546,8 @@ export class Everything implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of outer POINTS (0x00000002), outer MORE_POINTS (0x00000005).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class PointList implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1499,6 +1566,16 @@ export class PointList implements StructAccessor {
   static readonly N_OFFSET = 0;
   static readonly PAD_OFFSET = 2;
   static readonly POINTS_OFFSET = 8;
+
+  /**
+   * Octets the struct takes with `count` trailing `points` 8-octet elements (`SIZE + count * 8`): the
+   * `byteLength` to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(PointList.SIZE, 8, count, "point_list.points");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "n", offset: 0, size: 2, kind: "u16", type: "u16le" },
@@ -1569,6 +1646,7 @@ export class PointList implements StructAccessor {
     return this.view.getUint16(this.offset + 0, true);
   }
   set n(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("point_list.n", "u16", value);
     this.view.setUint16(this.offset + 0, value, true);
   }
 
@@ -1615,9 +1693,11 @@ export class PointList implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1634,6 +1714,8 @@ export class PointList implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of outer BLOB (0x80000003).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Blob implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1650,6 +1732,16 @@ export class Blob implements StructAccessor {
 
   /** Offsets of the fields, in octets. */
   static readonly DATA_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `data` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(Blob.SIZE, 1, count, "blob.data");
+  }
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [{ name: "data", offset: 0, size: 0, kind: "bytes", type: "u8[..]" }];
 
@@ -1740,13 +1832,318 @@ export class Blob implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       data: hexOf(this.data),
+    };
+  }
+}
+
+/**
+ * Text counted by a field.
+ *
+ * `struct label` in test/golden/every-kind/input.lu: 2 octets + trailing `text`, align 2,
+ * little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
+ */
+export class Label implements StructAccessor {
+  /** The struct's name in the schema. */
+  static readonly SCHEMA_NAME = "label";
+
+  /** Size of the fixed part in octets; the variable-length `text` follows it. */
+  static readonly SIZE = 2;
+
+  /** Alignment in octets (a C compiler's, for the schema's layout). */
+  static readonly ALIGN = 2;
+
+  /** Offsets of the fields, in octets. */
+  static readonly LEN_OFFSET = 0;
+  static readonly TEXT_OFFSET = 2;
+
+  /**
+   * Octets the struct takes with `count` trailing `text` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(Label.SIZE, 1, count, "label.text");
+  }
+  /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
+  static readonly FIELDS: readonly FieldInfo[] = [
+    { name: "len", offset: 0, size: 2, kind: "u16", type: "u16le" },
+    { name: "text", offset: 2, size: 0, kind: "ascii", type: "ascii[len]" },
+  ];
+
+  /**
+   * The view holding the fixed part, and the offset of its first octet in that view (what every accessor
+   * reads).
+   */
+  view: ByteView = UNPLACED_VIEW;
+  offset = 0;
+
+  /** The source the struct is placed on, and its absolute offset there. */
+  src: ByteSource = UNPLACED_SOURCE;
+  base = 0;
+
+  /**
+   * Octets the struct may use from `base`: the fixed part plus the trailing part (a record's
+   * body_length).
+   */
+  byteLength = Label.SIZE;
+
+  /**
+   * A new flyweight placed at `offset` of `src`.
+   *
+   * @param byteLength - octets available there for the fixed and trailing parts (a record's
+   * body_length). Default: the rest of `src`.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  static at(src: ByteSource, offset = 0, byteLength?: number): Label {
+    return new Label().wrap(src, offset, byteLength);
+  }
+
+  /**
+   * Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  wrap(src: ByteSource, offset: number, byteLength?: number): this {
+    const room = placementRoom(offset, Label.SIZE, byteLength, src.byteLength - offset);
+    this.view = src.window(offset, Label.SIZE);
+    this.offset = src.windowOffset;
+    this.src = src;
+    this.base = offset;
+    this.byteLength = room;
+    return this;
+  }
+
+  /**
+   * Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or
+   * array does this). No check, no allocation.
+   */
+  rebind(view: ByteView, offset: number, src: ByteSource, base: number, byteLength: number): this {
+    this.view = view;
+    this.offset = offset;
+    this.src = src;
+    this.base = base;
+    this.byteLength = byteLength;
+    return this;
+  }
+
+  /** `@0x0 len: u16le` in `label` (offset 0, 2 octets). */
+  get len(): number {
+    return this.view.getUint16(this.offset + 0, true);
+  }
+  set len(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("label.len", "u16", value);
+    this.view.setUint16(this.offset + 0, value, true);
+  }
+
+  /**
+   * Trailing ASCII text (`len` octets) up to the first NUL. Reading builds a string (allocates; a count
+   * beyond the body throws `BoundsError`); writing fills the same octets, NUL-padded, and throws a
+   * RangeError for text that is longer or not ASCII (set `len` first).
+   *
+   * `@0x2 text: ascii[len]` in `label` (offset 2, variable length).
+   */
+  get text(): string {
+    return asciiOf(this.src.bytes(this.base + 2, countedElements(this.len, 1, this.base + 2, this.byteLength - 2)));
+  }
+  set text(value: string) {
+    const n = countedElements(this.len, 1, this.base + 2, this.byteLength - 2);
+    const view = this.src.window(this.base + 2, n);
+    writeAscii(view, this.src.windowOffset, n, value, "label.text");
+  }
+  /**
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
+   */
+  init(): this {
+    return this;
+  }
+  /**
+   * Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero
+   * padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the
+   * body. Never throws for bad data.
+   *
+   * @param problems - appended to and returned (pass one array to collect a whole record tree)
+   *
+   * @param path - prefix of every field path (`header.` for a nested struct)
+   */
+  validate(problems: Problem[] = [], path = ""): Problem[] {
+    const textCount = Number(this.len);
+    const textFits = textCount * 1 <= this.byteLength - 2;
+    if (!textFits)
+      badCount(
+        problems,
+        path + "text",
+        this.base + 2,
+        `len = ${textCount}: ${textCount * 1} octets do not fit in the ${this.byteLength - 2} left`,
+      );
+    return problems;
+  }
+  /**
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
+   */
+  toJSON(): JsonValue {
+    return {
+      len: this.len,
+      text: this.text,
+    };
+  }
+}
+
+/**
+ * Text filling the rest of the body.
+ *
+ * `struct note` in test/golden/every-kind/input.lu: 0 octets + trailing `text`, align 1,
+ * little-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
+ */
+export class Note implements StructAccessor {
+  /** The struct's name in the schema. */
+  static readonly SCHEMA_NAME = "note";
+
+  /** Size of the fixed part in octets; the variable-length `text` follows it. */
+  static readonly SIZE = 0;
+
+  /** Alignment in octets (a C compiler's, for the schema's layout). */
+  static readonly ALIGN = 1;
+
+  /** Offsets of the fields, in octets. */
+  static readonly TEXT_OFFSET = 0;
+
+  /**
+   * Octets the struct takes with `count` trailing `text` octets (`SIZE + count * 1`): the `byteLength`
+   * to place it with, a record's body_length.
+   *
+   * @throws RangeError when `count` is not a non-negative integer
+   */
+  static sizeFor(count: number): number {
+    return tailSize(Note.SIZE, 1, count, "note.text");
+  }
+  /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
+  static readonly FIELDS: readonly FieldInfo[] = [
+    { name: "text", offset: 0, size: 0, kind: "ascii", type: "ascii[..]" },
+  ];
+
+  /**
+   * The view holding the fixed part, and the offset of its first octet in that view (what every accessor
+   * reads).
+   */
+  view: ByteView = UNPLACED_VIEW;
+  offset = 0;
+
+  /** The source the struct is placed on, and its absolute offset there. */
+  src: ByteSource = UNPLACED_SOURCE;
+  base = 0;
+
+  /**
+   * Octets the struct may use from `base`: the fixed part plus the trailing part (a record's
+   * body_length).
+   */
+  byteLength = Note.SIZE;
+
+  /**
+   * A new flyweight placed at `offset` of `src`.
+   *
+   * @param byteLength - octets available there for the fixed and trailing parts (a record's
+   * body_length). Default: the rest of `src`.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  static at(src: ByteSource, offset = 0, byteLength?: number): Note {
+    return new Note().wrap(src, offset, byteLength);
+  }
+
+  /**
+   * Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  wrap(src: ByteSource, offset: number, byteLength?: number): this {
+    const room = placementRoom(offset, Note.SIZE, byteLength, src.byteLength - offset);
+    this.view = src.window(offset, Note.SIZE);
+    this.offset = src.windowOffset;
+    this.src = src;
+    this.base = offset;
+    this.byteLength = room;
+    return this;
+  }
+
+  /**
+   * Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or
+   * array does this). No check, no allocation.
+   */
+  rebind(view: ByteView, offset: number, src: ByteSource, base: number, byteLength: number): this {
+    this.view = view;
+    this.offset = offset;
+    this.src = src;
+    this.base = base;
+    this.byteLength = byteLength;
+    return this;
+  }
+
+  /**
+   * Trailing ASCII text (the rest of the body) up to the first NUL. Reading builds a string (allocates;
+   * a count beyond the body throws `BoundsError`); writing fills the same octets, NUL-padded, and throws
+   * a RangeError for text that is longer or not ASCII.
+   *
+   * `@0x0 text: ascii[..]` in `note` (offset 0, variable length).
+   */
+  get text(): string {
+    return asciiOf(this.src.bytes(this.base + 0, this.byteLength - 0));
+  }
+  set text(value: string) {
+    const n = this.byteLength - 0;
+    const view = this.src.window(this.base + 0, n);
+    writeAscii(view, this.src.windowOffset, n, value, "note.text");
+  }
+  /**
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
+   */
+  init(): this {
+    return this;
+  }
+  /**
+   * Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero
+   * padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the
+   * body. Never throws for bad data.
+   *
+   * @param problems - appended to and returned (pass one array to collect a whole record tree)
+   *
+   * @param path - prefix of every field path (`header.` for a nested struct)
+   */
+  validate(problems: Problem[] = [], path = ""): Problem[] {
+    return problems;
+  }
+  /**
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
+   */
+  toJSON(): JsonValue {
+    return {
+      text: this.text,
     };
   }
 }
@@ -1758,6 +2155,8 @@ export class Blob implements StructAccessor {
  * little-endian, abi frozen.
  *
  * Body of outer NESTED (0x00000004).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class Nested implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1871,9 +2270,11 @@ export class Nested implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -1887,6 +2288,8 @@ export class Nested implements StructAccessor {
  *
  * `struct inner_header` in test/golden/every-kind/input.lu: 4 octets, align 2, little-endian, abi
  * append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class InnerHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -1966,6 +2369,7 @@ export class InnerHeader implements StructAccessor {
     return this.view.getUint16(this.offset + 0, true);
   }
   set code(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("inner_header.code", "u16", value);
     this.view.setUint16(this.offset + 0, value, true);
   }
 
@@ -1974,6 +2378,7 @@ export class InnerHeader implements StructAccessor {
     return this.view.getUint16(this.offset + 2, true);
   }
   set len(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("inner_header.len", "u16", value);
     this.view.setUint16(this.offset + 2, value, true);
   }
   /**
@@ -1997,9 +2402,11 @@ export class InnerHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2009,7 +2416,11 @@ export class InnerHeader implements StructAccessor {
   }
 }
 
-/** `struct file_header` in test/golden/every-kind/input.lu: 8 octets, align 4, big-endian, abi append. */
+/**
+ * `struct file_header` in test/golden/every-kind/input.lu: 8 octets, align 4, big-endian, abi append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
+ */
 export class FileHeader implements StructAccessor {
   /** The struct's name in the schema. */
   static readonly SCHEMA_NAME = "file_header";
@@ -2091,6 +2502,7 @@ export class FileHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 0, false);
   }
   set marker(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("file_header.marker", "u32", value);
     this.view.setUint32(this.offset + 0, value, false);
   }
 
@@ -2099,6 +2511,7 @@ export class FileHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 4, false);
   }
   set version(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("file_header.version", "u32", value);
     this.view.setUint32(this.offset + 4, value, false);
   }
   /**
@@ -2128,9 +2541,11 @@ export class FileHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -2143,6 +2558,8 @@ export class FileHeader implements StructAccessor {
 /**
  * `struct rec_header` in test/golden/every-kind/input.lu: 8 octets, align 4, little-endian, abi
  * append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class RecHeader implements StructAccessor {
   /** The struct's name in the schema. */
@@ -2222,6 +2639,7 @@ export class RecHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 0, true);
   }
   set type(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("rec_header.type", "u32", value);
     this.view.setUint32(this.offset + 0, value, true);
   }
 
@@ -2230,6 +2648,7 @@ export class RecHeader implements StructAccessor {
     return this.view.getUint32(this.offset + 4, true);
   }
   set bodyLength(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("rec_header.body_length", "u32", value);
     this.view.setUint32(this.offset + 4, value, true);
   }
   /**
@@ -2253,9 +2672,11 @@ export class RecHeader implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {

@@ -13,8 +13,12 @@ import {
   type StructClass,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
+  type UnknownMember,
   bitRangeError,
+  enumJson,
+  flagsJson,
   hex,
+  integerRangeError,
   json64,
   nonZeroReserved,
   placementRoom,
@@ -68,6 +72,8 @@ export const SYMBOL_ALL = 0x3;
  * Shadows a runtime import.
  *
  * `struct byte_view` in test/golden/name-clashes/input.lu: 2 octets, align 2, big-endian, abi free.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class ByteViewStruct implements StructAccessor {
   /** The struct's name in the schema. */
@@ -143,6 +149,7 @@ export class ByteViewStruct implements StructAccessor {
     return this.view.getUint16(this.offset + 0, false);
   }
   set value(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("byte_view.value", "u16", value);
     this.view.setUint16(this.offset + 0, value, false);
   }
   /**
@@ -166,9 +173,11 @@ export class ByteViewStruct implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
@@ -181,6 +190,8 @@ export class ByteViewStruct implements StructAccessor {
  * `struct problem` in test/golden/name-clashes/input.lu: 40 octets, align 8, big-endian, abi frozen.
  *
  * Body of map_stream PROBLEM (0x0001).
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
  */
 export class ProblemStruct implements StructAccessor {
   /** The struct's name in the schema. */
@@ -286,17 +297,18 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint8(this.offset + 0);
   }
   set offsetField(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("problem.offset", "u8", value);
     this.view.setUint8(this.offset + 0, value);
   }
 
   /**
-   * Reads any number (the data may hold a value `map` does not name: see `isMapType`); writes only
-   * `MapType` values.
+   * Reads a `MapType`, or an `UnknownMember` when the data holds a value `map` does not name (narrow
+   * with `isMapType`); writes only `MapType` values.
    *
    * `@0x1 view: map (u8)` in `problem` (offset 1, 1 octet).
    */
-  get viewField(): number {
-    return this.view.getUint8(this.offset + 1);
+  get viewField(): MapType | UnknownMember<number> {
+    return this.view.getUint8(this.offset + 1) as MapType | UnknownMember<number>;
   }
   set viewField(value: MapType) {
     this.view.setUint8(this.offset + 1, value);
@@ -311,6 +323,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint8(this.offset + 2);
   }
   set srcField(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("problem.src", "u8", value);
     this.view.setUint8(this.offset + 2, value);
   }
 
@@ -324,6 +337,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint8(this.offset + 3);
   }
   set proto(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("problem.__proto__", "u8", value);
     this.view.setUint8(this.offset + 3, value);
   }
 
@@ -342,6 +356,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint8(this.offset + 6);
   }
   set fooBar(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("problem.foo_bar", "u8", value);
     this.view.setUint8(this.offset + 6, value);
   }
 
@@ -350,6 +365,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint8(this.offset + 7);
   }
   set fooBar2(value: number) {
+    if ((value & 0xff) !== value) throw integerRangeError("problem.fooBar", "u8", value);
     this.view.setUint8(this.offset + 7, value);
   }
 
@@ -362,6 +378,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint32(this.offset + 8, false);
   }
   set length(value: number) {
+    if (value >>> 0 !== value && (value | 0) !== value) throw integerRangeError("problem.length", "u32", value);
     this.view.setUint32(this.offset + 8, value, false);
   }
 
@@ -397,8 +414,8 @@ export class ProblemStruct implements StructAccessor {
    * Bits 8..15 of `length` as `map` (`kind: 8..15` in `problem`, offset 8). The setter throws a
    * RangeError for a value that does not fit 8 bits.
    */
-  get kind(): number {
-    return (this.view.getUint32(this.offset + 8, false) >>> 8) & 0xff;
+  get kind(): MapType | UnknownMember<number> {
+    return ((this.view.getUint32(this.offset + 8, false) >>> 8) & 0xff) as MapType | UnknownMember<number>;
   }
   set kind(value: MapType) {
     if ((value & 0xff) !== value) throw bitRangeError("problem.length.kind", 8, value);
@@ -430,6 +447,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint32(this.offset + 12, false);
   }
   set type(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("problem.type", "u32", value);
     this.view.setUint32(this.offset + 12, value, false);
   }
 
@@ -442,6 +460,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getBigInt64(this.offset + 16, false);
   }
   set big(value: bigint) {
+    if (BigInt.asIntN(64, value) !== value) throw integerRangeError("problem.big", "i64", value);
     this.view.setBigInt64(this.offset + 16, value, false);
   }
 
@@ -482,6 +501,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint32(this.offset + 24, false);
   }
   set bigNumber(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("problem.big_number", "u32", value);
     this.view.setUint32(this.offset + 24, value, false);
   }
 
@@ -490,6 +510,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getUint32(this.offset + 28, false);
   }
   set toJson(value: number) {
+    if (value >>> 0 !== value) throw integerRangeError("problem.to_json", "u32", value);
     this.view.setUint32(this.offset + 28, value, false);
   }
 
@@ -498,6 +519,7 @@ export class ProblemStruct implements StructAccessor {
     return this.view.getBigUint64(this.offset + 32, false);
   }
   set baseField(value: bigint) {
+    if (BigInt.asUintN(64, value) !== value) throw integerRangeError("problem.base", "u64", value);
     this.view.setBigUint64(this.offset + 32, value, false);
   }
 
@@ -555,22 +577,30 @@ export class ProblemStruct implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
       offset: this.offsetField,
-      view: this.viewField,
-      src: this.srcField,
+      view: enumJson(this.viewField, MAP_NAMES),
+      src: flagsJson(this.srcField, SYMBOL),
       ["__proto__"]: this.proto,
       wrap: this.wrapField.toJSON(),
       foo_bar: this.fooBar,
       fooBar: this.fooBar2,
-      length: { offset: this.lengthOffset, length_lo: this.lengthLo, kind: this.kind, perms: this.perms },
+      length: {
+        raw: this.length,
+        offset: this.lengthOffset,
+        length_lo: this.lengthLo,
+        kind: enumJson(this.kind, MAP_NAMES),
+        perms: flagsJson(this.perms, SYMBOL),
+      },
       type: this.type,
-      big: { sign: this.sign, rest: json64(this.rest) },
+      big: { raw: json64(this.big), sign: this.sign, rest: json64(this.rest) },
       big_number: this.bigNumber,
       to_json: this.toJson,
       base: json64(this.baseField),
@@ -578,7 +608,11 @@ export class ProblemStruct implements StructAccessor {
   }
 }
 
-/** `struct rhdr` in test/golden/name-clashes/input.lu: 4 octets, align 2, big-endian, abi append. */
+/**
+ * `struct rhdr` in test/golden/name-clashes/input.lu: 4 octets, align 2, big-endian, abi append.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
+ */
 export class Rhdr implements StructAccessor {
   /** The struct's name in the schema. */
   static readonly SCHEMA_NAME = "rhdr";
@@ -657,6 +691,7 @@ export class Rhdr implements StructAccessor {
     return this.view.getUint16(this.offset + 0, false);
   }
   set type(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("rhdr.type", "u16", value);
     this.view.setUint16(this.offset + 0, value, false);
   }
 
@@ -665,6 +700,7 @@ export class Rhdr implements StructAccessor {
     return this.view.getUint16(this.offset + 2, false);
   }
   set length(value: number) {
+    if ((value & 0xffff) !== value) throw integerRangeError("rhdr.length", "u16", value);
     this.view.setUint16(this.offset + 2, value, false);
   }
   /**
@@ -688,9 +724,11 @@ export class Rhdr implements StructAccessor {
     return problems;
   }
   /**
-   * The fields under their schema names, for dumps: 64-bit integers as numbers up to 2^53-1 and as
-   * decimal strings above, bytes as hex, bit ranges as an object. Allocates; throws `BoundsError` when a
-   * count runs past the body (call `validate()` first).
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
    */
   toJSON(): JsonValue {
     return {
