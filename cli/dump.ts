@@ -1,28 +1,39 @@
 /**
- * `lu dump FILE`: every header and record of a libxc stream, a libxl stream or (with --image) the
- * live update stream of a machine-memory image, decoded by lu-codec's schemas; nested HVM save
- * records too. Human-readable by default; `--json` prints one JSON document, written record by
+ * `lu dump FILE`: every preamble struct and record of a file a schema describes (the built-in
+ * schemas' entries: libxc and libxl streams; any `.lu` with `--schema`), or (with --image) the live
+ * update stream of a machine-memory image; nested streams too. Human-readable by default; `--json` prints one JSON document, written record by
  * record so a large stream is never held in memory. Exit 0 when the data is clean, 1 when it has
  * problems (they are listed, dump goes as far as it can), 2 for usage or I/O errors.
  */
 import type { Command } from "commander";
-import { InputError, inspectFile } from "./inspect/inspect-input.js";
+import { InputError, type InspectOptions, inspectFile } from "./inspect/inspect-input.js";
+import type { SchemaIndex } from "./inspect/schema-program.js";
 import { type InputFlags, addInputOptions, inspectOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
+import { type SchemaFlags, addSchemaOptions, chooseSchema } from "./inspect/schema-target.js";
 import type { JsonValue } from "./inspect/json-value.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
-import { loadSchemas } from "./inspect/schema-program.js";
 import { recordJson } from "./inspect/walk-stream.js";
 
-interface DumpFlags extends InputFlags {
+interface DumpFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
+  readonly full?: boolean;
+}
+
+/** Schemas and walk options from the flags dump and validate share. */
+export function dumpInputs(flags: InputFlags & SchemaFlags & { readonly full?: boolean }): { schemas: SchemaIndex; options: InspectOptions } {
+  const image = inspectOptions(flags);
+  if (image.image !== undefined && (flags.schema !== undefined || flags.stream !== undefined || flags.struct !== undefined)) {
+    throw new InputError("--image walks the live update stream of the built-in schemas; --schema, --stream and --struct are for files a schema describes");
+  }
+  const { schemas, target } = chooseSchema(flags);
+  return { schemas, options: { ...image, target, ...(flags.full === true ? { full: true } : {}) } };
 }
 
 /** Runs the dump, writing through `write`; returns the exit code. */
 export function runDump(file: string, flags: DumpFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
   try {
-    const options = inspectOptions(flags);
-    const schemas = loadSchemas();
+    const { schemas, options } = dumpInputs(flags);
     if (flags.json === true) {
       const headers: JsonValue[] = [];
       let first = true;
@@ -54,13 +65,16 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
 }
 
 export function register(program: Command): void {
-  addInputOptions(
-    program
-      .command("dump")
-      .description("decode a libxc (v2/v3) or libxl stream, or (--image) a live update memory image, record by record; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
-      .argument("<file>", "stream file or memory image"),
+  addSchemaOptions(
+    addInputOptions(
+      program
+        .command("dump")
+        .description("decode a file a schema describes (built-in: libxc v2/v3, libxl streams) or (--image) a live update memory image, record by record; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
+        .argument("<file>", "stream file or memory image"),
+    ),
   )
     .option("--json", "print one JSON document")
+    .option("--full", "every octet of byte fields and payloads in hex, so `lu encode` can rebuild the file")
     .action((file: string, flags: DumpFlags) => {
       process.exitCode = runDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     });

@@ -26,6 +26,8 @@ Examples:
   lu check schema                          diagnostics for every schema, file:line:col with a caret
   lu gen schema --out generated            regenerate the accessors (--check: fail when stale)
   lu dump stream.bin --json                decode a libxc or libxl stream
+  lu dump --schema my.lu my.bin --json --full > d.json   any file a schema describes
+  lu encode --schema my.lu d.json > my.bin                ... and back, octet for octet
   lu validate host.img --image --bootmem 256
   lu restore --demo                        save the default host in memory, restore it, print MB/s
   lu abi-check --baseline                  schema/ against the recorded ABI baseline`,
@@ -38,6 +40,7 @@ registerCodegen(program);
 (await import("./abi-check.js")).register(program);
 (await import("./dump.js")).register(program);
 (await import("./validate.js")).register(program);
+(await import("./encode.js")).register(program);
 (await import("../codegen/doc/command.js")).register(program);
 (await import("../codegen/fmt/command.js")).register(program);
 (await import("../lsp/command.js")).register(program);

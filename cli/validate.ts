@@ -1,26 +1,28 @@
 /**
- * `lu validate FILE`: checks a libxc stream, a libxl stream or (with --image) a live update memory
- * image against every structural rule lu-codec knows (framing, padding, end record and nothing after
- * it in a stream file, image header, version, page data, record order) and every field rule of the
- * schemas (constants, reserved and padding octets, enum values, flag bits, counts). Prints each
+ * `lu validate FILE`: checks a file a schema describes (see `lu dump`) or (with --image) a live
+ * update memory image against every structural rule (framing, padding, end record and nothing after
+ * it in a stream file) and every rule of the schemas: field rules (constants, reserved and padding
+ * octets, enum values, flag bits, counts) and stream rules (`require`, `order`, `max length`,
+ * payload sizes). Prints each
  * problem with its location.
  * Exit 0 clean, 1 invalid, 2 usage or I/O error.
  */
 import type { Command } from "commander";
 import { InputError, inspectFile } from "./inspect/inspect-input.js";
-import { type InputFlags, addInputOptions, inspectOptions } from "./inspect/input-options.js";
+import { dumpInputs } from "./dump.js";
+import { type InputFlags, addInputOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
-import { loadSchemas } from "./inspect/schema-program.js";
+import { type SchemaFlags, addSchemaOptions } from "./inspect/schema-target.js";
 
-interface ValidateFlags extends InputFlags {
+interface ValidateFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
 }
 
 export function runValidate(file: string, flags: ValidateFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
   try {
-    const options = inspectOptions(flags);
+    const { schemas, options } = dumpInputs(flags);
     let records = 0;
-    const result = inspectFile(file, loadSchemas(), options, {
+    const result = inspectFile(file, schemas, options, {
       preamble: () => undefined,
       record: () => {
         records++;
@@ -43,11 +45,13 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
 }
 
 export function register(program: Command): void {
-  addInputOptions(
-    program
-      .command("validate")
-      .description("check a libxc/libxl stream or (--image) a live update memory image; exit 0 clean, 1 invalid, 2 usage/I/O")
-      .argument("<file>", "stream file or memory image"),
+  addSchemaOptions(
+    addInputOptions(
+      program
+        .command("validate")
+        .description("check a file a schema describes (built-in: libxc/libxl streams) or (--image) a live update memory image; exit 0 clean, 1 invalid, 2 usage/I/O")
+        .argument("<file>", "stream file or memory image"),
+    ),
   )
     .option("--json", "print the result as one JSON document")
     .action((file: string, flags: ValidateFlags) => {

@@ -140,7 +140,54 @@ export type AstStreamItem =
       readonly body: AstName | null;
       readonly doc: string | null;
       readonly span: SourceSpan;
+    }
+  | AstStreamRuleItem;
+
+/** A value set of a rule: single values and inclusive ranges (constants or enum members by name). */
+export type AstValueItem =
+  | { readonly kind: "single"; readonly value: AstExpr; readonly span: SourceSpan }
+  | { readonly kind: "range"; readonly lo: AstExpr; readonly hi: AstExpr; readonly span: SourceSpan };
+
+/** `if PATH in VALUES` on a stream rule. */
+export interface AstRuleIf {
+  readonly path: readonly AstName[];
+  readonly values: readonly AstValueItem[];
+  readonly span: SourceSpan;
+}
+
+/** A size computed from decoded fields (a record's payload length). */
+export type AstSizeExpr =
+  | { readonly kind: "number"; readonly value: bigint; readonly span: SourceSpan }
+  | { readonly kind: "path"; readonly path: readonly AstName[]; readonly span: SourceSpan }
+  | {
+      readonly kind: "count";
+      readonly array: readonly AstName[];
+      readonly element: readonly AstName[];
+      readonly negate: boolean;
+      readonly values: readonly AstValueItem[];
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: "binary";
+      readonly op: "<<" | ">>" | "+" | "-" | "*" | "/" | "%";
+      readonly left: AstSizeExpr;
+      readonly right: AstSizeExpr;
+      readonly span: SourceSpan;
     };
+
+/** Stream items of the file/rule constructs (docs/language.md "Files and stream rules"). */
+export type AstStreamRuleItem =
+  | { readonly kind: "recordCode"; readonly name: AstName; readonly code: string; readonly codeSpan: SourceSpan; readonly body: AstName | null; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "entry"; readonly label: AstName; readonly magic: readonly AstName[]; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "preambleAs"; readonly structs: readonly AstName[]; readonly labels: readonly (AstName | null)[]; readonly span: SourceSpan }
+  | { readonly kind: "endOfInput"; readonly span: SourceSpan }
+  | { readonly kind: "require"; readonly path: readonly AstName[]; readonly values: readonly AstValueItem[]; readonly when: AstRuleIf | null; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "first"; readonly record: AstName; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "once"; readonly record: AstName; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "order"; readonly record: AstName; readonly later: readonly AstName[]; readonly when: AstRuleIf | null; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "maxLength"; readonly value: AstExpr; readonly records: readonly AstName[]; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "payload"; readonly name: AstName; readonly record: AstName; readonly size: AstSizeExpr; readonly doc: string | null; readonly span: SourceSpan }
+  | { readonly kind: "inline"; readonly record: AstName; readonly stream: AstName; readonly until: readonly AstName[]; readonly doc: string | null; readonly span: SourceSpan };
 
 export interface AstStream {
   readonly kind: "stream";

@@ -162,6 +162,97 @@ export interface LayoutTypeRange {
   readonly span: SourceSpan;
 }
 
+/** Inclusive ranges of integer values a rule accepts. */
+export type LayoutValueSet = readonly { readonly lo: bigint; readonly hi: bigint }[];
+
+/**
+ * A field reached from a preamble struct or a record body: `fields` is the dotted path below the
+ * root (`options.endianness`, `pfn_type.type`). `enumName` names the enum its values are written
+ * in (JSON and schema names), `flag` the flag set member when the path ends at one (value 0 or 1).
+ */
+export interface LayoutValuePath {
+  /** Preamble struct name, record name, or (inside `count`) the array element struct. */
+  readonly root: string;
+  readonly fields: readonly string[];
+  /** Byte offset of the path's top-level field in its root struct. */
+  readonly offset: number;
+  readonly enumName: string | null;
+  readonly flag: string | null;
+}
+
+/** `require PATH in VALUES [if PATH in VALUES]`: on a preamble struct or on every record of a type. */
+export interface LayoutRequire {
+  readonly scope: "preamble" | "record";
+  readonly path: LayoutValuePath;
+  readonly values: LayoutValueSet;
+  readonly when: LayoutCondition | null;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A condition over a preamble field: the rule applies only when it holds. */
+export interface LayoutCondition {
+  readonly path: LayoutValuePath;
+  readonly values: LayoutValueSet;
+}
+
+/** Record order rules: `first R`, `once R`, `order R before A, B`. */
+export interface LayoutOrderRule {
+  readonly kind: "first" | "once" | "before";
+  readonly record: string;
+  /** For `before`: the records that may only come after `record`. */
+  readonly later: readonly string[];
+  readonly when: LayoutCondition | null;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** `max length N [for R, …]`: the largest body a record (of the listed types, or any) may have. */
+export interface LayoutMaxLength {
+  readonly value: number;
+  /** Empty: every record of the stream. */
+  readonly records: readonly string[];
+  readonly span: SourceSpan;
+}
+
+/** A size computed from decoded values. */
+export type LayoutSizeExpr =
+  | { readonly kind: "number"; readonly value: bigint }
+  /** A body field of the record (`root` is the record) or a preamble struct field (`root` is the struct). */
+  | { readonly kind: "path"; readonly scope: "body" | "preamble"; readonly path: LayoutValuePath }
+  /** Elements of the body array `array` whose `element` path is (not, `negate`) in `values`. */
+  | { readonly kind: "count"; readonly array: string; readonly element: LayoutValuePath; readonly values: LayoutValueSet; readonly negate: boolean }
+  | { readonly kind: "binary"; readonly op: "<<" | ">>" | "+" | "-" | "*" | "/" | "%"; readonly left: LayoutSizeExpr; readonly right: LayoutSizeExpr };
+
+/** `payload NAME of RECORD = SIZE`: octets after the body's fields, inside the record's length. */
+export interface LayoutPayload {
+  readonly name: string;
+  readonly record: string;
+  readonly size: LayoutSizeExpr;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** `after RECORD stream S [until R, …]`: a whole stream `S` follows each such record in line. */
+export interface LayoutInlineStream {
+  readonly record: string;
+  readonly stream: string;
+  /** Records of `S` that also end it when it is in line (besides its end record). */
+  readonly until: readonly string[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** `entry KIND (FIELD, …)`: a file may be this stream; it is told by these constant fields. */
+export interface LayoutEntry {
+  /** What `lu dump` calls such a file (`libxc`, `riff`). */
+  readonly kind: string;
+  /** Constant (`= value`) fields of the first preamble struct that identify the file. */
+  readonly magic: readonly string[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
 export interface LayoutStream {
   readonly name: string;
   /** Structs that come once before the records (e.g. libxc image header, domain header). */
@@ -174,8 +265,16 @@ export interface LayoutStream {
   readonly align: number;
   /** Type values with this bit set are optional (unknown ones are skipped); null = all mandatory. */
   readonly optionalBit: number | null;
-  /** Name of the record that ends the stream. */
-  readonly end: string;
+  /** Name of the record that ends the stream; null when it ends where its input ends (`end of input`). */
+  readonly end: string | null;
+  /** How `lu dump` names each preamble struct (`preamble S as NAME`; default the struct name). */
+  readonly preambleLabels: readonly string[];
+  readonly entry: LayoutEntry | null;
+  readonly requires: readonly LayoutRequire[];
+  readonly order: readonly LayoutOrderRule[];
+  readonly maxLength: readonly LayoutMaxLength[];
+  readonly payloads: readonly LayoutPayload[];
+  readonly inline: readonly LayoutInlineStream[];
   readonly records: readonly LayoutRecord[];
   readonly ranges: readonly LayoutTypeRange[];
   readonly doc: string | null;

@@ -947,9 +947,8 @@ export class XcPageDataPfn implements StructAccessor {
 /**
  * PAGE_DATA body (libxc-migration-stream.pandoc "PAGE_DATA", struct
  * xc_sr_rec_page_data_header): `count` (> 0) pfn entries, then one page of data (page_size octets
- * from the domain header) for each entry whose type is not BROKEN, XALLOC or XTAB. The page data
- * starts at octet 8 + 8 * count; the schema language stops a body at its one variable-length
- * field, so the page data is the part of the body after `pfn` (see docs/schemas.md).
+ * from the domain header) for each entry whose type is not BROKEN, XALLOC or XTAB: the stream's
+ * `payload page_data of PAGE_DATA` (below) sizes it.
  *
  * `struct xc_page_data` in schema/libxc-stream.lu: 8 octets + trailing `pfn`, align 8, little-endian,
  * abi frozen.

@@ -7,8 +7,8 @@
  *
  * A LIBXC_CONTEXT record has an empty body and hands the stream to libxc: a whole libxc stream
  * (schema/libxc-stream.lu: image header, domain header, records up to END or CHECKPOINT) follows
- * it in line, outside any libxl record, and libxl records resume after it. The schema language
- * frames one stream at a time, so `lu dump` switches between the two at that record.
+ * it in line, outside any libxl record, and libxl records resume after it (`after LIBXC_CONTEXT
+ * stream xc_stream` below).
  *
  * @module
  */

@@ -118,6 +118,11 @@ export class RecordReader {
     const pos = this.position;
     const index = this.index + 1;
     const remaining = this.end - pos;
+    if (remaining <= 0 && f.endType < 0) {
+      // A stream that ends where its input ends (`end of input`): no end record to wait for.
+      this.done = true;
+      return false;
+    }
     if (remaining <= 0) throw new MissingEndError(f.endType, f.recordNames.get(f.endType), { offset: pos, recordIndex: index });
     if (index >= this.maxRecords) {
       throw new RecordLimitError("records", this.maxRecords, index + 1, { offset: pos, recordIndex: index });

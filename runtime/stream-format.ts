@@ -20,7 +20,7 @@ export interface StreamFormat {
   readonly align: number;
   /** Type values with this bit set are optional; null when every type is mandatory. */
   readonly optionalBit: number | null;
-  /** Type value of the record that ends the stream. */
+  /** Type value of the record that ends the stream; -1 when the stream ends where its input ends. */
   readonly endType: number;
   /** Known record types: value → name. */
   readonly recordNames: ReadonlyMap<number, string>;

@@ -7,7 +7,7 @@
 import type { LayoutElement, LayoutField, LayoutStruct, LayoutType } from "../../codegen/ir.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import type { InspectProblem } from "./inspect-problem.js";
-import { type JsonValue, hexOctets, integerJson } from "./json-value.js";
+import { type JsonValue, hexOctets, integerJson, octetsJson } from "./json-value.js";
 import { type SchemaIndex, structOf } from "./schema-program.js";
 
 /** Octets of a raw byte field shown in full; longer fields are summarised. */
@@ -19,6 +19,8 @@ export interface DecodeContext {
   readonly problems: InspectProblem[];
   /** Where the enclosing record is, copied into every problem. */
   readonly record?: { readonly index: number; readonly name: string };
+  /** Every octet of byte fields in hex, however long (`lu dump --full`). */
+  readonly full?: boolean;
   /** Decodes a nested record stream occupying `[offset, offset + length)`. */
   readonly nestedStream: (streamName: string, offset: number, length: number) => JsonValue;
 }
@@ -108,6 +110,7 @@ class StructDecoder {
   }
 
   bytes(at: number, length: number): JsonValue {
+    if (this.ctx.full === true) return octetsJson(this.ctx.source, at, length);
     const shown = this.ctx.source.bytes(at, Math.min(length, BYTES_SHOWN));
     if (length <= BYTES_SHOWN) return { bytes: length, hex: hexOctets(shown) };
     let nonzero = 0;
@@ -162,8 +165,12 @@ class StructDecoder {
       case "ascii": {
         const n = t.count.kind === "fixed" ? t.count.n : this.count(t.count, 1, room, at, path, counts);
         const raw = src.bytes(at, n);
+        // NUL padding at the end is not text; an octet before the last non-NUL one is kept as it
+        // is (a NUL inside, an 8-bit octet), so `lu encode` writes the field back unchanged.
+        let used = raw.length;
+        while (used > 0 && raw[used - 1] === 0) used--;
         let text = "";
-        for (const b of raw) if (b !== 0) text += String.fromCharCode(b);
+        for (let i = 0; i < used; i++) text += String.fromCharCode(raw[i] ?? 0);
         if (typeof f.constValue === "string" && text !== f.constValue) {
           this.problem(at, path, "bad-constant", `expected "${f.constValue}", found "${text}" (${hexOctets(raw)})`);
         }

@@ -42,6 +42,29 @@ export function loadSchemas(dir: string = defaultSchemaDir()): SchemaIndex {
   if (result.program === null) {
     throw new Error(`the schemas in ${dir} do not compile:\n${renderDiagnostics(result.diagnostics, (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined))}`);
   }
+  const index = indexOf(result.program);
+  if (dir === defaultSchemaDir()) cached = index;
+  return index;
+}
+
+/** A schema compile failure: the rendered diagnostics. */
+export class SchemaLoadError extends Error {}
+
+/**
+ * Compiles `file` (and what it imports) as one program, for `--schema`. Its own declarations are
+ * `ownFile`'s in `program.schemas`; throws `SchemaLoadError` with the diagnostics when it does not
+ * compile.
+ */
+export function loadSchemaFile(file: string): { readonly index: SchemaIndex; readonly ownFile: string } {
+  const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, "utf8") : undefined);
+  if (read(file) === undefined) throw new SchemaLoadError(`cannot read schema ${file}`);
+  const result = compileProgram([file], read);
+  if (result.program === null) throw new SchemaLoadError(`schema ${file} does not compile:\n${renderDiagnostics(result.diagnostics, read)}`);
+  return { index: indexOf(result.program), ownFile: result.program.schemas[0]?.file ?? file };
+}
+
+function indexOf(program: LayoutProgram): SchemaIndex {
+  const result = { program };
   const structs = new Map<string, LayoutStruct>();
   const streams = new Map<string, LayoutStream>();
   const enums = new Map<string, LayoutEnum>();
@@ -54,9 +77,7 @@ export function loadSchemas(dir: string = defaultSchemaDir()): SchemaIndex {
     for (const d of s.flags) flags.set(d.name, d);
     for (const d of s.consts) consts.set(d.name, d.value);
   }
-  const index: SchemaIndex = { program: result.program, structs, streams, enums, flags, consts };
-  if (dir === defaultSchemaDir()) cached = index;
-  return index;
+  return { program: result.program, structs, streams, enums, flags, consts };
 }
 
 /** The named struct; an Error if the schemas lack it (a programming error, not a data error). */

@@ -16,7 +16,7 @@ export function streamFormatOf(schemas: SchemaIndex, streamName: string): Stream
   const typeField = header.fields.find((f) => f.name === stream.typeField);
   const lengthField = header.fields.find((f) => f.name === stream.lengthField);
   if (typeField === undefined || lengthField === undefined) throw new Error(`stream '${streamName}': header fields missing`);
-  const end = stream.records.find((r) => r.name === stream.end);
+  const end = stream.end === null ? null : stream.records.find((r) => r.name === stream.end);
   if (end === undefined) throw new Error(`stream '${streamName}': end record missing`);
   const littleEndian = typeField.type.kind === "prim" ? typeField.type.endian === "little" : header.endian === "little";
   return {
@@ -29,7 +29,7 @@ export function streamFormatOf(schemas: SchemaIndex, streamName: string): Stream
     littleEndian,
     align: stream.align,
     optionalBit: stream.optionalBit,
-    endType: end.value,
+    endType: end === null ? -1 : end.value,
     recordNames: new Map(stream.records.map((r) => [r.value, r.name])),
     preambleSize: stream.preamble.reduce((sum, name) => sum + structOf(schemas, name).size, 0),
   };

@@ -1,11 +1,13 @@
 /**
  * Walks one record stream with the runtime `RecordReader` and decodes every record by the schema:
- * header, body fields, nested streams (HVM_CONTEXT's save records), the PAGE_DATA page-data rule.
+ * header, body fields, nested streams (a `stream` field), the stream's payloads (`payload … of …`),
+ * `require` rules on record bodies and `max length`.
  * Records are handed to `onRecord` one at a time, so a dump of a large stream never holds more than
  * one record's JSON. A framing error (truncation, unknown mandatory type) becomes a problem with
  * its location and ends the walk, since nothing after it can be trusted; non-zero record padding
  * is a problem too but does not end it (body_length still frames the stream).
  */
+import type { LayoutCondition } from "../../codegen/ir.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { RecordReader } from "../../runtime/record-reader.js";
@@ -13,7 +15,8 @@ import type { StreamFormat } from "../../runtime/stream-format.js";
 import { bodyClass, checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct } from "./decode-struct.js";
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
-import type { JsonValue } from "./json-value.js";
+import { type JsonValue, octetsJson } from "./json-value.js";
+import { inSet, pathText, setText, sizeValue, valueAt } from "./rule-values.js";
 import { type SchemaIndex, streamOf, structOf } from "./schema-program.js";
 import { streamFormatOf } from "./stream-formats.js";
 
@@ -35,10 +38,12 @@ export interface WalkOptions {
   /** Offset of the first record header (default: after the stream's preamble). */
   readonly start?: number;
   readonly end?: number;
-  /** Guest page size, for the PAGE_DATA page-data rule (libxc streams). */
-  readonly pageSize?: number;
-  /** Ends the walk after a record of this name (CHECKPOINT hands a libxc stream back to libxl). */
-  readonly stopAfter?: string;
+  /** Decoded preamble structs of the stream, by struct name (for payload sizes and rule conditions). */
+  readonly preamble?: ReadonlyMap<string, { readonly [k: string]: JsonValue }>;
+  /** Ends the walk after a record of one of these names (an in-line stream's `until`, or a record another stream follows). */
+  readonly stopAfter?: ReadonlySet<string>;
+  /** Every octet of byte fields and payloads in hex (`lu dump --full`), so `lu encode` can rebuild them. */
+  readonly full?: boolean;
   /**
    * Added to every record index this walk reports, in records and problems alike: a libxl stream
    * is walked in pieces around its embedded libxc streams but numbered as one. Default 0.
@@ -56,9 +61,6 @@ export interface WalkResult {
   /** Index of the last record read (-1 when none was). */
   readonly lastIndex: number;
 }
-
-/** Page types of PAGE_DATA that carry no page data. */
-const NO_DATA_TYPES = new Set(["broken", "xalloc", "xtab"]);
 
 const formats = new WeakMap<SchemaIndex, Map<string, StreamFormat>>();
 
@@ -97,14 +99,16 @@ export function walkStream(options: WalkOptions): WalkResult {
       const bodyLength = reader.bodyLength;
       const record = { index, name };
       checkRecordPadding(source, bodyOffset + bodyLength, reader.position - (bodyOffset + bodyLength), record, problems);
+      const full = options.full === true;
       const ctx = {
         schemas,
         source,
         problems,
         record,
+        full,
         nestedStream: (streamName: string, offset: number, length: number): JsonValue => {
           const nested: JsonValue[] = [];
-          const r = walkStream({ schemas, source, problems, streamName, start: offset, end: offset + length, onRecord: (rec) => nested.push(recordJson(rec)) });
+          const r = walkStream({ schemas, source, problems, streamName, start: offset, end: offset + length, full, onRecord: (rec) => nested.push(recordJson(rec)) });
           if (r.complete) checkTrailingData(source, r.position, offset + length, { index, name }, `the nested '${streamName}' stream's end record`, problems);
           return nested;
         },
@@ -118,9 +122,14 @@ export function walkStream(options: WalkOptions): WalkResult {
         const cls = structClass(header.name);
         if (cls !== undefined) checkWithAccessor(cls, source, reader.offset, header.size, record, problems, since);
       }
+      for (const m of stream.maxLength) {
+        if (bodyLength > m.value && (m.records.length === 0 || m.records.includes(name))) {
+          problems.push({ offset: reader.offset, recordIndex: index, record: name, kind: "body-too-long", message: `body of ${bodyLength} octets is longer than the ${m.value} the schema allows` });
+        }
+      }
       const bodyName = reader.skipped ? undefined : bodies.get(reader.type);
       if (bodyName === undefined || reader.skipped) {
-        if (bodyLength > 0) fields["body"] = { bytes: bodyLength };
+        if (bodyLength > 0) fields["body"] = full ? octetsJson(source, bodyOffset, bodyLength) : { bytes: bodyLength };
       } else if (bodyName === null) {
         if (bodyLength !== 0) problems.push({ offset: bodyOffset, recordIndex: index, record: name, kind: "body-length", message: `${name} has no body but its length is ${bodyLength}` });
       } else {
@@ -134,9 +143,20 @@ export function walkStream(options: WalkOptions): WalkResult {
           if (cls !== undefined) checkWithAccessor(cls, source, bodyOffset, bodyLength, record, problems, since);
           Object.assign(fields, decoded.fields);
           const rest = bodyLength - decoded.extent;
-          if (bodyName === "xc_page_data" && rest >= 0) {
-            checkPageData(decoded.fields, rest, options.pageSize, bodyOffset + decoded.extent, index, name, problems);
-            if (rest > 0) fields["page_data"] = { bytes: rest };
+          const payload = stream.payloads.find((p) => p.record === name);
+          for (const rule of stream.requires) {
+            if (rule.scope !== "record" || rule.path.root !== name || !conditionHolds(rule.when, options.preamble, schemas)) continue;
+            const v = valueAt(decoded.fields, rule.path, schemas);
+            if (v === undefined || inSet(v, rule.values)) continue;
+            const field = rule.path.fields.join(".");
+            problems.push({ offset: bodyOffset + rule.path.offset, recordIndex: index, record: name, field, kind: `bad-${rule.path.fields[rule.path.fields.length - 1] ?? field}`, message: `${pathText(rule.path)} is ${v}; the schema requires ${setText(rule.values, rule.path.enumName, schemas)}` });
+          }
+          if (payload !== undefined && rest >= 0) {
+            const wanted = sizeValue(payload.size, decoded.fields, options.preamble ?? new Map(), schemas);
+            if (wanted !== undefined && BigInt(rest) !== wanted) {
+              problems.push({ offset: bodyOffset + decoded.extent, recordIndex: index, record: name, field: payload.name, kind: "body-length", message: `payload '${payload.name}' is ${wanted} octets by its fields, the body has ${rest} after them` });
+            }
+            if (rest > 0) fields[payload.name] = full ? octetsJson(source, bodyOffset + decoded.extent, rest) : { bytes: rest };
           } else if (rest > 0 && decoded.extent >= body.size) {
             problems.push({ offset: bodyOffset + decoded.extent, recordIndex: index, record: name, kind: "body-length", message: `body is ${bodyLength} octets, ${rest} more than '${bodyName}' describes` });
           }
@@ -144,7 +164,7 @@ export function walkStream(options: WalkOptions): WalkResult {
       }
       options.onRecord({ index, offset: reader.offset, type: reader.type, name, bodyLength, fields });
       lastName = name;
-      if (options.stopAfter !== undefined && name === options.stopAfter) return { position: reader.position, complete: true, lastName, lastIndex: index };
+      if (options.stopAfter?.has(name) === true) return { position: reader.position, complete: true, lastName, lastIndex: index };
     }
     return { position: reader.position, complete: true, lastName, lastIndex: reader.index + base };
   } catch (e) {
@@ -207,28 +227,15 @@ function checkRecordPadding(source: ByteSource, at: number, pad: number, record:
   }
 }
 
-function checkPageData(
-  fields: { readonly [k: string]: JsonValue },
-  rest: number,
-  pageSize: number | undefined,
-  at: number,
-  index: number,
-  name: string,
-  problems: InspectProblem[],
-): void {
-  const pfns = fields["pfn"];
-  if (!Array.isArray(pfns)) return;
-  if (pfns.length === 0) problems.push({ offset: at, recordIndex: index, record: name, field: "count", kind: "bad-count", message: "PAGE_DATA count must be greater than 0" });
-  if (pageSize === undefined) return;
-  let withData = 0;
-  for (const p of pfns as readonly JsonValue[]) {
-    const entry = (p as { readonly [k: string]: JsonValue })["pfn_type"];
-    const type = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? (entry as { readonly [k: string]: JsonValue })["type"] : undefined;
-    if (typeof type !== "string" || !NO_DATA_TYPES.has(type)) withData++;
-  }
-  if (rest !== withData * pageSize) {
-    problems.push({ offset: at, recordIndex: index, record: name, field: "page_data", kind: "body-length", message: `${withData} page(s) with data need ${withData * pageSize} octets of page data, the body has ${rest}` });
-  }
+/** Whether a rule's `if` holds for the stream's preamble (no condition: always). */
+export function conditionHolds(
+  when: LayoutCondition | null,
+  preamble: ReadonlyMap<string, { readonly [k: string]: JsonValue }> | undefined,
+  schemas: SchemaIndex,
+): boolean {
+  if (when === null) return true;
+  const v = valueAt(preamble?.get(when.path.root), when.path, schemas);
+  return v !== undefined && inSet(v, when.values);
 }
 
 /** The JSON form of a record: offset, type, name, fields by name. */

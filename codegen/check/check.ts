@@ -28,7 +28,7 @@ export function checkProgram(input: CheckInput): CheckResult {
   const consts = checkConstants(input, names, sink);
   const types = checkTypes(input, names, consts, sink);
   const layouts = checkLayout(input, names, consts, types, sink);
-  const streams = checkStreams(input, names, consts, layouts, sink);
+  const streams = checkStreams(input, names, consts, layouts, sink, types.enums);
   if (hasErrors(sink.list)) return { program: null, diagnostics: sink.list };
 
   // ABI defaults: record bodies are frozen, stream headers and preambles may be appended to.

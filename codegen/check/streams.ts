@@ -5,13 +5,14 @@
  */
 import type { AstName, AstStream, AstStreamItem } from "../ast.js";
 import { diag, hex } from "../diagnostics.js";
-import type { LayoutRecord, LayoutStream, LayoutStruct, LayoutTypeRange, SourceSpan } from "../ir.js";
+import type { LayoutEnum, LayoutRecord, LayoutStream, LayoutStruct, LayoutTypeRange, SourceSpan } from "../ir.js";
 import type { ConstTable } from "./constants.js";
 import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { StructLayouts } from "./layout.js";
 import type { NameTable } from "./names.js";
 import { primSize } from "./primitives.js";
 import { closestName } from "./suggest.js";
+import { checkStreamRules } from "./stream-rules.js";
 
 export interface StreamLayouts {
   readonly streams: ReadonlyMap<string, LayoutStream>;
@@ -23,12 +24,13 @@ export function checkStreams(
   consts: ConstTable,
   layouts: StructLayouts,
   sink: DiagnosticSink,
+  enums: ReadonlyMap<string, LayoutEnum> = new Map(),
 ): StreamLayouts {
   const streams = new Map<string, LayoutStream>();
   for (const { ast } of input.files) {
     for (const decl of ast.decls) {
       if (decl.kind !== "stream" || names.decls.get(decl.name.text)?.decl !== decl) continue;
-      const checked = checkStream(ast.file, decl, names, consts, layouts, sink);
+      const checked = checkStream(ast.file, decl, names, consts, layouts, sink, enums);
       if (checked !== null) streams.set(decl.name.text, checked);
     }
   }
@@ -48,10 +50,19 @@ function checkStream(
   consts: ConstTable,
   layouts: StructLayouts,
   sink: DiagnosticSink,
+  enums: ReadonlyMap<string, LayoutEnum>,
 ): LayoutStream | null {
   const name = decl.name.text;
+  // `preamble S as L` and `end of input` count as the directives they stand for.
+  const same: Partial<Record<AstStreamItem["kind"], AstStreamItem["kind"]>> = { preambleAs: "preamble", endOfInput: "end" };
   const single = <K extends "preamble" | "header" | "align" | "optional" | "end">(kind: K): Item<K> | null => {
-    const items = decl.items.filter((i): i is Item<K> => i.kind === kind);
+    const all = decl.items.filter((i) => i.kind === kind || same[i.kind] === kind);
+    const items = all.filter((i): i is Item<K> => i.kind === kind);
+    const firstAny = all[0];
+    for (const extra of all.slice(1)) {
+      if (firstAny !== undefined && items.length !== all.length) sink.report(diag.duplicateDirective(spanOfItem(extra), kind, spanOfItem(firstAny)));
+    }
+    if (items.length !== all.length) return items[0] ?? null;
     const first = items[0];
     for (const extra of items.slice(1)) {
       if (first !== undefined) sink.report(diag.duplicateDirective(spanOfItem(extra), kind, spanOfItem(first)));
@@ -100,11 +111,36 @@ function checkStream(
     }
   }
   const typeMax = (1n << BigInt(typeBits)) - 1n;
+  const typeLittle = (() => {
+    if (header === null) return true;
+    const hdr = layouts.structs.get(header.struct.text);
+    const f = hdr?.fields.find((x) => x.name === header.typeField.text);
+    return f?.type.kind === "prim" ? f.type.endian === "little" : (hdr?.endian ?? "little") === "little";
+  })();
+  /** A record type written as text (`"fmt "`): its octets as they appear in the type field. */
+  const fourCharCode = (code: string, span: SourceSpan): bigint | null => {
+    const width = typeBits / 8;
+    if (code.length !== width || [...code].some((c) => c.charCodeAt(0) > 0x7f)) {
+      sink.report(diag.invalidStream(span, `record code "${code}" must be ${width} ASCII characters, the width of the type field`));
+      ok = false;
+      return null;
+    }
+    let v = 0n;
+    for (let i = 0; i < width; i++) {
+      const octet = BigInt(code.charCodeAt(i));
+      v |= typeLittle ? octet << BigInt(8 * i) : octet << BigInt(8 * (width - 1 - i));
+    }
+    return v;
+  };
 
   // Preamble structs must have a fixed size.
   const preambleItem = single("preamble");
+  const preambleAs = decl.items.find((i): i is Item<"preambleAs"> => i.kind === "preambleAs");
   const preamble: string[] = [];
-  for (const ref of preambleItem?.structs ?? []) {
+  const preambleLabels: string[] = [];
+  const preambleRefs = preambleItem?.structs ?? preambleAs?.structs ?? [];
+  preambleRefs.forEach((ref, i) => preambleLabels.push(preambleAs?.labels[i]?.text ?? ref.text));
+  for (const ref of preambleRefs) {
     const s = structOf(ref);
     if (s === null) ok = false;
     else if (s.trailing !== null) {
@@ -139,8 +175,8 @@ function checkStream(
   const records: LayoutRecord[] = [];
   const byValue = new Map<bigint, { name: string; span: SourceSpan }>();
   for (const item of decl.items) {
-    if (item.kind !== "record") continue;
-    const v = consts.evaluate(file, item.value);
+    if (item.kind !== "record" && item.kind !== "recordCode") continue;
+    const v = item.kind === "record" ? consts.evaluate(file, item.value) : fourCharCode(item.code, item.codeSpan);
     let body: string | null = null;
     if (item.body !== null) {
       const s = structOf(item.body);
@@ -152,7 +188,7 @@ function checkStream(
       continue;
     }
     if (v < 0n || v > typeMax) {
-      sink.report(diag.outOfRange(item.value.span, "record type value", v, `type field ${typeLabel}`, 0n, typeMax));
+      sink.report(diag.outOfRange(item.kind === "record" ? item.value.span : item.codeSpan, "record type value", v, `type field ${typeLabel}`, 0n, typeMax));
       ok = false;
       continue;
     }
@@ -191,14 +227,20 @@ function checkStream(
   }
 
   const endItem = single("end");
+  const endOfInput = decl.items.some((i) => i.kind === "endOfInput");
   let end: string | null = null;
-  if (endItem === null) {
+  if (endOfInput) {
+    if (endItem !== null) {
+      sink.report(diag.invalidStream(endItem.span, `stream '${name}' ends both at a record and at the end of its input`));
+      ok = false;
+    }
+  } else if (endItem === null) {
     sink.report(diag.invalidStream(decl.name.span, `stream '${name}' has no end record`, "add 'end RECORD;'"));
     ok = false;
-  } else if (!decl.items.some((i) => i.kind === "record" && i.name.text === endItem.record.text)) {
+  } else if (!decl.items.some((i) => (i.kind === "record" || i.kind === "recordCode") && i.name.text === endItem.record.text)) {
     const near = closestName(
       endItem.record.text,
-      decl.items.flatMap((i) => (i.kind === "record" ? [i.name.text] : [])),
+      decl.items.flatMap((i) => (i.kind === "record" || i.kind === "recordCode" ? [i.name.text] : [])),
     );
     sink.report(
       diag.invalidStream(endItem.record.span, `end record '${endItem.record.text}' is not a record of stream '${name}'`, near === null ? undefined : `did you mean '${near}'?`),
@@ -206,7 +248,11 @@ function checkStream(
     ok = false;
   } else end = endItem.record.text;
 
-  if (!ok || header === null || end === null) return null;
+  const preambleStructs = preamble.map((p) => layouts.structs.get(p)).filter((x): x is LayoutStruct => x !== undefined);
+  const bodies = new Map(records.map((r) => [r.name, r.body === null ? null : (layouts.structs.get(r.body) ?? null)]));
+  const rules = checkStreamRules({ file, decl, names, consts, enums, sink, preamble: preambleStructs, bodies, structOf: (n) => layouts.structs.get(n) });
+  if (!rules.ok) ok = false;
+  if (!ok || header === null || (end === null && !endOfInput)) return null;
   return {
     name,
     preamble,
@@ -218,6 +264,13 @@ function checkStream(
     end,
     records,
     ranges,
+    preambleLabels,
+    entry: rules.entry,
+    requires: rules.requires,
+    order: rules.order,
+    maxLength: rules.maxLength,
+    payloads: rules.payloads,
+    inline: rules.inline,
     doc: decl.doc,
     span: decl.name.span,
   };

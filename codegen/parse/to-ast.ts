@@ -14,9 +14,12 @@ import type {
   AstImport,
   AstMember,
   AstName,
+  AstRuleIf,
+  AstSizeExpr,
   AstStreamItem,
   AstStructAttr,
   AstType,
+  AstValueItem,
 } from "../ast.js";
 import type { SourceSpan } from "../ir.js";
 import { luGrammar } from "./grammar.js";
@@ -94,6 +97,20 @@ function binaryChain(this: Node, first: Node, ops: Node, operands: Node): AstExp
       span: ctx.lines.span(left.span.start, operand.source.endIdx),
     };
     ctx.depth?.note(acc, spanOf(op, ctx), left, right);
+  });
+  return acc;
+}
+
+/** A size expression level folded to the left, like `binaryChain`. */
+function sizeChain(this: Node, first: Node, ops: Node, operands: Node): AstSizeExpr {
+  const ctx = ctxOf(this);
+  let acc = ast<AstSizeExpr>(first, ctx);
+  const operandNodes = operands.children;
+  ops.children.forEach((op, i) => {
+    const operand = operandNodes[i];
+    if (operand === undefined) return;
+    const right = ast<AstSizeExpr>(operand, ctx);
+    acc = { kind: "binary", op: op.sourceString as "<<" | ">>" | "+" | "-" | "*" | "/" | "%", left: acc, right, span: ctx.lines.span(acc.span.start, operand.source.endIdx) };
   });
   return acc;
 }
@@ -301,6 +318,98 @@ function addToAst(semantics: Semantics): Semantics {
         doc: opt<string>(doc, ctx),
         span: spanOf(this),
       };
+    },
+    StreamItem_recordCode(doc, _kw, name, _eq, code, body, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "recordCode", name: ast<AstName>(name, ctx), code: ast<string>(code, ctx), codeSpan: spanOf(code, ctx), body: opt<AstName>(body, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_entry(doc, _kw, label, magic, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "entry", label: ast<AstName>(label, ctx), magic: magic.children.length > 0 ? ast<AstName[]>(magic.child(0), ctx) : [], doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    EntryMagic(_open, names, _close) {
+      return many<AstName>(names.asIteration(), ctxOf(this));
+    },
+    StreamItem_preambleAs(_kw, entries, _semi): AstStreamItem {
+      const list = many<{ struct: AstName; label: AstName | null }>(entries.asIteration(), ctxOf(this));
+      return { kind: "preambleAs", structs: list.map((e) => e.struct), labels: list.map((e) => e.label), span: spanOf(this) };
+    },
+    PreambleEntry_labelled(struct, _as, label) {
+      const ctx = ctxOf(this);
+      return { struct: ast<AstName>(struct, ctx), label: ast<AstName>(label, ctx) };
+    },
+    PreambleEntry_plain(struct) {
+      return { struct: ast<AstName>(struct, ctxOf(this)), label: null };
+    },
+    StreamItem_endOfInput(_end, _of, _input, _semi): AstStreamItem {
+      return { kind: "endOfInput", span: spanOf(this) };
+    },
+    StreamItem_require(doc, _kw, path, _in, values, when, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "require", path: ast<AstName[]>(path, ctx), values: ast<AstValueItem[]>(values, ctx), when: opt<AstRuleIf>(when, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_first(doc, _kw, record, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "first", record: ast<AstName>(record, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_once(doc, _kw, record, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "once", record: ast<AstName>(record, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_order(doc, _kw, record, _before, later, when, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "order", record: ast<AstName>(record, ctx), later: many<AstName>(later.asIteration(), ctx), when: opt<AstRuleIf>(when, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_maxLength(doc, _max, _length, value, records, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "maxLength", value: ast<AstExpr>(value, ctx), records: records.children.length > 0 ? ast<AstName[]>(records.child(0), ctx) : [], doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    MaxFor(_for, names) {
+      return many<AstName>(names.asIteration(), ctxOf(this));
+    },
+    StreamItem_payload(doc, _kw, name, _of, record, _eq, size, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "payload", name: ast<AstName>(name, ctx), record: ast<AstName>(record, ctx), size: ast<AstSizeExpr>(size, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_inline(doc, _after, record, _stream, stream, until, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "inline", record: ast<AstName>(record, ctx), stream: ast<AstName>(stream, ctx), until: until.children.length > 0 ? ast<AstName[]>(until.child(0), ctx) : [], doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    InlineUntil(_until, names) {
+      return many<AstName>(names.asIteration(), ctxOf(this));
+    },
+    FieldPath(names) {
+      return many<AstName>(names.asIteration(), ctxOf(this));
+    },
+    ValueList(items) {
+      return many<AstValueItem>(items.asIteration(), ctxOf(this));
+    },
+    ValueItem_range(lo, _dots, hi): AstValueItem {
+      const ctx = ctxOf(this);
+      return { kind: "range", lo: ast<AstExpr>(lo, ctx), hi: ast<AstExpr>(hi, ctx), span: spanOf(this) };
+    },
+    ValueItem_single(value): AstValueItem {
+      return { kind: "single", value: ast<AstExpr>(value, ctxOf(this)), span: spanOf(this) };
+    },
+    RuleIf(_if, path, _in, values): AstRuleIf {
+      const ctx = ctxOf(this);
+      return { path: ast<AstName[]>(path, ctx), values: ast<AstValueItem[]>(values, ctx), span: spanOf(this) };
+    },
+    SizeExpr: sizeChain,
+    SizeAdd: sizeChain,
+    SizeMul: sizeChain,
+    SizePrimary_paren(_open, inner, _close) {
+      return ast<AstSizeExpr>(inner, ctxOf(this));
+    },
+    SizePrimary_count(_count, _open, array, _where, element, not, _in, values, _close): AstSizeExpr {
+      const ctx = ctxOf(this);
+      return { kind: "count", array: ast<AstName[]>(array, ctx), element: ast<AstName[]>(element, ctx), negate: not.children.length > 0, values: ast<AstValueItem[]>(values, ctx), span: spanOf(this) };
+    },
+    SizePrimary_number(_n): AstSizeExpr {
+      return { kind: "number", value: BigInt(this.sourceString.replace(/_/g, "").toLowerCase()), span: spanOf(this) };
+    },
+    SizePrimary_path(path): AstSizeExpr {
+      return { kind: "path", path: ast<AstName[]>(path, ctxOf(this)), span: spanOf(this) };
     },
     RecordBody(_colon, name) {
       return ast<AstName>(name, ctxOf(this));

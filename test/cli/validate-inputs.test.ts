@@ -189,11 +189,12 @@ describe("large files are never read whole", () => {
   const MiB = 1024 * 1024;
 
   it("validates and dumps a sparse libxc stream of over 4 GiB reading a few chunks per record", () => {
-    // Pages of 1 MiB (page_shift 20), 8 PAGE_DATA records of 512 pages each; the page data is
-    // left as holes, only headers and pfn arrays are written.
+    // Pages of 1 MiB (page_shift 20), 36 PAGE_DATA records of 120 pages each (below libxc's
+    // REC_LENGTH_MAX of 128 MiB); the page data is left as holes, only headers and pfn arrays are
+    // written.
     const PAGE_SHIFT = 20;
-    const RECORDS = 8;
-    const PFNS = 512;
+    const RECORDS = 36;
+    const PFNS = 120;
     const path = file("sparse-xc");
     const fd = openSync(path, "w");
     let at = 0;
@@ -293,7 +294,7 @@ describe("errors", () => {
       segments: (offset, length, visit) => inner.segments(offset, length, visit),
     };
     const problems: InspectProblem[] = [];
-    expect(() => walkStream({ schemas: loadSchemas(), source: failing, streamName: "xc_stream", problems, pageSize: 4096, onRecord: () => undefined })).toThrow(FileReadError);
+    expect(() => walkStream({ schemas: loadSchemas(), source: failing, streamName: "xc_stream", problems, onRecord: () => undefined })).toThrow(FileReadError);
     expect(problems).toEqual([]);
   });
 

@@ -184,7 +184,7 @@ describe("data after the END record", () => {
     const file = withTail(clean, Uint8Array.of(0, 0, 0, 0, 0xaa, 0, 0, 0));
     const { code, report } = validate(file);
     expect(code).toBe(1);
-    expect(report.problems).toEqual([{ offset: bytes.length, recordIndex: xlEnd?.index, record: "END", kind: "trailing-data", message: "8 octets after the libxl END record" }]);
+    expect(report.problems).toEqual([{ offset: bytes.length, recordIndex: xlEnd?.index, record: "END", kind: "trailing-data", message: "8 octets after the END record" }]);
   });
 
   it("a libxl record after the embedded libxc stream is numbered in problems as dump numbers it", () => {

@@ -34,8 +34,8 @@ export function emitStream(ctx: FileContext, stream: LayoutStream): string {
   const typeField = headerField(ctx, stream, stream.typeField);
   const lengthField = headerField(ctx, stream, stream.lengthField);
   const littleEndian = "endian" in typeField.type ? typeField.type.endian === "little" : ctx.struct(stream.header).endian === "little";
-  const end = stream.records.find((r) => r.name === stream.end);
-  if (end === undefined) throw new Error(`internal: stream '${stream.name}' has no end record '${stream.end}'`);
+  const end = stream.end === null ? null : stream.records.find((r) => r.name === stream.end);
+  if (end === undefined) throw new Error(`internal: stream '${stream.name}' has no end record '${stream.end ?? ""}'`);
   const preambleSize = stream.preamble.reduce((n, p) => n + ctx.struct(p).size, 0);
   const format = ctx.runtimeType("StreamFormat", "stream-format");
   const structClass = ctx.runtimeType("StructClass", "accessor-support");
@@ -64,7 +64,7 @@ lengthSize: ${widthOf(lengthField)},
 littleEndian: ${littleEndian},
 align: ${stream.align},
 optionalBit: ${stream.optionalBit === null ? "null" : stream.optionalBit},
-endType: ${records}.${stream.end},
+endType: ${end === null ? "-1" : `${records}.${end.name}`},
 recordNames: ${names},
 preambleSize: ${preambleSize},
 };`,
