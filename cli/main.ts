@@ -41,6 +41,9 @@ registerCodegen(program);
 (await import("./dump.js")).register(program);
 (await import("./validate.js")).register(program);
 (await import("./encode.js")).register(program);
+(await import("../codegen/doc/command.js")).register(program);
+(await import("../codegen/fmt/command.js")).register(program);
+(await import("../lsp/command.js")).register(program);
 
 try {
   await program.parseAsync(process.argv);

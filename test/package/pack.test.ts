@@ -130,6 +130,17 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
     expect(lu("dump", "sample-libxc.bin")).toMatchObject({ code: 0, stdout: expect.stringContaining("image_header @0") });
     expect(lu("restore", "--demo", "--small", "--no-progress")).toMatchObject({ code: 0 });
   });
+
+  it("doc, fmt and lsp on the package's own schemas; the editor grammar ships", () => {
+    const schemaDir = join(installed, "schema");
+    const doc = lu("doc", join(schemaDir, "live-update.lu"));
+    expect(doc.code).toBe(0);
+    expect(doc.stdout).toContain("    | domain_handle[0-7]                              |");
+    expect(lu("fmt", "--check", schemaDir)).toMatchObject({ code: 0 });
+    expect(lu("lsp", "--help")).toMatchObject({ code: 0 });
+    expect(existsSync(join(installed, "editors/vscode/syntaxes/lu.tmLanguage.json"))).toBe(true);
+    expect(existsSync(join(installed, "editors/vscode/language-configuration.json"))).toBe(true);
+  });
 });
 
 const SENSOR_LU = `/// Sensor log: a big-endian file header, then type-length-value records.

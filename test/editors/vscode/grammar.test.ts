@@ -1,0 +1,137 @@
+/**
+ * The TextMate grammar of editors/vscode, run by vscode-textmate on vscode-oniguruma (the engine
+ * VS Code uses) over the repo's schemas: the scopes of keywords, offsets, types, numbers, strings
+ * and comments.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import * as oniguruma from "vscode-oniguruma";
+import vsctm from "vscode-textmate";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = new URL("../../../", import.meta.url);
+const GRAMMAR = new URL("editors/vscode/syntaxes/lu.tmLanguage.json", ROOT);
+
+interface Tok {
+  readonly line: number;
+  readonly text: string;
+  readonly scopes: readonly string[];
+}
+
+let grammar: vsctm.IGrammar;
+
+beforeAll(async () => {
+  const require = createRequire(import.meta.url);
+  const wasm = readFileSync(require.resolve("vscode-oniguruma/release/onig.wasm"));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+  const registry = new vsctm.Registry({
+    onigLib: Promise.resolve({
+      createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scope: string) => (scope === "source.lu" ? vsctm.parseRawGrammar(readFileSync(GRAMMAR, "utf8"), GRAMMAR.pathname) : null),
+  });
+  const g = await registry.loadGrammar("source.lu");
+  if (g === null) throw new Error("grammar did not load");
+  grammar = g;
+});
+
+function tokenize(text: string): Tok[] {
+  const out: Tok[] = [];
+  let state = vsctm.INITIAL;
+  text.split("\n").forEach((line, i) => {
+    const r = grammar.tokenizeLine(line, state);
+    for (const t of r.tokens) out.push({ line: i + 1, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes });
+    state = r.ruleStack;
+  });
+  return out;
+}
+
+/** The innermost scope of the first token with this text on a line containing `context`. */
+function scopeOf(toks: readonly Tok[], source: string, context: string, text: string): string {
+  const lines = source.split("\n");
+  const lineNo = lines.findIndex((l) => l.includes(context)) + 1;
+  expect(lineNo, context).toBeGreaterThan(0);
+  const tok = toks.find((t) => t.line === lineNo && t.text.trim() === text);
+  if (tok === undefined) throw new Error(`no token '${text}' on the line of '${context}': ${JSON.stringify(toks.filter((t) => t.line === lineNo).map((t) => t.text))}`);
+  return tok.scopes[tok.scopes.length - 1] ?? "";
+}
+
+const schemaFiles = readdirSync(new URL("schema/", ROOT)).filter((n) => n.endsWith(".lu")).sort();
+
+describe("TextMate grammar for .lu", () => {
+  it("scopes keywords, offsets, field names, types, numbers, strings and comments of live-update.lu", () => {
+    const src = readFileSync(new URL("schema/live-update.lu", ROOT), "utf8");
+    const toks = tokenize(src);
+    const at = (context: string, text: string): string => scopeOf(toks, src, context, text);
+    expect(at("struct lu_breadcrumb", "struct")).toBe("storage.type.struct.lu");
+    expect(at("struct lu_breadcrumb", "lu_breadcrumb")).toBe("entity.name.type.lu");
+    expect(at("abi frozen {", "frozen")).toBe("constant.language.lu");
+    expect(at("struct lu_breadcrumb", "size")).toBe("keyword.other.lu");
+    expect(at("mfn_array_physaddr:", "@")).toBe("punctuation.definition.offset.lu");
+    expect(at("shifted_nr_pages:", "16")).toBe("constant.numeric.offset.lu");
+    expect(at("shifted_nr_pages:", "shifted_nr_pages")).toBe("variable.other.member.lu");
+    expect(at("shifted_nr_pages:", "u64")).toBe("support.type.primitive.lu");
+    expect(at("lu_domain_type;", "lu_domain_type")).toBe("entity.name.type.lu");
+    expect(at("domain_handle:", "16")).toBe("constant.numeric.decimal.lu");
+    expect(at("const LU_MAGIC_UNMASKED", "0x4c69766555706461")).toBe("constant.numeric.hex.lu");
+    expect(at("const LU_MAGIC_UNMASKED", "LU_MAGIC_UNMASKED")).toBe("variable.other.constant.lu");
+    expect(at("import \"libxc-stream.lu\"", "import")).toBe("keyword.control.import.lu");
+    expect(at("import \"libxc-stream.lu\"", "libxc-stream.lu")).toBe("string.quoted.double.lu");
+    expect(at("/// PAGE_SHIFT on x86-64.", "/// PAGE_SHIFT on x86-64.")).toBe("comment.line.documentation.lu");
+    expect(at("// libxc records used as-is", "// libxc records used as-is (libxc-migration-stream.pandoc), domain specific.")).toBe("comment.line.double-slash.lu");
+    expect(at("record LU_VERSION", "record")).toBe("keyword.other.record.lu");
+    expect(at("record LU_VERSION", "LU_VERSION")).toBe("variable.other.enummember.lu");
+    expect(at("record LU_VERSION", "lu_version")).toBe("entity.name.type.lu");
+    expect(at("header xc_rhdr", "xc_rhdr")).toBe("entity.name.type.lu");
+    expect(at("order: 0..11;", "..")).toBe("keyword.operator.range.lu");
+    expect(at("enum lu_domain_type : u32", "u32")).toBe("support.type.primitive.lu");
+  });
+
+  it("scopes strings with escapes, nested streams, big-endian types and block comments", () => {
+    const src = 'struct s endian big {\n  @0 id: ascii[4] = "XE\\x4eF"; /* four */\n  @4 n: u32be;\n  @8 rest: stream st;\n}\n';
+    const toks = tokenize(src);
+    const at = (context: string, text: string): string => scopeOf(toks, src, context, text);
+    expect(at("@0 id", "\\x4e")).toBe("constant.character.escape.lu");
+    expect(at("@0 id", "ascii")).toBe("support.type.primitive.lu");
+    expect(at("@0 id", "/*")).toBe("punctuation.definition.comment.begin.lu");
+    expect(at("@4 n", "u32be")).toBe("support.type.primitive.lu");
+    expect(at("@8 rest", "stream")).toBe("storage.type.stream.lu");
+    expect(at("@8 rest", "st")).toBe("entity.name.type.lu");
+  });
+
+  it("on every schema of schema/: every doc line is a doc comment, every field offset an offset, every word scoped", () => {
+    for (const name of schemaFiles) {
+      const src = readFileSync(new URL(`schema/${name}`, ROOT), "utf8");
+      const toks = tokenize(src);
+      const lines = src.split("\n");
+      lines.forEach((line, i) => {
+        const on = toks.filter((t) => t.line === i + 1);
+        if (/^\s*\/\/\/(?!\/)/.test(line)) {
+          expect(on.filter((t) => t.text.trim() !== "").every((t) => t.scopes.includes("comment.line.documentation.lu")), `${name}:${i + 1}`).toBe(true);
+        }
+        const field = /^\s*@(0[xX][0-9A-Fa-f_]+|[0-9]+)\s/.exec(line);
+        if (field?.[1] !== undefined) {
+          const off = on.find((t) => t.text === field[1]);
+          expect(off?.scopes, `${name}:${i + 1}`).toContain("constant.numeric.offset.lu");
+        }
+        for (const t of on) {
+          if (/^[A-Za-z0-9_]+$/.test(t.text)) expect(t.scopes.length, `${name}:${i + 1} '${t.text}'`).toBeGreaterThan(1);
+        }
+      });
+    }
+    expect(schemaFiles.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("ships a VS Code language contribution that points at the grammar and configuration", () => {
+    const manifest = JSON.parse(readFileSync(new URL("editors/vscode/package.json", ROOT), "utf8")) as {
+      contributes: { languages: { id: string; extensions: string[]; configuration: string }[]; grammars: { scopeName: string; path: string }[] };
+    };
+    expect(manifest.contributes.languages[0]).toMatchObject({ id: "lu", extensions: [".lu"] });
+    expect(manifest.contributes.grammars[0]?.scopeName).toBe("source.lu");
+    const config = JSON.parse(readFileSync(join(new URL("editors/vscode/", ROOT).pathname, manifest.contributes.languages[0]?.configuration ?? ""), "utf8")) as { comments: { lineComment: string } };
+    expect(config.comments.lineComment).toBe("//");
+    expect(readFileSync(join(new URL("editors/vscode/", ROOT).pathname, manifest.contributes.grammars[0]?.path ?? ""), "utf8")).toContain('"scopeName": "source.lu"');
+  });
+});
