@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
  * `lu`: the lu-codec command line. Each command lives in its own module and registers itself here.
- * Exit codes: 0 success, 1 a diagnostic / invalid data, 2 usage or I/O error.
+ * Exit codes: 0 success, 1 a diagnostic / invalid data, 2 usage or I/O error (141 when the reader of
+ * stdout went away, as for a process killed by SIGPIPE).
  */
 import { Command, CommanderError } from "commander";
 import { register as registerRestore } from "./restore.js";
 import { register as registerSave } from "./save.js";
 import { register as registerCodegen } from "../codegen/cli.js";
 import { packageVersion } from "./package-version.js";
+import { exitQuietlyOnClosedPipe } from "./closed-pipe.js";
+
+exitQuietlyOnClosedPipe(process.stdout);
 
 const program = new Command();
 program
