@@ -23,19 +23,41 @@ interface Ctx {
   spacedColon: boolean;
 }
 
-function isUnary(tok: Token, prev: Token | null): boolean {
+/**
+ * Keywords an expression follows (`in -1..5`, `size`, `align`, `bit`, `from`, `limit`, `max
+ * length`). The same words can name fields in a size expression (`= size - 8`, `hdr.size - 8`),
+ * where an operator, `=`, `(` or `.` comes before them; as keywords they follow a word, a number
+ * or a closing bracket, or start the statement.
+ */
+const EXPR_KEYWORDS = new Set(["in", "size", "align", "bit", "from", "limit", "length"]);
+
+function isUnary(tok: Token, prev: Token | null, before: Token | null): boolean {
   if (tok.text === "~") return true;
   if (tok.text !== "-") return false;
-  return prev === null || (prev.kind === "punct" && UNARY_AFTER.has(prev.text));
+  if (prev === null) return true;
+  if (prev.kind === "punct") return UNARY_AFTER.has(prev.text);
+  if (prev.kind !== "word" || !EXPR_KEYWORDS.has(prev.text)) return false;
+  return before === null || before.kind !== "punct" || before.text === ")" || before.text === "]";
 }
 
-/** The space between `prev` and `tok` on one line. */
-function gap(prev: Token | null, prevUnary: boolean, tok: Token, ctx: Ctx): string {
+/**
+ * Whether `(` after `prev` opens the operand list of a size function (`count(pfn where …)`), as
+ * opposed to the field list after a name (`header h (type, length)`, `entry e (id)`,
+ * `chain h (next)`): the function word follows an operator, `=` or `(`, never another word.
+ */
+function callParen(prev: Token, before: Token | null): boolean {
+  return prev.kind === "word" && prev.text === "count" && (before === null || before.kind === "punct");
+}
+
+/** The space between `prev` and `tok` on one line; `before` is the token ahead of `prev`. */
+function gap(prev: Token | null, prevUnary: boolean, tok: Token, ctx: Ctx, before: Token | null = null): string {
   if (prev === null) return "";
   const t = tok.text;
   if (tok.kind === "punct") {
     if (t === ";" || t === "," || t === ")" || t === "]" || t === ".." || t === "." || t === "[") return "";
+    if (t === "(" && callParen(prev, before)) return "";
     if (t === ":") return ctx.spacedColon ? " " : "";
+    if (t === "}" && prev.kind === "punct" && prev.text === "{") return "";
   }
   if (prev.kind === "punct" && (prev.text === "(" || prev.text === "[" || prev.text === "@" || prev.text === ".." || prev.text === ".")) return "";
   if (prevUnary) return "";
@@ -71,10 +93,12 @@ function headOf(parts: readonly Part[], ctx: Ctx): Head | null {
 function inline(toks: readonly Token[], ctx: Ctx): string {
   let out = "";
   let prev: Token | null = null;
+  let before: Token | null = null;
   let prevUnary = false;
   for (const t of toks) {
-    out += gap(prev, prevUnary, t, ctx) + t.text;
-    prevUnary = isUnary(t, prev);
+    out += gap(prev, prevUnary, t, ctx, before) + t.text;
+    prevUnary = isUnary(t, prev, before);
+    before = prev;
     prev = t;
   }
   return out;
@@ -91,6 +115,7 @@ function renderStmt(parts: readonly Part[], depth: number, widths: { offset: num
   const head = headOf(parts, ctx);
   let cur = indent;
   let prev: Token | null = null;
+  let before: Token | null = null;
   let prevUnary = false;
   let start = 0;
   if (head !== null) {
@@ -105,14 +130,26 @@ function renderStmt(parts: readonly Part[], depth: number, widths: { offset: num
     if (part === undefined) continue;
     if (part.kind === "tok") {
       const tok = part.token;
-      cur += gap(prev, prevUnary, tok, ctx) + tok.text;
+      cur += gap(prev, prevUnary, tok, ctx, before) + tok.text;
       if (tok.kind === "punct" && tok.text === "=") ctx.spacedColon = true;
-      prevUnary = isUnary(tok, prev);
+      prevUnary = isUnary(tok, prev, before);
+      before = prev;
       prev = tok;
       continue;
     }
     if (part.kind === "comment") {
       const text = part.token.text.trimEnd();
+      const next = parts[i + 1];
+      const nextOnLine = next !== undefined && next.kind !== "block" && next.token.newlinesBefore === 0;
+      if (part.token.newlinesBefore === 0 && cur.trim() !== "" && nextOnLine && part.token.kind === "comment" && text.startsWith("/*")) {
+        // A block comment inside the line (`(next, /* cnt */ count)`): spaced like a word.
+        const asWord: Token = { kind: "word", text, newlinesBefore: 0, start: part.token.start };
+        cur += gap(prev, prevUnary, asWord, ctx, before) + text;
+        before = prev;
+        prev = asWord;
+        prevUnary = false;
+        continue;
+      }
       if (part.token.newlinesBefore === 0 && cur.trim() !== "") {
         cur += `${MARK}${text}`;
       } else {
@@ -120,14 +157,13 @@ function renderStmt(parts: readonly Part[], depth: number, widths: { offset: num
         out.push(`${indent}${INDENT}${text}`);
         cur = `${indent}${INDENT}`;
       }
-      const more = parts.slice(i + 1).length > 0;
-      if (part.token.kind === "doc" || text.startsWith("//") || part.token.newlinesBefore > 0) {
-        if (more) {
-          if (cur.trim() !== "") out.push(cur);
-          cur = `${indent}${INDENT}`;
-          prev = null;
-          prevUnary = false;
-        }
+      // The comment ends its line: what follows goes on the next one.
+      if (next !== undefined) {
+        if (cur.trim() !== "") out.push(cur);
+        cur = `${indent}${INDENT}`;
+        prev = null;
+        before = null;
+        prevUnary = false;
       }
       continue;
     }
@@ -147,6 +183,7 @@ function renderStmt(parts: readonly Part[], depth: number, widths: { offset: num
     renderItems(rest, part.block, depth + 1, out);
     cur = indent;
     prev = null;
+    before = null;
     prevUnary = false;
   }
   if (cur.trim() !== "") out.push(cur);

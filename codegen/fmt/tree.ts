@@ -14,7 +14,10 @@ export interface Block {
 
 export type Item =
   | { readonly kind: "stmt"; readonly parts: Part[] }
-  /** A comment or doc line on its own line; `trailing` when it follows the block's `{` on its line. */
+  /**
+   * A comment or doc line on its own line; `trailing` when a plain comment follows the block's `{`
+   * on its line (a doc comment there documents the first item, on its own line).
+   */
   | { readonly kind: "comment"; readonly token: Token; readonly trailing: boolean }
   | { readonly kind: "blank" };
 
@@ -58,7 +61,7 @@ export function buildTree(tokens: readonly Token[]): Block {
         if (t.newlinesBefore === 0 && t.kind === "comment" && prev !== null && t.newlinesBefore === 0 && items[items.length - 1]?.kind === "stmt") {
           prev.push({ kind: "comment", token: t });
         } else {
-          items.push({ kind: "comment", token: t, trailing: t.newlinesBefore === 0 && items.length === 0 && closing });
+          items.push({ kind: "comment", token: t, trailing: t.kind === "comment" && t.newlinesBefore === 0 && items.length === 0 && closing });
         }
         i++;
         continue;
