@@ -215,6 +215,8 @@ export interface LayoutRecord {
   readonly body: string | null;
   /** True when the type value has the stream's optional bit set. */
   readonly optional: boolean;
+  /** The character code the type was written as (`record fmt = "fmt "`), when it was. */
+  readonly code?: string;
   readonly doc: string | null;
   readonly span: SourceSpan;
 }

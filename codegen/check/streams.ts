@@ -200,7 +200,8 @@ function checkStream(
     }
     byValue.set(v, { name: item.name.text, span: item.name.span });
     const optional = optionalBit !== null && ((v >> BigInt(optionalBit)) & 1n) === 1n;
-    records.push({ name: item.name.text, value: Number(v), body, optional, doc: item.doc, span: item.name.span });
+    const code = item.kind === "recordCode" ? { code: item.code } : {};
+    records.push({ name: item.name.text, value: Number(v), body, optional, ...code, doc: item.doc, span: item.name.span });
   }
 
   const ranges: LayoutTypeRange[] = [];

@@ -20,6 +20,7 @@ import {
   typeText,
 } from "./describe.js";
 import { type DocPage, pageBase } from "./markdown.js";
+import { loadRuleText, preambleText, streamRuleLines } from "./rules.js";
 import { streamRows } from "./stream-table.js";
 import { recordFramingDiagram, structDiagram } from "./struct-diagram.js";
 import { escapeXml as esc, renderDiagramSvg } from "./svg.js";
@@ -69,6 +70,13 @@ function link(name: string, here: string, index: DocIndex): string {
   return `<a class="ref" href="${esc(page)}#${esc(anchor(name))}">${esc(name)}</a>`;
 }
 
+/** Rule text as HTML: `code`, **name**, `[[name]]` links to declarations. */
+function rich(text: string, here: string, index: DocIndex): string {
+  return inline(text)
+    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+    .replace(/\[\[([A-Za-z_][A-Za-z0-9_]*)\]\]/g, (_m, name: string) => link(name, here, index));
+}
+
 function typeHtml(t: TypeText, here: string, index: DocIndex): string {
   return `${esc(t.before)}${t.ref === null ? "" : link(t.ref, here, index)}${esc(t.after)}`;
 }
@@ -104,6 +112,8 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string {
   out.push(
     `<p class="meta">Size ${s.size} octets${s.trailing === null ? "" : ` + <code>${esc(s.trailing.name)}</code>`}, align ${s.align}, ${s.endian}-endian. Growth: ${inline(growthRule(s))}</p>`,
   );
+  const load = loadRuleText(s);
+  if (load !== null) out.push(`<p class="load">Load: ${rich(load, here, index)}</p>`);
   out.push(renderDiagramSvg(d, (c) => cellTitle(s, c, d.countLetters), `diagram-${anchor(s.name)}`));
   if (s.fields.length > 0) {
     const rows = s.fields.map((f) => [
@@ -123,7 +133,7 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string {
 function streamSection(st: LayoutStream, here: string, index: DocIndex): string {
   const out = [`<section class="stream" id="${esc(anchor(st.name))}">`, `<h3>${esc(st.name)}</h3>`];
   if (st.doc !== null) out.push(`<p>${inline(oneLine(st.doc))}</p>`);
-  if (st.preamble.length > 0) out.push(`<p>Preamble: ${st.preamble.map((p) => link(p, here, index)).join(", ")}, once, before the records.</p>`);
+  if (st.preamble.length > 0) out.push(`<p>Preamble: ${rich(preambleText(st), here, index)}, once, before the records.</p>`);
   out.push(
     `<p>Record header: ${link(st.header, here, index)} (type in <code>${esc(st.typeField)}</code>, body length in <code>${esc(st.lengthField)}</code>)` +
       `${st.align > 1 ? `; bodies padded with zeros to a multiple of ${st.align} octets` : "; bodies not padded"}` +
@@ -135,6 +145,8 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string 
     const d = recordFramingDiagram(header, st.align, lookup);
     out.push(renderDiagramSvg(d, (c) => (c.field === null ? c.label : cellTitle(header, c, d.countLetters)), `diagram-${anchor(st.name)}`));
   }
+  const rules = streamRuleLines(st, index);
+  if (rules.length > 0) out.push(`<p>Rules:</p>`, `<ul class="rules">`, ...rules.map((r) => `<li>${rich(r, here, index)}</li>`), "</ul>");
   const rows = streamRows(st, index).map((r) => [
     esc(r.value),
     r.kind === "range" ? `<em>${esc(r.name)}</em>` : `<code>${esc(r.name)}</code>`,

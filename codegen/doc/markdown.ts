@@ -18,6 +18,7 @@ import {
   sizeText,
   typeText,
 } from "./describe.js";
+import { loadRuleText, preambleText, streamRuleLines } from "./rules.js";
 import { streamRows } from "./stream-table.js";
 import { recordFramingDiagram, structDiagram } from "./struct-diagram.js";
 
@@ -44,6 +45,11 @@ function link(name: string, here: string, index: DocIndex, ext: string): string 
   return `[${name}](${page}#${name.toLowerCase()})`;
 }
 
+/** Rule text (`[[name]]` links) as Markdown. */
+function rich(text: string, here: string, index: DocIndex): string {
+  return text.replace(/\[\[([A-Za-z_][A-Za-z0-9_]*)\]\]/g, (_m, name: string) => link(name, here, index, "md"));
+}
+
 function typeCell(t: TypeText, here: string, index: DocIndex): string {
   const ref = t.ref === null ? "" : link(t.ref, here, index, "md");
   return `${t.before}${ref}${t.after}`;
@@ -65,6 +71,10 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string[]
   out.push(
     `Size ${s.size} octets${s.trailing === null ? "" : ` + \`${s.trailing.name}\``}, align ${s.align}, ${s.endian}-endian. Growth: ${growthRule(s)}`,
     "",
+  );
+  const load = loadRuleText(s);
+  if (load !== null) out.push(`Load: ${rich(load, here, index)}`, "");
+  out.push(
     "```text",
     renderDiagramText(d),
     "```",
@@ -88,9 +98,7 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string[
   const header = index.structs.get(st.header);
   const out = [`### ${st.name}`, ""];
   if (st.doc !== null) out.push(oneLine(st.doc), "");
-  if (st.preamble.length > 0) {
-    out.push(`Preamble: ${st.preamble.map((p) => link(p, here, index, "md")).join(", ")}, once, before the records.`, "");
-  }
+  if (st.preamble.length > 0) out.push(`Preamble: ${rich(preambleText(st), here, index)}, once, before the records.`, "");
   out.push(
     `Record header: ${link(st.header, here, index, "md")} (type in \`${st.typeField}\`, body length in \`${st.lengthField}\`)` +
       `${st.align > 1 ? `; bodies padded with zeros to a multiple of ${st.align} octets` : "; bodies not padded"}` +
@@ -101,6 +109,8 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string[
     const lookup = (n: string): LayoutStruct | undefined => index.structs.get(n);
     out.push("```text", renderDiagramText(recordFramingDiagram(header, st.align, lookup)), "```", "");
   }
+  const rules = streamRuleLines(st, index);
+  if (rules.length > 0) out.push("Rules:", "", ...rules.map((r) => `- ${rich(r, here, index)}`), "");
   const rows = streamRows(st, index).map((r) => [
     r.value,
     r.kind === "range" ? `*${r.name}*` : `\`${r.name}\``,

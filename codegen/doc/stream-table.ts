@@ -7,7 +7,7 @@ import { type DocIndex, hexValue, oneLine } from "./describe.js";
 
 export interface StreamRow {
   readonly kind: "record" | "range";
-  /** `0x00000001`, or `0x40000005 - 0x7FFFFFFF` for a range. */
+  /** `0x00000001`, `0x20746D66 "fmt "` for a character code, `0x40000005 - 0x7FFFFFFF` for a range. */
   readonly value: string;
   readonly name: string;
   readonly body: string | null;
@@ -38,7 +38,7 @@ export function streamRows(st: LayoutStream, index: DocIndex): StreamRow[] {
   const rows: StreamRow[] = [
     ...st.records.map((r) => ({
       kind: "record" as const,
-      value: hexValue(r.value, width),
+      value: r.code === undefined ? hexValue(r.value, width) : `${hexValue(r.value, width)} ${JSON.stringify(r.code)}`,
       name: r.name,
       body: r.body,
       optional: r.optional ? "yes" : "no",

@@ -108,4 +108,26 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
     expect(rows).toBeGreaterThan(20);
     expect(problems).toEqual([]);
   });
+
+  it("lists each stream's rules and links a stream in line to its declaration", async () => {
+    await page.goto(pathToFileURL(join(dir, "libxc-stream.html")).href, { waitUntil: "load" });
+    const rules = await page.$$eval("#xc_stream ul.rules li", (lis) => lis.map((li) => li.textContent ?? ""));
+    const names = await page.$$eval("#xc_stream ul.rules li > strong", (s) => s.map((x) => x.textContent ?? ""));
+    expect(names).toEqual(["File entry", "Requires", "Requires", "Requires", "Requires", "Order", "Longest body", "Payload"]);
+    expect(rules[0]).toContain("a file is this stream when xc_image_header.marker is 0xFFFFFFFFFFFFFFFF and xc_image_header.id is \"XENF\"");
+    expect(rules).toHaveLength(names.length);
+    await page.goto(pathToFileURL(join(dir, "libxl-stream.html")).href, { waitUntil: "load" });
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#xl_stream ul.rules a.ref[href='libxc-stream.html#xc_stream']")]);
+    expect(page.url()).toMatch(/libxc-stream\.html#xc_stream$/);
+    expect(problems).toEqual([]);
+  });
+
+  it("states a struct's load rule next to its growth rule, the compat struct linked", async () => {
+    await page.goto(`${pathToFileURL(join(dir, "hvm-save.html")).href}#hvm_hw_cpu`, { waitUntil: "load" });
+    const load = await page.$eval("#hvm_hw_cpu p.load", (p) => p.textContent ?? "");
+    expect(load).toMatch(/^Load: zero-extended \(load zero_extend from 1024 compat hvm_hw_cpu_compat\): a body of 1032 octets, or of an older size, 1024 octets/);
+    await page.click("#hvm_hw_cpu p.load a.ref[href='#hvm_hw_cpu_compat']");
+    expect(new URL(page.url()).hash).toBe("#hvm_hw_cpu_compat");
+    expect(problems).toEqual([]);
+  });
 });

@@ -51,9 +51,43 @@ describe("markdownPages", () => {
     expect(rows[0]).toBe("| 0x00000000 | `END` | - | no | Ends the stream. END: the final record; no body. |");
     expect(rows).toContain("| 0x00000002 | `EMULATOR_XENSTORE_DATA` | [xl_emulator_xenstore_data](#xl_emulator_xenstore_data) | no |  |");
     expect(rows).toContain("| 0x80000000 - 0xFFFFFFFF | *future_optional* | - | yes | Reserved range. Reserved for future optional records. |");
-    expect(text).toContain("Preamble: [xl_header](#xl_header), once, before the records.");
+    expect(text).toContain("Preamble: [xl_header](#xl_header) (as `libxl_header`), once, before the records.");
     const lu = page("live-update.md");
     expect(lu).toContain("Record header: [xc_rhdr](libxc-stream.md#xc_rhdr)");
+  });
+
+  it("states each stream's rules: entry, requirements, order, longest body, payload, stream in line", () => {
+    const xc = page("libxc-stream.md");
+    const section = xc.slice(xc.indexOf("\n### xc_stream\n"), xc.indexOf("\n| Type | Record |"));
+    expect(section).toContain(
+      "- **File entry** `libxc` (what `lu dump` reports the file as): a file is this stream when `xc_image_header.marker` is `0xFFFFFFFFFFFFFFFF` and `xc_image_header.id` is `\"XENF\"`.",
+    );
+    expect(section).toContain("- **Requires** `xc_image_header.options.endianness` is little; otherwise the file is not read further (`unsupported-endianness`).");
+    expect(section).toContain("- **Requires** `PAGE_DATA.count` is in 1..0xFFFFFFFF in every `PAGE_DATA` record; otherwise a `bad-count` problem.");
+    expect(section).toContain(
+      "- **Order**: no `PAGE_DATA`, `X86_PV_P2M_FRAMES`, `X86_PV_VCPU_BASIC`, `HVM_CONTEXT`, `SHARED_INFO` before the first `STATIC_DATA_END` when `xc_image_header.version` is 3 (`record-order`).",
+    );
+    expect(section).toContain("- **Longest body** of any record: 134217728 octets (`body-too-long`).");
+    expect(section).toContain(
+      "- **Payload** `page_data` of `PAGE_DATA`: `count(pfn where pfn_type.type not in broken, xalloc, xtab) << xc_domain_header.page_shift` octets after the body's fields",
+    );
+    expect(section).toContain("Preamble: [xc_image_header](#xc_image_header) (as `image_header`), [xc_domain_header](#xc_domain_header) (as `domain_header`)");
+    const xl = page("libxl-stream.md");
+    expect(xl).toContain(
+      "- **Stream in line**: after each `LIBXC_CONTEXT` record a whole [xc_stream](libxc-stream.md#xc_stream) stream follows (its preamble, then its records up to its end record or `CHECKPOINT`), outside any record body.",
+    );
+  });
+
+  it("states the load rule of a struct that declares one, next to its growth rule", () => {
+    const text = page("hvm-save.md");
+    const cpu = text.slice(text.indexOf("\n### hvm_hw_cpu\n"), text.indexOf("| Offset |", text.indexOf("\n### hvm_hw_cpu\n")));
+    expect(cpu).toContain(
+      "Load: zero-extended (`load zero_extend from 1024 compat hvm_hw_cpu_compat`): a body of 1032 octets, or of an older size, 1024 octets, whose missing fields read as zero; a body of the size of [hvm_hw_cpu_compat](#hvm_hw_cpu_compat) is laid out as that struct;",
+    );
+    expect(text).toContain("Load: zero-extended (`load zero_extend from 16, 24`): a body of 32 octets, or of an older size, 16 or 24 octets,");
+    // A struct without a load rule says nothing of one.
+    const xc = page("libxc-stream.md");
+    expect(xc).not.toContain("Load:");
   });
 
   it("documents a user's schema, including a mixed optional range and flags", () => {
