@@ -21,7 +21,9 @@ import { docIndex, endianText, hexValue, typeText } from "../codegen/doc/describ
 import { structDiagram } from "../codegen/doc/struct-diagram.js";
 import type { LayoutField, LayoutProgram, LayoutStruct, PrimName } from "../codegen/ir.js";
 import { parseLu } from "../codegen/parse/parse.js";
+import { keywordCompletion } from "./keywords.js";
 import { offsetAt, positionAt, rangeOf, wordAt } from "./positions.js";
+import { type Declared, referenceAt, resolveReference } from "./references.js";
 import type { Position } from "vscode-languageserver/node";
 import { pathToUri } from "./workspace.js";
 
@@ -90,6 +92,36 @@ function structHover(s: LayoutStruct, program: LayoutProgram): string {
   ].join("\n");
 }
 
+/** What the language's keywords mean, for hover (docs/language.md has the whole story). */
+const KEYWORDS: Readonly<Record<string, string>> = {
+  load: "`load exact | zero_extend [from N, …] [compat S]`: how a reader takes a body of this struct.",
+  exact: "`load exact`: a body must be exactly the struct's size.",
+  zero_extend: "`load zero_extend from N, …`: a body of one of the older sizes is valid too; the fields past its end read as zero.",
+  compat: "`compat S`: a body of the size of struct `S` is laid out as `S` (not a prefix of this struct).",
+  entry: "`entry KIND (FIELD, …)`: a file may be this stream, told by these constant fields of the first preamble struct.",
+  require: "`require PATH in VALUES [if PATH in VALUES]`: a value rule on a preamble struct (the walk stops) or on a record's body (a problem).",
+  first: "`first R`: the stream's first record is `R`.",
+  once: "`once R`: record `R` appears at most once.",
+  order: "`order R before A, …`: none of `A, …` may come before the first `R`.",
+  max: "`max length N [for R, …]`: the largest body a record may have.",
+  payload: "`payload NAME of R = SIZE`: octets after the body's fields of `R`, inside the record's length.",
+  after: "`after R stream S [until A, …]`: a whole stream `S` follows each `R` in line.",
+  chain: "`u64 -> chain H (next, count) of E limit N`: a linked list of pages, each starting with header `H`.",
+  match: "`u64 -> match F { \"text\": T, … }`: the target type is chosen by the text of field `F`.",
+  preamble: "`preamble S [as LABEL], …`: structs that come once before the records.",
+  header: "`header H (type, length)`: the record header struct and its type and length fields.",
+};
+
+function recordHover(d: Declared & { kind: "record" }): string {
+  const r = d.stream.records.find((x) => x.span.start === d.span.start);
+  if (r === undefined) return "";
+  const code = r.code === undefined ? "" : ` "${r.code}"`;
+  return [
+    `**record ${r.name}** = \`${hexValue(r.value, null)}\`${code}${r.body === null ? ", no body" : ` : \`${r.body}\``} in stream \`${d.stream.name}\`${r.optional ? " (optional)" : ""}`,
+    ...(r.doc === null ? [] : ["", r.doc]),
+  ].join("\n");
+}
+
 /** Hover on a field (its resolved layout) or on a type or constant name (its declaration). */
 export function hover(text: string, path: string, pos: Position, program: LayoutProgram | null): Hover | null {
   const offset = offsetAt(text, pos);
@@ -97,6 +129,12 @@ export function hover(text: string, path: string, pos: Position, program: Layout
   if (w === null) return null;
   const range = rangeOf(text, w.start, w.end);
   if (program !== null) {
+    const ast = parseLu(path, text).ast;
+    const ref = ast === null ? null : referenceAt(ast, w.start, program);
+    const found = ref === null ? null : resolveReference(ref.ref, program);
+    if (found?.kind === "record") return { contents: { kind: "markdown", value: recordHover(found) }, range };
+    if (found?.kind === "field") return { contents: { kind: "markdown", value: fieldHover(found.struct, found.field, program) }, range };
+    if (found?.kind === "part") return { contents: { kind: "markdown", value: [`**${found.name}**`, ...(found.doc === null ? [] : ["", found.doc])].join("\n") }, range };
     const schema = program.schemas.find((s) => s.file === path);
     for (const s of schema?.structs ?? []) {
       const f = s.fields.find((x) => x.name === w.word && x.span.start <= w.start && w.start < x.span.end);
@@ -120,6 +158,8 @@ export function hover(text: string, path: string, pos: Position, program: Layout
       return { contents: { kind: "markdown", value: `**stream ${st.name}**: header \`${st.header}\`, ${st.records.length} record types, align ${st.align}` }, range };
     }
   }
+  const kw = KEYWORDS[w.word];
+  if (kw !== undefined) return { contents: { kind: "markdown", value: kw }, range };
   const prim = /^(u8|u16|u32|u64|i8|i16|i32|i64|f32|f64)(le|be)?$/.exec(w.word);
   if (prim?.[1] !== undefined) {
     const p = prim[1] as PrimName;
@@ -131,6 +171,14 @@ export function hover(text: string, path: string, pos: Position, program: Layout
 
 function declNameSpan(decl: AstDecl): { start: number; end: number } {
   return { start: decl.name.span.start, end: decl.name.span.end };
+}
+
+/** Where `name` is written inside `span` (a field's span starts at its offset): its start offset. */
+function nameIn(text: string, span: { start: number; end: number }, name: string): number {
+  const re = new RegExp(`\\b${name}\\b`, "g");
+  re.lastIndex = span.start;
+  const m = re.exec(text);
+  return m === null || m.index > span.end ? span.start : m.index;
 }
 
 /** Where the name under the cursor is declared (across imports), or the imported file itself. */
@@ -146,12 +194,23 @@ export function definition(text: string, path: string, pos: Position, program: L
   }
   const w = wordAt(text, offset);
   if (w === null || program === null) return null;
-  const file = program.declaredIn.get(w.word);
+  const ast = parseLu(path, text).ast;
+  const ref = ast === null ? null : referenceAt(ast, w.start, program);
+  if (ref !== null && ref.ref.kind !== "decl") {
+    const found = resolveReference(ref.ref, program);
+    if (found === null) return null;
+    const file = found.span.file;
+    const targetText = file === path ? text : textOf(file);
+    if (targetText === undefined) return null;
+    const name = found.kind === "field" ? found.field.name : found.kind === "part" ? found.name : ref.name.text;
+    const at = nameIn(targetText, found.span, name);
+    return { uri: pathToUri(file), range: rangeOf(targetText, at, at + name.length) };
+  }
+  const file = program.declaredIn.get(ref?.name.text ?? w.word);
   if (file === undefined) return null;
   const targetText = file === path ? text : textOf(file);
   if (targetText === undefined) return null;
-  const ast = parseLu(file, targetText).ast;
-  const decl = ast?.decls.find((d) => d.name.text === w.word);
+  const decl = parseLu(file, targetText).ast?.decls.find((d) => d.name.text === (ref?.name.text ?? w.word));
   if (decl === undefined) return null;
   const span = declNameSpan(decl);
   return { uri: pathToUri(file), range: rangeOf(targetText, span.start, span.end) };
@@ -179,6 +238,8 @@ export function completion(text: string, path: string, pos: Position, program: L
   const offset = offsetAt(text, pos);
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const before = text.slice(lineStart, offset);
+  const keywords = keywordCompletion(text, offset, program);
+  if (keywords !== null) return keywords;
   const items: CompletionItem[] = [];
   const inStruct = enclosingStruct(text, offset);
   if (inStruct !== null && /^\s*@?[0-9A-Fa-fx_]*$/.test(before)) {
@@ -246,7 +307,22 @@ export function documentSymbols(text: string, path: string): DocumentSymbol[] {
           d.span,
           d.name.span,
           "stream",
-          d.items.flatMap((it) => (it.kind === "record" || it.kind === "range" ? [sym(it.name.text, it.kind === "record" ? SymbolKind.Event : SymbolKind.Constant, it.span, it.name.span)] : [])),
+          d.items.flatMap((it): DocumentSymbol[] => {
+            switch (it.kind) {
+              case "record":
+                return [sym(it.name.text, SymbolKind.Event, it.span, it.name.span)];
+              case "recordCode":
+                return [sym(it.name.text, SymbolKind.Event, it.span, it.name.span, JSON.stringify(it.code))];
+              case "range":
+                return [sym(it.name.text, SymbolKind.Constant, it.span, it.name.span)];
+              case "entry":
+                return [sym(it.label.text, SymbolKind.Key, it.span, it.label.span, "entry")];
+              case "payload":
+                return [sym(it.name.text, SymbolKind.Field, it.span, it.name.span, `payload of ${it.record.text}`)];
+              default:
+                return [];
+            }
+          }),
         );
       default:
         // A declaration kind added to the language later: listed once it is taught here.

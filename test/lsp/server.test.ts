@@ -41,6 +41,27 @@ struct packet size 16 {
   @8 stamp: u64be;
 }
 `;
+const rules = join(dir, "rules.lu");
+const RULES = `endian little;
+import "common.lu";
+
+struct body size 16 load zero_extend from 8 {
+  @0 a:    u32;
+  @4 b:    u32;
+  @8 next: u64 -> body;
+}
+
+stream log {
+  header hdr (kind, len);
+  end of input;
+  first OPEN;
+  order OPEN before DATA;
+  record OPEN = 1;
+  record DATA = "DA" : body;
+}
+`;
+writeFileSync(rules, RULES);
+const rulesUri = pathToFileURL(rules).href;
 writeFileSync(common, COMMON);
 writeFileSync(main, MAIN);
 const mainUri = pathToFileURL(main).href;
@@ -61,7 +82,11 @@ function nextDiagnostics(uri: string, count: number): Promise<Diagnostic[]> {
       }
       return false;
     };
-    if (!check()) waiters.push(() => void check());
+    // Every open document is re-published on each change: wait past the other documents' ones.
+    const wait = (): void => {
+      if (!check()) waiters.push(wait);
+    };
+    wait();
   });
 }
 
@@ -172,6 +197,26 @@ describe("lu lsp", () => {
     expect(edits).toHaveLength(1);
     expect(edits[0]?.newText).toBe(expected.ok ? expected.text : "");
     expect(edits[0]?.newText).toContain("  @0 head:  hdr;\n  @4 tint:  color;");
+  });
+
+  it("knows stream rules, character codes, load rules and pointers: definition, hover, completion", async () => {
+    await conn.sendNotification("textDocument/didOpen", { textDocument: { uri: rulesUri, languageId: "lu", version: 1, text: RULES } });
+    expect(await nextDiagnostics(rulesUri, 1)).toEqual([]);
+    const loc = (await conn.sendRequest("textDocument/definition", { textDocument: { uri: rulesUri }, position: position(RULES, "DATA;") })) as Location;
+    expect(loc).toEqual({ uri: rulesUri, range: { start: position(RULES, "DATA = "), end: position(RULES, "DATA = ", 4) } });
+    const field = (await conn.sendRequest("textDocument/definition", { textDocument: { uri: rulesUri }, position: position(RULES, "len)") })) as Location;
+    expect(field.uri).toBe(commonUri);
+    expect(field.range.start).toEqual(position(COMMON, "len: u16"));
+    const h = (await conn.sendRequest("textDocument/hover", { textDocument: { uri: rulesUri }, position: position(RULES, "DATA;") })) as Hover;
+    expect(typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "").toBe('**record DATA** = `0x4144` "DA" : `body` in stream `log`');
+    const pointer = (await conn.sendRequest("textDocument/definition", { textDocument: { uri: rulesUri }, position: position(RULES, "body;") })) as Location;
+    expect(pointer.range.start).toEqual(position(RULES, "body size"));
+    const typed = RULES.replace("  first OPEN;\n", "  first \n  first OPEN;\n");
+    await conn.sendNotification("textDocument/didChange", { textDocument: { uri: rulesUri, version: 2 }, contentChanges: [{ text: typed }] });
+    await nextDiagnostics(rulesUri, 2);
+    const items = (await conn.sendRequest("textDocument/completion", { textDocument: { uri: rulesUri }, position: position(typed, "first \n", 6) })) as CompletionItem[];
+    expect(items.map((c) => c.label)).toEqual(["OPEN", "DATA"]);
+    await conn.sendNotification("textDocument/didClose", { textDocument: { uri: rulesUri } });
   });
 
   it("lists the document's symbols: declarations with their fields and members", async () => {
