@@ -58,7 +58,21 @@ function scopeOf(toks: readonly Tok[], source: string, context: string, text: st
   return tok.scopes[tok.scopes.length - 1] ?? "";
 }
 
-const schemaFiles = readdirSync(new URL("schema/", ROOT)).filter((n) => n.endsWith(".lu")).sort();
+const schemaFiles = [
+  ...readdirSync(new URL("schema/", ROOT))
+    .filter((n) => n.endsWith(".lu"))
+    .map((n) => `schema/${n}`),
+  ...readdirSync(new URL("examples/", ROOT))
+    .filter((n) => n.endsWith(".lu"))
+    .map((n) => `examples/${n}`),
+].sort();
+
+/** `at(context, text)` over a repo file. */
+function scopesIn(file: string): (context: string, text: string) => string {
+  const src = readFileSync(new URL(file, ROOT), "utf8");
+  const toks = tokenize(src);
+  return (context, text) => scopeOf(toks, src, context, text);
+}
 
 describe("TextMate grammar for .lu", () => {
   it("scopes keywords, offsets, field names, types, numbers, strings and comments of live-update.lu", () => {
@@ -101,9 +115,74 @@ describe("TextMate grammar for .lu", () => {
     expect(at("@8 rest", "st")).toBe("entity.name.type.lu");
   });
 
-  it("on every schema of schema/: every doc line is a doc comment, every field offset an offset, every word scoped", () => {
+  it("scopes the stream rules of libxc-stream.lu and libxl-stream.lu: keywords, record names, paths", () => {
+    const xc = scopesIn("schema/libxc-stream.lu");
+    expect(xc("entry libxc (marker, id);", "entry")).toBe("keyword.other.entry.lu");
+    expect(xc("entry libxc (marker, id);", "libxc")).toBe("entity.name.label.lu");
+    expect(xc("preamble xc_image_header as", "as")).toBe("keyword.other.as.lu");
+    expect(xc("preamble xc_image_header as", "image_header")).toBe("entity.name.label.lu");
+    expect(xc("preamble xc_image_header as", "xc_domain_header")).toBe("entity.name.type.lu");
+    expect(xc("require xc_image_header.version in 2, 3;", "require")).toBe("keyword.other.require.lu");
+    expect(xc("require xc_image_header.version in 2, 3;", "in")).toBe("keyword.other.in.lu");
+    expect(xc("require xc_image_header.version in 2, 3;", ".")).toBe("punctuation.accessor.lu");
+    expect(xc("max length XC_REC_LENGTH_MAX;", "max")).toBe("keyword.other.max.lu");
+    expect(xc("max length XC_REC_LENGTH_MAX;", "length")).toBe("keyword.other.length.lu");
+    expect(xc("payload page_data of PAGE_DATA =", "payload")).toBe("keyword.other.payload.lu");
+    expect(xc("payload page_data of PAGE_DATA =", "page_data")).toBe("variable.other.member.lu");
+    expect(xc("payload page_data of PAGE_DATA =", "PAGE_DATA")).toBe("variable.other.enummember.lu");
+    expect(xc("payload page_data of PAGE_DATA =", "count")).toBe("keyword.other.count.lu");
+    expect(xc("payload page_data of PAGE_DATA =", "where")).toBe("keyword.other.where.lu");
+    expect(xc("payload page_data of PAGE_DATA =", "not")).toBe("keyword.other.not.lu");
+    expect(xc("order STATIC_DATA_END before", "order")).toBe("keyword.other.order.lu");
+    expect(xc("order STATIC_DATA_END before", "STATIC_DATA_END")).toBe("variable.other.enummember.lu");
+    expect(xc("order STATIC_DATA_END before", "before")).toBe("keyword.other.before.lu");
+    expect(xc("order STATIC_DATA_END before", "HVM_CONTEXT")).toBe("variable.other.enummember.lu");
+    expect(xc("order STATIC_DATA_END before", "if")).toBe("keyword.other.if.lu");
+    const xl = scopesIn("schema/libxl-stream.lu");
+    expect(xl("after LIBXC_CONTEXT stream", "after")).toBe("keyword.other.after.lu");
+    expect(xl("after LIBXC_CONTEXT stream", "LIBXC_CONTEXT")).toBe("variable.other.enummember.lu");
+    expect(xl("after LIBXC_CONTEXT stream", "xc_stream")).toBe("entity.name.type.lu");
+    expect(xl("after LIBXC_CONTEXT stream", "until")).toBe("keyword.other.until.lu");
+    expect(xl("after LIBXC_CONTEXT stream", "CHECKPOINT")).toBe("variable.other.enummember.lu");
+  });
+
+  it("scopes end of input, first, once and four-character codes of examples/riff-wave.lu", () => {
+    const wav = scopesIn("examples/riff-wave.lu");
+    expect(wav("end of input; // no end chunk", "input")).toBe("keyword.other.input.lu");
+    expect(wav("first fmt;", "first")).toBe("keyword.other.first.lu");
+    expect(wav("first fmt;", "fmt")).toBe("variable.other.enummember.lu");
+    expect(wav("once data;", "data")).toBe("variable.other.enummember.lu");
+    expect(wav('record fmt = "fmt "', "fmt")).toBe("variable.other.enummember.lu");
+    const src = readFileSync(new URL("examples/riff-wave.lu", ROOT), "utf8");
+    const line = src.split("\n").findIndex((l) => l.includes('record fmt = "fmt "')) + 1;
+    const code = tokenize(src).find((t) => t.line === line && t.text === "fmt ");
+    expect(code?.scopes[code.scopes.length - 1]).toBe("string.quoted.double.lu");
+    expect(wav('record fmt = "fmt "', "wave_fmt")).toBe("entity.name.type.lu");
+  });
+
+  it("scopes load rules and pointer targets: zero_extend, compat, ->, chain, match", () => {
+    const hvm = scopesIn("schema/hvm-save.lu");
+    expect(hvm("struct hvm_hw_cpu size 1032", "load")).toBe("keyword.other.load.lu");
+    expect(hvm("struct hvm_hw_cpu size 1032", "zero_extend")).toBe("constant.language.lu");
+    expect(hvm("struct hvm_hw_cpu size 1032", "from")).toBe("keyword.other.from.lu");
+    expect(hvm("struct hvm_hw_cpu size 1032", "compat")).toBe("keyword.other.compat.lu");
+    expect(hvm("struct hvm_hw_cpu size 1032", "hvm_hw_cpu_compat")).toBe("entity.name.type.lu");
+    const luo = scopesIn("schema/luo.lu");
+    expect(luo("@16 sessions_pa:", "->")).toBe("keyword.operator.pointer.lu");
+    expect(luo("@16 sessions_pa:", "chain")).toBe("keyword.other.chain.lu");
+    expect(luo("@16 sessions_pa:", "kho_block_header_ser")).toBe("entity.name.type.lu");
+    expect(luo("@16 sessions_pa:", "of")).toBe("keyword.other.of.lu");
+    expect(luo("@16 sessions_pa:", "luo_session_ser")).toBe("entity.name.type.lu");
+    expect(luo("@16 sessions_pa:", "limit")).toBe("keyword.other.limit.lu");
+    expect(luo("@24 flbs_pa:", "luo_flb_header_ser")).toBe("entity.name.type.lu");
+    expect(luo("@48 data:", "match")).toBe("keyword.other.match.lu");
+    expect(luo("@48 data:", "compatible")).toBe("variable.other.member.lu");
+    expect(luo('"memfd-v2": memfd_luo_ser', "memfd_luo_ser")).toBe("entity.name.type.lu");
+  });
+
+  it("on every schema of schema/ and examples/: every doc line is a doc comment, every field offset an offset, every word scoped", () => {
     for (const name of schemaFiles) {
-      const src = readFileSync(new URL(`schema/${name}`, ROOT), "utf8");
+      const src = readFileSync(new URL(name, ROOT), "utf8");
       const toks = tokenize(src);
       const lines = src.split("\n");
       lines.forEach((line, i) => {
