@@ -4,6 +4,7 @@
  * pass that changes nothing. Each case names the AST node kind it must contain, so a case whose
  * input stopped meaning the construct fails instead of passing on nothing.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { astShape, formatLu, layoutRefusal } from "../../../codegen/fmt/format.js";
 import { parseLu } from "../../../codegen/parse/parse.js";
@@ -151,6 +152,16 @@ describe("lu fmt, construct by construct", () => {
       expect(formatted(out)).toBe(out);
     });
   }
+});
+
+describe("docs/cli.md", () => {
+  it("shows lu fmt's canonical layout in its sketches", () => {
+    const md = readFileSync("docs/cli.md", "utf8");
+    const section = md.slice(md.indexOf("### `lu fmt`"), md.indexOf("### `lu lsp`"));
+    const blocks = [...section.matchAll(/```lu\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const b of blocks) expect(formatted(b)).toBe(b);
+  });
 });
 
 describe("lu fmt refuses a layout it cannot vouch for", () => {
