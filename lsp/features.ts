@@ -238,6 +238,8 @@ export function completion(text: string, path: string, pos: Position, program: L
   const offset = offsetAt(text, pos);
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const before = text.slice(lineStart, offset);
+  // Nothing to complete inside a comment.
+  if (/\/\/|\/\*(?!.*\*\/)/.test(before)) return [];
   const keywords = keywordCompletion(text, offset, program);
   if (keywords !== null) return keywords;
   const items: CompletionItem[] = [];

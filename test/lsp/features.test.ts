@@ -198,6 +198,11 @@ describe("completion", () => {
     expect(labels(text, "u64 -> ;", 7)).toEqual(expect.arrayContaining(["chain", "match", "old", "page_hdr"]));
   });
 
+  it("offers nothing inside a comment", () => {
+    expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\n/// st\n"), "/// st\n", 6)).toEqual([]);
+    expect(labels(TEXT.replace("  first START;\n", "  first START; // fi\n"), "// fi\n", 5)).toEqual([]);
+  });
+
   it("offers declaration keywords at top level, and still type names after a field's colon", () => {
     expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\nst\n"), "\nst\n", 3)).toEqual(["struct", "enum", "flags", "const", "stream", "import", "endian"]);
     expect(labels(TEXT.replace("@1 n:    u8;", "@1 n:    ;"), "@1 n:    ;", 9)).toEqual(expect.arrayContaining(["u8", "kind", "block"]));
