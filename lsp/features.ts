@@ -18,6 +18,7 @@ import { primSize } from "../codegen/check/primitives.js";
 import type { Diagnostic } from "../codegen/diagnostics.js";
 import { renderDiagramText } from "../codegen/doc/diagram.js";
 import { docIndex, endianText, hexValue, typeText } from "../codegen/doc/describe.js";
+import { loadRuleText, streamRuleLines } from "../codegen/doc/rules.js";
 import { structDiagram } from "../codegen/doc/struct-diagram.js";
 import type { LayoutField, LayoutProgram, LayoutStruct, PrimName } from "../codegen/ir.js";
 import { parseLu } from "../codegen/parse/parse.js";
@@ -81,11 +82,18 @@ function fieldHover(s: LayoutStruct, f: LayoutField, program: LayoutProgram): st
   ].join("\n");
 }
 
+/** Rule text of codegen/doc/rules.ts for a hover: `[[name]]` links as plain names. */
+function unlinked(text: string): string {
+  return text.replace(/\[\[(\w+)\]\]/g, "`$1`");
+}
+
 function structHover(s: LayoutStruct, program: LayoutProgram): string {
+  const load = loadRuleText(s);
   return [
     `**struct ${s.name}**`,
     "",
     `size ${s.size}${s.trailing === null ? "" : ` + ${s.trailing.name}`}, align ${s.align}, ${s.endian}-endian, abi ${s.abi}`,
+    ...(load === null ? [] : ["", `load: ${unlinked(load)}`]),
     ...(s.doc === null ? [] : ["", s.doc]),
     "",
     diagramOf(s, program),
@@ -155,7 +163,9 @@ export function hover(text: string, path: string, pos: Position, program: Layout
     }
     const st = index.streams.get(w.word);
     if (st !== undefined) {
-      return { contents: { kind: "markdown", value: `**stream ${st.name}**: header \`${st.header}\`, ${st.records.length} record types, align ${st.align}` }, range };
+      const rules = streamRuleLines(st, index).map((r) => `- ${unlinked(r)}`);
+      const head = `**stream ${st.name}**: header \`${st.header}\`, ${st.records.length} record types, align ${st.align}`;
+      return { contents: { kind: "markdown", value: [head, ...(st.doc === null ? [] : ["", st.doc]), ...(rules.length === 0 ? [] : ["", ...rules])].join("\n") }, range };
     }
   }
   const kw = KEYWORDS[w.word];

@@ -165,6 +165,17 @@ describe("hover", () => {
     expect(hoverText("version", "if file_hdr.")).toContain("**version**: `u16` in struct `file_hdr`\n\noffset 4 (0x4), size 2, align 2, little-endian");
   });
 
+  it("shows a struct's load rule and a stream's rules on their names", () => {
+    expect(hoverText("grown", '"b": ')).toContain(
+      "load: zero-extended (`load zero_extend from 8 compat old`): a body of 16 octets, or of an older size, 8 octets, whose missing fields read as zero; a body of the size of `old` is laid out as that struct;",
+    );
+    const stream = hoverText("inner", "after TEXT stream");
+    expect(stream).toContain("**stream inner**: header `tlv`, 2 record types");
+    const slog = hoverText("slog", "stream slog");
+    expect(slog).toContain("- **First record**: `START`.");
+    expect(slog).toContain("- **Stream in line**: after each `TEXT` record a whole `inner` stream follows");
+  });
+
   it("explains the keywords of stream rules, load rules and pointers", () => {
     expect(hoverText("payload", "")).toContain("`payload NAME of R = SIZE`");
     expect(hoverText("zero_extend", "")).toContain("older sizes");
