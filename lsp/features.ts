@@ -208,13 +208,16 @@ export function definition(text: string, path: string, pos: Position, program: L
   const ref = ast === null ? null : referenceAt(ast, w.start, program);
   if (ref !== null && ref.ref.kind !== "decl") {
     const found = resolveReference(ref.ref, program);
-    if (found === null) return null;
-    const file = found.span.file;
-    const targetText = file === path ? text : textOf(file);
-    if (targetText === undefined) return null;
-    const name = found.kind === "field" ? found.field.name : found.kind === "part" ? found.name : ref.name.text;
-    const at = nameIn(targetText, found.span, name);
-    return { uri: pathToUri(file), range: rangeOf(targetText, at, at + name.length) };
+    if (found !== null) {
+      const file = found.span.file;
+      const targetText = file === path ? text : textOf(file);
+      if (targetText === undefined) return null;
+      const name = found.kind === "field" ? found.field.name : found.kind === "part" ? found.name : ref.name.text;
+      const at = nameIn(targetText, found.span, name);
+      return { uri: pathToUri(file), range: rangeOf(targetText, at, at + name.length) };
+    }
+    // A rule value that is not a member of the path's enum is a constant: its declaration below.
+    if (ref.ref.kind !== "value") return null;
   }
   const file = program.declaredIn.get(ref?.name.text ?? w.word);
   if (file === undefined) return null;

@@ -6,7 +6,7 @@
  * `match kind`, `entry e (magic)`, payload paths, `count(array where path …)`), then resolved
  * against the checked program to the place it is declared.
  */
-import type { AstExpr, AstFile, AstName, AstSizeExpr, AstStream, AstStreamItem, AstStruct, AstType, SourceSpan } from "../codegen/ast.js";
+import type { AstExpr, AstFile, AstName, AstSizeExpr, AstStream, AstStreamItem, AstStruct, AstType, AstValueItem, SourceSpan } from "../codegen/ast.js";
 import type { LayoutField, LayoutProgram, LayoutStream, LayoutStruct } from "../codegen/ir.js";
 
 export type Reference =
@@ -15,7 +15,9 @@ export type Reference =
   /** Record `name` of stream `stream`. */
   | { readonly kind: "record"; readonly stream: string; readonly name: string }
   /** A field path below struct `struct`; its last name may be a bit range or a flag member. */
-  | { readonly kind: "field"; readonly struct: string; readonly path: readonly string[] };
+  | { readonly kind: "field"; readonly struct: string; readonly path: readonly string[] }
+  /** A value of a rule (`require P in little`): a member of the enum the path's field is, by name. */
+  | { readonly kind: "value"; readonly of: Reference; readonly name: string };
 
 export interface ReferenceAt {
   readonly name: AstName;
@@ -140,6 +142,19 @@ function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt
       const struct = records.has(root) ? resolve.bodyOf(stream, root) : root;
       return struct === null ? null : { kind: "field", struct, path: names.slice(1, i + 1).map((x) => x.text) };
     });
+  /** The reference of a whole rule path (its last name), for the values it is compared with. */
+  const pathRef = (names: readonly AstName[]): Reference | null => {
+    const root = names[0]?.text ?? "";
+    if (names.length < 2) return null;
+    const struct = records.has(root) ? resolve.bodyOf(stream, root) : root;
+    return struct === null ? null : { kind: "field", struct, path: names.slice(1).map((x) => x.text) };
+  };
+  const values = (items: readonly AstValueItem[], of: Reference | null): ReferenceAt | null =>
+    pick(
+      items.flatMap((v) => (v.kind === "single" ? exprNames(v.value) : [...exprNames(v.lo), ...exprNames(v.hi)])),
+      offset,
+      (n) => (of === null ? decl(n) : { kind: "value", of, name: n.text }),
+    );
   const sizePath = (names: readonly AstName[], body: string | null): ReferenceAt | null => {
     const root = names[0]?.text ?? "";
     if (names.length > 1 && preamble.includes(root)) return path(names);
@@ -155,7 +170,7 @@ function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt
         return (
           sizePath(e.array, body) ??
           pick(e.element, offset, (_n, i) => (element === null ? null : { kind: "field", struct: element, path: e.element.slice(0, i + 1).map((x) => x.text) })) ??
-          pick(e.values.flatMap((v) => (v.kind === "single" ? exprNames(v.value) : [...exprNames(v.lo), ...exprNames(v.hi)])), offset, decl)
+          values(e.values, element === null ? null : { kind: "field", struct: element, path: e.element.map((x) => x.text) })
         );
       }
       case "binary":
@@ -194,12 +209,12 @@ function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt
         return pick(i.magic, offset, (n) => (first === undefined ? null : { kind: "field", struct: first, path: [n.text] }));
       }
       case "require":
-        return path(i.path) ?? (i.when === null ? null : path(i.when.path));
+        return path(i.path) ?? values(i.values, pathRef(i.path)) ?? (i.when === null ? null : (path(i.when.path) ?? values(i.when.values, pathRef(i.when.path))));
       case "first":
       case "once":
         return pick([i.record], offset, record);
       case "order":
-        return pick([i.record, ...i.later], offset, record) ?? (i.when === null ? null : path(i.when.path));
+        return pick([i.record, ...i.later], offset, record) ?? (i.when === null ? null : (path(i.when.path) ?? values(i.when.values, pathRef(i.when.path))));
       case "maxLength":
         return pick(i.records, offset, record) ?? pick(exprNames(i.value), offset, decl);
       case "payload":
@@ -240,7 +255,8 @@ export function referenceAt(ast: AstFile, offset: number, program: LayoutProgram
 export type Declared =
   | { readonly kind: "record"; readonly stream: LayoutStream; readonly span: SourceSpan }
   | { readonly kind: "field"; readonly struct: LayoutStruct; readonly field: LayoutField; readonly span: SourceSpan }
-  | { readonly kind: "part"; readonly name: string; readonly doc: string | null; readonly span: SourceSpan };
+  /** A bit range, a flag or enum member: `enumName` is the enum a bit range's values are in. */
+  | { readonly kind: "part"; readonly name: string; readonly doc: string | null; readonly span: SourceSpan; readonly enumName?: string | null };
 
 /** Resolves a record or field reference against the checked program (declarations: by name elsewhere). */
 export function resolveReference(ref: Reference, program: LayoutProgram): Declared | null {
@@ -249,6 +265,12 @@ export function resolveReference(ref: Reference, program: LayoutProgram): Declar
     const stream = resolve.stream(ref.stream);
     const r = stream?.records.find((x) => x.name === ref.name);
     return stream === undefined || r === undefined ? null : { kind: "record", stream, span: r.span };
+  }
+  if (ref.kind === "value") {
+    const of = resolveReference(ref.of, program);
+    const enumName = of?.kind === "field" ? (of.field.type.kind === "enum" ? of.field.type.enumName : null) : of?.kind === "part" ? (of.enumName ?? null) : null;
+    const m = enumName === null ? undefined : program.schemas.flatMap((s) => s.enums).find((e) => e.name === enumName)?.members.find((x) => x.name === ref.name);
+    return m === undefined ? null : { kind: "part", name: m.name, doc: m.doc, span: m.span };
   }
   if (ref.kind !== "field") return null;
   let struct = resolve.struct(ref.struct);
@@ -262,7 +284,7 @@ export function resolveReference(ref: Reference, program: LayoutProgram): Declar
     const next = ref.path[i + 1];
     if (t.kind === "bits" && i + 2 === ref.path.length) {
       const r = t.ranges.find((x) => x.name === next);
-      return r === undefined ? null : { kind: "part", name: r.name, doc: r.doc, span: r.span };
+      return r === undefined ? null : { kind: "part", name: r.name, doc: r.doc, span: r.span, enumName: r.enumName };
     }
     if (t.kind === "flags" && i + 2 === ref.path.length) {
       const m = program.schemas.flatMap((s) => s.flags).find((f) => f.name === t.flagsName)?.members.find((x) => x.name === next);

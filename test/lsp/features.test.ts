@@ -71,7 +71,7 @@ stream slog {
   header tlv (type, length);
   end of input;
   require file_hdr.options.endianness in 0;
-  require BLOCK.count in 1..64 if file_hdr.version in 3;
+  require BLOCK.count in 1..64 if file_hdr.version in MAXB;
   first START;
   once START;
   order START before BLOCK;
@@ -142,6 +142,13 @@ describe("go to definition", () => {
     expect(target("length", "header tlv (type, ")).toBe("length @ @4 length: u32;");
     expect(target("samples", "count(")).toBe("samples @ @4 samples: sample[count];");
     expect(target("kind", "where ")).toBe("kind @ @0 kind: kind;");
+  });
+
+  it("takes a rule's enum values to the enum members, and constants to their declarations", () => {
+    expect(target("gap", "not in ")).toBe("gap @ enum kind : u8 { value = 0, gap = 1 }");
+    expect(target("MAXB", "if file_hdr.version in ")).toBe("MAXB @ const MAXB = 4;");
+    const h = hover(TEXT, PATH, at("gap", "not in "), program) as Hover | null;
+    expect(h !== null && typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "").toBe("**gap**");
   });
 
   it("takes pointer targets, chain headers and fields, match fields and compat structs to their declarations", () => {
