@@ -68,7 +68,7 @@ export function register(program: Command): void {
   addSchemaOptions(
     program
       .command("encode")
-      .description("write the file a `lu dump --json` document describes (dump with --full for byte fields over 32 octets); checked like `lu validate` first; exit 0 written, 1 does not fit the schema, 2 usage/I/O")
+      .description("write the file a `lu dump --json` document describes; checked like `lu validate` first; exit 0 written, 1 does not fit the schema, 2 usage/I/O")
       .argument("<in.json>", "a lu dump --json document, or - for stdin"),
   )
     .option("-o, --out <file>", "write here instead of stdout")

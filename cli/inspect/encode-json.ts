@@ -3,8 +3,8 @@
  * same schema IR. Preamble structs come from `headers`, records from `records`, in file order;
  * whole streams in line (`after … stream …`) and nested `stream` fields are rebuilt where the
  * schema puts them. Record headers are written from the record's name (its type) and the encoded
- * body's length; padding is zeros. Byte fields and payloads need every octet (`lu dump --full`, or
- * fields of at most 32 octets, which dump always shows whole).
+ * body's length; padding is zeros. Byte fields and payloads need every octet, which `lu dump --json`
+ * prints (`--summary` leaves them out).
  */
 import type { LayoutElement, LayoutField, LayoutStream, LayoutStruct, LayoutType } from "../../codegen/ir.js";
 import type { JsonValue } from "./json-value.js";
@@ -53,7 +53,7 @@ function octets(v: JsonValue | undefined, path: string): Uint8Array {
   const o = object(v, path);
   const hex = o["hex"];
   if (typeof hex !== "string") {
-    throw new EncodeError(path, `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --full`);
+    throw new EncodeError(path, `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --json, without --summary`);
   }
   if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new EncodeError(path, "hex is not an even number of hex digits");
   const bytes = Uint8Array.from(Buffer.from(hex, "hex"));

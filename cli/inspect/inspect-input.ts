@@ -55,7 +55,7 @@ export class InputError extends Error {}
 const OVERRUN_KINDS: ReadonlySet<string> = new Set(["truncated", "body-overrun", "missing-end"]);
 
 export function inspectFile(path: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink): InspectResult {
-  if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink);
+  if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink, options.full === true);
   let source: FileSource;
   try {
     if (statSync(path).isDirectory()) throw new Error("it is a directory");
@@ -91,6 +91,7 @@ function inspectImage(
   schemas: SchemaIndex,
   image: ImageInputOptions,
   sink: InspectSink,
+  full: boolean,
 ): InspectResult {
   const bootmemFrames = image.bootmemFrames ?? 1;
   let input;
@@ -136,6 +137,7 @@ function inspectImage(
       source: stream.source,
       problems,
       streamName: "lu_stream",
+      full,
       onRecord: (r) => {
         if (r.name === "END") endOffset = r.offset;
         sink.record("lu_stream", r);

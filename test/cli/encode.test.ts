@@ -1,5 +1,5 @@
 /**
- * `lu encode`: the JSON `lu dump --json --full` prints gives the dumped file back octet for octet,
+ * `lu encode`: the JSON `lu dump --json` prints gives the dumped file back octet for octet,
  * for every built-in format (libxc v2 and v3, libxl with a libxc stream in line, a live update
  * stream and an HVM save blob with --stream, a struct with --struct) and for random valid record
  * streams (fast-check); an edited document is re-framed (lengths, padding) and checked as
@@ -32,7 +32,7 @@ function fileOf(bytes: Uint8Array): string {
   return path;
 }
 
-function dumpJson(file: string, flags: Flags & { readonly full?: boolean } = { full: true }): string {
+function dumpJson(file: string, flags: Flags & { readonly summary?: boolean } = {}): string {
   const r = capture((w, e) => runDump(file, { json: true, ...flags }, w, e));
   expect(r.err).toBe("");
   return r.out;
@@ -47,10 +47,10 @@ function encode(json: string, flags: Flags = {}): { code: number; bytes: Uint8Ar
   return { code, bytes, err };
 }
 
-/** dump --json --full, then encode: the same octets. False (nothing checked) when the input has problems. */
+/** dump --json, then encode: the same octets. False (nothing checked) when the input has problems. */
 function roundTrip(bytes: Uint8Array, flags: Flags = {}, mustBeValid = true): boolean {
   const file = fileOf(bytes);
-  const json = dumpJson(file, { ...flags, full: true });
+  const json = dumpJson(file, flags);
   const problems = (JSON.parse(json) as { problems: unknown[] }).problems;
   if (!mustBeValid && problems.length > 0) return false;
   expect(problems).toEqual([]);
@@ -140,11 +140,18 @@ describe("lu encode gives back what lu dump read", () => {
 });
 
 describe("lu encode checks what lu validate checks", () => {
-  it("a summarised byte field asks for --full", () => {
-    const e = encode(dumpJson(LIBXC, {}));
+  it("a --summary dump (byte fields summarised) is refused, naming the field", () => {
+    const json = dumpJson(LIBXC, { summary: true });
+    expect(JSON.parse(json)).toMatchObject({ records: expect.arrayContaining([expect.objectContaining({ name: "PAGE_DATA", fields: expect.objectContaining({ page_data: { bytes: 8192 } }) })]) });
+    const e = encode(json);
     expect(e.code).toBe(1);
-    expect(e.err).toMatch(/page_data: the dump shows 8192 octets summarised.*--full/);
+    expect(e.err).toMatch(/page_data: the dump shows 8192 octets summarised.*without --summary/);
     expect(e.bytes).toBeUndefined();
+  });
+
+  it("--summary goes with --json only", () => {
+    const r = capture((w, e) => runDump(LIBXC, { summary: true }, w, e));
+    expect(r).toMatchObject({ code: 2, err: "lu dump: --summary goes with --json (the text output summarises byte fields anyway)\n" });
   });
 
   it("an edited record is framed anew: its length and padding follow the body", () => {

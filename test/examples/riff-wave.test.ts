@@ -36,13 +36,13 @@ interface Doc {
   readonly problems: readonly { readonly kind: string; readonly record?: string; readonly offset: number }[];
 }
 
-function dump(file: string, full = true): Doc {
-  return JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true, full }, w, e)).out) as Doc;
+function dump(file: string): Doc {
+  return JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out) as Doc;
 }
 
 function encodeBack(file: string): Uint8Array {
   const json = tempPath(`${file.split("/").pop() ?? "x"}.json`);
-  writeFileSync(json, capture((w, e) => runDump(file, { schema: SCHEMA, json: true, full: true }, w, e)).out);
+  writeFileSync(json, capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out);
   let out: Uint8Array = new Uint8Array(0);
   let err = "";
   const code = runEncode(json, { schema: SCHEMA }, (b) => (out = b), (t) => (err += t));
