@@ -116,7 +116,9 @@ export interface AstPointerArm {
 
 export type AstFieldValue =
   | { readonly kind: "expr"; readonly expr: AstExpr; readonly span: SourceSpan }
-  | { readonly kind: "string"; readonly value: string; readonly span: SourceSpan };
+  | { readonly kind: "string"; readonly value: string; readonly span: SourceSpan }
+  /** `= length of rest` / `= length of input` (LayoutField.lengthOf). */
+  | { readonly kind: "length"; readonly of: "rest" | "input"; readonly span: SourceSpan };
 
 export interface AstField {
   readonly offset: AstExpr;

@@ -61,6 +61,20 @@ function octets(v: JsonValue | undefined, path: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * Writes the length fields (`= length of rest|input`) of struct `s`, whose octets start at `at` of
+ * `bytes`, for an input that ends `end` octets into `bytes` (it may go on past `bytes`: a preamble
+ * struct's input is everything after it). The document's values for them are not used.
+ */
+function fillLengths(s: LayoutStruct, bytes: Uint8Array, at: number, end: number, path: string): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const f of s.fields) {
+    if (f.lengthOf === undefined || f.type.kind !== "prim") continue;
+    const from = f.lengthOf === "rest" ? at + f.offset + f.size : at;
+    writeInt(dv, at + f.offset, f.type.prim, f.type.endian === "little", BigInt(end - from), `${path}.${f.name}`);
+  }
+}
+
 function rangeOf(prim: string): [bigint, bigint] {
   const bits = BigInt((PRIM_SIZE[prim] ?? 1) * 8);
   return prim.startsWith("i") ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
@@ -180,11 +194,24 @@ export class JsonEncoder {
     }
   }
 
-  /** The octets of a variable-length last field. */
-  tail(f: LayoutField, v: JsonValue | undefined, path: string): Uint8Array {
+  /** The octets of a variable-length last field; `fields` are its struct's (for a count field). */
+  tail(f: LayoutField, v: JsonValue | undefined, path: string, fields: JsonObject): Uint8Array {
     const t = f.type;
     if (v === undefined) return new Uint8Array(0);
     if (t.kind === "bytes") return octets(v, path);
+    if (t.kind === "ascii") {
+      if (typeof v !== "string") throw new EncodeError(path, `expected text, found ${JSON.stringify(v)}`);
+      // NUL-padded to its count field's value, when the document gives one.
+      const count = t.count.kind === "field" && fields[t.count.field] !== undefined ? Number(this.integer(fields[t.count.field], path)) : v.length;
+      if (v.length > count) throw new EncodeError(path, `"${v}" is longer than its count field's ${count} octets`);
+      const out = new Uint8Array(count);
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c > 0xff) throw new EncodeError(path, `"${v}" is not 8-bit text`);
+        out[i] = c;
+      }
+      return out;
+    }
     if (t.kind === "stream") return this.recordList(streamOf(this.schemas, t.streamName), list(v, path), path);
     if (t.kind === "array") {
       const items = list(v, path);
@@ -201,7 +228,7 @@ export class JsonEncoder {
     for (const key of Object.keys(v)) {
       if (!ignore.has(key) && !s.fields.some((f) => f.name === key)) throw new EncodeError(`${path}.${key}`, `'${s.name}' has no field '${key}'`);
     }
-    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`);
+    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`, v);
     const out = new Uint8Array(s.size + trailing.length);
     const dv = new DataView(out.buffer);
     for (const f of s.fields) {
@@ -232,6 +259,7 @@ export class JsonEncoder {
         const ignore = new Set([...extras, ...(payload !== undefined ? [payload.name] : [])]);
         const main = this.struct(s, fields, `${path}.fields`, ignore);
         body = payload !== undefined && fields[payload.name] !== undefined ? concat([main, octets(fields[payload.name], `${path}.fields.${payload.name}`)]) : main;
+        fillLengths(s, body, 0, body.length, `${path}.fields`);
       }
     }
     const headerValues: { [k: string]: JsonValue } = { [stream.typeField]: type, [stream.lengthField]: body.length };
@@ -257,14 +285,25 @@ interface Cursor {
 }
 
 function encodeEntry(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
-  stream.preamble.forEach((name, i) => {
+  const placed = stream.preamble.map((name, i) => {
     const path = `headers[${c.h}]`;
     const h = object(c.headers[c.h], path);
     const label = stream.preambleLabels[i] ?? name;
     if (h["name"] !== label) throw new EncodeError(`${path}.name`, `expected the '${label}' preamble of '${stream.name}', found ${JSON.stringify(h["name"] ?? null)}`);
-    out.push(enc.struct(structOf(enc.schemas, name), object(h["fields"], `${path}.fields`), `${path}.fields`));
+    const s = structOf(enc.schemas, name);
+    out.push(enc.struct(s, object(h["fields"], `${path}.fields`), `${path}.fields`));
     c.h++;
+    return { s, part: out.length - 1, path: `${path}.fields` };
   });
+  encodeRecords(enc, stream, c, stops, out);
+  // A preamble length field measures the stream's octets after it, known now.
+  for (const p of placed) {
+    const part = out[p.part] ?? new Uint8Array(0);
+    fillLengths(p.s, part, 0, out.slice(p.part).reduce((n, x) => n + x.length, 0), p.path);
+  }
+}
+
+function encodeRecords(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
   const inline = new Map(stream.inline.map((i) => [i.record, i]));
   while (c.r < c.records.length) {
     const path = `records[${c.r}]`;
@@ -291,7 +330,10 @@ export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc:
   if (target.kind === "struct") {
     const h = object(headers[0], "headers[0]");
     if (headers.length !== 1 || records.length > 0) throw new EncodeError("document", `a --struct document has one header and no records`);
-    return enc.struct(structOf(schemas, target.struct), object(h["fields"], "headers[0].fields"), "headers[0].fields");
+    const s = structOf(schemas, target.struct);
+    const bytes = enc.struct(s, object(h["fields"], "headers[0].fields"), "headers[0].fields");
+    fillLengths(s, bytes, 0, bytes.length, "headers[0].fields");
+    return bytes;
   }
   let stream: LayoutStream;
   if (target.kind === "stream") stream = streamOf(schemas, target.stream);

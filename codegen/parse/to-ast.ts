@@ -246,6 +246,9 @@ function addToAst(semantics: Semantics): Semantics {
       if (value.ctorName === "string") {
         return { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) };
       }
+      if (value.ctorName === "FieldLength") {
+        return { kind: "length", of: value.sourceString.endsWith("input") ? "input" : "rest", span: spanOf(value, ctx) };
+      }
       return { kind: "expr", expr: ast<AstExpr>(value, ctx), span: spanOf(value, ctx) };
     },
     Type_stream(_kw, name): AstType {

@@ -139,6 +139,33 @@ describe("lu encode gives back what lu dump read", () => {
   });
 });
 
+describe("lu encode on schemas of its own", () => {
+  const schema = tempPath("encode-own.lu");
+  writeFileSync(
+    schema,
+    [
+      "struct whole size 8 { @0 magic: u32 = 7; @4 total: u32 = length of input; }",
+      "struct head size 4 { @0 type: u16; @2 length: u16; }",
+      "struct named { @0 n: u8; @1 text: ascii[n]; }",
+      "struct note { @0 len: u32 = length of rest; @4 text: ascii[..]; }",
+      "struct top size 4 { @0 size: u32 = length of rest; }",
+      "stream s { preamble top; header head (type, length); align 4; end of input; record NAMED = 1 : named; record NOTE = 2 : note; }",
+    ].join("\n"),
+  );
+
+  it("text with NULs after it, length fields of rest and of input: the same octets", () => {
+    const le = (v: number, n: number): number[] => Array.from({ length: n }, (_, i) => (v >> (8 * i)) & 0xff);
+    const named = [5, ...Buffer.from("ab"), 0, 0, 0]; // count 5: "ab" and three NULs
+    const note = [...le(4, 4), ...Buffer.from("hi"), 0, 0]; // text to the end of the body, NULs kept
+    const records = [...le(1, 2), ...le(named.length, 2), ...named, 0, 0, ...le(2, 2), ...le(note.length, 2), ...note];
+    const bytes = Uint8Array.from([...le(records.length, 4), ...records]);
+    roundTrip(bytes, { schema, stream: "s" });
+    roundTrip(Uint8Array.from([7, 0, 0, 0, 8, 0, 0, 0]), { schema, struct: "whole" });
+    const doc = JSON.parse(dumpJson(fileOf(bytes), { schema, stream: "s" })) as { records: { fields: { text?: string } }[] };
+    expect(doc.records.map((r) => r.fields.text)).toEqual(["ab", "hi\u0000\u0000"]);
+  });
+});
+
 describe("lu encode checks what lu validate checks", () => {
   it("a --summary dump (byte fields summarised) is refused, naming the field", () => {
     const json = dumpJson(LIBXC, { summary: true });
