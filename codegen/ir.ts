@@ -324,6 +324,12 @@ export interface LayoutEntry {
   readonly kind: string;
   /** Constant (`= value`) fields of the first preamble struct that identify the file. */
   readonly magic: readonly string[];
+  /**
+   * `entry KIND in memory via STRUCT as LABEL`: the stream is not a file but lies in a
+   * machine-memory image, reached through `STRUCT` (the live update breadcrumb, read by the
+   * runtime); `lu dump --image` shows that struct as `LABEL`. Absent for a file entry.
+   */
+  readonly memory?: { readonly via: string; readonly label: string };
   readonly doc: string | null;
   readonly span: SourceSpan;
 }

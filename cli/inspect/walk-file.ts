@@ -48,9 +48,14 @@ interface Walk {
   readonly end: number;
 }
 
-/** Every stream of `schemas` with an `entry`, in schema order. */
+/** Every stream of `schemas` a file may be (`entry`, not `entry … in memory`), in schema order. */
 export function entryStreams(schemas: SchemaIndex): LayoutStream[] {
-  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry !== null));
+  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined));
+}
+
+/** Every stream of `schemas` found in a machine-memory image (`entry … in memory via …`). */
+export function memoryStreams(schemas: SchemaIndex): LayoutStream[] {
+  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry?.memory !== undefined));
 }
 
 /** Whether the file starts with the constant values of `stream`'s entry fields. */
@@ -82,7 +87,7 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
     const s = structOf(schemas, target.struct);
     const since = problems.length;
     const decoded = decodeStruct(preambleContext(w), s.name, 0, source.byteLength);
-    const cls = structClass(s.name);
+    const cls = structClass(schemas, s.name);
     if (cls !== undefined) checkWithAccessor(cls, source, 0, source.byteLength, undefined, problems, since);
     sink.preamble(s.name, 0, decoded.fields);
     if (decoded.extent < source.byteLength) {
@@ -183,7 +188,7 @@ function walkEntry(w: Walk, stream: LayoutStream, at: number, end: number, stops
       end = bound.end;
       lengthField = bound.field;
     }
-    const cls = structClass(s.name);
+    const cls = structClass(schemas, s.name);
     if (cls !== undefined) checkWithAccessor(cls, source, pos, s.size, undefined, problems, since);
     sink.preamble(stream.preambleLabels[i] ?? s.name, pos, decoded.fields);
     preamble.set(s.name, decoded.fields);

@@ -49,6 +49,10 @@ export function compareStreamRules(o: LayoutStream, n: LayoutStream, out: AbiFin
   else if (o.entry !== null && n.entry !== null) {
     const eAt = { old: o.entry.span, new: n.entry.span };
     if (o.entry.kind !== n.entry.kind) out.push(entryChanged(sname, `entry kind changed from '${o.entry.kind}' to '${n.entry.kind}'`, eAt));
+    const om = o.entry.memory;
+    const nm = n.entry.memory;
+    if (om?.via !== nm?.via) out.push(entryChanged(sname, `is found ${nm === undefined ? "as a file" : `in memory via '${nm.via}'`} instead of ${om === undefined ? "as a file" : `in memory via '${om.via}'`}`, eAt));
+    else if (om !== undefined && nm !== undefined && om.label !== nm.label) out.push(renamed("memory entry label", om.label, nm.label, ` of stream '${sname}'`, eAt));
     if (o.entry.magic.join(",") !== n.entry.magic.join(",")) {
       out.push(entryChanged(sname, `entry is told by (${n.entry.magic.join(", ")}) instead of (${o.entry.magic.join(", ")})`, eAt));
     }
