@@ -55,8 +55,10 @@ function octets(v: JsonValue | undefined, path: string): Uint8Array {
   if (typeof hex !== "string") {
     throw new EncodeError(path, `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --json, without --summary`);
   }
-  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new EncodeError(path, "hex is not an even number of hex digits");
-  const bytes = Uint8Array.from(Buffer.from(hex, "hex"));
+  // Buffer.from stops at the first octet that is not two hex digits (no regular expression: a
+  // payload's hex may be hundreds of millions of digits).
+  const bytes = Buffer.from(hex, "hex");
+  if (hex.length % 2 !== 0 || bytes.length * 2 !== hex.length) throw new EncodeError(path, "hex is not an even number of hex digits");
   if (typeof o["bytes"] === "number" && o["bytes"] !== bytes.length) throw new EncodeError(path, `bytes says ${o["bytes"]}, hex holds ${bytes.length}`);
   return bytes;
 }
@@ -276,10 +278,19 @@ export class JsonEncoder {
   }
 }
 
+/**
+ * The records of a document, read in order: `get(i)` is record `i` (undefined past the last), asked
+ * for with `i` never going back by more than one, so a large document can be parsed record by record
+ * (dump-lines.ts) instead of whole.
+ */
+export interface RecordSequence {
+  get(i: number): JsonValue | undefined;
+}
+
 /** Where the walk over a dump document is. */
 interface Cursor {
   readonly headers: readonly JsonValue[];
-  readonly records: readonly JsonValue[];
+  readonly records: RecordSequence;
   h: number;
   r: number;
 }
@@ -305,31 +316,33 @@ function encodeEntry(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: R
 
 function encodeRecords(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
   const inline = new Map(stream.inline.map((i) => [i.record, i]));
-  while (c.r < c.records.length) {
+  for (let next = c.records.get(c.r); next !== undefined; next = c.records.get(c.r)) {
     const path = `records[${c.r}]`;
-    const rec = object(c.records[c.r], path);
+    const rec = object(next, path);
     if (rec["stream"] !== undefined && rec["stream"] !== stream.name) return;
     c.r++;
     out.push(enc.record(stream, rec, path));
     const name = rec["name"];
     if (typeof name !== "string" || name === stream.end || stops.has(name)) return;
-    const next = inline.get(name);
-    if (next !== undefined) encodeEntry(enc, streamOf(enc.schemas, next.stream), c, new Set(next.until), out);
+    const nested = inline.get(name);
+    if (nested !== undefined) encodeEntry(enc, streamOf(enc.schemas, nested.stream), c, new Set(nested.until), out);
   }
 }
 
 /**
- * The file `doc` (a `lu dump --json` document) describes, as `target` reads it. Throws
+ * The file `doc` (a `lu dump --json` document) describes, as `target` reads it; its records are
+ * `records` when given (a document read record by record), else its `records` list. Throws
  * `EncodeError` where the JSON does not fit the schema; the caller validates the result.
  */
-export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc: JsonValue): Uint8Array {
+export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc: JsonValue, sequence?: RecordSequence): Uint8Array {
   const d = object(doc, "document");
   const headers = d["headers"] === undefined ? [] : list(d["headers"], "headers");
-  const records = d["records"] === undefined ? [] : list(d["records"], "records");
+  const listed = d["records"] === undefined ? [] : list(d["records"], "records");
+  const records: RecordSequence = sequence ?? { get: (i) => listed[i] };
   const enc = new JsonEncoder(schemas);
   if (target.kind === "struct") {
     const h = object(headers[0], "headers[0]");
-    if (headers.length !== 1 || records.length > 0) throw new EncodeError("document", `a --struct document has one header and no records`);
+    if (headers.length !== 1 || records.get(0) !== undefined) throw new EncodeError("document", `a --struct document has one header and no records`);
     const s = structOf(schemas, target.struct);
     const bytes = enc.struct(s, object(h["fields"], "headers[0].fields"), "headers[0].fields");
     fillLengths(s, bytes, 0, bytes.length, "headers[0].fields");
@@ -349,6 +362,6 @@ export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc:
   const out: Uint8Array[] = [];
   encodeEntry(enc, stream, c, new Set(), out);
   if (c.h < headers.length) throw new EncodeError(`headers[${c.h}]`, "left over: the schema has no place for it");
-  if (c.r < records.length) throw new EncodeError(`records[${c.r}]`, `left over after '${stream.name}' ended: the schema has no place for it`);
+  if (records.get(c.r) !== undefined) throw new EncodeError(`records[${c.r}]`, `left over after '${stream.name}' ended: the schema has no place for it`);
   return concat(out);
 }
