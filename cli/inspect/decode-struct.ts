@@ -189,10 +189,10 @@ class StructDecoder {
         const n = t.count.kind === "fixed" ? t.count.n : this.count(t.count, 1, room, at, path, counts);
         const raw = src.bytes(at, n);
         // NUL padding at the end is not text; an octet before the last non-NUL one is kept as it
-        // is (a NUL inside, an 8-bit octet), so `lu encode` writes the field back unchanged. Text
-        // to the end of the body (`ascii[..]`) keeps its NULs: nothing else says how long it is.
+        // is (a NUL inside, an 8-bit octet), so `lu encode` writes the field back unchanged (NUL
+        // padded to its count field, or for `ascii[..]` to the record's length).
         let used = raw.length;
-        while (t.count.kind !== "rest" && used > 0 && raw[used - 1] === 0) used--;
+        while (used > 0 && raw[used - 1] === 0) used--;
         let text = "";
         for (let i = 0; i < used; i++) text += String.fromCharCode(raw[i] ?? 0);
         if (typeof f.constValue === "string" && text !== f.constValue) {

@@ -196,16 +196,22 @@ export class JsonEncoder {
     }
   }
 
-  /** The octets of a variable-length last field; `fields` are its struct's (for a count field). */
-  tail(f: LayoutField, v: JsonValue | undefined, path: string, fields: JsonObject): Uint8Array {
+  /**
+   * The octets of a variable-length last field; `fields` are its struct's (for a count field),
+   * `room` the octets the document says the body has from the field on (its record's `length`).
+   */
+  tail(f: LayoutField, v: JsonValue | undefined, path: string, fields: JsonObject, room: number | undefined): Uint8Array {
     const t = f.type;
     if (v === undefined) return new Uint8Array(0);
     if (t.kind === "bytes") return octets(v, path);
     if (t.kind === "ascii") {
       if (typeof v !== "string") throw new EncodeError(path, `expected text, found ${JSON.stringify(v)}`);
-      // NUL-padded to its count field's value, when the document gives one.
-      const count = t.count.kind === "field" && fields[t.count.field] !== undefined ? Number(this.integer(fields[t.count.field], path)) : v.length;
-      if (v.length > count) throw new EncodeError(path, `"${v}" is longer than its count field's ${count} octets`);
+      // NUL-padded to its count field's value, or (`ascii[..]`) to the end of the record's body,
+      // when the document gives them: dump shows the text without its NUL padding.
+      const given = t.count.kind === "field" ? fields[t.count.field] : undefined;
+      const counted = given === undefined ? undefined : Number(this.integer(given, path));
+      if (counted !== undefined && counted < v.length) throw new EncodeError(path, `"${v}" is longer than its count field's ${counted} octets`);
+      const count = counted ?? Math.max(v.length, room ?? 0);
       const out = new Uint8Array(count);
       for (let i = 0; i < v.length; i++) {
         const c = v.charCodeAt(i);
@@ -226,11 +232,11 @@ export class JsonEncoder {
   }
 
   /** The octets of `s` from its dumped fields; unknown keys are an error, missing ones zero (or their constant). */
-  struct(s: LayoutStruct, v: JsonObject, path: string, ignore: ReadonlySet<string> = new Set()): Uint8Array {
+  struct(s: LayoutStruct, v: JsonObject, path: string, ignore: ReadonlySet<string> = new Set(), bodyLength?: number): Uint8Array {
     for (const key of Object.keys(v)) {
       if (!ignore.has(key) && !s.fields.some((f) => f.name === key)) throw new EncodeError(`${path}.${key}`, `'${s.name}' has no field '${key}'`);
     }
-    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`, v);
+    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`, v, bodyLength === undefined ? undefined : bodyLength - s.trailing.offset);
     const out = new Uint8Array(s.size + trailing.length);
     const dv = new DataView(out.buffer);
     for (const f of s.fields) {
@@ -259,7 +265,7 @@ export class JsonEncoder {
       if (bodyKeys.length === 0 && rec["length"] === 0 && s.trailing !== null) body = new Uint8Array(0);
       else {
         const ignore = new Set([...extras, ...(payload !== undefined ? [payload.name] : [])]);
-        const main = this.struct(s, fields, `${path}.fields`, ignore);
+        const main = this.struct(s, fields, `${path}.fields`, ignore, payload === undefined && typeof rec["length"] === "number" ? rec["length"] : undefined);
         body = payload !== undefined && fields[payload.name] !== undefined ? concat([main, octets(fields[payload.name], `${path}.fields.${payload.name}`)]) : main;
         fillLengths(s, body, 0, body.length, `${path}.fields`);
       }
