@@ -11,14 +11,18 @@ import type { SchemaIndex } from "./inspect/schema-program.js";
 import { type InputFlags, addInputOptions, inspectOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
 import { type SchemaFlags, addSchemaOptions, chooseSchema } from "./inspect/schema-target.js";
-import type { JsonValue } from "./inspect/json-value.js";
+import { type JsonValue, plainJson } from "./inspect/json-value.js";
+import { JsonWriter } from "./inspect/json-writer.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
 import { recordJson } from "./inspect/walk-stream.js";
 import { addKhoOptions, type KhoFlags, runKhoDump } from "../kho/cli.js";
 
 interface DumpFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
+  /** Text output: every octet of byte fields and payloads (JSON has them unless `summary`). */
   readonly full?: boolean;
+  /** JSON output: byte fields over 32 octets summarised, payloads and unknown bodies counted. */
+  readonly summary?: boolean;
 }
 
 /** Schemas and walk options from the flags dump and validate share. */
@@ -34,22 +38,29 @@ export function dumpInputs(flags: InputFlags & SchemaFlags & { readonly full?: b
 /** Runs the dump, writing through `write`; returns the exit code. */
 export function runDump(file: string, flags: DumpFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
   try {
-    const { schemas, options } = dumpInputs(flags);
+    if (flags.summary === true && flags.json !== true) throw new InputError("--summary goes with --json (the text output summarises byte fields anyway)");
     if (flags.json === true) {
+      // Complete unless --summary: `lu encode` rebuilds the file from this document.
+      const { schemas, options } = dumpInputs({ ...flags, full: flags.summary !== true });
       const headers: JsonValue[] = [];
+      const out = new JsonWriter(write);
       let first = true;
-      write(`{"file":${JSON.stringify(file)},"records":[`);
+      out.raw(`{"file":${JSON.stringify(file)},"records":[`);
       const result = inspectFile(file, schemas, options, {
-        preamble: (name, offset, fields) => headers.push({ name, offset, fields }),
+        // Kept until the end of the document, after the input is closed: read their octets now.
+        preamble: (name, offset, fields) => headers.push({ name, offset, fields: plainJson(fields) }),
         record: (stream, r) => {
           const json = recordJson(r) as { readonly [k: string]: JsonValue };
-          write(`${first ? "\n" : ",\n"}${JSON.stringify({ stream, ...json })}`);
+          out.raw(first ? "\n" : ",\n");
+          out.value({ stream, ...json });
           first = false;
         },
       });
-      write(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
+      out.raw(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
+      out.flush();
       return result.problems.length > 0 ? 1 : 0;
     }
+    const { schemas, options } = dumpInputs(flags);
     const result = inspectFile(file, schemas, options, {
       preamble: (name, offset, fields) => write(`${preambleText(name, offset, fields)}\n`),
       record: (stream, r) => write(`${recordText(stream, r)}\n`),
@@ -77,7 +88,8 @@ export function register(program: Command): void {
     ),
   )
     .option("--json", "print one JSON document")
-    .option("--full", "every octet of byte fields and payloads in hex, so `lu encode` can rebuild the file")
+    .option("--full", "text output: every octet of byte fields and payloads in hex (--json always has them)")
+    .option("--summary", "with --json: byte fields over 32 octets as {bytes, nonzero, head}, payloads as {bytes} (not enough for `lu encode`)")
     .action((file: string, flags: DumpFlags & KhoFlags) => {
       if (flags.kho === true) {
         process.exitCode = runKhoDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));

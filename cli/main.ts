@@ -30,7 +30,7 @@ Examples:
   lu check schema                          diagnostics for every schema, file:line:col with a caret
   lu gen                                   regenerate the accessors lu.config.json names (--check: fail when stale)
   lu dump stream.bin --json                decode a libxc or libxl stream
-  lu dump --schema my.lu my.bin --json --full > d.json   any file a schema describes
+  lu dump --schema my.lu my.bin --json > d.json          any file a schema describes
   lu encode --schema my.lu d.json > my.bin                ... and back, octet for octet
   lu validate host.img --image --bootmem 256
   lu restore --demo                        save the default host in memory, restore it, print MB/s

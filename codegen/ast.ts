@@ -116,7 +116,9 @@ export interface AstPointerArm {
 
 export type AstFieldValue =
   | { readonly kind: "expr"; readonly expr: AstExpr; readonly span: SourceSpan }
-  | { readonly kind: "string"; readonly value: string; readonly span: SourceSpan };
+  | { readonly kind: "string"; readonly value: string; readonly span: SourceSpan }
+  /** `= length of rest` / `= length of input` (LayoutField.lengthOf). */
+  | { readonly kind: "length"; readonly of: "rest" | "input"; readonly span: SourceSpan };
 
 export interface AstField {
   readonly offset: AstExpr;
@@ -214,7 +216,15 @@ export type AstSizeExpr =
 /** Stream items of the file/rule constructs (docs/language.md "Files and stream rules"). */
 export type AstStreamRuleItem =
   | { readonly kind: "recordCode"; readonly name: AstName; readonly code: string; readonly codeSpan: SourceSpan; readonly body: AstName | null; readonly doc: string | null; readonly span: SourceSpan }
-  | { readonly kind: "entry"; readonly label: AstName; readonly magic: readonly AstName[]; readonly doc: string | null; readonly span: SourceSpan }
+  | {
+      readonly kind: "entry";
+      readonly label: AstName;
+      readonly magic: readonly AstName[];
+      /** `entry KIND in memory via STRUCT as LABEL`: found in a machine-memory image through `via`. */
+      readonly memory: { readonly via: AstName; readonly label: AstName } | null;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
   | { readonly kind: "preambleAs"; readonly structs: readonly AstName[]; readonly labels: readonly (AstName | null)[]; readonly span: SourceSpan }
   | { readonly kind: "endOfInput"; readonly span: SourceSpan }
   | { readonly kind: "require"; readonly path: readonly AstName[]; readonly values: readonly AstValueItem[]; readonly when: AstRuleIf | null; readonly doc: string | null; readonly span: SourceSpan }

@@ -47,6 +47,7 @@ export const DIAGNOSTIC_CODES = [
   "LU3009",
   "LU3010",
   "LU3011",
+  "LU3012",
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
@@ -156,6 +157,8 @@ export const diag = {
   constField: (span: SourceSpan, message: string) => make("LU3010", "error", span, message),
   loadRule: (span: SourceSpan, message: string, help?: string) =>
     make("LU3011", "error", span, message, help === undefined ? {} : { help }),
+  lengthField: (span: SourceSpan, message: string, help?: string) =>
+    make("LU3012", "error", span, message, help === undefined ? {} : { help }),
 } as const;
 
 export function hex(value: bigint): string {

@@ -172,9 +172,18 @@ export interface LayoutField {
   readonly reserved: boolean;
   /** Set for a pointer field (`u64 -> target`): what the address it holds points at. */
   readonly pointer?: LayoutPointer;
+  /**
+   * Set for a length field (`= length of rest` / `= length of input`): the field holds the number
+   * of octets from the end of the field (`rest`) or from the start of its struct (`input`) to the
+   * end of the input that holds the struct: the record body for a body struct, the stream for a
+   * preamble struct (which then ends the stream there), the file for a `--struct` file.
+   */
+  readonly lengthOf?: LayoutLengthOf;
   readonly doc: string | null;
   readonly span: SourceSpan;
 }
+
+export type LayoutLengthOf = "rest" | "input";
 
 export interface LayoutStruct {
   readonly name: string;
@@ -317,6 +326,12 @@ export interface LayoutEntry {
   readonly kind: string;
   /** Constant (`= value`) fields of the first preamble struct that identify the file. */
   readonly magic: readonly string[];
+  /**
+   * `entry KIND in memory via STRUCT as LABEL`: the stream is not a file but lies in a
+   * machine-memory image, reached through `STRUCT` (the live update breadcrumb, read by the
+   * runtime); `lu dump --image` shows that struct as `LABEL`. Absent for a file entry.
+   */
+  readonly memory?: { readonly via: string; readonly label: string };
   readonly doc: string | null;
   readonly span: SourceSpan;
 }

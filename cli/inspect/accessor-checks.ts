@@ -1,55 +1,54 @@
 /**
- * Runs the generated accessors' `validate()` on what `lu dump` / `lu validate` walk: every record
- * body (the `*_BODIES` map of its stream: record type → class), the record headers with more than
- * type and length (the HVM save descriptor), and the preambles (libxc image and domain headers,
- * libxl header). The IR decoder (decode-struct.ts) already checks most field rules generically;
- * `validate()` adds what only the generated code knows (reserved bit ranges of `bits` fields, for
- * one) and pins the CLI to the classes users call. A fact both find — same record, same kind, same
- * field path — is reported once, as the decoder found it.
+ * Runs the generated accessors' `validate()` on what `lu dump` / `lu validate` walk: record bodies,
+ * record headers with more than type and length (the HVM save descriptor), preamble structs. The
+ * IR decoder (decode-struct.ts) already checks most field rules generically; `validate()` adds what
+ * only the generated code knows (reserved bit ranges of `bits` fields, for one) and pins the CLI to
+ * the classes users call. A struct has a generated class when the package generates one of its
+ * name and layout (every class `generated/` exports, by `SCHEMA_NAME`); none is named here. A fact
+ * both find — same record, same kind, same field path — is reported once, as the decoder found it.
  */
-import {
-  HVM_SAVE_BODIES,
-  HvmSaveDescriptor,
-  LU_STREAM_BODIES,
-  XC_STREAM_BODIES,
-  XL_STREAM_BODIES,
-  XcDomainHeader,
-  XcImageHeader,
-  XcRhdr,
-  XlHeader,
-  XlRhdr,
-} from "../../generated/index.js";
+import type { LayoutStruct } from "../../codegen/ir.js";
+import * as generated from "../../generated/index.js";
 import type { StructClass } from "../../runtime/accessor-support.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { LuDataError } from "../../runtime/errors.js";
 import type { Problem } from "../../runtime/problem.js";
 import type { InspectProblem } from "./inspect-problem.js";
+import type { SchemaIndex } from "./schema-program.js";
 
-/** Body classes of each stream, by record type. */
-const BODY_CLASSES: ReadonlyMap<string, ReadonlyMap<number, StructClass>> = new Map([
-  ["lu_stream", LU_STREAM_BODIES],
-  ["xc_stream", XC_STREAM_BODIES],
-  ["xl_stream", XL_STREAM_BODIES],
-  ["hvm_save", HVM_SAVE_BODIES],
-]);
-
-/** Header and preamble classes, by schema struct name. */
-const STRUCT_CLASSES: ReadonlyMap<string, StructClass> = new Map(
-  [XcImageHeader, XcDomainHeader, XcRhdr, XlHeader, XlRhdr, HvmSaveDescriptor].map((c): [string, StructClass] => [c.SCHEMA_NAME, c]),
-);
-
-/**
- * The generated class of record `type` of `stream`, when there is one and it is the struct the
- * schemas in use name (`bodyName`): with schemas from elsewhere (`loadSchemas(dir)`) the generated
- * classes may describe other layouts, and then only the IR decoder checks.
- */
-export function bodyClass(stream: string, type: number, bodyName: string): StructClass | undefined {
-  const cls = BODY_CLASSES.get(stream)?.get(type);
-  return cls !== undefined && cls.SCHEMA_NAME === bodyName ? cls : undefined;
+function isStructClass(v: unknown): v is StructClass {
+  return typeof v === "function" && typeof (v as { SCHEMA_NAME?: unknown }).SCHEMA_NAME === "string" && typeof (v as { at?: unknown }).at === "function" && Array.isArray((v as { FIELDS?: unknown }).FIELDS);
 }
 
-export function structClass(structName: string): StructClass | undefined {
-  return STRUCT_CLASSES.get(structName);
+/** Every generated struct class, by schema struct name. */
+const CLASSES = new Map<string, StructClass[]>();
+for (const v of Object.values(generated)) {
+  if (isStructClass(v)) CLASSES.set(v.SCHEMA_NAME, [...(CLASSES.get(v.SCHEMA_NAME) ?? []), v]);
+}
+
+/** Whether `cls` has the layout of `s`: size and every field's name, offset and size. */
+function sameLayout(cls: StructClass, s: LayoutStruct): boolean {
+  return cls.SIZE === s.size && cls.FIELDS.length === s.fields.length && s.fields.every((f, i) => {
+    const g = cls.FIELDS[i];
+    return g !== undefined && g.name === f.name && g.offset === f.offset && g.size === f.size;
+  });
+}
+
+const found = new WeakMap<SchemaIndex, Map<string, StructClass | undefined>>();
+
+/**
+ * The generated class of struct `name` of `schemas`, when there is one with its layout: with
+ * schemas from elsewhere (`--schema`) a generated class of the same name may describe another
+ * layout, and then only the IR decoder checks.
+ */
+export function structClass(schemas: SchemaIndex, name: string): StructClass | undefined {
+  let byName = found.get(schemas);
+  if (byName === undefined) found.set(schemas, (byName = new Map()));
+  if (byName.has(name)) return byName.get(name);
+  const s = schemas.structs.get(name);
+  const cls = s === undefined ? undefined : CLASSES.get(name)?.find((c) => sameLayout(c, s));
+  byName.set(name, cls);
+  return cls;
 }
 
 /** Where the checked struct is, copied into every problem. */

@@ -57,10 +57,23 @@ function hex(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
+/** Where the input holding a struct ends, for its length fields (`= length of rest|input`). */
+export interface InputBound {
+  /** Offset just past the input (the record body, the stream, the file). */
+  readonly end: number;
+  /**
+   * True for a preamble struct: a length field shorter than the input ends the stream there (the
+   * walk reports what follows), so only a longer one is a problem here.
+   */
+  readonly bounds: boolean;
+}
+
 class StructDecoder {
   private readonly ctx: DecodeContext;
-  constructor(ctx: DecodeContext) {
+  private readonly input: InputBound | undefined;
+  constructor(ctx: DecodeContext, input?: InputBound) {
     this.ctx = ctx;
+    this.input = input;
   }
 
   problem(offset: number, field: string, kind: string, message: string): void {
@@ -176,7 +189,8 @@ class StructDecoder {
         const n = t.count.kind === "fixed" ? t.count.n : this.count(t.count, 1, room, at, path, counts);
         const raw = src.bytes(at, n);
         // NUL padding at the end is not text; an octet before the last non-NUL one is kept as it
-        // is (a NUL inside, an 8-bit octet), so `lu encode` writes the field back unchanged.
+        // is (a NUL inside, an 8-bit octet), so `lu encode` writes the field back unchanged (NUL
+        // padded to its count field, or for `ascii[..]` to the record's length).
         let used = raw.length;
         while (used > 0 && raw[used - 1] === 0) used--;
         let text = "";
@@ -222,6 +236,7 @@ class StructDecoder {
           const raw = readInt(src, at, t.prim, t.endian === "little");
           counts.set(f.name, raw);
           this.checkConstAndReserved(f, raw, at, path);
+          if (f.lengthOf !== undefined) this.checkLength(f, raw, at, path);
         }
         return { kind: "value", value: this.scalar(t, at, path) };
       }
@@ -260,6 +275,16 @@ class StructDecoder {
     if (f.reserved && raw !== 0n) this.problem(at, path, "nonzero-reserved", `reserved field holds ${hex(raw)}, must be zero`);
   }
 
+  /** A length field against the octets its input has after it (`rest`) or from its struct's start (`input`). */
+  checkLength(f: LayoutField, raw: bigint, at: number, path: string): void {
+    if (this.input === undefined) return;
+    const from = f.lengthOf === "rest" ? at + f.size : at - f.offset;
+    const has = BigInt(this.input.end - from);
+    if (raw === has || (this.input.bounds && raw < has)) return;
+    const what = f.lengthOf === "rest" ? `${has} octets follow it` : `the input has ${has} octets from the start of its struct`;
+    this.problem(at, path, "length-mismatch", `${path} is ${raw} (= length of ${f.lengthOf ?? "rest"}), but ${what}`);
+  }
+
   checkReservedBytes(f: LayoutField, at: number, length: number, path: string): void {
     if (!f.reserved) return;
     let nonzero = 0;
@@ -287,8 +312,11 @@ function zeroJson(t: LayoutType): JsonValue {
   }
 }
 
-/** Decodes `structName` at `offset`, reading at most `available` octets. */
-export function decodeStruct(ctx: DecodeContext, structName: string, offset: number, available: number): DecodedStruct {
-  return new StructDecoder(ctx).struct(structOf(ctx.schemas, structName), offset, available);
+/**
+ * Decodes `structName` at `offset`, reading at most `available` octets. Its length fields are
+ * checked against `input` (default: the input ends after the `available` octets).
+ */
+export function decodeStruct(ctx: DecodeContext, structName: string, offset: number, available: number, input?: InputBound): DecodedStruct {
+  return new StructDecoder(ctx, input ?? { end: offset + available, bounds: false }).struct(structOf(ctx.schemas, structName), offset, available);
 }
 

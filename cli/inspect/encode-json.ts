@@ -3,8 +3,8 @@
  * same schema IR. Preamble structs come from `headers`, records from `records`, in file order;
  * whole streams in line (`after … stream …`) and nested `stream` fields are rebuilt where the
  * schema puts them. Record headers are written from the record's name (its type) and the encoded
- * body's length; padding is zeros. Byte fields and payloads need every octet (`lu dump --full`, or
- * fields of at most 32 octets, which dump always shows whole).
+ * body's length; padding is zeros. Byte fields and payloads need every octet, which `lu dump --json`
+ * prints (`--summary` leaves them out).
  */
 import type { LayoutElement, LayoutField, LayoutStream, LayoutStruct, LayoutType } from "../../codegen/ir.js";
 import type { JsonValue } from "./json-value.js";
@@ -53,12 +53,28 @@ function octets(v: JsonValue | undefined, path: string): Uint8Array {
   const o = object(v, path);
   const hex = o["hex"];
   if (typeof hex !== "string") {
-    throw new EncodeError(path, `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --full`);
+    throw new EncodeError(path, `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --json, without --summary`);
   }
-  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new EncodeError(path, "hex is not an even number of hex digits");
-  const bytes = Uint8Array.from(Buffer.from(hex, "hex"));
+  // Buffer.from stops at the first octet that is not two hex digits (no regular expression: a
+  // payload's hex may be hundreds of millions of digits).
+  const bytes = Buffer.from(hex, "hex");
+  if (hex.length % 2 !== 0 || bytes.length * 2 !== hex.length) throw new EncodeError(path, "hex is not an even number of hex digits");
   if (typeof o["bytes"] === "number" && o["bytes"] !== bytes.length) throw new EncodeError(path, `bytes says ${o["bytes"]}, hex holds ${bytes.length}`);
   return bytes;
+}
+
+/**
+ * Writes the length fields (`= length of rest|input`) of struct `s`, whose octets start at `at` of
+ * `bytes`, for an input that ends `end` octets into `bytes` (it may go on past `bytes`: a preamble
+ * struct's input is everything after it). The document's values for them are not used.
+ */
+function fillLengths(s: LayoutStruct, bytes: Uint8Array, at: number, end: number, path: string): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const f of s.fields) {
+    if (f.lengthOf === undefined || f.type.kind !== "prim") continue;
+    const from = f.lengthOf === "rest" ? at + f.offset + f.size : at;
+    writeInt(dv, at + f.offset, f.type.prim, f.type.endian === "little", BigInt(end - from), `${path}.${f.name}`);
+  }
 }
 
 function rangeOf(prim: string): [bigint, bigint] {
@@ -180,11 +196,30 @@ export class JsonEncoder {
     }
   }
 
-  /** The octets of a variable-length last field. */
-  tail(f: LayoutField, v: JsonValue | undefined, path: string): Uint8Array {
+  /**
+   * The octets of a variable-length last field; `fields` are its struct's (for a count field),
+   * `room` the octets the document says the body has from the field on (its record's `length`).
+   */
+  tail(f: LayoutField, v: JsonValue | undefined, path: string, fields: JsonObject, room: number | undefined): Uint8Array {
     const t = f.type;
     if (v === undefined) return new Uint8Array(0);
     if (t.kind === "bytes") return octets(v, path);
+    if (t.kind === "ascii") {
+      if (typeof v !== "string") throw new EncodeError(path, `expected text, found ${JSON.stringify(v)}`);
+      // NUL-padded to its count field's value, or (`ascii[..]`) to the end of the record's body,
+      // when the document gives them: dump shows the text without its NUL padding.
+      const given = t.count.kind === "field" ? fields[t.count.field] : undefined;
+      const counted = given === undefined ? undefined : Number(this.integer(given, path));
+      if (counted !== undefined && counted < v.length) throw new EncodeError(path, `"${v}" is longer than its count field's ${counted} octets`);
+      const count = counted ?? Math.max(v.length, room ?? 0);
+      const out = new Uint8Array(count);
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c > 0xff) throw new EncodeError(path, `"${v}" is not 8-bit text`);
+        out[i] = c;
+      }
+      return out;
+    }
     if (t.kind === "stream") return this.recordList(streamOf(this.schemas, t.streamName), list(v, path), path);
     if (t.kind === "array") {
       const items = list(v, path);
@@ -197,11 +232,11 @@ export class JsonEncoder {
   }
 
   /** The octets of `s` from its dumped fields; unknown keys are an error, missing ones zero (or their constant). */
-  struct(s: LayoutStruct, v: JsonObject, path: string, ignore: ReadonlySet<string> = new Set()): Uint8Array {
+  struct(s: LayoutStruct, v: JsonObject, path: string, ignore: ReadonlySet<string> = new Set(), bodyLength?: number): Uint8Array {
     for (const key of Object.keys(v)) {
       if (!ignore.has(key) && !s.fields.some((f) => f.name === key)) throw new EncodeError(`${path}.${key}`, `'${s.name}' has no field '${key}'`);
     }
-    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`);
+    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`, v, bodyLength === undefined ? undefined : bodyLength - s.trailing.offset);
     const out = new Uint8Array(s.size + trailing.length);
     const dv = new DataView(out.buffer);
     for (const f of s.fields) {
@@ -230,8 +265,9 @@ export class JsonEncoder {
       if (bodyKeys.length === 0 && rec["length"] === 0 && s.trailing !== null) body = new Uint8Array(0);
       else {
         const ignore = new Set([...extras, ...(payload !== undefined ? [payload.name] : [])]);
-        const main = this.struct(s, fields, `${path}.fields`, ignore);
+        const main = this.struct(s, fields, `${path}.fields`, ignore, payload === undefined && typeof rec["length"] === "number" ? rec["length"] : undefined);
         body = payload !== undefined && fields[payload.name] !== undefined ? concat([main, octets(fields[payload.name], `${path}.fields.${payload.name}`)]) : main;
+        fillLengths(s, body, 0, body.length, `${path}.fields`);
       }
     }
     const headerValues: { [k: string]: JsonValue } = { [stream.typeField]: type, [stream.lengthField]: body.length };
@@ -248,50 +284,75 @@ export class JsonEncoder {
   }
 }
 
+/**
+ * The records of a document, read in order: `get(i)` is record `i` (undefined past the last), asked
+ * for with `i` never going back by more than one, so a large document can be parsed record by record
+ * (dump-lines.ts) instead of whole.
+ */
+export interface RecordSequence {
+  get(i: number): JsonValue | undefined;
+}
+
 /** Where the walk over a dump document is. */
 interface Cursor {
   readonly headers: readonly JsonValue[];
-  readonly records: readonly JsonValue[];
+  readonly records: RecordSequence;
   h: number;
   r: number;
 }
 
 function encodeEntry(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
-  stream.preamble.forEach((name, i) => {
+  const placed = stream.preamble.map((name, i) => {
     const path = `headers[${c.h}]`;
     const h = object(c.headers[c.h], path);
     const label = stream.preambleLabels[i] ?? name;
     if (h["name"] !== label) throw new EncodeError(`${path}.name`, `expected the '${label}' preamble of '${stream.name}', found ${JSON.stringify(h["name"] ?? null)}`);
-    out.push(enc.struct(structOf(enc.schemas, name), object(h["fields"], `${path}.fields`), `${path}.fields`));
+    const s = structOf(enc.schemas, name);
+    out.push(enc.struct(s, object(h["fields"], `${path}.fields`), `${path}.fields`));
     c.h++;
+    return { s, part: out.length - 1, path: `${path}.fields` };
   });
+  encodeRecords(enc, stream, c, stops, out);
+  // A preamble length field measures the stream's octets after it, known now.
+  for (const p of placed) {
+    const part = out[p.part] ?? new Uint8Array(0);
+    fillLengths(p.s, part, 0, out.slice(p.part).reduce((n, x) => n + x.length, 0), p.path);
+  }
+}
+
+function encodeRecords(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
   const inline = new Map(stream.inline.map((i) => [i.record, i]));
-  while (c.r < c.records.length) {
+  for (let next = c.records.get(c.r); next !== undefined; next = c.records.get(c.r)) {
     const path = `records[${c.r}]`;
-    const rec = object(c.records[c.r], path);
+    const rec = object(next, path);
     if (rec["stream"] !== undefined && rec["stream"] !== stream.name) return;
     c.r++;
     out.push(enc.record(stream, rec, path));
     const name = rec["name"];
     if (typeof name !== "string" || name === stream.end || stops.has(name)) return;
-    const next = inline.get(name);
-    if (next !== undefined) encodeEntry(enc, streamOf(enc.schemas, next.stream), c, new Set(next.until), out);
+    const nested = inline.get(name);
+    if (nested !== undefined) encodeEntry(enc, streamOf(enc.schemas, nested.stream), c, new Set(nested.until), out);
   }
 }
 
 /**
- * The file `doc` (a `lu dump --json` document) describes, as `target` reads it. Throws
+ * The file `doc` (a `lu dump --json` document) describes, as `target` reads it; its records are
+ * `records` when given (a document read record by record), else its `records` list. Throws
  * `EncodeError` where the JSON does not fit the schema; the caller validates the result.
  */
-export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc: JsonValue): Uint8Array {
+export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc: JsonValue, sequence?: RecordSequence): Uint8Array {
   const d = object(doc, "document");
   const headers = d["headers"] === undefined ? [] : list(d["headers"], "headers");
-  const records = d["records"] === undefined ? [] : list(d["records"], "records");
+  const listed = d["records"] === undefined ? [] : list(d["records"], "records");
+  const records: RecordSequence = sequence ?? { get: (i) => listed[i] };
   const enc = new JsonEncoder(schemas);
   if (target.kind === "struct") {
     const h = object(headers[0], "headers[0]");
-    if (headers.length !== 1 || records.length > 0) throw new EncodeError("document", `a --struct document has one header and no records`);
-    return enc.struct(structOf(schemas, target.struct), object(h["fields"], "headers[0].fields"), "headers[0].fields");
+    if (headers.length !== 1 || records.get(0) !== undefined) throw new EncodeError("document", `a --struct document has one header and no records`);
+    const s = structOf(schemas, target.struct);
+    const bytes = enc.struct(s, object(h["fields"], "headers[0].fields"), "headers[0].fields");
+    fillLengths(s, bytes, 0, bytes.length, "headers[0].fields");
+    return bytes;
   }
   let stream: LayoutStream;
   if (target.kind === "stream") stream = streamOf(schemas, target.stream);
@@ -307,6 +368,6 @@ export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc:
   const out: Uint8Array[] = [];
   encodeEntry(enc, stream, c, new Set(), out);
   if (c.h < headers.length) throw new EncodeError(`headers[${c.h}]`, "left over: the schema has no place for it");
-  if (c.r < records.length) throw new EncodeError(`records[${c.r}]`, `left over after '${stream.name}' ended: the schema has no place for it`);
+  if (records.get(c.r) !== undefined) throw new EncodeError(`records[${c.r}]`, `left over after '${stream.name}' ended: the schema has no place for it`);
   return concat(out);
 }

@@ -7,14 +7,14 @@
  */
 import { statSync } from "node:fs";
 import type { ByteSource } from "../../runtime/byte-view.js";
-import { openLiveUpdateStream } from "../../runtime/breadcrumb.js";
+import { BREADCRUMB_SIZE, openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
 import { ImageUsageError, openImageInput, type ImageFormat } from "../image/image-input.js";
 import { checkStreamEnd } from "../../runtime/stream-end.js";
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
 import type { SchemaIndex } from "./schema-program.js";
-import { type InspectTarget, type WalkSink, entryStreams, walkFile } from "./walk-file.js";
+import { type InspectTarget, type WalkSink, entryStreams, memoryStreams, walkFile } from "./walk-file.js";
 import { walkStream } from "./walk-stream.js";
 
 /** Where the live update bootmem is in a memory image, and the image's page size. */
@@ -55,7 +55,7 @@ export class InputError extends Error {}
 const OVERRUN_KINDS: ReadonlySet<string> = new Set(["truncated", "body-overrun", "missing-end"]);
 
 export function inspectFile(path: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink): InspectResult {
-  if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink);
+  if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink, options.full === true);
   let source: FileSource;
   try {
     if (statSync(path).isDirectory()) throw new Error("it is a directory");
@@ -91,7 +91,15 @@ function inspectImage(
   schemas: SchemaIndex,
   image: ImageInputOptions,
   sink: InspectSink,
+  full: boolean,
 ): InspectResult {
+  // Which stream an image holds, and what its breadcrumb is called, is the schemas' to say.
+  const lu = memoryStreams(schemas)[0];
+  const entry = lu?.entry?.memory;
+  if (lu === undefined || entry === undefined) throw new InputError("no schema declares a stream found in memory ('entry KIND in memory via STRUCT as LABEL;')");
+  // The runtime reads the breadcrumb; the struct the schema names for it must be the one it reads.
+  const via = schemas.structs.get(entry.via);
+  if (via?.size !== BREADCRUMB_SIZE) throw new InputError(`the schema's '${entry.via}' (${via?.size ?? "?"} octets) is not the breadcrumb the runtime reads (${BREADCRUMB_SIZE} octets)`);
   const bootmemFrames = image.bootmemFrames ?? 1;
   let input;
   try {
@@ -122,7 +130,7 @@ function inspectImage(
       return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
     }
     const crumb = stream.breadcrumb;
-    sink.preamble("breadcrumb", image.bootmemFrame * image.pageSize, {
+    sink.preamble(entry.label, image.bootmemFrame * image.pageSize, {
       mfn_array_physaddr: crumb.mfnArrayPhysAddr,
       shifted_nr_pages: crumb.shiftedNrPages.toString(),
       nr_pages: crumb.nrPages,
@@ -135,16 +143,17 @@ function inspectImage(
       schemas,
       source: stream.source,
       problems,
-      streamName: "lu_stream",
+      streamName: lu.name,
+      full,
       onRecord: (r) => {
-        if (r.name === "END") endOffset = r.offset;
-        sink.record("lu_stream", r);
+        if (r.name === lu.end) endOffset = r.offset;
+        sink.record(lu.name, r);
       },
     });
     const pages = stream.mfns;
     if (walked.complete && endOffset >= 0) {
       const end = checkStreamEnd(stream.source, endOffset, walked.position, image.pageSize, pages);
-      if (end !== undefined) problems.push({ offset: end.where.offset ?? endOffset, record: "END", kind: end.code, message: stripLocation(end) });
+      if (end !== undefined) problems.push({ offset: end.where.offset ?? endOffset, record: lu.end ?? lu.name, kind: end.code, message: stripLocation(end) });
     } else if (!walked.complete && OVERRUN_KINDS.has(problems[problems.length - 1]?.kind ?? "")) {
       const n = pages.length;
       problems.push({

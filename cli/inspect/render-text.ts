@@ -1,5 +1,5 @@
 /** The human-readable form of `lu dump`: one line per record, then its fields indented. */
-import type { JsonValue } from "./json-value.js";
+import { type JsonValue, OctetRun } from "./json-value.js";
 import type { DumpRecord } from "./walk-stream.js";
 
 /** Array elements listed before "… N more". */
@@ -20,7 +20,9 @@ function isRecordList(v: readonly JsonValue[]): boolean {
 }
 
 /** Lines for one value at `indent`, prefixed `label: `. */
-export function valueLines(label: string, v: JsonValue, indent: string, out: string[]): void {
+export function valueLines(label: string, value: JsonValue, indent: string, out: string[]): void {
+  // `lu dump --full`: every octet, as in the JSON.
+  const v = value instanceof OctetRun ? value.toJSON() : value;
   if (v === null || typeof v !== "object") {
     out.push(`${indent}${label}: ${scalarText(v, label)}`);
     return;

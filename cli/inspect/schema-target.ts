@@ -42,7 +42,7 @@ export function chooseSchema(flags: SchemaFlags): SchemaChoice {
     if (!schemas.streams.has(flags.stream)) throw new InputError(`${where} declare no stream '${flags.stream}'`);
     return { schemas, target: { kind: "stream", stream: flags.stream } };
   }
-  const entries = schemas.program.schemas.filter((s) => own === undefined || s.file === own).flatMap((s) => s.streams.filter((st) => st.entry !== null).map((st) => st.name));
+  const entries = schemas.program.schemas.filter((s) => own === undefined || s.file === own).flatMap((s) => s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined).map((st) => st.name));
   if (entries.length === 0) throw new InputError(`${where} declare no 'entry' stream; give --stream NAME or --struct NAME`);
   return { schemas, target: { kind: "entries", streams: entries } };
 }

@@ -5,7 +5,7 @@
  * (`after … stream …`), and octets after the end record. No format is known here by name: the
  * Xen streams, RIFF or a user's own format are all read from their `.lu` declarations.
  */
-import type { LayoutStream } from "../../codegen/ir.js";
+import type { LayoutStream, LayoutStruct } from "../../codegen/ir.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { checkWithAccessor, structClass } from "./accessor-checks.js";
 import { type DecodeContext, decodeStruct } from "./decode-struct.js";
@@ -48,9 +48,14 @@ interface Walk {
   readonly end: number;
 }
 
-/** Every stream of `schemas` with an `entry`, in schema order. */
+/** Every stream of `schemas` a file may be (`entry`, not `entry … in memory`), in schema order. */
 export function entryStreams(schemas: SchemaIndex): LayoutStream[] {
-  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry !== null));
+  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined));
+}
+
+/** Every stream of `schemas` found in a machine-memory image (`entry … in memory via …`). */
+export function memoryStreams(schemas: SchemaIndex): LayoutStream[] {
+  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry?.memory !== undefined));
 }
 
 /** Whether the file starts with the constant values of `stream`'s entry fields. */
@@ -82,7 +87,7 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
     const s = structOf(schemas, target.struct);
     const since = problems.length;
     const decoded = decodeStruct(preambleContext(w), s.name, 0, source.byteLength);
-    const cls = structClass(s.name);
+    const cls = structClass(schemas, s.name);
     if (cls !== undefined) checkWithAccessor(cls, source, 0, source.byteLength, undefined, problems, since);
     sink.preamble(s.name, 0, decoded.fields);
     if (decoded.extent < source.byteLength) {
@@ -102,11 +107,12 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
       return { kind: "unknown", problems };
     }
   }
-  const r = walkEntry(w, stream, 0, new Set());
-  // The file is exactly the stream: octets after its end record are garbage, or a sign of a
-  // concatenated or wrongly cut file.
-  if (r.complete && stream.end !== null) {
-    checkTrailingData(source, r.position, source.byteLength, { index: r.lastIndex, name: r.lastName ?? stream.end }, `the ${stream.end} record`, problems);
+  const r = walkEntry(w, stream, 0, w.end, new Set());
+  // The file is exactly the stream: octets after its end record (or after the end a preamble
+  // length field gives) are garbage, or a sign of a concatenated or wrongly cut file.
+  if (r.complete && (stream.end !== null || r.lengthField !== undefined)) {
+    const after = stream.end !== null ? `the ${stream.end} record` : `the end that ${r.lengthField ?? ""} gives`;
+    checkTrailingData(source, r.position, source.byteLength, { index: r.lastIndex, name: r.lastName ?? stream.end ?? stream.name }, after, problems);
   }
   return { kind: stream.entry?.kind ?? stream.name, problems };
 }
@@ -142,25 +148,47 @@ function orderChecker(w: Walk, stream: LayoutStream, preamble: ReadonlyMap<strin
   };
 }
 
+/** The stream's end a length field of a preamble struct gives (`= length of rest|input`), when it is before `end`. */
+function lengthBound(s: LayoutStruct, pos: number, fields: Fields, end: number): { end: number; field: string } | undefined {
+  let bound: { end: number; field: string } | undefined;
+  for (const f of s.fields) {
+    const v = fields[f.name];
+    if (f.lengthOf === undefined || (typeof v !== "number" && typeof v !== "string")) continue;
+    const at = Number(BigInt(v) + BigInt(f.lengthOf === "rest" ? pos + f.offset + f.size : pos));
+    if (at < (bound?.end ?? end)) bound = { end: at, field: `${s.name}.${f.name}` };
+  }
+  return bound;
+}
+
 /**
- * Walks `stream` from `at`: its preamble, then its records, handing over to a stream in line after
- * a record that has one and resuming after it. `stops` end the walk after a record of those names
- * (the `until` of the `after` rule that put this stream in line).
+ * Walks `stream` from `at` to at most `end`: its preamble, then its records, handing over to a
+ * stream in line after a record that has one and resuming after it. A preamble length field ends
+ * the stream where it says (`lengthField` in the result names it). `stops` end the walk after a
+ * record of those names (the `until` of the `after` rule that put this stream in line).
  */
-function walkEntry(w: Walk, stream: LayoutStream, at: number, stops: ReadonlySet<string>): WalkResult {
+function walkEntry(w: Walk, stream: LayoutStream, at: number, end: number, stops: ReadonlySet<string>): WalkResult & { readonly lengthField?: string } {
   const { schemas, source, problems, sink } = w;
   const structs = stream.preamble.map((n) => structOf(schemas, n));
   const total = structs.reduce((n, s) => n + s.size, 0);
-  if (total > w.end - at) {
-    problems.push({ offset: at, kind: "truncated", message: `the preamble of '${stream.name}' (${stream.preamble.join(", ")}) needs ${total} octets, ${w.end - at} left` });
-    return { position: w.end, complete: false, lastName: undefined, lastIndex: -1 };
+  if (total > end - at) {
+    problems.push({ offset: at, kind: "truncated", message: `the preamble of '${stream.name}' (${stream.preamble.join(", ")}) needs ${total} octets, ${end - at} left` });
+    return { position: end, complete: false, lastName: undefined, lastIndex: -1 };
   }
+  let lengthField: string | undefined;
   const preamble = new Map<string, Fields>();
   let pos = at;
   for (const [i, s] of structs.entries()) {
     const since = problems.length;
-    const decoded = decodeStruct(preambleContext(w), s.name, pos, s.size);
-    const cls = structClass(s.name);
+    const decoded = decodeStruct(preambleContext(w), s.name, pos, s.size, { end, bounds: true });
+    const bound = lengthBound(s, pos, decoded.fields, end);
+    if (bound !== undefined && bound.end < pos + s.size) {
+      const f = s.fields.find((x) => `${s.name}.${x.name}` === bound.field);
+      problems.push({ offset: pos + (f?.offset ?? 0), field: f?.name ?? bound.field, kind: "length-mismatch", message: `${bound.field} ends the stream inside its own preamble struct (at offset ${bound.end})` });
+    } else if (bound !== undefined) {
+      end = bound.end;
+      lengthField = bound.field;
+    }
+    const cls = structClass(schemas, s.name);
     if (cls !== undefined) checkWithAccessor(cls, source, pos, s.size, undefined, problems, since);
     sink.preamble(stream.preambleLabels[i] ?? s.name, pos, decoded.fields);
     preamble.set(s.name, decoded.fields);
@@ -188,7 +216,7 @@ function walkEntry(w: Walk, stream: LayoutStream, at: number, stops: ReadonlySet
       problems,
       streamName: stream.name,
       start,
-      end: w.end,
+      end,
       preamble,
       stopAfter,
       indexBase,
@@ -201,8 +229,8 @@ function walkEntry(w: Walk, stream: LayoutStream, at: number, stops: ReadonlySet
     });
     if (lastIndex >= 0) indexBase = lastIndex + 1;
     const next = r.lastName === undefined || stops.has(r.lastName) ? undefined : inline.get(r.lastName);
-    if (!r.complete || next === undefined) return { ...r, lastIndex: indexBase - 1 };
-    const nested = walkEntry(w, streamOf(schemas, next.stream), r.position, new Set(next.until));
+    if (!r.complete || next === undefined) return { ...r, lastIndex: indexBase - 1, ...(lengthField !== undefined ? { lengthField } : {}) };
+    const nested = walkEntry(w, streamOf(schemas, next.stream), r.position, end, new Set(next.until));
     if (!nested.complete) return { position: nested.position, complete: false, lastName: r.lastName, lastIndex: indexBase - 1 };
     start = nested.position;
   }

@@ -12,7 +12,7 @@ import type { ByteSource } from "../../runtime/byte-view.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import type { StreamFormat } from "../../runtime/stream-format.js";
-import { bodyClass, checkWithAccessor, structClass } from "./accessor-checks.js";
+import { checkWithAccessor, structClass } from "./accessor-checks.js";
 import { decodeStruct } from "./decode-struct.js";
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
 import { type JsonValue, octetsJson } from "./json-value.js";
@@ -131,7 +131,7 @@ export function walkStream(options: WalkOptions): WalkResult {
         const since = problems.length;
         const h = decodeStruct(ctx, header.name, reader.offset, header.size);
         for (const [k, v] of Object.entries(h.fields)) if (k !== stream.typeField && k !== stream.lengthField) fields[k] = v;
-        const cls = structClass(header.name);
+        const cls = structClass(schemas, header.name);
         if (cls !== undefined) checkWithAccessor(cls, source, reader.offset, header.size, record, problems, since);
       }
       for (const m of stream.maxLength) {
@@ -151,7 +151,7 @@ export function walkStream(options: WalkOptions): WalkResult {
         } else {
           const since = problems.length;
           const decoded = decodeStruct(ctx, bodyName, bodyOffset, bodyLength);
-          const cls = bodyClass(options.streamName, reader.type, bodyName);
+          const cls = structClass(schemas, bodyName);
           if (cls !== undefined) checkWithAccessor(cls, source, bodyOffset, bodyLength, record, problems, since);
           Object.assign(fields, decoded.fields);
           const rest = bodyLength - decoded.extent;

@@ -12,6 +12,7 @@ import {
   fieldReinterpreted,
   fieldResized,
   fieldRetyped,
+  lengthFieldChanged,
   renamed,
   reservedBitsGivenMeaning,
   type AbiFinding,
@@ -79,6 +80,10 @@ export function compareField(structName: string, of: LayoutField, nf: LayoutFiel
   const oc = of.constValue;
   const nc = nf.constValue;
   if (oc !== nc) out.push(constChanged(structName, name, formatConst(oc), formatConst(nc), at));
+  if (of.lengthOf !== nf.lengthOf) {
+    const rule = (l: LayoutField["lengthOf"]): string => (l === undefined ? "an ordinary field" : `'= length of ${l}'`);
+    out.push(lengthFieldChanged(structName, name, rule(of.lengthOf), rule(nf.lengthOf), at));
+  }
   if (of.doc !== nf.doc) out.push(docChanged("field", `${structName}.${name}`, at));
 }
 

@@ -18,6 +18,7 @@ import {
   type AbiFinding,
 } from "./findings.js";
 import type { ProgramIndex } from "./program-index.js";
+import { compareStreamRules } from "./compare-stream-rules.js";
 import { fitInRanges } from "./record-ranges.js";
 
 export interface StreamContext {
@@ -56,7 +57,8 @@ export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStr
   }
   const oEnd = o.records.find((r) => r.name === o.end);
   const nEnd = n.records.find((r) => r.name === n.end);
-  if (oEnd?.value !== nEnd?.value) out.push(framingChanged(sname, `end record changed from '${o.end}' to '${n.end}'`, at));
+  const endText = (e: string | null): string => (e === null ? "the end of its input" : `'${e}'`);
+  if (oEnd?.value !== nEnd?.value) out.push(framingChanged(sname, `end changed from ${endText(o.end)} to ${endText(n.end)}`, at));
   if (o.preamble.length !== n.preamble.length) {
     out.push(framingChanged(sname, `preamble changed from [${o.preamble.join(", ")}] to [${n.preamble.join(", ")}]`, at));
   }
@@ -100,6 +102,7 @@ export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStr
     const parts = [...(added.length > 0 ? [`added ${added.join(", ")}`] : []), ...(gone.length > 0 ? [`dropped ${gone.join(", ")}`] : [])];
     out.push(rangesChanged(sname, parts.join("; "), at));
   }
+  compareStreamRules(o, n, out);
   if (o.doc !== n.doc) out.push(docChanged("stream", sname, at));
 }
 

@@ -35,6 +35,13 @@ export const ABI_CODES = {
   LU4023: { severity: "breaking", meaning: "stream framing changed (header, type/length field, padding, optional bit, end, preamble)" },
   LU4024: { severity: "breaking", meaning: "checked declaration removed (stream, frozen/append struct, enum, flags)" },
   LU4025: { severity: "breaking", meaning: "load rule narrowed (a body size the old schema took is no longer taken)" },
+  LU4026: { severity: "breaking", meaning: "file entry removed or changed (entry kind, magic fields)" },
+  LU4027: { severity: "breaking", meaning: "value rule added or narrowed (require)" },
+  LU4028: { severity: "breaking", meaning: "record order rule added or tightened (first, once, order before)" },
+  LU4029: { severity: "breaking", meaning: "largest record body lowered (max length)" },
+  LU4030: { severity: "breaking", meaning: "payload added, removed or sized differently" },
+  LU4031: { severity: "breaking", meaning: "stream in line after a record added, removed or changed" },
+  LU4032: { severity: "breaking", meaning: "length field added, removed or changed (= length of)" },
   LU4101: { severity: "allowed", meaning: "new record type" },
   LU4102: { severity: "allowed", meaning: "field appended to an append-only struct" },
   LU4103: { severity: "allowed", meaning: "new enum/flag member" },
@@ -43,6 +50,8 @@ export const ABI_CODES = {
   LU4106: { severity: "allowed", meaning: "field reinterpreted, same bits (integer, enum, flags, bit ranges)" },
   LU4107: { severity: "allowed", meaning: "documentation changed" },
   LU4108: { severity: "allowed", meaning: "record type ranges changed" },
+  LU4109: { severity: "allowed", meaning: "stream rule relaxed (require widened or dropped, order rule dropped, max length raised or dropped)" },
+  LU4110: { severity: "allowed", meaning: "new file entry (a stream a file may now be)" },
 } as const satisfies Record<string, { severity: AbiSeverity; meaning: string }>;
 
 export type AbiCode = keyof typeof ABI_CODES;
@@ -178,6 +187,35 @@ export const constChanged = (s: string, f: string, from: string, to: string, at:
 
 export const framingChanged = (stream: string, what: string, at: SpanPair): AbiFinding =>
   finding("LU4023", `stream '${stream}' ${what}`, at);
+
+// ---- stream rules (docs/language.md "Files and stream rules") ----
+
+export const entryChanged = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4026", `stream '${stream}' ${what}: files the old version wrote may no longer be recognised`, at);
+
+export const requireTightened = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4027", `stream '${stream}': ${what}; data the old version wrote may break it`, at);
+
+export const orderTightened = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4028", `stream '${stream}': ${what}; streams the old version wrote may break it`, at);
+
+export const maxLengthLowered = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4029", `stream '${stream}': ${what}`, at);
+
+export const payloadChanged = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4030", `stream '${stream}': ${what}`, at);
+
+export const inlineChanged = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4031", `stream '${stream}': ${what}`, at);
+
+export const lengthFieldChanged = (s: string, f: string, from: string, to: string, at: SpanPair): AbiFinding =>
+  finding("LU4032", `field '${f}' of struct '${s}' changed from ${from} to ${to}`, at);
+
+export const ruleRelaxed = (stream: string, what: string, at: SpanPair): AbiFinding =>
+  finding("LU4109", `stream '${stream}': ${what}`, at);
+
+export const entryAdded = (stream: string, kind: string, at: SpanPair): AbiFinding =>
+  finding("LU4110", `stream '${stream}' is now a file entry ('${kind}')`, at);
 
 export const declarationRemoved = (kind: string, name: string, at: SpanPair): AbiFinding =>
   finding("LU4024", `${kind} '${name}' removed`, at);

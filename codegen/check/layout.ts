@@ -14,6 +14,7 @@ import type {
   LayoutCount,
   LayoutElement,
   LayoutField,
+  LayoutLengthOf,
   LayoutPointer,
   LayoutStruct,
   LayoutType,
@@ -151,6 +152,7 @@ class StructLayout {
         type: extent.type,
         constValue: this.constValue(field, extent.type),
         reserved: field.reserved,
+        ...this.lengthOf(field, extent.type),
         ...(spec?.kind === "prim" && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
         doc: field.doc,
         span: field.span,
@@ -547,9 +549,30 @@ class StructLayout {
     return ok;
   }
 
+  /**
+   * `= length of rest|input` (LU3012): an unsigned integer that is not `reserved`; a struct holding
+   * one cannot be nested in another (nothing would say which input it measures).
+   */
+  private lengthOf(field: AstField, type: LayoutType): { lengthOf?: LayoutLengthOf } {
+    const inner = type.kind === "struct" ? type.structName : type.kind === "array" && type.element.kind === "struct" ? type.element.structName : null;
+    const measured = inner === null ? undefined : this.structNamed(inner)?.fields.find((f) => f.lengthOf !== undefined);
+    if (inner !== null && measured !== undefined) {
+      this.sink.report(
+        diag.lengthField(field.span, `field '${field.name.text}' nests struct '${inner}', whose field '${measured.name}' holds a length of its input`, "a struct with a '= length of …' field can only be a preamble, a record body or a whole file"),
+      );
+    }
+    const value = field.value;
+    if (value?.kind !== "length") return {};
+    if (type.kind !== "prim" || !type.prim.startsWith("u") || field.reserved) {
+      this.sink.report(diag.lengthField(value.span, `field '${field.name.text}' holds a length, so it must be an unsigned integer (u8 … u64) and not reserved`));
+      return {};
+    }
+    return { lengthOf: value.of };
+  }
+
   private constValue(field: AstField, type: LayoutType): bigint | string | null {
     const value = field.value;
-    if (value === null) return null;
+    if (value === null || value.kind === "length") return null;
     const name = field.name.text;
     if (type.kind === "ascii") {
       if (type.count.kind !== "fixed") {

@@ -167,7 +167,16 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
       else if (f.constValue === null) fail(m.span, `'${first.name}.${m.text}' has no constant value ('= …') to recognise a file by`);
       else magic.push(m.text);
     }
-    entry = { kind: e.label.text, magic, doc: e.doc, span: e.label.span };
+    let memory: LayoutEntry["memory"];
+    if (e.memory !== null) {
+      const via = ctx.structOf(e.memory.via.text);
+      if (via === undefined) ctx.sink.report(diag.unknownName(e.memory.via.span, "struct", e.memory.via.text));
+      else if (via.trailing !== null) fail(e.memory.via.span, `'${via.name}' must have a fixed size to lead to a stream in memory`);
+      if (ctx.preamble.length > 0) fail(e.span, `a stream found in memory starts with its records; stream '${ctx.decl.name.text}' has a preamble`);
+      if (via === undefined) ok = false;
+      else memory = { via: via.name, label: e.memory.label.text };
+    }
+    entry = { kind: e.label.text, magic, ...(memory !== undefined ? { memory } : {}), doc: e.doc, span: e.label.span };
   }
 
   // require

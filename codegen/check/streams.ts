@@ -91,6 +91,11 @@ function checkStream(
         sink.report(diag.invalidStream(header.struct.span, `header struct '${hdr.name}' must have a fixed size`));
         ok = false;
       }
+      const measured = hdr.fields.find((f) => f.lengthOf !== undefined);
+      if (measured !== undefined) {
+        sink.report(diag.lengthField(header.struct.span, `header struct '${hdr.name}' has a length field '${measured.name}' ('= length of …'); a record's length is its header's length field`));
+        ok = false;
+      }
       for (const [role, ref] of [["type", header.typeField], ["length", header.lengthField]] as const) {
         const field = hdr.fields.find((f) => f.name === ref.text);
         if (field === undefined) {

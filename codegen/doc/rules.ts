@@ -109,10 +109,12 @@ export function streamRuleLines(st: LayoutStream, index: DocIndex): string[] {
     const first = st.preamble[0];
     const struct = first === undefined ? undefined : index.structs.get(first);
     const told =
-      entry.magic.length === 0 || first === undefined
+      entry.memory !== undefined
+        ? `the stream lies in the pages of a machine-memory image, reached through \`${entry.memory.via}\` (shown as \`${entry.memory.label}\`)`
+        : entry.magic.length === 0 || first === undefined
         ? "it is taken when it is the only entry tried (no identifying fields)"
         : `a file is this stream when ${entry.magic.map((m) => `\`${first}.${m}\` is ${constantText(struct, m)}`).join(" and ")}`;
-    out.push(withDoc(`**File entry** \`${entry.kind}\` (what \`lu dump\` reports the file as): ${told}.`, entry.doc));
+    out.push(withDoc(`**${entry.memory === undefined ? "File" : "Memory"} entry** \`${entry.kind}\` (what \`lu dump\` reports the ${entry.memory === undefined ? "file" : "image"} as): ${told}.`, entry.doc));
   }
   for (const r of st.requires) {
     const field = r.path.fields[r.path.fields.length - 1] ?? r.path.root;

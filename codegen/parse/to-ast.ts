@@ -246,6 +246,9 @@ function addToAst(semantics: Semantics): Semantics {
       if (value.ctorName === "string") {
         return { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) };
       }
+      if (value.ctorName === "FieldLength") {
+        return { kind: "length", of: value.sourceString.endsWith("input") ? "input" : "rest", span: spanOf(value, ctx) };
+      }
       return { kind: "expr", expr: ast<AstExpr>(value, ctx), span: spanOf(value, ctx) };
     },
     Type_stream(_kw, name): AstType {
@@ -377,7 +380,11 @@ function addToAst(semantics: Semantics): Semantics {
     },
     StreamItem_entry(doc, _kw, label, magic, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "entry", label: ast<AstName>(label, ctx), magic: magic.children.length > 0 ? ast<AstName[]>(magic.child(0), ctx) : [], doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return { kind: "entry", label: ast<AstName>(label, ctx), magic: magic.children.length > 0 ? ast<AstName[]>(magic.child(0), ctx) : [], memory: null, doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    StreamItem_entryMemory(doc, _kw, label, _in, _memory, _via, via, _as, viaLabel, _semi): AstStreamItem {
+      const ctx = ctxOf(this);
+      return { kind: "entry", label: ast<AstName>(label, ctx), magic: [], memory: { via: ast<AstName>(via, ctx), label: ast<AstName>(viaLabel, ctx) }, doc: opt<string>(doc, ctx), span: spanOf(this) };
     },
     EntryMagic(_open, names, _close) {
       return many<AstName>(names.asIteration(), ctxOf(this));

@@ -46,7 +46,10 @@ describe("lu dump", () => {
     expect(page.pfn.map((p) => [p.pfn_type.pfn, p.pfn_type.type])).toEqual([[0x100, "notab"], [0x101, "xtab"], [0x102, "l1tab"]]);
     // u64 above 2^53 - 1 is a decimal string.
     expect(page.pfn[1]?.pfn_type.raw).toBe("17293822569102704897");
-    expect(page.page_data).toEqual({ bytes: 8192 });
+    // Every octet of the page data, so `lu encode` can write the file back (`--summary`: the count).
+    const pages = readFileSync(LIBXC).subarray(128 + 8 + 8 + 3 * 8, 128 + 8 + 8 + 3 * 8 + 8192);
+    expect(page.page_data).toEqual({ bytes: 8192, hex: Buffer.from(pages).toString("hex") });
+    expect((dumpJson(LIBXC, { summary: true }).doc.records[3]?.fields as { page_data: unknown }).page_data).toEqual({ bytes: 8192 });
     const hvm = doc.records[6]?.fields["records"] as { name: string; fields: Record<string, unknown> }[];
     expect(hvm.map((r) => r.name)).toEqual(["HEADER", "CPU", "PIC", "PIC", "LAPIC", "MTRR", "CPU_MSR", "END"]);
     expect(hvm[3]?.fields["instance"]).toBe(1);

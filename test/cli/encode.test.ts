@@ -1,5 +1,5 @@
 /**
- * `lu encode`: the JSON `lu dump --json --full` prints gives the dumped file back octet for octet,
+ * `lu encode`: the JSON `lu dump --json` prints gives the dumped file back octet for octet,
  * for every built-in format (libxc v2 and v3, libxl with a libxc stream in line, a live update
  * stream and an HVM save blob with --stream, a struct with --struct) and for random valid record
  * streams (fast-check); an edited document is re-framed (lengths, padding) and checked as
@@ -32,7 +32,7 @@ function fileOf(bytes: Uint8Array): string {
   return path;
 }
 
-function dumpJson(file: string, flags: Flags & { readonly full?: boolean } = { full: true }): string {
+function dumpJson(file: string, flags: Flags & { readonly summary?: boolean } = {}): string {
   const r = capture((w, e) => runDump(file, { json: true, ...flags }, w, e));
   expect(r.err).toBe("");
   return r.out;
@@ -47,10 +47,10 @@ function encode(json: string, flags: Flags = {}): { code: number; bytes: Uint8Ar
   return { code, bytes, err };
 }
 
-/** dump --json --full, then encode: the same octets. False (nothing checked) when the input has problems. */
+/** dump --json, then encode: the same octets. False (nothing checked) when the input has problems. */
 function roundTrip(bytes: Uint8Array, flags: Flags = {}, mustBeValid = true): boolean {
   const file = fileOf(bytes);
-  const json = dumpJson(file, { ...flags, full: true });
+  const json = dumpJson(file, flags);
   const problems = (JSON.parse(json) as { problems: unknown[] }).problems;
   if (!mustBeValid && problems.length > 0) return false;
   expect(problems).toEqual([]);
@@ -139,12 +139,47 @@ describe("lu encode gives back what lu dump read", () => {
   });
 });
 
+describe("lu encode on schemas of its own", () => {
+  const schema = tempPath("encode-own.lu");
+  writeFileSync(
+    schema,
+    [
+      "struct whole size 8 { @0 magic: u32 = 7; @4 total: u32 = length of input; }",
+      "struct head size 4 { @0 type: u16; @2 length: u16; }",
+      "struct named { @0 n: u8; @1 text: ascii[n]; }",
+      "struct note { @0 len: u32 = length of rest; @4 text: ascii[..]; }",
+      "struct top size 4 { @0 size: u32 = length of rest; }",
+      "stream s { preamble top; header head (type, length); align 4; end of input; record NAMED = 1 : named; record NOTE = 2 : note; }",
+    ].join("\n"),
+  );
+
+  it("text with NULs after it, length fields of rest and of input: the same octets", () => {
+    const le = (v: number, n: number): number[] => Array.from({ length: n }, (_, i) => (v >> (8 * i)) & 0xff);
+    const named = [5, ...Buffer.from("ab"), 0, 0, 0]; // count 5: "ab" and three NULs
+    const note = [...le(4, 4), ...Buffer.from("hi"), 0, 0]; // text to the end of the body, NULs kept
+    const records = [...le(1, 2), ...le(named.length, 2), ...named, 0, 0, ...le(2, 2), ...le(note.length, 2), ...note];
+    const bytes = Uint8Array.from([...le(records.length, 4), ...records]);
+    roundTrip(bytes, { schema, stream: "s" });
+    roundTrip(Uint8Array.from([7, 0, 0, 0, 8, 0, 0, 0]), { schema, struct: "whole" });
+    const doc = JSON.parse(dumpJson(fileOf(bytes), { schema, stream: "s" })) as { records: { fields: { text?: string } }[] };
+    // Dump shows text without its NUL padding; encode pads to the count field, or to the record's length.
+    expect(doc.records.map((r) => r.fields.text)).toEqual(["ab", "hi"]);
+  });
+});
+
 describe("lu encode checks what lu validate checks", () => {
-  it("a summarised byte field asks for --full", () => {
-    const e = encode(dumpJson(LIBXC, {}));
+  it("a --summary dump (byte fields summarised) is refused, naming the field", () => {
+    const json = dumpJson(LIBXC, { summary: true });
+    expect(JSON.parse(json)).toMatchObject({ records: expect.arrayContaining([expect.objectContaining({ name: "PAGE_DATA", fields: expect.objectContaining({ page_data: { bytes: 8192 } }) })]) });
+    const e = encode(json);
     expect(e.code).toBe(1);
-    expect(e.err).toMatch(/page_data: the dump shows 8192 octets summarised.*--full/);
+    expect(e.err).toMatch(/page_data: the dump shows 8192 octets summarised.*without --summary/);
     expect(e.bytes).toBeUndefined();
+  });
+
+  it("--summary goes with --json only", () => {
+    const r = capture((w, e) => runDump(LIBXC, { summary: true }, w, e));
+    expect(r).toMatchObject({ code: 2, err: "lu dump: --summary goes with --json (the text output summarises byte fields anyway)\n" });
   });
 
   it("an edited record is framed anew: its length and padding follow the body", () => {

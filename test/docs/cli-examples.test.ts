@@ -1,7 +1,7 @@
 /**
  * The worked example of docs/cli.md "lu encode" is run as written: the ```lu schema, the ```json
  * document, `lu encode` to a file, `lu dump` printing exactly the ```text block, `lu validate`
- * saying ok, and dump --json --full → encode giving the same octets.
+ * saying ok, and dump --json → encode giving the same octets.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,7 +39,7 @@ describe("docs/cli.md lu encode example", () => {
     expect(ok).toBe(`${slog}: ok (slog, 2 records)\n`);
 
     let json = "";
-    runDump(slog, { schema, json: true, full: true }, (t) => (json += t), (t) => (err += t));
+    runDump(slog, { schema, json: true }, (t) => (json += t), (t) => (err += t));
     writeFileSync(join(dir, "dump.json"), json);
     let again: Uint8Array | undefined;
     expect(runEncode(join(dir, "dump.json"), { schema }, (b) => (again = b), (t) => (err += t))).toBe(0);

@@ -1,11 +1,17 @@
 /**
  * The ```lu examples of docs/language.md after the first (which imports a file and is compiled by
- * test/codegen/compile.test.ts) are code: each compiles without errors, and the stream rules
- * example reads as the text says. A block with a line that is only an elision (`…`) is a sketch of part of a
+ * test/codegen/compile.test.ts) are code: each compiles without errors, the stream rules
+ * example reads as the text says, and the length fields example encodes, validates and reports a
+ * wrong length as the text says. A block with a line that is only an elision (`…`) is a sketch of part of a
  * schema, not a whole program, and is not compiled.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runDump } from "../../cli/dump.js";
+import { runEncode } from "../../cli/encode.js";
+import { runValidate } from "../../cli/validate.js";
 import { compileProgram, renderDiagnostics } from "../../codegen/compile.js";
 
 const blocks = [...readFileSync("docs/language.md", "utf8").matchAll(/```lu\n([\s\S]*?)```/g)].map((m) => m[1] ?? "").slice(1).filter((b) => !/^\s*…\s*$/m.test(b));
@@ -40,5 +46,33 @@ describe("docs/language.md examples", () => {
     });
     expect(slog?.requires.map((r) => [r.scope, r.path.root, r.path.fields.join(".")])).toEqual([["preamble", "slog_header", "version"], ["record", "BLOCK", "count"]]);
     expect(slog?.records.find((r) => r.name === "TEXT")?.value).toBe(0x7478);
+  });
+
+  it("the length fields example: encode computes both lengths, validate finds a wrong one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lu-length-doc-"));
+    const schema = join(dir, "form.lu");
+    writeFileSync(schema, blocks.find((b) => b.includes("length of rest;    // the chunks end")) ?? "");
+    const doc = { kind: "iff", headers: [{ name: "form_header", fields: { id: "FORM", form: "TEST" } }], records: [{ stream: "form", name: "NAME", fields: { text: "abc" } }] };
+    writeFileSync(join(dir, "in.json"), JSON.stringify(doc));
+    let bytes: Uint8Array = new Uint8Array(0);
+    let err = "";
+    expect(runEncode(join(dir, "in.json"), { schema }, (b) => (bytes = b), (t) => (err += t))).toBe(0);
+    expect(err).toBe("");
+    // FORM, size 18 (form type, 8-octet chunk header, 5-octet body, 1 pad octet), TEST, NAME, 5, len 3, "abc", pad.
+    expect(Buffer.from(bytes).toString("hex")).toBe(Buffer.concat([Buffer.from("FORM"), Buffer.from([0, 0, 0, 18]), Buffer.from("TESTNAME"), Buffer.from([0, 0, 0, 5, 0, 3]), Buffer.from("abc"), Buffer.from([0])]).toString("hex"));
+    const file = join(dir, "f.iff");
+    writeFileSync(file, bytes);
+    let out = "";
+    expect(runValidate(file, { schema }, (t) => (out += t), (t) => (out += t))).toBe(0);
+    const bad = Buffer.from(bytes);
+    bad.writeUInt16BE(2, 20); // the body's len
+    bad.writeUInt32BE(30, 4); // the form's size
+    writeFileSync(file, bad);
+    let json = "";
+    expect(runDump(file, { schema, json: true }, (t) => (json += t), () => undefined)).toBe(1);
+    expect((JSON.parse(json) as { problems: unknown[] }).problems).toEqual([
+      expect.objectContaining({ offset: 4, field: "size", kind: "length-mismatch", message: "size is 30 (= length of rest), but 18 octets follow it" }),
+      expect.objectContaining({ offset: 20, record: "NAME", field: "len", kind: "length-mismatch", message: "len is 2 (= length of rest), but 3 octets follow it" }),
+    ]);
   });
 });

@@ -36,13 +36,13 @@ interface Doc {
   readonly problems: readonly { readonly kind: string; readonly record?: string; readonly offset: number }[];
 }
 
-function dump(file: string, full = true): Doc {
-  return JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true, full }, w, e)).out) as Doc;
+function dump(file: string): Doc {
+  return JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out) as Doc;
 }
 
 function encodeBack(file: string): Uint8Array {
   const json = tempPath(`${file.split("/").pop() ?? "x"}.json`);
-  writeFileSync(json, capture((w, e) => runDump(file, { schema: SCHEMA, json: true, full: true }, w, e)).out);
+  writeFileSync(json, capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out);
   let out: Uint8Array = new Uint8Array(0);
   let err = "";
   const code = runEncode(json, { schema: SCHEMA }, (b) => (out = b), (t) => (err += t));
@@ -95,6 +95,52 @@ describe("examples/riff-wave.lu on files from Python's wave module", () => {
     expect(doc.records.map((r) => r.name)).toEqual(["fmt", "data", "LIST"]);
     expect(doc.records[2]?.fields).toMatchObject({ list_type: "INFO", items: [{ name: "INAM", length: 5, fields: { text: { bytes: 5, hex: "746f6e6500" } } }] });
     expect(Buffer.from(encodeBack(file)).equals(readFileSync(file))).toBe(true);
+  });
+
+  it("a RIFF size that disagrees with the file: a located problem; encode writes the size itself", () => {
+    const file = pythonWave("py-size.wav", 1, 2, 8000, 20);
+    const bytes = readFileSync(file);
+    expect(bytes.readUInt32LE(4)).toBe(bytes.length - 8);
+    const withSize = (name: string, size: number): string => {
+      const copy = Buffer.from(bytes);
+      copy.writeUInt32LE(size, 4);
+      const path = tempPath(name);
+      writeFileSync(path, copy);
+      return path;
+    };
+    // Larger than the file: the chunks are read to the end of the file, the size is the problem.
+    const long = withSize("size-long.wav", bytes.length - 8 + 10);
+    expect(dump(long).problems).toEqual([expect.objectContaining({ kind: "length-mismatch", field: "size", offset: 4 })]);
+    const v = capture((w, e) => runValidate(long, { schema: SCHEMA }, w, e));
+    expect(v.code).toBe(1);
+    expect(v.out).toContain(`${long}: offset 4 (0x4), field size: size is ${bytes.length - 8 + 10} (= length of rest), but ${bytes.length - 8} octets follow it [length-mismatch]`);
+    // Smaller: the form ends there, and what follows it (here the data chunk) is not part of it.
+    const short = withSize("size-short.wav", 4 + 8 + 16);
+    expect(dump(short).problems).toEqual([expect.objectContaining({ kind: "trailing-data", offset: 36 })]);
+    expect(dump(short).records.map((r) => r.name)).toEqual(["fmt"]);
+    // Ending inside a chunk cuts that chunk short.
+    expect(dump(withSize("size-inside.wav", 4 + 8 + 16 + 10)).problems).toEqual([expect.objectContaining({ record: "data", offset: 36 })]);
+    // lu encode computes the size from what it writes: a document with any size gives the file back.
+    const doc = JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out) as { headers: { fields: { size: number } }[] };
+    (doc.headers[0] as { fields: { size: number } }).fields.size = 0;
+    const json = tempPath("size-zero.json");
+    writeFileSync(json, JSON.stringify(doc));
+    let out: Uint8Array = new Uint8Array(0);
+    expect(runEncode(json, { schema: SCHEMA }, (b) => (out = b), () => undefined)).toBe(0);
+    expect(Buffer.from(out).equals(bytes)).toBe(true);
+  });
+
+  it("the pad octet after an odd-length chunk must be zero", () => {
+    const base = readFileSync(pythonWave("py-pad.wav", 1, 1, 8000, 3));
+    const padded = Buffer.concat([base, Buffer.from([0x5a])]);
+    padded.writeUInt32LE(padded.length - 8, 4);
+    const file = tempPath("pad-nonzero.wav");
+    writeFileSync(file, padded);
+    expect(dump(file).problems).toEqual([expect.objectContaining({ kind: "nonzero-padding", record: "data", offset: padded.length - 1 })]);
+    padded[padded.length - 1] = 0;
+    writeFileSync(file, padded);
+    expect(dump(file).problems).toEqual([]);
+    expect(Buffer.from(encodeBack(file)).equals(padded)).toBe(true);
   });
 
   it("data before fmt, or a second fmt, breaks the schema's order rules", () => {

@@ -94,6 +94,22 @@ describe("streamRuleLines", () => {
     ]);
   });
 
+  it("says a memory entry is reached through its struct, not told by fields", () => {
+    const memory = programOf({
+      "user/mem.lu": `endian little;
+struct crumb size 16 { @0 magic: u64; @8 addr: u64; }
+struct rec size 8 { @0 type: u32; @4 length: u32; }
+stream mem { entry image in memory via crumb as breadcrumb; header rec (type, length); end END; record END = 0; }
+`,
+    });
+    const st = memory.schemas[0]?.streams.find((s) => s.name === "mem");
+    expect(st).toBeDefined();
+    if (st === undefined) return;
+    expect(streamRuleLines(st, docIndex(memory))).toEqual([
+      "**Memory entry** `image` (what `lu dump` reports the image as): the stream lies in the pages of a machine-memory image, reached through `crumb` (shown as `breadcrumb`).",
+    ]);
+  });
+
   it("names preamble structs with the label lu dump gives them", () => {
     expect(preambleText(stream("slog"))).toBe("[[file_hdr]] (as `header`)");
   });
