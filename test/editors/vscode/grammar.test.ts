@@ -160,6 +160,19 @@ describe("TextMate grammar for .lu", () => {
     expect(wav('record fmt = "fmt "', "wave_fmt")).toBe("entity.name.type.lu");
   });
 
+  it("scopes a memory entry and length fields: in memory via … as …, = length of rest", () => {
+    const lu = scopesIn("schema/live-update.lu");
+    expect(lu("entry image in memory via", "memory")).toBe("keyword.other.memory.lu");
+    expect(lu("entry image in memory via", "via")).toBe("keyword.other.via.lu");
+    expect(lu("entry image in memory via", "lu_breadcrumb")).toBe("entity.name.type.lu");
+    expect(lu("entry image in memory via", "as")).toBe("keyword.other.as.lu");
+    expect(lu("entry image in memory via", "breadcrumb")).toBe("entity.name.label.lu");
+    const wav = scopesIn("examples/riff-wave.lu");
+    expect(wav("= length of rest", "length")).toBe("keyword.other.length.lu");
+    expect(wav("= length of rest", "of")).toBe("keyword.other.of.lu");
+    expect(wav("= length of rest", "rest")).toBe("keyword.other.rest.lu");
+  });
+
   it("scopes load rules and pointer targets: zero_extend, compat, ->, chain, match", () => {
     const hvm = scopesIn("schema/hvm-save.lu");
     expect(hvm("struct hvm_hw_cpu size 1032", "load")).toBe("keyword.other.load.lu");
