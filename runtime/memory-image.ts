@@ -97,6 +97,12 @@ export interface MemoryImage {
   readonly path: string;
   /** Frames read from the file so far. */
   readonly framesRead: () => number;
+  /**
+   * Copies `into.length` octets from physical address `physAddr` (inside one present frame) without
+   * backing the frame: a scan that looks at every frame once (the start of each page, for the
+   * breadcrumb) reads only what it looks at and keeps nothing. Throws `FileReadError` on I/O failure.
+   */
+  readonly peek: (physAddr: number, into: Uint8Array) => void;
   close(): void;
 }
 
@@ -186,10 +192,38 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
         framesRead++;
       },
     });
+    const peek = (physAddr: number, into: Uint8Array): void => {
+      const mfn = Math.floor(physAddr / pageSize);
+      const inPage = physAddr - mfn * pageSize;
+      if (inPage + into.length > pageSize) throw new RangeError(`peek of ${into.length} octets at 0x${physAddr.toString(16)} crosses a page`);
+      const page = memory.peekFrame(mfn);
+      if (page !== undefined) {
+        into.set(page.subarray(inPage, inPage + into.length));
+        return;
+      }
+      if (closed) throw new FileReadError(path, "the memory image is closed", { offset: physAddr });
+      const e = extentOf(physAddr);
+      if (e === undefined || !memory.isPresent(mfn)) throw new FileReadError(path, `frame ${mfn} is absent from the image`, { offset: physAddr });
+      const inExtent = physAddr - e.physAddr;
+      const held = Math.max(0, Math.min(into.length, e.fileBytes - inExtent));
+      into.fill(0, held);
+      let done = 0;
+      while (done < held) {
+        let n: number;
+        try {
+          n = readSync(fd, into, done, held - done, e.fileOffset + inExtent + done);
+        } catch (err) {
+          throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: e.fileOffset + inExtent + done });
+        }
+        if (n <= 0) throw new FileReadError(path, `image ended inside frame ${mfn}`, { offset: e.fileOffset + inExtent + done });
+        done += n;
+      }
+    };
     return {
       memory,
       path,
       framesRead: () => framesRead,
+      peek,
       close: () => {
         if (!closed) closeSync(fd);
         closed = true;
