@@ -15,6 +15,7 @@ import type { JsonValue } from "./inspect/json-value.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
 import { recordJson } from "./inspect/walk-stream.js";
 import { addKhoOptions, type KhoFlags, runKhoDump } from "../kho/cli.js";
+import { fileBytes, withWalkProgress } from "./image/walk-progress.js";
 
 interface DumpFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -35,25 +36,49 @@ export function dumpInputs(flags: InputFlags & SchemaFlags & { readonly full?: b
 export function runDump(file: string, flags: DumpFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
   try {
     const { schemas, options } = dumpInputs(flags);
+    // A bar on the terminal's stderr, unless the dump itself is going to that terminal.
+    const showBar = flags.progress !== false && process.stderr.isTTY === true && process.stdout.isTTY !== true;
     if (flags.json === true) {
       const headers: JsonValue[] = [];
       let first = true;
       write(`{"file":${JSON.stringify(file)},"records":[`);
-      const result = inspectFile(file, schemas, options, {
-        preamble: (name, offset, fields) => headers.push({ name, offset, fields }),
-        record: (stream, r) => {
-          const json = recordJson(r) as { readonly [k: string]: JsonValue };
-          write(`${first ? "\n" : ",\n"}${JSON.stringify({ stream, ...json })}`);
-          first = false;
+      const progress = withWalkProgress(
+        {
+          preamble: (name, offset, fields) => headers.push({ name, offset, fields }),
+          record: (stream, r) => {
+            const json = recordJson(r) as { readonly [k: string]: JsonValue };
+            write(`${first ? "\n" : ",\n"}${JSON.stringify({ stream, ...json })}`);
+            first = false;
+          },
         },
-      });
+        showBar,
+        fileBytes(file),
+        options.image?.pageSize,
+      );
+      let result;
+      try {
+        result = inspectFile(file, schemas, options, progress.sink);
+      } finally {
+        progress.stop();
+      }
       write(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
       return result.problems.length > 0 ? 1 : 0;
     }
-    const result = inspectFile(file, schemas, options, {
-      preamble: (name, offset, fields) => write(`${preambleText(name, offset, fields)}\n`),
-      record: (stream, r) => write(`${recordText(stream, r)}\n`),
-    });
+    const progress = withWalkProgress(
+      {
+        preamble: (name, offset, fields) => write(`${preambleText(name, offset, fields)}\n`),
+        record: (stream, r) => write(`${recordText(stream, r)}\n`),
+      },
+      showBar,
+      fileBytes(file),
+      options.image?.pageSize,
+    );
+    let result;
+    try {
+      result = inspectFile(file, schemas, options, progress.sink);
+    } finally {
+      progress.stop();
+    }
     for (const p of result.problems) writeErr(`problem: ${formatProblem(p)}\n`);
     return result.problems.length > 0 ? 1 : 0;
   } catch (e) {
