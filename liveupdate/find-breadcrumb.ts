@@ -9,8 +9,9 @@
  * fits the pages the breadcrumb counts). Deeper damage (a later MFN array entry, a later record) is
  * left to the restore, which reports it with its location once the breadcrumb is known.
  *
- * The scan reads 8 octets per present page start through `readPageStart`, which keeps nothing, so a
- * scan of a large dump costs one small read per page and no memory per page.
+ * The scan reads runs of present frames 64 KiB at a time through `readPages`, which keeps nothing: a
+ * read per page start would cost a system call per page (ten times slower on a sparse file, where
+ * the kernel hands out zeros), a frame backed per page would cost the machine's size in memory.
  */
 import { LU_MAGIC_UNMASKED, LU_STREAM_FORMAT } from "../generated/live-update.js";
 import { readBreadcrumb } from "../runtime/breadcrumb.js";
@@ -18,14 +19,14 @@ import { LuDataError } from "../runtime/errors.js";
 import type { FrameRange, MachineMemory } from "../runtime/machine-memory.js";
 import { isOptionalType, readHeaderField } from "../runtime/record-framing.js";
 
-/** Copies the first `into.length` octets of present frame `mfn` into `into`, keeping nothing. */
-export type PageStartReader = (mfn: number, into: Uint8Array) => void;
+/** Copies the present frames `[mfn, mfn + count)` into `into` (`count` pages long), keeping nothing. */
+export type PageReader = (mfn: number, count: number, into: Uint8Array) => void;
 
 export interface FindBreadcrumbOptions {
   /** Frames to scan (default: the whole machine). */
   readonly within?: FrameRange;
-  /** How page starts are read (default: `memory.read`, which backs the frames of a memory with a loader). */
-  readonly readPageStart?: PageStartReader;
+  /** How pages are read (default: `memory.read`, which backs the frames of a memory with a loader). */
+  readonly readPages?: PageReader;
   /** Largest page count a breadcrumb may give (default: the machine's frames, at most 2^24). */
   readonly maxPages?: number;
   /** Called now and then while scanning: frames scanned so far, frames to scan. */
@@ -59,13 +60,16 @@ export function maskedMagic(pageSize: number): bigint {
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
 /**
- * The default page-start reader, through `memory.read`: untouched frames of a plain machine read as
- * zeros without being backed; a memory with a loader (an image file) backs each frame it reads, so
- * callers scanning a large image pass the image's own `peek`.
+ * The default reader, through `memory.read`: untouched frames of a plain machine read as zeros
+ * without being backed; a memory with a loader (an image file) backs each frame it reads, so callers
+ * scanning a large image pass the image's own `peek`.
  */
-function memoryReader(memory: MachineMemory): PageStartReader {
-  return (mfn, into) => into.set(memory.read(mfn * memory.pageSize, into.length));
+function memoryReader(memory: MachineMemory): PageReader {
+  return (mfn, count, into) => into.set(memory.read(mfn * memory.pageSize, count * memory.pageSize));
 }
+
+/** Octets read at a time while scanning. */
+const SCAN_CHUNK = 64 * 1024;
 
 /** Checks the candidate at `frame`; returns why it is refused, or what it holds. */
 function judge(memory: MachineMemory, frame: number, maxPages: number): BreadcrumbCandidate {
@@ -123,23 +127,35 @@ export function findBreadcrumb(memory: MachineMemory, options: FindBreadcrumbOpt
   const magic = maskedMagic(memory.pageSize);
   const lo = Number(magic & 0xffff_ffffn);
   const hi = Number(magic >> 32n);
-  const read = options.readPageStart ?? memoryReader(memory);
-  const word = new Uint8Array(8);
-  const view = new DataView(word.buffer);
+  const read = options.readPages ?? memoryReader(memory);
+  const ps = memory.pageSize;
+  const chunkFrames = Math.max(1, Math.floor(SCAN_CHUNK / ps));
+  const buffer = new Uint8Array(chunkFrames * ps);
+  const view = new DataView(buffer.buffer);
   const maxPages = options.maxPages ?? Math.min(memory.frameCount, 2 ** 24);
   const candidates: BreadcrumbCandidate[] = [];
   let absent = 0;
   const end = within.start + within.count;
   const every = 1 << 16;
-  for (let f = within.start; f < end; f++) {
-    if (options.onProgress !== undefined && (f - within.start) % every === 0) options.onProgress(f - within.start, within.count);
+  let reported = -every;
+  for (let f = within.start; f < end; ) {
+    if (options.onProgress !== undefined && f - within.start >= reported + every) {
+      reported = f - within.start;
+      options.onProgress(reported, within.count);
+    }
     if (!memory.isPresent(f)) {
       absent++;
+      f++;
       continue;
     }
-    read(f, word);
-    if (view.getUint32(0, true) !== lo || view.getUint32(4, true) !== hi) continue;
-    candidates.push(judge(memory, f, maxPages));
+    // A run of present frames, up to a chunk.
+    let n = 1;
+    while (n < chunkFrames && f + n < end && memory.isPresent(f + n)) n++;
+    read(f, n, n === chunkFrames ? buffer : buffer.subarray(0, n * ps));
+    for (let k = 0; k < n; k++) {
+      if (view.getUint32(k * ps, true) === lo && view.getUint32(k * ps + 4, true) === hi) candidates.push(judge(memory, f + k, maxPages));
+    }
+    f += n;
   }
   options.onProgress?.(within.count, within.count);
   return { candidates, scanned: within, absent };

@@ -98,9 +98,9 @@ export interface MemoryImage {
   /** Frames read from the file so far. */
   readonly framesRead: () => number;
   /**
-   * Copies `into.length` octets from physical address `physAddr` (inside one present frame) without
-   * backing the frame: a scan that looks at every frame once (the start of each page, for the
-   * breadcrumb) reads only what it looks at and keeps nothing. Throws `FileReadError` on I/O failure.
+   * Copies `into.length` octets the file holds from physical address `physAddr` on (present frames
+   * only) without backing any frame: a scan that looks at every frame once (the start of each page,
+   * for the breadcrumb) keeps nothing. Throws `FileReadError` for an absent frame or an I/O failure.
    */
   readonly peek: (physAddr: number, into: Uint8Array) => void;
   close(): void;
@@ -193,29 +193,29 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
       },
     });
     const peek = (physAddr: number, into: Uint8Array): void => {
-      const mfn = Math.floor(physAddr / pageSize);
-      const inPage = physAddr - mfn * pageSize;
-      if (inPage + into.length > pageSize) throw new RangeError(`peek of ${into.length} octets at 0x${physAddr.toString(16)} crosses a page`);
-      const page = memory.peekFrame(mfn);
-      if (page !== undefined) {
-        into.set(page.subarray(inPage, inPage + into.length));
-        return;
-      }
-      if (closed) throw new FileReadError(path, "the memory image is closed", { offset: physAddr });
-      const e = extentOf(physAddr);
-      if (e === undefined || !memory.isPresent(mfn)) throw new FileReadError(path, `frame ${mfn} is absent from the image`, { offset: physAddr });
-      const inExtent = physAddr - e.physAddr;
-      const held = Math.max(0, Math.min(into.length, e.fileBytes - inExtent));
-      into.fill(0, held);
       let done = 0;
-      while (done < held) {
-        let n: number;
-        try {
-          n = readSync(fd, into, done, held - done, e.fileOffset + inExtent + done);
-        } catch (err) {
-          throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: e.fileOffset + inExtent + done });
+      while (done < into.length) {
+        const at = physAddr + done;
+        const mfn = Math.floor(at / pageSize);
+        const e = extentOf(at);
+        if (e === undefined || !memory.isPresent(mfn)) throw new FileReadError(path, `frame ${mfn} is absent from the image`, { offset: at });
+        if (closed) throw new FileReadError(path, "the memory image is closed", { offset: at });
+        const inExtent = at - e.physAddr;
+        const n = Math.min(into.length - done, e.memBytes - inExtent);
+        // Octets the file holds; the rest of the extent reads as zeros.
+        const held = Math.max(0, Math.min(n, e.fileBytes - inExtent));
+        into.fill(0, done + held, done + n);
+        let got = 0;
+        while (got < held) {
+          let k: number;
+          try {
+            k = readSync(fd, into, done + got, held - got, e.fileOffset + inExtent + got);
+          } catch (err) {
+            throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: e.fileOffset + inExtent + got });
+          }
+          if (k <= 0) throw new FileReadError(path, `image ended inside frame ${Math.floor((at + got) / pageSize)}`, { offset: e.fileOffset + inExtent + got });
+          got += k;
         }
-        if (n <= 0) throw new FileReadError(path, `image ended inside frame ${mfn}`, { offset: e.fileOffset + inExtent + done });
         done += n;
       }
     };

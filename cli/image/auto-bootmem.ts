@@ -35,7 +35,7 @@ export function autoBootmem(image: MemoryImage, within: BootmemRange | undefined
   try {
     result = findBreadcrumb(memory, {
       ...(within === undefined ? {} : { within }),
-      readPageStart: (mfn, into) => image.peek(mfn * ps, into),
+      readPages: (mfn, _count, into) => image.peek(mfn * ps, into),
       ...(bar === undefined ? {} : { onProgress: (done: number) => bar.update(done) }),
     });
   } finally {
