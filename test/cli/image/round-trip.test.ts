@@ -8,7 +8,7 @@
  * with data, whole.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -114,6 +114,28 @@ describe("save → dump, validate, restore with --bootmem auto: the small host",
     const v = lu("validate", "--image", path, "--bootmem", `auto:${from}:64`);
     expect(v.status).toBe(1);
     expect(v.stdout).toContain("[breadcrumb-not-found]");
+  }, 60_000);
+
+  it("refuses two consistent breadcrumbs naming both; the liveupdate= range settles it", () => {
+    const { path, info } = saveAs("twice.img", SMALL, ["--format", "flat"]);
+    // Patched by hand: the breadcrumb copied into the bootmem's second frame.
+    const copy = join(dir, "twice-patched.img");
+    copyFileSync(path, copy);
+    const fd = openSync(copy, "r+");
+    const crumb = Buffer.alloc(24);
+    readSync(fd, crumb, 0, 24, info.bootmem * 4096);
+    writeSync(fd, crumb, 0, 24, (info.bootmem + 1) * 4096);
+    closeSync(fd);
+    const r = lu("restore", copy, "--bootmem", "auto");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`^lu restore: .*: error breadcrumb-ambiguous: offset 0 \\(0x0\\): 2 consistent breadcrumbs in \\d+ page start\\(s\\) of frames 0\\.\\.\\d+: frame ${info.bootmem} \\(\\d+ pages\\), frame ${info.bootmem + 1} \\(\\d+ pages\\); give the bootmem with --bootmem FRAME\\[:COUNT\\]\n$`),
+    );
+    const v = lu("validate", "--json", "--image", copy, "--bootmem", "auto");
+    expect(v.status).toBe(1);
+    expect(JSON.parse(v.stdout)).toMatchObject({ valid: false, problems: [{ kind: "breadcrumb-ambiguous", offset: 0 }] });
+    // Only the second frame onwards: the copy is the one found, and restores the same host.
+    expectRestored(lu("restore", copy, "--bootmem", `auto:${info.bootmem + 1}:${info.bootmem_frames - 1}`, "--json"), info);
   }, 60_000);
 });
 
