@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, type HostSpec } from "../liveupdate/host-spec.js";
 import { writeMemoryImage } from "../runtime/memory-image.js";
 import { writeElfImage } from "../liveupdate/elf-image-writer.js";
-import { ImageUsageError, parseBase, parseImageFormat } from "./image/image-input.js";
+import { ImageUsageError, parseBase } from "./image/image-input.js";
 import { save } from "../liveupdate/save.js";
 import { addKhoSaveOptions, type KhoSaveFlags, runKhoSave } from "../kho/cli.js";
 
@@ -74,14 +74,14 @@ export function register(program: Command): void {
         process.stderr.write(`lu save: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exit(2);
       }
-      let format: "flat" | "raw" | "elf";
+      const format = flags.format ?? "flat";
       let dumpBase: number | undefined;
       try {
-        format = parseImageFormat(flags.format === undefined ? "flat" : flags.format) ?? "flat";
+        if (format !== "flat" && format !== "raw" && format !== "elf") throw new ImageUsageError(`--format '${format}' is not flat, raw or elf`);
         dumpBase = parseBase(flags.base, spec.pageSize);
         if (dumpBase !== undefined && format !== "raw") throw new ImageUsageError(`--base goes with --format raw, not ${format}`);
       } catch (e) {
-        process.stderr.write(`lu save: ${(e instanceof Error ? e.message : String(e)).replace("--image-format", "--format")}\n`);
+        process.stderr.write(`lu save: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exit(2);
       }
       const saved = save(spec);

@@ -139,6 +139,23 @@ describe("save → dump, validate, restore with --bootmem auto: the small host",
   }, 60_000);
 });
 
+describe("lu save --format usage", () => {
+  it("refuses a format it cannot write, --base without raw, and a base above frames holding data (exit 2, one line)", () => {
+    const out = join(dir, "refused.img");
+    const cases: Array<[string[], string]> = [
+      [["--format", "auto"], "lu save: --format 'auto' is not flat, raw or elf\n"],
+      [["--base", "0x1000"], "lu save: --base goes with --format raw, not flat\n"],
+      [["--format", "raw", "--base", "0x123"], "lu save: --base 0x123 is not a multiple of the 4096-byte page size\n"],
+      [["--format", "raw", "--base", "0x100000"], "lu save: frame 16 (physical 0x10000) holds data below the base 0x100000: a raw dump from there would lose it\n"],
+    ];
+    for (const [args, message] of cases) {
+      const r = lu("save", "--small", "--out", out, ...args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+  }, 60_000);
+});
+
 describe("save → dump, validate, restore with --bootmem auto: the default host", () => {
   const DEFAULT: string[] = [];
   for (const f of DEFAULT_FORMATS) {
