@@ -44,8 +44,10 @@ export interface BreadcrumbCandidate {
 }
 
 export interface FindBreadcrumbResult {
-  /** Every page start holding the magic, in frame order. */
+  /** The page starts holding the magic, in frame order, judged (at most `MAX_JUDGED`). */
   readonly candidates: readonly BreadcrumbCandidate[];
+  /** Further page starts holding the magic, past `MAX_JUDGED`: counted, not judged. */
+  readonly unjudged: number;
   /** The frames scanned: `[start, start + count)`. */
   readonly scanned: FrameRange;
   /** Frames of that range that are absent from the memory (holes of a dump), not read. */
@@ -70,6 +72,12 @@ function memoryReader(memory: MachineMemory): PageReader {
 
 /** Octets read at a time while scanning. */
 const SCAN_CHUNK = 64 * 1024;
+
+/**
+ * Candidates judged at most: judging one reads three frames into the machine model, so an image
+ * whose every page starts with the magic must not cost a frame per page.
+ */
+export const MAX_JUDGED = 64;
 
 /** Checks the candidate at `frame`; returns why it is refused, or what it holds. */
 function judge(memory: MachineMemory, frame: number, maxPages: number): BreadcrumbCandidate {
@@ -134,6 +142,7 @@ export function findBreadcrumb(memory: MachineMemory, options: FindBreadcrumbOpt
   const view = new DataView(buffer.buffer);
   const maxPages = options.maxPages ?? Math.min(memory.frameCount, 2 ** 24);
   const candidates: BreadcrumbCandidate[] = [];
+  let unjudged = 0;
   let absent = 0;
   const end = within.start + within.count;
   const every = 1 << 16;
@@ -153,12 +162,14 @@ export function findBreadcrumb(memory: MachineMemory, options: FindBreadcrumbOpt
     while (n < chunkFrames && f + n < end && memory.isPresent(f + n)) n++;
     read(f, n, n === chunkFrames ? buffer : buffer.subarray(0, n * ps));
     for (let k = 0; k < n; k++) {
-      if (view.getUint32(k * ps, true) === lo && view.getUint32(k * ps + 4, true) === hi) candidates.push(judge(memory, f + k, maxPages));
+      if (view.getUint32(k * ps, true) !== lo || view.getUint32(k * ps + 4, true) !== hi) continue;
+      if (candidates.length < MAX_JUDGED) candidates.push(judge(memory, f + k, maxPages));
+      else unjudged++;
     }
     f += n;
   }
   options.onProgress?.(within.count, within.count);
-  return { candidates, scanned: within, absent };
+  return { candidates, unjudged, scanned: within, absent };
 }
 
 /** What the scan concluded: the one accepted frame, or why there is none. */
@@ -174,8 +185,15 @@ function rangeText(r: FrameRange): string {
 export function breadcrumbVerdict(result: FindBreadcrumbResult, pageSize: number): BreadcrumbVerdict {
   const accepted = result.candidates.filter((c) => c.accepted);
   const only = accepted[0];
-  if (accepted.length === 1 && only !== undefined) return { kind: "found", frame: only.frame, candidate: only };
   const where = `${result.scanned.count - result.absent} page start(s) of ${rangeText(result.scanned)}${result.absent > 0 ? ` (${result.absent} absent frame(s) skipped)` : ""}`;
+  if (result.unjudged > 0 && accepted.length <= 1) {
+    // An unjudged one might be consistent too: one accepted candidate is not known to be the only one.
+    return {
+      kind: "ambiguous",
+      message: `${result.candidates.length + result.unjudged} of the ${where} hold the live update magic; only the first ${result.candidates.length} were judged (${accepted.length} consistent): give the liveupdate= range with --bootmem auto:FRAME:COUNT, or the bootmem with --bootmem FRAME[:COUNT]`,
+    };
+  }
+  if (accepted.length === 1 && only !== undefined) return { kind: "found", frame: only.frame, candidate: only };
   if (accepted.length > 1) {
     const list = accepted.map((c) => `frame ${c.frame} (${c.nrPages ?? 0} pages)`).join(", ");
     return { kind: "ambiguous", message: `${accepted.length} consistent breadcrumbs in ${where}: ${list}; give the bootmem with --bootmem FRAME[:COUNT]` };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { LU_MAGIC } from "../../generated/live-update.js";
-import { breadcrumbVerdict, findBreadcrumb, maskedMagic } from "../../liveupdate/find-breadcrumb.js";
+import { breadcrumbVerdict, findBreadcrumb, maskedMagic, MAX_JUDGED } from "../../liveupdate/find-breadcrumb.js";
 import { SMALL_HOST_SPEC } from "../../liveupdate/host-spec.js";
 import { save } from "../../liveupdate/save.js";
 import { BREADCRUMB_SIZE } from "../../runtime/breadcrumb.js";
@@ -80,6 +80,21 @@ describe("findBreadcrumb", () => {
     expect(verdict.kind).toBe("ambiguous");
     const [a, b] = [h.bootmem, copy].sort((x, y) => x - y);
     if (verdict.kind === "ambiguous") expect(verdict.message).toMatch(new RegExp(`^2 consistent breadcrumbs in .*: frame ${a} \\(\\d+ pages\\), frame ${b} \\(\\d+ pages\\); give the bootmem with --bootmem FRAME\\[:COUNT\\]$`));
+  });
+
+  it("judges at most MAX_JUDGED candidates, so a page start of magic everywhere costs no frame per page, and refuses then", () => {
+    const memory = new MachineMemory({ frameCount: 4096 });
+    const magic = new Uint8Array(8);
+    new DataView(magic.buffer).setBigUint64(0, LU_MAGIC, true);
+    for (let f = 0; f < 4096; f++) memory.frame(f).set(magic);
+    const backed = memory.backedCount;
+    const result = findBreadcrumb(memory);
+    expect(result.candidates.length).toBe(MAX_JUDGED);
+    expect(result.unjudged).toBe(4096 - MAX_JUDGED);
+    expect(memory.backedCount).toBe(backed);
+    const verdict = breadcrumbVerdict(result, 4096);
+    expect(verdict.kind).toBe("ambiguous");
+    if (verdict.kind !== "found") expect(verdict.message).toBe(`4096 of the 4096 page start(s) of frames 0..4095 hold the live update magic; only the first ${MAX_JUDGED} were judged (0 consistent): give the liveupdate= range with --bootmem auto:FRAME:COUNT, or the bootmem with --bootmem FRAME[:COUNT]`);
   });
 
   it("says what it scanned when no page starts with the magic, skipping absent frames", () => {
