@@ -44,6 +44,7 @@ export function autoBootmem(image: MemoryImage, within: BootmemRange | undefined
   for (const c of result.candidates) {
     log?.(`bootmem auto: frame ${c.frame} (0x${(c.frame * ps).toString(16)}): ${c.accepted ? "accepted" : "refused"}: ${c.reason}`);
   }
+  if (result.unjudged > 0) log?.(`bootmem auto: ${result.unjudged} further page start(s) hold the magic, not judged`);
   const verdict = breadcrumbVerdict(result, ps);
   if (verdict.kind !== "found") {
     log?.(`bootmem auto: ${verdict.message}`);
