@@ -16,6 +16,7 @@ import { JsonWriter } from "./inspect/json-writer.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
 import { recordJson } from "./inspect/walk-stream.js";
 import { addKhoOptions, type KhoFlags, runKhoDump } from "../kho/cli.js";
+import { fileBytes, withWalkProgress } from "./image/walk-progress.js";
 
 interface DumpFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -39,6 +40,8 @@ export function dumpInputs(flags: InputFlags & SchemaFlags & { readonly full?: b
 export function runDump(file: string, flags: DumpFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
   try {
     if (flags.summary === true && flags.json !== true) throw new InputError("--summary goes with --json (the text output summarises byte fields anyway)");
+    // A bar on the terminal's stderr, unless the dump itself is going to that terminal.
+    const showBar = flags.progress !== false && process.stderr.isTTY === true && process.stdout.isTTY !== true;
     if (flags.json === true) {
       // Complete unless --summary: `lu encode` rebuilds the file from this document.
       const { schemas, options } = dumpInputs({ ...flags, full: flags.summary !== true });
@@ -46,25 +49,47 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
       const out = new JsonWriter(write);
       let first = true;
       out.raw(`{"file":${JSON.stringify(file)},"records":[`);
-      const result = inspectFile(file, schemas, options, {
-        // Kept until the end of the document, after the input is closed: read their octets now.
-        preamble: (name, offset, fields) => headers.push({ name, offset, fields: plainJson(fields) }),
-        record: (stream, r) => {
-          const json = recordJson(r) as { readonly [k: string]: JsonValue };
-          out.raw(first ? "\n" : ",\n");
-          out.value({ stream, ...json });
-          first = false;
+      const progress = withWalkProgress(
+        {
+          // Kept until the end of the document, after the input is closed: read their octets now.
+          preamble: (name, offset, fields) => headers.push({ name, offset, fields: plainJson(fields) }),
+          record: (stream, r) => {
+            const json = recordJson(r) as { readonly [k: string]: JsonValue };
+            out.raw(first ? "\n" : ",\n");
+            out.value({ stream, ...json });
+            first = false;
+          },
         },
-      });
+        showBar,
+        fileBytes(file),
+        options.image?.pageSize,
+      );
+      let result;
+      try {
+        result = inspectFile(file, schemas, options, progress.sink);
+      } finally {
+        progress.stop();
+      }
       out.raw(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
       out.flush();
       return result.problems.length > 0 ? 1 : 0;
     }
     const { schemas, options } = dumpInputs(flags);
-    const result = inspectFile(file, schemas, options, {
-      preamble: (name, offset, fields) => write(`${preambleText(name, offset, fields)}\n`),
-      record: (stream, r) => write(`${recordText(stream, r)}\n`),
-    });
+    const progress = withWalkProgress(
+      {
+        preamble: (name, offset, fields) => write(`${preambleText(name, offset, fields)}\n`),
+        record: (stream, r) => write(`${recordText(stream, r)}\n`),
+      },
+      showBar,
+      fileBytes(file),
+      options.image?.pageSize,
+    );
+    let result;
+    try {
+      result = inspectFile(file, schemas, options, progress.sink);
+    } finally {
+      progress.stop();
+    }
     for (const p of result.problems) writeErr(`problem: ${formatProblem(p)}\n`);
     return result.problems.length > 0 ? 1 : 0;
   } catch (e) {

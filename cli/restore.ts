@@ -18,6 +18,7 @@ import type { RestoreResult } from "../liveupdate/restore-result.js";
 import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.js";
 import { formatHandle } from "../liveupdate/saved-domain.js";
 import { save } from "../liveupdate/save.js";
+import { autoBootmem } from "./image/auto-bootmem.js";
 import { parseBootmem } from "./image/bootmem-option.js";
 import { ImageUsageError, openImageInput, parseBase, parseImageFormat } from "./image/image-input.js";
 import { formatProblem, type InspectProblem } from "./inspect/inspect-problem.js";
@@ -34,6 +35,7 @@ interface RestoreFlags {
   lenient?: boolean;
   imageFormat?: string;
   base?: string;
+  verbose?: boolean;
 }
 
 /** Streams above this size get a progress bar (on a terminal). */
@@ -119,7 +121,8 @@ export function register(program: Command): void {
     .command("restore")
     .description("restore every domain from a live update memory image (or --demo: the embedded default host)")
     .argument("[image]", "sparse machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame[:count]>", "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M)")
+    .option("--bootmem <frame[:count]>", "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M); auto: find the breadcrumb in the whole image; auto:FRAME:COUNT: in that range (the liveupdate= range)")
+    .option("--verbose", "with --bootmem auto: say every breadcrumb candidate considered and why it was refused")
     .option("--page-size <bytes>", "machine page size", "4096")
     .option("--image-format <format>", "auto (default: an ELF core file by its magic, else flat, or raw with --base), flat, raw or elf")
     .option("--base <addr>", "physical address of a raw dump's first octet (a multiple of the page size)")
@@ -162,9 +165,10 @@ export function register(program: Command): void {
         } catch (e) {
           usage(e instanceof Error ? e.message : String(e));
         }
-        if (option.kind !== "range") usage("--bootmem auto is not supported by lu restore yet");
-        bootmem = option.range.start;
-        bootmemFrames = option.range.count;
+        // With auto the bootmem is known once the image is scanned; a given range is reserved now.
+        const given = option.kind === "range" ? option.range : option.within;
+        bootmem = given?.start ?? 0;
+        bootmemFrames = given?.count ?? 1;
         let input;
         try {
           // The bootmem is reserved: no data page or MFN array frame may sit in it.
@@ -172,7 +176,7 @@ export function register(program: Command): void {
             pageSize,
             ...optional("format", parseImageFormat(flags.imageFormat)),
             ...optional("base", parseBase(flags.base, pageSize)),
-            reserved: [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
+            reserved: given === undefined ? [] : [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
           });
         } catch (e) {
           if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
@@ -186,6 +190,26 @@ export function register(program: Command): void {
         memory = input.image.memory;
         close = input.image.close;
         source = image;
+        if (option.kind === "auto") {
+          let found;
+          try {
+            found = autoBootmem(input.image, option.within, {
+              ...(flags.verbose === true ? { log: (line: string) => process.stderr.write(`lu restore: ${line}\n`) } : {}),
+              progress: flags.progress && flags.json !== true && process.stderr.isTTY === true,
+            });
+          } catch (e) {
+            close();
+            if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
+            throw e;
+          }
+          if (found.kind === "refused") {
+            close();
+            process.stderr.write(`lu restore: ${image}: error ${found.problem.kind}: ${formatProblem(found.problem)}\n`);
+            process.exit(1);
+          }
+          bootmem = found.range.start;
+          bootmemFrames = found.range.count;
+        }
       }
       damage = fileProblems.length === 0 ? "" : `; the image file is damaged too: ${fileProblems.map((p) => `${formatProblem(p)} [${p.kind}]`).join("; ")}`;
 

@@ -14,6 +14,7 @@ import { type InputFlags, addInputOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
 import { type SchemaFlags, addSchemaOptions } from "./inspect/schema-target.js";
 import { addKhoOptions, type KhoFlags, runKhoValidate } from "../kho/cli.js";
+import { fileBytes, withWalkProgress } from "./image/walk-progress.js";
 
 interface ValidateFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -23,12 +24,24 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
   try {
     const { schemas, options } = dumpInputs(flags);
     let records = 0;
-    const result = inspectFile(file, schemas, options, {
-      preamble: () => undefined,
-      record: () => {
-        records++;
+    const showBar = flags.progress !== false && process.stderr.isTTY === true;
+    const progress = withWalkProgress(
+      {
+        preamble: () => undefined,
+        record: () => {
+          records++;
+        },
       },
-    });
+      showBar,
+      fileBytes(file),
+      options.image?.pageSize,
+    );
+    let result;
+    try {
+      result = inspectFile(file, schemas, options, progress.sink);
+    } finally {
+      progress.stop();
+    }
     if (flags.json === true) {
       write(`${JSON.stringify({ file, kind: result.kind, records, valid: result.problems.length === 0, bytesRead: result.bytesRead, problems: result.problems })}\n`);
     } else {

@@ -51,6 +51,13 @@ export const ELF_MAGIC = 0x464c457f;
 export const ELF_PN_XNUM = 65535;
 
 /**
+ * e_machine of an x86-64 machine's core file (EM_X86_64).
+ *
+ * `const EM_X86_64` = 0x3e
+ */
+export const EM_X86_64 = 62;
+
+/**
  * e_ident[EI_CLASS].
  *
  * `enum elf_class : u8` in schema/elf-core.lu.
@@ -390,7 +397,7 @@ export class Elf64Ehdr implements StructAccessor {
   }
 
   /**
-   * EM_X86_64 is 62.
+   * EM_X86_64 for an x86-64 machine.
    *
    * `@0x12 machine: u16le` in `elf64_ehdr` (offset 18, 2 octets).
    */

@@ -88,6 +88,7 @@ export {
   writeMemoryImage,
   type MemoryImage,
   type OpenMemoryImageOptions,
+  type WriteMemoryImageOptions,
   type WrittenImage,
 } from "./memory-image.js";
 // Everything generated accessors import (array flyweights, field helpers, FieldInfo, JsonValue…):

@@ -17,25 +17,51 @@ export interface WrittenImage {
   readonly fileBytes: number;
 }
 
-/** Writes `memory` to `path` as a sparse raw image (overwrites the file). */
-export function writeMemoryImage(memory: MachineMemory, path: string): WrittenImage {
+export interface WriteMemoryImageOptions {
+  /**
+   * Physical address of the file's first octet (a multiple of the page size; default 0, the flat
+   * layout): a raw dump of physical memory from `base` on. Frames below it must hold no data.
+   */
+  readonly base?: number;
+}
+
+/**
+ * Writes `memory` to `path` as a sparse image: byte offset + `base` = physical address (overwrites
+ * the file). Throws a RangeError, before writing anything, when `base` is not a page multiple inside
+ * the machine or a frame below it holds data.
+ */
+export function writeMemoryImage(memory: MachineMemory, path: string, options: WriteMemoryImageOptions = {}): WrittenImage {
+  const base = options.base ?? 0;
+  const ps = memory.pageSize;
+  if (!(Number.isSafeInteger(base) && base >= 0 && base % ps === 0 && base < memory.byteLength)) {
+    throw new RangeError(`base 0x${base.toString(16)} is not a multiple of the ${ps}-octet page size inside the machine (${memory.byteLength} octets)`);
+  }
+  const firstFrame = base / ps;
+  const frames = memory.backedFrames();
+  for (const mfn of frames) {
+    if (mfn >= firstFrame) break;
+    if (!isAllZero(memory.frame(mfn))) {
+      throw new RangeError(`frame ${mfn} (physical 0x${(mfn * ps).toString(16)}) holds data below the base 0x${base.toString(16)}: a raw dump from there would lose it`);
+    }
+  }
   const fd = openSync(path, "w");
   let framesWritten = 0;
   try {
-    for (const mfn of memory.backedFrames()) {
+    for (const mfn of frames) {
+      if (mfn < firstFrame) continue;
       const bytes = memory.frame(mfn);
       if (isAllZero(bytes)) continue;
       let done = 0;
       while (done < bytes.length) {
-        done += writeSync(fd, bytes, done, bytes.length - done, mfn * memory.pageSize + done);
+        done += writeSync(fd, bytes, done, bytes.length - done, mfn * ps - base + done);
       }
       framesWritten++;
     }
-    ftruncateSync(fd, memory.byteLength);
+    ftruncateSync(fd, memory.byteLength - base);
   } finally {
     closeSync(fd);
   }
-  return { framesWritten, fileBytes: memory.byteLength };
+  return { framesWritten, fileBytes: memory.byteLength - base };
 }
 
 /** A physical range of memory and where an image file holds it. */
@@ -71,6 +97,12 @@ export interface MemoryImage {
   readonly path: string;
   /** Frames read from the file so far. */
   readonly framesRead: () => number;
+  /**
+   * Copies `into.length` octets the file holds from physical address `physAddr` on (present frames
+   * only) without backing any frame: a scan that looks at every frame once (the start of each page,
+   * for the breadcrumb) keeps nothing. Throws `FileReadError` for an absent frame or an I/O failure.
+   */
+  readonly peek: (physAddr: number, into: Uint8Array) => void;
   close(): void;
 }
 
@@ -160,10 +192,38 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
         framesRead++;
       },
     });
+    const peek = (physAddr: number, into: Uint8Array): void => {
+      let done = 0;
+      while (done < into.length) {
+        const at = physAddr + done;
+        const mfn = Math.floor(at / pageSize);
+        const e = extentOf(at);
+        if (e === undefined || !memory.isPresent(mfn)) throw new FileReadError(path, `frame ${mfn} is absent from the image`, { offset: at });
+        if (closed) throw new FileReadError(path, "the memory image is closed", { offset: at });
+        const inExtent = at - e.physAddr;
+        const n = Math.min(into.length - done, e.memBytes - inExtent);
+        // Octets the file holds; the rest of the extent reads as zeros.
+        const held = Math.max(0, Math.min(n, e.fileBytes - inExtent));
+        into.fill(0, done + held, done + n);
+        let got = 0;
+        while (got < held) {
+          let k: number;
+          try {
+            k = readSync(fd, into, done + got, held - got, e.fileOffset + inExtent + got);
+          } catch (err) {
+            throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: e.fileOffset + inExtent + got });
+          }
+          if (k <= 0) throw new FileReadError(path, `image ended inside frame ${Math.floor((at + got) / pageSize)}`, { offset: e.fileOffset + inExtent + got });
+          got += k;
+        }
+        done += n;
+      }
+    };
     return {
       memory,
       path,
       framesRead: () => framesRead,
+      peek,
       close: () => {
         if (!closed) closeSync(fd);
         closed = true;
@@ -175,7 +235,8 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
   }
 }
 
-function isAllZero(bytes: Uint8Array): boolean {
+/** True when every octet of `bytes` is zero (a frame a sparse writer leaves as a hole). */
+export function isAllZero(bytes: Uint8Array): boolean {
   const words = bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : bytes;
   for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
   return true;

@@ -9,6 +9,9 @@ export interface InputFlags {
   readonly pageSize?: string;
   readonly imageFormat?: string;
   readonly base?: string;
+  readonly verbose?: boolean;
+  /** False with `--no-progress`. */
+  readonly progress?: boolean;
 }
 
 function wholeNumber(text: string, what: string): number {
@@ -34,7 +37,6 @@ export function inspectOptions(flags: InputFlags): InspectOptions {
   } catch (e) {
     throw new InputError(e instanceof Error ? e.message : String(e));
   }
-  if (bootmem.kind !== "range") throw new InputError("--bootmem auto is not supported here yet");
   let format;
   let base;
   try {
@@ -45,8 +47,9 @@ export function inspectOptions(flags: InputFlags): InspectOptions {
   }
   return {
     image: {
-      bootmemFrame: bootmem.range.start,
-      bootmemFrames: bootmem.range.count,
+      ...(bootmem.kind === "range" ? { bootmemFrame: bootmem.range.start, bootmemFrames: bootmem.range.count } : { bootmemFrame: 0, auto: { within: bootmem.within } }),
+      ...(flags.verbose === true ? { log: (line: string) => process.stderr.write(`lu: ${line}\n`) } : {}),
+      progress: flags.progress !== false && process.stderr.isTTY === true,
       pageSize,
       ...(format === undefined ? {} : { format }),
       ...(base === undefined ? {} : { base }),
@@ -57,8 +60,10 @@ export function inspectOptions(flags: InputFlags): InspectOptions {
 export function addInputOptions<T extends { option(flags: string, description: string): T }>(cmd: T): T {
   return cmd
     .option("--image", "FILE is a machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame[:count]>", "with --image: the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix")
+    .option("--bootmem <frame[:count]>", "with --image: the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix; auto: find the breadcrumb in the whole image; auto:FRAME:COUNT: in that range")
     .option("--page-size <bytes>", "with --image: machine page size (default 4096)")
     .option("--image-format <format>", "with --image: auto (default: ELF core file by its magic, else flat, or raw with --base), flat, raw or elf")
-    .option("--base <addr>", "with --image: physical address of a raw dump's first octet");
+    .option("--base <addr>", "with --image: physical address of a raw dump's first octet")
+    .option("--verbose", "with --image --bootmem auto: say every breadcrumb candidate considered and why it was refused")
+    .option("--no-progress", "no progress bar (there is one on a terminal while a large image is read)");
 }

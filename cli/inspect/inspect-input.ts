@@ -10,6 +10,8 @@ import type { ByteSource } from "../../runtime/byte-view.js";
 import { BREADCRUMB_SIZE, openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { FileReadError, LuDataError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
+import { autoBootmem } from "../image/auto-bootmem.js";
+import type { BootmemRange } from "../image/bootmem-option.js";
 import { ImageUsageError, openImageInput, type ImageFormat } from "../image/image-input.js";
 import { checkStreamEnd } from "../../runtime/stream-end.js";
 import { type InspectProblem, stripLocation } from "./inspect-problem.js";
@@ -27,6 +29,15 @@ export interface ImageInputOptions {
   readonly format?: ImageFormat;
   /** Physical address of a raw dump's first octet. */
   readonly base?: number;
+  /**
+   * `--bootmem auto[:FRAME:COUNT]`: find the breadcrumb by scanning the image (or `within`, the
+   * `liveupdate=` range, which is then the bootmem); `bootmemFrame` is ignored.
+   */
+  readonly auto?: { readonly within: BootmemRange | undefined };
+  /** Receives the scan's lines (`--verbose`). */
+  readonly log?: (line: string) => void;
+  /** A progress bar on stderr while a large image is scanned. */
+  readonly progress?: boolean;
 }
 
 export interface InspectOptions {
@@ -100,7 +111,9 @@ function inspectImage(
   // The runtime reads the breadcrumb; the struct the schema names for it must be the one it reads.
   const via = schemas.structs.get(entry.via);
   if (via?.size !== BREADCRUMB_SIZE) throw new InputError(`the schema's '${entry.via}' (${via?.size ?? "?"} octets) is not the breadcrumb the runtime reads (${BREADCRUMB_SIZE} octets)`);
-  const bootmemFrames = image.bootmemFrames ?? 1;
+  const given: BootmemRange | undefined = image.auto === undefined ? { start: image.bootmemFrame, count: image.bootmemFrames ?? 1 } : image.auto.within;
+  let bootmemFrame = given?.start ?? 0;
+  let bootmemFrames = given?.count ?? 1;
   let input;
   try {
     // The bootmem is reserved, so the MFN array checks refuse stream pages and array frames in it.
@@ -108,11 +121,11 @@ function inspectImage(
       pageSize: image.pageSize,
       ...(image.format === undefined ? {} : { format: image.format }),
       ...(image.base === undefined ? {} : { base: image.base }),
-      reserved: [{ start: image.bootmemFrame, count: bootmemFrames, name: "live update bootmem" }],
+      reserved: given === undefined ? [] : [{ start: bootmemFrame, count: bootmemFrames, name: "live update bootmem" }],
     });
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new InputError(`the bootmem (${bootmemFrames} frame(s) from ${image.bootmemFrame}) runs beyond the image: ${e.message}`);
+      throw new InputError(`the bootmem (${bootmemFrames} frame(s) from ${bootmemFrame}) runs beyond the image: ${e.message}`);
     }
     throw new InputError(e instanceof ImageUsageError ? e.message : `cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -121,16 +134,25 @@ function inspectImage(
   const opened = input.image;
   if (opened === undefined) return { kind: "image", problems, bytesRead: 0 };
   try {
+    if (image.auto !== undefined) {
+      const found = autoBootmem(opened, image.auto.within, { ...(image.log === undefined ? {} : { log: image.log }), progress: image.progress === true });
+      if (found.kind === "refused") {
+        problems.push(found.problem);
+        return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
+      }
+      bootmemFrame = found.range.start;
+      bootmemFrames = found.range.count;
+    }
     let stream;
     try {
-      stream = openLiveUpdateStream(opened.memory, image.bootmemFrame * image.pageSize);
+      stream = openLiveUpdateStream(opened.memory, bootmemFrame * image.pageSize);
     } catch (e) {
       if (!(e instanceof LuDataError) || e instanceof FileReadError) throw e;
-      problems.push({ offset: e.where.offset ?? image.bootmemFrame * image.pageSize, kind: e.code, message: stripLocation(e) });
+      problems.push({ offset: e.where.offset ?? bootmemFrame * image.pageSize, kind: e.code, message: stripLocation(e) });
       return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
     }
     const crumb = stream.breadcrumb;
-    sink.preamble(entry.label, image.bootmemFrame * image.pageSize, {
+    sink.preamble(entry.label, bootmemFrame * image.pageSize, {
       mfn_array_physaddr: crumb.mfnArrayPhysAddr,
       shifted_nr_pages: crumb.shiftedNrPages.toString(),
       nr_pages: crumb.nrPages,

@@ -4,6 +4,7 @@ import { breadcrumbTarget } from "./breadcrumb.js";
 import { cliInspectTarget } from "./cli-inspect.js";
 import { generatedValidateTarget } from "./generated-validate.js";
 import { khoTarget } from "./kho.js";
+import { memoryImageTarget } from "./memory-image.js";
 import { recordStreamTarget } from "./record-stream.js";
 import { restoreTarget } from "./restore.js";
 import { schemaCompilerTarget } from "./schema-compiler.js";
@@ -16,6 +17,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   generatedValidateTarget,
   cliInspectTarget,
   khoTarget,
+  memoryImageTarget,
 ];
 
 export function fuzzTarget(name: string): FuzzTarget {

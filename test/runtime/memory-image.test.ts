@@ -29,6 +29,20 @@ describe("memory images", () => {
     expect(file[9 * 4096]).toBe(0);
   });
 
+  it("write a raw dump from a base: file offset + base = physical address, nothing below the base", () => {
+    const memory = new MachineMemory({ frameCount: 256 });
+    memory.frame(7).fill(0xaa);
+    memory.frame(200)[5] = 1;
+    memory.frame(3); // touched but all zero: may lie below the base
+    const path = join(dir, "raw.img");
+    expect(writeMemoryImage(memory, path, { base: 4 * 4096 })).toEqual({ framesWritten: 2, fileBytes: 252 * 4096 });
+    const file = readFileSync(path);
+    expect(file[3 * 4096]).toBe(0xaa);
+    expect(file[196 * 4096 + 5]).toBe(1);
+    expect(() => writeMemoryImage(memory, join(dir, "raw2.img"), { base: 8 * 4096 })).toThrow(/frame 7 .*holds data below the base 0x8000/);
+    expect(() => writeMemoryImage(memory, join(dir, "raw3.img"), { base: 100 })).toThrow(/not a multiple of the 4096-octet page size/);
+  });
+
   it("a stream saved to an image restores reading only the pages it asks for", () => {
     const pageSize = 65536;
     const bootmem = { start: 3, count: 2, name: "bootmem" };
