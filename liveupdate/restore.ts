@@ -22,7 +22,7 @@ import { checkStreamEnd } from "../runtime/stream-end.js";
 import { vmap } from "../runtime/vmap.js";
 import { BOOTMEM_OWNER, ownerName } from "./frame-owner.js";
 import { FRAME_FREE, type FrameTable } from "./frame-table.js";
-import { locateStream, type LocatedStream } from "./locate-stream.js";
+import { locateStream, releaseLocated, type LocatedStream } from "./locate-stream.js";
 import { m2pPageFrames } from "./m2p-pages.js";
 import { pass0Domains } from "./passes/pass0-domains.js";
 import { pass1Frames } from "./passes/pass1-frames.js";
@@ -64,8 +64,14 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
     throw new RangeError(`frame table has ${options.frameTable.frameCount} entries; the machine has ${memory.frameCount} frames`);
   }
   const bootmemFrames = options.bootmemFrames ?? 1;
-  const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24, bootmemFrames);
-  const src = vmap(memory, located.pages);
+  const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24, bootmemFrames, options.frameTable);
+  let src;
+  try {
+    src = vmap(memory, located.pages);
+  } catch (e) {
+    releaseLocated(located);
+    throw e;
+  }
   return restoreStream(src, located, { ...options, pageSize, bootmem: { start: options.bootmem, count: bootmemFrames } }, performance.now() - t0);
 }
 
@@ -80,6 +86,28 @@ export function restoreStream(
   locateMs = 0,
 ): RestoreResult {
   const t1 = performance.now();
+  // The stream pages and MFN array frames are Xen's already when the locate stage claimed them here.
+  const preclaimed = located.claimedIn !== undefined;
+  if (preclaimed && located.claimedIn !== options.frameTable) {
+    throw new RangeError("the stream was located with another frame table than the one given to restore");
+  }
+  try {
+    return restoreLocated(src, located, options, locateMs, t1, preclaimed);
+  } catch (e) {
+    // Passes 0 and 1 undo their own work; the locate stage's claims are released here.
+    releaseLocated(located);
+    throw e;
+  }
+}
+
+function restoreLocated(
+  src: ByteSource,
+  located: LocatedStream,
+  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & { readonly bootmem?: { readonly start: number; readonly count: number } },
+  locateMs: number,
+  t1: number,
+  preclaimed: boolean,
+): RestoreResult {
   const copiedBefore = src.bytesCopied;
   const pageSize = options.pageSize ?? 4096;
   const pageShift = Math.log2(pageSize);
@@ -110,6 +138,7 @@ export function restoreStream(
       streamPages: located.pages.length,
       mfnArrayStart: located.mfnArrayStart,
       pageShift,
+      xenFramesClaimed: preclaimed,
     });
   } finally {
     // The bootmem is the new hypervisor's boot allocator, not a frame anyone owns after the restore.

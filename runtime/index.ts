@@ -53,6 +53,7 @@ export {
   type Breadcrumb,
   type LiveUpdateStream,
   type ReadBreadcrumbOptions,
+  type ReadMfnArrayOptions,
   type WriteBreadcrumbOptions,
 } from "./breadcrumb.js";
 export {

@@ -33,6 +33,11 @@ export interface Pass1Input {
   /** First frame of the MFN array (to locate a bad stream page at its entry). */
   readonly mfnArrayStart: number;
   readonly pageShift: number;
+  /**
+   * The locate stage has claimed `xenFrames` for Xen already (and releases them itself on a
+   * failure): pass 1 then starts with the M2P pages.
+   */
+  readonly xenFramesClaimed?: boolean;
 }
 
 export interface Pass1Result {
@@ -93,7 +98,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   const ps = 2 ** input.pageShift;
   // The message and location are only worked out for a frame that cannot be claimed: per frame
   // they would be a string and a heap number each, megabytes of garbage on a large stream.
-  for (let i = 0; i < input.xenFrames.length; i++) {
+  for (let i = input.xenFramesClaimed === true ? input.xenFrames.length : 0; i < input.xenFrames.length; i++) {
     const mfn = input.xenFrames[i] ?? -1;
     if (mfn >= 0 && mfn < owners.length && owners[mfn] === FRAME_FREE) {
       owners[mfn] = DOMID_XEN;
