@@ -52,6 +52,12 @@ export interface RestoreOptions {
   readonly strict?: boolean;
   /** Largest stream (in pages) the breadcrumb may announce. Default 2^24 (64 GiB of 4 KiB pages). */
   readonly maxPages?: number;
+  /**
+   * Pass 1 claims with the WebAssembly loop (default true) when the frame table and the machine
+   * memory live in one `WasmArena`; false keeps the JavaScript loop. Same results either way;
+   * `RestoreResult.claimPath` says which ran.
+   */
+  readonly wasm?: boolean;
 }
 
 export function restore(memory: MachineMemory, options: RestoreOptions): RestoreResult {
@@ -139,6 +145,7 @@ function restoreLocated(
       mfnArrayStart: located.mfnArrayStart,
       pageShift,
       xenFramesClaimed: preclaimed,
+      ...(options.wasm === undefined ? {} : { wasm: options.wasm }),
     });
   } finally {
     // The bootmem is the new hypervisor's boot allocator, not a frame anyone owns after the restore.
@@ -172,6 +179,7 @@ function restoreLocated(
     m2pCompatEntries: staged.m2pCompatEntries.length,
     passes: { locate: locateMs, pass0: t2 - t1, pass1: t3 - t2, pass2: t4 - t3 },
     restoreMs: locateMs + (t4 - t1),
+    claimPath: p1.claimPath,
   };
 }
 

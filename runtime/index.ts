@@ -103,3 +103,5 @@ export { FrameSet, type FrameBlock } from "./frame-set.js";
 export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";
 export { PhysicalMemory, PointerError, type PointerProblem, type Resolved } from "./phys-memory.js";
 export { ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";
+export { ArenaFullError, MAX_ARENA_BYTES, WASM_PAGE_BYTES, WasmArena, type WasmArenaOptions } from "./wasm-arena.js";
+export type { WasmMemory } from "./wasm-api.js";

@@ -102,10 +102,10 @@ export class VmapSource implements ByteSource, PageTable {
     }
     let local = this.localChunk.get(chunkIndex);
     if (local === undefined) {
-      const buffer = memory.chunkBuffer(chunkIndex);
+      const bytes = memory.chunkBytes(chunkIndex);
       local = this.chunkViews.length;
-      this.chunkViews.push(new DataView(buffer));
-      this.chunkArrays.push(new Uint8Array(buffer));
+      this.chunkViews.push(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      this.chunkArrays.push(bytes);
       this.localChunk.set(chunkIndex, local);
     }
     this.locals[i] = local;
