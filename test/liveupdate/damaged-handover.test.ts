@@ -21,6 +21,7 @@ import { save, type SavedHost } from "../../liveupdate/save.js";
 import type { MachineMemory } from "../../runtime/machine-memory.js";
 import { writeMemoryImage } from "../../runtime/memory-image.js";
 import { domainInfo, domainPages, encodeStream, handImage, le64, savedStream } from "./stream-fixture.js";
+import { restoreBothPaths } from "./claim-paths.js";
 
 const SPEC: HostSpec = { ...SMALL_HOST_SPEC, domains: 6, framesPerDomain: 1500 };
 const dir = mkdtempSync(join(tmpdir(), "lu-damaged-"));
@@ -33,7 +34,7 @@ function expectRestoreFailure(memory: MachineMemory, bootmem: number, bootmemFra
   const domains: RestoredDomain[] = [];
   let caught: unknown;
   try {
-    restore(memory, { bootmem, bootmemFrames, frameTable, domains });
+    restoreBothPaths(memory, { bootmem, bootmemFrames, frameTable, domains });
   } catch (e) {
     caught = e;
   }

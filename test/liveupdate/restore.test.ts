@@ -20,13 +20,14 @@ import {
   le64,
   savedStream,
 } from "./stream-fixture.js";
+import { restoreBothPaths } from "./claim-paths.js";
 
 const SPEC: HostSpec = { ...SMALL_HOST_SPEC, domains: 5, framesPerDomain: 700, hvmParams: 7 };
 
 function restoreFresh(saved: SavedHost): { result: ReturnType<typeof restore>; table: FrameTable; domains: RestoredDomain[] } {
   const table = new FrameTable(saved.frameCount);
   const domains: RestoredDomain[] = [];
-  const result = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains });
+  const result = restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains });
   return { result, table, domains };
 }
 
@@ -44,7 +45,7 @@ function expectFailure(
   const domainsBefore = [...domains];
   let caught: unknown;
   try {
-    restore(memory, { bootmem, frameTable, domains } satisfies RestoreOptions);
+    restoreBothPaths(memory, { bootmem, frameTable, domains } satisfies RestoreOptions);
   } catch (e) {
     caught = e;
   }
