@@ -277,8 +277,11 @@ export class MachineMemory {
   private newChunk(): Uint8Array {
     const bytes = this.framesPerChunk * this.pageSize;
     if (this.arena === undefined) return new Uint8Array(bytes);
-    // Arena memory may hold old bytes of a freed region: a new frame reads as zeros.
-    return this.arena.allocBytes(bytes, Math.min(this.pageSize, 65536)).fill(0);
+    // Arena memory may hold old bytes of a freed region: a new frame reads as zeros. (Cleared as
+    // int32s: V8 fills an 8-bit view of a SharedArrayBuffer about four times slower.)
+    const chunk = this.arena.allocBytes(bytes, Math.min(this.pageSize, 65536));
+    new Int32Array(chunk.buffer, chunk.byteOffset, bytes >>> 2).fill(0);
+    return chunk;
   }
 
   private slotFor(mfn: number): number {
