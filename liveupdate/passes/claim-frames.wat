@@ -12,49 +12,14 @@
   ;; n or more, high word included, or its frame is not free), or -1 when every entry was claimed.
   ;; Entries before the returned one stay claimed: the caller releases them.
   ;;
-  ;; Four entries a round: their owner loads are independent, so four frame-table misses are in
-  ;; flight at once. A round is claimed as a whole only when all four frames are inside the machine,
-  ;; free (the AND of four owners is 0xFFFF only then) and distinct; any other round is redone one
-  ;; entry at a time, which finds the exact first bad entry.
+  ;; One entry at a time, as plainly as the C line's loop: compiled by V8 it keeps as many
+  ;; frame-table misses in flight as the JavaScript loop's rounds of four did, without their
+  ;; checks. Rounds of four (claim-frames.ts) were measured here too, and were slower on both
+  ;; layouts (8,388,608 frames in one module memory: 2 MiB extents 29-34 ms against 16-24,
+  ;; scattered 125-200 ms against 92-192; gcc -O2 on the same loop 20-23 and 119-146).
   (func $claim (export "claim") (param $p i32) (param $end i32) (param $table i32) (param $n i32) (param $domid i32) (result i32)
-    (local $limit i64) (local $e0 i64) (local $e1 i64) (local $e2 i64) (local $e3 i64)
-    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $a i32)
+    (local $limit i64) (local $e0 i64) (local $a i32)
     (local.set $limit (i64.extend_i32_u (local.get $n)))
-    (block $groups_done
-      (loop $group
-        (br_if $groups_done (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
-        (local.set $e0 (i64.load (local.get $p)))
-        (local.set $e1 (i64.load offset=8 (local.get $p)))
-        (local.set $e2 (i64.load offset=16 (local.get $p)))
-        (local.set $e3 (i64.load offset=24 (local.get $p)))
-        ;; All four inside the machine (unsigned, so a high word set is outside too).
-        (br_if $groups_done
-          (i32.or
-            (i32.or (i64.ge_u (local.get $e0) (local.get $limit)) (i64.ge_u (local.get $e1) (local.get $limit)))
-            (i32.or (i64.ge_u (local.get $e2) (local.get $limit)) (i64.ge_u (local.get $e3) (local.get $limit)))))
-        (local.set $a0 (i32.add (local.get $table) (i32.shl (i32.wrap_i64 (local.get $e0)) (i32.const 1))))
-        (local.set $a1 (i32.add (local.get $table) (i32.shl (i32.wrap_i64 (local.get $e1)) (i32.const 1))))
-        (local.set $a2 (i32.add (local.get $table) (i32.shl (i32.wrap_i64 (local.get $e2)) (i32.const 1))))
-        (local.set $a3 (i32.add (local.get $table) (i32.shl (i32.wrap_i64 (local.get $e3)) (i32.const 1))))
-        (br_if $groups_done
-          (i32.ne
-            (i32.and
-              (i32.and (i32.load16_u (local.get $a0)) (i32.load16_u (local.get $a1)))
-              (i32.and (i32.load16_u (local.get $a2)) (i32.load16_u (local.get $a3))))
-            (i32.const 0xFFFF)))
-        ;; Distinct: a frame listed twice in one round is left to the one-at-a-time loop.
-        (br_if $groups_done
-          (i32.or
-            (i32.or
-              (i32.or (i32.eq (local.get $a0) (local.get $a1)) (i32.eq (local.get $a0) (local.get $a2)))
-              (i32.or (i32.eq (local.get $a0) (local.get $a3)) (i32.eq (local.get $a1) (local.get $a2))))
-            (i32.or (i32.eq (local.get $a1) (local.get $a3)) (i32.eq (local.get $a2) (local.get $a3)))))
-        (i32.store16 (local.get $a0) (local.get $domid))
-        (i32.store16 (local.get $a1) (local.get $domid))
-        (i32.store16 (local.get $a2) (local.get $domid))
-        (i32.store16 (local.get $a3) (local.get $domid))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (br $group)))
     (block $done
       (loop $one
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
