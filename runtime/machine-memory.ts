@@ -245,6 +245,20 @@ export class MachineMemory {
     return out;
   }
 
+  /**
+   * Gives an arena-backed memory's chunks back to its arena (their bytes stay readable through
+   * views made before until the arena hands the space out again). The memory must not be used
+   * afterwards. Nothing to do for a memory of its own ArrayBuffers (the collector frees those).
+   */
+  dispose(): void {
+    const arena = this.arena;
+    if (arena !== undefined) for (const chunk of this.chunks) arena.free(chunk.byteOffset);
+    this.chunks.length = 0;
+    this.slotOf.fill(-1);
+    this.backed = 0;
+    this.slots = 0;
+  }
+
   /** Backed frame numbers in ascending order. */
   backedFrames(): number[] {
     const out: number[] = [];
