@@ -11,8 +11,10 @@
  * is refused like any other conflict.
  *
  * All-or-nothing: domains are staged and appended to the caller's list only when every pass has
- * succeeded; pass 1 writes the caller's frame table in place and undoes itself on any failure (no
- * undo log: see pass1-frames.ts). A failure throws one `RestoreError` naming the first problem.
+ * succeeded; the locate stage claims the stream pages and MFN array for Xen in the caller's frame
+ * table (how a page listed twice is found) and pass 1 the rest, in place; both undo themselves on
+ * any failure (no undo log: see pass1-frames.ts). A failure throws one `RestoreError` naming the
+ * first problem.
  */
 import { LU_STREAM_FORMAT } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
