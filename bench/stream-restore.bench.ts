@@ -25,6 +25,9 @@ import { save, type SavedHost } from "../liveupdate/save.js";
 import { ContiguousSource } from "../runtime/contiguous-source.js";
 import { openMemoryImage, writeMemoryImage } from "../runtime/memory-image.js";
 import { vmap } from "../runtime/vmap.js";
+import { WasmArena } from "../runtime/wasm-arena.js";
+import { MachineMemory } from "../runtime/machine-memory.js";
+import type { PassTimes } from "../liveupdate/restore-result.js";
 import { BENCH_DIR } from "./bench-paths.js";
 import { haveCompiler } from "./c-compiler.js";
 import { binaryParserRestore } from "./peers/binary-parser-restore.js";
@@ -103,12 +106,14 @@ export interface RestoreMemory {
  * allocate the frame table, then restore once, and see how far RSS grows beyond both.
  */
 export function measureRestoreMemory(image: string, bootmem: number, pageSize: number): RestoreMemory {
-  const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: 1, name: "bootmem" }] });
+  // In a WebAssembly arena, as `lu restore` reads an image (pass 1 claims there).
+  const arena = new WasmArena();
+  const opened = openMemoryImage(image, { pageSize, reserved: [{ start: bootmem, count: 1, name: "bootmem" }], arena });
   const memory = opened.memory;
   const located = locateStream(memory, bootmem, 2 ** 28);
   for (const mfn of located.pages) memory.frame(mfn);
   const imageBytes = memory.backedCount * pageSize;
-  const frameTable = new FrameTable(memory.frameCount);
+  const frameTable = new FrameTable(memory.frameCount, { arena });
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const rss0 = process.memoryUsage().rss;
@@ -204,6 +209,114 @@ export interface SizeFigures {
   /** lu-codec's restore measured alone in a fresh process. */
   readonly restoreMemory: RestoreMemory | null;
   readonly lines: LineFigures[];
+  /** lu-codec (line 1) against C (line 7), stage by stage. */
+  readonly singleThread: SingleThreadFigures;
+}
+
+/** What the C line prints: every run's total and stage times. */
+interface CRestoreOutput {
+  readonly runs_ms: number[];
+  readonly locate_ms?: number[];
+  readonly pass0_ms?: number[];
+  readonly pass1_ms?: number[];
+  readonly pass2_ms?: number[];
+  readonly fingerprint: string;
+  readonly table_digest: string;
+}
+
+/** The C line's stage medians (the first, cold run left out like its total's). */
+function cPassMedians(doc: CRestoreOutput): PassTimes | null {
+  const m = (xs: number[] | undefined): number | null => (xs === undefined || xs.length < 2 ? null : median(xs.slice(1)));
+  const locate = m(doc.locate_ms);
+  const pass0 = m(doc.pass0_ms);
+  const pass1 = m(doc.pass1_ms);
+  const pass2 = m(doc.pass2_ms);
+  return locate === null || pass0 === null || pass1 === null || pass2 === null ? null : { locate, pass0, pass1, pass2 };
+}
+
+/** The same machine (frames, reserved regions, bytes) in ArrayBuffers of its own. */
+function plainCopy(memory: MachineMemory): MachineMemory {
+  const copy = new MachineMemory({ pageSize: memory.pageSize, frameCount: memory.frameCount, reserved: memory.reserved });
+  for (const mfn of memory.backedFrames()) copy.frame(mfn).set(memory.frame(mfn));
+  return copy;
+}
+
+/** One thread, lu-codec's line 1 against the C line: the issue-16 targets. */
+export interface SingleThreadFigures {
+  /** Which loop pass 1 of line 1 claimed with. */
+  readonly claimPath: "wasm" | "js" | null;
+  /** Medians of line 1's stage times over its timed runs. */
+  readonly lu: PassTimes | null;
+  readonly luRestoreMs: number | null;
+  readonly c: PassTimes | null;
+  readonly cRestoreMs: number | null;
+  /** lu / C: pass 1 (target <= 1.3) and the whole restore (target <= 1.5). */
+  readonly pass1Ratio: number | null;
+  readonly restoreRatio: number | null;
+  readonly bytesCopied: number | null;
+  /** Memory line 1's restore needed beyond the image and the frame table (fresh process). */
+  readonly beyondBytes: number | null;
+}
+
+let lastClaimPath: "wasm" | "js" | null = null;
+
+/** Line 1: restore into `table` (in the arena), record its stage times, give the table back. */
+function luRestore(s: SavedHost, table: FrameTable, passes: PassTimes[] | undefined): RestoreResult {
+  try {
+    const r = restore(s.memory, { bootmem: s.bootmemStart, frameTable: table, domains: [], maxPages: 2 ** 28 });
+    passes?.push(r.passes);
+    lastClaimPath = r.claimPath;
+    return r;
+  } finally {
+    // The agreement check (no `passes`) reads the table afterwards and frees it itself.
+    if (passes !== undefined) table.free();
+  }
+}
+
+function singleThreadFigures(
+  luRuns: readonly PassTimes[],
+  luMs: number | null,
+  c: PassTimes | null,
+  cMs: number | null,
+  bytesCopied: number | null,
+  memory: RestoreMemory | null,
+): SingleThreadFigures {
+  const lu: PassTimes | null =
+    luRuns.length === 0
+      ? null
+      : {
+          locate: median(luRuns.map((p) => p.locate)),
+          pass0: median(luRuns.map((p) => p.pass0)),
+          pass1: median(luRuns.map((p) => p.pass1)),
+          pass2: median(luRuns.map((p) => p.pass2)),
+        };
+  return {
+    claimPath: lastClaimPath,
+    lu,
+    luRestoreMs: luMs,
+    c,
+    cRestoreMs: cMs,
+    pass1Ratio: lu !== null && c !== null ? lu.pass1 / c.pass1 : null,
+    restoreRatio: luMs !== null && cMs !== null ? luMs / cMs : null,
+    bytesCopied,
+    beyondBytes: memory?.beyondBytes ?? null,
+  };
+}
+
+function printSingleThread(f: SizeFigures): void {
+  const t = f.singleThread;
+  const ms = (p: PassTimes | null, k: keyof PassTimes): string => fmt(p === null ? null : p[k], 2);
+  const out = [
+    `one thread, lu-codec (line 1, ${t.claimPath === "wasm" ? "WebAssembly" : "JavaScript"} claims) against C (line 7), ms (median):`,
+    "| stage | lu-codec | C | lu / C | target |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    `| locate | ${ms(t.lu, "locate")} | ${ms(t.c, "locate")} | ${t.lu !== null && t.c !== null ? fmt(t.lu.locate / t.c.locate, 2) : "-"} | <= 3 ms at 1x |`,
+    `| pass 0 | ${ms(t.lu, "pass0")} | ${ms(t.c, "pass0")} | | |`,
+    `| pass 1 | ${ms(t.lu, "pass1")} | ${ms(t.c, "pass1")} | ${fmt(t.pass1Ratio, 2)} | <= 1.3 |`,
+    `| pass 2 | ${ms(t.lu, "pass2")} | ${ms(t.c, "pass2")} | | |`,
+    `| restore | ${fmt(t.luRestoreMs, 2)} | ${fmt(t.cRestoreMs, 2)} | ${fmt(t.restoreRatio, 2)} | <= 1.5 |`,
+  ];
+  console.log(out.join("\n"));
 }
 
 /** lu-codec's restore result in the shape every line produces. */
@@ -279,8 +392,15 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
 
   for (const factor of options.sizes) {
     const spec = scaleHostSpec(base, factor);
-    let saved: SavedHost | undefined = save(spec);
+    // The host's memory lives in a WebAssembly arena, as `lu restore` reads an image: line 1's
+    // frame tables go there too, so pass 1 claims with the WebAssembly loop (docs/restore.md).
+    const arena = new WasmArena();
+    let saved: SavedHost | undefined = save(spec, { arena });
     const s = saved;
+    const luPasses: PassTimes[] = [];
+    // Line 3 reads the pages with DataViews of its own, which V8 runs several times slower over a
+    // SharedArrayBuffer: it gets the same host in plain ArrayBuffers, so the reference stays what it was.
+    const plainMemory = plainCopy(s.memory);
     const bootmem = s.bootmemStart;
     const n = s.frameCount;
     const located = locateStream(s.memory, bootmem, 2 ** 28);
@@ -297,7 +417,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       {
         id: 1,
         name: "lu-codec over vmap",
-        run: () => toPeer(restore(s.memory, { bootmem, frameTable: new FrameTable(n), domains: [], maxPages: 2 ** 28 })),
+        run: () => toPeer(luRestore(s, new FrameTable(n, { arena }), luPasses)),
       },
       {
         id: 2,
@@ -309,7 +429,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
           return r;
         },
       },
-      { id: 3, name: "hand-written DataView", run: () => handwrittenRestore(s.memory, bootmem, new FrameTable(n)) },
+      { id: 3, name: "hand-written DataView", run: () => handwrittenRestore(plainMemory, bootmem, new FrameTable(n)) },
       {
         id: 4,
         name: "binary-parser (gathered)",
@@ -351,10 +471,10 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     const copied = new Map<number, number>();
     for (const line of lines) {
       if (factor > (line.maxFactor ?? Infinity)) continue;
-      const table = new FrameTable(n);
+      const table = line.id === 1 ? new FrameTable(n, { arena }) : new FrameTable(n);
       let got: PeerResult;
-      if (line.id === 3) got = handwrittenRestore(s.memory, bootmem, table);
-      else if (line.id === 1) got = toPeer(restore(s.memory, { bootmem, frameTable: table, domains: [], maxPages: 2 ** 28 }));
+      if (line.id === 3) got = handwrittenRestore(plainMemory, bootmem, table);
+      else if (line.id === 1) got = toPeer(luRestore(s, table, undefined));
       else if (line.id === 2) got = toPeer(restoreStream(new ContiguousSource(gatheredOnce), located, { frameTable: table, domains: [], pageSize: s.pageSize }));
       else if (line.id === 4) got = binaryParserRestore(gatheredOnce, table, xen);
       else if (line.id === 5) got = kaitai.restore(gatheredOnce, table, xen);
@@ -362,6 +482,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       copied.set(line.id, line.run().bytesCopied);
       if (line.id === 6) continue;
       tables.set(line.id, frameTableDigest(table.owners));
+      table.free();
       const a = line.lossyParams === true ? lossless(fingerprint(got)) : fingerprint(got);
       const e = line.lossyParams === true ? lossless(fingerprint(want)) : fingerprint(want);
       if (a !== e) throw new Error(`line ${line.id} (${line.name}) disagrees with lu-codec at ${factor}x`);
@@ -390,6 +511,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
 
     // Line 7 (C over an mmap of the image file) and the memory probe run on the saved image file.
     let cMs: number | null = null;
+    let cPasses: PassTimes | null = null;
     const cNote = cc === undefined ? "no C compiler" : undefined;
     let restoreMemory: RestoreMemory | null = null;
     const dir = join(tmpdir(), `lu-bench-${process.pid}`);
@@ -403,10 +525,11 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
           encoding: "utf8",
           maxBuffer: 64 << 20,
         });
-        const doc = JSON.parse(out) as { runs_ms: number[]; fingerprint: string; table_digest: string };
+        const doc = JSON.parse(out) as CRestoreOutput;
         if (doc.fingerprint !== fingerprint(want)) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
         if (doc.table_digest !== tables.get(1)) throw new Error(`C restore's frame table differs from lu-codec's at ${factor}x`);
         cMs = median(doc.runs_ms.slice(1));
+        cPasses = cPassMedians(doc);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -442,8 +565,10 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       peakRssBytes: peakRss,
       restoreMemory,
       lines: figures,
+      singleThread: singleThreadFigures(luPasses, msOf.get(1) ?? null, cPasses, cMs, copied.get(1) ?? null, restoreMemory),
     });
     printTable(all[all.length - 1] as SizeFigures);
+    printSingleThread(all[all.length - 1] as SizeFigures);
     saved = undefined;
   }
   printFlatness(all);

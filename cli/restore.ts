@@ -8,6 +8,7 @@
 import { SingleBar, Presets } from "cli-progress";
 import type { Command } from "commander";
 import { FileReadError, LuDataError } from "../runtime/errors.js";
+import { ArenaFullError, WasmArena } from "../runtime/wasm-arena.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { FrameTable } from "../liveupdate/frame-table.js";
 import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
@@ -36,6 +37,7 @@ interface RestoreFlags {
   imageFormat?: string;
   base?: string;
   verbose?: boolean;
+  wasm: boolean;
 }
 
 /** Streams above this size get a progress bar (on a terminal). */
@@ -109,6 +111,11 @@ function oneLine(text: string): string {
 /** File damage found when opening the image, appended to a failure's one line. */
 let damage = "";
 
+/** The image's stream pages and frame table outgrow the WebAssembly arena: say so, exit 2. */
+function arenaFull(e: ArenaFullError): never {
+  usage(`${e.message}: the image's stream pages and frame table do not fit; run with --no-wasm`);
+}
+
 function reportFailure(e: LuDataError, source: string, json: boolean): never {
   const io = e instanceof FileReadError;
   if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
@@ -133,6 +140,7 @@ export function register(program: Command): void {
     .option("--extent-frames <n>", "with --demo: guest memory in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
     .option("--lenient", "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)")
     .option("--no-progress", "no progress bar")
+    .option("--no-wasm", "claim frames in pass 1 with the JavaScript loop; by default the image is read into a WebAssembly arena (at most 2 GiB with the frame table) and pass 1 claims there")
     .action((image: string | undefined, flags: RestoreFlags) => {
       const repeat = parseWhole("--repeat", flags.repeat ?? (flags.demo === true ? "3" : "1"), 1);
       const pageSize = parseWhole("--page-size", flags.pageSize, 64);
@@ -142,6 +150,8 @@ export function register(program: Command): void {
       let source: string;
       let close = (): void => {};
       let fileProblems: InspectProblem[] = [];
+      // Pages and frame table in one WebAssembly memory, so pass 1's WebAssembly loop works in place.
+      const arena = flags.wasm ? new WasmArena() : undefined;
       if (flags.demo === true) {
         const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
         const extentFrames = parseWhole("--extent-frames", flags.extentFrames ?? String(specExtentFrames(base)), 1);
@@ -151,7 +161,7 @@ export function register(program: Command): void {
         } catch (e) {
           usage(e instanceof Error ? e.message : String(e));
         }
-        const saved = save(spec);
+        const saved = save(spec, optional("arena", arena));
         memory = saved.memory;
         bootmem = saved.bootmemStart;
         bootmemFrames = saved.bootmemFrames;
@@ -177,6 +187,7 @@ export function register(program: Command): void {
             ...optional("format", parseImageFormat(flags.imageFormat)),
             ...optional("base", parseBase(flags.base, pageSize)),
             reserved: given === undefined ? [] : [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
+            ...optional("arena", arena),
           });
         } catch (e) {
           if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
@@ -227,6 +238,7 @@ export function register(program: Command): void {
         bar?.update(located.pages.length);
         bar?.stop();
       } catch (e) {
+        if (e instanceof ArenaFullError) arenaFull(e);
         // The image could not be read: I/O, exit 2. A bad breadcrumb or MFN array is reported by
         // the restore below with its location.
         if (e instanceof FileReadError) {
@@ -239,9 +251,16 @@ export function register(program: Command): void {
       const bar = showBar && repeat > 1 ? new SingleBar({ format: "restoring [{bar}] {value}/{total} runs", stream: process.stderr }, Presets.shades_classic) : undefined;
       bar?.start(repeat, 0);
       for (let i = 0; i < repeat; i++) {
-        const frameTable = new FrameTable(memory.frameCount);
+        let frameTable;
         try {
-          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
+          frameTable = new FrameTable(memory.frameCount, optional("arena", arena));
+        } catch (e) {
+          if (e instanceof ArenaFullError) arenaFull(e);
+          throw e;
+        }
+        try {
+          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true, wasm: flags.wasm }));
+          frameTable.free();
         } catch (e) {
           bar?.stop();
           close();
@@ -290,6 +309,7 @@ export function register(program: Command): void {
           repeat,
           mb_per_s: round(mbPerS),
           mframes_per_s: round(mframesPerS),
+          claim_path: last.claimPath,
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         if (fileProblems.length > 0) process.exitCode = 1;
@@ -301,7 +321,7 @@ export function register(program: Command): void {
         `restored ${last.domains.length} domains, ${last.frames} frames, ${last.records} records from ${mib} MiB of stream ` +
           `in ${restoreMs.toFixed(1)} ms${runs}: ${mbPerS.toFixed(1)} MB/s, ${mframesPerS.toFixed(2)} Mframes/s, ` +
           `${last.bytesCopied} bytes copied\n` +
-          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms, pass 2 ${passes.pass2} ms\n`,
+          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms (${last.claimPath === "wasm" ? "WebAssembly" : "JavaScript"} claims), pass 2 ${passes.pass2} ms\n`,
       );
       if (fileProblems.length > 0) process.exitCode = 1;
     });

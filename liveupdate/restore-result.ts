@@ -34,4 +34,9 @@ export interface RestoreResult {
   readonly passes: PassTimes;
   /** Milliseconds for the whole restore. */
   readonly restoreMs: number;
+  /**
+   * Which loop claimed the domains' frames in pass 1: "wasm" (the WebAssembly module, on the
+   * frame table and pages in a `WasmArena`) or "js".
+   */
+  readonly claimPath: "wasm" | "js";
 }

@@ -11,8 +11,10 @@
  * is refused like any other conflict.
  *
  * All-or-nothing: domains are staged and appended to the caller's list only when every pass has
- * succeeded; pass 1 writes the caller's frame table in place and undoes itself on any failure (no
- * undo log: see pass1-frames.ts). A failure throws one `RestoreError` naming the first problem.
+ * succeeded; the locate stage claims the stream pages and MFN array for Xen in the caller's frame
+ * table (how a page listed twice is found) and pass 1 the rest, in place; both undo themselves on
+ * any failure (no undo log: see pass1-frames.ts). A failure throws one `RestoreError` naming the
+ * first problem.
  */
 import { LU_STREAM_FORMAT } from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
@@ -22,7 +24,7 @@ import { checkStreamEnd } from "../runtime/stream-end.js";
 import { vmap } from "../runtime/vmap.js";
 import { BOOTMEM_OWNER, ownerName } from "./frame-owner.js";
 import { FRAME_FREE, type FrameTable } from "./frame-table.js";
-import { locateStream, type LocatedStream } from "./locate-stream.js";
+import { locateStream, releaseLocated, type LocatedStream } from "./locate-stream.js";
 import { m2pPageFrames } from "./m2p-pages.js";
 import { pass0Domains } from "./passes/pass0-domains.js";
 import { pass1Frames } from "./passes/pass1-frames.js";
@@ -52,6 +54,12 @@ export interface RestoreOptions {
   readonly strict?: boolean;
   /** Largest stream (in pages) the breadcrumb may announce. Default 2^24 (64 GiB of 4 KiB pages). */
   readonly maxPages?: number;
+  /**
+   * Pass 1 claims with the WebAssembly loop (default true) when the frame table and the machine
+   * memory live in one `WasmArena`; false keeps the JavaScript loop. Same results either way;
+   * `RestoreResult.claimPath` says which ran.
+   */
+  readonly wasm?: boolean;
 }
 
 export function restore(memory: MachineMemory, options: RestoreOptions): RestoreResult {
@@ -64,8 +72,14 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
     throw new RangeError(`frame table has ${options.frameTable.frameCount} entries; the machine has ${memory.frameCount} frames`);
   }
   const bootmemFrames = options.bootmemFrames ?? 1;
-  const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24, bootmemFrames);
-  const src = vmap(memory, located.pages);
+  const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24, bootmemFrames, options.frameTable);
+  let src;
+  try {
+    src = vmap(memory, located.pages);
+  } catch (e) {
+    releaseLocated(located);
+    throw e;
+  }
   return restoreStream(src, located, { ...options, pageSize, bootmem: { start: options.bootmem, count: bootmemFrames } }, performance.now() - t0);
 }
 
@@ -80,6 +94,28 @@ export function restoreStream(
   locateMs = 0,
 ): RestoreResult {
   const t1 = performance.now();
+  // The stream pages and MFN array frames are Xen's already when the locate stage claimed them here.
+  const preclaimed = located.claimedIn !== undefined;
+  if (preclaimed && located.claimedIn !== options.frameTable) {
+    throw new RangeError("the stream was located with another frame table than the one given to restore");
+  }
+  try {
+    return restoreLocated(src, located, options, locateMs, t1, preclaimed);
+  } catch (e) {
+    // Passes 0 and 1 undo their own work; the locate stage's claims are released here.
+    releaseLocated(located);
+    throw e;
+  }
+}
+
+function restoreLocated(
+  src: ByteSource,
+  located: LocatedStream,
+  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & { readonly bootmem?: { readonly start: number; readonly count: number } },
+  locateMs: number,
+  t1: number,
+  preclaimed: boolean,
+): RestoreResult {
   const copiedBefore = src.bytesCopied;
   const pageSize = options.pageSize ?? 4096;
   const pageShift = Math.log2(pageSize);
@@ -110,6 +146,8 @@ export function restoreStream(
       streamPages: located.pages.length,
       mfnArrayStart: located.mfnArrayStart,
       pageShift,
+      xenFramesClaimed: preclaimed,
+      ...(options.wasm === undefined ? {} : { wasm: options.wasm }),
     });
   } finally {
     // The bootmem is the new hypervisor's boot allocator, not a frame anyone owns after the restore.
@@ -143,6 +181,7 @@ export function restoreStream(
     m2pCompatEntries: staged.m2pCompatEntries.length,
     passes: { locate: locateMs, pass0: t2 - t1, pass1: t3 - t2, pass2: t4 - t3 },
     restoreMs: locateMs + (t4 - t1),
+    claimPath: p1.claimPath,
   };
 }
 

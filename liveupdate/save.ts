@@ -11,6 +11,7 @@
  * free for it; every run with the same spec gives the same image. Guest frames are not
  * materialised; only the stream pages, the MFN array and the breadcrumb frame are.
  */
+import type { WasmArena } from "../runtime/wasm-arena.js";
 import { MachineMemory } from "../runtime/machine-memory.js";
 import { extentFrames, guestFrameCount, checkHostSpec, DEFAULT_HOST_SPEC, type HostSpec } from "./host-spec.js";
 import { contextBytes, planHvmContext, type HvmRecordPlan } from "./hvm-context-plan.js";
@@ -157,7 +158,12 @@ function shufflePrefix(a: Uint32Array, count: number, rng: SeededRandom): void {
 }
 
 /** Saves `spec` into a fresh sparse machine memory. */
-export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
+export interface SaveOptions {
+  /** Back the machine memory with this WebAssembly arena (see `MachineMemoryOptions.arena`). */
+  readonly arena?: WasmArena;
+}
+
+export function save(spec: HostSpec = DEFAULT_HOST_SPEC, options: SaveOptions = {}): SavedHost {
   checkHostSpec(spec);
   const layout = planLayout(spec);
   const rng = new SeededRandom(spec.seed);
@@ -206,6 +212,7 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
     pageSize: spec.pageSize,
     frameCount: layout.frameCount,
     reserved: [{ start: spec.bootmemStart, count: spec.bootmemFrames, name: "bootmem" }],
+    ...(options.arena === undefined ? {} : { arena: options.arena }),
   });
   // Guest frames first; the stream pages then come from what is left (the writer's allocator).
   for (let i = 0; i < guest; i++) memory.markAllocated(pool[i] ?? 0);

@@ -166,13 +166,28 @@ export function readBreadcrumb(memory: MachineMemory, physAddr: number, options:
   return { physAddr, mfnArrayPhysAddr: Number(arrayAddr), nrPages, shiftedNrPages: shifted };
 }
 
+export interface ReadMfnArrayOptions extends ReadBreadcrumbOptions {
+  /**
+   * Find a frame listed twice (default true): by sorting a copy of the entries (4 bytes a page).
+   * A caller that keeps a frame table passes false and finds duplicates in `onEntry` instead, by
+   * claiming each page in the table: the second claim of a frame fails, and nothing is sorted.
+   */
+  readonly checkDuplicates?: boolean;
+  /**
+   * Called with each entry that passed the checks above, in array order, before the next entry
+   * is read; it may throw to stop the walk (that error then comes out of `readMfnArray`). So a
+   * caller's own check of entry `i` is reported before any problem of a later entry.
+   */
+  readonly onEntry?: (mfn: number, index: number) => void;
+}
+
 /**
  * Reads the MFN array a breadcrumb points to and checks every entry: inside the machine, not in a
  * reserved region (the bootmem), not one of the MFN array's own frames, present in the memory
- * (not a hole of a dump), not listed twice.
+ * (not a hole of a dump), not listed twice (unless `checkDuplicates` is false).
  * Walks the array in place (no copy when host-endian).
  */
-export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: ReadBreadcrumbOptions = {}): Uint32Array {
+export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: ReadMfnArrayOptions = {}): Uint32Array {
   const le = options.littleEndian ?? HOST_LITTLE_ENDIAN;
   const ps = memory.pageSize;
   const arrayStart = crumb.mfnArrayPhysAddr / ps;
@@ -204,10 +219,13 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
   }
   const arraySource = vmap(memory, arrayFrameList);
   const mfns = new Uint32Array(crumb.nrPages);
-  // Entries are checked one by one as the array is walked, except for duplicates: those are found
-  // afterwards by sorting a copy of the entries (4 bytes a page) rather than with a bitmap of the
-  // whole machine (frameCount / 8 bytes, 25 times more on a host whose stream is 1/1000 of its
-  // memory). Either way the error is the first bad entry in array order.
+  // Entries are checked one by one as the array is walked, except for duplicates: without a frame
+  // table (`onEntry` claiming the pages) those are found afterwards by sorting a copy of the entries
+  // (4 bytes a page) rather than with a bitmap of the whole machine (frameCount / 8 bytes, 25 times
+  // more on a host whose stream is 1/1000 of its memory). Either way the error is the first bad
+  // entry in array order.
+  const duplicates = options.checkDuplicates ?? true;
+  const onEntry = options.onEntry;
   let filled = 0;
   walkU64ArrayAsU32Pairs(
     arraySource,
@@ -221,16 +239,17 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
         // Bad entries are rare: their address and message are only worked out then (an address
         // per entry would be a heap number each on a machine above 2 GiB).
         if (hi !== 0 || lo >= memory.frameCount || memory.isReserved(lo) || (lo >= arrayStart && lo < arrayStart + arrayFrames) || !memory.isPresent(lo)) {
-          throwDuplicateBefore(mfns, i, crumb);
+          if (duplicates) throwDuplicateBefore(mfns, i, crumb);
           throwBadEntry(memory, crumb, i, lo, hi, arrayStart, arrayFrames);
         }
         mfns[i] = lo;
+        if (onEntry !== undefined) onEntry(lo, i);
       }
       filled = first + (words.length >>> 1);
     },
     le,
   );
-  throwDuplicateBefore(mfns, filled, crumb);
+  if (duplicates) throwDuplicateBefore(mfns, filled, crumb);
   return mfns;
 }
 
@@ -306,7 +325,7 @@ export interface LiveUpdateStream {
 export function openLiveUpdateStream(
   memory: MachineMemory,
   physAddr: number,
-  options: ReadBreadcrumbOptions = {},
+  options: ReadMfnArrayOptions = {},
 ): LiveUpdateStream {
   const breadcrumb = readBreadcrumb(memory, physAddr, options);
   const mfns = readMfnArray(memory, breadcrumb, options);

@@ -53,6 +53,7 @@ export {
   type Breadcrumb,
   type LiveUpdateStream,
   type ReadBreadcrumbOptions,
+  type ReadMfnArrayOptions,
   type WriteBreadcrumbOptions,
 } from "./breadcrumb.js";
 export {
@@ -103,3 +104,5 @@ export { FrameSet, type FrameBlock } from "./frame-set.js";
 export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";
 export { PhysicalMemory, PointerError, type PointerProblem, type Resolved } from "./phys-memory.js";
 export { ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";
+export { ArenaFullError, MAX_ARENA_BYTES, WASM_PAGE_BYTES, WasmArena, type WasmArenaOptions } from "./wasm-arena.js";
+export type { WasmMemory } from "./wasm-api.js";

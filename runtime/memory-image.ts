@@ -9,6 +9,7 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { FileReadError } from "./errors.js";
 import { MachineMemory, type FrameRange } from "./machine-memory.js";
+import type { WasmArena } from "./wasm-arena.js";
 
 export interface WrittenImage {
   /** Frames written (backed and not all zeros). */
@@ -89,6 +90,11 @@ export interface OpenMemoryImageOptions {
   readonly extents?: readonly ImageExtent[];
   /** Frames in the machine. Default: up to the end of the last extent. */
   readonly frameCount?: number;
+  /**
+   * Read the frames into this WebAssembly arena's memory (see `MachineMemoryOptions.arena`), where
+   * a WebAssembly loop can use them in place. Default: ArrayBuffers of the memory's own.
+   */
+  readonly arena?: WasmArena;
 }
 
 /** A machine memory backed by an image file, read frame by frame on demand. */
@@ -168,6 +174,7 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
       frameCount,
       reserved: options.reserved ?? [],
       absent: options.extents === undefined ? [] : absentFrames(list, pageSize, frameCount),
+      ...(options.arena === undefined ? {} : { arena: options.arena }),
       fill: (mfn, bytes) => {
         if (closed) throw new FileReadError(path, "the memory image is closed", { offset: mfn * pageSize });
         const phys = mfn * pageSize;

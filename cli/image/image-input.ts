@@ -17,6 +17,7 @@ import { FileReadError } from "../../runtime/errors.js";
 import { FileSource } from "../../runtime/file-source.js";
 import type { FrameRange } from "../../runtime/machine-memory.js";
 import { openMemoryImage, type ImageExtent, type MemoryImage } from "../../runtime/memory-image.js";
+import type { WasmArena } from "../../runtime/wasm-arena.js";
 import type { InspectProblem } from "../inspect/inspect-problem.js";
 import { elfLayout, isElf } from "./elf-layout.js";
 
@@ -29,6 +30,8 @@ export interface ImageInputOptions {
   /** Physical address of a raw dump's first octet (a multiple of the page size). */
   readonly base?: number;
   readonly reserved?: readonly FrameRange[];
+  /** Read the frames into this WebAssembly arena (see `OpenMemoryImageOptions.arena`). */
+  readonly arena?: WasmArena;
 }
 
 export interface ImageInput {
@@ -121,7 +124,7 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
       problems.push({ offset: 0, kind: "image-too-large", message: `the image spans ${frameCount} frames of ${ps} octets (up to physical ${`0x${endAddr.toString(16)}`}), above the limit of 2^28 frames` });
       return { format, image: undefined, problems, fatal: true };
     }
-    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount });
+    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount, ...(options.arena === undefined ? {} : { arena: options.arena }) });
     return { format, image, problems, fatal: false };
   } finally {
     src.close();

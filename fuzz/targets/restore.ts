@@ -19,6 +19,7 @@ import { ContiguousSource } from "../../runtime/contiguous-source.js";
 import { MachineMemory } from "../../runtime/machine-memory.js";
 import { SeededRandom } from "../../runtime/seeded-random.js";
 import { vmap } from "../../runtime/vmap.js";
+import { WasmArena } from "../../runtime/wasm-arena.js";
 import {
   DOMID_XEN,
   FRAME_FREE,
@@ -32,7 +33,7 @@ import type { RestoredDomain } from "../../liveupdate/restored-domain.js";
 import { save, type SavedHost } from "../../liveupdate/save.js";
 import type { FuzzCase, FuzzTarget, Params } from "../fuzz-case.js";
 import { fuzzFormat } from "../formats.js";
-import { judgeDataError, violated } from "../invariants.js";
+import { InvariantViolation, judgeDataError, violated } from "../invariants.js";
 import {
   applyByteMutations,
   byteMutation,
@@ -301,6 +302,56 @@ function domainsHeld(stream: Uint8Array, mapped: number, ps: number): { domains:
   return { domains, lost: "the stream has no END within its pages" };
 }
 
+let twinArena: WasmArena | undefined;
+
+interface TwinOutcome {
+  readonly outcome: string;
+  readonly owners: Uint16Array;
+  readonly path: string | undefined;
+}
+
+/** What both claim paths must agree on: the error, or the result without timings and streams. */
+function outcomeText(o: unknown): string {
+  if (o instanceof Error) {
+    const e = o as Error & { problem?: unknown; stage?: unknown; where?: unknown };
+    return JSON.stringify({ name: e.name, message: e.message, problem: e.problem, stage: e.stage, where: e.where });
+  }
+  const { passes: _p, restoreMs: _m, claimPath: _c, domains, ...rest } = o as ReturnType<typeof restore>;
+  return JSON.stringify({ ...rest, domains: domains.map(({ source: _s, ...d }) => d) }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** Restores a copy of `memory` and `table` held in the arena, with the WebAssembly loop. */
+function wasmTwinRun(memory: MachineMemory, table: FrameTable, domains: RestoredDomain[], bootmem: number, strict: boolean): TwinOutcome {
+  twinArena ??= new WasmArena();
+  const twin = new MachineMemory({ pageSize: memory.pageSize, frameCount: memory.frameCount, reserved: memory.reserved, chunkBytes: memory.pageSize * 8, arena: twinArena });
+  const twinTable = new FrameTable(table.frameCount, { arena: twinArena });
+  try {
+    for (const mfn of memory.backedFrames()) twin.frame(mfn).set(memory.frame(mfn));
+    twinTable.owners.set(table.owners);
+    let outcome: unknown;
+    try {
+      outcome = restore(twin, { bootmem, frameTable: twinTable, domains: domains.slice(), strict });
+    } catch (e) {
+      outcome = e;
+    }
+    const path = outcome instanceof Error ? undefined : (outcome as ReturnType<typeof restore>).claimPath;
+    return { outcome: outcomeText(outcome), owners: twinTable.owners.slice(), path };
+  } finally {
+    twinTable.free();
+    twin.dispose();
+  }
+}
+
+function compareTwin(twin: TwinOutcome, js: unknown, owners: Uint16Array): void {
+  const text = outcomeText(js);
+  if (text !== twin.outcome) violated(`the WebAssembly claim path disagrees with the JavaScript one: ${twin.outcome} against ${text}`);
+  if (twin.path !== undefined && twin.path !== "wasm") violated(`the arena twin restored with the ${twin.path} claim loop`);
+  const differs = owners.findIndex((o, i) => o !== twin.owners[i]);
+  if (differs >= 0) {
+    violated(`the WebAssembly claim path leaves frame ${differs} owned by ${ownerName(twin.owners[differs] ?? FRAME_FREE)}, the JavaScript one by ${ownerName(owners[differs] ?? FRAME_FREE)}`);
+  }
+}
+
 export const restoreTarget: FuzzTarget = {
   name: "restore",
   description:
@@ -357,6 +408,9 @@ export const restoreTarget: FuzzTarget = {
       typeof v === "bigint" ? v.toString() : v,
     );
 
+    // The WebAssembly claim loop on a twin in the arena first: it must do exactly what the
+    // JavaScript loop below does (same result and table, or the same error and an untouched table).
+    const wasm = wasmTwinRun(memory, table, domains, host.bootmemStart, c.params["strict"] !== false);
     let result: ReturnType<typeof restore>;
     try {
       result = restore(memory, {
@@ -364,8 +418,12 @@ export const restoreTarget: FuzzTarget = {
         frameTable: table,
         domains,
         strict: c.params["strict"] !== false,
+        wasm: false,
       });
+      compareTwin(wasm, result, table.owners);
     } catch (e) {
+      if (e instanceof InvariantViolation) throw e;
+      compareTwin(wasm, e, table.owners);
       const changed = table.owners.findIndex((o, i) => o !== ownersBefore[i]);
       if (changed >= 0)
         violated(

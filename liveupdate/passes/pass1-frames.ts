@@ -17,6 +17,8 @@ import type { RecordRef, StagedRestore } from "./record-plan.js";
 import { claim, release } from "./claim-frames.js";
 import { ownerName } from "../frame-owner.js";
 import { U32RunWalker } from "./u32-runs.js";
+import { wasmClaimLoop, type WasmClaimLoop } from "./claim-frames-engine.js";
+import { VmapSource } from "../../runtime/vmap.js";
 
 /** Octets of a record header, and of one LU_DOMAIN_PAGES entry (a u64 MFN). */
 const HEADER = LU_STREAM_FORMAT.headerSize;
@@ -33,11 +35,26 @@ export interface Pass1Input {
   /** First frame of the MFN array (to locate a bad stream page at its entry). */
   readonly mfnArrayStart: number;
   readonly pageShift: number;
+  /**
+   * The locate stage has claimed `xenFrames` for Xen already (and releases them itself on a
+   * failure): pass 1 then starts with the M2P pages.
+   */
+  readonly xenFramesClaimed?: boolean;
+  /**
+   * Claim the domains' frames with the WebAssembly loop when it can work in place (default true):
+   * the frame table and the stream's pages in one arena. False, or anything else, uses the
+   * JavaScript loop; both give the same table, errors and undo.
+   */
+  readonly wasm?: boolean;
 }
+
+/** Which claim loop pass 1 ran: WebAssembly over the arena, or JavaScript. */
+export type ClaimPath = "wasm" | "js";
 
 export interface Pass1Result {
   frames: number;
   bytesCopied: number;
+  claimPath: ClaimPath;
   /** Undoes the pass (used when a later pass fails). */
   undo(): void;
 }
@@ -60,6 +77,21 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   let frames = 0;
   // How far the walk got: records [0, doneRecords) fully, then `partial` entries of the next.
   let doneRecords = 0;
+  // The WebAssembly loop, when the table and the stream's pages share its memory.
+  const arena = table.arena;
+  const loop: WasmClaimLoop | undefined =
+    input.wasm !== false && arena !== undefined && src instanceof VmapSource && src.memory.arena === arena ? wasmClaimLoop(arena) : undefined;
+  const tableAt = table.owners.byteOffset;
+  /** Claims words[from..to) for domid; returns the word index of the first bad entry, or -1. */
+  const claimRun = (words: Uint32Array, from: number, to: number, domid: number): number => {
+    if (loop === undefined || !(arena as NonNullable<typeof arena>).owns(words.buffer)) return claim(words, from, to, owners, domid);
+    const at = loop.claim(from * 4, to * 4, tableAt, owners.length, domid);
+    return at < 0 ? -1 : at >>> 2;
+  };
+  const releaseRun = (words: Uint32Array, from: number, to: number): void => {
+    if (loop === undefined || !(arena as NonNullable<typeof arena>).owns(words.buffer)) release(words, from, to, owners);
+    else loop.release(from * 4, to * 4, tableAt);
+  };
 
   const undo = (partialEntries: number): void => {
     for (let k = 0; k <= doneRecords && k < staged.pageRecords.length; k++) {
@@ -68,7 +100,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
       const limit = k < doneRecords ? pages.wrap(src, ref.offset + HEADER, ref.bodyLength).count : partialEntries;
       if (limit <= 0) continue;
       walker.walk(src, mfnsOffset(ref), limit, (words, from, to) => {
-        release(words, from, to, owners);
+        releaseRun(words, from, to);
         return true;
       });
     }
@@ -93,7 +125,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   const ps = 2 ** input.pageShift;
   // The message and location are only worked out for a frame that cannot be claimed: per frame
   // they would be a string and a heap number each, megabytes of garbage on a large stream.
-  for (let i = 0; i < input.xenFrames.length; i++) {
+  for (let i = input.xenFramesClaimed === true ? input.xenFrames.length : 0; i < input.xenFrames.length; i++) {
     const mfn = input.xenFrames[i] ?? -1;
     if (mfn >= 0 && mfn < owners.length && owners[mfn] === FRAME_FREE) {
       owners[mfn] = DOMID_XEN;
@@ -135,7 +167,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
     let badHi = 0;
     let badOwner = FRAME_FREE;
     walker.walk(src, mfnsOffset(ref), count, (words, from, to, first) => {
-      const w = claim(words, from, to, owners, domid);
+      const w = claimRun(words, from, to, domid);
       if (w < 0) return true;
       bad = first + (w - from) / 2;
       badLo = words[w] ?? 0;
@@ -143,7 +175,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
       // Read the owner before the release below: the frame may be one this very run claimed.
       badOwner = badHi === 0 && badLo < owners.length ? (owners[badLo] ?? FRAME_FREE) : FRAME_FREE;
       // Free what this run claimed before the bad entry; earlier runs are undone below.
-      release(words, from, w, owners);
+      releaseRun(words, from, w);
       failedRunFirst = first;
       return false;
     });
@@ -165,7 +197,7 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
     frames += count;
     doneRecords++;
   }
-  return { frames, bytesCopied: walker.bytesCopied, undo: () => undo(0) };
+  return { frames, bytesCopied: walker.bytesCopied, claimPath: loop === undefined ? "js" : "wasm", undo: () => undo(0) };
 }
 
 /** Stream offset of an LU_DOMAIN_PAGES record's first MFN. */

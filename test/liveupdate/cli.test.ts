@@ -63,6 +63,7 @@ describe("lu save / lu restore", () => {
       passes: Record<string, number>;
       restore_ms: number;
       cold_restore_ms: number;
+      claim_path: string;
     };
     // The same spec saved in memory is what the file must hold.
     const want = save({ ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 300, seed: 7 });
@@ -90,6 +91,13 @@ describe("lu save / lu restore", () => {
     expect(Object.keys(doc.passes)).toEqual(["locate", "pass0", "pass1", "pass2"]);
     expect(doc.restore_ms).toBeGreaterThan(0);
     expect(doc.cold_restore_ms).toBeGreaterThan(0);
+    expect(doc.claim_path).toBe("wasm");
+    // --no-wasm: the JavaScript claim loop, the same restore.
+    const js = lu("restore", image, "--bootmem", String(info.bootmem), "--json", "--no-wasm");
+    expect(js.status).toBe(0);
+    const jsDoc = JSON.parse(js.stdout) as typeof doc;
+    expect(jsDoc.claim_path).toBe("js");
+    expect([jsDoc.domains, jsDoc.frames, jsDoc.records]).toEqual([doc.domains, doc.frames, doc.records]);
   });
 
   it("writes an image the schema-driven validator accepts (lu validate --image)", () => {

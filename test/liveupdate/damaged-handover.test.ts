@@ -14,13 +14,13 @@ import { runDump } from "../../cli/dump.js";
 import { runValidate } from "../../cli/validate.js";
 import { FrameTable } from "../../liveupdate/frame-table.js";
 import { SMALL_HOST_SPEC, type HostSpec } from "../../liveupdate/host-spec.js";
-import { restore } from "../../liveupdate/restore.js";
 import { RestoreError, type RestoreProblem } from "../../liveupdate/restore-error.js";
 import type { RestoredDomain } from "../../liveupdate/restored-domain.js";
 import { save, type SavedHost } from "../../liveupdate/save.js";
 import type { MachineMemory } from "../../runtime/machine-memory.js";
 import { writeMemoryImage } from "../../runtime/memory-image.js";
 import { domainInfo, domainPages, encodeStream, handImage, le64, savedStream } from "./stream-fixture.js";
+import { restoreBothPaths } from "./claim-paths.js";
 
 const SPEC: HostSpec = { ...SMALL_HOST_SPEC, domains: 6, framesPerDomain: 1500 };
 const dir = mkdtempSync(join(tmpdir(), "lu-damaged-"));
@@ -33,7 +33,7 @@ function expectRestoreFailure(memory: MachineMemory, bootmem: number, bootmemFra
   const domains: RestoredDomain[] = [];
   let caught: unknown;
   try {
-    restore(memory, { bootmem, bootmemFrames, frameTable, domains });
+    restoreBothPaths(memory, { bootmem, bootmemFrames, frameTable, domains });
   } catch (e) {
     caught = e;
   }
@@ -195,7 +195,7 @@ describe("the live update bootmem is a range", () => {
     // After a successful restore the bootmem is not owned by anyone in the table.
     const clean = save(SPEC);
     const table = new FrameTable(clean.frameCount);
-    restore(clean.memory, { bootmem: clean.bootmemStart, bootmemFrames: clean.bootmemFrames, frameTable: table, domains: [] });
+    restoreBothPaths(clean.memory, { bootmem: clean.bootmemStart, bootmemFrames: clean.bootmemFrames, frameTable: table, domains: [] });
     for (let f = clean.bootmemStart; f < clean.bootmemStart + clean.bootmemFrames; f++) expect(table.owner(f)).toBe(0xffff);
   });
 
@@ -203,7 +203,7 @@ describe("the live update bootmem is a range", () => {
     const saved = save(SPEC);
     const table = new FrameTable(saved.frameCount);
     table.owners[saved.bootmemStart + 2] = 0x7ff2;
-    expect(() => restore(saved.memory, { bootmem: saved.bootmemStart, bootmemFrames: saved.bootmemFrames, frameTable: table, domains: [] })).toThrow(
+    expect(() => restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, bootmemFrames: saved.bootmemFrames, frameTable: table, domains: [] })).toThrow(
       `bootmem frame ${saved.bootmemStart + 2} is already owned by Xen (stream, MFN array or M2P)`,
     );
   });

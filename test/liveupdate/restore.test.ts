@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DOMID_XEN, FRAME_FREE, FrameTable } from "../../liveupdate/frame-table.js";
 import { SMALL_HOST_SPEC, type HostSpec } from "../../liveupdate/host-spec.js";
 import { locateStream } from "../../liveupdate/locate-stream.js";
-import { restore, restoreStream, type RestoreOptions } from "../../liveupdate/restore.js";
+import { restoreStream, type RestoreOptions } from "../../liveupdate/restore.js";
 import { RestoreError, type RestoreProblem } from "../../liveupdate/restore-error.js";
 import { hvmRecordBytes, type RestoredDomain } from "../../liveupdate/restored-domain.js";
 import { save, type SavedHost } from "../../liveupdate/save.js";
@@ -20,13 +20,14 @@ import {
   le64,
   savedStream,
 } from "./stream-fixture.js";
+import { restoreBothPaths } from "./claim-paths.js";
 
 const SPEC: HostSpec = { ...SMALL_HOST_SPEC, domains: 5, framesPerDomain: 700, hvmParams: 7 };
 
-function restoreFresh(saved: SavedHost): { result: ReturnType<typeof restore>; table: FrameTable; domains: RestoredDomain[] } {
+function restoreFresh(saved: SavedHost): { result: ReturnType<typeof restoreBothPaths>; table: FrameTable; domains: RestoredDomain[] } {
   const table = new FrameTable(saved.frameCount);
   const domains: RestoredDomain[] = [];
-  const result = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains });
+  const result = restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains });
   return { result, table, domains };
 }
 
@@ -44,7 +45,7 @@ function expectFailure(
   const domainsBefore = [...domains];
   let caught: unknown;
   try {
-    restore(memory, { bootmem, frameTable, domains } satisfies RestoreOptions);
+    restoreBothPaths(memory, { bootmem, frameTable, domains } satisfies RestoreOptions);
   } catch (e) {
     caught = e;
   }
@@ -175,7 +176,7 @@ describe("save → restore round trip", () => {
     expect(first).toBeDefined();
     if (first === undefined) return;
     const domains: RestoredDomain[] = [{ ...first, domainId: 900 }];
-    restore(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains });
+    restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains });
     expect(domains).toHaveLength(SPEC.domains + 1);
     expect(domains[0]?.domainId).toBe(900);
     expect(frameTable.owner(spare)).toBe(0);
@@ -199,7 +200,7 @@ describe("images written by someone else", () => {
     const img = handImage(stream);
     const frameTable = new FrameTable(img.memory.frameCount);
     const domains: RestoredDomain[] = [];
-    const r = restore(img.memory, { bootmem: img.bootmem, frameTable, domains });
+    const r = restoreBothPaths(img.memory, { bootmem: img.bootmem, frameTable, domains });
     expect(domains.map((d) => [d.domainId, d.type, d.extraFlags, d.maxVcpus, d.frames])).toEqual([
       [0, 1, 1, 2, 3],
       [7, 2, 0, 1, 1],
@@ -227,7 +228,7 @@ describe("LU_M2P and LU_M2P_COMPAT", () => {
     ]);
     const im = handImage(stream);
     const frameTable = new FrameTable(im.memory.frameCount);
-    const r = restore(im.memory, { bootmem: im.bootmem, frameTable, domains: [] });
+    const r = restoreBothPaths(im.memory, { bootmem: im.bootmem, frameTable, domains: [] });
     expect(r.m2pEntries).toBe(3);
     expect(r.m2pCompatEntries).toBe(1);
     const xen = [1000, 1001, 1002, 1003, 1100, 1101, 1200];
@@ -321,7 +322,7 @@ describe("strict mode: what the generated validate() finds is an error, lenient 
       expect(err.where).toMatchObject({ offset: c.offset, recordIndex: c.index });
       expect(err.message).toMatch(c.message);
       expect(err.message).toMatch(new RegExp(`^offset ${c.offset}`));
-      const lenient = restore(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false });
+      const lenient = restoreBothPaths(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false });
       expect(lenient.domains.map((d) => d.domainId)).toEqual([1]);
       expect(lenient.frames).toBe(3);
     });
@@ -332,7 +333,7 @@ describe("strict mode: what the generated validate() finds is an error, lenient 
     recs[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, type: 3 }) };
     const im = img(recs);
     expect(expectFailure(im.memory, im.bootmem, "domain-info").message).toMatch(/domain type 3 is not x86 PV \(1\) or x86 HVM \(2\)/);
-    expect(() => restore(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false })).toThrow(RestoreError);
+    expect(() => restoreBothPaths(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false })).toThrow(RestoreError);
   });
 });
 
@@ -349,7 +350,7 @@ describe("a failed restore reports the first problem and changes nothing", () =>
 
   it("the hand-laid baseline restores", () => {
     const img = handImage(encodeStream(good()));
-    expect(restore(img.memory, { bootmem: img.bootmem, frameTable: new FrameTable(4096), domains: [] }).frames).toBe(5);
+    expect(restoreBothPaths(img.memory, { bootmem: img.bootmem, frameTable: new FrameTable(4096), domains: [] }).frames).toBe(5);
   });
 
   it("no breadcrumb at the bootmem frame", () => {
@@ -450,7 +451,7 @@ describe("a failed restore reports the first problem and changes nothing", () =>
     reserved[3] = { type: 0x40000003, body: domainInfo({ domainId: 0x7ff2 }) };
     expect(expectFailure(img(reserved).memory, img(reserved).bootmem, "domain-info").message).toMatch(/reserved/);
     const ok = img(good());
-    const first = restore(ok.memory, { bootmem: ok.bootmem, frameTable: new FrameTable(4096), domains: [] }).domains[0];
+    const first = restoreBothPaths(ok.memory, { bootmem: ok.bootmem, frameTable: new FrameTable(4096), domains: [] }).domains[0];
     if (first === undefined) throw new Error("no domain");
     expectFailure(ok.memory, ok.bootmem, "duplicate-domain", ({ domains }) => domains.push(first));
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FrameTable } from "../../liveupdate/frame-table.js";
 import { DEFAULT_HOST_SPEC, SMALL_HOST_SPEC } from "../../liveupdate/host-spec.js";
 import { planHvmContext, contextBytes } from "../../liveupdate/hvm-context-plan.js";
-import { restore } from "../../liveupdate/restore.js";
+import { restoreBothPaths } from "./claim-paths.js";
 import { planLayout, save } from "../../liveupdate/save.js";
 import { breadcrumbMagic } from "../../runtime/breadcrumb.js";
 import { savedStream } from "./stream-fixture.js";
@@ -95,7 +95,7 @@ describe("save with guest memory in extents", () => {
 
   it("restores to the same frame table as it saved", () => {
     const table = new FrameTable(saved.frameCount);
-    const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [] });
+    const r = restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [] });
     expect(r.frames).toBe(guest.length);
     saved.domains.forEach((d) => expect(table.framesOf(d.domainId)).toEqual(Array.from(d.frames).sort((a, b) => a - b)));
   });

@@ -6,7 +6,9 @@
  * records). Built and run by bench/stream-restore.bench.ts when a C compiler is present.
  *
  * usage: lu-restore IMAGE BOOTMEM_FRAME PAGE_SIZE REPEAT
- * prints: {"runs_ms":[...],"fingerprint":"...","table_digest":"..."}
+ * prints: {"runs_ms":[...],"locate_ms":[...],"pass0_ms":[...],"pass1_ms":[...],"pass2_ms":[...],"fingerprint":"...","table_digest":"..."}
+ * (locate: the frame table's allocation and fill, the breadcrumb, the MFN array's claims and page
+ * pointers; then each pass, as lu-codec's RestoreResult.passes counts them)
  * (table_digest: the frame table hashed as bench/peers/peer-result.ts frameTableDigest does)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -91,6 +93,8 @@ int main(int argc, char **argv) {
     while ((1ull << shift) < ps) shift++;
 
     double *runs = calloc((size_t)repeat, sizeof(double));
+    double *stage_ms[4];
+    for (int k = 0; k < 4; k++) stage_ms[k] = calloc((size_t)repeat, sizeof(double));
     static char fp[1 << 20];
     uint32_t digest = 0;
     for (int run = 0; run < repeat; run++) {
@@ -120,6 +124,7 @@ int main(int argc, char **argv) {
             owners[f] = DOMID_XEN;
         }
         uint64_t limit = s.nr_pages * ps;
+        double t_located = now_ms();
 
         /* Pass 0. */
         size_t cap = 64, nd = 0;
@@ -175,6 +180,7 @@ int main(int argc, char **argv) {
             off = next;
         }
 
+        double t_pass0 = now_ms();
         /* Pass 1: Xen's M2P pages, then the guests' frames page segment by page segment. */
         for (size_t k = 0; k < nm; k++) {
             uint64_t at = m2p_at[k], body = at + 8, len = rd32(&s, at + 4);
@@ -213,6 +219,7 @@ int main(int argc, char **argv) {
             d->frames += count; frames += count;
         }
 
+        double t_pass1 = now_ms();
         /* Pass 2: HVM save records. */
         for (size_t k = 0; k < nc; k++) {
             struct domain *d = &doms[ctx_dom[k]];
@@ -230,6 +237,10 @@ int main(int argc, char **argv) {
             d->hvm_records = n;
         }
         runs[run] = now_ms() - t0;
+        stage_ms[0][run] = t_located - t0;
+        stage_ms[1][run] = t_pass0 - t_located;
+        stage_ms[2][run] = t_pass1 - t_pass0;
+        stage_ms[3][run] = t0 + runs[run] - t_pass1;
 
         if (run == repeat - 1) {
             uint32_t h = 0x811c9dc5u;
@@ -250,6 +261,11 @@ int main(int argc, char **argv) {
     }
     printf("{\"runs_ms\":[");
     for (int i = 0; i < repeat; i++) printf("%s%.3f", i ? "," : "", runs[i]);
+    static const char *stage_names[4] = { "locate_ms", "pass0_ms", "pass1_ms", "pass2_ms" };
+    for (int k = 0; k < 4; k++) {
+        printf("],\"%s\":[", stage_names[k]);
+        for (int i = 0; i < repeat; i++) printf("%s%.3f", i ? "," : "", stage_ms[k][i]);
+    }
     printf("],\"fingerprint\":\"%s\",\"table_digest\":\"%x\"}\n", fp, digest);
     return 0;
 }

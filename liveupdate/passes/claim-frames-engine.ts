@@ -1,0 +1,37 @@
+/**
+ * The WebAssembly claim loop (claim-frames.wat, embedded by `npm run gen:wasm`) bound to one
+ * arena's memory: compiled once per process, instantiated once per arena. Its loops work on byte
+ * addresses in the arena, where the machine's pages and the frame table already are.
+ */
+import { WASM } from "../../runtime/wasm-api.js";
+import type { WasmArena } from "../../runtime/wasm-arena.js";
+import { CLAIM_FRAMES_WASM_BASE64 } from "./claim-frames-wasm.js";
+
+export interface WasmClaimLoop {
+  /**
+   * Claims the u64 entries at byte addresses [p, end) for `domid` in the table at `table` (`n`
+   * frames); returns the address of the first entry that cannot be claimed, or -1.
+   */
+  readonly claim: (p: number, end: number, table: number, n: number, domid: number) => number;
+  /** Frees the frames of the entries at [p, end). */
+  readonly release: (p: number, end: number, table: number) => void;
+}
+
+let compiled: object | undefined;
+const loops = new WeakMap<WasmArena, WasmClaimLoop>();
+
+/** The claim loop over `arena`'s memory. */
+export function wasmClaimLoop(arena: WasmArena): WasmClaimLoop {
+  const have = loops.get(arena);
+  if (have !== undefined) return have;
+  compiled ??= new WASM.Module(Buffer.from(CLAIM_FRAMES_WASM_BASE64, "base64"));
+  const instance = new WASM.Instance(compiled, { env: { memory: arena.memory } });
+  const { claim, release } = instance.exports;
+  if (typeof claim !== "function" || typeof release !== "function") throw new Error("claim-frames.wasm lacks its claim and release exports");
+  const loop: WasmClaimLoop = {
+    claim: claim as WasmClaimLoop["claim"],
+    release: release as WasmClaimLoop["release"],
+  };
+  loops.set(arena, loop);
+  return loop;
+}
