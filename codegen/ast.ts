@@ -37,10 +37,18 @@ export interface AstImport {
   readonly span: SourceSpan;
 }
 
+/** A string literal as written (escapes resolved). */
+export interface AstString {
+  readonly kind: "string";
+  readonly value: string;
+  readonly span: SourceSpan;
+}
+
 export interface AstConst {
   readonly kind: "const";
   readonly name: AstName;
-  readonly value: AstExpr;
+  /** An integer expression, or the text of a string constant. */
+  readonly value: AstExpr | AstString;
   readonly doc: string | null;
   readonly span: SourceSpan;
 }
@@ -233,7 +241,35 @@ export interface AstStream {
   readonly span: SourceSpan;
 }
 
-export type AstDecl = AstConst | AstEnum | AstStruct | AstStream;
+/** A string where the language takes one: a literal or the name of a string constant. */
+export type AstStringRef = AstString | { readonly kind: "name"; readonly name: AstName; readonly span: SourceSpan };
+
+/** An item of a device-tree node declaration. */
+export type AstNodeItem =
+  | { readonly kind: "compatible"; readonly values: readonly AstStringRef[]; readonly doc: string | null; readonly span: SourceSpan }
+  /** `@"key" name: T [optional];`: a property or (T a node) a child; `key` null is `@*`. */
+  | {
+      readonly kind: "member";
+      readonly key: AstStringRef | null;
+      readonly name: AstName;
+      readonly type: AstType;
+      readonly optional: boolean;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    };
+
+/** `node NAME ["node-name"] { … }`: a device-tree node (docs/language.md "Device-tree nodes"). */
+export interface AstNode {
+  readonly kind: "node";
+  readonly name: AstName;
+  /** The node's name in the tree, when the declaration fixes it. */
+  readonly nodeName: AstStringRef | null;
+  readonly items: readonly AstNodeItem[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export type AstDecl = AstConst | AstEnum | AstStruct | AstStream | AstNode;
 
 export interface AstFile {
   readonly file: string;

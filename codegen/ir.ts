@@ -41,6 +41,14 @@ export interface LayoutConst {
   readonly span: SourceSpan;
 }
 
+/** A string constant (`const C = "kho-v1";`). */
+export interface LayoutStringConst {
+  readonly name: string;
+  readonly value: string;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
 export interface LayoutMember {
   readonly name: string;
   readonly value: bigint;
@@ -347,6 +355,53 @@ export interface LayoutStream {
   readonly span: SourceSpan;
 }
 
+/**
+ * What the value of a device-tree property is (its octets, as the format using the tree writes
+ * them): a NUL-terminated string, one integer (`u64`, `u32be`; with `pointer`, a physical address
+ * as in a struct field), integers filling the value (`u32be[..]` cells, or exactly `count` of them),
+ * or raw octets.
+ */
+export type LayoutPropertyType =
+  | { readonly kind: "string" }
+  | { readonly kind: "int"; readonly prim: IntName; readonly endian: Endian; readonly pointer?: LayoutPointer }
+  | { readonly kind: "cells"; readonly prim: IntName; readonly endian: Endian; readonly count: number | null }
+  | { readonly kind: "bytes" };
+
+/** A property of a node declaration: `@"key" name: type [optional];`. */
+export interface LayoutNodeProperty {
+  readonly name: string;
+  /** The property's name in the tree. */
+  readonly key: string;
+  readonly type: LayoutPropertyType;
+  readonly optional: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A child of a node declaration: `@"key" name: node [optional];`, or `@* name: node;` (key null). */
+export interface LayoutNodeChild {
+  readonly name: string;
+  /** The child's node name; null for every child no other member names. */
+  readonly key: string | null;
+  readonly node: string;
+  readonly optional: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A device-tree node (`node NAME ["name"] { compatible …; @"key" … }`). */
+export interface LayoutNode {
+  readonly name: string;
+  /** The node's name in the tree when the declaration fixes it ("/" for a root), else null. */
+  readonly nodeName: string | null;
+  /** The node's `compatible` must be one of these (empty: not checked). */
+  readonly compatible: readonly string[];
+  readonly properties: readonly LayoutNodeProperty[];
+  readonly children: readonly LayoutNodeChild[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
 /** One checked schema file. Declarations imported from other files are not repeated here. */
 export interface LayoutSchema {
   /** The schema path as given to the compiler, e.g. `schema/live-update.lu`. */
@@ -355,10 +410,12 @@ export interface LayoutSchema {
   readonly imports: readonly string[];
   readonly endian: Endian;
   readonly consts: readonly LayoutConst[];
+  readonly strings: readonly LayoutStringConst[];
   readonly enums: readonly LayoutEnum[];
   readonly flags: readonly LayoutFlags[];
   readonly structs: readonly LayoutStruct[];
   readonly streams: readonly LayoutStream[];
+  readonly nodes: readonly LayoutNode[];
   readonly doc: string | null;
 }
 

@@ -38,6 +38,15 @@ import {
   writeI64Number,
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
+import {
+  type FdtChildSpec,
+  type FdtPropertySpec,
+  checkFdtNode,
+  fdtOtherChildren,
+  fdtValue,
+  fdtView,
+} from "../runtime/fdt-node.js";
+import { FdtError, type FdtNode } from "../runtime/fdt.js";
 import { PageChain } from "../runtime/page-chain.js";
 import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
@@ -121,6 +130,112 @@ export const KHO_V1_BITMAP_PTRS_PER_CHUNK = 255;
  * `const KHO_V1_BITS_PER_BITMAP` = 0x8000
  */
 export const KHO_V1_BITS_PER_BITMAP = 32768;
+
+/**
+ * Pages of a kho-v1 chunk list a reader follows at most (lu-codec's limit, docs/limits.md; the
+ * kernel sets none).
+ *
+ * `const KHO_V1_MAP_MAX_CHUNKS` = 0x100000
+ */
+export const KHO_V1_MAP_MAX_CHUNKS = 0x100000;
+
+/**
+ * KHO_FDT_COMPATIBLE of kho-v1 (v6.16 … v7.0): bitmap memory map, subsystem property `fdt`.
+ *
+ * `const KHO_V1_COMPATIBLE` = "kho-v1"
+ */
+export const KHO_V1_COMPATIBLE = "kho-v1";
+
+/**
+ * kho-v2: radix-tree memory map, subsystem property `preserved-data`.
+ *
+ * `const KHO_V2_COMPATIBLE` = "kho-v2"
+ */
+export const KHO_V2_COMPATIBLE = "kho-v2";
+
+/**
+ * kho-v3 (v7.1): subsystem property `blob-size` added.
+ *
+ * `const KHO_V3_COMPATIBLE` = "kho-v3"
+ */
+export const KHO_V3_COMPATIBLE = "kho-v3";
+
+/**
+ * kho-v4 (v7.2-rc1): serialization blocks (block.h); the tree is that of kho-v3.
+ *
+ * `const KHO_V4_COMPATIBLE` = "kho-v4"
+ */
+export const KHO_V4_COMPATIBLE = "kho-v4";
+
+/**
+ * KHO_FDT_MEMORY_MAP_PROP_NAME: root property, physical address of the memory map.
+ *
+ * `const KHO_FDT_MEMORY_MAP_PROP_NAME` = "preserved-memory-map"
+ */
+export const KHO_FDT_MEMORY_MAP_PROP_NAME = "preserved-memory-map";
+
+/**
+ * KHO_FDT_SUB_TREE_PROP_NAME (kho-v2 on): physical address of a subsystem's blob.
+ *
+ * `const KHO_FDT_SUB_TREE_PROP_NAME` = "preserved-data"
+ */
+export const KHO_FDT_SUB_TREE_PROP_NAME = "preserved-data";
+
+/**
+ * kho-v1's subsystem property: the physical address of a sub-FDT.
+ *
+ * `const KHO_V1_FDT_SUB_TREE_PROP_NAME` = "fdt"
+ */
+export const KHO_V1_FDT_SUB_TREE_PROP_NAME = "fdt";
+
+/**
+ * kho-v3 on: size in octets of the blob `preserved-data` points at.
+ *
+ * `const KHO_FDT_BLOB_SIZE_PROP_NAME` = "blob-size"
+ */
+export const KHO_FDT_BLOB_SIZE_PROP_NAME = "blob-size";
+
+/**
+ * KHO_METADATA_NODE_NAME (kexec_metadata.h): the node whose blob is a kho_kexec_metadata.
+ *
+ * `const KHO_METADATA_NODE_NAME` = "kexec-metadata"
+ */
+export const KHO_METADATA_NODE_NAME = "kexec-metadata";
+
+/**
+ * MEMBLOCK_KHO_FDT (memblock.h): the node whose blob is the memblock sub-FDT.
+ *
+ * `const MEMBLOCK_KHO_FDT` = "memblock"
+ */
+export const MEMBLOCK_KHO_FDT = "memblock";
+
+/**
+ * MEMBLOCK_KHO_NODE_COMPATIBLE (memblock.h).
+ *
+ * `const MEMBLOCK_KHO_NODE_COMPATIBLE` = "memblock-v1"
+ */
+export const MEMBLOCK_KHO_NODE_COMPATIBLE = "memblock-v1";
+
+/**
+ * RESERVE_MEM_KHO_NODE_COMPATIBLE (memblock.h).
+ *
+ * `const RESERVE_MEM_KHO_NODE_COMPATIBLE` = "reserve-mem-v1"
+ */
+export const RESERVE_MEM_KHO_NODE_COMPATIBLE = "reserve-mem-v1";
+
+/**
+ * memblock.h: physical start of a reserve_mem region.
+ *
+ * `const RESERVE_MEM_START_PROP` = "start"
+ */
+export const RESERVE_MEM_START_PROP = "start";
+
+/**
+ * Size in octets of a reserve_mem region (memblock.h).
+ *
+ * `const RESERVE_MEM_SIZE_PROP` = "size"
+ */
+export const RESERVE_MEM_SIZE_PROP = "size";
 
 /**
  * kho_vmalloc.flags (KHO_VMALLOC_ALLOC, KHO_VMALLOC_HUGE_VMAP in kernel/liveupdate/kexec_handover.c).
@@ -1966,5 +2081,518 @@ export class KhoV1MemBitmap implements StructAccessor {
     return {
       bits: this.bits.toJSON(),
     };
+  }
+}
+
+/**
+ * The root node of a kho-v1 tree.
+ *
+ * `node kho_v1_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV1Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["kho-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "memory_map", key: "preserved-memory-map", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV1Root {
+    checkFdtNode(node, KhoV1Root, path);
+    return new KhoV1Root(node);
+  }
+  /**
+   * The first page of the chunk list (not preserved itself).
+   *
+   * `@"preserved-memory-map" memory_map: u64le -> chain kho_v1_mem_chunk_hdr(next, num_elms) of
+   * kho_v1_mem_bitmap_ptr limit 1048576` in node `kho_v1_root`.
+   */
+  get memoryMap(): bigint {
+    const v = fdtValue(this.node, "preserved-memory-map");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-memory-map' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `memory_map` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the linked pages (`kho_v1_mem_chunk_hdr` headers, `num_elms` entries each) as one sequence
+   * of `KhoV1MemBitmapPtr`; walking it checks every link (cycle, more than 1048576 pages, count above
+   * what fits in a page)
+   *
+   * @throws ChainError, PointerError (when iterated or walked)
+   */
+  derefMemoryMap(
+    memory: PhysicalMemory,
+    path = `${this.node.path}/preserved-memory-map`,
+  ): PageChain<KhoV1MemBitmapPtr> {
+    return new PageChain<KhoV1MemBitmapPtr>(memory, this.memoryMap, {
+      path,
+      headerSize: 16,
+      nextOffset: 0,
+      nextSize: 8,
+      countOffset: 12,
+      countSize: 4,
+      littleEndian: true,
+      entrySize: KhoV1MemBitmapPtr.SIZE,
+      entry: (s, o) => KhoV1MemBitmapPtr.at(s, o),
+      limit: 1048576,
+    });
+  }
+  /**
+   * One node per subsystem, named by it.
+   *
+   * `@* subsystems: kho_v1_subsystem`: every child no other member names, each checked as
+   * `kho_v1_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystems(): KhoV1Subsystem[] {
+    return fdtOtherChildren(this.node, []).map((c) => KhoV1Subsystem.at(c));
+  }
+  /**
+   * The children `subsystems()` wraps, unchecked (to check and report them one by one with
+   * `subsystemsChild`).
+   */
+  subsystemsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `subsystemsNodes()` as `kho_v1_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystemsChild(child: FdtNode, path: string = child.path): KhoV1Subsystem {
+    return KhoV1Subsystem.at(child, path);
+  }
+}
+
+/**
+ * A subsystem node of a kho-v1 tree.
+ *
+ * `node kho_v1_subsystem` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV1Subsystem {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = [];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "fdt", key: "fdt", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV1Subsystem {
+    checkFdtNode(node, KhoV1Subsystem, path);
+    return new KhoV1Subsystem(node);
+  }
+  /**
+   * Physical address of the subsystem's sub-FDT.
+   *
+   * `@"fdt" fdt: u64le` in node `kho_v1_subsystem`.
+   */
+  get fdt(): bigint {
+    const v = fdtValue(this.node, "fdt");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'fdt' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+}
+
+/**
+ * The root node of a kho-v2 tree.
+ *
+ * `node kho_v2_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV2Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["kho-v2"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "memory_map", key: "preserved-memory-map", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV2Root {
+    checkFdtNode(node, KhoV2Root, path);
+    return new KhoV2Root(node);
+  }
+  /**
+   * The level-5 kho_radix_node of the memory map (not preserved itself).
+   *
+   * `@"preserved-memory-map" memory_map: u64le -> kho_radix_node` in node `kho_v2_root`.
+   */
+  get memoryMap(): bigint {
+    const v = fdtValue(this.node, "preserved-memory-map");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-memory-map' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `memory_map` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_node` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefMemoryMap(memory: PhysicalMemory, path = `${this.node.path}/preserved-memory-map`): KhoRadixNode | null {
+    const address = this.memoryMap;
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixNode.SIZE, path);
+    return KhoRadixNode.at(r.src, r.offset);
+  }
+  /**
+   * `@* subsystems: kho_v2_subsystem`: every child no other member names, each checked as
+   * `kho_v2_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystems(): KhoV2Subsystem[] {
+    return fdtOtherChildren(this.node, []).map((c) => KhoV2Subsystem.at(c));
+  }
+  /**
+   * The children `subsystems()` wraps, unchecked (to check and report them one by one with
+   * `subsystemsChild`).
+   */
+  subsystemsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `subsystemsNodes()` as `kho_v2_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystemsChild(child: FdtNode, path: string = child.path): KhoV2Subsystem {
+    return KhoV2Subsystem.at(child, path);
+  }
+}
+
+/**
+ * A subsystem node of a kho-v2 tree.
+ *
+ * `node kho_v2_subsystem` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV2Subsystem {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = [];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "preserved_data", key: "preserved-data", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV2Subsystem {
+    checkFdtNode(node, KhoV2Subsystem, path);
+    return new KhoV2Subsystem(node);
+  }
+  /**
+   * Physical address of the subsystem's blob (its layout is the subsystem's).
+   *
+   * `@"preserved-data" preserved_data: u64le` in node `kho_v2_subsystem`.
+   */
+  get preservedData(): bigint {
+    const v = fdtValue(this.node, "preserved-data");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-data' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+}
+
+/**
+ * The root node of a kho-v3 or kho-v4 tree.
+ *
+ * `node kho_v3_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV3Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["kho-v3", "kho-v4"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "memory_map", key: "preserved-memory-map", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV3Root {
+    checkFdtNode(node, KhoV3Root, path);
+    return new KhoV3Root(node);
+  }
+  /** `@"preserved-memory-map" memory_map: u64le -> kho_radix_node` in node `kho_v3_root`. */
+  get memoryMap(): bigint {
+    const v = fdtValue(this.node, "preserved-memory-map");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-memory-map' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `memory_map` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_node` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefMemoryMap(memory: PhysicalMemory, path = `${this.node.path}/preserved-memory-map`): KhoRadixNode | null {
+    const address = this.memoryMap;
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixNode.SIZE, path);
+    return KhoRadixNode.at(r.src, r.offset);
+  }
+  /**
+   * `@* subsystems: kho_v3_subsystem`: every child no other member names, each checked as
+   * `kho_v3_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystems(): KhoV3Subsystem[] {
+    return fdtOtherChildren(this.node, []).map((c) => KhoV3Subsystem.at(c));
+  }
+  /**
+   * The children `subsystems()` wraps, unchecked (to check and report them one by one with
+   * `subsystemsChild`).
+   */
+  subsystemsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `subsystemsNodes()` as `kho_v3_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystemsChild(child: FdtNode, path: string = child.path): KhoV3Subsystem {
+    return KhoV3Subsystem.at(child, path);
+  }
+}
+
+/**
+ * A subsystem node of a kho-v3 or kho-v4 tree.
+ *
+ * `node kho_v3_subsystem` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV3Subsystem {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = [];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "preserved_data", key: "preserved-data", kind: "int", size: 8, count: null, optional: false },
+    { name: "blob_size", key: "blob-size", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV3Subsystem {
+    checkFdtNode(node, KhoV3Subsystem, path);
+    return new KhoV3Subsystem(node);
+  }
+  /** `@"preserved-data" preserved_data: u64le` in node `kho_v3_subsystem`. */
+  get preservedData(): bigint {
+    const v = fdtValue(this.node, "preserved-data");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-data' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Octets of the blob; at least the size of the struct the subsystem stores there.
+   *
+   * `@"blob-size" blob_size: u64le` in node `kho_v3_subsystem`.
+   */
+  get blobSize(): bigint {
+    const v = fdtValue(this.node, "blob-size");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'blob-size' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+}
+
+/**
+ * The root of the memblock sub-FDT (memblock.h): one child per reserve_mem region.
+ *
+ * `node memblock_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class MemblockRoot {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["memblock-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): MemblockRoot {
+    checkFdtNode(node, MemblockRoot, path);
+    return new MemblockRoot(node);
+  }
+  /**
+   * `@* regions: reserve_mem_region`: every child no other member names, each checked as
+   * `reserve_mem_region`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  regions(): ReserveMemRegion[] {
+    return fdtOtherChildren(this.node, []).map((c) => ReserveMemRegion.at(c));
+  }
+  /** The children `regions()` wraps, unchecked (to check and report them one by one with `regionsChild`). */
+  regionsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `regionsNodes()` as `reserve_mem_region`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  regionsChild(child: FdtNode, path: string = child.path): ReserveMemRegion {
+    return ReserveMemRegion.at(child, path);
+  }
+}
+
+/**
+ * A reserve_mem region (memblock.h), named by its reserve_mem= name.
+ *
+ * `node reserve_mem_region` in schema/kho.lu: a device-tree node.
+ */
+export class ReserveMemRegion {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["reserve-mem-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "start", key: "start", kind: "int", size: 8, count: null, optional: false },
+    { name: "size", key: "size", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): ReserveMemRegion {
+    checkFdtNode(node, ReserveMemRegion, path);
+    return new ReserveMemRegion(node);
+  }
+  /** `@"start" start: u64le` in node `reserve_mem_region`. */
+  get start(): bigint {
+    const v = fdtValue(this.node, "start");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'start' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /** `@"size" size: u64le` in node `reserve_mem_region`. */
+  get size(): bigint {
+    const v = fdtValue(this.node, "size");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'size' property");
+    return fdtView(v).getBigUint64(0, true);
   }
 }

@@ -5,15 +5,14 @@
  * are not preserved, so they are read without the preserved check, but every link is checked
  * (inside the machine, no node reached twice, bounded size).
  */
-import { KhoRadixLeaf, KhoRadixNode, KhoV1MemBitmapPtr, KhoV1MemChunk, KHO_ORDER_0_LOG2, KHO_TREE_MAX_DEPTH } from "../generated/kho.js";
+import { KhoRadixLeaf, KhoRadixNode, KhoV1MemChunk, KhoV1Root, KhoV2Root, KhoV3Root, KHO_ORDER_0_LOG2, KHO_TREE_MAX_DEPTH, KHO_V1_MAP_MAX_CHUNKS } from "../generated/kho.js";
 import { FrameSet } from "../runtime/frame-set.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
-import { PageChain } from "../runtime/page-chain.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
 import { KhoError } from "./kho-error.js";
 
 /** Map pages a reader visits at most (docs/limits.md). */
-export const MAX_MAP_PAGES = 1 << 20;
+export const MAX_MAP_PAGES = KHO_V1_MAP_MAX_CHUNKS;
 const PAGE = 4096;
 
 export interface DecodedMap {
@@ -23,26 +22,16 @@ export interface DecodedMap {
   readonly pages: number;
 }
 
-/** Decodes the map at `address` in the format `version` (1 = bitmaps, 2+ = radix tree). */
-export function decodeMemoryMap(machine: MachineMemory, address: bigint, version: number): DecodedMap {
+/** Decodes the map the root node's `preserved-memory-map` names (kho-v1: bitmaps, later: radix tree). */
+export function decodeMemoryMap(machine: MachineMemory, root: KhoV1Root | KhoV2Root | KhoV3Root): DecodedMap {
+  // The map's own pages are not preserved: follow it without the preserved check.
   const mem = new PhysicalMemory(machine);
-  return version === 1 ? decodeBitmaps(mem, address) : decodeRadix(mem, address);
+  return root instanceof KhoV1Root ? decodeBitmaps(mem, root) : decodeRadix(mem, root.memoryMap);
 }
 
-function decodeBitmaps(mem: PhysicalMemory, address: bigint): DecodedMap {
+function decodeBitmaps(mem: PhysicalMemory, root: KhoV1Root): DecodedMap {
   const set = new FrameSet();
-  const chain = new PageChain(mem, address, {
-    path: "preserved-memory-map (kho-v1 chunk list)",
-    headerSize: 16,
-    nextOffset: 0,
-    nextSize: 8,
-    countOffset: 12,
-    countSize: 4,
-    littleEndian: true,
-    entrySize: KhoV1MemBitmapPtr.SIZE,
-    entry: (s, o) => KhoV1MemBitmapPtr.at(s, o),
-    limit: MAX_MAP_PAGES,
-  });
+  const chain = root.derefMemoryMap(mem, "preserved-memory-map (kho-v1 chunk list)");
   let pages = 0;
   for (const block of chain.blocks()) {
     pages++;
@@ -98,7 +87,7 @@ function decodeRadix(mem: PhysicalMemory, root: bigint): DecodedMap {
     if (seen.has(address)) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: page already used elsewhere in the tree (a cycle or shared node)`);
     seen.add(address);
     if (++pages > MAX_MAP_PAGES) throw new KhoError("map", `preserved-memory-map: more than ${MAX_MAP_PAGES} pages`);
-    const r = mem.resolve(address, PAGE, `preserved-memory-map ${path}`);
+    const r = mem.resolve(address, KhoRadixNode.SIZE, `preserved-memory-map ${path}`);
     if (level === 0) {
       const leaf = KhoRadixLeaf.at(r.src, r.offset).bitmap;
       for (let w = 0; w < 512; w++) {

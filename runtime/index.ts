@@ -97,6 +97,22 @@ export * from "./accessor-support.js";
 export * from "./zero-extend.js";
 export { PageListSource, vmapPages, type PageInput, type VmapPagesOptions } from "./page-list.js";
 export { CompatibleError } from "./compatible.js";
+export {
+  checkFdtNode,
+  compatibleStrings,
+  fdtChild,
+  fdtNodeMatches,
+  fdtOtherChildren,
+  fdtString,
+  fdtValue,
+  fdtView,
+  selectFdtNode,
+  type FdtChildSpec,
+  type FdtNodeClass,
+  type FdtNodeSpec,
+  type FdtPropertySpec,
+  type FdtValueKind,
+} from "./fdt-node.js";
 export { Fdt, FdtBuilder, FdtError, FDT_MAX_DEPTH, property, stringProperty, u32CellsProperty, u64Property, type FdtNode, type FdtProperty } from "./fdt.js";
 export { FrameSet, type FrameBlock } from "./frame-set.js";
 export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";

@@ -76,6 +76,19 @@ export function checkLayout(
   return { structs, declaredAbi };
 }
 
+/** A pointer target in IR form; a chain's element takes the enclosing endianness unless it says. */
+export function pointerLayout(spec: PointerSpec, endian: Endian, types: TypeTable): LayoutPointer {
+  if (spec.kind !== "chain") return spec;
+  const e = spec.entry;
+  const entry: LayoutElement =
+    e.kind === "struct"
+      ? e
+      : e.kind === "prim"
+        ? { kind: "prim", prim: e.prim, endian: e.endian ?? endian }
+        : { kind: "enum", prim: e.prim, endian: e.endian ?? types.baseEndian.get(e.enumName) ?? endian, enumName: e.enumName };
+  return { kind: "chain", header: spec.header, next: spec.next, count: spec.count, entry, limit: spec.limit };
+}
+
 interface Extent {
   readonly size: number;
   readonly align: number;
@@ -417,17 +430,8 @@ class StructLayout {
     }
   }
 
-  /** A pointer target in IR form; a chain's element takes the struct's endianness unless it says. */
   private pointer(spec: PointerSpec, endian: Endian): LayoutPointer {
-    if (spec.kind !== "chain") return spec;
-    const e = spec.entry;
-    const entry: LayoutElement =
-      e.kind === "struct"
-        ? e
-        : e.kind === "prim"
-          ? { kind: "prim", prim: e.prim, endian: e.endian ?? endian }
-          : { kind: "enum", prim: e.prim, endian: e.endian ?? this.types.baseEndian.get(e.enumName) ?? endian, enumName: e.enumName };
-    return { kind: "chain", header: spec.header, next: spec.next, count: spec.count, entry, limit: spec.limit };
+    return pointerLayout(spec, endian, this.types);
   }
 
   private extent(field: AstField, spec: FieldTypeSpec, endian: Endian): Extent | null {

@@ -14,7 +14,9 @@ import type {
   AstImport,
   AstMember,
   AstName,
+  AstNodeItem,
   AstRuleIf,
+  AstStringRef,
   AstSizeExpr,
   AstPointerArm,
   AstPointerTarget,
@@ -153,7 +155,7 @@ function addToAst(semantics: Semantics): Semantics {
       return {
         kind: "const",
         name: ast<AstName>(name, ctx),
-        value: ast<AstExpr>(value, ctx),
+        value: value.ctorName === "string" ? { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) } : ast<AstExpr>(value, ctx),
         doc: opt<string>(doc, ctx),
         span: spanOf(this),
       };
@@ -316,6 +318,45 @@ function addToAst(semantics: Semantics): Semantics {
     },
     BitAs(_kw, name) {
       return ast<AstName>(name, ctxOf(this));
+    },
+    NodeDecl(doc, _kw, name, nodeName, _open, items, _close): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "node",
+        name: ast<AstName>(name, ctx),
+        nodeName: opt<AstStringRef>(nodeName, ctx),
+        items: many<AstNodeItem>(items, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    NodeItem_compatible(doc, _kw, values, _semi): AstNodeItem {
+      const ctx = ctxOf(this);
+      return { kind: "compatible", values: many<AstStringRef>(values.asIteration(), ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    NodeItem_member(doc, _at, key, name, _colon, type, optional, _semi): AstNodeItem {
+      const ctx = ctxOf(this);
+      return {
+        kind: "member",
+        key: ast<AstStringRef | null>(key, ctx),
+        name: ast<AstName>(name, ctx),
+        type: ast<AstType>(type, ctx),
+        optional: optional.children.length > 0,
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    NodeKey_any(_star) {
+      return null;
+    },
+    NodeKey_named(ref) {
+      return ast<AstStringRef>(ref, ctxOf(this));
+    },
+    StringRef(ref): AstStringRef {
+      const ctx = ctxOf(this);
+      const span = spanOf(this);
+      if (ref.ctorName === "string") return { kind: "string", value: ast<string>(ref, ctx), span };
+      return { kind: "name", name: ast<AstName>(ref, ctx), span };
     },
     StreamDecl(doc, _kw, name, _open, items, _close): AstDecl {
       const ctx = ctxOf(this);

@@ -39,9 +39,29 @@ export function pointerAccessor(ctx: FileContext, model: StructModel, field: Lay
   const endian = "endian" in field.type ? field.type.endian : "little";
   const raw = readCall(prim, endian, at(field.offset));
   const address = PRIMS[prim].bigint ? raw : `BigInt(${raw})`;
+  const selector = p.kind === "match" ? `this.${model.accessor(p.field)}` : null;
+  return derefMethod(ctx, { method, address, path: JSON.stringify(model.path(field)), field: field.name, selector }, p);
+}
+
+/** Where a deref method reads its address and how it names the pointer. */
+export interface DerefSite {
+  /** Method name (`derefData`). */
+  readonly method: string;
+  /** A bigint expression of the address. */
+  readonly address: string;
+  /** Default `path` argument, as TypeScript source. */
+  readonly path: string;
+  /** Schema name of the pointer (field or property). */
+  readonly field: string;
+  /** For `match`: the expression of the selector text. */
+  readonly selector: string | null;
+}
+
+/** The `deref…` method of a pointer read at `site` (a struct field or a device-tree property). */
+export function derefMethod(ctx: FileContext, site: DerefSite, p: LayoutPointer): string[] {
+  const { method, address, path } = site;
   const mem = ctx.runtimeType("PhysicalMemory", "phys-memory");
-  const path = JSON.stringify(model.path(field));
-  const intro = `Follows \`${field.name}\` (a physical address, 0 = none) through \`memory\`, checking that the target lies in the machine and in preserved memory; nothing is copied. \`path\` names the pointer in errors.`;
+  const intro = `Follows \`${site.field}\` (a physical address, 0 = none) through \`memory\`, checking that the target lies in the machine and in preserved memory; nothing is copied. \`path\` names the pointer in errors.`;
   switch (p.kind) {
     case "struct": {
       const cls = ctx.structClass(p.structName);
@@ -71,7 +91,6 @@ export function pointerAccessor(ctx: FileContext, model: StructModel, field: Lay
       ];
     }
     case "match": {
-      const sel = model.accessor(p.field);
       const classes = p.arms.map((a) => ctx.structClass(a.structName));
       const union = [...new Set(classes)].join(" | ");
       const err = ctx.runtime("CompatibleError", "compatible");
@@ -81,7 +100,7 @@ export function pointerAccessor(ctx: FileContext, model: StructModel, field: Lay
         .join("\n");
       return [
         jsdoc(intro, `The target's type is chosen by the text of \`${p.field}\`.`, `@returns the struct the text names, or null for 0`, `@throws CompatibleError naming the text when no type matches; PointerError`),
-        `${method}(memory: ${mem}, path = ${path}): ${union} | null {\nconst address = ${address};\nif (address === 0n) return null;\nconst selector = this.${sel};\nswitch (selector) {\n${cases}\ndefault:\nthrow new ${err}(path, selector, ${known});\n}\n}`,
+        `${method}(memory: ${mem}, path = ${path}): ${union} | null {\nconst address = ${address};\nif (address === 0n) return null;\nconst selector = ${site.selector ?? ""};\nswitch (selector) {\n${cases}\ndefault:\nthrow new ${err}(path, selector, ${known});\n}\n}`,
       ];
     }
   }
