@@ -41,4 +41,20 @@ describe("docs/language.md examples", () => {
     expect(slog?.requires.map((r) => [r.scope, r.path.root, r.path.fields.join(".")])).toEqual([["preamble", "slog_header", "version"], ["record", "BLOCK", "count"]]);
     expect(slog?.records.find((r) => r.name === "TEXT")?.value).toBe(0x7478);
   });
+
+  it("the device-tree node example resolves as documented", () => {
+    const program = compile(blocks.find((b) => b.includes("node kho_root")) ?? "");
+    const nodes = program?.schemas[0]?.nodes ?? [];
+    expect(nodes.map((n) => [n.name, n.nodeName, n.compatible])).toEqual([
+      ["kho_root", "/", ["kho-v3", "kho-v4"]],
+      ["kho_subsystem", null, []],
+    ]);
+    expect(nodes[0]?.properties[0]).toMatchObject({ key: "preserved-memory-map", type: { kind: "int", prim: "u64", pointer: { kind: "struct", structName: "kho_radix_node" } } });
+    expect(nodes[1]?.properties.map((p) => [p.key, p.type.kind, p.optional])).toEqual([
+      ["preserved-data", "int", false],
+      ["blob-size", "int", false],
+      ["label", "string", true],
+      ["reg", "cells", false],
+    ]);
+  });
 });
