@@ -92,7 +92,9 @@ export type AstType =
     }
   | { readonly kind: "stream"; readonly stream: AstName; readonly span: SourceSpan }
   /** `u64 -> target`: an integer holding a physical address (0 = none) of `target`. */
-  | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan };
+  | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan }
+  /** `u64[N] -> target`: N integers, each a physical address (0 = none) of `target`. */
+  | { readonly kind: "pointerArray"; readonly base: AstName; readonly count: AstExpr; readonly target: AstPointerTarget; readonly span: SourceSpan };
 
 /** What a pointer field points at, as written. */
 export type AstPointerTarget =

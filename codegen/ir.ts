@@ -178,7 +178,10 @@ export interface LayoutField {
   readonly constValue: bigint | string | null;
   /** True when the schema marks the field `reserved` (must be zero, may gain meaning only via a new record type). */
   readonly reserved: boolean;
-  /** Set for a pointer field (`u64 -> target`): what the address it holds points at. */
+  /**
+   * Set for a pointer field (`u64 -> target`): what the address it holds points at; on an array of
+   * integers (`u64[N] -> target`), what each element's address points at.
+   */
   readonly pointer?: LayoutPointer;
   readonly doc: string | null;
   readonly span: SourceSpan;

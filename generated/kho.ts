@@ -252,8 +252,8 @@ export type KhoVmallocFlags = (typeof KHO_VMALLOC_FLAGS)[keyof typeof KHO_VMALLO
 export const KHO_VMALLOC_FLAGS_ALL = 0x3;
 
 /**
- * struct kho_radix_node (kexec_handover.h, kho-v2 on): one page of a radix-tree level 5 … 1; each
- * slot is the physical address of a page of the next lower level, 0 for an empty slot.
+ * struct kho_radix_node (kexec_handover.h, kho-v2 on): one page of a radix-tree level 5 … 2; each
+ * slot is the physical address of a node of the next lower level, 0 for an empty slot.
  *
  * `struct kho_radix_node` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
  *
@@ -335,10 +335,167 @@ export class KhoRadixNode implements StructAccessor {
    * An array flyweight cached on this struct, re-pointed on every read; `forEachRun` walks it page
    * segment by page segment as typed arrays without copying; `at(i)` checks the index.
    *
-   * `@0x0 table: u64le[512]` in `kho_radix_node` (offset 0, 4096 octets).
+   * `@0x0 table: u64le[512] -> kho_radix_node` in `kho_radix_node` (offset 0, 4096 octets).
    */
   get table(): U64Array {
     return this.#table.rebind(this.view, this.offset + 0, this.src, this.base + 0, 512, true);
+  }
+
+  /**
+   * Follows `table[i]` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_node` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefTable(i: number, memory: PhysicalMemory, path = `kho_radix_node.table[${i}]`): KhoRadixNode | null {
+    if (!Number.isInteger(i) || i < 0 || i >= 512)
+      throw new RangeError(`kho_radix_node.table: index ${i} is outside 0..511`);
+    const address = this.view.getBigUint64(this.offset + 0 + i * 8, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixNode.SIZE, path);
+    return KhoRadixNode.at(r.src, r.offset);
+  }
+  /**
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
+   */
+  init(): this {
+    return this;
+  }
+  /**
+   * Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero
+   * padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the
+   * body. Never throws for bad data.
+   *
+   * @param problems - appended to and returned (pass one array to collect a whole record tree)
+   *
+   * @param path - prefix of every field path (`header.` for a nested struct)
+   */
+  validate(problems: Problem[] = [], path = ""): Problem[] {
+    return problems;
+  }
+  /**
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
+   */
+  toJSON(): JsonValue {
+    return {
+      table: this.table.toJSON(),
+    };
+  }
+}
+
+/**
+ * struct kho_radix_node at level 1 (the same C struct): each slot is the physical address of a
+ * kho_radix_leaf, 0 for an empty slot.
+ *
+ * `struct kho_radix_bottom_node` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
+ */
+export class KhoRadixBottomNode implements StructAccessor {
+  /** The struct's name in the schema. */
+  static readonly SCHEMA_NAME = "kho_radix_bottom_node";
+
+  /** Size in octets. */
+  static readonly SIZE = 4096;
+
+  /** Alignment in octets (a C compiler's, for the schema's layout). */
+  static readonly ALIGN = 8;
+
+  /** Offsets of the fields, in octets. */
+  static readonly TABLE_OFFSET = 0;
+  /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
+  static readonly FIELDS: readonly FieldInfo[] = [
+    { name: "table", offset: 0, size: 4096, kind: "array", type: "u64le[512]" },
+  ];
+
+  /**
+   * The view holding the fixed part, and the offset of its first octet in that view (what every accessor
+   * reads).
+   */
+  view: ByteView = UNPLACED_VIEW;
+  offset = 0;
+
+  /** The source the struct is placed on, and its absolute offset there. */
+  src: ByteSource = UNPLACED_SOURCE;
+  base = 0;
+
+  /** Octets the struct may use from `base` (at least SIZE; a record body's length when placed on one). */
+  byteLength = KhoRadixBottomNode.SIZE;
+  #table = new U64Array("kho_radix_bottom_node.table");
+
+  /**
+   * A new flyweight placed at `offset` of `src`.
+   *
+   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
+   * SIZE.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  static at(src: ByteSource, offset = 0, byteLength?: number): KhoRadixBottomNode {
+    return new KhoRadixBottomNode().wrap(src, offset, byteLength);
+  }
+
+  /**
+   * Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  wrap(src: ByteSource, offset: number, byteLength?: number): this {
+    const room = placementRoom(offset, KhoRadixBottomNode.SIZE, byteLength, KhoRadixBottomNode.SIZE);
+    this.view = src.window(offset, KhoRadixBottomNode.SIZE);
+    this.offset = src.windowOffset;
+    this.src = src;
+    this.base = offset;
+    this.byteLength = room;
+    return this;
+  }
+
+  /**
+   * Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or
+   * array does this). No check, no allocation.
+   */
+  rebind(view: ByteView, offset: number, src: ByteSource, base: number, byteLength: number): this {
+    this.view = view;
+    this.offset = offset;
+    this.src = src;
+    this.base = base;
+    this.byteLength = byteLength;
+    return this;
+  }
+
+  /**
+   * An array flyweight cached on this struct, re-pointed on every read; `forEachRun` walks it page
+   * segment by page segment as typed arrays without copying; `at(i)` checks the index.
+   *
+   * `@0x0 table: u64le[512] -> kho_radix_leaf` in `kho_radix_bottom_node` (offset 0, 4096 octets).
+   */
+  get table(): U64Array {
+    return this.#table.rebind(this.view, this.offset + 0, this.src, this.base + 0, 512, true);
+  }
+
+  /**
+   * Follows `table[i]` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_leaf` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefTable(i: number, memory: PhysicalMemory, path = `kho_radix_bottom_node.table[${i}]`): KhoRadixLeaf | null {
+    if (!Number.isInteger(i) || i < 0 || i >= 512)
+      throw new RangeError(`kho_radix_bottom_node.table: index ${i} is outside 0..511`);
+    const address = this.view.getBigUint64(this.offset + 0 + i * 8, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixLeaf.SIZE, path);
+    return KhoRadixLeaf.at(r.src, r.offset);
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in

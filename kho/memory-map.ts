@@ -5,7 +5,20 @@
  * are not preserved, so they are read without the preserved check, but every link is checked
  * (inside the machine, no node reached twice, bounded size).
  */
-import { KhoRadixLeaf, KhoRadixNode, KhoV1MemChunk, KhoV1Root, KhoV2Root, KhoV3Root, KHO_ORDER_0_LOG2, KHO_TREE_MAX_DEPTH, KHO_V1_MAP_MAX_CHUNKS } from "../generated/kho.js";
+import {
+  KhoRadixBottomNode,
+  KhoRadixLeaf,
+  KhoRadixNode,
+  KhoV1MemChunk,
+  KhoV1Root,
+  KhoV2Root,
+  KhoV3Root,
+  KHO_BITMAP_SIZE_LOG2,
+  KHO_ORDER_0_LOG2,
+  KHO_TABLE_SIZE_LOG2,
+  KHO_TREE_MAX_DEPTH,
+  KHO_V1_MAP_MAX_CHUNKS,
+} from "../generated/kho.js";
 import { FrameSet } from "../runtime/frame-set.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
@@ -26,7 +39,7 @@ export interface DecodedMap {
 export function decodeMemoryMap(machine: MachineMemory, root: KhoV1Root | KhoV2Root | KhoV3Root): DecodedMap {
   // The map's own pages are not preserved: follow it without the preserved check.
   const mem = new PhysicalMemory(machine);
-  return root instanceof KhoV1Root ? decodeBitmaps(mem, root) : decodeRadix(mem, root.memoryMap);
+  return root instanceof KhoV1Root ? decodeBitmaps(mem, root) : decodeRadix(mem, root);
 }
 
 function decodeBitmaps(mem: PhysicalMemory, root: KhoV1Root): DecodedMap {
@@ -72,45 +85,79 @@ function bitIndex(single: bigint): number {
   return i;
 }
 
-function decodeRadix(mem: PhysicalMemory, root: bigint): DecodedMap {
+/** A page of the tree on the walk's stack: a table node (levels 5 … 2), a bottom node (level 1) or a leaf. */
+type RadixPage =
+  | { readonly level: "table"; readonly page: KhoRadixNode; readonly depth: number; readonly prefix: bigint; readonly path: string }
+  | { readonly level: "bottom"; readonly page: KhoRadixBottomNode; readonly prefix: bigint; readonly path: string }
+  | { readonly level: "leaf"; readonly page: KhoRadixLeaf; readonly prefix: bigint; readonly path: string };
+
+/**
+ * Walks the radix tree through the schema's arrays of pointers (`kho_radix_node.table`,
+ * `kho_radix_bottom_node.table`): each slot is read in place and followed with the pointer checks
+ * (inside the machine); the walk adds what the tree's shape needs (page-aligned, no page reached
+ * twice, at most MAX_MAP_PAGES pages). Depth first, iterative.
+ */
+function decodeRadix(mem: PhysicalMemory, root: KhoV2Root | KhoV3Root): DecodedMap {
   const set = new FrameSet();
-  if (root === 0n) throw new KhoError("map", "preserved-memory-map is 0");
   const seen = new Set<bigint>();
   let pages = 0;
-  // Iterative depth-first walk: (address, level, key prefix).
-  const stack: { address: bigint; level: number; prefix: bigint; path: string }[] = [{ address: root, level: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" }];
-  while (stack.length > 0) {
-    const top = stack.pop();
-    if (top === undefined) break;
-    const { address, level, prefix, path } = top;
-    if (address % BigInt(PAGE) !== 0n) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: not page-aligned`);
-    if (seen.has(address)) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: page already used elsewhere in the tree (a cycle or shared node)`);
+  const claim = (address: bigint, path: string): void => {
+    const where = `preserved-memory-map ${path} at 0x${address.toString(16)}`;
+    if (address % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: not page-aligned`);
+    if (seen.has(address)) throw new KhoError("map", `${where}: page already used elsewhere in the tree (a cycle or shared node)`);
     seen.add(address);
     if (++pages > MAX_MAP_PAGES) throw new KhoError("map", `preserved-memory-map: more than ${MAX_MAP_PAGES} pages`);
-    const r = mem.resolve(address, KhoRadixNode.SIZE, `preserved-memory-map ${path}`);
-    if (level === 0) {
-      const leaf = KhoRadixLeaf.at(r.src, r.offset).bitmap;
-      for (let w = 0; w < 512; w++) {
-        let word = leaf.at(w);
-        while (word !== 0n) {
-          const low = word & -word;
-          word ^= low;
-          const key = prefix | BigInt(w * 64 + bitIndex(low));
-          const block = keyToBlock(key);
-          if (block === null) throw new KhoError("map", `preserved-memory-map ${path} bit ${w * 64 + bitIndex(low)}: key 0x${key.toString(16)} has no order bit`);
-          set.add(block.pfn, block.order);
-        }
-      }
+  };
+  if (root.memoryMap === 0n) throw new KhoError("map", "preserved-memory-map is 0");
+  claim(root.memoryMap, "radix root");
+  const top = root.derefMemoryMap(mem, "preserved-memory-map radix root");
+  if (top === null) throw new KhoError("map", "preserved-memory-map is 0");
+  const stack: RadixPage[] = [{ level: "table", page: top, depth: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if (next.level === "leaf") {
+      addLeaf(set, next.page, next.prefix, next.path);
       continue;
     }
-    const table = KhoRadixNode.at(r.src, r.offset).table;
-    const shift = BigInt((level - 1) * 9 + 15);
-    for (let i = 511; i >= 0; i--) {
-      const child = table.at(i);
-      if (child !== 0n) stack.push({ address: child, level: level - 1, prefix: prefix | (BigInt(i) << shift), path: `${path}/${level}:${i}` });
+    // Level L keys the bits [(L-1)*9+15, +9) of the key; the slots are pushed in reverse so the walk
+    // visits them in order.
+    const depth = next.level === "table" ? next.depth : 1;
+    const shift = BigInt((depth - 1) * KHO_TABLE_SIZE_LOG2 + KHO_BITMAP_SIZE_LOG2);
+    const slots = next.page.table;
+    for (let i = slots.length - 1; i >= 0; i--) {
+      const address = slots.at(i);
+      if (address === 0n) continue;
+      const path = `${next.path}/${depth}:${i}`;
+      const prefix = next.prefix | (BigInt(i) << shift);
+      claim(address, path);
+      const label = `preserved-memory-map ${path}`;
+      if (next.level === "bottom") {
+        const leaf = next.page.derefTable(i, mem, label);
+        if (leaf !== null) stack.push({ level: "leaf", page: leaf, prefix, path });
+        continue;
+      }
+      const child = next.page.derefTable(i, mem, label);
+      if (child === null) continue;
+      // The slots of a level-2 node point at level-1 nodes, whose slots point at leaves.
+      stack.push(depth === 2 ? { level: "bottom", page: KhoRadixBottomNode.at(child.src, child.base), prefix, path } : { level: "table", page: child, depth: depth - 1, prefix, path });
     }
   }
   return { kind: "radix", preserved: set, pages };
+}
+
+function addLeaf(set: FrameSet, leaf: KhoRadixLeaf, prefix: bigint, path: string): void {
+  const words = leaf.bitmap;
+  for (let w = 0; w < words.length; w++) {
+    let word = words.at(w);
+    while (word !== 0n) {
+      const low = word & -word;
+      word ^= low;
+      const bit = w * 64 + bitIndex(low);
+      const key = prefix | BigInt(bit);
+      const block = keyToBlock(key);
+      if (block === null) throw new KhoError("map", `preserved-memory-map ${path} bit ${bit}: key 0x${key.toString(16)} has no order bit`);
+      set.add(block.pfn, block.order);
+    }
+  }
 }
 
 /** order = 53 - fls64(key); pfn = (key without its order bit) << order. */

@@ -164,7 +164,7 @@ class StructLayout {
         type: extent.type,
         constValue: this.constValue(field, extent.type),
         reserved: field.reserved,
-        ...(spec?.kind === "prim" && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
+        ...((spec?.kind === "prim" || spec?.kind === "array") && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
         doc: field.doc,
         span: field.span,
       };

@@ -56,7 +56,7 @@ export type FieldTypeSpec =
   | { readonly kind: "bytes"; readonly count: CountSpec }
   | { readonly kind: "pad"; readonly length: number }
   | { readonly kind: "struct"; readonly structName: string }
-  | { readonly kind: "array"; readonly element: ElementSpec; readonly count: CountSpec }
+  | { readonly kind: "array"; readonly element: ElementSpec; readonly count: CountSpec; readonly pointer?: PointerSpec }
   | { readonly kind: "stream"; readonly streamName: string };
 
 export interface TypeTable {
@@ -189,6 +189,20 @@ class TypeResolver {
         return this.named(file, type.name);
       case "pointer":
         return this.pointer(file, struct, type);
+      case "pointerArray": {
+        if (type.target.kind === "match") {
+          this.sink.report(diag.wrongKind(type.target.span, "match", "a pointer selected by a field of its own struct", "the target of an array of pointers"));
+          return null;
+        }
+        const one = this.pointer(file, struct, { kind: "pointer", base: type.base, target: type.target, span: type.span });
+        const count = this.count(file, struct, type.count);
+        if (one === null || one.kind !== "prim" || one.pointer === undefined || count === null) return null;
+        if (count.kind !== "fixed") {
+          this.sink.report(diag.varLength(type.count.span, "an array of pointers needs a constant length"));
+          return null;
+        }
+        return { kind: "array", element: { kind: "prim", prim: one.prim, endian: one.endian }, count, pointer: one.pointer };
+      }
       case "bits":
         return this.bits(file, type);
       case "rest":

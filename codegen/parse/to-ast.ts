@@ -256,6 +256,10 @@ function addToAst(semantics: Semantics): Semantics {
     Type_rest(element, _open, _dots, _close): AstType {
       return { kind: "rest", element: ast<AstName>(element, ctxOf(this)), span: spanOf(this) };
     },
+    Type_pointerArray(base, _open, count, _close, _arrow, target): AstType {
+      const ctx = ctxOf(this);
+      return { kind: "pointerArray", base: ast<AstName>(base, ctx), count: ast<AstExpr>(count, ctx), target: ast<AstPointerTarget>(target, ctx), span: spanOf(this) };
+    },
     Type_array(element, _open, count, _close): AstType {
       const ctx = ctxOf(this);
       return { kind: "array", element: ast<AstName>(element, ctx), count: ast<AstExpr>(count, ctx), span: spanOf(this) };

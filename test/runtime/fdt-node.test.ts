@@ -36,7 +36,7 @@ describe("generated device-tree node classes", () => {
     const roots = [KhoV1Root, KhoV2Root, KhoV3Root] as const;
     expect(selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v2").root, roots)).toBeInstanceOf(KhoV2Root);
     expect(selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v3").root, roots)).toBeInstanceOf(KhoV3Root);
-    const bad = (): unknown => selectFdtNode(kho("kho-v9").root, roots, "root FDT /");
+    const bad = (): unknown => selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v9").root, roots, "root FDT /");
     expect(bad).toThrow(CompatibleError);
     expect(bad).toThrow('root FDT /compatible: unknown compatible string "kho-v9" (known: "kho-v1", "kho-v2", "kho-v3", "kho-v4")');
   });

@@ -8,7 +8,7 @@ import type { FileContext } from "./context.js";
 import { fieldText } from "./declaration-text.js";
 import { rangeCode } from "./bit-ranges.js";
 import { jsdoc } from "./jsdoc.js";
-import { pointerAccessor } from "./pointer-accessors.js";
+import { pointerAccessor, pointerArrayAccessor } from "./pointer-accessors.js";
 import { at, PRIMS, readCall, writeCall } from "./primitives.js";
 import type { StructModel } from "./struct-model.js";
 import { symbols } from "./symbols.js";
@@ -291,6 +291,7 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
         ),
         `get ${name}(): ${arrayType} {\nreturn ${placement};\n}`,
       );
+      if (field.pointer !== undefined && t.count.kind === "fixed") members.push(...pointerArrayAccessor(ctx, model, field, el, t.stride, t.count.n, field.pointer));
       break;
     }
     case "stream": {
