@@ -93,6 +93,8 @@ export type AstType =
   | { readonly kind: "stream"; readonly stream: AstName; readonly span: SourceSpan }
   /** `u64 -> target`: an integer holding a physical address (0 = none) of `target`. */
   | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan }
+  /** `D of T[count]`: a struct `D` that describes a scattered area, and the `T[count]` the area holds. */
+  | { readonly kind: "area"; readonly descriptor: AstName; readonly element: AstName; readonly count: AstExpr; readonly span: SourceSpan }
   /** `u64[N] -> target`: N integers, each a physical address (0 = none) of `target`. */
   | { readonly kind: "pointerArray"; readonly base: AstName; readonly count: AstExpr; readonly target: AstPointerTarget; readonly span: SourceSpan };
 
@@ -143,7 +145,9 @@ export type AstStructAttr =
   | { readonly kind: "align"; readonly value: AstExpr; readonly span: SourceSpan }
   | { readonly kind: "endian"; readonly endian: "little" | "big"; readonly span: SourceSpan }
   | { readonly kind: "abi"; readonly abi: "frozen" | "append" | "free"; readonly span: SourceSpan }
-  | { readonly kind: "load"; readonly rule: AstLoadRule; readonly span: SourceSpan };
+  | { readonly kind: "load"; readonly rule: AstLoadRule; readonly span: SourceSpan }
+  /** `scattered(pieces, order, pages)`: the struct describes a scattered area (see LayoutScattered). */
+  | { readonly kind: "scattered"; readonly pieces: AstName; readonly order: AstName; readonly pages: AstName; readonly span: SourceSpan };
 
 /** `load exact` or `load zero_extend from N, M [compat S]` (see LoadRule in ir.ts). */
 export type AstLoadRule =

@@ -183,8 +183,29 @@ export interface LayoutField {
    * integers (`u64[N] -> target`), what each element's address points at.
    */
   readonly pointer?: LayoutPointer;
+  /** Set for a field `D of T[count]` (a nested scattered-area descriptor `D`): what its area holds. */
+  readonly area?: LayoutArea;
   readonly doc: string | null;
   readonly span: SourceSpan;
+}
+
+/**
+ * `scattered(pieces, order, pages)` on a struct: it describes a virtually contiguous area made of
+ * pieces of 2^`order` pages each, in order, whose physical addresses the pointer field `pieces`
+ * lists (a `chain` of integers), `pages` pages in all (Linux's kho_vmalloc).
+ */
+export interface LayoutScattered {
+  readonly pieces: string;
+  readonly order: string;
+  readonly pages: string;
+}
+
+/** What a field of a scattered-area descriptor type holds in its area: `count` elements. */
+export interface LayoutArea {
+  readonly element: LayoutElement;
+  readonly stride: number;
+  /** `fixed`, or `field`: an integer field of the struct that holds the descriptor. */
+  readonly count: LayoutCount;
 }
 
 export interface LayoutStruct {
@@ -196,6 +217,8 @@ export interface LayoutStruct {
   readonly abi: AbiRule;
   /** How a record body of this struct is loaded; absent means `exact`. */
   readonly load?: LoadRule;
+  /** Set when the struct describes a scattered area. */
+  readonly scattered?: LayoutScattered;
   readonly fields: readonly LayoutField[];
   /** The variable-length last field, if any (also present in `fields`). */
   readonly trailing: LayoutField | null;

@@ -50,6 +50,7 @@ import { FdtError, type FdtNode } from "../runtime/fdt.js";
 import { PageChain } from "../runtime/page-chain.js";
 import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
+import { scatteredSource } from "../runtime/scattered.js";
 
 /** `const KHO_PAGE_SIZE` = 0x1000 */
 export const KHO_PAGE_SIZE = 4096;
@@ -1103,6 +1104,21 @@ export class KhoVmalloc implements StructAccessor {
   set order(value: number) {
     if ((value & 0xffff) !== value) throw integerRangeError("kho_vmalloc.order", "u16", value);
     this.view.setUint16(this.offset + 14, value, true);
+  }
+
+  /**
+   * The area this struct describes: the pieces `first` lists, each 2^`order` pages, in order, as one
+   * vmap (nothing is copied; elements may straddle pieces).
+   *
+   * @param path names the area in errors
+   *
+   * @throws ScatterError (a piece not page-aligned or of no page order, pieces that do not add up to
+   * `total_pages`), PointerError, ChainError
+   */
+  area(memory: PhysicalMemory, path = "kho_vmalloc"): ByteSource {
+    const order = Number(this.order);
+    const pieces = Array.from(this.derefFirst(memory, `${path} pieces`), (address) => ({ address, order }));
+    return scatteredSource(memory, pieces, path, Number(this.totalPages));
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in

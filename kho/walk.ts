@@ -22,7 +22,7 @@ import {
   MEMBLOCK_KHO_FDT,
 } from "../generated/kho.js";
 import { LuoFileSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME } from "../generated/luo.js";
-import { MemfdLuoFolioSer, MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
+import { MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
 import { StructArray } from "../runtime/accessor-support.js";
 import { CompatibleError } from "../runtime/compatible.js";
 import { LuDataError } from "../runtime/errors.js";
@@ -30,7 +30,6 @@ import { Fdt, FDT_MAGIC, type FdtNode } from "../runtime/fdt.js";
 import { compatibleStrings, selectFdtNode } from "../runtime/fdt-node.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
-import { scatteredSource } from "../runtime/scattered.js";
 import { KhoError } from "./kho-error.js";
 import { type LocateOptions, locateKho, MAX_ROOT_FDT_BYTES } from "./locate.js";
 import { decodeMemoryMap } from "./memory-map.js";
@@ -301,15 +300,11 @@ function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: s
   const v2 = m instanceof MemfdLuoSer;
   if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: flags 0x${m.flags.toString(16)} must be 0`);
   const vm: KhoVmalloc = m.folios;
+  // The schema ties the descriptor to its elements (`kho_vmalloc of memfd_luo_folio_ser[nr_folios]`):
+  // the pieces are followed and added up, and nr_folios checked against the area, by derefFolios.
+  const array = m.derefFolios(mem, `${where} folios`);
+  const n = array.length;
   const order = vm.order;
-  if (order > 20) throw new KhoError("size", `${where} folios (kho_vmalloc): order ${order} is not a page order`);
-  const pieces = [...vm.derefFirst(mem, `${where} folios chunk list`)].map((address) => ({ address, order }));
-  const area = scatteredSource(mem, pieces, `${where} folios`, vm.totalPages);
-  const nr = m.nrFolios;
-  const room = Math.floor(area.byteLength / MemfdLuoFolioSer.SIZE);
-  if (nr > BigInt(room)) throw new KhoError("count", `${where}: nr_folios ${nr} needs ${nr * 16n} octets, the vmalloc area holds ${area.byteLength} (${vm.totalPages} pages)`);
-  const n = Number(nr);
-  const array = new StructArray(new MemfdLuoFolioSer(), MemfdLuoFolioSer.SIZE).wrap(area, 0, n);
   const folios: FolioReport[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
@@ -331,7 +326,7 @@ function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: s
     nrFolios: n,
     totalPages: vm.totalPages,
     order,
-    pieces: pieces.length,
+    pieces: vm.totalPages / 2 ** order,
     folioBytes: bytes,
     folios,
   };

@@ -117,4 +117,4 @@ export { Fdt, FdtBuilder, FdtError, FDT_MAX_DEPTH, property, stringProperty, u32
 export { FrameSet, type FrameBlock } from "./frame-set.js";
 export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";
 export { PhysicalMemory, PointerError, type PointerProblem, type Resolved } from "./phys-memory.js";
-export { ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";
+export { areaElements, MAX_PIECE_ORDER, ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";

@@ -55,7 +55,7 @@ export type FieldTypeSpec =
   | { readonly kind: "ascii"; readonly count: CountSpec }
   | { readonly kind: "bytes"; readonly count: CountSpec }
   | { readonly kind: "pad"; readonly length: number }
-  | { readonly kind: "struct"; readonly structName: string }
+  | { readonly kind: "struct"; readonly structName: string; readonly area?: { readonly element: ElementSpec; readonly count: CountSpec; readonly span: SourceSpan } }
   | { readonly kind: "array"; readonly element: ElementSpec; readonly count: CountSpec; readonly pointer?: PointerSpec }
   | { readonly kind: "stream"; readonly streamName: string };
 
@@ -189,6 +189,14 @@ class TypeResolver {
         return this.named(file, type.name);
       case "pointer":
         return this.pointer(file, struct, type);
+      case "area": {
+        const found = this.names.lookup(file, type.descriptor, "struct", ["struct"]);
+        const element = this.element(file, type.element);
+        const count = this.count(file, struct, type.count);
+        if (found === null || element === null || count === null) return null;
+        if (count.kind === "rest") return null;
+        return { kind: "struct", structName: found.decl.name.text, area: { element, count, span: type.span } };
+      }
       case "pointerArray": {
         if (type.target.kind === "match") {
           this.sink.report(diag.wrongKind(type.target.span, "match", "a pointer selected by a field of its own struct", "the target of an array of pointers"));

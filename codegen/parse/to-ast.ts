@@ -218,6 +218,10 @@ function addToAst(semantics: Semantics): Semantics {
     StructAttr_load(_kw, rule): AstStructAttr {
       return { kind: "load", rule: ast<AstLoadRule>(rule, ctxOf(this)), span: spanOf(this) };
     },
+    StructAttr_scattered(_kw, _open, pieces, _c1, order, _c2, pages, _close): AstStructAttr {
+      const ctx = ctxOf(this);
+      return { kind: "scattered", pieces: ast<AstName>(pieces, ctx), order: ast<AstName>(order, ctx), pages: ast<AstName>(pages, ctx), span: spanOf(this) };
+    },
     LoadRule_exact(_kw): AstLoadRule {
       return { kind: "exact" };
     },
@@ -255,6 +259,10 @@ function addToAst(semantics: Semantics): Semantics {
     },
     Type_rest(element, _open, _dots, _close): AstType {
       return { kind: "rest", element: ast<AstName>(element, ctxOf(this)), span: spanOf(this) };
+    },
+    Type_area(descriptor, _of, element, _open, count, _close): AstType {
+      const ctx = ctxOf(this);
+      return { kind: "area", descriptor: ast<AstName>(descriptor, ctx), element: ast<AstName>(element, ctx), count: ast<AstExpr>(count, ctx), span: spanOf(this) };
     },
     Type_pointerArray(base, _open, count, _close, _arrow, target): AstType {
       const ctx = ctxOf(this);

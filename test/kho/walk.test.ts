@@ -148,7 +148,7 @@ describe("KHO failure classes", () => {
     const img = small(4);
     const memfd = img.manifest.memfds[1]?.[0] ?? 0n;
     u64(img, memfd + 24n, 513n);
-    expect(problems(img)[0]?.message).toBe('LUO session 1 ("session-1") file 0: nr_folios 513 needs 8208 octets, the vmalloc area holds 8192 (2 pages)');
+    expect(problems(img)).toEqual([{ code: "scatter", message: 'LUO session 1 ("session-1") file 0 folios: nr_folios 513 needs 8208 octets, the area holds 8192 (2 pages)' }]);
   });
 
   it("blob-size smaller than the struct it holds", () => {
