@@ -21,7 +21,7 @@ import {
   MemblockRoot,
   MEMBLOCK_KHO_FDT,
 } from "../generated/kho.js";
-import { LuoFileSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME } from "../generated/luo.js";
+import { LuoFileSer, LuoFlbHeaderSer, LuoFlbSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME } from "../generated/luo.js";
 import { MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
 import { StructArray } from "../runtime/accessor-support.js";
 import { CompatibleError } from "../runtime/compatible.js";
@@ -77,6 +77,13 @@ export interface FileReport {
   readonly memfd: MemfdReport | null;
 }
 
+/** One luo_flb_ser: a File-Lifecycle-Bound object (its compatible name, its data, its count). */
+export interface FlbReport {
+  readonly name: string;
+  readonly data: string;
+  readonly count: string;
+}
+
 export interface SessionReport {
   readonly name: string;
   readonly fileCount: number;
@@ -102,7 +109,7 @@ export interface KhoGraph {
     readonly address: string;
     readonly liveupdateNum: string;
     readonly sessions: readonly SessionReport[];
-    readonly flbs: number;
+    readonly flbs: readonly FlbReport[];
   } | null;
   readonly metadata: { readonly version: number; readonly previousRelease: string; readonly kexecCount: number } | null;
   readonly memblock: readonly { readonly name: string; readonly start: string; readonly size: string }[];
@@ -231,19 +238,33 @@ function walkLuoV5(mem: PhysicalMemory, address: bigint, problems: KhoProblemRep
     sessions.push({ name: s.name, fileCount: Number(s.fileSetSer.count), files });
     i++;
   }
-  let flbs = 0;
+  let flbs: FlbReport[] = [];
   try {
-    const flb = luo.derefFlbsPa(mem, "LUO flbs_pa");
-    if (flb !== null) {
-      const capacity = Math.floor((Number(flb.pgcnt) * PAGE - 16) / 64);
-      if (flb.pgcnt === 0n || flb.count > BigInt(capacity)) throw new KhoError("count", `LUO flb header at ${hex(luo.flbsPa)}: count ${flb.count} is above the ${capacity} entries of ${flb.pgcnt} page(s)`);
-      mem.resolve(luo.flbsPa, Number(flb.pgcnt) * PAGE, "LUO flb block");
-      flbs = Number(flb.count);
-    }
+    flbs = walkFlbs(mem, luo.derefFlbsPa(mem, "LUO flbs_pa"), luo.flbsPa);
   } catch (e) {
     record(problems, e);
   }
   return { format: "luo-v5", address: hex(address), liveupdateNum: luo.liveupdateNum.toString(), sessions, flbs };
+}
+
+/**
+ * The FLB block: a luo_flb_header_ser (pgcnt pages, count entries) then `count` luo_flb_ser, all
+ * in `pgcnt` preserved pages; each entry decoded in place.
+ */
+function walkFlbs(mem: PhysicalMemory, header: LuoFlbHeaderSer | null, address: bigint): FlbReport[] {
+  if (header === null) return [];
+  const where = `LUO flb header at ${hex(address)}`;
+  const capacity = Math.floor((Number(header.pgcnt > 1024n ? 1024n : header.pgcnt) * PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE);
+  if (header.pgcnt === 0n || header.pgcnt > 1024n) throw new KhoError("count", `${where}: pgcnt ${header.pgcnt} is not between 1 and 1024 pages`);
+  if (header.count > BigInt(capacity)) throw new KhoError("count", `${where}: count ${header.count} is above the ${capacity} entries of ${header.pgcnt} page(s)`);
+  const r = mem.resolve(address, Number(header.pgcnt) * PAGE, "LUO flb block");
+  const entries = new StructArray(new LuoFlbSer(), LuoFlbSer.SIZE).wrap(r.src, r.offset + LuoFlbHeaderSer.SIZE, Number(header.count));
+  const out: FlbReport[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries.at(i);
+    out.push({ name: e.name, data: hex(e.data), count: e.count.toString() });
+  }
+  return out;
 }
 
 /** The first compatible string of a node already checked against a declaration. */
@@ -281,7 +302,14 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
       sessions.push({ name: s.name, fileCount: Number(s.fileSetSer.count), files });
     }
   }
-  return { format: "luo-v1", address: hex(address), liveupdateNum: luo.liveupdateNum.toString(), sessions, flbs: 0 };
+  let flbs: FlbReport[] = [];
+  try {
+    const flb = luo.flb;
+    if (flb !== undefined) flbs = walkFlbs(mem, flb.derefHeader(mem, "LUO luo-flb-header"), flb.header);
+  } catch (e) {
+    record(problems, e);
+  }
+  return { format: "luo-v1", address: hex(address), liveupdateNum: luo.liveupdateNum.toString(), sessions, flbs };
 }
 
 function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: KhoProblemReport[]): FileReport {

@@ -34,6 +34,7 @@ import {
 import {
   LuoFileSer,
   LuoFlbHeaderSer,
+  LuoFlbSer,
   LuoSer,
   LuoSessionSer,
   LuoV1SessionHeaderSer,
@@ -65,6 +66,8 @@ export interface KhoSeed {
   readonly seed: number;
   /** 4 (current) or 1 (kho-v1 bitmaps and the LUO FDT era). */
   readonly version: 1 | 4;
+  /** kho-v4: File-Lifecycle-Bound objects in the FLB block (default 0, at most 63). */
+  readonly flbs?: number;
   /** Frames in the machine. Default: four times what the seed needs, at least 65536 (256 MiB). */
   readonly frameCount?: number;
 }
@@ -104,6 +107,7 @@ export function checkKhoSeed(seed: KhoSeed): void {
   int(seed.foliosPerFile, "folios per file", 0, 1_000_000);
   int(seed.seed, "seed", 0, 2 ** 31);
   int(seed.frameCount ?? 65536, "frame count", 64, 2 ** 24);
+  int(seed.flbs ?? 0, "FLBs", 0, seed.version === 4 ? Math.floor((PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE) : 0);
   if (seed.version !== 1 && seed.version !== 4) throw new RangeError(`version ${String(seed.version)} is not 1 or 4`);
   if (seed.version === 1 && seed.sessions > 819) throw new RangeError("kho-v1 (LUO FDT era) holds at most 819 sessions in its 16-page session block");
 }
@@ -213,7 +217,14 @@ export function writeKho(seed: KhoSeed): KhoImage {
     const flb = p.page();
     const hdr = p.at(LuoFlbHeaderSer, flb);
     hdr.pgcnt = 1n;
-    hdr.count = 0n;
+    const flbs = seed.flbs ?? 0;
+    hdr.count = BigInt(flbs);
+    for (let i = 0; i < flbs; i++) {
+      const e = p.at(LuoFlbSer, flb + BigInt(LuoFlbHeaderSer.SIZE + i * LuoFlbSer.SIZE));
+      e.name = `test-flb-${i}-v1`;
+      e.data = p.page();
+      e.count = BigInt(i + 1);
+    }
     const ser = p.at(LuoSer, luo).init();
     ser.liveupdateNum = BigInt(seed.seed % 100);
     ser.sessionsPa = sessionBlocks[0] ?? 0n;
