@@ -57,4 +57,17 @@ describe("docs/language.md examples", () => {
       ["reg", "cells", false],
     ]);
   });
+
+  it("the array-of-pointers and scattered-area examples resolve as documented", () => {
+    const radix = compile(blocks.find((b) => b.includes("struct kho_radix_bottom_node")) ?? "")?.schemas[0]?.structs ?? [];
+    expect(radix.map((s) => [s.name, s.fields[0]?.pointer ?? null])).toEqual([
+      ["kho_radix_leaf", null],
+      ["kho_radix_bottom_node", { kind: "struct", structName: "kho_radix_leaf" }],
+      ["kho_radix_node", { kind: "struct", structName: "kho_radix_node" }],
+    ]);
+    const memfd = compile(blocks.find((b) => b.includes("kho_vmalloc of memfd_luo_folio_ser")) ?? "")?.schemas[0]?.structs ?? [];
+    expect(memfd.find((s) => s.name === "kho_vmalloc")?.scattered).toEqual({ pieces: "first", order: "order", pages: "total_pages" });
+    const folios = memfd.find((s) => s.name === "memfd_luo_ser")?.fields.find((f) => f.name === "folios");
+    expect([folios?.offset, folios?.size, folios?.area?.count]).toEqual([32, 16, { kind: "field", field: "nr_folios" }]);
+  });
 });

@@ -151,6 +151,17 @@ describe("KHO failure classes", () => {
     expect(problems(img)).toEqual([{ code: "scatter", message: 'LUO session 1 ("session-1") file 0 folios: nr_folios 513 needs 8208 octets, the area holds 8192 (2 pages)' }]);
   });
 
+  it("a subsystem node without a property its declaration requires", () => {
+    const img = small(4);
+    const frame = img.memory.frame(Number(img.manifest.fdt / 4096n));
+    const text = Array.from(frame, (b) => String.fromCharCode(b)).join("");
+    const at = text.indexOf("blob-size\0");
+    frame[at + 8] = "X".charCodeAt(0); // every node now has "blob-sizX" instead
+    const p = problems(img);
+    expect(p.map((x) => x.code)).toEqual(["fdt", "fdt", "fdt"]);
+    expect(p[0]?.message).toMatch(/^KHO node \/LUO: no 'blob-size' property \(the declaration requires it\) \(blob octet \d+\)$/);
+  });
+
   it("blob-size smaller than the struct it holds", () => {
     const img = small(4);
     const luo = rootFdt(img).node("/LUO")?.properties.find((p) => p.name === "blob-size");
