@@ -70,6 +70,27 @@ export const LUO_FLB_COMPAT_LENGTH = 48;
 export const LUO_ABI_COMPAT_LEN = 8;
 
 /**
+ * FDT era: pages of the one session block (LUO_SESSION_PGCNT, luo.h @ cab056f2).
+ *
+ * `const LUO_V1_SESSION_PGCNT` = 0x10
+ */
+export const LUO_V1_SESSION_PGCNT = 16;
+
+/**
+ * FDT era: luo_session_ser entries the session block holds after its 8-octet header.
+ *
+ * `const LUO_V1_SESSION_MAX` = 0x333
+ */
+export const LUO_V1_SESSION_MAX = 819;
+
+/**
+ * FDT era: luo_file_ser entries of one session's contiguous file array (2 pages).
+ *
+ * `const LUO_V1_FILE_MAX` = 0x80
+ */
+export const LUO_V1_FILE_MAX = 128;
+
+/**
  * luo_session_ser entries in one serialization block ((4096 - 16) / 80).
  *
  * `const LUO_SESSIONS_PER_BLOCK` = 0x33

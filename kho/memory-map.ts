@@ -9,16 +9,21 @@ import {
   KhoRadixBottomNode,
   KhoRadixLeaf,
   KhoRadixNode,
+  KhoV1MemBitmap,
   KhoV1MemChunk,
   KhoV1Root,
   KhoV2Root,
   KhoV3Root,
   KHO_BITMAP_SIZE_LOG2,
   KHO_ORDER_0_LOG2,
+  KHO_PAGE_SIZE,
   KHO_TABLE_SIZE_LOG2,
   KHO_TREE_MAX_DEPTH,
+  KHO_V1_BITMAP_PTRS_PER_CHUNK,
+  KHO_V1_BITS_PER_BITMAP,
   KHO_V1_MAP_MAX_CHUNKS,
 } from "../generated/kho.js";
+import type { ByteSource } from "../runtime/byte-view.js";
 import { FrameSet } from "../runtime/frame-set.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
@@ -26,7 +31,7 @@ import { KhoError } from "./kho-error.js";
 
 /** Map pages a reader visits at most (docs/limits.md). */
 export const MAX_MAP_PAGES = KHO_V1_MAP_MAX_CHUNKS;
-const PAGE = 4096;
+const PAGE = KHO_PAGE_SIZE;
 
 export interface DecodedMap {
   readonly kind: "bitmaps" | "radix";
@@ -60,7 +65,7 @@ function decodeBitmaps(mem: PhysicalMemory, root: KhoV1Root): DecodedMap {
       const start = entry.physStart;
       if (start % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: phys_start 0x${start.toString(16)} is not page-aligned`);
       const words = bits.bits;
-      for (let w = 0; w < 512; w++) {
+      for (let w = 0; w < words.length; w++) {
         let word = words.at(w);
         while (word !== 0n) {
           const low = word & -word;
@@ -178,37 +183,43 @@ export function blockToKey(pfn: number, order: number): bigint {
 /** Allocates a fresh zeroed page for the map (not preserved). */
 export type PageSource = () => number;
 
+/** A map page placed at `frame`, written through its generated accessors. */
+function page<T>(mem: PhysicalMemory, cls: { at(src: ByteSource, offset: number): T; readonly SIZE: number }, frame: number): T {
+  const r = mem.resolve(BigInt(frame) * BigInt(PAGE), cls.SIZE, "preserved-memory-map (writer)");
+  return cls.at(r.src, r.offset);
+}
+
 /** Writes `set` as a radix tree; returns the root's physical address. */
 export function encodeRadix(machine: MachineMemory, set: FrameSet, newPage: PageSource): bigint {
+  const mem = new PhysicalMemory(machine);
   const root = newPage();
-  const nodes = new Map<string, number>();
   for (const b of set.list()) {
     const key = blockToKey(b.pfn, b.order);
     let frame = root;
     for (let level = KHO_TREE_MAX_DEPTH - 1; level >= 1; level--) {
-      const idx = Number((key >> BigInt((level - 1) * 9 + 15)) & 511n);
-      const view = machine.frameView(frame);
-      let child = Number(view.getBigUint64(idx * 8, true) / BigInt(PAGE));
+      const idx = Number((key >> BigInt((level - 1) * KHO_TABLE_SIZE_LOG2 + KHO_BITMAP_SIZE_LOG2)) & BigInt((1 << KHO_TABLE_SIZE_LOG2) - 1));
+      const table = page(mem, KhoRadixNode, frame).table;
+      let child = Number(table.at(idx) / BigInt(PAGE));
       if (child === 0) {
         child = newPage();
-        view.setBigUint64(idx * 8, BigInt(child) * BigInt(PAGE), true);
+        table.set(idx, BigInt(child) * BigInt(PAGE));
       }
       frame = child;
     }
-    const bit = Number(key & 0x7fffn);
-    const leaf = machine.frameView(frame);
-    leaf.setUint8(bit >> 3, leaf.getUint8(bit >> 3) | (1 << (bit & 7)));
+    const bit = Number(key & BigInt((1 << KHO_BITMAP_SIZE_LOG2) - 1));
+    const bitmap = page(mem, KhoRadixLeaf, frame).bitmap;
+    bitmap.set(bit >> 6, bitmap.at(bit >> 6) | (1n << BigInt(bit & 63)));
   }
-  nodes.clear();
   return BigInt(root) * BigInt(PAGE);
 }
 
 /** Writes `set` as kho-v1 chunks of per-order bitmaps; returns the first chunk's address. */
 export function encodeBitmaps(machine: MachineMemory, set: FrameSet, newPage: PageSource): bigint {
-  // One bitmap per (order, 2^15-block window).
+  const mem = new PhysicalMemory(machine);
+  // One bitmap page per (order, window of KHO_V1_BITS_PER_BITMAP blocks).
   const bitmaps = new Map<string, { order: number; start: number; frame: number }>();
   for (const b of set.list()) {
-    const span = 32768 * 2 ** b.order;
+    const span = KHO_V1_BITS_PER_BITMAP * 2 ** b.order;
     const start = Math.floor(b.pfn / span) * span;
     const key = `${b.order}:${start}`;
     let bm = bitmaps.get(key);
@@ -217,27 +228,29 @@ export function encodeBitmaps(machine: MachineMemory, set: FrameSet, newPage: Pa
       bitmaps.set(key, bm);
     }
     const bit = (b.pfn - start) / 2 ** b.order;
-    const v = machine.frameView(bm.frame);
-    v.setUint8(bit >> 3, v.getUint8(bit >> 3) | (1 << (bit & 7)));
+    const bits = page(mem, KhoV1MemBitmap, bm.frame).bits;
+    bits.set(bit >> 6, bits.at(bit >> 6) | (1n << BigInt(bit & 63)));
   }
   const byOrder = new Map<number, { start: number; frame: number }[]>();
   for (const bm of bitmaps.values()) byOrder.set(bm.order, [...(byOrder.get(bm.order) ?? []), bm]);
   let first = 0n;
-  let prev: number | null = null;
+  let prev: KhoV1MemChunk | null = null;
   for (const [order, list] of byOrder) {
-    for (let i = 0; i < list.length; i += 255) {
+    for (let i = 0; i < list.length; i += KHO_V1_BITMAP_PTRS_PER_CHUNK) {
       const frame = newPage();
-      const v = machine.frameView(frame);
-      const part = list.slice(i, i + 255);
-      v.setUint32(8, order, true);
-      v.setUint32(12, part.length, true);
+      const chunk = page(mem, KhoV1MemChunk, frame);
+      const part = list.slice(i, i + KHO_V1_BITMAP_PTRS_PER_CHUNK);
+      chunk.hdr.order = order;
+      chunk.hdr.numElms = part.length;
       part.forEach((bm, k) => {
-        v.setBigUint64(16 + k * 16, BigInt(bm.start) * BigInt(PAGE), true);
-        v.setBigUint64(24 + k * 16, BigInt(bm.frame) * BigInt(PAGE), true);
+        const entry = chunk.bitmaps.at(k);
+        entry.physStart = BigInt(bm.start) * BigInt(PAGE);
+        entry.bitmap = BigInt(bm.frame) * BigInt(PAGE);
       });
-      if (prev === null) first = BigInt(frame) * BigInt(PAGE);
-      else machine.frameView(prev).setBigUint64(0, BigInt(frame) * BigInt(PAGE), true);
-      prev = frame;
+      const address = BigInt(frame) * BigInt(PAGE);
+      if (prev === null) first = address;
+      else prev.hdr.next = address;
+      prev = chunk;
     }
   }
   return first;

@@ -18,15 +18,17 @@ import {
   KHO_V1_FDT_SUB_TREE_PROP_NAME,
   KHO_KEXEC_METADATA_VERSION,
   KHO_METADATA_NODE_NAME,
+  KHO_PAGE_SIZE,
   MemblockRoot,
   MEMBLOCK_KHO_FDT,
 } from "../generated/kho.js";
-import { LuoFileSer, LuoFlbHeaderSer, LuoFlbSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME } from "../generated/luo.js";
+import { LuoFileSer, LuoFlbHeaderSer, LuoFlbSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME, LUO_V1_FILE_MAX, LUO_V1_SESSION_MAX, LUO_V1_SESSION_PGCNT } from "../generated/luo.js";
 import { MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
 import { StructArray } from "../runtime/accessor-support.js";
 import { CompatibleError } from "../runtime/compatible.js";
 import { LuDataError } from "../runtime/errors.js";
-import { Fdt, FDT_MAGIC, type FdtNode } from "../runtime/fdt.js";
+import { FdtHeader, FDT_MAGIC } from "../generated/fdt.js";
+import { Fdt, type FdtNode } from "../runtime/fdt.js";
 import { compatibleStrings, selectFdtNode } from "../runtime/fdt-node.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
@@ -38,10 +40,7 @@ import { decodeMemoryMap } from "./memory-map.js";
 const ROOTS = [KhoV1Root, KhoV2Root, KhoV3Root] as const;
 type KhoRoot = KhoV1Root | KhoV2Root | KhoV3Root;
 
-const PAGE = 4096;
-/** FDT era: the session block is 16 pages, a session's file array 2 pages of at most 128 entries. */
-const V1_MAX_SESSIONS = Math.floor((16 * PAGE - 8) / 80);
-const V1_MAX_FILES = 128;
+const PAGE = KHO_PAGE_SIZE;
 /** Folios listed per file in a report (all are checked). */
 export const MAX_LISTED_FOLIOS = 1_000_000;
 
@@ -130,11 +129,11 @@ function record(problems: KhoProblemReport[], e: unknown): void {
 
 /** Reads an FDT at `address` (header first, then its totalsize, at most `max` octets). */
 function readFdt(mem: PhysicalMemory, address: bigint, max: number, label: string): Fdt {
-  const head = mem.resolve(address, 40, label);
-  const total = Fdt.totalSizeOf(head.src.bytes(head.offset, 40), label);
+  const head = mem.resolve(address, FdtHeader.SIZE, label);
+  const total = Fdt.totalSizeOf(head.src.bytes(head.offset, FdtHeader.SIZE), label);
   if (total > max) throw new KhoError("size", `${label}: totalsize ${total} is above the ${max} octets allowed there`);
-  const r = mem.resolve(address, Math.max(total, 40), label);
-  return Fdt.parse(r.src.bytes(r.offset, Math.max(total, 40)), label);
+  const r = mem.resolve(address, Math.max(total, FdtHeader.SIZE), label);
+  return Fdt.parse(r.src.bytes(r.offset, Math.max(total, FdtHeader.SIZE)), label);
 }
 
 export function walkKho(machine: MachineMemory, options: LocateOptions = {}): KhoWalk {
@@ -281,7 +280,7 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
     const h = node.derefHeader(mem, "LUO session header");
     if (h === null) throw new KhoError("node", `${fdt.label} ${node.node.path}: luo-session-header is 0`);
     const count = h.count;
-    if (count > BigInt(V1_MAX_SESSIONS)) throw new KhoError("count", `LUO session header at ${hex(headerAddress)}: count ${count} is above the ${V1_MAX_SESSIONS} sessions of its 16-page block`);
+    if (count > BigInt(LUO_V1_SESSION_MAX)) throw new KhoError("count", `LUO session header at ${hex(headerAddress)}: count ${count} is above the ${LUO_V1_SESSION_MAX} sessions of its ${LUO_V1_SESSION_PGCNT}-page block`);
     const n = Number(count);
     const r = mem.resolve(headerAddress, 8 + n * LuoSessionSer.SIZE, "LUO session block");
     const array = new StructArray(new LuoSessionSer(), LuoSessionSer.SIZE).wrap(r.src, r.offset + 8, n);
@@ -291,7 +290,7 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
       const files: FileReport[] = [];
       try {
         const fc = s.fileSetSer.count;
-        if (fc > BigInt(V1_MAX_FILES)) throw new KhoError("count", `${where}: file count ${fc} is above the ${V1_MAX_FILES} entries of its file block`);
+        if (fc > BigInt(LUO_V1_FILE_MAX)) throw new KhoError("count", `${where}: file count ${fc} is above the ${LUO_V1_FILE_MAX} entries of its file block`);
         if (fc > 0n) {
           const fr = mem.resolve(s.fileSetSer.files, Number(fc) * LuoFileSer.SIZE, `${where} files`);
           for (let j = 0; j < Number(fc); j++) files.push(walkFile(mem, LuoFileSer.at(fr.src, fr.offset + j * LuoFileSer.SIZE), `${where} file ${j}`, problems));

@@ -41,6 +41,9 @@ import {
   LUO_FILES_PER_BLOCK,
   LUO_KHO_ENTRY_NAME,
   LUO_SESSIONS_PER_BLOCK,
+  LUO_V1_FILE_MAX,
+  LUO_V1_SESSION_MAX,
+  LUO_V1_SESSION_PGCNT,
   LUO_V1_COMPATIBLE,
   LUO_V1_LIVEUPDATE_NUM_PROP,
   LUO_V1_SESSION_COMPATIBLE,
@@ -103,13 +106,13 @@ export function checkKhoSeed(seed: KhoSeed): void {
     if (!(Number.isInteger(v) && v >= min && v <= max)) throw new RangeError(`${name} ${v} is not an integer between ${min} and ${max}`);
   };
   int(seed.sessions, "sessions", 0, 100_000);
-  int(seed.filesPerSession, "files per session", 0, seed.version === 1 ? 128 : 100_000);
+  int(seed.filesPerSession, "files per session", 0, seed.version === 1 ? LUO_V1_FILE_MAX : 100_000);
   int(seed.foliosPerFile, "folios per file", 0, 1_000_000);
   int(seed.seed, "seed", 0, 2 ** 31);
   int(seed.frameCount ?? 65536, "frame count", 64, 2 ** 24);
   int(seed.flbs ?? 0, "FLBs", 0, seed.version === 4 ? Math.floor((PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE) : 0);
   if (seed.version !== 1 && seed.version !== 4) throw new RangeError(`version ${String(seed.version)} is not 1 or 4`);
-  if (seed.version === 1 && seed.sessions > 819) throw new RangeError("kho-v1 (LUO FDT era) holds at most 819 sessions in its 16-page session block");
+  if (seed.version === 1 && seed.sessions > LUO_V1_SESSION_MAX) throw new RangeError(`kho-v1 (LUO FDT era) holds at most ${LUO_V1_SESSION_MAX} sessions in its ${LUO_V1_SESSION_PGCNT}-page session block`);
 }
 
 /** Four times the frames the seed uses (folios average 1.8 pages), rounded up to a power of two. */
