@@ -16,7 +16,6 @@ import {
   KhoVmalloc,
   KHO_FDT_SUB_TREE_PROP_NAME,
   KHO_V1_FDT_SUB_TREE_PROP_NAME,
-  KHO_KEXEC_METADATA_VERSION,
   KHO_METADATA_NODE_NAME,
   KHO_PAGE_SIZE,
   MemblockRoot,
@@ -27,6 +26,7 @@ import { MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
 import { StructArray } from "../runtime/accessor-support.js";
 import { CompatibleError } from "../runtime/compatible.js";
 import { LuDataError } from "../runtime/errors.js";
+import type { Problem } from "../runtime/problem.js";
 import { FdtHeader, FDT_MAGIC } from "../generated/fdt.js";
 import { Fdt, type FdtNode } from "../runtime/fdt.js";
 import { compatibleStrings, selectFdtNode } from "../runtime/fdt-node.js";
@@ -121,6 +121,15 @@ export interface KhoWalk {
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
+/**
+ * The checks the schema declares on a struct (constant values such as `version = 1` or `flags = 0`,
+ * reserved and padding octets), through its generated `validate()`; the first problem is thrown.
+ */
+function requireValid(s: { validate(problems?: Problem[], path?: string): Problem[] }, where: string): void {
+  const bad = s.validate([], "")[0];
+  if (bad !== undefined) throw new KhoError("compatible", `${where}: ${bad.message}`);
+}
+
 /** Every typed data error becomes a problem; anything else is a bug and is rethrown. */
 function record(problems: KhoProblemReport[], e: unknown): void {
   if (e instanceof LuDataError || e instanceof RangeError) problems.push({ code: e instanceof LuDataError ? e.code : "range", message: e.message });
@@ -203,7 +212,7 @@ function walkNode(mem: PhysicalMemory, root: KhoRoot, node: FdtNode, graph: { no
     needs(KhoKexecMetadata.SIZE, "struct kho_kexec_metadata");
     const r = mem.resolve(address, KhoKexecMetadata.SIZE, `${where} kho_kexec_metadata`);
     const m = KhoKexecMetadata.at(r.src, r.offset);
-    if (m.version !== KHO_KEXEC_METADATA_VERSION) throw new KhoError("compatible", `${where}: kexec metadata version ${m.version}, expected ${KHO_KEXEC_METADATA_VERSION}`);
+    requireValid(m, `${where} kho_kexec_metadata`);
     graph.metadata = { version: m.version, previousRelease: m.previousRelease, kexecCount: m.kexecCount };
   } else if (node.name === MEMBLOCK_KHO_FDT) {
     const fdt = readFdt(mem, address, blobSize ?? PAGE, `${where} memblock FDT at ${hex(address)}`);
@@ -325,7 +334,7 @@ function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: K
 
 function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: string): MemfdReport {
   const v2 = m instanceof MemfdLuoSer;
-  if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: flags 0x${m.flags.toString(16)} must be 0`);
+  requireValid(m, `${where} ${v2 ? "memfd_luo_ser" : "memfd_v1_luo_ser"}`);
   const vm: KhoVmalloc = m.folios;
   // The schema ties the descriptor to its elements (`kho_vmalloc of memfd_luo_folio_ser[nr_folios]`):
   // the pieces are followed and added up, and nr_folios checked against the area, by derefFolios.

@@ -162,6 +162,19 @@ describe("KHO failure classes", () => {
     expect(p[0]?.message).toMatch(/^KHO node \/LUO: no 'blob-size' property \(the declaration requires it\) \(blob octet \d+\)$/);
   });
 
+  it("a memfd-v2 whose flags are not 0, and kexec metadata of another version (constants the schema declares)", () => {
+    const img = small(4);
+    const memfd = img.manifest.memfds[0]?.[1] ?? 0n;
+    const v = img.memory.frameView(Number(memfd / 4096n));
+    v.setUint32(Number(memfd % 4096n) + 20, 1, true);
+    expect(problems(img)).toEqual([{ code: "kho-compatible", message: `LUO session 0 ("session-0") file 1 memfd_luo_ser: 'flags' is 0x1, expected 0x0` }]);
+    const img2 = small(4);
+    const meta = rootFdt(img2).node("/kexec-metadata")?.properties.find((p) => p.name === "preserved-data");
+    const at = meta === undefined ? 0n : new DataView(meta.value.buffer, meta.value.byteOffset, 8).getBigUint64(0, true);
+    u64(img2, at, readU64(img2, at) + 1n);
+    expect(problems(img2)).toEqual([{ code: "kho-compatible", message: "KHO node /kexec-metadata kho_kexec_metadata: 'version' is 0x2, expected 0x1" }]);
+  });
+
   it("blob-size smaller than the struct it holds", () => {
     const img = small(4);
     const luo = rootFdt(img).node("/LUO")?.properties.find((p) => p.name === "blob-size");
