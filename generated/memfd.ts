@@ -15,10 +15,8 @@ import {
   StructArray,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
-  badConstant,
   bitRangeError,
   flagsJson,
-  hex,
   integerRangeError,
   json64,
   placementRoom,
@@ -259,9 +257,6 @@ export class MemfdLuoSer implements StructAccessor {
   static readonly FLAGS_OFFSET = 20;
   static readonly NR_FOLIOS_OFFSET = 24;
   static readonly FOLIOS_OFFSET = 32;
-
-  /** The value `flags` must hold. */
-  static readonly FLAGS_VALUE = 0;
   /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
   static readonly FIELDS: readonly FieldInfo[] = [
     { name: "pos", offset: 0, size: 8, kind: "u64", type: "u64le" },
@@ -395,7 +390,7 @@ export class MemfdLuoSer implements StructAccessor {
   /**
    * Must be 0.
    *
-   * `@0x14 flags: u32le = 0x0` in `memfd_luo_ser` (offset 20, 4 octets).
+   * `@0x14 flags: u32le` in `memfd_luo_ser` (offset 20, 4 octets).
    */
   get flags(): number {
     return this.view.getUint32(this.offset + 20, true);
@@ -459,7 +454,6 @@ export class MemfdLuoSer implements StructAccessor {
    * Returns `this`.
    */
   init(): this {
-    this.view.setUint32(this.offset + 20, MemfdLuoSer.FLAGS_VALUE, true);
     return this;
   }
   /**
@@ -472,11 +466,6 @@ export class MemfdLuoSer implements StructAccessor {
    * @param path - prefix of every field path (`header.` for a nested struct)
    */
   validate(problems: Problem[] = [], path = ""): Problem[] {
-    {
-      const value = this.view.getUint32(this.offset + 20, true);
-      if (value !== MemfdLuoSer.FLAGS_VALUE)
-        badConstant(problems, path + "flags", this.base + 20, hex(MemfdLuoSer.FLAGS_VALUE), hex(value));
-    }
     this.folios.validate(problems, path + "folios.");
     return problems;
   }

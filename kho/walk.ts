@@ -334,7 +334,8 @@ function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: K
 
 function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: string): MemfdReport {
   const v2 = m instanceof MemfdLuoSer;
-  requireValid(m, `${where} ${v2 ? "memfd_luo_ser" : "memfd_v1_luo_ser"}`);
+  // memfd.h says flags must be 0; a constant on the frozen struct would be an ABI change (LU4022).
+  if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: 'flags' is 0x${m.flags.toString(16)}, expected 0x0`);
   const vm: KhoVmalloc = m.folios;
   // The schema ties the descriptor to its elements (`kho_vmalloc of memfd_luo_folio_ser[nr_folios]`):
   // the pieces are followed and added up, and nr_folios checked against the area, by derefFolios.

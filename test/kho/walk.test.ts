@@ -162,7 +162,7 @@ describe("KHO failure classes", () => {
     expect(p[0]?.message).toMatch(/^KHO node \/LUO: no 'blob-size' property \(the declaration requires it\) \(blob octet \d+\)$/);
   });
 
-  it("a memfd-v2 whose flags are not 0, and kexec metadata of another version (constants the schema declares)", () => {
+  it("a memfd-v2 whose flags are not 0, and kexec metadata of another version (a constant the schema declares)", () => {
     const img = small(4);
     const memfd = img.manifest.memfds[0]?.[1] ?? 0n;
     const v = img.memory.frameView(Number(memfd / 4096n));
