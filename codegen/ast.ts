@@ -37,10 +37,18 @@ export interface AstImport {
   readonly span: SourceSpan;
 }
 
+/** A string literal as written (escapes resolved). */
+export interface AstString {
+  readonly kind: "string";
+  readonly value: string;
+  readonly span: SourceSpan;
+}
+
 export interface AstConst {
   readonly kind: "const";
   readonly name: AstName;
-  readonly value: AstExpr;
+  /** An integer expression, or the text of a string constant. */
+  readonly value: AstExpr | AstString;
   readonly doc: string | null;
   readonly span: SourceSpan;
 }
@@ -84,7 +92,11 @@ export type AstType =
     }
   | { readonly kind: "stream"; readonly stream: AstName; readonly span: SourceSpan }
   /** `u64 -> target`: an integer holding a physical address (0 = none) of `target`. */
-  | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan };
+  | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan }
+  /** `D of T[count]`: a struct `D` that describes a scattered area, and the `T[count]` the area holds. */
+  | { readonly kind: "area"; readonly descriptor: AstName; readonly element: AstName; readonly count: AstExpr; readonly span: SourceSpan }
+  /** `u64[N] -> target`: N integers, each a physical address (0 = none) of `target`. */
+  | { readonly kind: "pointerArray"; readonly base: AstName; readonly count: AstExpr; readonly target: AstPointerTarget; readonly span: SourceSpan };
 
 /** What a pointer field points at, as written. */
 export type AstPointerTarget =
@@ -135,7 +147,9 @@ export type AstStructAttr =
   | { readonly kind: "align"; readonly value: AstExpr; readonly span: SourceSpan }
   | { readonly kind: "endian"; readonly endian: "little" | "big"; readonly span: SourceSpan }
   | { readonly kind: "abi"; readonly abi: "frozen" | "append" | "free"; readonly span: SourceSpan }
-  | { readonly kind: "load"; readonly rule: AstLoadRule; readonly span: SourceSpan };
+  | { readonly kind: "load"; readonly rule: AstLoadRule; readonly span: SourceSpan }
+  /** `scattered(pieces, order, pages)`: the struct describes a scattered area (see LayoutScattered). */
+  | { readonly kind: "scattered"; readonly pieces: AstName; readonly order: AstName; readonly pages: AstName; readonly span: SourceSpan };
 
 /** `load exact` or `load zero_extend from N, M [compat S]` (see LoadRule in ir.ts). */
 export type AstLoadRule =
@@ -243,7 +257,35 @@ export interface AstStream {
   readonly span: SourceSpan;
 }
 
-export type AstDecl = AstConst | AstEnum | AstStruct | AstStream;
+/** A string where the language takes one: a literal or the name of a string constant. */
+export type AstStringRef = AstString | { readonly kind: "name"; readonly name: AstName; readonly span: SourceSpan };
+
+/** An item of a device-tree node declaration. */
+export type AstNodeItem =
+  | { readonly kind: "compatible"; readonly values: readonly AstStringRef[]; readonly doc: string | null; readonly span: SourceSpan }
+  /** `@"key" name: T [optional];`: a property or (T a node) a child; `key` null is `@*`. */
+  | {
+      readonly kind: "member";
+      readonly key: AstStringRef | null;
+      readonly name: AstName;
+      readonly type: AstType;
+      readonly optional: boolean;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    };
+
+/** `node NAME ["node-name"] { … }`: a device-tree node (docs/language.md "Device-tree nodes"). */
+export interface AstNode {
+  readonly kind: "node";
+  readonly name: AstName;
+  /** The node's name in the tree, when the declaration fixes it. */
+  readonly nodeName: AstStringRef | null;
+  readonly items: readonly AstNodeItem[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+export type AstDecl = AstConst | AstEnum | AstStruct | AstStream | AstNode;
 
 export interface AstFile {
   readonly file: string;

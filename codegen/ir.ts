@@ -41,6 +41,14 @@ export interface LayoutConst {
   readonly span: SourceSpan;
 }
 
+/** A string constant (`const C = "kho-v1";`). */
+export interface LayoutStringConst {
+  readonly name: string;
+  readonly value: string;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
 export interface LayoutMember {
   readonly name: string;
   readonly value: bigint;
@@ -170,7 +178,10 @@ export interface LayoutField {
   readonly constValue: bigint | string | null;
   /** True when the schema marks the field `reserved` (must be zero, may gain meaning only via a new record type). */
   readonly reserved: boolean;
-  /** Set for a pointer field (`u64 -> target`): what the address it holds points at. */
+  /**
+   * Set for a pointer field (`u64 -> target`): what the address it holds points at; on an array of
+   * integers (`u64[N] -> target`), what each element's address points at.
+   */
   readonly pointer?: LayoutPointer;
   /**
    * Set for a length field (`= length of rest` / `= length of input`): the field holds the number
@@ -179,11 +190,31 @@ export interface LayoutField {
    * preamble struct (which then ends the stream there), the file for a `--struct` file.
    */
   readonly lengthOf?: LayoutLengthOf;
+  /** Set for a field `D of T[count]` (a nested scattered-area descriptor `D`): what its area holds. */
+  readonly area?: LayoutArea;
   readonly doc: string | null;
   readonly span: SourceSpan;
 }
 
 export type LayoutLengthOf = "rest" | "input";
+/**
+ * `scattered(pieces, order, pages)` on a struct: it describes a virtually contiguous area made of
+ * pieces of 2^`order` pages each, in order, whose physical addresses the pointer field `pieces`
+ * lists (a `chain` of integers), `pages` pages in all (Linux's kho_vmalloc).
+ */
+export interface LayoutScattered {
+  readonly pieces: string;
+  readonly order: string;
+  readonly pages: string;
+}
+
+/** What a field of a scattered-area descriptor type holds in its area: `count` elements. */
+export interface LayoutArea {
+  readonly element: LayoutElement;
+  readonly stride: number;
+  /** `fixed`, or `field`: an integer field of the struct that holds the descriptor. */
+  readonly count: LayoutCount;
+}
 
 export interface LayoutStruct {
   readonly name: string;
@@ -194,6 +225,8 @@ export interface LayoutStruct {
   readonly abi: AbiRule;
   /** How a record body of this struct is loaded; absent means `exact`. */
   readonly load?: LoadRule;
+  /** Set when the struct describes a scattered area. */
+  readonly scattered?: LayoutScattered;
   readonly fields: readonly LayoutField[];
   /** The variable-length last field, if any (also present in `fields`). */
   readonly trailing: LayoutField | null;
@@ -364,6 +397,53 @@ export interface LayoutStream {
   readonly span: SourceSpan;
 }
 
+/**
+ * What the value of a device-tree property is (its octets, as the format using the tree writes
+ * them): a NUL-terminated string, one integer (`u64`, `u32be`; with `pointer`, a physical address
+ * as in a struct field), integers filling the value (`u32be[..]` cells, or exactly `count` of them),
+ * or raw octets.
+ */
+export type LayoutPropertyType =
+  | { readonly kind: "string" }
+  | { readonly kind: "int"; readonly prim: IntName; readonly endian: Endian; readonly pointer?: LayoutPointer }
+  | { readonly kind: "cells"; readonly prim: IntName; readonly endian: Endian; readonly count: number | null }
+  | { readonly kind: "bytes" };
+
+/** A property of a node declaration: `@"key" name: type [optional];`. */
+export interface LayoutNodeProperty {
+  readonly name: string;
+  /** The property's name in the tree. */
+  readonly key: string;
+  readonly type: LayoutPropertyType;
+  readonly optional: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A child of a node declaration: `@"key" name: node [optional];`, or `@* name: node;` (key null). */
+export interface LayoutNodeChild {
+  readonly name: string;
+  /** The child's node name; null for every child no other member names. */
+  readonly key: string | null;
+  readonly node: string;
+  readonly optional: boolean;
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A device-tree node (`node NAME ["name"] { compatible …; @"key" … }`). */
+export interface LayoutNode {
+  readonly name: string;
+  /** The node's name in the tree when the declaration fixes it ("/" for a root), else null. */
+  readonly nodeName: string | null;
+  /** The node's `compatible` must be one of these (empty: not checked). */
+  readonly compatible: readonly string[];
+  readonly properties: readonly LayoutNodeProperty[];
+  readonly children: readonly LayoutNodeChild[];
+  readonly doc: string | null;
+  readonly span: SourceSpan;
+}
+
 /** One checked schema file. Declarations imported from other files are not repeated here. */
 export interface LayoutSchema {
   /** The schema path as given to the compiler, e.g. `schema/live-update.lu`. */
@@ -372,10 +452,12 @@ export interface LayoutSchema {
   readonly imports: readonly string[];
   readonly endian: Endian;
   readonly consts: readonly LayoutConst[];
+  readonly strings: readonly LayoutStringConst[];
   readonly enums: readonly LayoutEnum[];
   readonly flags: readonly LayoutFlags[];
   readonly structs: readonly LayoutStruct[];
   readonly streams: readonly LayoutStream[];
+  readonly nodes: readonly LayoutNode[];
   readonly doc: string | null;
 }
 

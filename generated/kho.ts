@@ -38,9 +38,19 @@ import {
   writeI64Number,
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
+import {
+  type FdtChildSpec,
+  type FdtPropertySpec,
+  checkFdtNode,
+  fdtOtherChildren,
+  fdtValue,
+  fdtView,
+} from "../runtime/fdt-node.js";
+import { FdtError, type FdtNode } from "../runtime/fdt.js";
 import { PageChain } from "../runtime/page-chain.js";
 import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
+import { scatteredSource } from "../runtime/scattered.js";
 
 /** `const KHO_PAGE_SIZE` = 0x1000 */
 export const KHO_PAGE_SIZE = 4096;
@@ -123,6 +133,112 @@ export const KHO_V1_BITMAP_PTRS_PER_CHUNK = 255;
 export const KHO_V1_BITS_PER_BITMAP = 32768;
 
 /**
+ * Pages of a kho-v1 chunk list a reader follows at most (lu-codec's limit, docs/limits.md; the
+ * kernel sets none).
+ *
+ * `const KHO_V1_MAP_MAX_CHUNKS` = 0x100000
+ */
+export const KHO_V1_MAP_MAX_CHUNKS = 0x100000;
+
+/**
+ * KHO_FDT_COMPATIBLE of kho-v1 (v6.16 … v7.0): bitmap memory map, subsystem property `fdt`.
+ *
+ * `const KHO_V1_COMPATIBLE` = "kho-v1"
+ */
+export const KHO_V1_COMPATIBLE = "kho-v1";
+
+/**
+ * kho-v2: radix-tree memory map, subsystem property `preserved-data`.
+ *
+ * `const KHO_V2_COMPATIBLE` = "kho-v2"
+ */
+export const KHO_V2_COMPATIBLE = "kho-v2";
+
+/**
+ * kho-v3 (v7.1): subsystem property `blob-size` added.
+ *
+ * `const KHO_V3_COMPATIBLE` = "kho-v3"
+ */
+export const KHO_V3_COMPATIBLE = "kho-v3";
+
+/**
+ * kho-v4 (v7.2-rc1): serialization blocks (block.h); the tree is that of kho-v3.
+ *
+ * `const KHO_V4_COMPATIBLE` = "kho-v4"
+ */
+export const KHO_V4_COMPATIBLE = "kho-v4";
+
+/**
+ * KHO_FDT_MEMORY_MAP_PROP_NAME: root property, physical address of the memory map.
+ *
+ * `const KHO_FDT_MEMORY_MAP_PROP_NAME` = "preserved-memory-map"
+ */
+export const KHO_FDT_MEMORY_MAP_PROP_NAME = "preserved-memory-map";
+
+/**
+ * KHO_FDT_SUB_TREE_PROP_NAME (kho-v2 on): physical address of a subsystem's blob.
+ *
+ * `const KHO_FDT_SUB_TREE_PROP_NAME` = "preserved-data"
+ */
+export const KHO_FDT_SUB_TREE_PROP_NAME = "preserved-data";
+
+/**
+ * kho-v1's subsystem property: the physical address of a sub-FDT.
+ *
+ * `const KHO_V1_FDT_SUB_TREE_PROP_NAME` = "fdt"
+ */
+export const KHO_V1_FDT_SUB_TREE_PROP_NAME = "fdt";
+
+/**
+ * kho-v3 on: size in octets of the blob `preserved-data` points at.
+ *
+ * `const KHO_FDT_BLOB_SIZE_PROP_NAME` = "blob-size"
+ */
+export const KHO_FDT_BLOB_SIZE_PROP_NAME = "blob-size";
+
+/**
+ * KHO_METADATA_NODE_NAME (kexec_metadata.h): the node whose blob is a kho_kexec_metadata.
+ *
+ * `const KHO_METADATA_NODE_NAME` = "kexec-metadata"
+ */
+export const KHO_METADATA_NODE_NAME = "kexec-metadata";
+
+/**
+ * MEMBLOCK_KHO_FDT (memblock.h): the node whose blob is the memblock sub-FDT.
+ *
+ * `const MEMBLOCK_KHO_FDT` = "memblock"
+ */
+export const MEMBLOCK_KHO_FDT = "memblock";
+
+/**
+ * MEMBLOCK_KHO_NODE_COMPATIBLE (memblock.h).
+ *
+ * `const MEMBLOCK_KHO_NODE_COMPATIBLE` = "memblock-v1"
+ */
+export const MEMBLOCK_KHO_NODE_COMPATIBLE = "memblock-v1";
+
+/**
+ * RESERVE_MEM_KHO_NODE_COMPATIBLE (memblock.h).
+ *
+ * `const RESERVE_MEM_KHO_NODE_COMPATIBLE` = "reserve-mem-v1"
+ */
+export const RESERVE_MEM_KHO_NODE_COMPATIBLE = "reserve-mem-v1";
+
+/**
+ * memblock.h: physical start of a reserve_mem region.
+ *
+ * `const RESERVE_MEM_START_PROP` = "start"
+ */
+export const RESERVE_MEM_START_PROP = "start";
+
+/**
+ * Size in octets of a reserve_mem region (memblock.h).
+ *
+ * `const RESERVE_MEM_SIZE_PROP` = "size"
+ */
+export const RESERVE_MEM_SIZE_PROP = "size";
+
+/**
  * kho_vmalloc.flags (KHO_VMALLOC_ALLOC, KHO_VMALLOC_HUGE_VMAP in kernel/liveupdate/kexec_handover.c).
  *
  * `flags kho_vmalloc_flags : u16` in schema/kho.lu; values are masks.
@@ -137,8 +253,8 @@ export type KhoVmallocFlags = (typeof KHO_VMALLOC_FLAGS)[keyof typeof KHO_VMALLO
 export const KHO_VMALLOC_FLAGS_ALL = 0x3;
 
 /**
- * struct kho_radix_node (kexec_handover.h, kho-v2 on): one page of a radix-tree level 5 … 1; each
- * slot is the physical address of a page of the next lower level, 0 for an empty slot.
+ * struct kho_radix_node (kexec_handover.h, kho-v2 on): one page of a radix-tree level 5 … 2; each
+ * slot is the physical address of a node of the next lower level, 0 for an empty slot.
  *
  * `struct kho_radix_node` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
  *
@@ -220,10 +336,167 @@ export class KhoRadixNode implements StructAccessor {
    * An array flyweight cached on this struct, re-pointed on every read; `forEachRun` walks it page
    * segment by page segment as typed arrays without copying; `at(i)` checks the index.
    *
-   * `@0x0 table: u64le[512]` in `kho_radix_node` (offset 0, 4096 octets).
+   * `@0x0 table: u64le[512] -> kho_radix_node` in `kho_radix_node` (offset 0, 4096 octets).
    */
   get table(): U64Array {
     return this.#table.rebind(this.view, this.offset + 0, this.src, this.base + 0, 512, true);
+  }
+
+  /**
+   * Follows `table[i]` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_node` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefTable(i: number, memory: PhysicalMemory, path = `kho_radix_node.table[${i}]`): KhoRadixNode | null {
+    if (!Number.isInteger(i) || i < 0 || i >= 512)
+      throw new RangeError(`kho_radix_node.table: index ${i} is outside 0..511`);
+    const address = this.view.getBigUint64(this.offset + 0 + i * 8, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixNode.SIZE, path);
+    return KhoRadixNode.at(r.src, r.offset);
+  }
+  /**
+   * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
+   * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
+   * Returns `this`.
+   */
+  init(): this {
+    return this;
+  }
+  /**
+   * Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero
+   * padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the
+   * body. Never throws for bad data.
+   *
+   * @param problems - appended to and returned (pass one array to collect a whole record tree)
+   *
+   * @param path - prefix of every field path (`header.` for a nested struct)
+   */
+  validate(problems: Problem[] = [], path = ""): Problem[] {
+    return problems;
+  }
+  /**
+   * The fields under their schema names, in the shape `lu dump --json` gives them: enum values as member
+   * names (the number when unknown), flag sets as arrays of member names (unknown bits last, as one hex
+   * string), 64-bit integers as numbers up to 2^53-1 and as decimal strings above, bytes as hex, bit
+   * ranges as an object of `raw` and the ranges. Allocates; throws `BoundsError` when a count runs past
+   * the body (call `validate()` first).
+   */
+  toJSON(): JsonValue {
+    return {
+      table: this.table.toJSON(),
+    };
+  }
+}
+
+/**
+ * struct kho_radix_node at level 1 (the same C struct): each slot is the physical address of a
+ * kho_radix_leaf, 0 for an empty slot.
+ *
+ * `struct kho_radix_bottom_node` in schema/kho.lu: 4096 octets, align 8, little-endian, abi frozen.
+ *
+ * Integer setters throw `IntegerRangeError` for a value their type cannot hold (they never wrap).
+ */
+export class KhoRadixBottomNode implements StructAccessor {
+  /** The struct's name in the schema. */
+  static readonly SCHEMA_NAME = "kho_radix_bottom_node";
+
+  /** Size in octets. */
+  static readonly SIZE = 4096;
+
+  /** Alignment in octets (a C compiler's, for the schema's layout). */
+  static readonly ALIGN = 8;
+
+  /** Offsets of the fields, in octets. */
+  static readonly TABLE_OFFSET = 0;
+  /** Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit). */
+  static readonly FIELDS: readonly FieldInfo[] = [
+    { name: "table", offset: 0, size: 4096, kind: "array", type: "u64le[512]" },
+  ];
+
+  /**
+   * The view holding the fixed part, and the offset of its first octet in that view (what every accessor
+   * reads).
+   */
+  view: ByteView = UNPLACED_VIEW;
+  offset = 0;
+
+  /** The source the struct is placed on, and its absolute offset there. */
+  src: ByteSource = UNPLACED_SOURCE;
+  base = 0;
+
+  /** Octets the struct may use from `base` (at least SIZE; a record body's length when placed on one). */
+  byteLength = KhoRadixBottomNode.SIZE;
+  #table = new U64Array("kho_radix_bottom_node.table");
+
+  /**
+   * A new flyweight placed at `offset` of `src`.
+   *
+   * @param byteLength - octets available there (a record's body_length); must be at least SIZE. Default
+   * SIZE.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  static at(src: ByteSource, offset = 0, byteLength?: number): KhoRadixBottomNode {
+    return new KhoRadixBottomNode().wrap(src, offset, byteLength);
+  }
+
+  /**
+   * Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.
+   *
+   * @throws BoundsError when the struct does not fit
+   */
+  wrap(src: ByteSource, offset: number, byteLength?: number): this {
+    const room = placementRoom(offset, KhoRadixBottomNode.SIZE, byteLength, KhoRadixBottomNode.SIZE);
+    this.view = src.window(offset, KhoRadixBottomNode.SIZE);
+    this.offset = src.windowOffset;
+    this.src = src;
+    this.base = offset;
+    this.byteLength = room;
+    return this;
+  }
+
+  /**
+   * Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or
+   * array does this). No check, no allocation.
+   */
+  rebind(view: ByteView, offset: number, src: ByteSource, base: number, byteLength: number): this {
+    this.view = view;
+    this.offset = offset;
+    this.src = src;
+    this.base = base;
+    this.byteLength = byteLength;
+    return this;
+  }
+
+  /**
+   * An array flyweight cached on this struct, re-pointed on every read; `forEachRun` walks it page
+   * segment by page segment as typed arrays without copying; `at(i)` checks the index.
+   *
+   * `@0x0 table: u64le[512] -> kho_radix_leaf` in `kho_radix_bottom_node` (offset 0, 4096 octets).
+   */
+  get table(): U64Array {
+    return this.#table.rebind(this.view, this.offset + 0, this.src, this.base + 0, 512, true);
+  }
+
+  /**
+   * Follows `table[i]` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_leaf` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefTable(i: number, memory: PhysicalMemory, path = `kho_radix_bottom_node.table[${i}]`): KhoRadixLeaf | null {
+    if (!Number.isInteger(i) || i < 0 || i >= 512)
+      throw new RangeError(`kho_radix_bottom_node.table: index ${i} is outside 0..511`);
+    const address = this.view.getBigUint64(this.offset + 0 + i * 8, true);
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixLeaf.SIZE, path);
+    return KhoRadixLeaf.at(r.src, r.offset);
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
@@ -831,6 +1104,21 @@ export class KhoVmalloc implements StructAccessor {
   set order(value: number) {
     if ((value & 0xffff) !== value) throw integerRangeError("kho_vmalloc.order", "u16", value);
     this.view.setUint16(this.offset + 14, value, true);
+  }
+
+  /**
+   * The area this struct describes: the pieces `first` lists, each 2^`order` pages, in order, as one
+   * vmap (nothing is copied; elements may straddle pieces).
+   *
+   * @param path names the area in errors
+   *
+   * @throws ScatterError (a piece not page-aligned or of no page order, pieces that do not add up to
+   * `total_pages`), PointerError, ChainError
+   */
+  area(memory: PhysicalMemory, path = "kho_vmalloc"): ByteSource {
+    const order = Number(this.order);
+    const pieces = Array.from(this.derefFirst(memory, `${path} pieces`), (address) => ({ address, order }));
+    return scatteredSource(memory, pieces, path, Number(this.totalPages));
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
@@ -1966,5 +2254,518 @@ export class KhoV1MemBitmap implements StructAccessor {
     return {
       bits: this.bits.toJSON(),
     };
+  }
+}
+
+/**
+ * The root node of a kho-v1 tree.
+ *
+ * `node kho_v1_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV1Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["kho-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "memory_map", key: "preserved-memory-map", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV1Root {
+    checkFdtNode(node, KhoV1Root, path);
+    return new KhoV1Root(node);
+  }
+  /**
+   * The first page of the chunk list (not preserved itself).
+   *
+   * `@"preserved-memory-map" memory_map: u64le -> chain kho_v1_mem_chunk_hdr(next, num_elms) of
+   * kho_v1_mem_bitmap_ptr limit 1048576` in node `kho_v1_root`.
+   */
+  get memoryMap(): bigint {
+    const v = fdtValue(this.node, "preserved-memory-map");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-memory-map' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `memory_map` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the linked pages (`kho_v1_mem_chunk_hdr` headers, `num_elms` entries each) as one sequence
+   * of `KhoV1MemBitmapPtr`; walking it checks every link (cycle, more than 1048576 pages, count above
+   * what fits in a page)
+   *
+   * @throws ChainError, PointerError (when iterated or walked)
+   */
+  derefMemoryMap(
+    memory: PhysicalMemory,
+    path = `${this.node.path}/preserved-memory-map`,
+  ): PageChain<KhoV1MemBitmapPtr> {
+    return new PageChain<KhoV1MemBitmapPtr>(memory, this.memoryMap, {
+      path,
+      headerSize: 16,
+      nextOffset: 0,
+      nextSize: 8,
+      countOffset: 12,
+      countSize: 4,
+      littleEndian: true,
+      entrySize: KhoV1MemBitmapPtr.SIZE,
+      entry: (s, o) => KhoV1MemBitmapPtr.at(s, o),
+      limit: 1048576,
+    });
+  }
+  /**
+   * One node per subsystem, named by it.
+   *
+   * `@* subsystems: kho_v1_subsystem`: every child no other member names, each checked as
+   * `kho_v1_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystems(): KhoV1Subsystem[] {
+    return fdtOtherChildren(this.node, []).map((c) => KhoV1Subsystem.at(c));
+  }
+  /**
+   * The children `subsystems()` wraps, unchecked (to check and report them one by one with
+   * `subsystemsChild`).
+   */
+  subsystemsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `subsystemsNodes()` as `kho_v1_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystemsChild(child: FdtNode, path: string = child.path): KhoV1Subsystem {
+    return KhoV1Subsystem.at(child, path);
+  }
+}
+
+/**
+ * A subsystem node of a kho-v1 tree.
+ *
+ * `node kho_v1_subsystem` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV1Subsystem {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = [];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "fdt", key: "fdt", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV1Subsystem {
+    checkFdtNode(node, KhoV1Subsystem, path);
+    return new KhoV1Subsystem(node);
+  }
+  /**
+   * Physical address of the subsystem's sub-FDT.
+   *
+   * `@"fdt" fdt: u64le` in node `kho_v1_subsystem`.
+   */
+  get fdt(): bigint {
+    const v = fdtValue(this.node, "fdt");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'fdt' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+}
+
+/**
+ * The root node of a kho-v2 tree.
+ *
+ * `node kho_v2_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV2Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["kho-v2"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "memory_map", key: "preserved-memory-map", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV2Root {
+    checkFdtNode(node, KhoV2Root, path);
+    return new KhoV2Root(node);
+  }
+  /**
+   * The level-5 kho_radix_node of the memory map (not preserved itself).
+   *
+   * `@"preserved-memory-map" memory_map: u64le -> kho_radix_node` in node `kho_v2_root`.
+   */
+  get memoryMap(): bigint {
+    const v = fdtValue(this.node, "preserved-memory-map");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-memory-map' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `memory_map` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_node` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefMemoryMap(memory: PhysicalMemory, path = `${this.node.path}/preserved-memory-map`): KhoRadixNode | null {
+    const address = this.memoryMap;
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixNode.SIZE, path);
+    return KhoRadixNode.at(r.src, r.offset);
+  }
+  /**
+   * `@* subsystems: kho_v2_subsystem`: every child no other member names, each checked as
+   * `kho_v2_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystems(): KhoV2Subsystem[] {
+    return fdtOtherChildren(this.node, []).map((c) => KhoV2Subsystem.at(c));
+  }
+  /**
+   * The children `subsystems()` wraps, unchecked (to check and report them one by one with
+   * `subsystemsChild`).
+   */
+  subsystemsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `subsystemsNodes()` as `kho_v2_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystemsChild(child: FdtNode, path: string = child.path): KhoV2Subsystem {
+    return KhoV2Subsystem.at(child, path);
+  }
+}
+
+/**
+ * A subsystem node of a kho-v2 tree.
+ *
+ * `node kho_v2_subsystem` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV2Subsystem {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = [];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "preserved_data", key: "preserved-data", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV2Subsystem {
+    checkFdtNode(node, KhoV2Subsystem, path);
+    return new KhoV2Subsystem(node);
+  }
+  /**
+   * Physical address of the subsystem's blob (its layout is the subsystem's).
+   *
+   * `@"preserved-data" preserved_data: u64le` in node `kho_v2_subsystem`.
+   */
+  get preservedData(): bigint {
+    const v = fdtValue(this.node, "preserved-data");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-data' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+}
+
+/**
+ * The root node of a kho-v3 or kho-v4 tree.
+ *
+ * `node kho_v3_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV3Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["kho-v3", "kho-v4"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "memory_map", key: "preserved-memory-map", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV3Root {
+    checkFdtNode(node, KhoV3Root, path);
+    return new KhoV3Root(node);
+  }
+  /** `@"preserved-memory-map" memory_map: u64le -> kho_radix_node` in node `kho_v3_root`. */
+  get memoryMap(): bigint {
+    const v = fdtValue(this.node, "preserved-memory-map");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-memory-map' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `memory_map` (a physical address, 0 = none) through `memory`, checking that the target lies
+   * in the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `kho_radix_node` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefMemoryMap(memory: PhysicalMemory, path = `${this.node.path}/preserved-memory-map`): KhoRadixNode | null {
+    const address = this.memoryMap;
+    if (address === 0n) return null;
+    const r = memory.resolve(address, KhoRadixNode.SIZE, path);
+    return KhoRadixNode.at(r.src, r.offset);
+  }
+  /**
+   * `@* subsystems: kho_v3_subsystem`: every child no other member names, each checked as
+   * `kho_v3_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystems(): KhoV3Subsystem[] {
+    return fdtOtherChildren(this.node, []).map((c) => KhoV3Subsystem.at(c));
+  }
+  /**
+   * The children `subsystems()` wraps, unchecked (to check and report them one by one with
+   * `subsystemsChild`).
+   */
+  subsystemsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `subsystemsNodes()` as `kho_v3_subsystem`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  subsystemsChild(child: FdtNode, path: string = child.path): KhoV3Subsystem {
+    return KhoV3Subsystem.at(child, path);
+  }
+}
+
+/**
+ * A subsystem node of a kho-v3 or kho-v4 tree.
+ *
+ * `node kho_v3_subsystem` in schema/kho.lu: a device-tree node.
+ */
+export class KhoV3Subsystem {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = [];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "preserved_data", key: "preserved-data", kind: "int", size: 8, count: null, optional: false },
+    { name: "blob_size", key: "blob-size", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): KhoV3Subsystem {
+    checkFdtNode(node, KhoV3Subsystem, path);
+    return new KhoV3Subsystem(node);
+  }
+  /** `@"preserved-data" preserved_data: u64le` in node `kho_v3_subsystem`. */
+  get preservedData(): bigint {
+    const v = fdtValue(this.node, "preserved-data");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'preserved-data' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Octets of the blob; at least the size of the struct the subsystem stores there.
+   *
+   * `@"blob-size" blob_size: u64le` in node `kho_v3_subsystem`.
+   */
+  get blobSize(): bigint {
+    const v = fdtValue(this.node, "blob-size");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'blob-size' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+}
+
+/**
+ * The root of the memblock sub-FDT (memblock.h): one child per reserve_mem region.
+ *
+ * `node memblock_root "/"` in schema/kho.lu: a device-tree node.
+ */
+export class MemblockRoot {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["memblock-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): MemblockRoot {
+    checkFdtNode(node, MemblockRoot, path);
+    return new MemblockRoot(node);
+  }
+  /**
+   * `@* regions: reserve_mem_region`: every child no other member names, each checked as
+   * `reserve_mem_region`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  regions(): ReserveMemRegion[] {
+    return fdtOtherChildren(this.node, []).map((c) => ReserveMemRegion.at(c));
+  }
+  /** The children `regions()` wraps, unchecked (to check and report them one by one with `regionsChild`). */
+  regionsNodes(): FdtNode[] {
+    return fdtOtherChildren(this.node, []);
+  }
+  /**
+   * Checks one of the `regionsNodes()` as `reserve_mem_region`.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  regionsChild(child: FdtNode, path: string = child.path): ReserveMemRegion {
+    return ReserveMemRegion.at(child, path);
+  }
+}
+
+/**
+ * A reserve_mem region (memblock.h), named by its reserve_mem= name.
+ *
+ * `node reserve_mem_region` in schema/kho.lu: a device-tree node.
+ */
+export class ReserveMemRegion {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["reserve-mem-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "start", key: "start", kind: "int", size: 8, count: null, optional: false },
+    { name: "size", key: "size", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): ReserveMemRegion {
+    checkFdtNode(node, ReserveMemRegion, path);
+    return new ReserveMemRegion(node);
+  }
+  /** `@"start" start: u64le` in node `reserve_mem_region`. */
+  get start(): bigint {
+    const v = fdtValue(this.node, "start");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'start' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /** `@"size" size: u64le` in node `reserve_mem_region`. */
+  get size(): bigint {
+    const v = fdtValue(this.node, "size");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'size' property");
+    return fdtView(v).getBigUint64(0, true);
   }
 }

@@ -27,6 +27,15 @@ import {
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
 import { CompatibleError } from "../runtime/compatible.js";
+import {
+  type FdtChildSpec,
+  type FdtPropertySpec,
+  checkFdtNode,
+  fdtChild,
+  fdtValue,
+  fdtView,
+} from "../runtime/fdt-node.js";
+import { FdtError, type FdtNode } from "../runtime/fdt.js";
 import { PageChain } from "../runtime/page-chain.js";
 import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
@@ -61,6 +70,27 @@ export const LUO_FLB_COMPAT_LENGTH = 48;
 export const LUO_ABI_COMPAT_LEN = 8;
 
 /**
+ * FDT era: pages of the one session block (LUO_SESSION_PGCNT, luo.h @ cab056f2).
+ *
+ * `const LUO_V1_SESSION_PGCNT` = 0x10
+ */
+export const LUO_V1_SESSION_PGCNT = 16;
+
+/**
+ * FDT era: luo_session_ser entries the session block holds after its 8-octet header.
+ *
+ * `const LUO_V1_SESSION_MAX` = 0x333
+ */
+export const LUO_V1_SESSION_MAX = 819;
+
+/**
+ * FDT era: luo_file_ser entries of one session's contiguous file array (2 pages).
+ *
+ * `const LUO_V1_FILE_MAX` = 0x80
+ */
+export const LUO_V1_FILE_MAX = 128;
+
+/**
  * luo_session_ser entries in one serialization block ((4096 - 16) / 80).
  *
  * `const LUO_SESSIONS_PER_BLOCK` = 0x33
@@ -73,6 +103,69 @@ export const LUO_SESSIONS_PER_BLOCK = 51;
  * `const LUO_FILES_PER_BLOCK` = 0x3f
  */
 export const LUO_FILES_PER_BLOCK = 63;
+
+/**
+ * LUO_KHO_ENTRY_NAME (luo.h): the KHO subsystem node of LUO.
+ *
+ * `const LUO_KHO_ENTRY_NAME` = "LUO"
+ */
+export const LUO_KHO_ENTRY_NAME = "LUO";
+
+/**
+ * The FDT era's LUO_FDT_COMPATIBLE (luo.h @ cab056f2).
+ *
+ * `const LUO_V1_COMPATIBLE` = "luo-v1"
+ */
+export const LUO_V1_COMPATIBLE = "luo-v1";
+
+/**
+ * LUO_FDT_SESSION_COMPATIBLE (FDT era).
+ *
+ * `const LUO_V1_SESSION_COMPATIBLE` = "luo-session-v2"
+ */
+export const LUO_V1_SESSION_COMPATIBLE = "luo-session-v2";
+
+/**
+ * LUO_FDT_FLB_COMPATIBLE (FDT era, v7.0 on).
+ *
+ * `const LUO_V1_FLB_COMPATIBLE` = "luo-flb-v1"
+ */
+export const LUO_V1_FLB_COMPATIBLE = "luo-flb-v1";
+
+/**
+ * FDT era: root property, the live update count.
+ *
+ * `const LUO_V1_LIVEUPDATE_NUM_PROP` = "liveupdate-number"
+ */
+export const LUO_V1_LIVEUPDATE_NUM_PROP = "liveupdate-number";
+
+/**
+ * FDT era: the child node of the sessions.
+ *
+ * `const LUO_V1_SESSION_NODE_NAME` = "luo-session"
+ */
+export const LUO_V1_SESSION_NODE_NAME = "luo-session";
+
+/**
+ * FDT era: property of `luo-session`, the physical address of the session block.
+ *
+ * `const LUO_V1_SESSION_HEADER_PROP` = "luo-session-header"
+ */
+export const LUO_V1_SESSION_HEADER_PROP = "luo-session-header";
+
+/**
+ * FDT era: the child node of the FLBs.
+ *
+ * `const LUO_V1_FLB_NODE_NAME` = "luo-flb"
+ */
+export const LUO_V1_FLB_NODE_NAME = "luo-flb";
+
+/**
+ * FDT era: property of `luo-flb`, the physical address of the FLB block.
+ *
+ * `const LUO_V1_FLB_HEADER_PROP` = "luo-flb-header"
+ */
+export const LUO_V1_FLB_HEADER_PROP = "luo-flb-header";
 
 /**
  * struct luo_ser (luo.h, packed, luo-v5): the whole blob of the `LUO` KHO node.
@@ -1353,5 +1446,191 @@ export class LuoV1SessionHeaderSer implements StructAccessor {
     return {
       count: json64(this.count),
     };
+  }
+}
+
+/**
+ * The root of the FDT-era `LUO` blob (luo.h @ cab056f2).
+ *
+ * `node luo_v1_root "/"` in schema/luo.lu: a device-tree node.
+ */
+export class LuoV1Root {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = "/";
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["luo-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "liveupdate_num", key: "liveupdate-number", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [
+    { name: "session", key: "luo-session", optional: true },
+    { name: "flb", key: "luo-flb", optional: true },
+  ];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): LuoV1Root {
+    checkFdtNode(node, LuoV1Root, path);
+    return new LuoV1Root(node);
+  }
+  /**
+   * Live updates since the last cold boot.
+   *
+   * `@"liveupdate-number" liveupdate_num: u64le` in node `luo_v1_root`.
+   */
+  get liveupdateNum(): bigint {
+    const v = fdtValue(this.node, "liveupdate-number");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'liveupdate-number' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * `@"luo-session" session: luo_v1_session optional`, checked as `luo_v1_session`; undefined when
+   * absent.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  get session(): LuoV1Session | undefined {
+    const c = fdtChild(this.node, "luo-session");
+    if (c === undefined) return undefined;
+    return LuoV1Session.at(c);
+  }
+  /**
+   * `@"luo-flb" flb: luo_v1_flb optional`, checked as `luo_v1_flb`; undefined when absent.
+   *
+   * @throws CompatibleError, FdtError
+   */
+  get flb(): LuoV1Flb | undefined {
+    const c = fdtChild(this.node, "luo-flb");
+    if (c === undefined) return undefined;
+    return LuoV1Flb.at(c);
+  }
+}
+
+/**
+ * FDT era: the sessions.
+ *
+ * `node luo_v1_session` in schema/luo.lu: a device-tree node.
+ */
+export class LuoV1Session {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["luo-session-v2"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "header", key: "luo-session-header", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): LuoV1Session {
+    checkFdtNode(node, LuoV1Session, path);
+    return new LuoV1Session(node);
+  }
+  /**
+   * The 16-page session block: a luo_v1_session_header_ser, then `count` luo_session_ser.
+   *
+   * `@"luo-session-header" header: u64le -> luo_v1_session_header_ser` in node `luo_v1_session`.
+   */
+  get header(): bigint {
+    const v = fdtValue(this.node, "luo-session-header");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'luo-session-header' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `header` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `luo_v1_session_header_ser` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefHeader(memory: PhysicalMemory, path = `${this.node.path}/luo-session-header`): LuoV1SessionHeaderSer | null {
+    const address = this.header;
+    if (address === 0n) return null;
+    const r = memory.resolve(address, LuoV1SessionHeaderSer.SIZE, path);
+    return LuoV1SessionHeaderSer.at(r.src, r.offset);
+  }
+}
+
+/**
+ * FDT era (v7.0 on): the File-Lifecycle-Bound objects.
+ *
+ * `node luo_v1_flb` in schema/luo.lu: a device-tree node.
+ */
+export class LuoV1Flb {
+  /** The node's name in the tree (`/` for a root); null when the declaration leaves it open. */
+  static readonly NODE_NAME: string | null = null;
+  /** The `compatible` strings that select this declaration (empty: not checked). */
+  static readonly COMPATIBLE: readonly string[] = ["luo-flb-v1"];
+  /** Every property the declaration lists: schema name, key in the tree, value layout, optional. */
+  static readonly PROPERTIES: readonly FdtPropertySpec[] = [
+    { name: "header", key: "luo-flb-header", kind: "int", size: 8, count: null, optional: false },
+  ];
+  /** Every named child the declaration lists. */
+  static readonly CHILDREN: readonly FdtChildSpec[] = [];
+  /** The node read (a parsed tree's node; nothing is copied). */
+  readonly node: FdtNode;
+  private constructor(node: FdtNode) {
+    this.node = node;
+  }
+  /**
+   * Wraps `node` after checking it against the declaration: its name, compatible string, every required
+   * property present with a size its type allows, every required child present. Property getters do no
+   * further checks.
+   *
+   * @param path names the node in errors (default: its path in the tree)
+   *
+   * @throws CompatibleError naming the string found; FdtError naming what is missing or mis-sized
+   */
+  static at(node: FdtNode, path: string = node.path): LuoV1Flb {
+    checkFdtNode(node, LuoV1Flb, path);
+    return new LuoV1Flb(node);
+  }
+  /** `@"luo-flb-header" header: u64le -> luo_flb_header_ser` in node `luo_v1_flb`. */
+  get header(): bigint {
+    const v = fdtValue(this.node, "luo-flb-header");
+    if (v === undefined) throw new FdtError(this.node.path, "no 'luo-flb-header' property");
+    return fdtView(v).getBigUint64(0, true);
+  }
+  /**
+   * Follows `header` (a physical address, 0 = none) through `memory`, checking that the target lies in
+   * the machine and in preserved memory; nothing is copied. `path` names the pointer in errors.
+   *
+   * @returns the `luo_flb_header_ser` at that address, or null for 0
+   *
+   * @throws PointerError
+   */
+  derefHeader(memory: PhysicalMemory, path = `${this.node.path}/luo-flb-header`): LuoFlbHeaderSer | null {
+    const address = this.header;
+    if (address === 0n) return null;
+    const r = memory.resolve(address, LuoFlbHeaderSer.SIZE, path);
+    return LuoFlbHeaderSer.at(r.src, r.offset);
   }
 }

@@ -12,6 +12,7 @@ import {
   type FieldInfo,
   type JsonValue,
   type StructAccessor,
+  StructArray,
   UNPLACED_SOURCE,
   UNPLACED_VIEW,
   bitRangeError,
@@ -24,7 +25,9 @@ import {
   writeI64Number,
 } from "../runtime/accessor-support.js";
 import type { ByteSource, ByteView } from "../runtime/byte-view.js";
+import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
+import { areaElements } from "../runtime/scattered.js";
 import { KhoVmalloc } from "./kho.js";
 
 /**
@@ -430,6 +433,21 @@ export class MemfdLuoSer implements StructAccessor {
   get folios(): KhoVmalloc {
     return this.#folios.rebind(this.view, this.offset + 32, this.src, this.base + 32, KhoVmalloc.SIZE);
   }
+
+  /**
+   * The `nr_folios` elements the area of `folios` holds, placed on it in place (`at(i)` checks the
+   * index).
+   *
+   * @param path names the area in errors
+   *
+   * @throws ScatterError (the pieces, or `nr_folios` more elements than the area holds), PointerError,
+   * ChainError
+   */
+  derefFolios(memory: PhysicalMemory, path = "memfd_luo_ser.folios"): StructArray<MemfdLuoFolioSer> {
+    const area = this.folios.area(memory, path);
+    const n = areaElements(this.nrFolios, 16, area.byteLength, memory.pageSize, path, "nr_folios");
+    return new StructArray(new MemfdLuoFolioSer(), 16).wrap(area, 0, n);
+  }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in
    * the fixed part (other fields and named bits are left as they are; a trailing array is not touched).
@@ -622,6 +640,8 @@ export class MemfdV1LuoSer implements StructAccessor {
   }
 
   /**
+   * vmalloc area holding memfd_luo_folio_ser[nr_folios].
+   *
    * A flyweight cached on this struct and re-pointed on every read (no allocation, no bounds check: the
    * parent's placement covers it).
    *
@@ -629,6 +649,21 @@ export class MemfdV1LuoSer implements StructAccessor {
    */
   get folios(): KhoVmalloc {
     return this.#folios.rebind(this.view, this.offset + 24, this.src, this.base + 24, KhoVmalloc.SIZE);
+  }
+
+  /**
+   * The `nr_folios` elements the area of `folios` holds, placed on it in place (`at(i)` checks the
+   * index).
+   *
+   * @param path names the area in errors
+   *
+   * @throws ScatterError (the pieces, or `nr_folios` more elements than the area holds), PointerError,
+   * ChainError
+   */
+  derefFolios(memory: PhysicalMemory, path = "memfd_v1_luo_ser.folios"): StructArray<MemfdLuoFolioSer> {
+    const area = this.folios.area(memory, path);
+    const n = areaElements(this.nrFolios, 16, area.byteLength, memory.pageSize, path, "nr_folios");
+    return new StructArray(new MemfdLuoFolioSer(), 16).wrap(area, 0, n);
   }
   /**
    * Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in

@@ -36,6 +36,15 @@ import type { PhysicalMemory } from "../runtime/phys-memory.js";
 import type { Problem } from "../runtime/problem.js";
 
 /**
+ * Offset of `hdr.setup_data` in the zero page (struct boot_params,
+ * arch/x86/include/uapi/asm/bootparam.h):
+ * the physical address of the first setup_data node.
+ *
+ * `const X86_BOOT_PARAMS_SETUP_DATA` = 0x250
+ */
+export const X86_BOOT_PARAMS_SETUP_DATA = 592;
+
+/**
  * setup_data.type (SETUP_* in setup_data.h).
  *
  * `enum x86_setup_type : u32` in schema/x86-setup-data.lu.

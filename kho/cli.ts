@@ -88,7 +88,8 @@ export function graphText(g: KhoGraph): string[] {
   for (const r of g.memblock) out.push(`memblock reserve_mem ${r.name}: start ${r.start}, size ${r.size}`);
   if (g.luo !== null) {
     const l = g.luo;
-    out.push(`LUO ${l.format} at ${l.address}: liveupdate ${l.liveupdateNum}, ${l.sessions.length} sessions, ${l.flbs} FLBs`);
+    out.push(`LUO ${l.format} at ${l.address}: liveupdate ${l.liveupdateNum}, ${l.sessions.length} sessions, ${l.flbs.length} FLBs`);
+    l.flbs.forEach((f, i) => out.push(`  flb ${i} ${JSON.stringify(f.name)}: data ${f.data}, count ${f.count}`));
     l.sessions.forEach((s, i) => {
       out.push(`  session ${i} ${JSON.stringify(s.name)}: ${s.fileCount} files`);
       s.files.forEach((f, j) => {
@@ -144,6 +145,7 @@ export interface KhoSaveFlags {
   readonly filesPerSession?: string;
   readonly foliosPerFile?: string;
   readonly frames?: string;
+  readonly flbs?: string;
   readonly seed?: string;
   readonly json?: boolean;
 }
@@ -156,6 +158,7 @@ export function addKhoSaveOptions<T extends Cmd<T>>(cmd: T): T {
     .option("--sessions <n>", `with --kho: LUO sessions (default ${DEFAULT_KHO_SEED.sessions})`)
     .option("--files-per-session <n>", `with --kho: memfd files per session (default ${DEFAULT_KHO_SEED.filesPerSession})`)
     .option("--folios-per-file <n>", `with --kho: folios per memfd (default ${DEFAULT_KHO_SEED.foliosPerFile})`)
+    .option("--flbs <n>", "with --kho: File-Lifecycle-Bound objects in the LUO FLB block (kho-v4; default 0)")
     .option("--frames <n>", "with --kho: frames in the machine (default: four times what the seed needs, at least 65536)");
 }
 
@@ -169,6 +172,7 @@ export function runKhoSave(flags: KhoSaveFlags, write: (t: string) => void, writ
     seed: num(flags.seed, DEFAULT_KHO_SEED.seed),
     version: version === 1 ? 1 : version === 4 ? 4 : (NaN as 4),
     ...(flags.frames === undefined ? {} : { frameCount: num(flags.frames, 0) }),
+    ...(flags.flbs === undefined ? {} : { flbs: num(flags.flbs, 0) }),
   };
   try {
     checkKhoSeed(seed);

@@ -3,14 +3,15 @@
  * chain of x86_setup_data nodes (schema/x86-setup-data.lu); the SETUP_KEXEC_KHO node's payload is an
  * x86_kho_data naming the FDT. Or the caller gives the FDT address directly.
  */
-import { X86KhoData, X86SetupData, X86_SETUP_TYPE } from "../generated/x86-setup-data.js";
+import { X86KhoData, X86SetupData, X86_BOOT_PARAMS_SETUP_DATA, X86_SETUP_TYPE } from "../generated/x86-setup-data.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
 import { KhoError } from "./kho-error.js";
-import { BOOT_PARAMS_SETUP_DATA } from "./names.js";
 
 /** setup_data nodes a reader follows at most (docs/limits.md). */
 export const MAX_SETUP_DATA_NODES = 256;
+/** Where `lu save --kho` puts the zero page, and where `lu dump --kho` looks by default. */
+export const DEFAULT_BOOT_PARAMS = 0x1000n;
 /** Largest root FDT accepted (the kernel writes one page). */
 export const MAX_ROOT_FDT_BYTES = 1 << 20;
 
@@ -37,8 +38,8 @@ export function locateKho(machine: MachineMemory, options: LocateOptions): Locat
   const mem = new PhysicalMemory(machine);
   let head = options.setupData;
   if (head === undefined) {
-    const bp = options.bootParams ?? 0x1000n;
-    const r = mem.resolve(bp + BigInt(BOOT_PARAMS_SETUP_DATA), 8, `boot_params at 0x${bp.toString(16)} hdr.setup_data`);
+    const bp = options.bootParams ?? DEFAULT_BOOT_PARAMS;
+    const r = mem.resolve(bp + BigInt(X86_BOOT_PARAMS_SETUP_DATA), 8, `boot_params at 0x${bp.toString(16)} hdr.setup_data`);
     head = r.src.window(r.offset, 8).getBigUint64(r.src.windowOffset, true);
     if (head === 0n) throw new KhoError("locate", `boot_params at 0x${bp.toString(16)}: hdr.setup_data is 0, no setup_data chain (give --fdt ADDR)`);
   }

@@ -5,16 +5,33 @@
  * are not preserved, so they are read without the preserved check, but every link is checked
  * (inside the machine, no node reached twice, bounded size).
  */
-import { KhoRadixLeaf, KhoRadixNode, KhoV1MemBitmapPtr, KhoV1MemChunk, KHO_ORDER_0_LOG2, KHO_TREE_MAX_DEPTH } from "../generated/kho.js";
+import {
+  KhoRadixBottomNode,
+  KhoRadixLeaf,
+  KhoRadixNode,
+  KhoV1MemBitmap,
+  KhoV1MemChunk,
+  KhoV1Root,
+  KhoV2Root,
+  KhoV3Root,
+  KHO_BITMAP_SIZE_LOG2,
+  KHO_ORDER_0_LOG2,
+  KHO_PAGE_SIZE,
+  KHO_TABLE_SIZE_LOG2,
+  KHO_TREE_MAX_DEPTH,
+  KHO_V1_BITMAP_PTRS_PER_CHUNK,
+  KHO_V1_BITS_PER_BITMAP,
+  KHO_V1_MAP_MAX_CHUNKS,
+} from "../generated/kho.js";
+import type { ByteSource } from "../runtime/byte-view.js";
 import { FrameSet } from "../runtime/frame-set.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
-import { PageChain } from "../runtime/page-chain.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
 import { KhoError } from "./kho-error.js";
 
 /** Map pages a reader visits at most (docs/limits.md). */
-export const MAX_MAP_PAGES = 1 << 20;
-const PAGE = 4096;
+export const MAX_MAP_PAGES = KHO_V1_MAP_MAX_CHUNKS;
+const PAGE = KHO_PAGE_SIZE;
 
 export interface DecodedMap {
   readonly kind: "bitmaps" | "radix";
@@ -23,26 +40,16 @@ export interface DecodedMap {
   readonly pages: number;
 }
 
-/** Decodes the map at `address` in the format `version` (1 = bitmaps, 2+ = radix tree). */
-export function decodeMemoryMap(machine: MachineMemory, address: bigint, version: number): DecodedMap {
+/** Decodes the map the root node's `preserved-memory-map` names (kho-v1: bitmaps, later: radix tree). */
+export function decodeMemoryMap(machine: MachineMemory, root: KhoV1Root | KhoV2Root | KhoV3Root): DecodedMap {
+  // The map's own pages are not preserved: follow it without the preserved check.
   const mem = new PhysicalMemory(machine);
-  return version === 1 ? decodeBitmaps(mem, address) : decodeRadix(mem, address);
+  return root instanceof KhoV1Root ? decodeBitmaps(mem, root) : decodeRadix(mem, root);
 }
 
-function decodeBitmaps(mem: PhysicalMemory, address: bigint): DecodedMap {
+function decodeBitmaps(mem: PhysicalMemory, root: KhoV1Root): DecodedMap {
   const set = new FrameSet();
-  const chain = new PageChain(mem, address, {
-    path: "preserved-memory-map (kho-v1 chunk list)",
-    headerSize: 16,
-    nextOffset: 0,
-    nextSize: 8,
-    countOffset: 12,
-    countSize: 4,
-    littleEndian: true,
-    entrySize: KhoV1MemBitmapPtr.SIZE,
-    entry: (s, o) => KhoV1MemBitmapPtr.at(s, o),
-    limit: MAX_MAP_PAGES,
-  });
+  const chain = root.derefMemoryMap(mem, "preserved-memory-map (kho-v1 chunk list)");
   let pages = 0;
   for (const block of chain.blocks()) {
     pages++;
@@ -58,7 +65,7 @@ function decodeBitmaps(mem: PhysicalMemory, address: bigint): DecodedMap {
       const start = entry.physStart;
       if (start % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: phys_start 0x${start.toString(16)} is not page-aligned`);
       const words = bits.bits;
-      for (let w = 0; w < 512; w++) {
+      for (let w = 0; w < words.length; w++) {
         let word = words.at(w);
         while (word !== 0n) {
           const low = word & -word;
@@ -83,45 +90,79 @@ function bitIndex(single: bigint): number {
   return i;
 }
 
-function decodeRadix(mem: PhysicalMemory, root: bigint): DecodedMap {
+/** A page of the tree on the walk's stack: a table node (levels 5 … 2), a bottom node (level 1) or a leaf. */
+type RadixPage =
+  | { readonly level: "table"; readonly page: KhoRadixNode; readonly depth: number; readonly prefix: bigint; readonly path: string }
+  | { readonly level: "bottom"; readonly page: KhoRadixBottomNode; readonly prefix: bigint; readonly path: string }
+  | { readonly level: "leaf"; readonly page: KhoRadixLeaf; readonly prefix: bigint; readonly path: string };
+
+/**
+ * Walks the radix tree through the schema's arrays of pointers (`kho_radix_node.table`,
+ * `kho_radix_bottom_node.table`): each slot is read in place and followed with the pointer checks
+ * (inside the machine); the walk adds what the tree's shape needs (page-aligned, no page reached
+ * twice, at most MAX_MAP_PAGES pages). Depth first, iterative.
+ */
+function decodeRadix(mem: PhysicalMemory, root: KhoV2Root | KhoV3Root): DecodedMap {
   const set = new FrameSet();
-  if (root === 0n) throw new KhoError("map", "preserved-memory-map is 0");
   const seen = new Set<bigint>();
   let pages = 0;
-  // Iterative depth-first walk: (address, level, key prefix).
-  const stack: { address: bigint; level: number; prefix: bigint; path: string }[] = [{ address: root, level: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" }];
-  while (stack.length > 0) {
-    const top = stack.pop();
-    if (top === undefined) break;
-    const { address, level, prefix, path } = top;
-    if (address % BigInt(PAGE) !== 0n) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: not page-aligned`);
-    if (seen.has(address)) throw new KhoError("map", `preserved-memory-map ${path} at 0x${address.toString(16)}: page already used elsewhere in the tree (a cycle or shared node)`);
+  const claim = (address: bigint, path: string): void => {
+    const where = `preserved-memory-map ${path} at 0x${address.toString(16)}`;
+    if (address % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: not page-aligned`);
+    if (seen.has(address)) throw new KhoError("map", `${where}: page already used elsewhere in the tree (a cycle or shared node)`);
     seen.add(address);
     if (++pages > MAX_MAP_PAGES) throw new KhoError("map", `preserved-memory-map: more than ${MAX_MAP_PAGES} pages`);
-    const r = mem.resolve(address, PAGE, `preserved-memory-map ${path}`);
-    if (level === 0) {
-      const leaf = KhoRadixLeaf.at(r.src, r.offset).bitmap;
-      for (let w = 0; w < 512; w++) {
-        let word = leaf.at(w);
-        while (word !== 0n) {
-          const low = word & -word;
-          word ^= low;
-          const key = prefix | BigInt(w * 64 + bitIndex(low));
-          const block = keyToBlock(key);
-          if (block === null) throw new KhoError("map", `preserved-memory-map ${path} bit ${w * 64 + bitIndex(low)}: key 0x${key.toString(16)} has no order bit`);
-          set.add(block.pfn, block.order);
-        }
-      }
+  };
+  if (root.memoryMap === 0n) throw new KhoError("map", "preserved-memory-map is 0");
+  claim(root.memoryMap, "radix root");
+  const top = root.derefMemoryMap(mem, "preserved-memory-map radix root");
+  if (top === null) throw new KhoError("map", "preserved-memory-map is 0");
+  const stack: RadixPage[] = [{ level: "table", page: top, depth: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if (next.level === "leaf") {
+      addLeaf(set, next.page, next.prefix, next.path);
       continue;
     }
-    const table = KhoRadixNode.at(r.src, r.offset).table;
-    const shift = BigInt((level - 1) * 9 + 15);
-    for (let i = 511; i >= 0; i--) {
-      const child = table.at(i);
-      if (child !== 0n) stack.push({ address: child, level: level - 1, prefix: prefix | (BigInt(i) << shift), path: `${path}/${level}:${i}` });
+    // Level L keys the bits [(L-1)*9+15, +9) of the key; the slots are pushed in reverse so the walk
+    // visits them in order.
+    const depth = next.level === "table" ? next.depth : 1;
+    const shift = BigInt((depth - 1) * KHO_TABLE_SIZE_LOG2 + KHO_BITMAP_SIZE_LOG2);
+    const slots = next.page.table;
+    for (let i = slots.length - 1; i >= 0; i--) {
+      const address = slots.at(i);
+      if (address === 0n) continue;
+      const path = `${next.path}/${depth}:${i}`;
+      const prefix = next.prefix | (BigInt(i) << shift);
+      claim(address, path);
+      const label = `preserved-memory-map ${path}`;
+      if (next.level === "bottom") {
+        const leaf = next.page.derefTable(i, mem, label);
+        if (leaf !== null) stack.push({ level: "leaf", page: leaf, prefix, path });
+        continue;
+      }
+      const child = next.page.derefTable(i, mem, label);
+      if (child === null) continue;
+      // The slots of a level-2 node point at level-1 nodes, whose slots point at leaves.
+      stack.push(depth === 2 ? { level: "bottom", page: KhoRadixBottomNode.at(child.src, child.base), prefix, path } : { level: "table", page: child, depth: depth - 1, prefix, path });
     }
   }
   return { kind: "radix", preserved: set, pages };
+}
+
+function addLeaf(set: FrameSet, leaf: KhoRadixLeaf, prefix: bigint, path: string): void {
+  const words = leaf.bitmap;
+  for (let w = 0; w < words.length; w++) {
+    let word = words.at(w);
+    while (word !== 0n) {
+      const low = word & -word;
+      word ^= low;
+      const bit = w * 64 + bitIndex(low);
+      const key = prefix | BigInt(bit);
+      const block = keyToBlock(key);
+      if (block === null) throw new KhoError("map", `preserved-memory-map ${path} bit ${bit}: key 0x${key.toString(16)} has no order bit`);
+      set.add(block.pfn, block.order);
+    }
+  }
 }
 
 /** order = 53 - fls64(key); pfn = (key without its order bit) << order. */
@@ -142,37 +183,43 @@ export function blockToKey(pfn: number, order: number): bigint {
 /** Allocates a fresh zeroed page for the map (not preserved). */
 export type PageSource = () => number;
 
+/** A map page placed at `frame`, written through its generated accessors. */
+function page<T>(mem: PhysicalMemory, cls: { at(src: ByteSource, offset: number): T; readonly SIZE: number }, frame: number): T {
+  const r = mem.resolve(BigInt(frame) * BigInt(PAGE), cls.SIZE, "preserved-memory-map (writer)");
+  return cls.at(r.src, r.offset);
+}
+
 /** Writes `set` as a radix tree; returns the root's physical address. */
 export function encodeRadix(machine: MachineMemory, set: FrameSet, newPage: PageSource): bigint {
+  const mem = new PhysicalMemory(machine);
   const root = newPage();
-  const nodes = new Map<string, number>();
   for (const b of set.list()) {
     const key = blockToKey(b.pfn, b.order);
     let frame = root;
     for (let level = KHO_TREE_MAX_DEPTH - 1; level >= 1; level--) {
-      const idx = Number((key >> BigInt((level - 1) * 9 + 15)) & 511n);
-      const view = machine.frameView(frame);
-      let child = Number(view.getBigUint64(idx * 8, true) / BigInt(PAGE));
+      const idx = Number((key >> BigInt((level - 1) * KHO_TABLE_SIZE_LOG2 + KHO_BITMAP_SIZE_LOG2)) & BigInt((1 << KHO_TABLE_SIZE_LOG2) - 1));
+      const table = page(mem, KhoRadixNode, frame).table;
+      let child = Number(table.at(idx) / BigInt(PAGE));
       if (child === 0) {
         child = newPage();
-        view.setBigUint64(idx * 8, BigInt(child) * BigInt(PAGE), true);
+        table.set(idx, BigInt(child) * BigInt(PAGE));
       }
       frame = child;
     }
-    const bit = Number(key & 0x7fffn);
-    const leaf = machine.frameView(frame);
-    leaf.setUint8(bit >> 3, leaf.getUint8(bit >> 3) | (1 << (bit & 7)));
+    const bit = Number(key & BigInt((1 << KHO_BITMAP_SIZE_LOG2) - 1));
+    const bitmap = page(mem, KhoRadixLeaf, frame).bitmap;
+    bitmap.set(bit >> 6, bitmap.at(bit >> 6) | (1n << BigInt(bit & 63)));
   }
-  nodes.clear();
   return BigInt(root) * BigInt(PAGE);
 }
 
 /** Writes `set` as kho-v1 chunks of per-order bitmaps; returns the first chunk's address. */
 export function encodeBitmaps(machine: MachineMemory, set: FrameSet, newPage: PageSource): bigint {
-  // One bitmap per (order, 2^15-block window).
+  const mem = new PhysicalMemory(machine);
+  // One bitmap page per (order, window of KHO_V1_BITS_PER_BITMAP blocks).
   const bitmaps = new Map<string, { order: number; start: number; frame: number }>();
   for (const b of set.list()) {
-    const span = 32768 * 2 ** b.order;
+    const span = KHO_V1_BITS_PER_BITMAP * 2 ** b.order;
     const start = Math.floor(b.pfn / span) * span;
     const key = `${b.order}:${start}`;
     let bm = bitmaps.get(key);
@@ -181,27 +228,29 @@ export function encodeBitmaps(machine: MachineMemory, set: FrameSet, newPage: Pa
       bitmaps.set(key, bm);
     }
     const bit = (b.pfn - start) / 2 ** b.order;
-    const v = machine.frameView(bm.frame);
-    v.setUint8(bit >> 3, v.getUint8(bit >> 3) | (1 << (bit & 7)));
+    const bits = page(mem, KhoV1MemBitmap, bm.frame).bits;
+    bits.set(bit >> 6, bits.at(bit >> 6) | (1n << BigInt(bit & 63)));
   }
   const byOrder = new Map<number, { start: number; frame: number }[]>();
   for (const bm of bitmaps.values()) byOrder.set(bm.order, [...(byOrder.get(bm.order) ?? []), bm]);
   let first = 0n;
-  let prev: number | null = null;
+  let prev: KhoV1MemChunk | null = null;
   for (const [order, list] of byOrder) {
-    for (let i = 0; i < list.length; i += 255) {
+    for (let i = 0; i < list.length; i += KHO_V1_BITMAP_PTRS_PER_CHUNK) {
       const frame = newPage();
-      const v = machine.frameView(frame);
-      const part = list.slice(i, i + 255);
-      v.setUint32(8, order, true);
-      v.setUint32(12, part.length, true);
+      const chunk = page(mem, KhoV1MemChunk, frame);
+      const part = list.slice(i, i + KHO_V1_BITMAP_PTRS_PER_CHUNK);
+      chunk.hdr.order = order;
+      chunk.hdr.numElms = part.length;
       part.forEach((bm, k) => {
-        v.setBigUint64(16 + k * 16, BigInt(bm.start) * BigInt(PAGE), true);
-        v.setBigUint64(24 + k * 16, BigInt(bm.frame) * BigInt(PAGE), true);
+        const entry = chunk.bitmaps.at(k);
+        entry.physStart = BigInt(bm.start) * BigInt(PAGE);
+        entry.bitmap = BigInt(bm.frame) * BigInt(PAGE);
       });
-      if (prev === null) first = BigInt(frame) * BigInt(PAGE);
-      else machine.frameView(prev).setBigUint64(0, BigInt(frame) * BigInt(PAGE), true);
-      prev = frame;
+      const address = BigInt(frame) * BigInt(PAGE);
+      if (prev === null) first = address;
+      else prev.hdr.next = address;
+      prev = chunk;
     }
   }
   return first;

@@ -6,25 +6,41 @@
  * land in the machine and in preserved memory. A problem in one node, session or file is recorded
  * with its location and the walk goes on with the next; problems before the map stop it.
  */
-import { KhoKexecMetadata, KhoVmalloc, KHO_KEXEC_METADATA_VERSION } from "../generated/kho.js";
-import { LuoFileSer, LuoSer, LuoSessionSer, LuoV1SessionHeaderSer } from "../generated/luo.js";
-import { MemfdLuoFolioSer, MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
+import {
+  KhoKexecMetadata,
+  KhoV1Root,
+  KhoV1Subsystem,
+  KhoV2Root,
+  KhoV3Root,
+  KhoV3Subsystem,
+  KhoVmalloc,
+  KHO_FDT_SUB_TREE_PROP_NAME,
+  KHO_V1_FDT_SUB_TREE_PROP_NAME,
+  KHO_METADATA_NODE_NAME,
+  KHO_PAGE_SIZE,
+  MemblockRoot,
+  MEMBLOCK_KHO_FDT,
+} from "../generated/kho.js";
+import { LuoFileSer, LuoFlbHeaderSer, LuoFlbSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME, LUO_V1_FILE_MAX, LUO_V1_SESSION_MAX, LUO_V1_SESSION_PGCNT } from "../generated/luo.js";
+import { MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
 import { StructArray } from "../runtime/accessor-support.js";
 import { CompatibleError } from "../runtime/compatible.js";
 import { LuDataError } from "../runtime/errors.js";
-import { Fdt, FDT_MAGIC, type FdtNode, stringProperty, u64Property } from "../runtime/fdt.js";
+import type { Problem } from "../runtime/problem.js";
+import { FdtHeader, FDT_MAGIC } from "../generated/fdt.js";
+import { Fdt, type FdtNode } from "../runtime/fdt.js";
+import { compatibleStrings, selectFdtNode } from "../runtime/fdt-node.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
-import { scatteredSource } from "../runtime/scattered.js";
 import { KhoError } from "./kho-error.js";
 import { type LocateOptions, locateKho, MAX_ROOT_FDT_BYTES } from "./locate.js";
 import { decodeMemoryMap } from "./memory-map.js";
-import * as N from "./names.js";
 
-const PAGE = 4096;
-/** FDT era: the session block is 16 pages, a session's file array 2 pages of at most 128 entries. */
-const V1_MAX_SESSIONS = Math.floor((16 * PAGE - 8) / 80);
-const V1_MAX_FILES = 128;
+/** The root node declarations, oldest first: a tree is read with the one its compatible selects. */
+const ROOTS = [KhoV1Root, KhoV2Root, KhoV3Root] as const;
+type KhoRoot = KhoV1Root | KhoV2Root | KhoV3Root;
+
+const PAGE = KHO_PAGE_SIZE;
 /** Folios listed per file in a report (all are checked). */
 export const MAX_LISTED_FOLIOS = 1_000_000;
 
@@ -60,6 +76,13 @@ export interface FileReport {
   readonly memfd: MemfdReport | null;
 }
 
+/** One luo_flb_ser: a File-Lifecycle-Bound object (its compatible name, its data, its count). */
+export interface FlbReport {
+  readonly name: string;
+  readonly data: string;
+  readonly count: string;
+}
+
 export interface SessionReport {
   readonly name: string;
   readonly fileCount: number;
@@ -85,7 +108,7 @@ export interface KhoGraph {
     readonly address: string;
     readonly liveupdateNum: string;
     readonly sessions: readonly SessionReport[];
-    readonly flbs: number;
+    readonly flbs: readonly FlbReport[];
   } | null;
   readonly metadata: { readonly version: number; readonly previousRelease: string; readonly kexecCount: number } | null;
   readonly memblock: readonly { readonly name: string; readonly start: string; readonly size: string }[];
@@ -98,6 +121,15 @@ export interface KhoWalk {
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
+/**
+ * The checks the schema declares on a struct (constant values such as `version = 1` or `flags = 0`,
+ * reserved and padding octets), through its generated `validate()`; the first problem is thrown.
+ */
+function requireValid(s: { validate(problems?: Problem[], path?: string): Problem[] }, where: string): void {
+  const bad = s.validate([], "")[0];
+  if (bad !== undefined) throw new KhoError("compatible", `${where}: ${bad.message}`);
+}
+
 /** Every typed data error becomes a problem; anything else is a bug and is rethrown. */
 function record(problems: KhoProblemReport[], e: unknown): void {
   if (e instanceof LuDataError || e instanceof RangeError) problems.push({ code: e instanceof LuDataError ? e.code : "range", message: e.message });
@@ -106,11 +138,11 @@ function record(problems: KhoProblemReport[], e: unknown): void {
 
 /** Reads an FDT at `address` (header first, then its totalsize, at most `max` octets). */
 function readFdt(mem: PhysicalMemory, address: bigint, max: number, label: string): Fdt {
-  const head = mem.resolve(address, 40, label);
-  const total = Fdt.totalSizeOf(head.src.bytes(head.offset, 40), label);
+  const head = mem.resolve(address, FdtHeader.SIZE, label);
+  const total = Fdt.totalSizeOf(head.src.bytes(head.offset, FdtHeader.SIZE), label);
   if (total > max) throw new KhoError("size", `${label}: totalsize ${total} is above the ${max} octets allowed there`);
-  const r = mem.resolve(address, Math.max(total, 40), label);
-  return Fdt.parse(r.src.bytes(r.offset, Math.max(total, 40)), label);
+  const r = mem.resolve(address, Math.max(total, FdtHeader.SIZE), label);
+  return Fdt.parse(r.src.bytes(r.offset, Math.max(total, FdtHeader.SIZE)), label);
 }
 
 export function walkKho(machine: MachineMemory, options: LocateOptions = {}): KhoWalk {
@@ -124,23 +156,21 @@ export function walkKho(machine: MachineMemory, options: LocateOptions = {}): Kh
     graph.setupData = located.setupData.map(hex);
     const raw = new PhysicalMemory(machine);
     const label = `KHO root FDT at ${hex(located.fdt)}`;
-    const root = readFdt(raw, located.fdt, Number(located.fdtSize ?? BigInt(MAX_ROOT_FDT_BYTES)), label);
-    const compatible = stringProperty(root.root, "compatible");
-    if (compatible === undefined) throw new KhoError("compatible", `${label}: root node has no 'compatible' property`);
+    const tree = readFdt(raw, located.fdt, Number(located.fdtSize ?? BigInt(MAX_ROOT_FDT_BYTES)), label);
+    const root = selectFdtNode<KhoRoot>(tree.root, ROOTS, `${label} /`);
+    const compatible = compatibleOf(root.node);
     graph.compatible = compatible;
-    const version = (N.KHO_COMPATIBLES as readonly string[]).indexOf(compatible) + 1;
-    if (version === 0) throw new CompatibleError(`${label} /compatible`, compatible, N.KHO_COMPATIBLES);
+    // The version is the compatible string's place among those the root declarations list.
+    const version = ROOTS.flatMap((r) => r.COMPATIBLE).indexOf(compatible) + 1;
     graph.version = version;
-    const mapAddress = u64Property(root.root, N.PROP_MEMORY_MAP, true);
-    if (mapAddress === undefined) throw new KhoError("node", `${label}: root node has no '${N.PROP_MEMORY_MAP}' property`);
-    const map = decodeMemoryMap(machine, mapAddress, version);
+    const map = decodeMemoryMap(machine, root);
     const byOrder: Record<string, number> = {};
     for (const [o, n] of map.preserved.byOrder()) byOrder[String(o)] = n;
-    graph.memoryMap = { format: map.kind, address: hex(mapAddress), pages: map.pages, blocks: map.preserved.size, byOrder, preservedBytes: map.preserved.frames * PAGE };
+    graph.memoryMap = { format: map.kind, address: hex(root.memoryMap), pages: map.pages, blocks: map.preserved.size, byOrder, preservedBytes: map.preserved.frames * PAGE };
     const mem = new PhysicalMemory(machine, map.preserved);
-    for (const node of root.root.children) {
+    for (const node of root.subsystemsNodes()) {
       try {
-        walkNode(mem, node, version, graph, problems);
+        walkNode(mem, root, node, graph, problems);
       } catch (e) {
         record(problems, e);
       }
@@ -151,15 +181,14 @@ export function walkKho(machine: MachineMemory, options: LocateOptions = {}): Kh
   return { graph, problems };
 }
 
-function walkNode(mem: PhysicalMemory, node: FdtNode, version: number, graph: { nodes: KhoGraph["nodes"]; luo: KhoGraph["luo"]; metadata: KhoGraph["metadata"]; memblock: KhoGraph["memblock"] }, problems: KhoProblemReport[]): void {
+function walkNode(mem: PhysicalMemory, root: KhoRoot, node: FdtNode, graph: { nodes: KhoGraph["nodes"]; luo: KhoGraph["luo"]; metadata: KhoGraph["metadata"]; memblock: KhoGraph["memblock"] }, problems: KhoProblemReport[]): void {
   const where = `KHO node ${node.path}`;
-  const prop = version === 1 ? N.PROP_V1_FDT : N.PROP_PRESERVED_DATA;
-  const address = u64Property(node, prop, true);
-  if (address === undefined) throw new KhoError("node", `${where}: no '${prop}' property (required by kho-v${version})`);
+  const sub = root.subsystemsChild(node, where);
+  const address = sub instanceof KhoV1Subsystem ? sub.fdt : sub.preservedData;
+  const prop = sub instanceof KhoV1Subsystem ? KHO_V1_FDT_SUB_TREE_PROP_NAME : KHO_FDT_SUB_TREE_PROP_NAME;
   let blobSize: number | null = null;
-  if (version >= 3) {
-    const size = u64Property(node, N.PROP_BLOB_SIZE, true);
-    if (size === undefined) throw new KhoError("node", `${where}: no '${N.PROP_BLOB_SIZE}' property (required from kho-v3)`);
+  if (sub instanceof KhoV3Subsystem) {
+    const size = sub.blobSize;
     if (size > BigInt(mem.machine.byteLength)) throw new KhoError("size", `${where}: blob-size ${size} is larger than the machine`);
     blobSize = Number(size);
   }
@@ -173,26 +202,24 @@ function walkNode(mem: PhysicalMemory, node: FdtNode, version: number, graph: { 
     const r = mem.resolve(address, 4, `${where} ${prop}`);
     return r.src.window(r.offset, 4).getUint32(r.src.windowOffset, false) === FDT_MAGIC;
   };
-  if (node.name === N.LUO_NODE) {
-    if (version === 1 || isFdt()) graph.luo = walkLuoV1(mem, readFdt(mem, address, blobSize ?? PAGE, `${where} LUO FDT at ${hex(address)}`), address, problems);
+  if (node.name === LUO_KHO_ENTRY_NAME) {
+    if (root instanceof KhoV1Root || isFdt()) graph.luo = walkLuoV1(mem, readFdt(mem, address, blobSize ?? PAGE, `${where} LUO FDT at ${hex(address)}`), address, problems);
     else {
       needs(LuoSer.SIZE, "struct luo_ser");
       graph.luo = walkLuoV5(mem, address, problems);
     }
-  } else if (node.name === N.METADATA_NODE) {
+  } else if (node.name === KHO_METADATA_NODE_NAME) {
     needs(KhoKexecMetadata.SIZE, "struct kho_kexec_metadata");
     const r = mem.resolve(address, KhoKexecMetadata.SIZE, `${where} kho_kexec_metadata`);
     const m = KhoKexecMetadata.at(r.src, r.offset);
-    if (m.version !== KHO_KEXEC_METADATA_VERSION) throw new KhoError("compatible", `${where}: kexec metadata version ${m.version}, expected ${KHO_KEXEC_METADATA_VERSION}`);
+    requireValid(m, `${where} kho_kexec_metadata`);
     graph.metadata = { version: m.version, previousRelease: m.previousRelease, kexecCount: m.kexecCount };
-  } else if (node.name === N.MEMBLOCK_NODE) {
+  } else if (node.name === MEMBLOCK_KHO_FDT) {
     const fdt = readFdt(mem, address, blobSize ?? PAGE, `${where} memblock FDT at ${hex(address)}`);
-    const c = stringProperty(fdt.root, "compatible");
-    if (c !== N.MEMBLOCK_COMPATIBLE) throw new CompatibleError(`${where} memblock /compatible`, c ?? "", [N.MEMBLOCK_COMPATIBLE]);
-    graph.memblock = fdt.root.children.map((ch) => {
-      const cc = stringProperty(ch, "compatible");
-      if (cc !== N.RESERVE_MEM_COMPATIBLE) throw new CompatibleError(`${where} memblock ${ch.path}/compatible`, cc ?? "", [N.RESERVE_MEM_COMPATIBLE]);
-      return { name: ch.name, start: hex(u64Property(ch, "start", true) ?? 0n), size: hex(u64Property(ch, "size", true) ?? 0n) };
+    const memblock = MemblockRoot.at(fdt.root, `${where} memblock /`);
+    graph.memblock = memblock.regionsNodes().map((ch) => {
+      const region = memblock.regionsChild(ch, `${where} memblock ${ch.path}`);
+      return { name: ch.name, start: hex(region.start), size: hex(region.size) };
     });
   }
 }
@@ -219,37 +246,52 @@ function walkLuoV5(mem: PhysicalMemory, address: bigint, problems: KhoProblemRep
     sessions.push({ name: s.name, fileCount: Number(s.fileSetSer.count), files });
     i++;
   }
-  let flbs = 0;
+  let flbs: FlbReport[] = [];
   try {
-    const flb = luo.derefFlbsPa(mem, "LUO flbs_pa");
-    if (flb !== null) {
-      const capacity = Math.floor((Number(flb.pgcnt) * PAGE - 16) / 64);
-      if (flb.pgcnt === 0n || flb.count > BigInt(capacity)) throw new KhoError("count", `LUO flb header at ${hex(luo.flbsPa)}: count ${flb.count} is above the ${capacity} entries of ${flb.pgcnt} page(s)`);
-      mem.resolve(luo.flbsPa, Number(flb.pgcnt) * PAGE, "LUO flb block");
-      flbs = Number(flb.count);
-    }
+    flbs = walkFlbs(mem, luo.derefFlbsPa(mem, "LUO flbs_pa"), luo.flbsPa);
   } catch (e) {
     record(problems, e);
   }
   return { format: "luo-v5", address: hex(address), liveupdateNum: luo.liveupdateNum.toString(), sessions, flbs };
 }
 
+/**
+ * The FLB block: a luo_flb_header_ser (pgcnt pages, count entries) then `count` luo_flb_ser, all
+ * in `pgcnt` preserved pages; each entry decoded in place.
+ */
+function walkFlbs(mem: PhysicalMemory, header: LuoFlbHeaderSer | null, address: bigint): FlbReport[] {
+  if (header === null) return [];
+  const where = `LUO flb header at ${hex(address)}`;
+  const capacity = Math.floor((Number(header.pgcnt > 1024n ? 1024n : header.pgcnt) * PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE);
+  if (header.pgcnt === 0n || header.pgcnt > 1024n) throw new KhoError("count", `${where}: pgcnt ${header.pgcnt} is not between 1 and 1024 pages`);
+  if (header.count > BigInt(capacity)) throw new KhoError("count", `${where}: count ${header.count} is above the ${capacity} entries of ${header.pgcnt} page(s)`);
+  const r = mem.resolve(address, Number(header.pgcnt) * PAGE, "LUO flb block");
+  const entries = new StructArray(new LuoFlbSer(), LuoFlbSer.SIZE).wrap(r.src, r.offset + LuoFlbHeaderSer.SIZE, Number(header.count));
+  const out: FlbReport[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries.at(i);
+    out.push({ name: e.name, data: hex(e.data), count: e.count.toString() });
+  }
+  return out;
+}
+
+/** The first compatible string of a node already checked against a declaration. */
+function compatibleOf(node: FdtNode): string {
+  return compatibleStrings(node)[0] ?? "";
+}
+
 function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: KhoProblemReport[]): NonNullable<KhoGraph["luo"]> {
-  const c = stringProperty(fdt.root, "compatible");
-  if (c !== N.LUO_V1_COMPATIBLE) throw new CompatibleError(`${fdt.label} /compatible`, c ?? "", [N.LUO_V1_COMPATIBLE]);
-  const num = u64Property(fdt.root, N.LUO_V1_LIVEUPDATE_NUM, true) ?? 0n;
+  const luo = LuoV1Root.at(fdt.root, `${fdt.label} /`);
   const sessions: SessionReport[] = [];
-  const node = fdt.node(`/${N.LUO_V1_SESSION_NODE}`);
+  const node = luo.session;
   if (node !== undefined) {
-    const sc = stringProperty(node, "compatible");
-    if (sc !== N.LUO_V1_SESSION_COMPATIBLE) throw new CompatibleError(`${fdt.label} ${node.path}/compatible`, sc ?? "", [N.LUO_V1_SESSION_COMPATIBLE]);
-    const header = u64Property(node, N.LUO_V1_SESSION_HEADER, true);
-    if (header === undefined) throw new KhoError("node", `${fdt.label} ${node.path}: no '${N.LUO_V1_SESSION_HEADER}' property`);
-    const h = mem.resolve(header, LuoV1SessionHeaderSer.SIZE, "LUO session header");
-    const count = LuoV1SessionHeaderSer.at(h.src, h.offset).count;
-    if (count > BigInt(V1_MAX_SESSIONS)) throw new KhoError("count", `LUO session header at ${hex(header)}: count ${count} is above the ${V1_MAX_SESSIONS} sessions of its 16-page block`);
+    const headerAddress = node.header;
+    const h = node.derefHeader(mem, "LUO session header");
+    if (h === null) throw new KhoError("node", `${fdt.label} ${node.node.path}: luo-session-header is 0`);
+    const count = h.count;
+    if (count > BigInt(LUO_V1_SESSION_MAX)) throw new KhoError("count", `LUO session header at ${hex(headerAddress)}: count ${count} is above the ${LUO_V1_SESSION_MAX} sessions of its ${LUO_V1_SESSION_PGCNT}-page block`);
     const n = Number(count);
-    const r = mem.resolve(header, 8 + n * LuoSessionSer.SIZE, "LUO session block");
+    const r = mem.resolve(headerAddress, 8 + n * LuoSessionSer.SIZE, "LUO session block");
     const array = new StructArray(new LuoSessionSer(), LuoSessionSer.SIZE).wrap(r.src, r.offset + 8, n);
     for (let i = 0; i < n; i++) {
       const s = array.at(i, new LuoSessionSer());
@@ -257,7 +299,7 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
       const files: FileReport[] = [];
       try {
         const fc = s.fileSetSer.count;
-        if (fc > BigInt(V1_MAX_FILES)) throw new KhoError("count", `${where}: file count ${fc} is above the ${V1_MAX_FILES} entries of its file block`);
+        if (fc > BigInt(LUO_V1_FILE_MAX)) throw new KhoError("count", `${where}: file count ${fc} is above the ${LUO_V1_FILE_MAX} entries of its file block`);
         if (fc > 0n) {
           const fr = mem.resolve(s.fileSetSer.files, Number(fc) * LuoFileSer.SIZE, `${where} files`);
           for (let j = 0; j < Number(fc); j++) files.push(walkFile(mem, LuoFileSer.at(fr.src, fr.offset + j * LuoFileSer.SIZE), `${where} file ${j}`, problems));
@@ -268,7 +310,14 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
       sessions.push({ name: s.name, fileCount: Number(s.fileSetSer.count), files });
     }
   }
-  return { format: "luo-v1", address: hex(address), liveupdateNum: num.toString(), sessions, flbs: 0 };
+  let flbs: FlbReport[] = [];
+  try {
+    const flb = luo.flb;
+    if (flb !== undefined) flbs = walkFlbs(mem, flb.derefHeader(mem, "LUO luo-flb-header"), flb.header);
+  } catch (e) {
+    record(problems, e);
+  }
+  return { format: "luo-v1", address: hex(address), liveupdateNum: luo.liveupdateNum.toString(), sessions, flbs };
 }
 
 function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: KhoProblemReport[]): FileReport {
@@ -285,17 +334,14 @@ function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: K
 
 function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: string): MemfdReport {
   const v2 = m instanceof MemfdLuoSer;
-  if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: flags 0x${m.flags.toString(16)} must be 0`);
+  // memfd.h says flags must be 0; a constant on the frozen struct would be an ABI change (LU4022).
+  if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: 'flags' is 0x${m.flags.toString(16)}, expected 0x0`);
   const vm: KhoVmalloc = m.folios;
+  // The schema ties the descriptor to its elements (`kho_vmalloc of memfd_luo_folio_ser[nr_folios]`):
+  // the pieces are followed and added up, and nr_folios checked against the area, by derefFolios.
+  const array = m.derefFolios(mem, `${where} folios`);
+  const n = array.length;
   const order = vm.order;
-  if (order > 20) throw new KhoError("size", `${where} folios (kho_vmalloc): order ${order} is not a page order`);
-  const pieces = [...vm.derefFirst(mem, `${where} folios chunk list`)].map((address) => ({ address, order }));
-  const area = scatteredSource(mem, pieces, `${where} folios`, vm.totalPages);
-  const nr = m.nrFolios;
-  const room = Math.floor(area.byteLength / MemfdLuoFolioSer.SIZE);
-  if (nr > BigInt(room)) throw new KhoError("count", `${where}: nr_folios ${nr} needs ${nr * 16n} octets, the vmalloc area holds ${area.byteLength} (${vm.totalPages} pages)`);
-  const n = Number(nr);
-  const array = new StructArray(new MemfdLuoFolioSer(), MemfdLuoFolioSer.SIZE).wrap(area, 0, n);
   const folios: FolioReport[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
@@ -317,7 +363,7 @@ function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: s
     nrFolios: n,
     totalPages: vm.totalPages,
     order,
-    pieces: pieces.length,
+    pieces: vm.totalPages / 2 ** order,
     folioBytes: bytes,
     folios,
   };

@@ -11,17 +11,54 @@
  * v6.19 … v7.0 wrote: kho-v1 bitmaps, subsystem property `fdt`, LUO as a "luo-v1" FDT whose
  * `luo-session` node points at one contiguous session block, contiguous file arrays, memfd-v1.
  */
-import { KhoBlockHeaderSer, KhoKexecMetadata, KhoScratch, KhoVmalloc, KHO_KEXEC_METADATA_VERSION, KHO_VMALLOC_FLAGS } from "../generated/kho.js";
-import { LuoFileSer, LuoFlbHeaderSer, LuoSer, LuoSessionSer, LuoV1SessionHeaderSer, LUO_FILES_PER_BLOCK, LUO_SESSIONS_PER_BLOCK } from "../generated/luo.js";
+import {
+  KhoBlockHeaderSer,
+  KhoKexecMetadata,
+  KhoScratch,
+  KhoVmalloc,
+  KHO_FDT_BLOB_SIZE_PROP_NAME,
+  KHO_FDT_MEMORY_MAP_PROP_NAME,
+  KHO_FDT_SUB_TREE_PROP_NAME,
+  KHO_KEXEC_METADATA_VERSION,
+  KHO_METADATA_NODE_NAME,
+  KHO_V1_COMPATIBLE,
+  KHO_V1_FDT_SUB_TREE_PROP_NAME,
+  KHO_V4_COMPATIBLE,
+  KHO_VMALLOC_FLAGS,
+  MEMBLOCK_KHO_FDT,
+  MEMBLOCK_KHO_NODE_COMPATIBLE,
+  RESERVE_MEM_KHO_NODE_COMPATIBLE,
+  RESERVE_MEM_SIZE_PROP,
+  RESERVE_MEM_START_PROP,
+} from "../generated/kho.js";
+import {
+  LuoFileSer,
+  LuoFlbHeaderSer,
+  LuoFlbSer,
+  LuoSer,
+  LuoSessionSer,
+  LuoV1SessionHeaderSer,
+  LUO_FILES_PER_BLOCK,
+  LUO_KHO_ENTRY_NAME,
+  LUO_SESSIONS_PER_BLOCK,
+  LUO_V1_FILE_MAX,
+  LUO_V1_SESSION_MAX,
+  LUO_V1_SESSION_PGCNT,
+  LUO_V1_COMPATIBLE,
+  LUO_V1_LIVEUPDATE_NUM_PROP,
+  LUO_V1_SESSION_COMPATIBLE,
+  LUO_V1_SESSION_HEADER_PROP,
+  LUO_V1_SESSION_NODE_NAME,
+} from "../generated/luo.js";
 import { MemfdLuoFolioSer, MemfdLuoSer, MemfdV1LuoSer, MEMFD_FOLIO_FLAGS } from "../generated/memfd.js";
-import { X86KhoData, X86SetupData, X86_SETUP_TYPE } from "../generated/x86-setup-data.js";
+import { X86KhoData, X86SetupData, X86_BOOT_PARAMS_SETUP_DATA, X86_SETUP_TYPE } from "../generated/x86-setup-data.js";
 import { Fdt, FdtBuilder } from "../runtime/fdt.js";
 import { FrameSet } from "../runtime/frame-set.js";
 import { MachineMemory } from "../runtime/machine-memory.js";
 import { PhysicalMemory } from "../runtime/phys-memory.js";
 import { SeededRandom } from "../runtime/seeded-random.js";
 import { encodeBitmaps, encodeRadix } from "./memory-map.js";
-import * as N from "./names.js";
+import { DEFAULT_BOOT_PARAMS } from "./locate.js";
 
 const PAGE = 4096;
 
@@ -32,6 +69,8 @@ export interface KhoSeed {
   readonly seed: number;
   /** 4 (current) or 1 (kho-v1 bitmaps and the LUO FDT era). */
   readonly version: 1 | 4;
+  /** kho-v4: File-Lifecycle-Bound objects in the FLB block (default 0, at most 63). */
+  readonly flbs?: number;
   /** Frames in the machine. Default: four times what the seed needs, at least 65536 (256 MiB). */
   readonly frameCount?: number;
 }
@@ -67,12 +106,13 @@ export function checkKhoSeed(seed: KhoSeed): void {
     if (!(Number.isInteger(v) && v >= min && v <= max)) throw new RangeError(`${name} ${v} is not an integer between ${min} and ${max}`);
   };
   int(seed.sessions, "sessions", 0, 100_000);
-  int(seed.filesPerSession, "files per session", 0, seed.version === 1 ? 128 : 100_000);
+  int(seed.filesPerSession, "files per session", 0, seed.version === 1 ? LUO_V1_FILE_MAX : 100_000);
   int(seed.foliosPerFile, "folios per file", 0, 1_000_000);
   int(seed.seed, "seed", 0, 2 ** 31);
   int(seed.frameCount ?? 65536, "frame count", 64, 2 ** 24);
+  int(seed.flbs ?? 0, "FLBs", 0, seed.version === 4 ? Math.floor((PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE) : 0);
   if (seed.version !== 1 && seed.version !== 4) throw new RangeError(`version ${String(seed.version)} is not 1 or 4`);
-  if (seed.version === 1 && seed.sessions > 819) throw new RangeError("kho-v1 (LUO FDT era) holds at most 819 sessions in its 16-page session block");
+  if (seed.version === 1 && seed.sessions > LUO_V1_SESSION_MAX) throw new RangeError(`kho-v1 (LUO FDT era) holds at most ${LUO_V1_SESSION_MAX} sessions in its ${LUO_V1_SESSION_PGCNT}-page session block`);
 }
 
 /** Four times the frames the seed uses (folios average 1.8 pages), rounded up to a power of two. */
@@ -180,7 +220,14 @@ export function writeKho(seed: KhoSeed): KhoImage {
     const flb = p.page();
     const hdr = p.at(LuoFlbHeaderSer, flb);
     hdr.pgcnt = 1n;
-    hdr.count = 0n;
+    const flbs = seed.flbs ?? 0;
+    hdr.count = BigInt(flbs);
+    for (let i = 0; i < flbs; i++) {
+      const e = p.at(LuoFlbSer, flb + BigInt(LuoFlbHeaderSer.SIZE + i * LuoFlbSer.SIZE));
+      e.name = `test-flb-${i}-v1`;
+      e.data = p.page();
+      e.count = BigInt(i + 1);
+    }
     const ser = p.at(LuoSer, luo).init();
     ser.liveupdateNum = BigInt(seed.seed % 100);
     ser.sessionsPa = sessionBlocks[0] ?? 0n;
@@ -192,24 +239,24 @@ export function writeKho(seed: KhoSeed): KhoImage {
     m.kexecCount = 1;
     const memblock = new FdtBuilder()
       .beginNode("")
-      .propString("compatible", N.MEMBLOCK_COMPATIBLE)
+      .propString("compatible", MEMBLOCK_KHO_NODE_COMPATIBLE)
       .beginNode("test")
-      .propString("compatible", N.RESERVE_MEM_COMPATIBLE)
-      .propU64("start", 0x100000n, true)
-      .propU64("size", 0x10000n, true)
+      .propString("compatible", RESERVE_MEM_KHO_NODE_COMPATIBLE)
+      .propU64(RESERVE_MEM_START_PROP, 0x100000n, true)
+      .propU64(RESERVE_MEM_SIZE_PROP, 0x10000n, true)
       .endNode()
       .endNode()
       .finish();
     const mb = p.page();
     p.write(mb, memblock);
-    root.propString("compatible", "kho-v4");
-    root.propU64(N.PROP_MEMORY_MAP, 0n, true); // patched below, once the map is written
+    root.propString("compatible", KHO_V4_COMPATIBLE);
+    root.propU64(KHO_FDT_MEMORY_MAP_PROP_NAME, 0n, true); // patched below, once the map is written
     for (const [name, address, size] of [
-      [N.LUO_NODE, luo, LuoSer.SIZE],
-      [N.METADATA_NODE, meta, KhoKexecMetadata.SIZE],
-      [N.MEMBLOCK_NODE, mb, memblock.length],
+      [LUO_KHO_ENTRY_NAME, luo, LuoSer.SIZE],
+      [KHO_METADATA_NODE_NAME, meta, KhoKexecMetadata.SIZE],
+      [MEMBLOCK_KHO_FDT, mb, memblock.length],
     ] as const) {
-      root.beginNode(name).propU64(N.PROP_PRESERVED_DATA, address, true).propU64(N.PROP_BLOB_SIZE, BigInt(size), true).endNode();
+      root.beginNode(name).propU64(KHO_FDT_SUB_TREE_PROP_NAME, address, true).propU64(KHO_FDT_BLOB_SIZE_PROP_NAME, BigInt(size), true).endNode();
     }
   } else {
     fileBlocks = sessions.map((s) => {
@@ -229,19 +276,19 @@ export function writeKho(seed: KhoSeed): KhoImage {
     sessionBlocks = [block];
     const luoFdt = new FdtBuilder()
       .beginNode("")
-      .propString("compatible", N.LUO_V1_COMPATIBLE)
-      .propU64(N.LUO_V1_LIVEUPDATE_NUM, BigInt(seed.seed % 100), true)
-      .beginNode(N.LUO_V1_SESSION_NODE)
-      .propString("compatible", N.LUO_V1_SESSION_COMPATIBLE)
-      .propU64(N.LUO_V1_SESSION_HEADER, block, true)
+      .propString("compatible", LUO_V1_COMPATIBLE)
+      .propU64(LUO_V1_LIVEUPDATE_NUM_PROP, BigInt(seed.seed % 100), true)
+      .beginNode(LUO_V1_SESSION_NODE_NAME)
+      .propString("compatible", LUO_V1_SESSION_COMPATIBLE)
+      .propU64(LUO_V1_SESSION_HEADER_PROP, block, true)
       .endNode()
       .endNode()
       .finish();
     luo = p.page();
     p.write(luo, luoFdt);
-    root.propString("compatible", "kho-v1");
-    root.propU64(N.PROP_MEMORY_MAP, 0n, true);
-    root.beginNode(N.LUO_NODE).propU64(N.PROP_V1_FDT, luo, true).endNode();
+    root.propString("compatible", KHO_V1_COMPATIBLE);
+    root.propU64(KHO_FDT_MEMORY_MAP_PROP_NAME, 0n, true);
+    root.beginNode(LUO_KHO_ENTRY_NAME).propU64(KHO_V1_FDT_SUB_TREE_PROP_NAME, luo, true).endNode();
   }
   const fdtBytes = root.endNode().finish();
   const fdt = p.page();
@@ -249,15 +296,15 @@ export function writeKho(seed: KhoSeed): KhoImage {
   // The map's own pages are not preserved: written last, once the preserved set is complete.
   const newPage = (): number => p.block(0, false);
   const map = seed.version === 4 ? encodeRadix(memory, p.preserved, newPage) : encodeBitmaps(memory, p.preserved, newPage);
-  patchU64Property(fdtBytes, N.PROP_MEMORY_MAP, map);
+  patchU64Property(fdtBytes, KHO_FDT_MEMORY_MAP_PROP_NAME, map);
   p.write(fdt, fdtBytes);
 
   // x86 boot: zero page at 0x1000, setup_data RNG_SEED at 0x2000 -> KEXEC_KHO at 0x3000, scratch at 0x4000.
-  const bootParams = BigInt(N.DEFAULT_BOOT_PARAMS);
+  const bootParams = DEFAULT_BOOT_PARAMS;
   const rng = 0x2000n;
   const khoNode = 0x3000n;
   const scratch = 0x4000n;
-  memory.frameView(Number(bootParams) / PAGE).setBigUint64(N.BOOT_PARAMS_SETUP_DATA, rng, true);
+  memory.frameView(Number(bootParams) / PAGE).setBigUint64(X86_BOOT_PARAMS_SETUP_DATA, rng, true);
   const n1 = p.at(X86SetupData, rng);
   n1.next = khoNode;
   n1.type = X86_SETUP_TYPE.rng_seed;

@@ -240,7 +240,7 @@ export function referenceAt(ast: AstFile, offset: number, program: LayoutProgram
       case "stream":
         return inStream(d, offset, resolve);
       case "const":
-        return pick(exprNames(d.value), offset, decl);
+        return d.value.kind === "string" ? null : pick(exprNames(d.value), offset, decl);
       case "enum":
       case "flags":
         return pick(d.members.flatMap((m) => exprNames(m.value)), offset, decl);

@@ -99,10 +99,26 @@ export * from "./accessor-support.js";
 export * from "./zero-extend.js";
 export { PageListSource, vmapPages, type PageInput, type VmapPagesOptions } from "./page-list.js";
 export { CompatibleError } from "./compatible.js";
+export {
+  checkFdtNode,
+  compatibleStrings,
+  fdtChild,
+  fdtNodeMatches,
+  fdtOtherChildren,
+  fdtString,
+  fdtValue,
+  fdtView,
+  selectFdtNode,
+  type FdtChildSpec,
+  type FdtNodeClass,
+  type FdtNodeSpec,
+  type FdtPropertySpec,
+  type FdtValueKind,
+} from "./fdt-node.js";
 export { Fdt, FdtBuilder, FdtError, FDT_MAX_DEPTH, property, stringProperty, u32CellsProperty, u64Property, type FdtNode, type FdtProperty } from "./fdt.js";
 export { FrameSet, type FrameBlock } from "./frame-set.js";
 export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";
 export { PhysicalMemory, PointerError, type PointerProblem, type Resolved } from "./phys-memory.js";
-export { ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";
+export { areaElements, MAX_PIECE_ORDER, ScatterError, scatteredSource, type ScatterPiece } from "./scattered.js";
 export { ArenaFullError, MAX_ARENA_BYTES, WASM_PAGE_BYTES, WasmArena, type WasmArenaOptions } from "./wasm-arena.js";
 export type { WasmMemory } from "./wasm-api.js";

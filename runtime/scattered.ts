@@ -8,6 +8,9 @@ import { LuDataError } from "./errors.js";
 import type { PhysicalMemory } from "./phys-memory.js";
 import { VmapSource } from "./vmap.js";
 
+/** Largest piece order accepted (2^30 pages); larger is no page order of any machine. */
+export const MAX_PIECE_ORDER = 30;
+
 export interface ScatterPiece {
   readonly address: bigint;
   readonly order: number;
@@ -32,6 +35,7 @@ export function scatteredSource(memory: PhysicalMemory, pieces: readonly Scatter
   const page = BigInt(memory.pageSize);
   const frames: number[] = [];
   pieces.forEach((p, i) => {
+    if (!(Number.isInteger(p.order) && p.order >= 0 && p.order <= MAX_PIECE_ORDER)) throw new ScatterError(path, `piece ${i} has order ${p.order}, not a page order (0 … ${MAX_PIECE_ORDER})`);
     if (p.address % page !== 0n) throw new ScatterError(path, `piece ${i} at 0x${p.address.toString(16)} is not page-aligned`);
     const pages = 2 ** p.order;
     memory.resolve(p.address, pages * memory.pageSize, `${path} piece ${i}`);
@@ -42,4 +46,18 @@ export function scatteredSource(memory: PhysicalMemory, pieces: readonly Scatter
     throw new ScatterError(path, `${pieces.length} pieces hold ${frames.length} pages, the area declares ${expectedPages}`);
   }
   return new VmapSource(memory.machine, frames);
+}
+
+/**
+ * Elements of `stride` octets an area of `byteLength` octets holds when its descriptor's owner
+ * declares `count` of them (`memfd_luo_ser.nr_folios` for its `folios` area).
+ *
+ * @throws ScatterError naming the count and what the area holds
+ */
+export function areaElements(count: number | bigint, stride: number, byteLength: number, pageSize: number, path: string, countName: string): number {
+  const n = BigInt(count);
+  if (n < 0n || n * BigInt(stride) > BigInt(byteLength)) {
+    throw new ScatterError(path, `${countName} ${n} needs ${n * BigInt(stride)} octets, the area holds ${byteLength} (${byteLength / pageSize} pages)`);
+  }
+  return Number(n);
 }

@@ -5,6 +5,7 @@
  *   3. types   (enums, flags, field types, recursion)
  *   4. layout  (struct offsets, sizes, alignment)
  *   5. streams (record streams)
+ *   6. nodes   (device-tree node declarations)
  * Passes collect diagnostics and never change the AST. The program is returned only when no error
  * was reported (warnings are allowed).
  */
@@ -14,6 +15,7 @@ import { checkConstants } from "./constants.js";
 import { type CheckInput, DiagnosticSink } from "./context.js";
 import { checkLayout } from "./layout.js";
 import { checkNames } from "./names.js";
+import { checkNodes } from "./nodes.js";
 import { checkStreams } from "./streams.js";
 import { checkTypes } from "./types.js";
 
@@ -29,6 +31,7 @@ export function checkProgram(input: CheckInput): CheckResult {
   const types = checkTypes(input, names, consts, sink);
   const layouts = checkLayout(input, names, consts, types, sink);
   const streams = checkStreams(input, names, consts, layouts, sink, types.enums);
+  const nodes = checkNodes(input, names, consts, types, sink);
   if (hasErrors(sink.list)) return { program: null, diagnostics: sink.list };
 
   // ABI defaults: record bodies are frozen, stream headers and preambles may be appended to.
@@ -57,10 +60,12 @@ export function checkProgram(input: CheckInput): CheckResult {
       imports: imports.flatMap((i) => (i.target === null ? [] : [i.target])),
       endian: ast.endian[0]?.endian ?? "little",
       consts: pick("const", new Map((consts.byFile.get(ast.file) ?? []).map((c) => [c.name, c]))),
+      strings: pick("const", new Map((consts.stringsByFile.get(ast.file) ?? []).map((c) => [c.name, c]))),
       enums: pick("enum", types.enums),
       flags: pick("flags", types.flags),
       structs: pick("struct", layouts.structs).map(withAbi),
       streams: pick("stream", streams.streams),
+      nodes: pick("node", nodes),
       doc: ast.doc,
     };
   });

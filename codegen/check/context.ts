@@ -2,7 +2,7 @@
  * What the checker passes share: the program's files, the diagnostics sink, and the kinds of
  * declaration a name can denote. Passes read the AST and never change it.
  */
-import type { AstConst, AstEnum, AstFile, AstImport, AstStream, AstStruct } from "../ast.js";
+import type { AstConst, AstEnum, AstFile, AstImport, AstNode, AstStream, AstStruct } from "../ast.js";
 import type { Diagnostic } from "../diagnostics.js";
 
 /** One file of the program with its imports resolved to file keys (null: not found). */
@@ -21,7 +21,8 @@ export type Decl =
   | { readonly kind: "enum"; readonly decl: AstEnum; readonly file: string }
   | { readonly kind: "flags"; readonly decl: AstEnum; readonly file: string }
   | { readonly kind: "struct"; readonly decl: AstStruct; readonly file: string }
-  | { readonly kind: "stream"; readonly decl: AstStream; readonly file: string };
+  | { readonly kind: "stream"; readonly decl: AstStream; readonly file: string }
+  | { readonly kind: "node"; readonly decl: AstNode; readonly file: string };
 
 /** How a declaration kind reads in a message: "a constant", "an enum". */
 export function kindPhrase(kind: Decl["kind"]): string {
@@ -36,6 +37,8 @@ export function kindPhrase(kind: Decl["kind"]): string {
       return "a struct";
     case "stream":
       return "a stream";
+    case "node":
+      return "a device-tree node";
   }
 }
 

@@ -4,18 +4,20 @@
  * fields (LU3005), alignment (LU3006 warning, LU3007), bit ranges (LU3008) and constant field values
  * (LU3010). Structs that contain a broken field are left out (their errors are already reported).
  */
-import type { AstField, AstStruct, AstStructAttr } from "../ast.js";
+import type { AstField, AstName, AstStruct, AstStructAttr } from "../ast.js";
 import { diag } from "../diagnostics.js";
 import type {
   AbiRule,
   Endian,
   IntName,
+  LayoutArea,
   LayoutBitRange,
   LayoutCount,
   LayoutElement,
   LayoutField,
   LayoutLengthOf,
   LayoutPointer,
+  LayoutScattered,
   LayoutStruct,
   LayoutType,
   LoadRule,
@@ -25,7 +27,9 @@ import type {
 import type { ConstTable } from "./constants.js";
 import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { NameTable } from "./names.js";
+import { typeLabel } from "../layout-listing.js";
 import { intRange, isIntName, primSize } from "./primitives.js";
+import { closestName } from "./suggest.js";
 import type { BitRangeSpec, CountSpec, ElementSpec, FieldTypeSpec, PointerSpec, TypeTable } from "./types.js";
 
 export interface StructLayouts {
@@ -75,6 +79,19 @@ export function checkLayout(
     }
   }
   return { structs, declaredAbi };
+}
+
+/** A pointer target in IR form; a chain's element takes the enclosing endianness unless it says. */
+export function pointerLayout(spec: PointerSpec, endian: Endian, types: TypeTable): LayoutPointer {
+  if (spec.kind !== "chain") return spec;
+  const e = spec.entry;
+  const entry: LayoutElement =
+    e.kind === "struct"
+      ? e
+      : e.kind === "prim"
+        ? { kind: "prim", prim: e.prim, endian: e.endian ?? endian }
+        : { kind: "enum", prim: e.prim, endian: e.endian ?? types.baseEndian.get(e.enumName) ?? endian, enumName: e.enumName };
+  return { kind: "chain", header: spec.header, next: spec.next, count: spec.count, entry, limit: spec.limit };
 }
 
 interface Extent {
@@ -144,6 +161,12 @@ class StructLayout {
         return;
       }
       naturalAlign = Math.max(naturalAlign, extent.align);
+      const area = spec?.kind === "struct" && spec.area !== undefined ? this.area(field, spec.structName, spec.area, endian) : null;
+      if (area === undefined) {
+        this.broken = true;
+        prevKnown = false;
+        return;
+      }
       const laid: LayoutField = {
         name: field.name.text,
         offset,
@@ -153,7 +176,8 @@ class StructLayout {
         constValue: this.constValue(field, extent.type),
         reserved: field.reserved,
         ...this.lengthOf(field, extent.type),
-        ...(spec?.kind === "prim" && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
+        ...((spec?.kind === "prim" || spec?.kind === "array") && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
+        ...(area === null ? {} : { area }),
         doc: field.doc,
         span: field.span,
       };
@@ -211,7 +235,76 @@ class StructLayout {
     const abi: AbiRule = attrs.abi ?? "free";
     const load = this.loadRule(attrs.load, size, fields, trailing);
     if (load === undefined) return null;
-    return { name: decl.name.text, size, align, endian, abi, ...(load === null ? {} : { load }), fields, trailing, doc: decl.doc, span: decl.name.span };
+    const scattered = attrs.scattered === null ? null : this.scattered(attrs.scattered, fields);
+    if (scattered === undefined) return null;
+    return {
+      name: decl.name.text,
+      size,
+      align,
+      endian,
+      abi,
+      ...(load === null ? {} : { load }),
+      ...(scattered === null ? {} : { scattered }),
+      fields,
+      trailing,
+      doc: decl.doc,
+      span: decl.name.span,
+    };
+  }
+
+  /**
+   * Checks `scattered(pieces, order, pages)` (LU2001 unknown field, LU2006 wrong kind): `pieces` a
+   * pointer field to a chain of integer addresses, `order` and `pages` integer fields.
+   */
+  private scattered(attr: Extract<AstStructAttr, { kind: "scattered" }>, fields: readonly LayoutField[]): LayoutScattered | undefined {
+    let ok = true;
+    const find = (name: AstName, want: string, good: (f: LayoutField) => boolean): void => {
+      const f = fields.find((x) => x.name === name.text);
+      if (f === undefined) {
+        const near = closestName(name.text, fields.map((x) => x.name));
+        this.sink.report(diag.unknownName(name.span, "field", name.text, near === null ? `'${this.decl.name.text}' has no field '${name.text}'` : `did you mean '${near}'?`));
+        ok = false;
+      } else if (!good(f)) {
+        this.sink.report(diag.wrongKind(name.span, name.text, `a field of type ${typeLabel(f.type)}`, want));
+        ok = false;
+      }
+    };
+    const isInt = (f: LayoutField): boolean => f.type.kind === "prim" && isIntName(f.type.prim);
+    find(attr.pieces, "a pointer to a chain of addresses (u64 -> chain H(next) of u64)", (f) => f.pointer?.kind === "chain" && f.pointer.entry.kind === "prim" && isIntName(f.pointer.entry.prim));
+    find(attr.order, "an integer field (the order of every piece)", isInt);
+    find(attr.pages, "an integer field (the pages of the area)", isInt);
+    return ok ? { pieces: attr.pieces.text, order: attr.order.text, pages: attr.pages.text } : undefined;
+  }
+
+  /**
+   * What a field `D of T[count]` holds in its area: `D` must be a scattered-area descriptor, `count`
+   * a constant or an integer field of this struct. Null when the field has no area, undefined
+   * when it is broken (reported).
+   */
+  private area(
+    field: AstField,
+    descriptor: string,
+    spec: { readonly element: ElementSpec; readonly count: CountSpec; readonly span: SourceSpan },
+    endian: Endian,
+  ): LayoutArea | undefined {
+    const inner = this.structNamed(descriptor);
+    if (inner === null) return undefined;
+    if (inner.scattered === undefined) {
+      this.sink.report(diag.wrongKind(spec.span, descriptor, "a struct without 'scattered(pieces, order, pages)'", "the descriptor of a scattered area"));
+      return undefined;
+    }
+    const el = this.element(field, spec.element, endian);
+    if (el === null) return undefined;
+    if (spec.count.kind === "field") {
+      const name = spec.count.name;
+      const countField = this.decl.fields.find((f) => f.name.text === name);
+      const t = countField === undefined ? undefined : this.types.fieldTypes.get(countField);
+      if (!(t?.kind === "prim" && isIntName(t.prim))) {
+        this.sink.report(diag.varLength(spec.count.span, `count field '${name}' of '${this.decl.name.text}' is not an integer`));
+        return undefined;
+      }
+    }
+    return { element: el.element, stride: el.stride, count: layoutCount(spec.count) };
   }
 
   /**
@@ -290,6 +383,7 @@ class StructLayout {
     endian: Endian | null;
     abi: AbiRule | null;
     load: { rule: Extract<AstStructAttr, { kind: "load" }>["rule"]; span: SourceSpan } | null;
+    scattered: Extract<AstStructAttr, { kind: "scattered" }> | null;
   } {
     let load: { rule: Extract<AstStructAttr, { kind: "load" }>["rule"]; span: SourceSpan } | null = null;
     let size: number | null = null;
@@ -297,6 +391,7 @@ class StructLayout {
     let align: number | null = null;
     let endian: Endian | null = null;
     let abi: AbiRule | null = null;
+    let scattered: Extract<AstStructAttr, { kind: "scattered" }> | null = null;
     const seen = new Map<AstStructAttr["kind"], SourceSpan>();
     for (const attr of this.decl.attrs) {
       const first = seen.get(attr.kind);
@@ -336,9 +431,12 @@ class StructLayout {
         case "load":
           load = { rule: attr.rule, span: attr.span };
           break;
+        case "scattered":
+          scattered = attr;
+          break;
       }
     }
-    return { size, sizeSpan, align, endian, abi, load };
+    return { size, sizeSpan, align, endian, abi, load, scattered };
   }
 
   private offsetOf(field: AstField): number | null {
@@ -419,17 +517,8 @@ class StructLayout {
     }
   }
 
-  /** A pointer target in IR form; a chain's element takes the struct's endianness unless it says. */
   private pointer(spec: PointerSpec, endian: Endian): LayoutPointer {
-    if (spec.kind !== "chain") return spec;
-    const e = spec.entry;
-    const entry: LayoutElement =
-      e.kind === "struct"
-        ? e
-        : e.kind === "prim"
-          ? { kind: "prim", prim: e.prim, endian: e.endian ?? endian }
-          : { kind: "enum", prim: e.prim, endian: e.endian ?? this.types.baseEndian.get(e.enumName) ?? endian, enumName: e.enumName };
-    return { kind: "chain", header: spec.header, next: spec.next, count: spec.count, entry, limit: spec.limit };
+    return pointerLayout(spec, endian, this.types);
   }
 
   private extent(field: AstField, spec: FieldTypeSpec, endian: Endian): Extent | null {

@@ -80,6 +80,8 @@ function declEntry(decl: AstDecl, file: string): Decl {
       return { kind: "struct", decl, file };
     case "stream":
       return { kind: "stream", decl, file };
+    case "node":
+      return { kind: "node", decl, file };
   }
 }
 
@@ -194,6 +196,12 @@ function checkInnerNames(entry: Decl, sink: DiagnosticSink): void {
       unique(ranges, "range");
       break;
     }
+    case "node":
+      unique(
+        entry.decl.items.flatMap((i) => (i.kind === "member" ? [i.name] : [])),
+        "node member",
+      );
+      break;
     case "const":
       break;
   }

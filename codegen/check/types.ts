@@ -55,8 +55,8 @@ export type FieldTypeSpec =
   | { readonly kind: "ascii"; readonly count: CountSpec }
   | { readonly kind: "bytes"; readonly count: CountSpec }
   | { readonly kind: "pad"; readonly length: number }
-  | { readonly kind: "struct"; readonly structName: string }
-  | { readonly kind: "array"; readonly element: ElementSpec; readonly count: CountSpec }
+  | { readonly kind: "struct"; readonly structName: string; readonly area?: { readonly element: ElementSpec; readonly count: CountSpec; readonly span: SourceSpan } }
+  | { readonly kind: "array"; readonly element: ElementSpec; readonly count: CountSpec; readonly pointer?: PointerSpec }
   | { readonly kind: "stream"; readonly streamName: string };
 
 export interface TypeTable {
@@ -70,6 +70,11 @@ export interface TypeTable {
   readonly recursive: ReadonlySet<string>;
   /** Struct names ordered so that each comes after every struct laid out inside it. */
   readonly layoutOrder: readonly string[];
+  /**
+   * Resolves a type outside any struct (a device-tree property): `named` primitives and names,
+   * arrays and pointers (a pointer `match` needs a struct's selector field, so it is reported).
+   */
+  resolveLoose(file: string, type: AstType): FieldTypeSpec | null;
 }
 
 const MAX_COUNT = 1n << 31n;
@@ -110,7 +115,7 @@ export function checkTypes(input: CheckInput, names: NameTable, consts: ConstTab
     }
   }
   const { recursive, order } = findRecursion(structs, fieldTypes, sink);
-  return { enums, flags, baseEndian, fieldTypes, recursive, layoutOrder: order };
+  return { enums, flags, baseEndian, fieldTypes, recursive, layoutOrder: order, resolveLoose: (file, type) => resolver.fieldType(file, null, type) };
 }
 
 function checkEnum(
@@ -174,7 +179,7 @@ class TypeResolver {
     this.flags = flags;
   }
 
-  fieldType(file: string, struct: AstStruct, type: AstType): FieldTypeSpec | null {
+  fieldType(file: string, struct: AstStruct | null, type: AstType): FieldTypeSpec | null {
     switch (type.kind) {
       case "stream": {
         const found = this.names.lookup(file, type.stream, "stream", ["stream"]);
@@ -184,6 +189,28 @@ class TypeResolver {
         return this.named(file, type.name);
       case "pointer":
         return this.pointer(file, struct, type);
+      case "area": {
+        const found = this.names.lookup(file, type.descriptor, "struct", ["struct"]);
+        const element = this.element(file, type.element);
+        const count = this.count(file, struct, type.count);
+        if (found === null || element === null || count === null) return null;
+        if (count.kind === "rest") return null;
+        return { kind: "struct", structName: found.decl.name.text, area: { element, count, span: type.span } };
+      }
+      case "pointerArray": {
+        if (type.target.kind === "match") {
+          this.sink.report(diag.wrongKind(type.target.span, "match", "a pointer selected by a field of its own struct", "the target of an array of pointers"));
+          return null;
+        }
+        const one = this.pointer(file, struct, { kind: "pointer", base: type.base, target: type.target, span: type.span });
+        const count = this.count(file, struct, type.count);
+        if (one === null || one.kind !== "prim" || one.pointer === undefined || count === null) return null;
+        if (count.kind !== "fixed") {
+          this.sink.report(diag.varLength(type.count.span, "an array of pointers needs a constant length"));
+          return null;
+        }
+        return { kind: "array", element: { kind: "prim", prim: one.prim, endian: one.endian }, count, pointer: one.pointer };
+      }
       case "bits":
         return this.bits(file, type);
       case "rest":
@@ -224,7 +251,7 @@ class TypeResolver {
     return f === undefined ? null : { kind: "flags", flagsName: f.name, prim: f.base, endian: null };
   }
 
-  private pointer(file: string, struct: AstStruct, type: Extract<AstType, { kind: "pointer" }>): FieldTypeSpec | null {
+  private pointer(file: string, struct: AstStruct | null, type: Extract<AstType, { kind: "pointer" }>): FieldTypeSpec | null {
     const base = parsePrim(type.base.text);
     if (base === null || !isIntName(base.prim) || base.prim.startsWith("i") || base.prim === "u8" || base.prim === "u16") {
       this.sink.report(diag.notAnInteger(type.base.span, "a pointer field (u32 or u64)", type.base.text));
@@ -234,7 +261,7 @@ class TypeResolver {
     return target === null ? null : { kind: "prim", prim: base.prim, endian: base.endian, pointer: target };
   }
 
-  private pointerTarget(file: string, struct: AstStruct, t: AstPointerTarget): PointerSpec | null {
+  private pointerTarget(file: string, struct: AstStruct | null, t: AstPointerTarget): PointerSpec | null {
     switch (t.kind) {
       case "named": {
         if (t.name.text === "page") return { kind: "page" };
@@ -262,6 +289,10 @@ class TypeResolver {
         return { kind: "chain", header: header.name.text, next: t.next.text, count: t.count?.text ?? null, entry, limit };
       }
       case "match": {
+        if (struct === null) {
+          this.sink.report(diag.wrongKind(t.span, "match", "a pointer selected by a struct field", "a device-tree property type"));
+          return null;
+        }
         const sel = struct.fields.find((f) => f.name.text === t.field.text);
         if (sel === undefined) {
           this.sink.report(diag.unknownName(t.field.span, "field", t.field.text, `'${t.field.text}' must be an ascii field of '${struct.name.text}'`));
@@ -317,11 +348,11 @@ class TypeResolver {
     return null;
   }
 
-  private count(file: string, struct: AstStruct, expr: AstExpr): CountSpec | null {
-    if (expr.kind === "name" && struct.fields.some((f) => f.name.text === expr.name)) {
+  private count(file: string, struct: AstStruct | null, expr: AstExpr): CountSpec | null {
+    if (struct !== null && expr.kind === "name" && struct.fields.some((f) => f.name.text === expr.name)) {
       return { kind: "field", name: expr.name, span: expr.span };
     }
-    if (expr.kind === "name" && !this.names.decls.has(expr.name)) {
+    if (struct !== null && expr.kind === "name" && !this.names.decls.has(expr.name)) {
       // Neither a field nor a constant: a misspelt count field is the likelier mistake.
       // Only fields before the array can count it (LU3005): suggest no other.
       const at = struct.fields.findIndex((f) => f.type.kind === "array" && f.type.count === expr);

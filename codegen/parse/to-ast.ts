@@ -14,7 +14,9 @@ import type {
   AstImport,
   AstMember,
   AstName,
+  AstNodeItem,
   AstRuleIf,
+  AstStringRef,
   AstSizeExpr,
   AstPointerArm,
   AstPointerTarget,
@@ -153,7 +155,7 @@ function addToAst(semantics: Semantics): Semantics {
       return {
         kind: "const",
         name: ast<AstName>(name, ctx),
-        value: ast<AstExpr>(value, ctx),
+        value: value.ctorName === "string" ? { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) } : ast<AstExpr>(value, ctx),
         doc: opt<string>(doc, ctx),
         span: spanOf(this),
       };
@@ -216,6 +218,10 @@ function addToAst(semantics: Semantics): Semantics {
     StructAttr_load(_kw, rule): AstStructAttr {
       return { kind: "load", rule: ast<AstLoadRule>(rule, ctxOf(this)), span: spanOf(this) };
     },
+    StructAttr_scattered(_kw, _open, pieces, _c1, order, _c2, pages, _close): AstStructAttr {
+      const ctx = ctxOf(this);
+      return { kind: "scattered", pieces: ast<AstName>(pieces, ctx), order: ast<AstName>(order, ctx), pages: ast<AstName>(pages, ctx), span: spanOf(this) };
+    },
     LoadRule_exact(_kw): AstLoadRule {
       return { kind: "exact" };
     },
@@ -256,6 +262,14 @@ function addToAst(semantics: Semantics): Semantics {
     },
     Type_rest(element, _open, _dots, _close): AstType {
       return { kind: "rest", element: ast<AstName>(element, ctxOf(this)), span: spanOf(this) };
+    },
+    Type_area(descriptor, _of, element, _open, count, _close): AstType {
+      const ctx = ctxOf(this);
+      return { kind: "area", descriptor: ast<AstName>(descriptor, ctx), element: ast<AstName>(element, ctx), count: ast<AstExpr>(count, ctx), span: spanOf(this) };
+    },
+    Type_pointerArray(base, _open, count, _close, _arrow, target): AstType {
+      const ctx = ctxOf(this);
+      return { kind: "pointerArray", base: ast<AstName>(base, ctx), count: ast<AstExpr>(count, ctx), target: ast<AstPointerTarget>(target, ctx), span: spanOf(this) };
     },
     Type_array(element, _open, count, _close): AstType {
       const ctx = ctxOf(this);
@@ -319,6 +333,45 @@ function addToAst(semantics: Semantics): Semantics {
     },
     BitAs(_kw, name) {
       return ast<AstName>(name, ctxOf(this));
+    },
+    NodeDecl(doc, _kw, name, nodeName, _open, items, _close): AstDecl {
+      const ctx = ctxOf(this);
+      return {
+        kind: "node",
+        name: ast<AstName>(name, ctx),
+        nodeName: opt<AstStringRef>(nodeName, ctx),
+        items: many<AstNodeItem>(items, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    NodeItem_compatible(doc, _kw, values, _semi): AstNodeItem {
+      const ctx = ctxOf(this);
+      return { kind: "compatible", values: many<AstStringRef>(values.asIteration(), ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+    },
+    NodeItem_member(doc, _at, key, name, _colon, type, optional, _semi): AstNodeItem {
+      const ctx = ctxOf(this);
+      return {
+        kind: "member",
+        key: ast<AstStringRef | null>(key, ctx),
+        name: ast<AstName>(name, ctx),
+        type: ast<AstType>(type, ctx),
+        optional: optional.children.length > 0,
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
+    },
+    NodeKey_any(_star) {
+      return null;
+    },
+    NodeKey_named(ref) {
+      return ast<AstStringRef>(ref, ctxOf(this));
+    },
+    StringRef(ref): AstStringRef {
+      const ctx = ctxOf(this);
+      const span = spanOf(this);
+      if (ref.ctorName === "string") return { kind: "string", value: ast<string>(ref, ctx), span };
+      return { kind: "name", name: ast<AstName>(ref, ctx), span };
     },
     StreamDecl(doc, _kw, name, _open, items, _close): AstDecl {
       const ctx = ctxOf(this);

@@ -75,4 +75,33 @@ describe("docs/language.md examples", () => {
       expect.objectContaining({ offset: 20, record: "NAME", field: "len", kind: "length-mismatch", message: "len is 2 (= length of rest), but 3 octets follow it" }),
     ]);
   });
+
+  it("the device-tree node example resolves as documented", () => {
+    const program = compile(blocks.find((b) => b.includes("node kho_root")) ?? "");
+    const nodes = program?.schemas[0]?.nodes ?? [];
+    expect(nodes.map((n) => [n.name, n.nodeName, n.compatible])).toEqual([
+      ["kho_root", "/", ["kho-v3", "kho-v4"]],
+      ["kho_subsystem", null, []],
+    ]);
+    expect(nodes[0]?.properties[0]).toMatchObject({ key: "preserved-memory-map", type: { kind: "int", prim: "u64", pointer: { kind: "struct", structName: "kho_radix_node" } } });
+    expect(nodes[1]?.properties.map((p) => [p.key, p.type.kind, p.optional])).toEqual([
+      ["preserved-data", "int", false],
+      ["blob-size", "int", false],
+      ["label", "string", true],
+      ["reg", "cells", false],
+    ]);
+  });
+
+  it("the array-of-pointers and scattered-area examples resolve as documented", () => {
+    const radix = compile(blocks.find((b) => b.includes("struct kho_radix_bottom_node")) ?? "")?.schemas[0]?.structs ?? [];
+    expect(radix.map((s) => [s.name, s.fields[0]?.pointer ?? null])).toEqual([
+      ["kho_radix_leaf", null],
+      ["kho_radix_bottom_node", { kind: "struct", structName: "kho_radix_leaf" }],
+      ["kho_radix_node", { kind: "struct", structName: "kho_radix_node" }],
+    ]);
+    const memfd = compile(blocks.find((b) => b.includes("kho_vmalloc of memfd_luo_folio_ser")) ?? "")?.schemas[0]?.structs ?? [];
+    expect(memfd.find((s) => s.name === "kho_vmalloc")?.scattered).toEqual({ pieces: "first", order: "order", pages: "total_pages" });
+    const folios = memfd.find((s) => s.name === "memfd_luo_ser")?.fields.find((f) => f.name === "folios");
+    expect([folios?.offset, folios?.size, folios?.area?.count]).toEqual([32, 16, { kind: "field", field: "nr_folios" }]);
+  });
 });

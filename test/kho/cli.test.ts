@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { walkKho } from "../../kho/walk.js";
 import { writeKho } from "../../kho/writer.js";
 import { writeMemoryImage } from "../../runtime/memory-image.js";
 
@@ -48,6 +49,49 @@ describe("lu save/dump/validate --kho", () => {
     expect(d.status).toBe(1);
     expect(d.stderr).toContain("problem: LUO session 1");
     expect(d.stdout).toContain('session 0 "session-0": 2 files');
+  });
+
+  it("stops a file chain of more than 10000 blocks (KHO_MAX_BLOCKS) with the chain and block named, exit 1", () => {
+    // 10001 preserved pages: the folio pages of one big memfd, re-written as a kho_block chain of
+    // luo_file_ser (one empty entry each) that session 0's file_set_ser.files now points at.
+    const img = writeKho({ sessions: 1, filesPerSession: 1, foliosPerFile: 6000, seed: 5, version: 4 });
+    const folios = walkKho(img.memory).graph.luo?.sessions[0]?.files[0]?.memfd?.folios ?? [];
+    const pages = folios.flatMap((f) => Array.from({ length: 2 ** f.order }, (_, k) => f.pfn + k)).slice(0, 10001);
+    expect(pages).toHaveLength(10001);
+    pages.forEach((pfn, k) => {
+      const v = img.memory.frameView(pfn);
+      for (let o = 0; o < 16 + 64; o += 8) v.setBigUint64(o, 0n, true);
+      v.setBigUint64(0, BigInt(pages[k + 1] ?? 0) * 4096n, true);
+      v.setBigUint64(8, 1n, true);
+    });
+    const first = BigInt(pages[0] ?? 0) * 4096n;
+    const sessions = img.manifest.sessionBlocks[0] ?? 0n;
+    img.memory.frameView(Number(sessions / 4096n)).setBigUint64(16 + 64, first, true);
+    const path = join(dir, "long-chain.img");
+    writeMemoryImage(img.memory, path);
+    const last = BigInt(pages[10000] ?? 0) * 4096n;
+    const v = lu("validate", "--kho", path);
+    expect(v.status, v.stderr).toBe(1);
+    expect(v.stdout).toContain(`LUO session 0 ("session-0") files block 10000 at 0x${last.toString(16)}: more than 10000 blocks [chain-limit]`);
+    expect(v.stderr).not.toMatch(/\n\s+at /);
+    const j = lu("validate", "--kho", path, "--json");
+    expect(j.status).toBe(1);
+    expect((JSON.parse(j.stdout) as { problems: { code: string }[] }).problems.map((p) => p.code)).toEqual(["chain-limit"]);
+  });
+
+  it("decodes the LUO FLB entries in dump and --json", () => {
+    const img = join(dir, "flb.img");
+    expect(lu("save", "--kho", "--sessions", "1", "--files-per-session", "1", "--folios-per-file", "2", "--flbs", "2", "--out", img).status).toBe(0);
+    const d = lu("dump", "--kho", img);
+    expect(d.status, d.stderr).toBe(0);
+    expect(d.stdout).toContain("sessions, 2 FLBs");
+    expect(d.stdout).toMatch(/^ {2}flb 1 "test-flb-1-v1": data 0x[0-9a-f]+, count 2$/m);
+    const j = JSON.parse(lu("dump", "--kho", img, "--json").stdout) as { kho: { luo: { flbs: { name: string; count: string }[] } } };
+    expect(j.kho.luo.flbs.map((f) => [f.name, f.count])).toEqual([
+      ["test-flb-0-v1", "1"],
+      ["test-flb-1-v1", "2"],
+    ]);
+    expect(lu("save", "--kho", "--flbs", "64", "--out", img).status).toBe(2);
   });
 
   it("exits 2 for a bad address or a missing file", () => {

@@ -148,7 +148,31 @@ describe("KHO failure classes", () => {
     const img = small(4);
     const memfd = img.manifest.memfds[1]?.[0] ?? 0n;
     u64(img, memfd + 24n, 513n);
-    expect(problems(img)[0]?.message).toBe('LUO session 1 ("session-1") file 0: nr_folios 513 needs 8208 octets, the vmalloc area holds 8192 (2 pages)');
+    expect(problems(img)).toEqual([{ code: "scatter", message: 'LUO session 1 ("session-1") file 0 folios: nr_folios 513 needs 8208 octets, the area holds 8192 (2 pages)' }]);
+  });
+
+  it("a subsystem node without a property its declaration requires", () => {
+    const img = small(4);
+    const frame = img.memory.frame(Number(img.manifest.fdt / 4096n));
+    const text = Array.from(frame, (b) => String.fromCharCode(b)).join("");
+    const at = text.indexOf("blob-size\0");
+    frame[at + 8] = "X".charCodeAt(0); // every node now has "blob-sizX" instead
+    const p = problems(img);
+    expect(p.map((x) => x.code)).toEqual(["fdt", "fdt", "fdt"]);
+    expect(p[0]?.message).toMatch(/^KHO node \/LUO: no 'blob-size' property \(the declaration requires it\) \(blob octet \d+\)$/);
+  });
+
+  it("a memfd-v2 whose flags are not 0, and kexec metadata of another version (a constant the schema declares)", () => {
+    const img = small(4);
+    const memfd = img.manifest.memfds[0]?.[1] ?? 0n;
+    const v = img.memory.frameView(Number(memfd / 4096n));
+    v.setUint32(Number(memfd % 4096n) + 20, 1, true);
+    expect(problems(img)).toEqual([{ code: "kho-compatible", message: `LUO session 0 ("session-0") file 1 memfd_luo_ser: 'flags' is 0x1, expected 0x0` }]);
+    const img2 = small(4);
+    const meta = rootFdt(img2).node("/kexec-metadata")?.properties.find((p) => p.name === "preserved-data");
+    const at = meta === undefined ? 0n : new DataView(meta.value.buffer, meta.value.byteOffset, 8).getBigUint64(0, true);
+    u64(img2, at, readU64(img2, at) + 1n);
+    expect(problems(img2)).toEqual([{ code: "kho-compatible", message: "KHO node /kexec-metadata kho_kexec_metadata: 'version' is 0x2, expected 0x1" }]);
   });
 
   it("blob-size smaller than the struct it holds", () => {

@@ -8,7 +8,8 @@ import type { FileContext } from "./context.js";
 import { fieldText } from "./declaration-text.js";
 import { rangeCode } from "./bit-ranges.js";
 import { jsdoc } from "./jsdoc.js";
-import { pointerAccessor } from "./pointer-accessors.js";
+import { areaAccessor } from "./area-accessors.js";
+import { pointerAccessor, pointerArrayAccessor } from "./pointer-accessors.js";
 import { at, PRIMS, readCall, writeCall } from "./primitives.js";
 import type { StructModel } from "./struct-model.js";
 import { symbols } from "./symbols.js";
@@ -252,6 +253,7 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
       members.push(
         doc(model, field, `A flyweight cached on this struct and re-pointed on every read (no allocation, no bounds check: the parent's placement covers it).`),
         `get ${name}(): ${cls} {\nreturn this.#${name}.rebind(this.view, ${o}, this.src, this.base + ${field.offset}, ${cls}.SIZE);\n}`,
+        ...areaAccessor(ctx, model, field),
       );
       break;
     }
@@ -291,6 +293,7 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
         ),
         `get ${name}(): ${arrayType} {\nreturn ${placement};\n}`,
       );
+      if (field.pointer !== undefined && t.count.kind === "fixed") members.push(...pointerArrayAccessor(ctx, model, field, el, t.stride, t.count.n, field.pointer));
       break;
     }
     case "stream": {

@@ -1,12 +1,14 @@
 /**
  * One generated file per schema: the header naming its source, the imports its code asked for,
- * then constants, enums, flag sets, struct classes and streams in schema order.
+ * then constants, string constants, enums, flag sets, struct classes, streams and device-tree node
+ * classes in schema order.
  */
 import type { LayoutProgram, LayoutSchema } from "../../ir.js";
 import { DEFAULT_REGENERATE, FileContext, type EmitOptions } from "./context.js";
 import { jsdoc } from "./jsdoc.js";
 import { emitStream, typeDigits } from "./streams.js";
 import { emitStruct, type BodyOf } from "./struct-class.js";
+import { emitNode, emitStringConst } from "./node-class.js";
 import { emitConst, emitEnum, emitFlags } from "./values.js";
 
 /**
@@ -37,10 +39,12 @@ export function emitSchemaFile(program: LayoutProgram, schema: LayoutSchema, opt
   const bodies = bodiesBySchema(ctx, schema);
   const parts = [
     ...schema.consts.map((c) => emitConst(c)),
+    ...schema.strings.map((c) => emitStringConst(c)),
     ...schema.enums.map((e) => emitEnum(ctx, e)),
     ...schema.flags.map((f) => emitFlags(ctx, f)),
     ...schema.structs.map((s) => emitStruct(ctx, s, bodies.get(s.name) ?? [])),
     ...schema.streams.map((s) => emitStream(ctx, s)),
+    ...schema.nodes.map((n) => emitNode(ctx, n)),
   ];
   return [fileHeader(schema.file, schema.doc, options.regenerate), ctx.imports.render(), ...parts].filter((p) => p.length > 0).join("\n\n") + "\n";
 }

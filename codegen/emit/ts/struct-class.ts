@@ -11,6 +11,7 @@ import { jsdoc } from "./jsdoc.js";
 import { hexLiteral, intLiteral, isSafe } from "./literals.js";
 import { typeText } from "./declaration-text.js";
 import { PRIMS } from "./primitives.js";
+import { scatteredMethod } from "./area-accessors.js";
 import { emitInit, emitValidate } from "./struct-checks.js";
 import { structModel, type StructModel } from "./struct-model.js";
 import { emitToJson } from "./to-json.js";
@@ -175,6 +176,7 @@ export function emitStruct(ctx: FileContext, s: LayoutStruct, bodyOf: readonly B
     ...code.flatMap((c) => c.caches),
     ...placementMethods(ctx, model),
     ...code.flatMap((c) => c.members),
+    ...scatteredMethod(ctx, model),
     emitInit(ctx, model),
     emitValidate(ctx, model),
     emitToJson(ctx, model),

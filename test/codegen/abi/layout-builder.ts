@@ -189,6 +189,8 @@ export function builder(file: string) {
         imports: [],
         endian: "little" as const,
         consts: [],
+        strings: [],
+        nodes: [],
         enums: d.enums ?? [],
         flags: d.flags ?? [],
         structs: d.structs ?? [],

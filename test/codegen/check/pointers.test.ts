@@ -76,4 +76,41 @@ struct dup size 16 { @0 k: ascii[8]; @8 p: u64 -> match k { "x": item, "x": othe
     const p = layoutListing(program).structs.find((s) => s.name === "p");
     expect(p?.fields[0]?.type).toBe("u64 -> chain hdr(next, count) of item limit 5");
   });
+
+  it("gives an array of pointers an ordinary integer array type and each element's target", async () => {
+    const { layoutListing } = await import("../../../codegen/layout-listing.js");
+    const r = compile(`${BASE}\nstruct table size 32 { @0 slots: u64[4] -> item; }`);
+    expect(r.diagnostics).toEqual([]);
+    const f = r.program?.schemas[0]?.structs.find((s) => s.name === "table")?.fields[0];
+    expect([f?.type, f?.size, f?.pointer]).toEqual([
+      { kind: "array", element: { kind: "prim", prim: "u64", endian: "little" }, stride: 8, count: { kind: "fixed", n: 4 } },
+      32,
+      { kind: "struct", structName: "item" },
+    ]);
+    const program = r.program;
+    if (program === null) throw new Error("compile failed");
+    expect(layoutListing(program).structs.find((s) => s.name === "table")?.fields[0]?.type).toBe("u64[4] -> item");
+  });
+
+  it("ties a scattered-area descriptor to the elements a field's area holds", () => {
+    const r = compile(`${BASE}
+struct area size 16 scattered(first, order, pages) {
+  @0 first: u64 -> chain hdr(next) of u64;
+  @8 pages: u32;
+  @12 order: u32;
+}
+struct owner size 24 {
+  @0 n: u64;
+  @8 items: area of item[n];
+}`);
+    expect(r.diagnostics).toEqual([]);
+    const structs = r.program?.schemas[0]?.structs ?? [];
+    expect(structs.find((s) => s.name === "area")?.scattered).toEqual({ pieces: "first", order: "order", pages: "pages" });
+    const items = structs.find((s) => s.name === "owner")?.fields[1];
+    expect([items?.type, items?.size, items?.area]).toEqual([
+      { kind: "struct", structName: "area" },
+      16,
+      { element: { kind: "struct", structName: "item" }, stride: 8, count: { kind: "field", field: "n" } },
+    ]);
+  });
 });
