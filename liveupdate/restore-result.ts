@@ -34,4 +34,8 @@ export interface RestoreResult {
   readonly passes: PassTimes;
   /** Milliseconds for the whole restore. */
   readonly restoreMs: number;
+  /** Threads that claimed frames in pass 1: 1 for the single-thread pass, else the pool's. */
+  readonly threads: number;
+  /** Milliseconds it took to start the restore pool used, if any: not part of `restoreMs`. */
+  readonly poolStartupMs: number | undefined;
 }

@@ -30,6 +30,8 @@ import { pass2HvmContext } from "./passes/pass2-hvm-context.js";
 import { asRestoreError, RestoreError } from "./restore-error.js";
 import type { RestoreResult } from "./restore-result.js";
 import type { RestoredDomain } from "./restored-domain.js";
+import { pass1Parallel } from "./workers/pass1-parallel.js";
+import type { RestorePool } from "./workers/restore-pool.js";
 
 export interface RestoreOptions {
   /** First frame of the live update bootmem (where the breadcrumb is). */
@@ -52,6 +54,13 @@ export interface RestoreOptions {
   readonly strict?: boolean;
   /** Largest stream (in pages) the breadcrumb may announce. Default 2^24 (64 GiB of 4 KiB pages). */
   readonly maxPages?: number;
+  /**
+   * A started pool of worker threads for pass 1 (`RestorePool.start()`, liveupdate/workers/): the
+   * frame table and the machine memory must then be on SharedArrayBuffers (`sharedFrameTable()`,
+   * `MachineMemory` with `shared: true`), else pass 1 runs on this thread alone. Same result, same
+   * errors as without. See docs/restore.md, "Parallel restore".
+   */
+  readonly workers?: RestorePool;
 }
 
 export function restore(memory: MachineMemory, options: RestoreOptions): RestoreResult {
@@ -106,11 +115,12 @@ export function restoreStream(
   if (bootmem !== undefined) markBootmem(owners, bootmem.start, bootmem.count, pageSize);
   let p1;
   try {
-    p1 = pass1Frames({ src, table: options.frameTable, staged, xenFrames,
+    const input = { src, table: options.frameTable, staged, xenFrames,
       streamPages: located.pages.length,
       mfnArrayStart: located.mfnArrayStart,
       pageShift,
-    });
+    };
+    p1 = options.workers === undefined ? { ...pass1Frames(input), threads: 1 } : pass1Parallel(options.workers, input);
   } finally {
     // The bootmem is the new hypervisor's boot allocator, not a frame anyone owns after the restore.
     if (bootmem !== undefined) owners.fill(FRAME_FREE, bootmem.start, bootmem.start + bootmem.count);
@@ -143,6 +153,8 @@ export function restoreStream(
     m2pCompatEntries: staged.m2pCompatEntries.length,
     passes: { locate: locateMs, pass0: t2 - t1, pass1: t3 - t2, pass2: t4 - t3 },
     restoreMs: locateMs + (t4 - t1),
+    threads: p1.threads,
+    poolStartupMs: options.workers?.startupMs,
   };
 }
 

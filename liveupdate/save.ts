@@ -156,8 +156,13 @@ function shufflePrefix(a: Uint32Array, count: number, rng: SeededRandom): void {
   }
 }
 
+export interface SaveOptions {
+  /** Back the machine memory with SharedArrayBuffers, for a parallel restore. Default false. */
+  readonly sharedMemory?: boolean;
+}
+
 /** Saves `spec` into a fresh sparse machine memory. */
-export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
+export function save(spec: HostSpec = DEFAULT_HOST_SPEC, options: SaveOptions = {}): SavedHost {
   checkHostSpec(spec);
   const layout = planLayout(spec);
   const rng = new SeededRandom(spec.seed);
@@ -206,6 +211,7 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC): SavedHost {
     pageSize: spec.pageSize,
     frameCount: layout.frameCount,
     reserved: [{ start: spec.bootmemStart, count: spec.bootmemFrames, name: "bootmem" }],
+    shared: options.sharedMemory ?? false,
   });
   // Guest frames first; the stream pages then come from what is left (the writer's allocator).
   for (let i = 0; i < guest; i++) memory.markAllocated(pool[i] ?? 0);

@@ -39,6 +39,11 @@ export interface MachineMemoryOptions {
    * newly backed frame reads as zeros.
    */
   readonly fill?: (mfn: number, bytes: Uint8Array) => void;
+  /**
+   * Back the frames with SharedArrayBuffers instead of ArrayBuffers, so worker threads can read
+   * the same pages without a copy (a parallel restore). Default false.
+   */
+  readonly shared?: boolean;
 }
 
 const FLAG_RESERVED = 1;
@@ -55,7 +60,9 @@ export class MachineMemory {
   readonly reserved: readonly FrameRange[];
   private readonly slotOf: Int32Array;
   private readonly flags: Uint8Array;
-  private readonly chunks: ArrayBuffer[] = [];
+  private readonly chunks: ArrayBufferLike[] = [];
+  /** Whether the backing chunks are SharedArrayBuffers (see `MachineMemoryOptions.shared`). */
+  readonly shared: boolean;
   /** Frames per backing chunk: slot `s` is frame `s % framesPerChunk` of chunk `floor(s / framesPerChunk)`. */
   readonly framesPerChunk: number;
   private readonly fill: ((mfn: number, bytes: Uint8Array) => void) | undefined;
@@ -82,6 +89,7 @@ export class MachineMemory {
     this.flags = new Uint8Array(frameCount);
     this.framesPerChunk = Math.max(1, Math.ceil((options.chunkBytes ?? 16 * 1024 * 1024) / pageSize));
     this.fill = options.fill;
+    this.shared = options.shared ?? false;
     this.reserved = options.reserved ?? [];
     for (const r of this.reserved) {
       if (!(Number.isInteger(r.start) && Number.isInteger(r.count) && r.start >= 0 && r.count >= 0 && r.start + r.count <= frameCount)) {
@@ -190,7 +198,7 @@ export class MachineMemory {
   }
 
   /** Backing chunk `index` (see `backingSlot`). */
-  chunkBuffer(index: number): ArrayBuffer {
+  chunkBuffer(index: number): ArrayBufferLike {
     const chunk = this.chunks[index];
     if (chunk === undefined) throw new RangeError(`no backing chunk ${index} (${this.chunks.length} chunks)`);
     return chunk;
@@ -270,7 +278,10 @@ export class MachineMemory {
       throw new FrameError(mfn, `frame ${mfn} is absent from the machine's memory (a hole of the dump)`, { offset: mfn * this.pageSize });
     }
     const slot = this.slots++;
-    if (slot % this.framesPerChunk === 0) this.chunks.push(new ArrayBuffer(this.framesPerChunk * this.pageSize));
+    if (slot % this.framesPerChunk === 0) {
+      const bytes = this.framesPerChunk * this.pageSize;
+      this.chunks.push(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    }
     if (this.fill !== undefined) {
       // Filled before it is recorded: a loader that throws leaves the frame unbacked, not zeroed.
       const chunk = this.chunks[Math.floor(slot / this.framesPerChunk)];

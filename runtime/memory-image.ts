@@ -63,6 +63,8 @@ export interface OpenMemoryImageOptions {
   readonly extents?: readonly ImageExtent[];
   /** Frames in the machine. Default: up to the end of the last extent. */
   readonly frameCount?: number;
+  /** Frames read into SharedArrayBuffers (`MachineMemoryOptions.shared`), for a parallel restore. */
+  readonly shared?: boolean;
 }
 
 /** A machine memory backed by an image file, read frame by frame on demand. */
@@ -135,6 +137,7 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
       pageSize,
       frameCount,
       reserved: options.reserved ?? [],
+      shared: options.shared ?? false,
       absent: options.extents === undefined ? [] : absentFrames(list, pageSize, frameCount),
       fill: (mfn, bytes) => {
         if (closed) throw new FileReadError(path, "the memory image is closed", { offset: mfn * pageSize });

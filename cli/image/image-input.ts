@@ -29,6 +29,8 @@ export interface ImageInputOptions {
   /** Physical address of a raw dump's first octet (a multiple of the page size). */
   readonly base?: number;
   readonly reserved?: readonly FrameRange[];
+  /** Read frames into SharedArrayBuffers (a parallel restore's workers read them). */
+  readonly shared?: boolean;
 }
 
 export interface ImageInput {
@@ -121,7 +123,7 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
       problems.push({ offset: 0, kind: "image-too-large", message: `the image spans ${frameCount} frames of ${ps} octets (up to physical ${`0x${endAddr.toString(16)}`}), above the limit of 2^28 frames` });
       return { format, image: undefined, problems, fatal: true };
     }
-    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount });
+    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount, shared: options.shared ?? false });
     return { format, image, problems, fatal: false };
   } finally {
     src.close();
