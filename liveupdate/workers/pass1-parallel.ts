@@ -21,7 +21,6 @@
  * single-thread pass, and `threads` in the result says 1.
  */
 import { LU_STREAM_FORMAT, LuDomainPages } from "../../generated/live-update.js";
-import { FRAME_FREE } from "../frame-table.js";
 import { pass1Frames, type Pass1Input, type Pass1Result } from "../passes/pass1-frames.js";
 import { release as releaseWords } from "../passes/claim-frames.js";
 import { U32RunWalker } from "../passes/u32-runs.js";
@@ -70,7 +69,10 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
   const walker = new U32RunWalker();
   const buffers: SharedArrayBuffer[] = [];
   const bufferIndex = new Map<ArrayBufferLike, number>();
-  let runList: number[] = [];
+  // Each run lies in one stream page, so there are at most as many as pages plus lists.
+  const s = scratch(pool, input.streamPages + staged.pageRecords.length);
+  const runs = s.runs;
+  let runCount = 0;
   let shareable = true;
   let entries = 0;
   const counts: number[] = [];
@@ -86,7 +88,7 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
     const domid = d.domainId;
     walker.walk(src, ref.offset + HEADER + LuDomainPages.MFNS_OFFSET, count, (words, from, to) => {
       const buffer = words.buffer;
-      if (!(buffer instanceof SharedArrayBuffer) || walker.bytesCopied > 0) {
+      if (!(buffer instanceof SharedArrayBuffer) || walker.bytesCopied > 0 || (runCount + 1) * RUN_WORDS > runs.length) {
         shareable = false;
         return false;
       }
@@ -96,7 +98,11 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
         buffers.push(buffer);
         bufferIndex.set(buffer, b);
       }
-      runList.push(b, from, to, domid);
+      const at = runCount++ * RUN_WORDS;
+      runs[at] = b;
+      runs[at + 1] = from;
+      runs[at + 2] = to;
+      runs[at + 3] = domid;
       return true;
     });
     entries += count;
@@ -105,10 +111,6 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
     xen.undo();
     return single(input);
   }
-  const runCount = runList.length / RUN_WORDS;
-  const s = scratch(pool, runCount);
-  s.runs.set(runList);
-  runList = [];
   s.done.fill(0, 0, runCount);
 
   // 3. Claim on every thread, then check the counts.
@@ -117,7 +119,7 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
     owners: owners.buffer,
     ownersOffset: owners.byteOffset,
     ownersLength: owners.length,
-    runs: s.runs.buffer as SharedArrayBuffer,
+    runs: runs.buffer as SharedArrayBuffer,
     runCount,
     runsPerTask,
     done: s.done.buffer as SharedArrayBuffer,
@@ -131,7 +133,6 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
   // Frees the words each run had claimed (all of them after a success); `s` is this pool's
   // scratch, which no other restore touches before this one returns.
   const release = (whole: boolean): void => {
-    const runs = s.runs;
     for (let r = 0; r < runCount; r++) {
       const at = r * RUN_WORDS;
       const from = runs[at + 1] as number;
@@ -167,9 +168,4 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
 
 function single(input: Pass1Input): ParallelPass1Result {
   return { ...pass1Frames(input), threads: 1 };
-}
-
-/** A frame table over a SharedArrayBuffer, every frame free: what a parallel restore claims into. */
-export function sharedOwners(frames: number): Uint16Array {
-  return new Uint16Array(new SharedArrayBuffer(frames * 2)).fill(FRAME_FREE);
 }

@@ -1,20 +1,14 @@
 /**
- * The parallel entry points: a frame table on shared memory, and `restoreParallel()`, which takes
+ * The parallel entry point `restoreParallel()`, which takes
  * either a started pool or a thread count (it then starts a pool for this one restore and ends it
  * after, its start-up reported apart from the restore in `poolStartupMs`).
  */
 import type { MachineMemory } from "../../runtime/machine-memory.js";
-import { FrameTable } from "../frame-table.js";
 import { restore, type RestoreOptions } from "../restore.js";
 import type { RestoreResult } from "../restore-result.js";
-import { sharedOwners } from "./pass1-parallel.js";
 import { RestorePool } from "./restore-pool.js";
 
-/** A frame table of `frames` free frames on a SharedArrayBuffer, which a pool's workers can claim into. */
-export function sharedFrameTable(frames: number): FrameTable {
-  if (!Number.isSafeInteger(frames) || frames < 0) throw new RangeError(`frame table size ${frames} is not a frame count`);
-  return new FrameTable(sharedOwners(frames));
-}
+export { sharedFrameTable } from "./shared-frame-table.js";
 
 export interface ParallelRestoreOptions extends Omit<RestoreOptions, "workers"> {
   /** A started pool, or how many threads to start one with (1: the single-thread restore). */
