@@ -18,6 +18,8 @@ import type { RestoreResult } from "../liveupdate/restore-result.js";
 import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.js";
 import { formatHandle } from "../liveupdate/saved-domain.js";
 import { save } from "../liveupdate/save.js";
+import { defaultThreads, RestorePool } from "../liveupdate/workers/restore-pool.js";
+import { sharedFrameTable } from "../liveupdate/workers/shared-frame-table.js";
 import { parseBootmem } from "./image/bootmem-option.js";
 import { ImageUsageError, openImageInput, parseBase, parseImageFormat } from "./image/image-input.js";
 import { formatProblem, type InspectProblem } from "./inspect/inspect-problem.js";
@@ -34,6 +36,7 @@ interface RestoreFlags {
   lenient?: boolean;
   imageFormat?: string;
   base?: string;
+  workers?: string;
 }
 
 /** Streams above this size get a progress bar (on a terminal). */
@@ -130,9 +133,14 @@ export function register(program: Command): void {
     .option("--extent-frames <n>", "with --demo: guest memory in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
     .option("--lenient", "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)")
     .option("--no-progress", "no progress bar")
-    .action((image: string | undefined, flags: RestoreFlags) => {
+    .option("--workers <n>", `threads that claim frames in pass 1, this one included (default: the machine's cores, here ${defaultThreads()}; 1: the single-thread restore)`)
+    .action(async (image: string | undefined, flags: RestoreFlags) => {
       const repeat = parseWhole("--repeat", flags.repeat ?? (flags.demo === true ? "3" : "1"), 1);
       const pageSize = parseWhole("--page-size", flags.pageSize, 64);
+      const workers = parseWhole("--workers", flags.workers ?? String(defaultThreads()), 1);
+      if (workers > 1024) usage(`--workers must be at most 1024, got '${flags.workers}'`);
+      // Workers read the stream pages and claim into the frame table in place: both on shared memory.
+      const shared = workers > 1;
       let memory: MachineMemory;
       let bootmem: number;
       let bootmemFrames: number;
@@ -148,7 +156,7 @@ export function register(program: Command): void {
         } catch (e) {
           usage(e instanceof Error ? e.message : String(e));
         }
-        const saved = save(spec);
+        const saved = save(spec, { sharedMemory: shared });
         memory = saved.memory;
         bootmem = saved.bootmemStart;
         bootmemFrames = saved.bootmemFrames;
@@ -173,6 +181,7 @@ export function register(program: Command): void {
             ...optional("format", parseImageFormat(flags.imageFormat)),
             ...optional("base", parseBase(flags.base, pageSize)),
             reserved: [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
+            shared,
           });
         } catch (e) {
           if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
@@ -211,13 +220,16 @@ export function register(program: Command): void {
         }
       }
 
+      // The pool is started before the clock, like a hypervisor would before the downtime, and its
+      // start-up is reported on its own.
+      const pool = workers > 1 ? await RestorePool.start({ threads: workers }) : undefined;
       const results: RestoreResult[] = [];
       const bar = showBar && repeat > 1 ? new SingleBar({ format: "restoring [{bar}] {value}/{total} runs", stream: process.stderr }, Presets.shades_classic) : undefined;
       bar?.start(repeat, 0);
       for (let i = 0; i < repeat; i++) {
-        const frameTable = new FrameTable(memory.frameCount);
+        const frameTable = shared ? sharedFrameTable(memory.frameCount) : new FrameTable(memory.frameCount);
         try {
-          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true }));
+          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true, ...optional("workers", pool) }));
         } catch (e) {
           bar?.stop();
           close();
@@ -230,6 +242,7 @@ export function register(program: Command): void {
       }
       bar?.stop();
       close();
+      await pool?.close();
       // Damage of the image file that left the stream readable: reported after the restore, exit 1.
       for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
 
@@ -266,6 +279,8 @@ export function register(program: Command): void {
           repeat,
           mb_per_s: round(mbPerS),
           mframes_per_s: round(mframesPerS),
+          workers: last.threads,
+          pool_startup_ms: last.poolStartupMs === undefined ? null : round(last.poolStartupMs),
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         if (fileProblems.length > 0) process.exitCode = 1;
@@ -277,7 +292,9 @@ export function register(program: Command): void {
         `restored ${last.domains.length} domains, ${last.frames} frames, ${last.records} records from ${mib} MiB of stream ` +
           `in ${restoreMs.toFixed(1)} ms${runs}: ${mbPerS.toFixed(1)} MB/s, ${mframesPerS.toFixed(2)} Mframes/s, ` +
           `${last.bytesCopied} bytes copied\n` +
-          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms, pass 2 ${passes.pass2} ms\n`,
+          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms, pass 2 ${passes.pass2} ms\n` +
+          `  pass 1 on ${last.threads} thread${last.threads === 1 ? "" : "s"}` +
+          (last.poolStartupMs === undefined ? "\n" : ` (worker pool started in ${last.poolStartupMs.toFixed(1)} ms, before and apart from the restore)\n`),
       );
       if (fileProblems.length > 0) process.exitCode = 1;
     });
