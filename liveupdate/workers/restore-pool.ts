@@ -47,10 +47,7 @@ export class RestorePool {
 
   /** Starts `threads - 1` workers and resolves once every one is ready. */
   static async start(options: RestorePoolOptions = {}): Promise<RestorePool> {
-    const threads = options.threads ?? defaultThreads();
-    if (!(Number.isSafeInteger(threads) && threads >= 1 && threads <= 1024)) {
-      throw new RangeError(`restore pool threads must be an integer from 1 to 1024, got ${threads}`);
-    }
+    const threads = checkThreads(options.threads ?? defaultThreads());
     const t0 = performance.now();
     const entry = workerEntry();
     const workers: Worker[] = [];
@@ -80,6 +77,33 @@ export class RestorePool {
       // An idle pool does not keep the process alive; close() ends it properly.
       w.unref();
     }
+    return new RestorePool(threads, workers, ports, performance.now() - t0);
+  }
+
+  /**
+   * Starts the pool without returning to the event loop: for synchronous callers (a fuzz target).
+   * Each worker also counts itself ready in a shared slot, which this thread waits on (a worker
+   * that fails to start is an error after `PATIENCE_MS`, never a hang).
+   */
+  static startSync(options: RestorePoolOptions = {}): RestorePool {
+    const threads = checkThreads(options.threads ?? defaultThreads());
+    const t0 = performance.now();
+    const entry = workerEntry();
+    const ready = new Int32Array(new SharedArrayBuffer(4));
+    const workers: Worker[] = [];
+    const ports: MessagePort[] = [];
+    for (let i = 1; i < threads; i++) {
+      const { port1, port2 } = new MessageChannel();
+      workers.push(new Worker(entry.code, { eval: entry.eval, workerData: { port: port2, ready }, transferList: [port2] }));
+      ports.push(port1);
+    }
+    try {
+      waitFor(ready, 0, threads - 1);
+    } catch (e) {
+      for (const w of workers) void w.terminate();
+      throw e;
+    }
+    for (const w of workers) w.unref();
     return new RestorePool(threads, workers, ports, performance.now() - t0);
   }
 
@@ -114,6 +138,13 @@ export class RestorePool {
     for (const p of this.ports) p.close();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+function checkThreads(threads: number): number {
+  if (!(Number.isSafeInteger(threads) && threads >= 1 && threads <= 1024)) {
+    throw new RangeError(`restore pool threads must be an integer from 1 to 1024, got ${threads}`);
+  }
+  return threads;
 }
 
 /**
