@@ -1,12 +1,12 @@
 /**
  * One thread's part of a parallel pass 1, the same code on the calling thread and in every worker:
  *
- *   1. count the free frames in its own region of the frame table (the table split in `threads`
- *      equal slices);                                                       barrier
+ *   1. count the free frames in slices of the frame table taken from a shared counter (so a
+ *      thread that starts late counts less);                                barrier
  *   2. take groups of runs from the shared counter and claim them with the single-thread claim
  *      loop (plain loads and stores, four entries in flight); stop at the first entry that cannot
  *      be claimed, or as soon as another thread has found one;             barrier
- *   3. count the free frames of its region again.
+ *   3. count the free frames again, the same way.
  *
  * Why counting: two threads may claim the same frame at the same moment (both load FRAME_FREE,
  * both store), and plain stores cannot see that; an atomic compare-and-exchange per entry could,
@@ -19,7 +19,7 @@
  */
 import { FRAME_FREE } from "../frame-table.js";
 import { claim } from "../passes/claim-frames.js";
-import { CONTROL, RUN_WORDS, type Pass1Job } from "./protocol.js";
+import { CONTROL, COUNT_SLICE, RUN_WORDS, type Pass1Job } from "./protocol.js";
 
 /** The job's buffers as typed arrays (built once per job on each thread). */
 export interface Pass1Views {
@@ -47,12 +47,6 @@ export function pass1Views(job: Pass1Job): Pass1Views {
   };
 }
 
-/** First frame of thread `t`'s region (even, so a region is whole Int32 words of the table). */
-export function regionStart(t: number, threads: number, frames: number): number {
-  if (t >= threads) return frames;
-  return Math.floor((t * frames) / threads) & ~1;
-}
-
 /**
  * Runs thread `thread`'s part of the job. An exception its own code throws (a bug: bad input never
  * throws here) is handed to `report` and returned, after still passing every barrier so no thread
@@ -60,8 +54,6 @@ export function regionStart(t: number, threads: number, frames: number): number 
  */
 export function runPass1Part(v: Pass1Views, thread: number, report: (message: string) => void = () => {}): string | undefined {
   const { control, job } = v;
-  const from = regionStart(thread, job.threads, job.ownersLength);
-  const to = regionStart(thread + 1, job.threads, job.ownersLength);
   let error: string | undefined;
   const step = (f: () => void): void => {
     if (error !== undefined) return;
@@ -74,14 +66,14 @@ export function runPass1Part(v: Pass1Views, thread: number, report: (message: st
     }
   };
   step(() => {
-    v.counts[2 * thread] = countFree(v, from, to);
+    v.counts[2 * thread] = countSlices(v, CONTROL.countBefore);
   });
   barrier(control, CONTROL.counted, job.threads);
   step(() => claimTasks(v));
   barrier(control, CONTROL.claimed, job.threads);
   if (Atomics.load(control, CONTROL.failed) === 0) {
     step(() => {
-      v.counts[2 * thread + 1] = countFree(v, from, to);
+      v.counts[2 * thread + 1] = countSlices(v, CONTROL.countAfter);
     });
   }
   // Reported before finishing, so the calling thread finds the message as soon as it sees the count.
@@ -113,6 +105,17 @@ function claimTasks(v: Pass1Views): void {
       }
       done[r] = hi - lo;
     }
+  }
+}
+
+/** Free entries in the slices of the table this thread takes from the counter in `slot`. */
+function countSlices(v: Pass1Views, slot: number): number {
+  const frames = v.owners.length;
+  let n = 0;
+  for (;;) {
+    const from = Atomics.add(v.control, slot, 1) * COUNT_SLICE;
+    if (from >= frames) return n;
+    n += countFree(v, from, Math.min(frames, from + COUNT_SLICE));
   }
 }
 

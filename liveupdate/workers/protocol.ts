@@ -21,8 +21,14 @@ export const CONTROL = {
   finished: 4,
   /** 1 + the index of a thread whose code threw (a bug, not bad input); 0 when none. */
   error: 5,
+  /** Next slice of the frame table to count, before and after the claims. */
+  countBefore: 6,
+  countAfter: 7,
 } as const;
 export const CONTROL_SLOTS = 8;
+
+/** Frame-table entries counted at a time (a slice taken from `countBefore`/`countAfter`). */
+export const COUNT_SLICE = 1 << 18;
 
 /** Words per run in the run table: buffer index, first word, end word, domain id. */
 export const RUN_WORDS = 4;
@@ -41,7 +47,7 @@ export interface Pass1Job {
   readonly runsPerTask: number;
   /** Per run: words (2 per entry) claimed from its first word on; the undo frees exactly these. */
   readonly done: SharedArrayBuffer;
-  /** Float64 per thread: free frames in its region before the claims, then after. */
+  /** Float64 per thread: free frames in the slices it counted before the claims, then after. */
   readonly counts: SharedArrayBuffer;
   /** The buffers the runs point into (machine memory chunks), by run buffer index. */
   readonly buffers: readonly SharedArrayBuffer[];
