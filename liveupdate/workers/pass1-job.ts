@@ -52,7 +52,11 @@ export function pass1Views(job: Pass1Job): Pass1Views {
  * throws here) is handed to `report` and returned, after still passing every barrier so no thread
  * waits forever.
  */
-export function runPass1Part(v: Pass1Views, thread: number, report: (message: string) => void = () => {}): string | undefined {
+export function runPass1Part(
+  v: Pass1Views,
+  thread: number,
+  report: (message: string) => void = () => {},
+): string | undefined {
   const { control, job } = v;
   let error: string | undefined;
   const step = (f: () => void): void => {

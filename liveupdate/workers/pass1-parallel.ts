@@ -58,6 +58,7 @@ const HEADER = LU_STREAM_FORMAT.headerSize;
 
 export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input): ParallelPass1Result {
   const owners = input.table.owners;
+  if (pool?.isClosed === true) throw new Error("restore pool is closed");
   if (pool === undefined || pool.threads <= 1 || !(owners.buffer instanceof SharedArrayBuffer)) return single(input);
   const { src, staged } = input;
 
@@ -88,7 +89,11 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
     const domid = d.domainId;
     walker.walk(src, ref.offset + HEADER + LuDomainPages.MFNS_OFFSET, count, (words, from, to) => {
       const buffer = words.buffer;
-      if (!(buffer instanceof SharedArrayBuffer) || walker.bytesCopied > 0 || (runCount + 1) * RUN_WORDS > runs.length) {
+      if (
+        !(buffer instanceof SharedArrayBuffer) ||
+        walker.bytesCopied > 0 ||
+        (runCount + 1) * RUN_WORDS > runs.length
+      ) {
         shareable = false;
         return false;
       }
@@ -115,20 +120,6 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
 
   // 3. Claim on every thread, then check the counts.
   const runsPerTask = Math.max(1, Math.min(64, Math.ceil(runCount / (pool.threads * 16))));
-  const { error } = pool.runPass1({
-    owners: owners.buffer,
-    ownersOffset: owners.byteOffset,
-    ownersLength: owners.length,
-    runs: runs.buffer as SharedArrayBuffer,
-    runCount,
-    runsPerTask,
-    done: s.done.buffer as SharedArrayBuffer,
-    counts: s.counts.buffer as SharedArrayBuffer,
-    buffers,
-  });
-  const failed = error !== undefined || Atomics.load(new Int32Array(pool.control), CONTROL.failed) !== 0;
-  let newlyOwned = 0;
-  for (let t = 0; t < pool.threads; t++) newlyOwned += (s.counts[2 * t] ?? 0) - (s.counts[2 * t + 1] ?? 0);
   const words = buffers.map((b) => new Uint32Array(b, 0, b.byteLength >>> 2));
   // Frees the words each run had claimed (all of them after a success); `s` is this pool's
   // scratch, which no other restore touches before this one returns.
@@ -140,6 +131,29 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
       if (to > from) releaseWords(words[runs[at] as number] as Uint32Array, from, to, owners);
     }
   };
+  let outcome: { readonly error: string | undefined };
+  try {
+    outcome = pool.runPass1({
+      owners: owners.buffer,
+      ownersOffset: owners.byteOffset,
+      ownersLength: owners.length,
+      runs: runs.buffer as SharedArrayBuffer,
+      runCount,
+      runsPerTask,
+      done: s.done.buffer as SharedArrayBuffer,
+      counts: s.counts.buffer as SharedArrayBuffer,
+      buffers,
+    });
+  } catch (e) {
+    // The pool itself failed (closed, or a thread stopped answering): leave the table as it was.
+    release(false);
+    xen.undo();
+    throw e;
+  }
+  const error = outcome.error;
+  const failed = error !== undefined || Atomics.load(new Int32Array(pool.control), CONTROL.failed) !== 0;
+  let newlyOwned = 0;
+  for (let t = 0; t < pool.threads; t++) newlyOwned += (s.counts[2 * t] ?? 0) - (s.counts[2 * t + 1] ?? 0);
   if (failed || newlyOwned !== entries) {
     release(false);
     xen.undo();

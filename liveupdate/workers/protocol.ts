@@ -59,4 +59,6 @@ export interface Pass1Job {
 export type ToWorker = { readonly kind: "pass1"; readonly thread: number; readonly job: Pass1Job };
 
 /** worker → calling thread: `ready` once at start-up; `error` when its part of a job threw. */
-export type FromWorker = { readonly kind: "ready" } | { readonly kind: "error"; readonly thread: number; readonly message: string };
+export type FromWorker =
+  | { readonly kind: "ready" }
+  | { readonly kind: "error"; readonly thread: number; readonly message: string };

@@ -60,9 +60,13 @@ export class RestorePool {
       ports.push(port1);
       ready.push(
         new Promise((resolve, reject) => {
-          worker.once("message", (m: FromWorker) => (m.kind === "ready" ? resolve() : reject(new Error(`restore pool worker ${i}: unexpected first message`))));
+          worker.once("message", (m: FromWorker) =>
+            m.kind === "ready" ? resolve() : reject(new Error(`restore pool worker ${i}: unexpected first message`)),
+          );
           worker.once("error", reject);
-          worker.once("exit", (code) => reject(new Error(`restore pool worker ${i} exited with code ${code} while starting`)));
+          worker.once("exit", (code) =>
+            reject(new Error(`restore pool worker ${i} exited with code ${code} while starting`)),
+          );
         }),
       );
     }
@@ -94,7 +98,9 @@ export class RestorePool {
     const ports: MessagePort[] = [];
     for (let i = 1; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
-      workers.push(new Worker(entry.code, { eval: entry.eval, workerData: { port: port2, ready }, transferList: [port2] }));
+      workers.push(
+        new Worker(entry.code, { eval: entry.eval, workerData: { port: port2, ready }, transferList: [port2] }),
+      );
       ports.push(port1);
     }
     try {
@@ -131,6 +137,11 @@ export class RestorePool {
     return { error };
   }
 
+  /** Whether `close()` was called (a closed pool refuses jobs). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Ends the workers. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -159,5 +170,8 @@ function workerEntry(): { readonly code: string | URL; readonly eval: boolean } 
   const entry = new URL("./worker-entry.ts", here).href;
   const tsxDir = dirname(createRequire(here).resolve("tsx/package.json"));
   const api = pathToFileURL(join(tsxDir, "dist", "esm", "api", "index.mjs")).href;
-  return { code: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
+  return {
+    code: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
+    eval: true,
+  };
 }

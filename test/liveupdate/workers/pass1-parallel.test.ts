@@ -50,10 +50,11 @@ describe("parallel pass 1", () => {
     expect(Array.from(plain.owners)).toEqual(Array.from(table.owners));
   });
 
-  // The second half of one list repeats the first half: the threads claim the same frames at the
-  // same time, so some double claims are only found by the free-frame count. Every run must fail
-  // with the single-thread error and leave the table as it was.
-  it("finds frames claimed twice by different threads at the same moment, every time", () => {
+  // The second half of one list repeats the first half, and the threads take the list's pages in
+  // turn, so the same frames are claimed by different threads (found by a claim that sees the
+  // other thread's store, or by the free-frame count when both stored at once). Every run must
+  // fail with the single-thread error and leave the table as it was.
+  it("a list repeating its first half, split over the threads: the single-thread error every time", () => {
     const saved = save(ONE_BIG, { sharedMemory: true });
     const { src, records } = savedStream(saved);
     const list = records.find((r) => r.type === 0x40000004);
@@ -82,6 +83,15 @@ describe("parallel pass 1", () => {
     const one = await restoreParallel(saved.memory, { bootmem: saved.bootmemStart, frameTable: sharedFrameTable(saved.frameCount), domains: [], workers: 1 });
     expect(one.threads).toBe(1);
     expect(one.poolStartupMs).toBeUndefined();
+  });
+
+  it("refuses to restore over a closed pool, leaving the table as it was", async () => {
+    const closed = await RestorePool.start({ threads: 2 });
+    await closed.close();
+    const saved = save(ONE_BIG, { sharedMemory: true });
+    const table = sharedFrameTable(saved.frameCount);
+    expect(() => restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], workers: closed })).toThrow(/restore pool is closed/);
+    expect(table.ownedCount()).toBe(0);
   });
 
   it("refuses a thread count that is not a positive integer", async () => {
