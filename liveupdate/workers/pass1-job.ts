@@ -9,7 +9,8 @@
  *   3. count the free frames again, the same way.
  *
  * Why counting: two threads may claim the same frame at the same moment (both load FRAME_FREE,
- * both store), and plain stores cannot see that; an atomic compare-and-exchange per entry could,
+ * both store), and plain stores cannot see that (what is counted is entries with bit 15 set, which
+ * change exactly as the free frames do: see countFree); an atomic compare-and-exchange per entry could,
  * but measured 3-4x slower per entry than the plain loop (see docs/restore.md, "Parallel
  * restore"). Every claim turns a free frame into an owned one, so when every entry claimed a
  * different frame the table has exactly as many fewer free frames as entries were claimed; a frame
@@ -17,7 +18,6 @@
  * any shortfall, like any entry refused in step 2, fails the pass (and the single-thread pass
  * then names the first conflict in stream order).
  */
-import { FRAME_FREE } from "../frame-table.js";
 import { claim } from "../passes/claim-frames.js";
 import { CONTROL, COUNT_SLICE, RUN_WORDS, type Pass1Job } from "./protocol.js";
 
@@ -123,23 +123,27 @@ function countSlices(v: Pass1Views, slot: number): number {
   }
 }
 
-/** Free entries in owners[from, to) (`from` even). */
+/**
+ * Entries with bit 15 set in owners[from, to) (`from` even). FRAME_FREE has it; every owner a claim
+ * writes (a domain id, below 0x7FF0) has not, and an entry no claim touches keeps its value, so
+ * the difference between the counts before and after the claims is exactly the number of frames
+ * the claims turned from free to owned. Counting the bit instead of comparing with FRAME_FREE
+ * needs no branch: two shifts per pair of entries.
+ */
 function countFree(v: Pass1Views, from: number, to: number): number {
   const { owners, ownerWords } = v;
   let n = 0;
   let i = from;
   if (owners.byteOffset % 4 === 0) {
-    // Two entries per load: all ones (-1) is two free frames, which is most of a fresh table.
     const base = owners.byteOffset >>> 2;
     const end = base + (to >>> 1);
     for (let w = base + (from >>> 1); w < end; w++) {
       const x = ownerWords[w] as number;
-      if (x === -1) n += 2;
-      else if (x !== 0) n += ((x & 0xffff) === FRAME_FREE ? 1 : 0) + (x >>> 16 === FRAME_FREE ? 1 : 0);
+      n += ((x >>> 15) & 1) + (x >>> 31);
     }
     i = (end - base) * 2;
   }
-  for (; i < to; i++) if (owners[i] === FRAME_FREE) n++;
+  for (; i < to; i++) if ((owners[i] as number) >= 0x8000) n++;
   return n;
 }
 
