@@ -17,6 +17,10 @@
  * `--memory` runs only the memory probe below at each size (`--sizes`, `--small` as above;
  * `--repeat N` probes per size, default 3), without the timed lines: seconds at 1x, not minutes.
  *
+ * After the lines, the parallel restore over warm pools of 1, 2, 4, ... threads up to the core count
+ * (bench/workers.bench.ts); `--workers 1,2` chooses the thread counts, `--workers-only` skips the
+ * lines above and runs only that.
+ *
  * `--rss-child IMAGE BOOTMEM PAGE_SIZE` is the memory probe the stream-restore suite runs in a
  * fresh process: it loads an image, restores it once, and prints how much memory the restore
  * needed beyond the image and the frame table.
@@ -24,6 +28,7 @@
 import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames } from "../liveupdate/host-spec.js";
 import { BENCH_RESULTS_DIR } from "./bench-paths.js";
 import { measureRestoreMemory, runMemoryProbe, runStreamRestoreBench } from "./stream-restore.bench.js";
+import { defaultWorkerList, runWorkerScaling } from "./workers.bench.js";
 
 const args = process.argv.slice(2);
 const child = args.indexOf("--rss-child");
@@ -50,6 +55,12 @@ if (child >= 0) {
     console.error(`bench: --lines takes line numbers 1..7 such as 1,3,7, got '${args[l + 1] ?? ""}'`);
     process.exit(2);
   }
+  const w = args.indexOf("--workers");
+  const workers = w >= 0 ? (args[w + 1] ?? "").split(",").map(Number) : defaultWorkerList();
+  if (!(workers.length > 0 && workers.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024))) {
+    console.error(`bench: --workers takes thread counts such as 1,2,4, got '${args[w + 1] ?? ""}'`);
+    process.exit(2);
+  }
   const outDir = BENCH_RESULTS_DIR;
   const started = performance.now();
   if (args.includes("--memory")) {
@@ -62,7 +73,8 @@ if (child >= 0) {
     runMemoryProbe({ small, sizes, repeat, extentFrames });
     console.log(`\nmemory probe finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else {
-    await runStreamRestoreBench({ small, sizes, outDir, extentFrames, ...(lines === undefined ? {} : { lines }) });
+    if (!args.includes("--workers-only")) await runStreamRestoreBench({ small, sizes, outDir, extentFrames, ...(lines === undefined ? {} : { lines }) });
+    await runWorkerScaling({ small, sizes, extentFrames, workers, outDir });
     console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
   }
 }

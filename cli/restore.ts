@@ -20,6 +20,8 @@ import { paramCount, type RestoredDomain } from "../liveupdate/restored-domain.j
 import { formatHandle } from "../liveupdate/saved-domain.js";
 import { save } from "../liveupdate/save.js";
 import { autoBootmem } from "./image/auto-bootmem.js";
+import { defaultThreads, RestorePool } from "../liveupdate/workers/restore-pool.js";
+import { sharedFrameTable } from "../liveupdate/workers/shared-frame-table.js";
 import { parseBootmem } from "./image/bootmem-option.js";
 import { ImageUsageError, openImageInput, parseBase, parseImageFormat } from "./image/image-input.js";
 import { formatProblem, type InspectProblem } from "./inspect/inspect-problem.js";
@@ -38,6 +40,7 @@ interface RestoreFlags {
   base?: string;
   verbose?: boolean;
   wasm: boolean;
+  workers?: string;
 }
 
 /** Streams above this size get a progress bar (on a terminal). */
@@ -141,9 +144,14 @@ export function register(program: Command): void {
     .option("--lenient", "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)")
     .option("--no-progress", "no progress bar")
     .option("--no-wasm", "claim frames in pass 1 with the JavaScript loop; by default the image is read into a WebAssembly arena (at most 2 GiB with the frame table) and pass 1 claims there")
-    .action((image: string | undefined, flags: RestoreFlags) => {
+    .option("--workers <n>", `threads that claim frames in pass 1, this one included (default: the machine's cores, here ${defaultThreads()}; 1: the single-thread restore)`)
+    .action(async (image: string | undefined, flags: RestoreFlags) => {
       const repeat = parseWhole("--repeat", flags.repeat ?? (flags.demo === true ? "3" : "1"), 1);
       const pageSize = parseWhole("--page-size", flags.pageSize, 64);
+      const workers = parseWhole("--workers", flags.workers ?? String(defaultThreads()), 1);
+      if (workers > 1024) usage(`--workers must be at most 1024, got '${flags.workers}'`);
+      // Workers read the stream pages and claim into the frame table in place: both on shared memory.
+      const shared = workers > 1;
       let memory: MachineMemory;
       let bootmem: number;
       let bootmemFrames: number;
@@ -161,7 +169,7 @@ export function register(program: Command): void {
         } catch (e) {
           usage(e instanceof Error ? e.message : String(e));
         }
-        const saved = save(spec, optional("arena", arena));
+        const saved = save(spec, { ...optional("arena", arena), sharedMemory: shared });
         memory = saved.memory;
         bootmem = saved.bootmemStart;
         bootmemFrames = saved.bootmemFrames;
@@ -188,6 +196,7 @@ export function register(program: Command): void {
             ...optional("base", parseBase(flags.base, pageSize)),
             reserved: given === undefined ? [] : [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
             ...optional("arena", arena),
+            shared,
           });
         } catch (e) {
           if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
@@ -247,19 +256,22 @@ export function register(program: Command): void {
         }
       }
 
+      // The pool is started before the clock, like a hypervisor would before the downtime, and its
+      // start-up is reported on its own.
+      const pool = workers > 1 ? await RestorePool.start({ threads: workers }) : undefined;
       const results: RestoreResult[] = [];
       const bar = showBar && repeat > 1 ? new SingleBar({ format: "restoring [{bar}] {value}/{total} runs", stream: process.stderr }, Presets.shades_classic) : undefined;
       bar?.start(repeat, 0);
       for (let i = 0; i < repeat; i++) {
         let frameTable;
         try {
-          frameTable = new FrameTable(memory.frameCount, optional("arena", arena));
+          frameTable = arena !== undefined ? new FrameTable(memory.frameCount, { arena }) : shared ? sharedFrameTable(memory.frameCount) : new FrameTable(memory.frameCount);
         } catch (e) {
           if (e instanceof ArenaFullError) arenaFull(e);
           throw e;
         }
         try {
-          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true, wasm: flags.wasm }));
+          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true, wasm: flags.wasm, ...optional("workers", pool) }));
           frameTable.free();
         } catch (e) {
           bar?.stop();
@@ -273,6 +285,7 @@ export function register(program: Command): void {
       }
       bar?.stop();
       close();
+      await pool?.close();
       // Damage of the image file that left the stream readable: reported after the restore, exit 1.
       for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
 
@@ -310,6 +323,8 @@ export function register(program: Command): void {
           mb_per_s: round(mbPerS),
           mframes_per_s: round(mframesPerS),
           claim_path: last.claimPath,
+          workers: last.threads,
+          pool_startup_ms: last.poolStartupMs === undefined ? null : round(last.poolStartupMs),
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         if (fileProblems.length > 0) process.exitCode = 1;
@@ -321,7 +336,9 @@ export function register(program: Command): void {
         `restored ${last.domains.length} domains, ${last.frames} frames, ${last.records} records from ${mib} MiB of stream ` +
           `in ${restoreMs.toFixed(1)} ms${runs}: ${mbPerS.toFixed(1)} MB/s, ${mframesPerS.toFixed(2)} Mframes/s, ` +
           `${last.bytesCopied} bytes copied\n` +
-          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms (${last.claimPath === "wasm" ? "WebAssembly" : "JavaScript"} claims), pass 2 ${passes.pass2} ms\n`,
+          `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms (${last.claimPath === "wasm" ? "WebAssembly" : "JavaScript"} claims), pass 2 ${passes.pass2} ms\n` +
+          `  pass 1 on ${last.threads} thread${last.threads === 1 ? "" : "s"}` +
+          (last.poolStartupMs === undefined ? "\n" : ` (worker pool started in ${last.poolStartupMs.toFixed(1)} ms, before and apart from the restore)\n`),
       );
       if (fileProblems.length > 0) process.exitCode = 1;
     });

@@ -39,4 +39,8 @@ export interface RestoreResult {
    * frame table and pages in a `WasmArena`) or "js".
    */
   readonly claimPath: "wasm" | "js";
+  /** Threads that claimed frames in pass 1: 1 for the single-thread pass, else the pool's. */
+  readonly threads: number;
+  /** Milliseconds it took to start the restore pool used, if any: not part of `restoreMs`. */
+  readonly poolStartupMs: number | undefined;
 }

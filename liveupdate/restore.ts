@@ -32,6 +32,8 @@ import { pass2HvmContext } from "./passes/pass2-hvm-context.js";
 import { asRestoreError, RestoreError } from "./restore-error.js";
 import type { RestoreResult } from "./restore-result.js";
 import type { RestoredDomain } from "./restored-domain.js";
+import { pass1Parallel } from "./workers/pass1-parallel.js";
+import type { RestorePool } from "./workers/restore-pool.js";
 
 export interface RestoreOptions {
   /** First frame of the live update bootmem (where the breadcrumb is). */
@@ -60,6 +62,13 @@ export interface RestoreOptions {
    * `RestoreResult.claimPath` says which ran.
    */
   readonly wasm?: boolean;
+  /**
+   * A started pool of worker threads for pass 1 (`RestorePool.start()`, liveupdate/workers/): the
+   * frame table and the machine memory must then be on SharedArrayBuffers (`sharedFrameTable()`,
+   * `MachineMemory` with `shared: true`), else pass 1 runs on this thread alone. Same result, same
+   * errors as without. See docs/restore.md, "Parallel restore".
+   */
+  readonly workers?: RestorePool;
 }
 
 export function restore(memory: MachineMemory, options: RestoreOptions): RestoreResult {
@@ -142,13 +151,14 @@ function restoreLocated(
   if (bootmem !== undefined) markBootmem(owners, bootmem.start, bootmem.count, pageSize);
   let p1;
   try {
-    p1 = pass1Frames({ src, table: options.frameTable, staged, xenFrames,
+    const input = { src, table: options.frameTable, staged, xenFrames,
       streamPages: located.pages.length,
       mfnArrayStart: located.mfnArrayStart,
       pageShift,
       xenFramesClaimed: preclaimed,
       ...(options.wasm === undefined ? {} : { wasm: options.wasm }),
-    });
+    };
+    p1 = options.workers === undefined ? { ...pass1Frames(input), threads: 1 } : pass1Parallel(options.workers, input);
   } finally {
     // The bootmem is the new hypervisor's boot allocator, not a frame anyone owns after the restore.
     if (bootmem !== undefined) owners.fill(FRAME_FREE, bootmem.start, bootmem.start + bootmem.count);
@@ -182,6 +192,8 @@ function restoreLocated(
     passes: { locate: locateMs, pass0: t2 - t1, pass1: t3 - t2, pass2: t4 - t3 },
     restoreMs: locateMs + (t4 - t1),
     claimPath: p1.claimPath,
+    threads: p1.threads,
+    poolStartupMs: options.workers?.startupMs,
   };
 }
 

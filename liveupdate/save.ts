@@ -161,6 +161,8 @@ function shufflePrefix(a: Uint32Array, count: number, rng: SeededRandom): void {
 export interface SaveOptions {
   /** Back the machine memory with this WebAssembly arena (see `MachineMemoryOptions.arena`). */
   readonly arena?: WasmArena;
+  /** Back the machine memory with SharedArrayBuffers, for a parallel restore. Default false. */
+  readonly sharedMemory?: boolean;
 }
 
 export function save(spec: HostSpec = DEFAULT_HOST_SPEC, options: SaveOptions = {}): SavedHost {
@@ -213,6 +215,7 @@ export function save(spec: HostSpec = DEFAULT_HOST_SPEC, options: SaveOptions = 
     frameCount: layout.frameCount,
     reserved: [{ start: spec.bootmemStart, count: spec.bootmemFrames, name: "bootmem" }],
     ...(options.arena === undefined ? {} : { arena: options.arena }),
+    shared: options.sharedMemory ?? false,
   });
   // Guest frames first; the stream pages then come from what is left (the writer's allocator).
   for (let i = 0; i < guest; i++) memory.markAllocated(pool[i] ?? 0);

@@ -47,6 +47,11 @@ export interface MachineMemoryOptions {
    * the arena).
    */
   readonly arena?: WasmArena;
+  /**
+   * Back the frames with SharedArrayBuffers instead of ArrayBuffers, so worker threads can read
+   * the same pages without a copy (a parallel restore). Default false.
+   */
+  readonly shared?: boolean;
 }
 
 const FLAG_RESERVED = 1;
@@ -68,6 +73,8 @@ export class MachineMemory {
   private readonly chunks: Uint8Array[] = [];
   /** The arena the backing chunks live in, if any. */
   readonly arena: WasmArena | undefined;
+  /** Whether the backing chunks are shared between threads (`MachineMemoryOptions.shared`, or an arena's memory). */
+  readonly shared: boolean;
   /** Frames per backing chunk: slot `s` is frame `s % framesPerChunk` of chunk `floor(s / framesPerChunk)`. */
   readonly framesPerChunk: number;
   private readonly fill: ((mfn: number, bytes: Uint8Array) => void) | undefined;
@@ -95,6 +102,7 @@ export class MachineMemory {
     this.framesPerChunk = Math.max(1, Math.ceil((options.chunkBytes ?? 16 * 1024 * 1024) / pageSize));
     this.fill = options.fill;
     this.arena = options.arena;
+    this.shared = options.shared === true || options.arena !== undefined;
     this.reserved = options.reserved ?? [];
     for (const r of this.reserved) {
       if (!(Number.isInteger(r.start) && Number.isInteger(r.count) && r.start >= 0 && r.count >= 0 && r.start + r.count <= frameCount)) {
@@ -314,7 +322,7 @@ export class MachineMemory {
 
   private newChunk(): Uint8Array {
     const bytes = this.framesPerChunk * this.pageSize;
-    if (this.arena === undefined) return new Uint8Array(bytes);
+    if (this.arena === undefined) return new Uint8Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     // Arena memory may hold old bytes of a freed region: a new frame reads as zeros. (Cleared as
     // int32s: V8 fills an 8-bit view of a SharedArrayBuffer about four times slower.)
     const chunk = this.arena.allocBytes(bytes, Math.min(this.pageSize, 65536));

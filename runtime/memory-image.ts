@@ -95,6 +95,8 @@ export interface OpenMemoryImageOptions {
    * a WebAssembly loop can use them in place. Default: ArrayBuffers of the memory's own.
    */
   readonly arena?: WasmArena;
+  /** Frames read into SharedArrayBuffers (`MachineMemoryOptions.shared`), for a parallel restore. */
+  readonly shared?: boolean;
 }
 
 /** A machine memory backed by an image file, read frame by frame on demand. */
@@ -173,6 +175,7 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
       pageSize,
       frameCount,
       reserved: options.reserved ?? [],
+      shared: options.shared ?? false,
       absent: options.extents === undefined ? [] : absentFrames(list, pageSize, frameCount),
       ...(options.arena === undefined ? {} : { arena: options.arena }),
       fill: (mfn, bytes) => {

@@ -32,6 +32,8 @@ export interface ImageInputOptions {
   readonly reserved?: readonly FrameRange[];
   /** Read the frames into this WebAssembly arena (see `OpenMemoryImageOptions.arena`). */
   readonly arena?: WasmArena;
+  /** Read frames into SharedArrayBuffers (a parallel restore's workers read them). */
+  readonly shared?: boolean;
 }
 
 export interface ImageInput {
@@ -124,7 +126,7 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
       problems.push({ offset: 0, kind: "image-too-large", message: `the image spans ${frameCount} frames of ${ps} octets (up to physical ${`0x${endAddr.toString(16)}`}), above the limit of 2^28 frames` });
       return { format, image: undefined, problems, fatal: true };
     }
-    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount, ...(options.arena === undefined ? {} : { arena: options.arena }) });
+    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount, shared: options.shared ?? false, ...(options.arena === undefined ? {} : { arena: options.arena }) });
     return { format, image, problems, fatal: false };
   } finally {
     src.close();

@@ -12,6 +12,11 @@
  * Xen, and has restored every domain the stream holds: as many domains as a plain walk of the
  * record headers finds LU_DOMAIN_INFO records before END, with END in the last page and nothing
  * but zeros after it (nothing lost silently).
+ *
+ * Every case is also restored over a pool of worker threads (2 or 4, by the case), on the same
+ * memory and a shared copy of the caller's table: the outcome must be the single-thread one
+ * exactly (the same error, message and location, the table left as it was; or the same domains,
+ * counts and frame table).
  */
 import * as fc from "fast-check";
 import { writeBreadcrumb } from "../../runtime/breadcrumb.js";
@@ -31,6 +36,9 @@ import { restore } from "../../liveupdate/restore.js";
 import { RestoreError } from "../../liveupdate/restore-error.js";
 import type { RestoredDomain } from "../../liveupdate/restored-domain.js";
 import { save, type SavedHost } from "../../liveupdate/save.js";
+import type { RestoreResult } from "../../liveupdate/restore-result.js";
+import { RestorePool } from "../../liveupdate/workers/restore-pool.js";
+import { sharedFrameTable } from "../../liveupdate/workers/shared-frame-table.js";
 import type { FuzzCase, FuzzTarget, Params } from "../fuzz-case.js";
 import { fuzzFormat } from "../formats.js";
 import { InvariantViolation, judgeDataError, violated } from "../invariants.js";
@@ -271,6 +279,38 @@ function sameDomains(
   );
 }
 
+/** One pool per thread count, started on first use and kept for the whole run. */
+const pools = new Map<number, RestorePool>();
+function poolOf(threads: number): RestorePool {
+  let pool = pools.get(threads);
+  if (pool === undefined) {
+    pool = RestorePool.startSync({ threads });
+    pools.set(threads, pool);
+  }
+  return pool;
+}
+
+type Outcome = { result: RestoreResult } | { error: unknown };
+
+/** What a parallel restore must reproduce of a single-thread outcome. */
+function outcomeFacts(o: Outcome): string {
+  if ("error" in o) {
+    const e = o.error;
+    return e instanceof RestoreError
+      ? JSON.stringify({ error: e.message, problem: e.problem, stage: e.stage, where: e.where })
+      : `not a RestoreError: ${String(e)}`;
+  }
+  const r = o.result;
+  return JSON.stringify(
+    {
+      domains: r.domains.map(({ source: _s, ...d }) => ({ ...d, handle: Array.from(d.handle) })),
+      counts: [r.frames, r.xenFrames, r.records, r.hvmSaveRecords, r.streamBytes, r.streamPages, r.bytesCopied, r.m2pEntries, r.m2pCompatEntries],
+      xen: r.xenVersion,
+    },
+    (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+  );
+}
+
 /** LU_DOMAIN_INFO's record type (schema/live-update.lu). */
 const LU_DOMAIN_INFO = 0x40000003;
 
@@ -374,6 +414,8 @@ export const restoreTarget: FuzzTarget = {
         },
       ],
       chunkBytes: ps * 8,
+      // The pool's workers read the same pages.
+      shared: true,
     });
     // Lay the stream out over pool frames in a seeded order; the MFN array where save() put it.
     const pages = Math.ceil(c.data.length / ps);
@@ -411,6 +453,37 @@ export const restoreTarget: FuzzTarget = {
     // The WebAssembly claim loop on a twin in the arena first: it must do exactly what the
     // JavaScript loop below does (same result and table, or the same error and an untouched table).
     const wasm = wasmTwinRun(memory, table, domains, host.bootmemStart, c.params["strict"] !== false);
+
+    // The same restore over a pool first, on copies of the caller's state.
+    const threads = 2 + 2 * (pages % 2);
+    const parallelTable = sharedFrameTable(host.frameCount);
+    parallelTable.owners.set(table.owners);
+    let parallel: Outcome;
+    try {
+      parallel = {
+        result: restore(memory, {
+          bootmem: host.bootmemStart,
+          frameTable: parallelTable,
+          domains: domains.slice(),
+          strict: c.params["strict"] !== false,
+          workers: poolOf(threads),
+        }),
+      };
+    } catch (error) {
+      parallel = { error };
+    }
+    const sameAsParallel = (single: Outcome): void => {
+      const want = outcomeFacts(single);
+      const got = outcomeFacts(parallel);
+      if (got !== want)
+        violated(`restore over ${threads} threads gave ${got}; one thread gave ${want}`);
+      const differs = parallelTable.owners.findIndex((o, i) => o !== table.owners[i]);
+      if (differs >= 0)
+        violated(
+          `restore over ${threads} threads left frame ${differs} owned by ${ownerName(parallelTable.owners[differs] ?? FRAME_FREE)}; one thread by ${ownerName(table.owners[differs] ?? FRAME_FREE)}`,
+        );
+    };
+
     let result: ReturnType<typeof restore>;
     try {
       result = restore(memory, {
@@ -433,8 +506,10 @@ export const restoreTarget: FuzzTarget = {
         violated(
           `failed restore (${e instanceof Error ? e.message : String(e)}) changed the caller's domain list`,
         );
+      sameAsParallel({ error: e });
       throw e;
     }
+    sameAsParallel({ result });
     // Success: the list grew by exactly the restored domains, only free frames were claimed.
     if (
       domains.length !== domainsBefore.length + result.domains.length ||

@@ -3,7 +3,7 @@
  * arena's memory: compiled once per process, instantiated once per arena. Its loops work on byte
  * addresses in the arena, where the machine's pages and the frame table already are.
  */
-import { WASM } from "../../runtime/wasm-api.js";
+import { WASM, type WasmMemory } from "../../runtime/wasm-api.js";
 import type { WasmArena } from "../../runtime/wasm-arena.js";
 import { CLAIM_FRAMES_WASM_BASE64 } from "./claim-frames-wasm.js";
 
@@ -18,20 +18,28 @@ export interface WasmClaimLoop {
 }
 
 let compiled: object | undefined;
-const loops = new WeakMap<WasmArena, WasmClaimLoop>();
+const loops = new WeakMap<object, WasmClaimLoop>();
 
 /** The claim loop over `arena`'s memory. */
 export function wasmClaimLoop(arena: WasmArena): WasmClaimLoop {
-  const have = loops.get(arena);
+  return wasmClaimLoopOn(arena.memory);
+}
+
+/**
+ * The claim loop over a shared WebAssembly memory: an arena's, or the same memory received by a
+ * worker thread of a parallel restore (liveupdate/workers/), which claims in it in place too.
+ */
+export function wasmClaimLoopOn(memory: WasmMemory): WasmClaimLoop {
+  const have = loops.get(memory);
   if (have !== undefined) return have;
   compiled ??= new WASM.Module(Buffer.from(CLAIM_FRAMES_WASM_BASE64, "base64"));
-  const instance = new WASM.Instance(compiled, { env: { memory: arena.memory } });
+  const instance = new WASM.Instance(compiled, { env: { memory } });
   const { claim, release } = instance.exports;
   if (typeof claim !== "function" || typeof release !== "function") throw new Error("claim-frames.wasm lacks its claim and release exports");
   const loop: WasmClaimLoop = {
     claim: claim as WasmClaimLoop["claim"],
     release: release as WasmClaimLoop["release"],
   };
-  loops.set(arena, loop);
+  loops.set(memory, loop);
   return loop;
 }

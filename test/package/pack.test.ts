@@ -122,6 +122,11 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
     const restored = lu("restore", "host.img", "--bootmem", bootmem, "--no-progress", "--json");
     expect(restored.code).toBe(0);
     expect((json(restored.stdout)["domains"] as unknown[]).length).toBe(info["domains"]);
+    // Pass 1 over a pool of worker threads: the worker's entry ships next to the pool's module.
+    const parallel = json(lu("restore", "host.img", "--bootmem", bootmem, "--no-progress", "--json", "--workers", "2").stdout);
+    expect(parallel["workers"]).toBe(2);
+    expect(parallel["pool_startup_ms"]).toBeGreaterThan(0);
+    expect(parallel["frames"]).toBe(json(restored.stdout)["frames"]);
     expect(lu("validate", "host.img", "--image", "--bootmem", bootmem)).toMatchObject({ code: 0, stdout: `host.img: ok (image, ${String(info["records"])} records)\n` });
     const dumped = lu("dump", "host.img", "--image", "--bootmem", bootmem, "--json");
     expect(dumped.code).toBe(0);

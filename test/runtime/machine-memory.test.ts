@@ -84,3 +84,17 @@ describe("MachineMemory", () => {
     expect(() => new MachineMemory({ frameCount: 4, reserved: [{ start: 3, count: 2 }] })).toThrow(RangeError);
   });
 });
+
+describe("shared backing", () => {
+  it("backs frames with SharedArrayBuffers when asked, ArrayBuffers otherwise", () => {
+    const shared = new MachineMemory({ frameCount: 16, shared: true });
+    shared.frame(3).fill(7);
+    expect(shared.shared).toBe(true);
+    expect(shared.chunkBytes(0).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.read(3 * 4096, 2)).toEqual(new Uint8Array([7, 7]));
+    const plain = new MachineMemory({ frameCount: 16 });
+    plain.frame(3);
+    expect(plain.shared).toBe(false);
+    expect(plain.chunkBytes(0).buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+});

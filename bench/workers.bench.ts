@@ -1,0 +1,216 @@
+/**
+ * Parallel restore scaling: lu-codec's restore over a warm pool of 1, 2, 4, ... threads
+ * (liveupdate/workers/), next to the C restore on one thread, on the same saved host. The pool is
+ * started before the timed runs and its start-up is reported apart; every timed run allocates a
+ * fresh frame table (as every line of stream-restore.bench.ts does) and restores into it.
+ *
+ * Before timing, every thread count's result and whole frame table are checked against the
+ * single-thread restore. Printed per size: ms (median), pass 1 ms (median), speed-up over one
+ * thread, ratio to C's one thread, pool start-up. JSON: `workers-scaling<layout>.json` in the
+ * results directory, with the machine (cores, CPU, memory, load) it ran on.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { FrameTable } from "../liveupdate/frame-table.js";
+import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
+import { restore } from "../liveupdate/restore.js";
+import type { RestoreResult } from "../liveupdate/restore-result.js";
+import { save } from "../liveupdate/save.js";
+import { RestorePool } from "../liveupdate/workers/restore-pool.js";
+import { sharedFrameTable } from "../liveupdate/workers/shared-frame-table.js";
+import { writeMemoryImage } from "../runtime/memory-image.js";
+import { BENCH_DIR } from "./bench-paths.js";
+import { haveCompiler } from "./c-compiler.js";
+import { fingerprint, frameTableDigest } from "./peers/peer-result.js";
+import { toPeer } from "./stream-restore.bench.js";
+
+export interface WorkerScalingOptions {
+  readonly small: boolean;
+  readonly sizes: readonly number[];
+  readonly extentFrames: number;
+  /** Thread counts to time; 1 is always included (the base of the speed-up). */
+  readonly workers: readonly number[];
+  readonly outDir: string;
+  /** Timed runs per thread count (their median is reported); default 7, 5 at 16x and above. */
+  readonly repeat?: number;
+  /** Where to write the JSON (default `<outDir>/workers-scaling<layout>.json`). */
+  readonly jsonFile?: string;
+}
+
+export interface ThreadFigures {
+  readonly threads: number;
+  /** Median of the timed runs: fresh frame table + restore. */
+  readonly ms: number;
+  /** Median of the restore alone (`restoreMs`) and of its pass 1. */
+  readonly restoreMs: number;
+  readonly pass1Ms: number;
+  readonly runsMs: readonly number[];
+  readonly speedup: number;
+  readonly ratioToC: number | null;
+  /** Start-up of this thread count's pool (null for one thread: no pool). */
+  readonly poolStartupMs: number | null;
+}
+
+export interface ScalingFigures {
+  readonly factor: number;
+  readonly layout: string;
+  readonly domains: number;
+  readonly framesPerDomain: number;
+  readonly frames: number;
+  readonly streamBytes: number;
+  /** C restore, one thread (median of its warm runs), or null without a compiler. */
+  readonly cOneThreadMs: number | null;
+  readonly threads: ThreadFigures[];
+}
+
+/** The machine a result was measured on. */
+export function machineInfo(): Record<string, unknown> {
+  const cpu = cpus()[0];
+  return {
+    cores: availableParallelism(),
+    cpu: cpu?.model ?? "unknown",
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+/** 1, 2, 4, ... up to the core count, and the core count itself. */
+export function defaultWorkerList(cores = availableParallelism()): number[] {
+  const out: number[] = [];
+  for (let n = 1; n < cores; n *= 2) out.push(n);
+  out.push(cores);
+  return out;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+function layoutName(extentFrames: number): string {
+  return extentFrames === 1 ? "scattered" : `extents of ${extentFrames} frames`;
+}
+
+function buildC(outDir: string): string | undefined {
+  const cc = haveCompiler();
+  if (cc === undefined) return undefined;
+  const bin = join(outDir, "lu-restore-c");
+  execFileSync(cc, ["-O2", "-o", bin, join(BENCH_DIR, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
+  return bin;
+}
+
+export async function runWorkerScaling(options: WorkerScalingOptions): Promise<ScalingFigures[]> {
+  mkdirSync(options.outDir, { recursive: true });
+  const workers = [...new Set([1, ...options.workers])].sort((a, b) => a - b);
+  const cBinary = buildC(options.outDir);
+  const base: HostSpec = { ...(options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC), extentFrames: options.extentFrames };
+  // Pools are started once and kept warm across sizes.
+  const pools = new Map<number, RestorePool>();
+  for (const n of workers) if (n > 1) pools.set(n, await RestorePool.start({ threads: n }));
+  const all: ScalingFigures[] = [];
+  try {
+    for (const factor of options.sizes) {
+      const spec = scaleHostSpec(base, factor);
+      const saved = save(spec, { sharedMemory: true });
+      const n = saved.frameCount;
+      const repeat = options.repeat ?? (factor >= 16 ? 5 : 7);
+      const run = (threads: number): RestoreResult => {
+        const pool = pools.get(threads);
+        const frameTable = pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
+        return restore(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+      };
+      // Agreement with one thread: result and whole frame table.
+      const check = (threads: number): { fingerprint: string; table: string } => {
+        const pool = pools.get(threads);
+        const table = pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
+        const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+        if (r.threads !== threads) throw new Error(`${threads} threads asked, pass 1 ran on ${r.threads}`);
+        return { fingerprint: fingerprint(toPeer(r)), table: frameTableDigest(table.owners) };
+      };
+      const want = check(1);
+      for (const t of workers) if (JSON.stringify(check(t)) !== JSON.stringify(want)) throw new Error(`restore over ${t} threads disagrees with one thread at ${factor}x`);
+
+      let cMs: number | null = null;
+      if (cBinary !== undefined) {
+        const dir = join(tmpdir(), `lu-bench-workers-${process.pid}`);
+        mkdirSync(dir, { recursive: true });
+        const img = join(dir, `host-${factor}x.img`);
+        try {
+          writeMemoryImage(saved.memory, img);
+          const out = execFileSync(cBinary, [img, String(saved.bootmemStart), String(saved.pageSize), String(repeat + 2)], { encoding: "utf8", maxBuffer: 64 << 20 });
+          const doc = JSON.parse(out) as { runs_ms: number[]; fingerprint: string; table_digest: string };
+          if (doc.fingerprint !== want.fingerprint || doc.table_digest !== want.table) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
+          cMs = median(doc.runs_ms.slice(1));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const figures: ThreadFigures[] = [];
+      for (const t of workers) {
+        run(t); // warm
+        const runs: number[] = [];
+        const restores: number[] = [];
+        const pass1: number[] = [];
+        for (let i = 0; i < repeat; i++) {
+          gc?.();
+          const t0 = performance.now();
+          const r = run(t);
+          runs.push(performance.now() - t0);
+          restores.push(r.restoreMs);
+          pass1.push(r.passes.pass1);
+        }
+        const ms = median(runs);
+        const one = figures[0]?.ms ?? ms;
+        figures.push({
+          threads: t,
+          ms,
+          restoreMs: median(restores),
+          pass1Ms: median(pass1),
+          runsMs: runs.map((x) => Math.round(x * 1000) / 1000),
+          speedup: one / ms,
+          ratioToC: cMs === null ? null : ms / cMs,
+          poolStartupMs: pools.get(t)?.startupMs ?? null,
+        });
+      }
+      const f: ScalingFigures = {
+        factor,
+        layout: layoutName(options.extentFrames),
+        domains: spec.domains,
+        framesPerDomain: spec.framesPerDomain,
+        frames: spec.domains * spec.framesPerDomain,
+        streamBytes: saved.streamBytes,
+        cOneThreadMs: cMs,
+        threads: figures,
+      };
+      all.push(f);
+      printScaling(f);
+    }
+  } finally {
+    await Promise.all([...pools.values()].map((p) => p.close()));
+  }
+  const suffix = options.extentFrames === specExtentFrames(DEFAULT_HOST_SPEC) ? "" : options.extentFrames === 1 ? "-scattered" : `-extents${options.extentFrames}`;
+  writeFileSync(options.jsonFile ?? join(options.outDir, `workers-scaling${suffix}.json`), `${JSON.stringify({ machine: machineInfo(), sizes: all }, null, 2)}\n`);
+  return all;
+}
+
+const fmt = (x: number | null, digits: number): string => (x === null ? "-" : x.toFixed(digits));
+
+export function printScaling(f: ScalingFigures): void {
+  const out = [
+    "",
+    `parallel restore ${f.factor}x: ${f.domains} domains x ${f.framesPerDomain} frames (${f.layout}), ${(f.streamBytes / 2 ** 20).toFixed(1)} MiB of stream; C one thread ${fmt(f.cOneThreadMs, 1)} ms`,
+    "| threads | ms (median) | restore ms | pass 1 ms | speed-up over 1 | x C one thread | pool start-up ms |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const t of f.threads) {
+    out.push(`| ${t.threads} | ${fmt(t.ms, 1)} | ${fmt(t.restoreMs, 1)} | ${fmt(t.pass1Ms, 1)} | ${fmt(t.speedup, 2)} | ${fmt(t.ratioToC, 2)} | ${t.poolStartupMs === null ? "-" : fmt(t.poolStartupMs, 1)} |`);
+  }
+  console.log(out.join("\n"));
+}
