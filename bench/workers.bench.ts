@@ -14,6 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { FrameTable } from "../liveupdate/frame-table.js";
+import { ArenaFullError, WasmArena } from "../runtime/wasm-arena.js";
 import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
 import { restore } from "../liveupdate/restore.js";
 import type { RestoreResult } from "../liveupdate/restore-result.js";
@@ -62,6 +63,8 @@ export interface ScalingFigures {
   readonly streamBytes: number;
   /** C restore, one thread (median of its warm runs), or null without a compiler. */
   readonly cOneThreadMs: number | null;
+  /** Which claim loop every thread ran: the WebAssembly one in an arena, or JavaScript's. */
+  readonly claims: "wasm" | "js";
   readonly threads: ThreadFigures[];
 }
 
@@ -116,21 +119,42 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
   try {
     for (const factor of options.sizes) {
       const spec = scaleHostSpec(base, factor);
-      const saved = save(spec, { sharedMemory: true });
+      // Pages and tables in one WebAssembly arena, as lu restore has them: every thread claims with
+      // the WebAssembly loop there. A host too large for the arena runs on SharedArrayBuffers (the
+      // JavaScript loop); the heading says which.
+      let arena: WasmArena | undefined = new WasmArena();
+      let saved;
+      try {
+        saved = save(spec, { arena });
+      } catch (e) {
+        if (!(e instanceof ArenaFullError)) throw e;
+        arena = undefined;
+        saved = save(spec, { sharedMemory: true });
+      }
       const n = saved.frameCount;
+      const newTable = (pool: RestorePool | undefined): FrameTable =>
+        arena !== undefined ? new FrameTable(n, { arena }) : pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
       const repeat = options.repeat ?? (factor >= 16 ? 5 : 7);
       const run = (threads: number): RestoreResult => {
         const pool = pools.get(threads);
-        const frameTable = pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
-        return restore(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+        const frameTable = newTable(pool);
+        try {
+          return restore(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+        } finally {
+          if (frameTable.arena !== undefined) frameTable.free();
+        }
       };
       // Agreement with one thread: result and whole frame table.
       const check = (threads: number): { fingerprint: string; table: string } => {
         const pool = pools.get(threads);
-        const table = pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
-        const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
-        if (r.threads !== threads) throw new Error(`${threads} threads asked, pass 1 ran on ${r.threads}`);
-        return { fingerprint: fingerprint(toPeer(r)), table: frameTableDigest(table.owners) };
+        const table = newTable(pool);
+        try {
+          const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+          if (r.threads !== threads) throw new Error(`${threads} threads asked, pass 1 ran on ${r.threads}`);
+          return { fingerprint: fingerprint(toPeer(r)), table: frameTableDigest(table.owners) };
+        } finally {
+          if (table.arena !== undefined) table.free();
+        }
       };
       const want = check(1);
       for (const t of workers) if (JSON.stringify(check(t)) !== JSON.stringify(want)) throw new Error(`restore over ${t} threads disagrees with one thread at ${factor}x`);
@@ -187,6 +211,7 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
         frames: spec.domains * spec.framesPerDomain,
         streamBytes: saved.streamBytes,
         cOneThreadMs: cMs,
+        claims: arena === undefined ? "js" : "wasm",
         threads: figures,
       };
       all.push(f);
@@ -205,7 +230,7 @@ const fmt = (x: number | null, digits: number): string => (x === null ? "-" : x.
 export function printScaling(f: ScalingFigures): void {
   const out = [
     "",
-    `parallel restore ${f.factor}x: ${f.domains} domains x ${f.framesPerDomain} frames (${f.layout}), ${(f.streamBytes / 2 ** 20).toFixed(1)} MiB of stream; C one thread ${fmt(f.cOneThreadMs, 1)} ms`,
+    `parallel restore ${f.factor}x: ${f.domains} domains x ${f.framesPerDomain} frames (${f.layout}), ${(f.streamBytes / 2 ** 20).toFixed(1)} MiB of stream, ${f.claims === "wasm" ? "WebAssembly" : "JavaScript"} claims; C one thread ${fmt(f.cOneThreadMs, 1)} ms`,
     "| threads | ms (median) | restore ms | pass 1 ms | speed-up over 1 | x C one thread | pool start-up ms |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
