@@ -6,7 +6,7 @@
  * problems (they are listed, dump goes as far as it can), 2 for usage or I/O errors.
  */
 import type { Command } from "commander";
-import { InputError, type InspectOptions, inspectFile } from "./inspect/inspect-input.js";
+import { InputError, type InspectOptions } from "./inspect/inspect-input.js";
 import type { SchemaIndex } from "./inspect/schema-program.js";
 import { type InputFlags, addInputOptions, inspectOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
@@ -16,7 +16,7 @@ import { JsonWriter } from "./inspect/json-writer.js";
 import { preambleText, recordText } from "./inspect/render-text.js";
 import { recordJson } from "./inspect/walk-stream.js";
 import { addKhoOptions, type KhoFlags, runKhoDump } from "../kho/cli.js";
-import { fileBytes, withWalkProgress } from "./image/walk-progress.js";
+import { inspectWithProgress } from "./image/walk-progress.js";
 
 interface DumpFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -49,7 +49,10 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
       const out = new JsonWriter(write);
       let first = true;
       out.raw(`{"file":${JSON.stringify(file)},"records":[`);
-      const progress = withWalkProgress(
+      const result = inspectWithProgress(
+        file,
+        schemas,
+        options,
         {
           // Kept until the end of the document, after the input is closed: read their octets now.
           preamble: (name, offset, fields) => headers.push({ name, offset, fields: plainJson(fields) }),
@@ -61,35 +64,22 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
           },
         },
         showBar,
-        fileBytes(file),
-        options.image?.pageSize,
       );
-      let result;
-      try {
-        result = inspectFile(file, schemas, options, progress.sink);
-      } finally {
-        progress.stop();
-      }
       out.raw(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
       out.flush();
       return result.problems.length > 0 ? 1 : 0;
     }
     const { schemas, options } = dumpInputs(flags);
-    const progress = withWalkProgress(
+    const result = inspectWithProgress(
+      file,
+      schemas,
+      options,
       {
         preamble: (name, offset, fields) => write(`${preambleText(name, offset, fields)}\n`),
         record: (stream, r) => write(`${recordText(stream, r)}\n`),
       },
       showBar,
-      fileBytes(file),
-      options.image?.pageSize,
     );
-    let result;
-    try {
-      result = inspectFile(file, schemas, options, progress.sink);
-    } finally {
-      progress.stop();
-    }
     for (const p of result.problems) writeErr(`problem: ${formatProblem(p)}\n`);
     return result.problems.length > 0 ? 1 : 0;
   } catch (e) {

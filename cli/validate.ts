@@ -8,13 +8,13 @@
  * Exit 0 clean, 1 invalid, 2 usage or I/O error.
  */
 import type { Command } from "commander";
-import { InputError, inspectFile } from "./inspect/inspect-input.js";
+import { InputError } from "./inspect/inspect-input.js";
 import { dumpInputs } from "./dump.js";
 import { type InputFlags, addInputOptions } from "./inspect/input-options.js";
 import { formatProblem } from "./inspect/inspect-problem.js";
 import { type SchemaFlags, addSchemaOptions } from "./inspect/schema-target.js";
 import { addKhoOptions, type KhoFlags, runKhoValidate } from "../kho/cli.js";
-import { fileBytes, withWalkProgress } from "./image/walk-progress.js";
+import { inspectWithProgress } from "./image/walk-progress.js";
 
 interface ValidateFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
@@ -25,7 +25,10 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
     const { schemas, options } = dumpInputs(flags);
     let records = 0;
     const showBar = flags.progress !== false && process.stderr.isTTY === true;
-    const progress = withWalkProgress(
+    const result = inspectWithProgress(
+      file,
+      schemas,
+      options,
       {
         preamble: () => undefined,
         record: () => {
@@ -33,15 +36,7 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
         },
       },
       showBar,
-      fileBytes(file),
-      options.image?.pageSize,
     );
-    let result;
-    try {
-      result = inspectFile(file, schemas, options, progress.sink);
-    } finally {
-      progress.stop();
-    }
     if (flags.json === true) {
       write(`${JSON.stringify({ file, kind: result.kind, records, valid: result.problems.length === 0, bytesRead: result.bytesRead, problems: result.problems })}\n`);
     } else {

@@ -6,7 +6,8 @@
  */
 import { statSync } from "node:fs";
 import { Presets, SingleBar } from "cli-progress";
-import type { InspectSink } from "../inspect/inspect-input.js";
+import { inspectFile, type InspectOptions, type InspectResult, type InspectSink } from "../inspect/inspect-input.js";
+import type { SchemaIndex } from "../inspect/schema-program.js";
 
 /** Inputs of at least this many octets get a bar (as `lu restore`'s). */
 export const PROGRESS_BYTES = 16 * 1024 * 1024;
@@ -64,5 +65,18 @@ export function fileBytes(path: string): number | undefined {
     return st.isFile() ? st.size : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * `inspectFile` with a progress bar over the walk when `showBar` (a large input on a terminal);
+ * the bar is taken down whatever the walk ends with.
+ */
+export function inspectWithProgress(file: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink, showBar: boolean): InspectResult {
+  const progress = withWalkProgress(sink, showBar, fileBytes(file), options.image?.pageSize);
+  try {
+    return inspectFile(file, schemas, options, progress.sink);
+  } finally {
+    progress.stop();
   }
 }
