@@ -211,8 +211,8 @@ describe("TextMate grammar for .lu", () => {
     expect(kho("subsystems: kho_v1_subsystem;", "kho_v1_subsystem")).toBe("entity.name.type.lu");
     expect(kho("@0 table: u64[512] -> kho_radix_node;", "->")).toBe("keyword.operator.pointer.lu");
     expect(kho("@0 table: u64[512] -> kho_radix_node;", "kho_radix_node")).toBe("entity.name.type.lu");
-    expect(kho("scattered (first, order, total_pages)", "scattered")).toBe("keyword.other.scattered.lu");
-    expect(kho("scattered (first, order, total_pages)", "total_pages")).toBe("variable.other.member.lu");
+    expect(kho("scattered(first, order, total_pages)", "scattered")).toBe("keyword.other.scattered.lu");
+    expect(kho("scattered(first, order, total_pages)", "total_pages")).toBe("variable.other.member.lu");
     const luo = scopesIn("schema/luo.lu");
     expect(luo("session:        luo_v1_session optional;", "luo_v1_session")).toBe("entity.name.type.lu");
     expect(luo("session:        luo_v1_session optional;", "optional")).toBe("keyword.other.lu");
