@@ -18,6 +18,7 @@ import { primSize } from "../codegen/check/primitives.js";
 import type { Diagnostic } from "../codegen/diagnostics.js";
 import { renderDiagramText } from "../codegen/doc/diagram.js";
 import { docIndex, endianText, hexValue, typeText } from "../codegen/doc/describe.js";
+import { nodeRows, nodeSummary } from "../codegen/doc/nodes.js";
 import { loadRuleText, streamRuleLines } from "../codegen/doc/rules.js";
 import { structDiagram } from "../codegen/doc/struct-diagram.js";
 import type { LayoutField, LayoutProgram, LayoutStruct, PrimName } from "../codegen/ir.js";
@@ -160,6 +161,13 @@ export function hover(text: string, path: string, pos: Position, program: Layout
     const c = program.schemas.flatMap((x) => x.consts).find((x) => x.name === w.word);
     if (c !== undefined) {
       return { contents: { kind: "markdown", value: [`**const ${c.name}** = \`${hexValue(c.value, null)}\` (${c.value})`, ...(c.doc === null ? [] : ["", c.doc])].join("\n") }, range };
+    }
+    const sc = program.schemas.flatMap((x) => x.strings).find((x) => x.name === w.word);
+    if (sc !== undefined) return { contents: { kind: "markdown", value: [`**const ${sc.name}** = \`${JSON.stringify(sc.value)}\``, ...(sc.doc === null ? [] : ["", sc.doc])].join("\n") }, range };
+    const node = program.schemas.flatMap((x) => x.nodes).find((x) => x.name === w.word);
+    if (node !== undefined) {
+      const members = nodeRows(node).map((r) => `- \`${r.key}\` ${r.member}: ${unlinked(`${r.type.before}${r.type.ref ?? ""}${r.type.after}`)}${r.optional ? " (optional)" : ""}`);
+      return { contents: { kind: "markdown", value: [`**node ${node.name}**`, ...(node.doc === null ? [] : ["", node.doc]), "", nodeSummary(node), "", ...members].join("\n") }, range };
     }
     const st = index.streams.get(w.word);
     if (st !== undefined) {
@@ -309,7 +317,18 @@ export function documentSymbols(text: string, path: string): DocumentSymbol[] {
   function symbolOf(d: AstDecl): DocumentSymbol | null {
     switch (d.kind) {
       case "const":
-        return sym(d.name.text, SymbolKind.Constant, d.span, d.name.span, "const");
+        return d.value.kind === "string"
+          ? sym(d.name.text, SymbolKind.String, d.span, d.name.span, `const ${JSON.stringify(d.value.value)}`)
+          : sym(d.name.text, SymbolKind.Constant, d.span, d.name.span, "const");
+      case "node":
+        return sym(
+          d.name.text,
+          SymbolKind.Class,
+          d.span,
+          d.name.span,
+          d.nodeName === null ? "node" : `node ${d.nodeName.kind === "string" ? JSON.stringify(d.nodeName.value) : d.nodeName.name.text}`,
+          d.items.flatMap((it) => (it.kind === "member" ? [sym(it.name.text, SymbolKind.Property, it.span, it.name.span, it.key === null ? "@*" : it.key.kind === "string" ? `@${JSON.stringify(it.key.value)}` : `@${it.key.name.text}`)] : [])),
+        );
       case "enum":
       case "flags":
         return sym(d.name.text, SymbolKind.Enum, d.span, d.name.span, `${d.kind} : ${d.base.text}`, d.members.map((m) => sym(m.name.text, SymbolKind.EnumMember, m.span, m.name.span)));

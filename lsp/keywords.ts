@@ -8,7 +8,7 @@
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver/node";
 import type { LayoutProgram } from "../codegen/ir.js";
 
-const TOP = ["struct", "enum", "flags", "const", "stream", "import", "endian"];
+const TOP = ["struct", "enum", "flags", "const", "stream", "node", "import", "endian"];
 const STREAM_ITEMS = [
   "preamble",
   "header",
@@ -27,7 +27,9 @@ const STREAM_ITEMS = [
   "payload",
   "after",
 ];
-const STRUCT_ATTRS = ["size", "align", "endian", "abi", "load"];
+const STRUCT_ATTRS = ["size", "align", "endian", "abi", "load", "scattered"];
+/** Items of a `node` block. */
+const NODE_ITEMS = ["compatible", "@*"];
 
 const keyword = (label: string, detail: string): CompletionItem => ({ label, kind: CompletionItemKind.Keyword, detail, sortText: `0${label}` });
 
@@ -56,7 +58,7 @@ function placeOf(text: string, offset: number): Place {
   let block: Place["block"] = null;
   const at = open[open.length - 1];
   if (at !== undefined) {
-    const head = /\b(stream|struct|enum|flags)\s+([A-Za-z_]\w*)[^{};]*$/.exec(code.slice(0, at));
+    const head = /\b(stream|struct|enum|flags|node)\s+([A-Za-z_]\w*)[^{};]*$/.exec(code.slice(0, at));
     if (head?.[1] !== undefined && head[2] !== undefined) block = { kind: head[1], name: head[2], start: at + 1 };
     else block = { kind: "inner", name: "", start: at + 1 };
   }
@@ -78,6 +80,10 @@ function names(list: readonly string[], kind: CompletionItemKind, detail: string
 
 function structNames(program: LayoutProgram | null): string[] {
   return program?.schemas.flatMap((s) => s.structs.map((d) => d.name)) ?? [];
+}
+
+function nodeNames(program: LayoutProgram | null): string[] {
+  return program?.schemas.flatMap((s) => s.nodes.map((d) => d.name)) ?? [];
 }
 
 function streamNames(program: LayoutProgram | null): string[] {
@@ -116,6 +122,12 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
     }
     if (/^(preamble|header) (\w+ (as \w+ )?, ?)*\w*$/.test(stmt)) return names(structNames(program), CompletionItemKind.Struct, "struct");
     if (/^optional \w*$/.test(stmt)) return [keyword("bit", "the type bit that marks optional records")];
+    return null;
+  }
+  if (block.kind === "node") {
+    if (word.test(stmt)) return NODE_ITEMS.map((k) => keyword(k, "node item"));
+    if (/^@\S+ \w+ ?: ?\w+ \w*$/.test(stmt)) return [keyword("optional", "the member may be absent")];
+    if (/^@\S+ \w+ ?: ?\w*$/.test(stmt)) return names(nodeNames(program), CompletionItemKind.Class, "node");
     return null;
   }
   if (block.kind === "struct") {

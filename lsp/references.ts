@@ -6,7 +6,7 @@
  * `match kind`, `entry e (magic)`, payload paths, `count(array where path …)`), then resolved
  * against the checked program to the place it is declared.
  */
-import type { AstExpr, AstFile, AstName, AstSizeExpr, AstStream, AstStreamItem, AstStruct, AstType, AstValueItem, SourceSpan } from "../codegen/ast.js";
+import type { AstExpr, AstFile, AstName, AstNode, AstSizeExpr, AstStream, AstStreamItem, AstStringRef, AstStruct, AstType, AstValueItem, SourceSpan } from "../codegen/ast.js";
 import type { LayoutField, LayoutProgram, LayoutStream, LayoutStruct } from "../codegen/ir.js";
 
 export type Reference =
@@ -108,9 +108,35 @@ function inType(t: AstType, struct: AstStruct, offset: number): ReferenceAt | nu
       }
       return pick([t.base, ...target.arms.map((a) => a.target)], offset, decl) ?? pick([target.field], offset, own);
     }
+    case "pointerArray": {
+      const target = t.target;
+      const counted = exprNames(t.count);
+      if (target.kind === "named") return pick([t.base, target.name], offset, decl) ?? pick(counted, offset, decl);
+      if (target.kind === "chain") return pick([t.base, target.header, target.entry], offset, decl) ?? pick(counted, offset, decl);
+      return pick([t.base], offset, decl);
+    }
+    case "area": {
+      const fieldNames = new Set(struct.fields.map((f) => f.name.text));
+      return pick([t.descriptor, t.element], offset, decl) ?? pick(exprNames(t.count), offset, (n) => (fieldNames.has(n.text) ? own(n) : decl(n)));
+    }
     default:
       return null;
   }
+}
+
+/** In a node declaration: its name and compatible constants, member keys, member types. */
+function inNode(d: AstNode, offset: number): ReferenceAt | null {
+  const ref = (r: AstStringRef | null): AstName[] => (r?.kind === "name" ? [r.name] : []);
+  const named = ref(d.nodeName);
+  for (const it of d.items) {
+    if (!within(it.span, offset)) continue;
+    if (it.kind === "compatible") return pick(it.values.flatMap(ref), offset, decl);
+    const t = it.type;
+    const types =
+      t.kind === "named" ? [t.name] : t.kind === "pointer" ? [t.base, ...(t.target.kind === "named" ? [t.target.name] : t.target.kind === "chain" ? [t.target.header, t.target.entry] : [])] : t.kind === "array" || t.kind === "rest" ? [t.element] : [];
+    return pick([...ref(it.key), ...types], offset, decl);
+  }
+  return pick(named, offset, decl);
 }
 
 function inStruct(d: AstStruct, offset: number): ReferenceAt | null {
@@ -241,6 +267,8 @@ export function referenceAt(ast: AstFile, offset: number, program: LayoutProgram
         return inStream(d, offset, resolve);
       case "const":
         return d.value.kind === "string" ? null : pick(exprNames(d.value), offset, decl);
+      case "node":
+        return inNode(d, offset);
       case "enum":
       case "flags":
         return pick(d.members.flatMap((m) => exprNames(m.value)), offset, decl);

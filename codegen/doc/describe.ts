@@ -10,7 +10,9 @@ import type {
   IntName,
   LayoutEnum,
   LayoutField,
+  LayoutElement,
   LayoutFlags,
+  LayoutPointer,
   LayoutProgram,
   LayoutStream,
   LayoutStruct,
@@ -82,6 +84,60 @@ export function typeText(type: LayoutType): TypeText {
   }
 }
 
+function elementName(el: LayoutElement): string {
+  return el.kind === "prim" ? el.prim : el.kind === "enum" ? el.enumName : el.structName;
+}
+
+function pointerTypeText(p: LayoutPointer): string {
+  switch (p.kind) {
+    case "struct":
+      return ` -> ${p.structName}`;
+    case "page":
+      return " -> page";
+    case "chain":
+      return ` -> chain ${p.header} of ${elementName(p.entry)}`;
+    case "match":
+      return ` -> match ${p.field}`;
+  }
+}
+
+/**
+ * The type column of a field: its type, with what a pointer points at (`u64 -> kho_radix_node`,
+ * `u64[512] -> kho_radix_node`) and what an area descriptor's area holds (`kho_vmalloc of
+ * memfd_luo_folio_ser[nr_folios]`).
+ */
+export function fieldTypeText(field: LayoutField): TypeText {
+  const t = typeText(field.type);
+  if (field.area !== undefined) return { ...t, after: `${t.after} of ${elementName(field.area.element)}[${countText(field.area.count)}]` };
+  if (field.pointer !== undefined) return { ...t, after: `${t.after}${pointerTypeText(field.pointer)}` };
+  return t;
+}
+
+/** What a pointer's address leads to, in words; `[[name]]` links a declaration. */
+export function pointerLine(p: LayoutPointer, each: boolean): string {
+  const lead = each ? "Each element is the physical address (0: none) of" : "Physical address (0: none) of";
+  switch (p.kind) {
+    case "struct":
+      return `${lead} a [[${p.structName}]].`;
+    case "page":
+      return `${lead} one page of octets.`;
+    case "chain": {
+      const entry = p.entry.kind === "prim" ? `\`${p.entry.prim}\`` : `[[${elementName(p.entry)}]]`;
+      const count = p.count === null ? "up to the first all-zero entry" : `\`${p.count}\` of them`;
+      return `${lead} a chain of pages, each a [[${p.header}]] (next page in \`${p.next}\`) followed by ${entry} entries (${count}); at most ${p.limit} pages.`;
+    }
+    case "match":
+      return `${lead} the struct the text of \`${p.field}\` selects: ${p.arms.map((a) => `"${a.compatible}" [[${a.structName}]]`).join(", ")}.`;
+  }
+}
+
+/** What a `scattered(…)` struct describes, in words; null for other structs. */
+export function scatteredText(struct: LayoutStruct): string | null {
+  const sc = struct.scattered;
+  if (sc === undefined) return null;
+  return `Describes a scattered area: pieces of 2^\`${sc.order}\` pages each, whose physical addresses \`${sc.pieces}\` lists in order, \`${sc.pages}\` pages in all; concatenated, they are the area (\`scattered(${sc.pieces}, ${sc.order}, ${sc.pages})\`).`;
+}
+
 function endianOf(type: LayoutType): { endian: Endian; width: number } | null {
   switch (type.kind) {
     case "prim":
@@ -151,6 +207,17 @@ export function fieldDescription(
   if (field.constValue !== null) {
     const value = typeof field.constValue === "string" ? JSON.stringify(field.constValue) : hexValue(field.constValue, intOf(t));
     lines.push(`Always \`${value}\`.`);
+  }
+  if (field.lengthOf !== undefined) {
+    const from = field.lengthOf === "rest" ? "from the end of this field" : "from the start of the struct";
+    lines.push(`\`= length of ${field.lengthOf}\`: the octets ${from} to the end of its input.`);
+  }
+  if (field.pointer !== undefined) lines.push(pointerLine(field.pointer, t.kind === "array"));
+  if (field.area !== undefined) {
+    const a = field.area;
+    const el = a.element.kind === "prim" ? `\`${a.element.prim}\`` : `[[${elementName(a.element)}]]`;
+    const n = a.count.kind === "fixed" ? String(a.count.n) : `\`${countText(a.count)}\``;
+    lines.push(`Describes a scattered area that holds ${n} ${el} (${a.stride} octets each).`);
   }
   if (field.reserved) lines.push("Reserved: zero; may gain a meaning only in a new record type.");
   if (t.kind === "pad") lines.push("Padding: zero.");

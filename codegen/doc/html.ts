@@ -4,7 +4,7 @@
  * on hover, the field table with each type linked to its declaration, enum, flag and record-type
  * tables. The same content as the Markdown page.
  */
-import type { LayoutField, LayoutProgram, LayoutSchema, LayoutStream, LayoutStruct } from "../ir.js";
+import type { LayoutField, LayoutNode, LayoutProgram, LayoutSchema, LayoutStream, LayoutStruct } from "../ir.js";
 import type { DiagramCell } from "./diagram.js";
 import {
   type DocIndex,
@@ -18,7 +18,10 @@ import {
   oneLine,
   sizeText,
   typeText,
+  fieldTypeText,
+  scatteredText,
 } from "./describe.js";
+import { nodeRows, nodeSummary } from "./nodes.js";
 import { type DocPage, pageBase } from "./markdown.js";
 import { loadRuleText, preambleText, streamRuleLines } from "./rules.js";
 import { streamRows } from "./stream-table.js";
@@ -100,7 +103,7 @@ function cellTitle(struct: LayoutStruct, cell: DiagramCell, letters: ReadonlyMap
   const size = fields.reduce((n, f) => n + f.size, 0);
   const sizeLabel = fields.length === 1 ? sizeText(first, letters) : String(size);
   const endian = endianText(first.type);
-  const type = fields.map((f) => typePlain(typeText(f.type))).join(" + ");
+  const type = fields.map((f) => typePlain(fieldTypeText(f))).join(" + ");
   return `${names.join(", ")}: offset ${first.offset}, size ${sizeLabel}, ${type}${endian === "-" ? "" : ` ${endian}`}`;
 }
 
@@ -114,18 +117,38 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string {
   );
   const load = loadRuleText(s);
   if (load !== null) out.push(`<p class="load">Load: ${rich(load, here, index)}</p>`);
+  const scattered = scatteredText(s);
+  if (scattered !== null) out.push(`<p class="scattered">${inline(scattered)}</p>`);
   out.push(renderDiagramSvg(d, (c) => cellTitle(s, c, d.countLetters), `diagram-${anchor(s.name)}`));
   if (s.fields.length > 0) {
     const rows = s.fields.map((f) => [
       String(f.offset),
       esc(sizeText(f, d.countLetters)),
       `<code>${esc(f.name)}</code>`,
-      typeHtml(typeText(f.type), here, index),
+      typeHtml(fieldTypeText(f), here, index),
       endianText(f.type),
-      fieldDescription(f, s, index, d.countLetters, d.abbreviations).map(inline).join("<br>"),
+      fieldDescription(f, s, index, d.countLetters, d.abbreviations)
+        .map((l) => rich(l, here, index))
+        .join("<br>"),
     ]);
     out.push(table(["Offset", "Size", "Field", "Type", "Endian", "Description"], rows, "fields"));
   }
+  out.push("</section>");
+  return out.join("\n");
+}
+
+function nodeSection(n: LayoutNode, here: string, index: DocIndex): string {
+  const out = [`<section class="node" id="${esc(anchor(n.name))}">`, `<h3>${esc(n.name)}</h3>`];
+  if (n.doc !== null) out.push(`<p>${inline(oneLine(n.doc))}</p>`);
+  out.push(`<p class="meta">${inline(nodeSummary(n))}</p>`);
+  const rows = nodeRows(n).map((r) => [
+    `<code>${esc(r.key)}</code>`,
+    `<code>${esc(r.member)}</code>`,
+    typeHtml(r.type, here, index),
+    r.optional ? "yes" : "no",
+    r.lines.map((l) => rich(l, here, index)).join("<br>"),
+  ]);
+  if (rows.length > 0) out.push(table(["Key", "Member", "Type", "Optional", "Description"], rows, "properties"));
   out.push("</section>");
   return out.join("\n");
 }
@@ -170,6 +193,8 @@ function sidebar(schema: LayoutSchema, all: readonly LayoutSchema[]): string {
     group("Structs", schema.structs.map((s) => s.name)),
     group("Enums", schema.enums.map((s) => s.name)),
     group("Flags", schema.flags.map((s) => s.name)),
+    // Only where there are nodes, so pages without them keep their layout.
+    ...(schema.nodes.length > 0 ? [group("Nodes", schema.nodes.map((s) => s.name))] : []),
     `<h2>Schemas</h2><ul>${pages}</ul>`,
     "</nav>",
   ].join("\n");
@@ -185,12 +210,16 @@ function schemaPage(schema: LayoutSchema, index: DocIndex, all: readonly LayoutS
     main.push(`<p>Imports: ${schema.imports.map((f) => `<a href="${esc(pageBase(f))}.html">${esc(f)}</a>`).join(", ")}.</p>`);
   }
   main.push(`<p>Default byte order: ${schema.endian}-endian.</p>`);
-  if (schema.consts.length > 0) {
-    const rows = schema.consts.map((c) => [`<code>${esc(hexValue(c.value, null))}</code>`, `<code>${esc(c.name)}</code>`, c.doc === null ? "" : inline(oneLine(c.doc))]);
+  if (schema.consts.length > 0 || schema.strings.length > 0) {
+    const rows = [
+      ...schema.consts.map((c) => [`<code>${esc(hexValue(c.value, null))}</code>`, `<code>${esc(c.name)}</code>`, c.doc === null ? "" : inline(oneLine(c.doc))]),
+      ...schema.strings.map((c) => [`<code>${esc(JSON.stringify(c.value))}</code>`, `<code>${esc(c.name)}</code>`, c.doc === null ? "" : inline(oneLine(c.doc))]),
+    ];
     main.push(`<h2 id="constants">Constants</h2>`, table(["Value", "Name", "Description"], rows));
   }
   if (schema.streams.length > 0) main.push(`<h2 id="streams">Streams</h2>`, ...schema.streams.map((st) => streamSection(st, here, index)));
   if (schema.structs.length > 0) main.push(`<h2 id="structs">Structs</h2>`, ...schema.structs.map((s) => structSection(s, here, index)));
+  if (schema.nodes.length > 0) main.push(`<h2 id="nodes">Nodes</h2>`, ...schema.nodes.map((n) => nodeSection(n, here, index)));
   for (const [title, decls, what] of [
     ["Enums", schema.enums, "Value"],
     ["Flags", schema.flags, "Mask"],

@@ -3,7 +3,7 @@
  * octet diagram and a field table, enum and flag tables, each stream's record framing and record
  * type table. GitHub and pandoc both read it (pipe tables, fenced diagrams, heading ids = names).
  */
-import type { LayoutProgram, LayoutSchema, LayoutStream, LayoutStruct } from "../ir.js";
+import type { LayoutNode, LayoutProgram, LayoutSchema, LayoutStream, LayoutStruct } from "../ir.js";
 import { renderDiagramText } from "./diagram.js";
 import {
   type DocIndex,
@@ -11,13 +11,15 @@ import {
   docIndex,
   endianText,
   fieldDescription,
+  fieldTypeText,
   growthRule,
   streamEnd,
   hexValue,
   oneLine,
+  scatteredText,
   sizeText,
-  typeText,
 } from "./describe.js";
+import { nodeRows, nodeSummary } from "./nodes.js";
 import { loadRuleText, preambleText, streamRuleLines } from "./rules.js";
 import { streamRows } from "./stream-table.js";
 import { recordFramingDiagram, structDiagram } from "./struct-diagram.js";
@@ -74,6 +76,8 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string[]
   );
   const load = loadRuleText(s);
   if (load !== null) out.push(`Load: ${rich(load, here, index)}`, "");
+  const scattered = scatteredText(s);
+  if (scattered !== null) out.push(scattered, "");
   out.push(
     "```text",
     renderDiagramText(d),
@@ -85,12 +89,27 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string[]
       String(f.offset),
       sizeText(f, d.countLetters),
       `\`${f.name}\``,
-      typeCell(typeText(f.type), here, index),
+      typeCell(fieldTypeText(f), here, index),
       endianText(f.type),
-      fieldDescription(f, s, index, d.countLetters, d.abbreviations).join("<br>"),
+      rich(fieldDescription(f, s, index, d.countLetters, d.abbreviations).join("<br>"), here, index),
     ]);
     out.push(...table(["Offset", "Size", "Field", "Type", "Endian", "Description"], rows), "");
   }
+  return out;
+}
+
+function nodeSection(n: LayoutNode, here: string, index: DocIndex): string[] {
+  const out = [`### ${n.name}`, ""];
+  if (n.doc !== null) out.push(oneLine(n.doc), "");
+  out.push(nodeSummary(n), "");
+  const rows = nodeRows(n).map((r) => [
+    r.key === "*" ? "`*`" : `\`${r.key}\``,
+    `\`${r.member}\``,
+    typeCell(r.type, here, index),
+    r.optional ? "yes" : "no",
+    rich(r.lines.join("<br>"), here, index),
+  ]);
+  if (rows.length > 0) out.push(...table(["Key", "Member", "Type", "Optional", "Description"], rows), "");
   return out;
 }
 
@@ -138,10 +157,14 @@ function schemaPage(schema: LayoutSchema, index: DocIndex): string {
   section("Structs", schema.structs.map((s) => s.name));
   section("Enums", schema.enums.map((s) => s.name));
   section("Flags", schema.flags.map((s) => s.name));
+  section("Nodes", schema.nodes.map((s) => s.name));
   if (contents.length > 0) out.push("## Contents", "", ...contents, "");
 
-  if (schema.consts.length > 0) {
-    const rows = schema.consts.map((c) => [`\`${c.name}\``, `\`${hexValue(c.value, null)}\` (${c.value})`, c.doc === null ? "" : oneLine(c.doc)]);
+  if (schema.consts.length > 0 || schema.strings.length > 0) {
+    const rows = [
+      ...schema.consts.map((c) => [`\`${c.name}\``, `\`${hexValue(c.value, null)}\` (${c.value})`, c.doc === null ? "" : oneLine(c.doc)]),
+      ...schema.strings.map((c) => [`\`${c.name}\``, `\`${JSON.stringify(c.value)}\` (string)`, c.doc === null ? "" : oneLine(c.doc)]),
+    ];
     out.push("## Constants", "", ...table(["Name", "Value", "Description"], rows), "");
   }
   if (schema.streams.length > 0) {
@@ -151,6 +174,10 @@ function schemaPage(schema: LayoutSchema, index: DocIndex): string {
   if (schema.structs.length > 0) {
     out.push("## Structs", "");
     for (const s of schema.structs) out.push(...structSection(s, here, index));
+  }
+  if (schema.nodes.length > 0) {
+    out.push("## Nodes", "");
+    for (const n of schema.nodes) out.push(...nodeSection(n, here, index));
   }
   for (const [title, decls, what] of [
     ["Enums", schema.enums, "Value"],

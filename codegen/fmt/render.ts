@@ -43,11 +43,19 @@ function isUnary(tok: Token, prev: Token | null, before: Token | null): boolean 
 /**
  * Whether `(` after `prev` opens the operand list of a size function (`count(pfn where …)`), as
  * opposed to the field list after a name (`header h (type, length)`, `entry e (id)`,
- * `chain h (next)`): the function word follows an operator, `=` or `(`, never another word.
+ * `chain h (next)`): the function word follows an operator, `=` or `(`, never another word; and
+ * the list of the struct attribute `scattered(…)`.
  */
 function callParen(prev: Token, before: Token | null): boolean {
-  return prev.kind === "word" && prev.text === "count" && (before === null || before.kind === "punct");
+  if (prev.kind !== "word") return false;
+  if (prev.text === "count") return before === null || before.kind === "punct";
+  // The struct attribute `scattered(pieces, order, pages)`; a record, chain header or entry may
+  // still be named `scattered` and keep its field list apart.
+  return prev.text === "scattered" && (before === null || !NAMED_FIELD_LISTS.has(before.text));
 }
+
+/** Words after which a name and then its field list `(…)` follow. */
+const NAMED_FIELD_LISTS = new Set(["header", "chain", "entry"]);
 
 /** The space between `prev` and `tok` on one line; `before` is the token ahead of `prev`. */
 function gap(prev: Token | null, prevUnary: boolean, tok: Token, ctx: Ctx, before: Token | null = null): string {

@@ -222,7 +222,7 @@ describe("completion", () => {
   });
 
   it("offers declaration keywords at top level, and still type names after a field's colon", () => {
-    expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\nst\n"), "\nst\n", 3)).toEqual(["struct", "enum", "flags", "const", "stream", "import", "endian"]);
+    expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\nst\n"), "\nst\n", 3)).toEqual(["struct", "enum", "flags", "const", "stream", "node", "import", "endian"]);
     expect(labels(TEXT.replace("@1 n:    u8;", "@1 n:    ;"), "@1 n:    ;", 9)).toEqual(expect.arrayContaining(["u8", "kind", "block"]));
   });
 });
@@ -237,5 +237,107 @@ describe("document symbols", () => {
       ["BLOCK", SymbolKind.Event, undefined],
       ["TEXT", SymbolKind.Event, '"TEXT"'],
     ]);
+  });
+});
+
+const TREE_PATH = "/work/lsp-fixture/tree.lu";
+const TREE = `/// Compatible string of the root.
+const ROOT_V1 = "demo-v1";
+const MAP_KEY = "memory-map";
+struct leaf size 8 align 8 {
+  @0 bits: u64;
+}
+struct level size 16 align 8 {
+  @0 table: u64[2] -> leaf;
+}
+struct hdr size 8 align 8 {
+  @0 next: u64;
+}
+struct area size 16 align 8 scattered(first, order, total_pages) {
+  @0  first:       u64 -> chain hdr (next) of u64;
+  @8  total_pages: u32;
+  @12 flags:       u16;
+  @14 order:       u16;
+}
+struct item size 16 align 1 {
+  @0 a: u64;
+  @8 b: u64;
+}
+struct holder size 24 align 1 {
+  @0 n:     u64;
+  @8 items: area of item[n];
+}
+/// The root of a demo tree.
+node demo_root "/" {
+  compatible ROOT_V1, "demo-v2";
+  @MAP_KEY map: u64 -> level;
+  @"extra" extra: demo_sub optional;
+  @* subs: demo_sub;
+}
+node demo_sub {
+  @"size" size: u64;
+}
+`;
+
+describe("device-tree nodes, string constants, pointer arrays and scattered areas", () => {
+  const r = compileProgram([TREE_PATH], (p) => (p === TREE_PATH ? TREE : undefined));
+  if (r.program === null) throw new Error(r.diagnostics.map((d) => `${d.span.line}: ${d.message}`).join("\n"));
+  const tree = r.program;
+  const treeText = (p: string): string | undefined => (p === TREE_PATH ? TREE : undefined);
+  const pos = (needle: string, after: string) => at(needle, after, 0, TREE);
+  const goTo = (needle: string, after: string): string => {
+    const loc = definition(TREE, TREE_PATH, pos(needle, after), tree, treeText) as Location | null;
+    if (loc === null) throw new Error(`no definition for ${needle} after ${after}`);
+    const line = TREE.split("\n")[loc.range.start.line] ?? "";
+    return `${line.slice(loc.range.start.character, loc.range.end.character)} @ ${line.trim()}`;
+  };
+  const hoverOf = (needle: string, after: string): string => {
+    const h = hover(TREE, TREE_PATH, pos(needle, after), tree) as Hover | null;
+    return h !== null && typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "";
+  };
+
+  it("lists nodes with their members, and string constants with their value", () => {
+    const syms = documentSymbols(TREE, TREE_PATH);
+    const root = syms.find((s) => s.name === "demo_root");
+    expect([root?.kind, root?.detail]).toEqual([SymbolKind.Class, 'node "/"']);
+    expect(root?.children?.map((c) => [c.name, c.kind, c.detail])).toEqual([
+      ["map", SymbolKind.Property, "@MAP_KEY"],
+      ["extra", SymbolKind.Property, '@"extra"'],
+      ["subs", SymbolKind.Property, "@*"],
+    ]);
+    const c = syms.find((s) => s.name === "ROOT_V1");
+    expect([c?.kind, c?.detail]).toEqual([SymbolKind.String, 'const "demo-v1"']);
+  });
+
+  it("takes node member types, keys, compatible constants, pointer-array targets and area types to their declarations", () => {
+    expect(goTo("level", "@MAP_KEY map: u64 -> ")).toBe("level @ struct level size 16 align 8 {");
+    expect(goTo("demo_sub", "@* subs: ")).toBe("demo_sub @ node demo_sub {");
+    expect(goTo("MAP_KEY", "@")).toBe('MAP_KEY @ const MAP_KEY = "memory-map";');
+    expect(goTo("ROOT_V1", "compatible ")).toBe('ROOT_V1 @ const ROOT_V1 = "demo-v1";');
+    expect(goTo("leaf", "u64[2] -> ")).toBe("leaf @ struct leaf size 8 align 8 {");
+    expect(goTo("area", "@8 items: ")).toBe("area @ struct area size 16 align 8 scattered(first, order, total_pages) {");
+    expect(goTo("item[", "area of ")).toBe("item @ struct item size 16 align 1 {");
+    expect(goTo("n", "item[")).toBe("n @ @0 n:     u64;");
+  });
+
+  it("shows nodes, string constants and area element types on hover", () => {
+    const node = hoverOf("demo_sub", "@* subs: ");
+    expect(node).toContain("**node demo_sub**");
+    expect(node).toContain('- `"size"` size: u64');
+    const root = hoverOf("demo_root", "node ");
+    expect(root).toContain('its `compatible` is one of `"demo-v1"`, `"demo-v2"`');
+    expect(root).toContain("- `*` subs: node demo_sub");
+    expect(root).toContain('- `"extra"` extra: node demo_sub (optional)');
+    expect(hoverOf("ROOT_V1", "compatible ")).toBe('**const ROOT_V1** = `"demo-v1"`\n\nCompatible string of the root.');
+    expect(hoverOf("item[", "area of ")).toContain("**struct item**");
+  });
+
+  it("offers node items, node names and optional inside a node, scattered after a struct's name", () => {
+    const labels = (text: string, needle: string, delta: number): string[] =>
+      completion(text, TREE_PATH, positionAt(text, text.indexOf(needle) + delta), tree).map((c) => c.label);
+    expect(labels(TREE.replace('  @"size" size: u64;\n', "  co\n"), "  co\n", 4)).toEqual(["compatible", "@*"]);
+    expect(labels(TREE.replace("@* subs: demo_sub;", "@* subs: ;"), "subs: ;", 6)).toEqual(["demo_root", "demo_sub"]);
+    expect(labels(TREE.replace("@* subs: demo_sub;", "@* subs: demo_sub ;"), "demo_sub ;", 9)).toEqual(["optional"]);
+    expect(labels(TREE.replace("struct item size 16 align 1 {", "struct item size 16 align 1 sc {"), "align 1 sc", 10)).toContain("scattered");
   });
 });

@@ -193,7 +193,48 @@ describe("TextMate grammar for .lu", () => {
     expect(luo('"memfd-v2": memfd_luo_ser', "memfd_luo_ser")).toBe("entity.name.type.lu");
   });
 
-  it("on every schema of schema/ and examples/: every doc line is a doc comment, every field offset an offset, every word scoped", () => {
+  it("scopes device-tree nodes, string constants, pointer arrays and scattered areas of kho.lu, luo.lu, memfd.lu", () => {
+    const kho = scopesIn("schema/kho.lu");
+    expect(kho('const KHO_V1_COMPATIBLE = "kho-v1"', "const")).toBe("storage.type.const.lu");
+    expect(kho('const KHO_V1_COMPATIBLE = "kho-v1"', "KHO_V1_COMPATIBLE")).toBe("variable.other.constant.lu");
+    expect(kho('const KHO_V1_COMPATIBLE = "kho-v1"', "kho-v1")).toBe("string.quoted.double.lu");
+    expect(kho('node kho_v1_root "/"', "node")).toBe("storage.type.node.lu");
+    expect(kho('node kho_v1_root "/"', "kho_v1_root")).toBe("entity.name.type.lu");
+    expect(kho('node kho_v1_root "/"', "/")).toBe("string.quoted.double.lu");
+    expect(kho("compatible KHO_V3_COMPATIBLE, KHO_V4_COMPATIBLE;", "compatible")).toBe("keyword.other.compatible.lu");
+    expect(kho("compatible KHO_V3_COMPATIBLE, KHO_V4_COMPATIBLE;", "KHO_V4_COMPATIBLE")).toBe("variable.other.constant.lu");
+    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "@")).toBe("punctuation.definition.key.lu");
+    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "KHO_FDT_MEMORY_MAP_PROP_NAME")).toBe("variable.other.constant.lu");
+    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "memory_map")).toBe("variable.other.member.lu");
+    expect(kho("subsystems: kho_v1_subsystem;", "*")).toBe("constant.language.wildcard.lu");
+    expect(kho("subsystems: kho_v1_subsystem;", "subsystems")).toBe("variable.other.member.lu");
+    expect(kho("subsystems: kho_v1_subsystem;", "kho_v1_subsystem")).toBe("entity.name.type.lu");
+    expect(kho("@0 table: u64[512] -> kho_radix_node;", "->")).toBe("keyword.operator.pointer.lu");
+    expect(kho("@0 table: u64[512] -> kho_radix_node;", "kho_radix_node")).toBe("entity.name.type.lu");
+    expect(kho("scattered(first, order, total_pages)", "scattered")).toBe("keyword.other.scattered.lu");
+    expect(kho("scattered(first, order, total_pages)", "total_pages")).toBe("variable.other.member.lu");
+    const luo = scopesIn("schema/luo.lu");
+    expect(luo("session:        luo_v1_session optional;", "luo_v1_session")).toBe("entity.name.type.lu");
+    expect(luo("session:        luo_v1_session optional;", "optional")).toBe("keyword.other.lu");
+    const memfd = scopesIn("schema/memfd.lu");
+    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "kho_vmalloc")).toBe("entity.name.type.lu");
+    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "of")).toBe("keyword.other.of.lu");
+    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "memfd_luo_folio_ser")).toBe("entity.name.type.lu");
+  });
+
+  it("scopes a string-keyed node member and its string constant", () => {
+    const src = 'node n "n" {\n  compatible "a-v1", B;\n  @"key" k: u64 optional;\n}\n';
+    const toks = tokenize(src);
+    const at = (context: string, text: string): string => scopeOf(toks, src, context, text);
+    expect(at('@"key"', '"key"')).toBe("string.quoted.double.lu");
+    expect(at('@"key"', "k")).toBe("variable.other.member.lu");
+    expect(at('@"key"', "u64")).toBe("support.type.primitive.lu");
+    expect(at('@"key"', "optional")).toBe("keyword.other.lu");
+    expect(at("compatible", "a-v1")).toBe("string.quoted.double.lu");
+    expect(at("compatible", "B")).toBe("variable.other.constant.lu");
+  });
+
+  it("on every schema of schema/ and examples/ (kho.lu, luo.lu, memfd.lu among them): every doc line is a doc comment, every field offset an offset, every word scoped", () => {
     for (const name of schemaFiles) {
       const src = readFileSync(new URL(name, ROOT), "utf8");
       const toks = tokenize(src);
@@ -213,7 +254,7 @@ describe("TextMate grammar for .lu", () => {
         }
       });
     }
-    expect(schemaFiles.length).toBeGreaterThanOrEqual(4);
+    expect(schemaFiles).toEqual(expect.arrayContaining(["schema/kho.lu", "schema/luo.lu", "schema/memfd.lu"]));
   });
 
   it("ships a VS Code language contribution that points at the grammar and configuration", () => {
