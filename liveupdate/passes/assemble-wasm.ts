@@ -15,7 +15,7 @@ export const EMBED_PATH = fileURLToPath(new URL("./claim-frames-wasm.ts", import
 /** The WebAssembly binary of `watText` (shared memory: the threads feature). */
 export async function assembleWat(watText: string, fileName = "claim-frames.wat"): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(fileName, watText, { threads: true });
+  const module = wabt.parseWat(fileName, watText, { threads: true, simd: true });
   try {
     module.resolveNames();
     return module.toBinary({}).buffer;

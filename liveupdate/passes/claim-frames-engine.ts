@@ -15,6 +15,11 @@ export interface WasmClaimLoop {
   readonly claim: (p: number, end: number, table: number, n: number, domid: number) => number;
   /** Frees the frames of the entries at [p, end). */
   readonly release: (p: number, end: number, table: number) => void;
+  /**
+   * The entries with bit 15 set (free frames: see countFree in liveupdate/workers/pass1-job.ts)
+   * among the `n` frame-table entries at byte address `p`.
+   */
+  readonly countFree: (p: number, n: number) => number;
 }
 
 let compiled: object | undefined;
@@ -34,11 +39,13 @@ export function wasmClaimLoopOn(memory: WasmMemory): WasmClaimLoop {
   if (have !== undefined) return have;
   compiled ??= new WASM.Module(Buffer.from(CLAIM_FRAMES_WASM_BASE64, "base64"));
   const instance = new WASM.Instance(compiled, { env: { memory } });
-  const { claim, release } = instance.exports;
-  if (typeof claim !== "function" || typeof release !== "function") throw new Error("claim-frames.wasm lacks its claim and release exports");
+  const { claim, release, count_free: countFree } = instance.exports;
+  if (typeof claim !== "function" || typeof release !== "function" || typeof countFree !== "function")
+    throw new Error("claim-frames.wasm lacks its claim, release and count_free exports");
   const loop: WasmClaimLoop = {
     claim: claim as WasmClaimLoop["claim"],
     release: release as WasmClaimLoop["release"],
+    countFree: countFree as WasmClaimLoop["countFree"],
   };
   loops.set(memory, loop);
   return loop;

@@ -43,4 +43,41 @@
           (i32.const 0xFFFF))
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
         (br $one))))
+
+  ;; Counts the entries of the frame table at [p, p + 2n) whose bit 15 is set: every free frame
+  ;; (0xFFFF) and nothing a claim writes (a domain id is below 0x7FF0). A parallel pass 1 counts
+  ;; them before and after its claims (liveupdate/workers/pass1-job.ts): sixteen entries a step, two
+  ;; vectors of eight lanes, each lane adding its entry's top bit, the lanes summed every 4096 steps
+  ;; (before a 16-bit lane could overflow); the entries after the last whole step one at a time.
+  (func (export "count_free") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $vend i32) (local $block i32) (local $acc v128) (local $sum i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 1))))
+    (local.set $vend (i32.add (local.get $p) (i32.and (i32.shl (local.get $n) (i32.const 1)) (i32.const -32))))
+    (block $vdone
+      (loop $blocks
+        (br_if $vdone (i32.ge_u (local.get $p) (local.get $vend)))
+        (local.set $block (i32.add (local.get $p) (i32.const 131072)))
+        (if (i32.gt_u (local.get $block) (local.get $vend)) (then (local.set $block (local.get $vend))))
+        (local.set $acc (v128.const i64x2 0 0))
+        (loop $steps
+          (local.set $acc
+            (i16x8.add
+              (i16x8.add (local.get $acc) (i16x8.shr_u (v128.load (local.get $p)) (i32.const 15)))
+              (i16x8.shr_u (v128.load offset=16 (local.get $p)) (i32.const 15))))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
+          (br_if $steps (i32.lt_u (local.get $p) (local.get $block))))
+        (local.set $acc (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
+        (local.set $sum
+          (i32.add (local.get $sum)
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+              (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
+        (br $blocks)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $sum (i32.add (local.get $sum) (i32.shr_u (i32.load16_u (local.get $p)) (i32.const 15))))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br $one)))
+    (local.get $sum))
 )

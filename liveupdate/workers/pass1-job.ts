@@ -2,7 +2,8 @@
  * One thread's part of a parallel pass 1, the same code on the calling thread and in every worker:
  *
  *   1. count the free frames in slices of the frame table taken from a shared counter (so a
- *      thread that starts late counts less);                                barrier
+ *      thread that starts late counts less; the workers may start while the calling thread is
+ *      still building the run table, which it publishes before it arrives);  barrier
  *   2. take groups of runs from the shared counter and claim them with the single-thread claim
  *      loop (plain loads and stores, four entries in flight); stop at the first entry that cannot
  *      be claimed, or as soon as another thread has found one;             barrier
@@ -43,8 +44,8 @@ export function pass1Views(job: Pass1Job): Pass1Views {
     control: new Int32Array(job.control),
     owners: new Uint16Array(job.owners, job.ownersOffset, job.ownersLength),
     ownerWords: new Int32Array(job.owners, 0, job.owners.byteLength >>> 2),
-    runs: new Uint32Array(job.runs, 0, job.runCount * RUN_WORDS),
-    done: new Uint32Array(job.done, 0, job.runCount),
+    runs: new Uint32Array(job.runs),
+    done: new Uint32Array(job.done),
     counts: new Float64Array(job.counts, 0, 2 * job.threads),
     words: job.buffers.map((b) => new Uint32Array(b, 0, b.byteLength >>> 2)),
     loop: job.wasmMemory === undefined ? undefined : wasmClaimLoopOn(job.wasmMemory),
@@ -94,7 +95,8 @@ export function runPass1Part(
 /** Claims groups of runs until none is left or some thread has failed. */
 function claimTasks(v: Pass1Views): void {
   const { control, runs, done, owners, words, loop } = v;
-  const { runCount, runsPerTask } = v.job;
+  const runCount = Atomics.load(control, CONTROL.runCount);
+  const runsPerTask = Atomics.load(control, CONTROL.runsPerTask);
   for (;;) {
     if (Atomics.load(control, CONTROL.failed) !== 0) return;
     const first = Atomics.add(control, CONTROL.next, 1) * runsPerTask;
@@ -141,7 +143,9 @@ function countSlices(v: Pass1Views, slot: number): number {
  * needs no branch: two shifts per pair of entries.
  */
 function countFree(v: Pass1Views, from: number, to: number): number {
-  const { owners, ownerWords } = v;
+  const { owners, ownerWords, loop } = v;
+  // In an arena's memory: sixteen entries a step in WebAssembly (claim-frames.wat, count_free).
+  if (loop !== undefined) return loop.countFree(owners.byteOffset + 2 * from, to - from);
   let n = 0;
   let i = from;
   if (owners.byteOffset % 4 === 0) {

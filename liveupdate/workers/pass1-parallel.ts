@@ -24,8 +24,9 @@ import { LU_STREAM_FORMAT, LuDomainPages } from "../../generated/live-update.js"
 import { pass1Frames, type Pass1Input, type Pass1Result } from "../passes/pass1-frames.js";
 import { release as releaseWords } from "../passes/claim-frames.js";
 import { U32RunWalker } from "../passes/u32-runs.js";
-import { CONTROL, RUN_WORDS } from "./protocol.js";
-import type { RestorePool } from "./restore-pool.js";
+import { VmapSource } from "../../runtime/vmap.js";
+import { CONTROL, RUN_WORDS, type Pass1Job } from "./protocol.js";
+import type { Pass1InFlight, RestorePool } from "./restore-pool.js";
 
 export interface ParallelPass1Result extends Pass1Result {
   /** Threads that claimed the lists (1 when the pass ran on the calling thread alone). */
@@ -65,18 +66,43 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
   // 1. Xen's frames, on this thread (throws the single-thread error, table untouched, on failure).
   const xen = pass1Frames({ ...input, staged: { ...staged, pageRecords: [] } });
 
-  // 2. The runs, in stream order.
-  const pages = new LuDomainPages();
-  const walker = new U32RunWalker();
-  const buffers: SharedArrayBuffer[] = [];
-  const bufferIndex = new Map<ArrayBufferLike, number>();
-  // Each run lies in one stream page, so there are at most as many as pages plus lists.
+  // 2. The runs, in stream order. Each run lies in one stream page, so there are at most as many
+  // as pages plus lists.
   const s = scratch(pool, input.streamPages + staged.pageRecords.length);
   const runs = s.runs;
+  const buffers: SharedArrayBuffer[] = [];
+  const bufferIndex = new Map<ArrayBufferLike, number>();
+  // With the table and the machine memory in one WasmArena (what `lu restore` does) the runs lie
+  // in that memory (or the pass goes to one thread), so the buffers are known before the runs:
+  // the workers get the job now and count the table's free frames while this thread builds the
+  // run table. Run words are then word addresses in that memory (any buffer object of it serves).
+  const arena = input.table.arena;
+  const inArena = arena !== undefined && arena.owns(owners.buffer);
+  const early = inArena && src instanceof VmapSource && src.memory.arena === arena;
+  // The WebAssembly loop on every thread when the table and the lists are one arena's memory, as
+  // on one thread (pass1-frames.ts).
+  let wasm = input.wasm !== false && early;
+  const jobOf = (): Omit<Pass1Job, "control" | "threads"> => ({
+    owners: owners.buffer as SharedArrayBuffer,
+    ownersOffset: owners.byteOffset,
+    ownersLength: owners.length,
+    runs: runs.buffer as SharedArrayBuffer,
+    done: s.done.buffer as SharedArrayBuffer,
+    counts: s.counts.buffer as SharedArrayBuffer,
+    buffers,
+    ...(wasm && arena !== undefined ? { wasmMemory: arena.memory } : {}),
+  });
+  let job: Pass1InFlight | undefined;
+  if (early) {
+    buffers.push(arena.buffer as SharedArrayBuffer);
+    job = begin(pool, jobOf(), xen);
+  }
   let runCount = 0;
   let shareable = true;
   let entries = 0;
   const counts: number[] = [];
+  const pages = new LuDomainPages();
+  const walker = new U32RunWalker();
   for (const ref of staged.pageRecords) {
     const d = staged.domains[ref.domain];
     const count = pages.wrap(src, ref.offset + HEADER, ref.bodyLength).count;
@@ -91,13 +117,14 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
       const buffer = words.buffer;
       if (
         !(buffer instanceof SharedArrayBuffer) ||
+        (early && !arena.owns(buffer)) ||
         walker.bytesCopied > 0 ||
         (runCount + 1) * RUN_WORDS > runs.length
       ) {
         shareable = false;
         return false;
       }
-      let b = bufferIndex.get(buffer);
+      let b = early ? 0 : bufferIndex.get(buffer);
       if (b === undefined) {
         b = buffers.length;
         buffers.push(buffer);
@@ -112,18 +139,19 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
       runs[at + 3] = domid;
       return true;
     });
+    if (!shareable) break;
     entries += count;
   }
   if (!shareable) {
+    if (job !== undefined) {
+      // Called off before any claim: the workers count, pass the barriers and stop.
+      Atomics.store(job.control, CONTROL.failed, 1);
+      finish(job, xen, () => {});
+    }
     xen.undo();
     return single(input);
   }
   s.done.fill(0, 0, runCount);
-
-  // The WebAssembly loop on every thread when the table and the lists are one arena's memory
-  // (run words are then word addresses in it), as on one thread (pass1-frames.ts).
-  const arena = input.table.arena;
-  const wasm = input.wasm !== false && arena !== undefined && arena.owns(owners.buffer) && buffers.every((b) => arena.owns(b));
 
   // 3. Claim on every thread, then check the counts.
   const runsPerTask = Math.max(1, Math.min(64, Math.ceil(runCount / (pool.threads * 16))));
@@ -138,28 +166,15 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
       if (to > from) releaseWords(words[runs[at] as number] as Uint32Array, from, to, owners);
     }
   };
-  let outcome: { readonly error: string | undefined };
-  try {
-    outcome = pool.runPass1({
-      owners: owners.buffer,
-      ownersOffset: owners.byteOffset,
-      ownersLength: owners.length,
-      runs: runs.buffer as SharedArrayBuffer,
-      runCount,
-      runsPerTask,
-      done: s.done.buffer as SharedArrayBuffer,
-      counts: s.counts.buffer as SharedArrayBuffer,
-      buffers,
-      ...(wasm ? { wasmMemory: arena.memory } : {}),
-    });
-  } catch (e) {
-    // The pool itself failed (closed, or a thread stopped answering): leave the table as it was.
-    release(false);
-    xen.undo();
-    throw e;
+  if (job === undefined) {
+    wasm = input.wasm !== false && inArena && buffers.every((b) => arena.owns(b));
+    job = begin(pool, jobOf(), xen);
   }
-  const error = outcome.error;
-  const failed = error !== undefined || Atomics.load(new Int32Array(pool.control), CONTROL.failed) !== 0;
+  // Published before this thread reaches the first barrier, after which the workers read them.
+  Atomics.store(job.control, CONTROL.runCount, runCount);
+  Atomics.store(job.control, CONTROL.runsPerTask, runsPerTask);
+  const error = finish(job, xen, () => release(false));
+  const failed = error !== undefined || Atomics.load(job.control, CONTROL.failed) !== 0;
   let newlyOwned = 0;
   for (let t = 0; t < pool.threads; t++) newlyOwned += (s.counts[2 * t] ?? 0) - (s.counts[2 * t + 1] ?? 0);
   if (failed || newlyOwned !== entries) {
@@ -187,6 +202,31 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
       xen.undo();
     },
   };
+}
+
+/** Posts the job to the workers; if the pool cannot take it, Xen's frames are freed first. */
+function begin(pool: RestorePool, job: Omit<Pass1Job, "control" | "threads">, xen: Pass1Result): Pass1InFlight {
+  try {
+    return pool.beginPass1(job);
+  } catch (e) {
+    xen.undo();
+    throw e;
+  }
+}
+
+/**
+ * This thread's part, then the others'; the message of a worker that threw. When the pool itself
+ * fails (a thread stopped answering), `undoClaims` and Xen's frames are undone and the error
+ * thrown: the table is left as it was.
+ */
+function finish(job: Pass1InFlight, xen: Pass1Result, undoClaims: () => void): string | undefined {
+  try {
+    return job.finish().error;
+  } catch (e) {
+    undoClaims();
+    xen.undo();
+    throw e;
+  }
 }
 
 function single(input: Pass1Input): ParallelPass1Result {

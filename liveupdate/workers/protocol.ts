@@ -25,8 +25,15 @@ export const CONTROL = {
   /** Next slice of the frame table to count, before and after the claims. */
   countBefore: 6,
   countAfter: 7,
+  /**
+   * Runs in the run table, and runs handed out at a time: written by the calling thread before it
+   * arrives at the `counted` barrier (the job is posted before the run table is built, so the
+   * workers count the table while the calling thread builds it), read by every thread after it.
+   */
+  runCount: 8,
+  runsPerTask: 9,
 } as const;
-export const CONTROL_SLOTS = 8;
+export const CONTROL_SLOTS = 10;
 
 /** Frame-table entries counted at a time (a slice taken from `countBefore`/`countAfter`). */
 export const COUNT_SLICE = 1 << 18;
@@ -41,11 +48,11 @@ export interface Pass1Job {
   readonly owners: SharedArrayBuffer;
   readonly ownersOffset: number;
   readonly ownersLength: number;
-  /** Run table, `RUN_WORDS` Uint32 words per run, `runCount` runs in stream order. */
+  /**
+   * Run table, `RUN_WORDS` Uint32 words per run, `CONTROL.runCount` runs in stream order (the
+   * buffer may be larger).
+   */
   readonly runs: SharedArrayBuffer;
-  readonly runCount: number;
-  /** Runs handed out at a time. */
-  readonly runsPerTask: number;
   /** Per run: words (2 per entry) claimed from its first word on; the undo frees exactly these. */
   readonly done: SharedArrayBuffer;
   /** Float64 per thread: free frames in the slices it counted before the claims, then after. */

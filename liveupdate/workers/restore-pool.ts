@@ -17,6 +17,14 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { pass1Views, runPass1Part, waitFor } from "./pass1-job.js";
 import { CONTROL, CONTROL_SLOTS, type FromWorker, type Pass1Job, type ToWorker } from "./protocol.js";
 
+/** A pass 1 job the workers have (RestorePool.beginPass1). */
+export interface Pass1InFlight {
+  /** The job's control block (slots: protocol.ts CONTROL). */
+  readonly control: Int32Array;
+  /** Runs the calling thread's part and waits for every worker; the message of one that threw. */
+  finish(): { readonly error: string | undefined };
+}
+
 export interface RestorePoolOptions {
   /** Threads that claim frames, the calling thread included. Default: the machine's cores. */
   readonly threads?: number;
@@ -114,27 +122,38 @@ export class RestorePool {
   }
 
   /**
-   * Runs one pass 1 job on every thread of the pool (the calling thread is thread 0) and returns
-   * once all are done, with the message of a worker that threw, if any.
+   * Starts one pass 1 job: the workers get it now and start counting the frame table, while the
+   * calling thread goes on (building the run table: it writes `CONTROL.runCount` and
+   * `CONTROL.runsPerTask`, or sets `CONTROL.failed` to call the job off) and then calls
+   * `finish()` on what this returns, which runs its own part (thread 0) and waits for the others.
+   * `finish()` must be called once, whatever happens in between: the workers wait for it.
    */
-  runPass1(job: Omit<Pass1Job, "control" | "threads">): { readonly error: string | undefined } {
+  beginPass1(job: Omit<Pass1Job, "control" | "threads">): Pass1InFlight {
     if (this.closed) throw new Error("restore pool is closed");
     const control = new Int32Array(this.control);
     control.fill(0);
     const full: Pass1Job = { ...job, control: this.control, threads: this.threads };
     this.ports.forEach((port, i) => port.postMessage({ kind: "pass1", thread: i + 1, job: full } satisfies ToWorker));
-    let error = runPass1Part(pass1Views(full), 0);
-    waitFor(control, CONTROL.finished, this.threads);
-    if (Atomics.load(control, CONTROL.error) !== 0) {
-      for (const port of this.ports) {
-        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-          const msg = m.message as FromWorker;
-          if (msg.kind === "error") error ??= `worker ${msg.thread}: ${msg.message}`;
+    let finished = false;
+    return {
+      control,
+      finish: () => {
+        if (finished) throw new Error("pass 1 job finished twice");
+        finished = true;
+        let error = runPass1Part(pass1Views(full), 0);
+        waitFor(control, CONTROL.finished, this.threads);
+        if (Atomics.load(control, CONTROL.error) !== 0) {
+          for (const port of this.ports) {
+            for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+              const msg = m.message as FromWorker;
+              if (msg.kind === "error") error ??= `worker ${msg.thread}: ${msg.message}`;
+            }
+          }
+          error ??= "a restore pool worker failed";
         }
-      }
-      error ??= "a restore pool worker failed";
-    }
-    return { error };
+        return { error };
+      },
+    };
   }
 
   /** Whether `close()` was called (a closed pool refuses jobs). */

@@ -72,4 +72,27 @@ describe("the WebAssembly claim loop (claim-frames.wat)", () => {
       { numRuns: 2000, seed: 20261205 },
     );
   });
+
+  it("counts the entries with bit 15 set (free frames) like a plain loop, at any address and length", () => {
+    // Long enough for several 4096-step blocks and a tail; values biased to both sides of 0x8000.
+    const value = fc.oneof(fc.constant(FRAME_FREE), fc.integer({ min: 0, max: 0x7fff }), fc.integer({ min: 0x8000, max: 0xffff }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 70_000 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.array(fc.tuple(fc.nat(), value), { maxLength: 40 }),
+        fc.constantFrom(FRAME_FREE, 0, 0x7ff2),
+        (n, skew, pokes, fill) => {
+          const at = arena.alloc(2 * n + 32, 16) + 2 * skew;
+          const view = new Uint16Array(arena.buffer, at, n).fill(fill);
+          for (const [i, x] of pokes) if (n > 0) view[i % n] = x;
+          let want = 0;
+          for (const x of view) if (x >= 0x8000) want++;
+          expect(loop.countFree(at, n)).toBe(want);
+          arena.free(at - 2 * skew);
+        },
+      ),
+      { numRuns: 300, seed: 20261205 },
+    );
+  });
 });
