@@ -43,10 +43,15 @@ describe("the WebAssembly claim loop (claim-frames.wat)", () => {
   });
 
   it("agrees with the JavaScript loop on any list: same first bad entry, same table, same undo", () => {
-    const mfn = fc.oneof(fc.integer({ min: 0, max: 70 }).map(BigInt), fc.constantFrom(1n << 32n, (1n << 32n) | 5n, 0xffff_ffffn));
+    const mfn = fc.oneof(
+      fc.integer({ min: 0, max: 70 }).map(BigInt),
+      fc.constantFrom(1n << 32n, (1n << 32n) | 5n, 0xffff_ffffn),
+    );
     const piece = fc.oneof(
       mfn.map((m) => [m]),
-      fc.tuple(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 12 })).map(([s, k]) => Array.from({ length: k }, (_, i) => BigInt(s + i))),
+      fc
+        .tuple(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 12 }))
+        .map(([s, k]) => Array.from({ length: k }, (_, i) => BigInt(s + i))),
     );
     fc.assert(
       fc.property(
@@ -75,7 +80,11 @@ describe("the WebAssembly claim loop (claim-frames.wat)", () => {
 
   it("counts the entries with bit 15 set (free frames) like a plain loop, at any address and length", () => {
     // Long enough for several 4096-step blocks and a tail; values biased to both sides of 0x8000.
-    const value = fc.oneof(fc.constant(FRAME_FREE), fc.integer({ min: 0, max: 0x7fff }), fc.integer({ min: 0x8000, max: 0xffff }));
+    const value = fc.oneof(
+      fc.constant(FRAME_FREE),
+      fc.integer({ min: 0, max: 0x7fff }),
+      fc.integer({ min: 0x8000, max: 0xffff }),
+    );
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 70_000 }),
