@@ -25,6 +25,7 @@ import { pass1Frames, type Pass1Input, type Pass1Result } from "../passes/pass1-
 import { release as releaseWords } from "../passes/claim-frames.js";
 import { U32RunWalker } from "../passes/u32-runs.js";
 import { VmapSource } from "../../runtime/vmap.js";
+import { appendArenaRuns } from "./arena-runs.js";
 import { CONTROL, RUN_WORDS, type Pass1Job } from "./protocol.js";
 import type { Pass1InFlight, RestorePool } from "./restore-pool.js";
 
@@ -113,18 +114,28 @@ export function pass1Parallel(pool: RestorePool | undefined, input: Pass1Input):
       break;
     }
     const domid = d.domainId;
-    walker.walk(src, ref.offset + HEADER + LuDomainPages.MFNS_OFFSET, count, (words, from, to) => {
+    const listAt = ref.offset + HEADER + LuDomainPages.MFNS_OFFSET;
+    if (early && src instanceof VmapSource) {
+      const after = appendArenaRuns(src, listAt, count, domid, runs, runCount, arena);
+      if (after < 0) {
+        shareable = false;
+        break;
+      }
+      runCount = after;
+      entries += count;
+      continue;
+    }
+    walker.walk(src, listAt, count, (words, from, to) => {
       const buffer = words.buffer;
       if (
         !(buffer instanceof SharedArrayBuffer) ||
-        (early && !arena.owns(buffer)) ||
         walker.bytesCopied > 0 ||
         (runCount + 1) * RUN_WORDS > runs.length
       ) {
         shareable = false;
         return false;
       }
-      let b = early ? 0 : bufferIndex.get(buffer);
+      let b = bufferIndex.get(buffer);
       if (b === undefined) {
         b = buffers.length;
         buffers.push(buffer);
