@@ -18,6 +18,10 @@ import { runValidate } from "../../../../cli/validate.js";
 import { capture } from "../../../cli/inspect-fixtures.js";
 import { FormHeader, NameBody, Tiny, Whole } from "../../../golden/length-fields/expected.js";
 
+function isStructClass(v: unknown): v is StructClass {
+  return typeof v === "function" && "SCHEMA_NAME" in v && "at" in v && typeof v.at === "function";
+}
+
 function source(bytes: Uint8Array): ContiguousSource {
   return new ContiguousSource(bytes);
 }
@@ -136,8 +140,8 @@ describe("classes generated from examples/riff-wave.lu", () => {
     const mod: Readonly<Record<string, unknown>> = await import(pathToFileURL(path).href);
     const cls = (name: string): StructClass => {
       const c = mod[name];
-      if (typeof c !== "function") throw new Error(`no class ${name}`);
-      return c as StructClass;
+      if (!isStructClass(c)) throw new Error(`no class ${name}`);
+      return c;
     };
     return { header: cls("RiffHeader"), fmt: cls("WaveFmt") };
   }
