@@ -182,10 +182,10 @@ export function register(program: Command): void {
 
   program
     .command("layout")
-    .description("print every struct's size, alignment and field offsets, sizes and types")
+    .description("print the constants, and every struct's size, alignment and field offsets, sizes, types and fixed values")
     .argument("<file>", "schema file")
-    .option("--json", 'print JSON: {"structs":[{"name","size","align","fields":[{"name","offset","size","type"}]}]}')
-    .option("--all", "include the structs of imported files")
+    .option("--json", 'print JSON: {"consts":[{"name","type","value","file"}],"structs":[{"name","size","align","fields":[{"name","offset","size","type","value"?}]}]}')
+    .option("--all", "include the constants and structs of imported files")
     .action(async (file: string, flags: { json?: boolean; all?: boolean }) => {
       await guarded("layout", () => {
         const { program: checked, entries } = compileAndReport([file]);

@@ -1,15 +1,29 @@
 /**
- * The `lu layout` listing: every struct's size, alignment and fields (offset, size, type), as data
- * (the `--json` shape) and as an aligned text table. Pure: IR in, data or text out.
+ * The `lu layout` listing: the constants (integer and string) and every struct's size, alignment
+ * and fields (offset, size, type, and what a field must hold: a constant value or a length of its
+ * input), as data (the `--json` shape) and as an aligned text table. Pure: IR in, data or text out.
  */
 import { primLabel } from "./check/primitives.js";
-import type { LayoutCount, LayoutElement, LayoutPointer, LayoutProgram, LayoutType } from "./ir.js";
+import type { LayoutCount, LayoutElement, LayoutField, LayoutPointer, LayoutProgram, LayoutType } from "./ir.js";
 
 export interface LayoutListingField {
   readonly name: string;
   readonly offset: number;
   readonly size: number;
   readonly type: string;
+  /**
+   * What the field holds, as the schema writes it after `=`: a constant (`0xcafef00d`, `"RIFF"`)
+   * or a length (`length of rest`, `length of input`). Absent for an ordinary field.
+   */
+  readonly value?: string;
+}
+
+/** A `const` declaration: `value` as the schema could write it (`0x1000`, `"kho-v1"`). */
+export interface LayoutListingConst {
+  readonly name: string;
+  readonly type: "integer" | "string";
+  readonly value: string;
+  readonly file: string;
 }
 
 export interface LayoutListingStruct {
@@ -24,7 +38,24 @@ export interface LayoutListingStruct {
 }
 
 export interface LayoutListing {
+  readonly consts: readonly LayoutListingConst[];
   readonly structs: readonly LayoutListingStruct[];
+}
+
+function hexText(value: bigint): string {
+  return value < 0n ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+}
+
+/** The decimal digits of `hexText`'s output. */
+function decimalOf(hex: string): string {
+  return hex.startsWith("-") ? `-${BigInt(hex.slice(1))}` : `${BigInt(hex)}`;
+}
+
+/** `0xcafef00d`, `"RIFF"`, `length of rest`: what follows `=` in the field's declaration, if anything. */
+function fieldValue(f: LayoutField): { value?: string } {
+  if (f.lengthOf !== undefined) return { value: `length of ${f.lengthOf}` };
+  if (f.constValue === null) return {};
+  return { value: typeof f.constValue === "string" ? JSON.stringify(f.constValue) : hexText(f.constValue) };
 }
 
 function countLabel(count: LayoutCount): string {
@@ -91,32 +122,53 @@ export function pointerLabel(p: LayoutPointer): string {
 
 /** The structs declared in `files` (all files of the program when omitted), in declaration order. */
 export function layoutListing(program: LayoutProgram, files?: readonly string[]): LayoutListing {
-  const structs = program.schemas
-    .filter((s) => files === undefined || files.includes(s.file))
+  const schemas = program.schemas.filter((s) => files === undefined || files.includes(s.file));
+  const consts = schemas.flatMap((schema) => [
+    ...schema.consts.map((c) => ({ name: c.name, type: "integer" as const, value: hexText(c.value), file: schema.file })),
+    ...schema.strings.map((c) => ({ name: c.name, type: "string" as const, value: JSON.stringify(c.value), file: schema.file })),
+  ]);
+  const structs = schemas
     .flatMap((schema) =>
       schema.structs.map((s) => ({
         name: s.name,
         size: s.size,
         align: s.align,
-        fields: s.fields.map((f) => ({ name: f.name, offset: f.offset, size: f.size, type: f.pointer === undefined ? typeLabel(f.type) : `${typeLabel(f.type)} -> ${pointerLabel(f.pointer)}` })),
+        fields: s.fields.map((f) => ({
+          name: f.name,
+          offset: f.offset,
+          size: f.size,
+          type: f.pointer === undefined ? typeLabel(f.type) : `${typeLabel(f.type)} -> ${pointerLabel(f.pointer)}`,
+          ...fieldValue(f),
+        })),
         file: schema.file,
         endian: s.endian,
         abi: s.abi,
       })),
     );
-  return { structs };
+  return { consts, structs };
 }
 
-/** Text form: a heading per struct, then one line per field (offset in hex and decimal). */
+/**
+ * Text form: the constants (`const NAME = value  (file)`, integers in hex and decimal), then a
+ * heading per struct and one line per field (offset in hex and decimal; `= value` after the type
+ * of a constant or length field).
+ */
 export function renderLayoutText(listing: LayoutListing): string {
   const out: string[] = [];
+  if (listing.consts.length > 0) {
+    const nameWidth = Math.max(...listing.consts.map((c) => c.name.length));
+    const shown = listing.consts.map((c) => (c.type === "integer" ? `${c.value} (${decimalOf(c.value)})` : c.value));
+    const valueWidth = Math.max(...shown.map((v) => v.length));
+    listing.consts.forEach((c, i) => out.push(`const ${c.name.padEnd(nameWidth)} = ${(shown[i] ?? "").padEnd(valueWidth)}  (${c.file})`));
+    out.push("");
+  }
   for (const s of listing.structs) {
     out.push(`struct ${s.name}  size ${s.size}  align ${s.align}  (${s.file})`);
     const nameWidth = Math.max(4, ...s.fields.map((f) => f.name.length));
     for (const f of s.fields) {
       const offset = `0x${f.offset.toString(16).padStart(4, "0")}`;
       const size = f.size === 0 ? "var" : String(f.size);
-      out.push(`  ${offset} ${String(f.offset).padStart(5)}  ${f.name.padEnd(nameWidth)}  ${size.padStart(4)}  ${f.type}`);
+      out.push(`  ${offset} ${String(f.offset).padStart(5)}  ${f.name.padEnd(nameWidth)}  ${size.padStart(4)}  ${f.type}${f.value === undefined ? "" : ` = ${f.value}`}`);
     }
     out.push("");
   }

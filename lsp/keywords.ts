@@ -3,7 +3,8 @@
  * typed (it rarely parses mid-edit): declaration keywords at top level, struct attributes and load
  * rules after `struct NAME`, stream items at the start of a stream statement, record names after
  * `first`, `once`, `end`, `order … before`, `for`, `payload … of`, `after`, `until`, stream names
- * after `after R stream`, `chain`/`match` after `->`.
+ * after `after R stream`, `chain`/`match` after `->`, `length of rest|input` (and constants) after a
+ * field's `=`.
  */
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver/node";
 import type { LayoutProgram } from "../codegen/ir.js";
@@ -131,6 +132,8 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
     return null;
   }
   if (block.kind === "struct") {
+    const value = /^@\S+ \w+ ?: ?[^=;]*[^=;\s] ?= ?(.*)$/.exec(stmt)?.[1];
+    if (value !== undefined) return fieldValue(value, program);
     if (/-> \w*$/.test(stmt) || /->\w*$/.test(stmt)) {
       return [keyword("chain", "a linked list of pages: chain H (next, count) of E limit N"), keyword("match", "the target chosen by a text field: match F { \"…\": T }"), ...names(structNames(program), CompletionItemKind.Struct, "struct")];
     }
@@ -138,6 +141,22 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
     if (/-> chain \w+ ?\([^)]*\) of \w+ \w*$/.test(stmt)) return [keyword("limit", "most pages followed")];
   }
   return null;
+}
+
+/**
+ * After a field's `=`: `length` (a length field) and the integer constants an expression may use;
+ * `of` after `length`; `rest` and `input` after `length of`; the constants further into an
+ * expression; nothing inside a string.
+ */
+function fieldValue(value: string, program: LayoutProgram | null): CompletionItem[] {
+  if (/^length \w*$/.test(value)) return [keyword("of", "= length of rest|input")];
+  if (/^length of \w*$/.test(value)) {
+    return [keyword("rest", "the octets after this field, to the end of the input"), keyword("input", "the octets from the start of the struct, to the end of the input")];
+  }
+  // Inside a string (an ascii field's value) there is nothing to offer.
+  if ((value.match(/"/g) ?? []).length % 2 === 1) return [];
+  const consts = names(program?.schemas.flatMap((s) => s.consts.map((c) => c.name)) ?? [], CompletionItemKind.Constant, "constant");
+  return /^\w*$/.test(value) ? [keyword("length", "a length field: = length of rest|input"), ...consts] : consts;
 }
 
 function structAttr(rest: string, program: LayoutProgram | null): CompletionItem[] {

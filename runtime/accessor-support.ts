@@ -340,6 +340,17 @@ export function badCount(problems: Problem[], field: string, offset: number, mes
   problems.push({ kind: "bad-count", field, offset, message: `'${field}': ${message}` });
 }
 
+/**
+ * A length field (`= length of rest|input`) that disagrees with the octets its struct was placed
+ * on: `has` is what follows the field (`rest`) or the struct's whole extent (`input`).
+ */
+export function lengthMismatch(problems: Problem[], field: string, offset: number, of: "rest" | "input", value: number | bigint, has: number): void {
+  const actual = `${value}`;
+  const expected = `${has}`;
+  const what = of === "rest" ? `${has} octets follow it` : `its struct has ${has} octets`;
+  problems.push({ kind: "length-mismatch", field, offset, message: `'${field}' is ${actual} (= length of ${of}), but ${what}`, expected, actual });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Array flyweights. A generated accessor places one (cached on its struct) over the array's
 // bytes with one bounds check; `at(i)` then checks the index and makes one DataView-style call.

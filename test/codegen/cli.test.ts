@@ -97,6 +97,17 @@ describe("lu layout", () => {
     expect(lu("layout", "schema/live-update.lu", "--json", "--all").stdout).toContain('"name": "rhdr"');
   });
 
+  it("shows string constants and length fields, in text and JSON (examples/riff-wave.lu, schema/kho.lu)", () => {
+    const riff = luIn(ROOT, "layout", "examples/riff-wave.lu");
+    expect(riff.code).toBe(0);
+    expect(riff.stdout).toContain("  0x0004     4  size     4  u32 = length of rest\n");
+    expect(riff.stdout).toContain('  0x0000     0  id       4  ascii[4] = "RIFF"\n');
+    const json = JSON.parse(luIn(ROOT, "layout", "schema/kho.lu", "--json").stdout) as { consts: { name: string; type: string; value: string }[] };
+    expect(json.consts).toContainEqual({ name: "KHO_V1_COMPATIBLE", type: "string", value: '"kho-v1"', file: "schema/kho.lu" });
+    expect(json.consts).toContainEqual({ name: "KHO_PAGE_SIZE", type: "integer", value: "0x1000", file: "schema/kho.lu" });
+    expect(luIn(ROOT, "layout", "schema/kho.lu").stdout).toMatch(/^const KHO_V1_COMPATIBLE += "kho-v1" +\(schema\/kho\.lu\)$/m);
+  });
+
   it("prints a text table, and diagnostics with exit 1 for a bad schema", () => {
     expect(lu("layout", "schema/live-update.lu").stdout).toContain("struct lu_m2p_entry  size 8  align 8");
     expect(lu("layout", "bad.lu").code).toBe(1);

@@ -46,4 +46,44 @@ describe("layout listing", () => {
     expect(text).toMatch(/0x0010 +16 {2}shifted_nr_pages +8 {2}u64/);
     expect(text).toMatch(/entries +var {2}lu_m2p_entry\[\.\.\]/);
   });
+
+  it("lists integer and string constants, and what a constant or length field must hold", () => {
+    const source = [
+      "endian big;",
+      "const PAGE = 0x1000;",
+      'const COMPAT = "kho-v1";',
+      "struct form size 16 {",
+      '  @0  id:    ascii[4] = "FORM";',
+      "  @4  size:  u32 = length of rest;",
+      "  @8  magic: u16 = 0xCAFE;",
+      "  @10 plain: u16;",
+      "  @12 total: u32 = length of input;",
+      "}",
+      "",
+    ].join("\n");
+    const compiled = compileProgram(["t.lu"], (p) => (p === "t.lu" ? source : undefined)).program;
+    if (compiled === null) throw new Error("does not compile");
+    const listing = layoutListing(compiled);
+    expect(listing.consts).toEqual([
+      { name: "PAGE", type: "integer", value: "0x1000", file: "t.lu" },
+      { name: "COMPAT", type: "string", value: '"kho-v1"', file: "t.lu" },
+    ]);
+    expect(listing.structs[0]?.fields).toEqual([
+      { name: "id", offset: 0, size: 4, type: "ascii[4]", value: '"FORM"' },
+      { name: "size", offset: 4, size: 4, type: "u32be", value: "length of rest" },
+      { name: "magic", offset: 8, size: 2, type: "u16be", value: "0xcafe" },
+      { name: "plain", offset: 10, size: 2, type: "u16be" },
+      { name: "total", offset: 12, size: 4, type: "u32be", value: "length of input" },
+    ]);
+    const text = renderLayoutText(listing).split("\n");
+    expect(text.slice(0, 3)).toEqual(["const PAGE   = 0x1000 (4096)  (t.lu)", 'const COMPAT = "kho-v1"       (t.lu)', ""]);
+    expect(text).toContain("  0x0004     4  size      4  u32be = length of rest");
+    expect(text).toContain("  0x000c    12  total     4  u32be = length of input");
+    expect(text).toContain('  0x0000     0  id        4  ascii[4] = "FORM"');
+    expect(text).toContain("  0x000a    10  plain     2  u16be");
+  });
+
+  it("lists only the constants of the files asked for", () => {
+    expect(layoutListing(program, [DOC_EXAMPLE_FILE]).consts.every((c) => c.file === DOC_EXAMPLE_FILE)).toBe(true);
+  });
 });

@@ -3,7 +3,8 @@
  * test/codegen/compile.test.ts) are code: each compiles without errors, the stream rules
  * example reads as the text says, and the length fields example encodes, validates and reports a
  * wrong length as the text says. A block with a line that is only an elision (`…`) is a sketch of part of a
- * schema, not a whole program, and is not compiled.
+ * schema, not a whole program, and is not compiled. Every block, the first and the sketches too, is
+ * in the layout `lu fmt` gives it (a sketch without its elision lines).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,8 +14,10 @@ import { runDump } from "../../cli/dump.js";
 import { runEncode } from "../../cli/encode.js";
 import { runValidate } from "../../cli/validate.js";
 import { compileProgram, renderDiagnostics } from "../../codegen/compile.js";
+import { formatLu } from "../../codegen/fmt/format.js";
 
-const blocks = [...readFileSync("docs/language.md", "utf8").matchAll(/```lu\n([\s\S]*?)```/g)].map((m) => m[1] ?? "").slice(1).filter((b) => !/^\s*…\s*$/m.test(b));
+const allBlocks = [...readFileSync("docs/language.md", "utf8").matchAll(/```lu\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+const blocks = allBlocks.slice(1).filter((b) => !/^\s*…\s*$/m.test(b));
 
 function compile(source: string) {
   const file = "example.lu";
@@ -31,6 +34,14 @@ describe("docs/language.md examples", () => {
 
   it.each(blocks.map((b, i) => [i + 1, b] as const))("example %i compiles", (_i, source) => {
     compile(source);
+  });
+
+  it.each(allBlocks.map((b, i) => [i, b] as const))("example %i is in lu fmt's layout", (_i, block) => {
+    // A sketch is checked without its elision lines, which lu fmt cannot parse.
+    const source = block.replace(/^\s*…\s*\n/gm, "");
+    const result = formatLu("example.lu", source);
+    if (!result.ok) throw new Error(result.reason);
+    expect(source, "run the block through lu fmt").toBe(result.text);
   });
 
   it("the stream rules example resolves as documented", () => {
@@ -51,7 +62,7 @@ describe("docs/language.md examples", () => {
   it("the length fields example: encode computes both lengths, validate finds a wrong one", () => {
     const dir = mkdtempSync(join(tmpdir(), "lu-length-doc-"));
     const schema = join(dir, "form.lu");
-    writeFileSync(schema, blocks.find((b) => b.includes("length of rest;    // the chunks end")) ?? "");
+    writeFileSync(schema, blocks.find((b) => b.includes("length of rest; // the chunks end")) ?? "");
     const doc = { kind: "iff", headers: [{ name: "form_header", fields: { id: "FORM", form: "TEST" } }], records: [{ stream: "form", name: "NAME", fields: { text: "abc" } }] };
     writeFileSync(join(dir, "in.json"), JSON.stringify(doc));
     let bytes: Uint8Array = new Uint8Array(0);

@@ -216,6 +216,23 @@ describe("completion", () => {
     expect(labels(text, "u64 -> ;", 7)).toEqual(expect.arrayContaining(["chain", "match", "old", "page_hdr"]));
   });
 
+  it("offers length, then of, then rest and input after a field's =, and constants in its expression", () => {
+    const typed = (value: string): string => TEXT.replace("@4 length: u32;", `@4 length: u32 = ${value};`);
+    const after = (value: string): string[] => labels(typed(value), `= ${value};`, 2 + value.length);
+    expect(after("")).toEqual(["length", "MAXB"]);
+    expect(after("len")).toEqual(["length", "MAXB"]);
+    expect(after("length ")).toEqual(["of"]);
+    expect(after("length o")).toEqual(["of"]);
+    expect(after("length of ")).toEqual(["rest", "input"]);
+    expect(after("length of re")).toEqual(["rest", "input"]);
+    expect(after("MAXB * ")).toEqual(["MAXB"]);
+    // Aligned the way lu fmt writes fields, and an ascii field's string value.
+    expect(labels(TEXT.replace("@4 version: u16;", "@4 version: u16     = length of ;"), "length of ;", 10)).toEqual(["rest", "input"]);
+    expect(labels(TEXT, '"SLOG"', 2)).toEqual([]);
+    // Before the =, the type position still offers type names.
+    expect(labels(TEXT.replace("@4 length: u32;", "@4 length: ;"), "@4 length: ;", 11)).toEqual(expect.arrayContaining(["u32", "kind"]));
+  });
+
   it("offers nothing inside a comment", () => {
     expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\n/// st\n"), "/// st\n", 6)).toEqual([]);
     expect(labels(TEXT.replace("  first START;\n", "  first START; // fi\n"), "// fi\n", 5)).toEqual([]);

@@ -190,6 +190,21 @@ describe("lu lsp", () => {
     await nextDiagnostics(mainUri, 6);
   });
 
+  it("completes a length field after a field's =: length, of, then rest and input", async () => {
+    const offered = async (version: number, value: string): Promise<string[]> => {
+      const typed = MAIN.replace("@8 stamp: u64be;", `@8 stamp: u64be = ${value}`);
+      await conn.sendNotification("textDocument/didChange", { textDocument: { uri: mainUri, version }, contentChanges: [{ text: typed }] });
+      await nextDiagnostics(mainUri, version);
+      const items = (await conn.sendRequest("textDocument/completion", { textDocument: { uri: mainUri }, position: position(typed, `u64be = ${value}`, 8 + value.length) })) as CompletionItem[];
+      return items.map((c) => c.label);
+    };
+    expect(await offered(7, "")).toEqual(["length"]);
+    expect(await offered(8, "length ")).toEqual(["of"]);
+    expect(await offered(9, "length of ")).toEqual(["rest", "input"]);
+    await conn.sendNotification("textDocument/didChange", { textDocument: { uri: mainUri, version: 10 }, contentChanges: [{ text: MAIN }] });
+    await nextDiagnostics(mainUri, 10);
+  });
+
   it("formats the document with lu fmt", async () => {
     const edits = (await conn.sendRequest("textDocument/formatting", { textDocument: { uri: mainUri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
     const expected = formatLu(main, MAIN);

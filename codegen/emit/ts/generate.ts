@@ -6,6 +6,7 @@
 import type { LayoutProgram } from "../../ir.js";
 import { formatTypeScript } from "../../format.js";
 import { DEFAULT_REGENERATE, moduleBase, type EmitOptions } from "./context.js";
+import { checkExportedNames } from "./exported-names.js";
 import { jsdoc } from "./jsdoc.js";
 import { emitSchemaFile } from "./schema-file.js";
 
@@ -26,6 +27,7 @@ export function emitIndex(program: LayoutProgram, regenerate: string = DEFAULT_R
 }
 
 export async function generateTypeScript(program: LayoutProgram, options: EmitOptions = {}): Promise<GeneratedFile[]> {
+  checkExportedNames(program);
   const seen = new Map<string, string>();
   const files: GeneratedFile[] = [];
   for (const schema of program.schemas) {

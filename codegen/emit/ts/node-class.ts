@@ -6,14 +6,15 @@
  */
 import type { LayoutNode, LayoutNodeChild, LayoutNodeProperty, LayoutStringConst } from "../../ir.js";
 import { pointerLabel } from "../../layout-listing.js";
-import { constantName, memberName, typeName } from "../../naming.js";
+import { memberName } from "../../naming.js";
 import type { FileContext } from "./context.js";
 import { jsdoc } from "./jsdoc.js";
 import { derefMethod } from "./pointer-accessors.js";
 import { PRIMS, primLabel } from "./primitives.js";
+import { symbols } from "./symbols.js";
 
 export function emitStringConst(c: LayoutStringConst): string {
-  return [jsdoc(c.doc, `\`const ${c.name}\` = ${JSON.stringify(c.value)}`), `export const ${constantName(c.name)} = ${JSON.stringify(c.value)};`].join("\n");
+  return [jsdoc(c.doc, `\`const ${c.name}\` = ${JSON.stringify(c.value)}`), `export const ${symbols.constant(c.name)} = ${JSON.stringify(c.value)};`].join("\n");
 }
 
 /** The member as the schema spells it, for JSDoc. */
@@ -71,7 +72,7 @@ function propertyGetter(ctx: FileContext, node: string, p: LayoutNodeProperty): 
 }
 
 function childGetter(ctx: FileContext, child: LayoutNodeChild, named: readonly string[]): string[] {
-  const cls = ctx.ref(child.node, typeName(child.node, "Node"));
+  const cls = ctx.ref(child.node, symbols.nodeClass(child.node));
   const name = nodeMember(child.name);
   if (child.key === null) {
     const others = ctx.runtime("fdtOtherChildren", "fdt-node");
@@ -94,7 +95,7 @@ function childGetter(ctx: FileContext, child: LayoutNodeChild, named: readonly s
 }
 
 export function emitNode(ctx: FileContext, n: LayoutNode): string {
-  const cls = typeName(n.name, "Node");
+  const cls = symbols.nodeClass(n.name);
   const node = ctx.runtimeType("FdtNode", "fdt");
   const propSpec = ctx.runtimeType("FdtPropertySpec", "fdt-node");
   const childSpec = ctx.runtimeType("FdtChildSpec", "fdt-node");

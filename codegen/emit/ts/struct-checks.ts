@@ -34,6 +34,15 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
     );
     return out;
   }
+  if (f.lengthOf !== undefined && t.kind === "prim") {
+    // What the field must hold: the octets after it (`rest`) or the struct's whole extent (`input`).
+    const has = f.lengthOf === "rest" ? `this.byteLength - ${f.offset + f.size}` : "this.byteLength";
+    const want = PRIMS[t.prim].bigint ? `BigInt(${has})` : has;
+    out.push(
+      `{\nconst value = ${readCall(t.prim, t.endian, o)};\nif (value !== ${want}) ${s("lengthMismatch")}(problems, ${p()}, ${abs}, ${JSON.stringify(f.lengthOf)}, value, ${has});\n}`,
+    );
+    return out;
+  }
   if (f.constValue !== null) {
     const valueConst = `${model.cls}.${model.names.valueConst.get(f.name) ?? ""}`;
     if (typeof f.constValue === "string") {
@@ -170,7 +179,9 @@ export function emitValidate(ctx: FileContext, model: StructModel): string {
   const body = [...lengthCheck(ctx, model), ...model.struct.fields.flatMap((f) => whenPresent(model, f, fieldChecks(ctx, model, f)))];
   return [
     jsdoc(
-      "Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the body. Never throws for bad data.",
+      model.struct.fields.some((f) => f.lengthOf !== undefined)
+        ? "Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the body, a length field that is not the octets `byteLength` gives it (the struct is measured against the extent it was placed on: pass a record's body_length, or place it on a source that ends where its input ends). Never throws for bad data."
+        : "Everything wrong with the contents, as data (an empty array when valid): bad constants, non-zero padding and reserved fields or bits, unknown enum values and flag bits, counts that do not fit the body. Never throws for bad data.",
       "@param problems - appended to and returned (pass one array to collect a whole record tree)",
       "@param path - prefix of every field path (`header.` for a nested struct)",
     ),

@@ -111,6 +111,11 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
   return out;
 }
 
+/** Whether a struct has a length field (`= length of rest|input`), which measures the input it is placed on. */
+function measuresInput(s: LayoutStruct): boolean {
+  return s.fields.some((f) => f.lengthOf !== undefined);
+}
+
 function placement(ctx: FileContext, model: StructModel): string[] {
   const cls = model.cls;
   const s = model.struct;
@@ -123,7 +128,13 @@ function placement(ctx: FileContext, model: StructModel): string[] {
     jsdoc("The source the struct is placed on, and its absolute offset there."),
     `src: ${src} = ${ctx.support("UNPLACED_SOURCE")};`,
     `base = 0;`,
-    jsdoc(s.trailing === null ? "Octets the struct may use from `base` (at least SIZE; a record body's length when placed on one)." : "Octets the struct may use from `base`: the fixed part plus the trailing part (a record's body_length)."),
+    jsdoc(
+      s.trailing !== null
+        ? "Octets the struct may use from `base`: the fixed part plus the trailing part (a record's body_length)."
+        : measuresInput(s)
+          ? "Octets of the input the struct is placed on, from `base` (at least SIZE): what its length field is checked against."
+          : "Octets the struct may use from `base` (at least SIZE; a record body's length when placed on one).",
+    ),
     `byteLength = ${cls}.SIZE;`,
   ];
 }
@@ -133,18 +144,23 @@ function placementMethods(ctx: FileContext, model: StructModel): string[] {
   const s = model.struct;
   const view = ctx.runtimeType("ByteView", "byte-view");
   const src = ctx.runtimeType("ByteSource", "byte-view");
-  const fallback = s.trailing === null ? `${cls}.SIZE` : "src.byteLength - offset";
+  // A struct with a trailing part or a length field takes the rest of the source by default: its
+  // input ends where the source does unless the caller says (a record's body_length).
+  const toEnd = s.trailing !== null || measuresInput(s);
+  const fallback = toEnd ? "src.byteLength - offset" : `${cls}.SIZE`;
   const zx = loadRuleOf(s).kind === "zero_extend" && minimumBody(s) < s.size;
   const min = zx ? `${cls}.MIN_SIZE` : `${cls}.SIZE`;
   const windowed = zx ? `Math.min(room, ${cls}.SIZE)` : `${cls}.SIZE`;
   return [
     jsdoc(
       "A new flyweight placed at `offset` of `src`.",
-      s.trailing === null
+      !toEnd
         ? zx
           ? "@param byteLength - octets available there (a record's body_length); must be at least MIN_SIZE (fields past a shorter body read as zero). Default SIZE."
           : "@param byteLength - octets available there (a record's body_length); must be at least SIZE. Default SIZE."
-        : "@param byteLength - octets available there for the fixed and trailing parts (a record's body_length). Default: the rest of `src`.",
+        : s.trailing === null
+          ? "@param byteLength - octets of the input there, which the length field measures (a record's body_length); must be at least SIZE. Default: the rest of `src`."
+          : "@param byteLength - octets available there for the fixed and trailing parts (a record's body_length). Default: the rest of `src`.",
       "@throws BoundsError when the struct does not fit",
     ),
     `static at(src: ${src}, offset = 0, byteLength?: number): ${cls} {\nreturn new ${cls}().wrap(src, offset, byteLength);\n}`,

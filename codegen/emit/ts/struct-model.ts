@@ -65,7 +65,7 @@ export function structNeedsValidate(ctx: FileContext, name: string, seen = new S
   if (seen.has(name)) return false;
   seen.add(name);
   const s = ctx.struct(name);
-  return s.fields.some((f) => f.constValue !== null || f.reserved || typeNeedsValidate(ctx, f.type, seen));
+  return s.fields.some((f) => f.constValue !== null || f.reserved || f.lengthOf !== undefined || typeNeedsValidate(ctx, f.type, seen));
 }
 
 export function structNeedsInit(ctx: FileContext, name: string, seen = new Set<string>()): boolean {

@@ -13,4 +13,6 @@ export const symbols = {
   streamRecordNames: (stream: string): string => `${constantName(stream)}_RECORD_NAMES`,
   streamFormat: (stream: string): string => `${constantName(stream)}_FORMAT`,
   streamBodies: (stream: string): string => `${constantName(stream)}_BODIES`,
+  constant: (name: string): string => constantName(name),
+  nodeClass: (node: string): string => typeName(node, "Node"),
 };

@@ -3,7 +3,7 @@
  * objects with a union type, a type guard and a name lookup (no TS `enum`).
  */
 import type { IntName, LayoutConst, LayoutEnum, LayoutFlags, LayoutMember } from "../../ir.js";
-import { constantName, objectKey } from "../../naming.js";
+import { objectKey } from "../../naming.js";
 import type { FileContext } from "./context.js";
 import { jsdoc } from "./jsdoc.js";
 import { intLiteral, isSafe } from "./literals.js";
@@ -17,7 +17,7 @@ export function isBigintBase(base: IntName): boolean {
 
 export function emitConst(c: LayoutConst): string {
   const value = intLiteral(c.value, !isSafe(c.value));
-  return [jsdoc(c.doc, `\`const ${c.name}\` = 0x${c.value.toString(16)}`), `export const ${constantName(c.name)} = ${value};`].join("\n");
+  return [jsdoc(c.doc, `\`const ${c.name}\` = 0x${c.value.toString(16)}`), `export const ${symbols.constant(c.name)} = ${value};`].join("\n");
 }
 
 function memberLines(members: readonly LayoutMember[], literal: (v: bigint) => string): string {

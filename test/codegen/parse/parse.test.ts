@@ -28,9 +28,9 @@ describe("parseLu", () => {
     expect(magic?.name.text).toBe("magic");
     // The span points at the field's own text, with 1-based line/col.
     if (magic === undefined) throw new Error("no field");
-    expect(text.slice(magic.span.start, magic.span.end)).toBe("@0x00 magic: u64 = LU_MAGIC;");
+    expect(text.slice(magic.span.start, magic.span.end)).toBe("@0x00 magic:              u64 = LU_MAGIC;");
     const lineText = text.split("\n")[magic.span.line - 1];
-    expect(lineText?.slice(magic.span.col - 1)).toBe("@0x00 magic: u64 = LU_MAGIC;");
+    expect(lineText?.slice(magic.span.col - 1)).toBe("@0x00 magic:              u64 = LU_MAGIC;");
   });
 
   it("reads integers in decimal, hex, binary, with separators, and strings with escapes", () => {
