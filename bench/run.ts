@@ -18,8 +18,9 @@
  * `--repeat N` probes per size, default 3), without the timed lines: seconds at 1x, not minutes.
  *
  * After the lines, the parallel restore over warm pools of 1, 2, 4, ... threads up to the core count
- * (bench/workers.bench.ts); `--workers 1,2` chooses the thread counts, `--workers-only` skips the
- * lines above and runs only that.
+ * (bench/workers.bench.ts), each beside the C restore with as many threads; `--workers 1,2` chooses
+ * the thread counts, `--workers-only` skips the lines above and runs only that, `--c-claims cas`
+ * has C's threads claim with a compare-and-exchange per entry instead of lu-codec's counting.
  *
  * `--rss-child IMAGE BOOTMEM PAGE_SIZE` is the memory probe the stream-restore suite runs in a
  * fresh process: it loads an image, restores it once, and prints how much memory the restore
@@ -61,6 +62,12 @@ if (child >= 0) {
     console.error(`bench: --workers takes thread counts such as 1,2,4, got '${args[w + 1] ?? ""}'`);
     process.exit(2);
   }
+  const c = args.indexOf("--c-claims");
+  const cClaims = c >= 0 ? args[c + 1] : "count";
+  if (cClaims !== "count" && cClaims !== "cas") {
+    console.error(`bench: --c-claims takes count or cas, got '${cClaims ?? ""}'`);
+    process.exit(2);
+  }
   const outDir = BENCH_RESULTS_DIR;
   const started = performance.now();
   if (args.includes("--memory")) {
@@ -74,7 +81,7 @@ if (child >= 0) {
     console.log(`\nmemory probe finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else {
     if (!args.includes("--workers-only")) await runStreamRestoreBench({ small, sizes, outDir, extentFrames, ...(lines === undefined ? {} : { lines }) });
-    await runWorkerScaling({ small, sizes, extentFrames, workers, outDir });
+    await runWorkerScaling({ small, sizes, extentFrames, workers, outDir, cClaims });
     console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
   }
 }

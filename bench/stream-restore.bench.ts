@@ -28,9 +28,8 @@ import { vmap } from "../runtime/vmap.js";
 import { WasmArena } from "../runtime/wasm-arena.js";
 import { MachineMemory } from "../runtime/machine-memory.js";
 import type { PassTimes } from "../liveupdate/restore-result.js";
-import { BENCH_DIR } from "./bench-paths.js";
-import { haveCompiler } from "./c-compiler.js";
 import { binaryParserRestore } from "./peers/binary-parser-restore.js";
+import { buildCRestore, runCRestore, warmMedian, type CRestoreOutput } from "./peers/c-restore.js";
 import { handwrittenRestore } from "./peers/handwritten-restore.js";
 import { loadKaitaiPeer } from "./peers/kaitai-restore.js";
 import { fingerprint, frameTableDigest, type PeerDomain, type PeerResult } from "./peers/peer-result.js";
@@ -213,24 +212,12 @@ export interface SizeFigures {
   readonly singleThread: SingleThreadFigures;
 }
 
-/** What the C line prints: every run's total and stage times. */
-interface CRestoreOutput {
-  readonly runs_ms: number[];
-  readonly locate_ms?: number[];
-  readonly pass0_ms?: number[];
-  readonly pass1_ms?: number[];
-  readonly pass2_ms?: number[];
-  readonly fingerprint: string;
-  readonly table_digest: string;
-}
-
 /** The C line's stage medians (the first, cold run left out like its total's). */
 function cPassMedians(doc: CRestoreOutput): PassTimes | null {
-  const m = (xs: number[] | undefined): number | null => (xs === undefined || xs.length < 2 ? null : median(xs.slice(1)));
-  const locate = m(doc.locate_ms);
-  const pass0 = m(doc.pass0_ms);
-  const pass1 = m(doc.pass1_ms);
-  const pass2 = m(doc.pass2_ms);
+  const locate = warmMedian(doc.locate_ms);
+  const pass0 = warmMedian(doc.pass0_ms);
+  const pass1 = warmMedian(doc.pass1_ms);
+  const pass2 = warmMedian(doc.pass2_ms);
   return locate === null || pass0 === null || pass1 === null || pass2 === null ? null : { locate, pass0, pass1, pass2 };
 }
 
@@ -374,12 +361,7 @@ function median(xs: readonly number[]): number {
 export async function runStreamRestoreBench(options: StreamRestoreBenchOptions): Promise<SizeFigures[]> {
   mkdirSync(options.outDir, { recursive: true });
   const kaitai = await loadKaitaiPeer(join(options.outDir, "kaitai"));
-  const cc = haveCompiler();
-  let cBinary: string | undefined;
-  if (cc !== undefined) {
-    cBinary = join(options.outDir, "lu-restore-c");
-    execFileSync(cc, ["-O2", "-o", cBinary, join(BENCH_DIR, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
-  }
+  const cBinary = buildCRestore(options.outDir);
   const base = benchBase(options.small, options.extentFrames);
   const suffix = layoutSuffix(options.extentFrames);
   const selected = (id: number): boolean => options.lines === undefined || id === 1 || id === 3 || options.lines.includes(id);
@@ -512,7 +494,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     // Line 7 (C over an mmap of the image file) and the memory probe run on the saved image file.
     let cMs: number | null = null;
     let cPasses: PassTimes | null = null;
-    const cNote = cc === undefined ? "no C compiler" : undefined;
+    const cNote = cBinary === undefined ? "no C compiler" : undefined;
     let restoreMemory: RestoreMemory | null = null;
     const dir = join(tmpdir(), `lu-bench-${process.pid}`);
     mkdirSync(dir, { recursive: true });
@@ -521,11 +503,7 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
     try {
       restoreMemory = probeRestoreMemory(img, bootmem, s.pageSize);
       if (cBinary !== undefined && selected(7)) {
-        const out = execFileSync(cBinary, [img, String(bootmem), String(s.pageSize), options.small ? "5" : "9"], {
-          encoding: "utf8",
-          maxBuffer: 64 << 20,
-        });
-        const doc = JSON.parse(out) as CRestoreOutput;
+        const doc = runCRestore(cBinary, { image: img, bootmem, pageSize: s.pageSize, repeat: options.small ? 5 : 9 });
         if (doc.fingerprint !== fingerprint(want)) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
         if (doc.table_digest !== tables.get(1)) throw new Error(`C restore's frame table differs from lu-codec's at ${factor}x`);
         cMs = median(doc.runs_ms.slice(1));

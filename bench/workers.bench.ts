@@ -1,15 +1,24 @@
 /**
  * Parallel restore scaling: lu-codec's restore over a warm pool of 1, 2, 4, ... threads
- * (liveupdate/workers/), next to the C restore on one thread, on the same saved host. The pool is
- * started before the timed runs and its start-up is reported apart; every timed run allocates a
- * fresh frame table (as every line of stream-restore.bench.ts does) and restores into it.
+ * (liveupdate/workers/), next to the C restore (bench/peers/c/lu-restore.c) with the same number of
+ * threads, on the same saved host. The pool is started before the timed runs and its start-up is
+ * reported apart; so are the C restore's threads (started once per process, before its runs).
+ *
+ * What is timed is what line 1 of stream-restore.bench.ts times: a fresh frame table (allocated
+ * and filled in the host's WebAssembly arena) plus the restore, run back to back once the code is
+ * warm. Per thread count: one full GC, warm-up runs, then the timed runs with no GC forced between
+ * them. (Forcing a GC before every timed run, as this table once did, cost each run 8-15 ms on the
+ * default 1x host: a full GC deoptimizes the optimized code of several of the restore's functions,
+ * "weak objects", so every timed run started half cold; benny's loop for line 1 forces one GC per
+ * line, not per run.) C: its own runs in one process, the first (cold) left out, as on line 7.
  *
  * Before timing, every thread count's result and whole frame table are checked against the
- * single-thread restore. Printed per size: ms (median), pass 1 ms (median), speed-up over one
- * thread, ratio to C's one thread, pool start-up. JSON: `workers-scaling<layout>.json` in the
- * results directory, with the machine (cores, CPU, memory, load) it ran on.
+ * single-thread restore, and each C thread count's fingerprint and table digest against lu-codec.
+ * Printed per size: ms and pass 1 ms (medians) for lu-codec and for C at the same thread count,
+ * their ratios, speed-up over one thread, ratio to C's one thread, pool start-up. JSON:
+ * `workers-scaling<layout>.json` in the results directory, with the machine (cores, CPU, memory,
+ * load) it ran on.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -22,8 +31,7 @@ import { save } from "../liveupdate/save.js";
 import { RestorePool } from "../liveupdate/workers/restore-pool.js";
 import { sharedFrameTable } from "../liveupdate/workers/shared-frame-table.js";
 import { writeMemoryImage } from "../runtime/memory-image.js";
-import { BENCH_DIR } from "./bench-paths.js";
-import { haveCompiler } from "./c-compiler.js";
+import { buildCRestore, runCRestore, warmMedian, type CClaims } from "./peers/c-restore.js";
 import { fingerprint, frameTableDigest } from "./peers/peer-result.js";
 import { toPeer } from "./stream-restore.bench.js";
 
@@ -34,8 +42,10 @@ export interface WorkerScalingOptions {
   /** Thread counts to time; 1 is always included (the base of the speed-up). */
   readonly workers: readonly number[];
   readonly outDir: string;
-  /** Timed runs per thread count (their median is reported); default 7, 5 at 16x and above. */
+  /** Timed runs per thread count (their median is reported); default 11, 5 at 16x and above. */
   readonly repeat?: number;
+  /** How the C restore on several threads finds a frame claimed twice (default "count", as lu-codec). */
+  readonly cClaims?: CClaims;
   /** Where to write the JSON (default `<outDir>/workers-scaling<layout>.json`). */
   readonly jsonFile?: string;
 }
@@ -49,7 +59,15 @@ export interface ThreadFigures {
   readonly pass1Ms: number;
   readonly runsMs: readonly number[];
   readonly speedup: number;
+  /** `ms` over C's one thread. */
   readonly ratioToC: number | null;
+  /** The C restore with as many threads (medians of its warm runs: malloc and fill of the table + restore, and pass 1), null without a compiler. */
+  readonly cMs: number | null;
+  readonly cPass1Ms: number | null;
+  readonly cRunsMs: readonly number[] | null;
+  /** lu-codec over C at the same thread count: whole (`ms / cMs`) and pass 1. */
+  readonly ratioToCSameThreads: number | null;
+  readonly pass1RatioToCSameThreads: number | null;
   /** Start-up of this thread count's pool (null for one thread: no pool). */
   readonly poolStartupMs: number | null;
 }
@@ -63,6 +81,11 @@ export interface ScalingFigures {
   readonly streamBytes: number;
   /** C restore, one thread (median of its warm runs), or null without a compiler. */
   readonly cOneThreadMs: number | null;
+  /** How C's threads found a frame claimed twice ("count", as lu-codec, or "cas"). */
+  readonly cClaims: CClaims;
+  /** Runs per thread count: warm-up (untimed) and timed. */
+  readonly warmupRuns: number;
+  readonly timedRuns: number;
   /** Which claim loop every thread ran: the WebAssembly one in an arena, or JavaScript's. */
   readonly claims: "wasm" | "js";
   readonly threads: ThreadFigures[];
@@ -99,18 +122,11 @@ function layoutName(extentFrames: number): string {
   return extentFrames === 1 ? "scattered" : `extents of ${extentFrames} frames`;
 }
 
-function buildC(outDir: string): string | undefined {
-  const cc = haveCompiler();
-  if (cc === undefined) return undefined;
-  const bin = join(outDir, "lu-restore-c");
-  execFileSync(cc, ["-O2", "-o", bin, join(BENCH_DIR, "peers", "c", "lu-restore.c")], { stdio: "inherit" });
-  return bin;
-}
-
 export async function runWorkerScaling(options: WorkerScalingOptions): Promise<ScalingFigures[]> {
   mkdirSync(options.outDir, { recursive: true });
   const workers = [...new Set([1, ...options.workers])].sort((a, b) => a - b);
-  const cBinary = buildC(options.outDir);
+  const cBinary = buildCRestore(options.outDir);
+  const cClaims = options.cClaims ?? "count";
   const base: HostSpec = { ...(options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC), extentFrames: options.extentFrames };
   // Pools are started once and kept warm across sizes.
   const pools = new Map<number, RestorePool>();
@@ -134,7 +150,8 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
       const n = saved.frameCount;
       const newTable = (pool: RestorePool | undefined): FrameTable =>
         arena !== undefined ? new FrameTable(n, { arena }) : pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
-      const repeat = options.repeat ?? (factor >= 16 ? 5 : 7);
+      const repeat = options.repeat ?? (factor >= 16 ? 5 : 11);
+      const warmup = factor >= 16 ? 2 : 5;
       const run = (threads: number): RestoreResult => {
         const pool = pools.get(threads);
         const frameTable = newTable(pool);
@@ -159,31 +176,36 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
       const want = check(1);
       for (const t of workers) if (JSON.stringify(check(t)) !== JSON.stringify(want)) throw new Error(`restore over ${t} threads disagrees with one thread at ${factor}x`);
 
-      let cMs: number | null = null;
+      // The C restore at every thread count, on an image file of the same host.
+      const cOf = new Map<number, { ms: number | null; pass1: number | null; runs: number[] }>();
       if (cBinary !== undefined) {
         const dir = join(tmpdir(), `lu-bench-workers-${process.pid}`);
         mkdirSync(dir, { recursive: true });
         const img = join(dir, `host-${factor}x.img`);
         try {
           writeMemoryImage(saved.memory, img);
-          const out = execFileSync(cBinary, [img, String(saved.bootmemStart), String(saved.pageSize), String(repeat + 2)], { encoding: "utf8", maxBuffer: 64 << 20 });
-          const doc = JSON.parse(out) as { runs_ms: number[]; fingerprint: string; table_digest: string };
-          if (doc.fingerprint !== want.fingerprint || doc.table_digest !== want.table) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
-          cMs = median(doc.runs_ms.slice(1));
+          for (const t of workers) {
+            const doc = runCRestore(cBinary, { image: img, bootmem: saved.bootmemStart, pageSize: saved.pageSize, repeat: repeat + 1, threads: t, claims: cClaims });
+            if (doc.fingerprint !== want.fingerprint || doc.table_digest !== want.table) throw new Error(`C restore on ${t} threads disagrees with lu-codec at ${factor}x`);
+            if ((doc.threads ?? 1) !== t) throw new Error(`C restore: ${t} threads asked, it ran on ${doc.threads ?? 1}`);
+            cOf.set(t, { ms: warmMedian(doc.runs_ms), pass1: warmMedian(doc.pass1_ms), runs: doc.runs_ms.slice(1).map((x) => Math.round(x * 1000) / 1000) });
+          }
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
       }
+      const cMs = cOf.get(1)?.ms ?? null;
 
       const gc = (globalThis as { gc?: () => void }).gc;
       const figures: ThreadFigures[] = [];
       for (const t of workers) {
-        run(t); // warm
+        // One full GC, then warm-up, then the timed runs back to back (see the top of this file).
+        gc?.();
+        for (let i = 0; i < warmup; i++) run(t);
         const runs: number[] = [];
         const restores: number[] = [];
         const pass1: number[] = [];
         for (let i = 0; i < repeat; i++) {
-          gc?.();
           const t0 = performance.now();
           const r = run(t);
           runs.push(performance.now() - t0);
@@ -191,15 +213,24 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
           pass1.push(r.passes.pass1);
         }
         const ms = median(runs);
+        const pass1Ms = median(pass1);
         const one = figures[0]?.ms ?? ms;
+        const c = cOf.get(t);
+        const cSame = c?.ms ?? null;
+        const cPass1 = c?.pass1 ?? null;
         figures.push({
           threads: t,
           ms,
           restoreMs: median(restores),
-          pass1Ms: median(pass1),
+          pass1Ms,
           runsMs: runs.map((x) => Math.round(x * 1000) / 1000),
           speedup: one / ms,
           ratioToC: cMs === null ? null : ms / cMs,
+          cMs: cSame,
+          cPass1Ms: cPass1,
+          cRunsMs: c?.runs ?? null,
+          ratioToCSameThreads: cSame === null ? null : ms / cSame,
+          pass1RatioToCSameThreads: cPass1 === null ? null : pass1Ms / cPass1,
           poolStartupMs: pools.get(t)?.startupMs ?? null,
         });
       }
@@ -211,6 +242,9 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
         frames: spec.domains * spec.framesPerDomain,
         streamBytes: saved.streamBytes,
         cOneThreadMs: cMs,
+        cClaims,
+        warmupRuns: warmup,
+        timedRuns: repeat,
         claims: arena === undefined ? "js" : "wasm",
         threads: figures,
       };
@@ -231,11 +265,14 @@ export function printScaling(f: ScalingFigures): void {
   const out = [
     "",
     `parallel restore ${f.factor}x: ${f.domains} domains x ${f.framesPerDomain} frames (${f.layout}), ${(f.streamBytes / 2 ** 20).toFixed(1)} MiB of stream, ${f.claims === "wasm" ? "WebAssembly" : "JavaScript"} claims; C one thread ${fmt(f.cOneThreadMs, 1)} ms`,
-    "| threads | ms (median) | restore ms | pass 1 ms | speed-up over 1 | x C one thread | pool start-up ms |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `ms: fresh frame table + restore, median of ${f.timedRuns} back-to-back runs after ${f.warmupRuns} warm-up runs (as line 1); C: the C restore with as many threads (${f.cClaims === "cas" ? "a compare-and-exchange per claim" : "conflicts found by counting, as lu-codec"}), median of its warm runs`,
+    "| threads | ms (median) | restore ms | pass 1 ms | C ms | C pass 1 ms | lu / C | lu / C pass 1 | speed-up over 1 | x C one thread | pool start-up ms |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const t of f.threads) {
-    out.push(`| ${t.threads} | ${fmt(t.ms, 1)} | ${fmt(t.restoreMs, 1)} | ${fmt(t.pass1Ms, 1)} | ${fmt(t.speedup, 2)} | ${fmt(t.ratioToC, 2)} | ${t.poolStartupMs === null ? "-" : fmt(t.poolStartupMs, 1)} |`);
+    out.push(
+      `| ${t.threads} | ${fmt(t.ms, 1)} | ${fmt(t.restoreMs, 1)} | ${fmt(t.pass1Ms, 1)} | ${fmt(t.cMs, 1)} | ${fmt(t.cPass1Ms, 1)} | ${fmt(t.ratioToCSameThreads, 2)} | ${fmt(t.pass1RatioToCSameThreads, 2)} | ${fmt(t.speedup, 2)} | ${fmt(t.ratioToC, 2)} | ${t.poolStartupMs === null ? "-" : fmt(t.poolStartupMs, 1)} |`,
+    );
   }
   console.log(out.join("\n"));
 }

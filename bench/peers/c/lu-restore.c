@@ -5,15 +5,31 @@
  * own frames, the stream pages, MFN array and M2P pages, then the guests'), pass 2 (HVM save
  * records). Built and run by bench/stream-restore.bench.ts when a C compiler is present.
  *
- * usage: lu-restore IMAGE BOOTMEM_FRAME PAGE_SIZE REPEAT
- * prints: {"runs_ms":[...],"locate_ms":[...],"pass0_ms":[...],"pass1_ms":[...],"pass2_ms":[...],"fingerprint":"...","table_digest":"..."}
+ * usage: lu-restore IMAGE BOOTMEM_FRAME PAGE_SIZE REPEAT [THREADS [count|cas]]
+ * prints: {"runs_ms":[...],"locate_ms":[...],"pass0_ms":[...],"pass1_ms":[...],"pass2_ms":[...],"threads":N,"claims":"...","fingerprint":"...","table_digest":"..."}
  * (locate: the frame table's allocation and fill, the breadcrumb, the MFN array's claims and page
  * pointers; then each pass, as lu-codec's RestoreResult.passes counts them)
  * (table_digest: the frame table hashed as bench/peers/peer-result.ts frameTableDigest does)
+ *
+ * THREADS (default 1) splits the guests' part of pass 1 (the LU_DOMAIN_PAGES claims) over that many
+ * threads, the calling one included, the way lu-codec's restore pool does (liveupdate/workers/):
+ * the threads are started once, before the timed runs (a warm pool); in each run the calling
+ * thread claims Xen's M2P pages first, cuts the lists into runs (the piece of one list inside one
+ * stream page, and its domain id) in stream order, and every thread takes groups of runs from a
+ * shared atomic counter and claims them with plain loads and stores. A frame two threads claim at
+ * the same moment is found as lu-codec finds it ("count", the default): the threads count the free
+ * entries of the whole table before and after the claims (slices taken from a counter, barriers
+ * between), and the table must have exactly as many fewer free frames as entries were claimed.
+ * "cas" claims each entry with an atomic compare-and-exchange instead (no counting). On any
+ * failure the claims are undone from each run's progress and the single-thread loop runs again,
+ * which stops at the first conflict in stream order with the one-thread error. With THREADS 1
+ * nothing of this runs: the single-thread restore as always.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,10 +90,146 @@ static double now_ms(void) {
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* ---- Pass 1 over several threads (THREADS > 1) ---- */
+
+#define COUNT_SLICE (1u << 18) /* table entries per counting slice, as lu-codec's COUNT_SLICE */
+
+struct run { const uint64_t *e; uint32_t n; uint16_t domid; };
+
+struct job {
+    uint16_t *owners;
+    uint64_t nframes;
+    struct run *runs;
+    uint32_t *done;     /* entries each run claimed */
+    size_t nruns, per_task;
+    int cas;
+    atomic_size_t next, count_before, count_after;
+    atomic_int failed;
+    uint64_t *free_before, *free_after; /* per thread */
+};
+
+static struct {
+    int threads, quit;
+    pthread_t *tids;
+    pthread_barrier_t start, counted, claimed, finished;
+    struct job *job;
+} pool;
+
+/* Entries with bit 15 set (FRAME_FREE has it, a domain id below 0x7ff0 has not) in [from, to). */
+static uint64_t count_free(const uint16_t *owners, uint64_t from, uint64_t to) {
+    uint64_t n = 0, i = from;
+    for (; i < to && (i & 3); i++) n += owners[i] >> 15;
+    for (; i + 4 <= to; i += 4) {
+        uint64_t w;
+        memcpy(&w, owners + i, 8);
+        n += (uint64_t)__builtin_popcountll(w & 0x8000800080008000ull);
+    }
+    for (; i < to; i++) n += owners[i] >> 15;
+    return n;
+}
+
+static uint64_t count_slices(struct job *j, atomic_size_t *counter) {
+    uint64_t n = 0;
+    for (;;) {
+        uint64_t from = (uint64_t)atomic_fetch_add(counter, 1) * COUNT_SLICE;
+        if (from >= j->nframes) return n;
+        uint64_t to = from + COUNT_SLICE < j->nframes ? from + COUNT_SLICE : j->nframes;
+        n += count_free(j->owners, from, to);
+    }
+}
+
+/* Claims groups of runs until none is left or a thread has refused an entry. */
+static void claim_tasks(struct job *j) {
+    uint16_t *owners = j->owners;
+    uint64_t nframes = j->nframes;
+    for (;;) {
+        if (atomic_load_explicit(&j->failed, memory_order_relaxed)) return;
+        size_t first = atomic_fetch_add(&j->next, 1) * j->per_task;
+        if (first >= j->nruns) return;
+        size_t end = first + j->per_task < j->nruns ? first + j->per_task : j->nruns;
+        for (size_t r = first; r < end; r++) {
+            const uint64_t *e = j->runs[r].e;
+            uint32_t n = j->runs[r].n, i = 0;
+            uint16_t domid = j->runs[r].domid;
+            if (j->cas) {
+                for (; i < n; i++) {
+                    uint64_t mfn = e[i];
+                    uint16_t want = FRAME_FREE;
+                    if (mfn >= nframes || !__atomic_compare_exchange_n(&owners[mfn], &want, domid, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) break;
+                }
+            } else {
+                for (; i < n; i++) {
+                    uint64_t mfn = e[i];
+                    if (mfn >= nframes || owners[mfn] != FRAME_FREE) break;
+                    owners[mfn] = domid;
+                }
+            }
+            j->done[r] = i;
+            if (i < n) { atomic_store(&j->failed, 1); return; }
+        }
+    }
+}
+
+/* One thread's part of a job: count, claim, count (counting only without "cas"). */
+static void run_part(struct job *j, int t) {
+    if (!j->cas) j->free_before[t] = count_slices(j, &j->count_before);
+    pthread_barrier_wait(&pool.counted);
+    claim_tasks(j);
+    pthread_barrier_wait(&pool.claimed);
+    if (!j->cas && !atomic_load(&j->failed)) j->free_after[t] = count_slices(j, &j->count_after);
+}
+
+static void *worker(void *arg) {
+    int t = (int)(intptr_t)arg;
+    for (;;) {
+        pthread_barrier_wait(&pool.start);
+        if (pool.quit) return NULL;
+        run_part(pool.job, t);
+        pthread_barrier_wait(&pool.finished);
+    }
+}
+
+static void pool_start(int threads) {
+    pool.threads = threads;
+    pthread_barrier_init(&pool.start, NULL, (unsigned)threads);
+    pthread_barrier_init(&pool.counted, NULL, (unsigned)threads);
+    pthread_barrier_init(&pool.claimed, NULL, (unsigned)threads);
+    pthread_barrier_init(&pool.finished, NULL, (unsigned)threads);
+    pool.tids = calloc((size_t)threads, sizeof(pthread_t));
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&pool.tids[t], NULL, worker, (void *)(intptr_t)t) != 0) { perror("pthread_create"); exit(2); }
+}
+
+static void pool_stop(void) {
+    pool.quit = 1;
+    pthread_barrier_wait(&pool.start);
+    for (int t = 1; t < pool.threads; t++) pthread_join(pool.tids[t], NULL);
+}
+
+/* Runs the job on every thread of the pool (this one is thread 0); 1 when every claim held. */
+static int pool_run(struct job *j, uint64_t entries) {
+    pool.job = j;
+    pthread_barrier_wait(&pool.start);
+    run_part(j, 0);
+    pthread_barrier_wait(&pool.finished);
+    if (atomic_load(&j->failed)) return 0;
+    if (j->cas) return 1;
+    uint64_t before = 0, after = 0;
+    for (int t = 0; t < pool.threads; t++) { before += j->free_before[t]; after += j->free_after[t]; }
+    return before - after == entries;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 5) { fprintf(stderr, "usage: lu-restore IMAGE BOOTMEM PAGE_SIZE REPEAT\n"); return 2; }
+    if (argc < 5 || argc > 7) { fprintf(stderr, "usage: lu-restore IMAGE BOOTMEM PAGE_SIZE REPEAT [THREADS [count|cas]]\n"); return 2; }
     uint64_t bootmem = strtoull(argv[2], NULL, 0), ps = strtoull(argv[3], NULL, 0);
     int repeat = atoi(argv[4]);
+    int threads = argc > 5 ? atoi(argv[5]) : 1;
+    int cas = argc > 6 && strcmp(argv[6], "cas") == 0;
+    if (threads < 1 || threads > 1024 || (argc > 6 && !cas && strcmp(argv[6], "count") != 0)) {
+        fprintf(stderr, "lu-restore: THREADS is 1 to 1024, the claims 'count' or 'cas'\n");
+        return 2;
+    }
+    if (threads > 1) pool_start(threads);
     int fd = open(argv[1], O_RDONLY);
     if (fd < 0) { perror("open"); return 2; }
     struct stat st;
@@ -197,7 +349,50 @@ int main(int argc, char **argv) {
             }
         }
         uint64_t frames = 0;
-        for (size_t k = 0; k < np; k++) {
+        size_t serial_from = 0; /* the lists the one-thread loop below still has to claim */
+        if (threads > 1) {
+            /* The runs, in stream order: at most one per stream page and list. A list that
+             * overruns its record leaves every list to the one-thread loop, which reports it in
+             * its place among the claims. */
+            struct run *runs = malloc((s.nr_pages + np) * sizeof *runs);
+            size_t nruns = 0;
+            uint64_t entries = 0;
+            int shareable = 1;
+            for (size_t k = 0; k < np && shareable; k++) {
+                uint64_t at = pages_at[k];
+                uint32_t len = rd32(&s, at + 4), count = rd32(&s, at + 8);
+                if (8 + 8ull * count > len) { shareable = 0; break; }
+                uint64_t pos = at + 16, left = count;
+                while (left) {
+                    uint64_t o = pos & s.mask, n = (ps - o) / 8;
+                    if (n > left) n = left;
+                    runs[nruns++] = (struct run){ (const uint64_t *)(s.pages[pos >> shift] + o), (uint32_t)n, doms[pages_dom[k]].domain_id };
+                    left -= n; pos += n * 8;
+                }
+                entries += count;
+            }
+            uint64_t free_counts[2 * 1024];
+            struct job j = { .owners = owners, .nframes = nframes, .runs = runs, .done = calloc(nruns ? nruns : 1, sizeof(uint32_t)),
+                             .nruns = nruns, .cas = cas, .free_before = free_counts, .free_after = free_counts + threads };
+            size_t per = (nruns + (size_t)threads * 16 - 1) / ((size_t)threads * 16);
+            j.per_task = per < 1 ? 1 : per > 64 ? 64 : per;
+            atomic_init(&j.next, 0); atomic_init(&j.count_before, 0); atomic_init(&j.count_after, 0); atomic_init(&j.failed, 0);
+            int ok = shareable && pool_run(&j, entries);
+            if (!ok) {
+                /* Undo every claim (each was of a free frame), then the one-thread loop below names the first conflict. */
+                for (size_t r = 0; r < nruns; r++)
+                    for (uint32_t i = 0; i < j.done[r]; i++) owners[runs[r].e[i]] = FRAME_FREE;
+            }
+            free(runs); free(j.done);
+            if (ok) {
+                for (size_t k = 0; k < np; k++) {
+                    uint32_t count = rd32(&s, pages_at[k] + 8);
+                    doms[pages_dom[k]].frames += count; frames += count;
+                }
+                serial_from = np;
+            }
+        }
+        for (size_t k = serial_from; k < np; k++) {
             struct domain *d = &doms[pages_dom[k]];
             uint64_t at = pages_at[k];
             uint32_t len = rd32(&s, at + 4), count = rd32(&s, at + 8);
@@ -266,6 +461,8 @@ int main(int argc, char **argv) {
         printf("],\"%s\":[", stage_names[k]);
         for (int i = 0; i < repeat; i++) printf("%s%.3f", i ? "," : "", stage_ms[k][i]);
     }
-    printf("],\"fingerprint\":\"%s\",\"table_digest\":\"%x\"}\n", fp, digest);
+    printf("],\"threads\":%d,\"claims\":\"%s\",\"fingerprint\":\"%s\",\"table_digest\":\"%x\"}\n", threads,
+           threads == 1 ? "serial" : cas ? "cas" : "count", fp, digest);
+    if (threads > 1) pool_stop();
     return 0;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haveCompiler } from "../../../bench/c-compiler.js";
+import { buildCRestore } from "../../../bench/peers/c-restore.js";
 import { binaryParserRestore } from "../../../bench/peers/binary-parser-restore.js";
 import { handwrittenRestore } from "../../../bench/peers/handwritten-restore.js";
 import { loadKaitaiPeer, type KaitaiPeer } from "../../../bench/peers/kaitai-restore.js";
@@ -90,8 +91,7 @@ describe("benchmark restore lines", () => {
 
   const cc = haveCompiler();
   it.skipIf(cc === undefined)("the C line agrees too, frame table digest included, and refuses the same image", () => {
-    const bin = join(dir, "lu-restore-c");
-    execFileSync(cc ?? "cc", ["-O2", "-o", bin, join(import.meta.dirname, "../../../bench/peers/c/lu-restore.c")]);
+    const bin = buildCRestore(dir) ?? "";
     const saved = save(SPEC);
     const luTable = new FrameTable(saved.frameCount);
     const lu = toPeer(restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: luTable, domains: [] }));
