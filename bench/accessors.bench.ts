@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   );
   const onVmap = new LuDomainInfo();
   const onFlat = new LuDomainInfo();
-  if (readDomainInfos(s.vmapped, onVmap) !== readDomainInfos(s.contiguous, onFlat)) throw new Error("vmap and contiguous disagree");
+  if (readDomainInfos(s.vmapped, onVmap) !== readDomainInfos(s.contiguous, onFlat))
+    throw new Error("vmap and contiguous disagree");
   const before = s.vmapped.bytesCopied;
   readDomainInfos(s.vmapped, onVmap);
   const copiedPerPass = s.vmapped.bytesCopied - before;
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
   const v = figures.get("domain-info/vmap") ?? Number.NaN;
   const c = figures.get("domain-info/contiguous") ?? Number.NaN;
   const n = s.records - 2;
-  console.log(`\ndomain-info/vmap        ${((v * n) / 1e6).toFixed(1)} M records/s (generated LuDomainInfo, 4 fields each)`);
+  console.log(
+    `\ndomain-info/vmap        ${((v * n) / 1e6).toFixed(1)} M records/s (generated LuDomainInfo, 4 fields each)`,
+  );
   console.log(`domain-info/contiguous  ${((c * n) / 1e6).toFixed(1)} M records/s`);
   console.log(`ratio vmap/contiguous: ${(v / c).toFixed(2)}×`);
   console.log(

@@ -59,7 +59,14 @@ export function syntheticSchema(n: number): string {
       `}`,
     );
   }
-  out.push("struct rec_header size 8 {", "  @0 type: u32;", "  @4 length: u32;", "}", "stream synthetic {", "  header rec_header (type, length);");
+  out.push(
+    "struct rec_header size 8 {",
+    "  @0 type: u32;",
+    "  @4 length: u32;",
+    "}",
+    "stream synthetic {",
+    "  header rec_header (type, length);",
+  );
   out.push("  align 8;", "  optional bit 31;", "  end END;", "  record END = 0;");
   for (let i = 0; i < n; i++) out.push(`  record R${i} = ${i + 1} : s${i};`);
   out.push("}", "");
@@ -68,7 +75,8 @@ export function syntheticSchema(n: number): string {
 
 function compile(source: string): LayoutProgram {
   const { program, diagnostics } = compileProgram([FILE], (p) => (p === FILE ? source : undefined));
-  if (program === null) throw new Error(`synthetic schema does not compile: ${diagnostics.map((d) => d.message).join("; ")}`);
+  if (program === null)
+    throw new Error(`synthetic schema does not compile: ${diagnostics.map((d) => d.message).join("; ")}`);
   return program;
 }
 

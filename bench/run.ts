@@ -46,7 +46,14 @@ if (child >= 0) {
   }
   const e = args.indexOf("--extent-frames");
   const extentFrames = e >= 0 ? Number(args[e + 1]) : specExtentFrames(DEFAULT_HOST_SPEC);
-  if (!(Number.isInteger(extentFrames) && extentFrames >= 1 && extentFrames <= 2 ** 18 && (extentFrames & (extentFrames - 1)) === 0)) {
+  if (
+    !(
+      Number.isInteger(extentFrames) &&
+      extentFrames >= 1 &&
+      extentFrames <= 2 ** 18 &&
+      (extentFrames & (extentFrames - 1)) === 0
+    )
+  ) {
     console.error(`bench: --extent-frames takes a power of two from 1 to ${2 ** 18}, got '${args[e + 1] ?? ""}'`);
     process.exit(2);
   }
@@ -80,7 +87,8 @@ if (child >= 0) {
     runMemoryProbe({ small, sizes, repeat, extentFrames });
     console.log(`\nmemory probe finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else {
-    if (!args.includes("--workers-only")) await runStreamRestoreBench({ small, sizes, outDir, extentFrames, ...(lines === undefined ? {} : { lines }) });
+    if (!args.includes("--workers-only"))
+      await runStreamRestoreBench({ small, sizes, outDir, extentFrames, ...(lines === undefined ? {} : { lines }) });
     await runWorkerScaling({ small, sizes, extentFrames, workers, outDir, cClaims });
     console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${outDir}`);
   }

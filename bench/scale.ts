@@ -49,13 +49,25 @@ const machine = machineInfo();
 console.log(`bench:scale on ${JSON.stringify(machine)}; sizes ${sizes.join(",")}, threads ${workers.join(",")}`);
 const results: ScalingFigures[] = [];
 for (const extentFrames of layouts) {
-  results.push(...(await runWorkerScaling({ small: false, sizes, extentFrames, workers, outDir: BENCH_RESULTS_DIR, jsonFile: join(BENCH_RESULTS_DIR, `scale-extents${extentFrames}.json`), cClaims })));
+  results.push(
+    ...(await runWorkerScaling({
+      small: false,
+      sizes,
+      extentFrames,
+      workers,
+      outDir: BENCH_RESULTS_DIR,
+      jsonFile: join(BENCH_RESULTS_DIR, `scale-extents${extentFrames}.json`),
+      cClaims,
+    })),
+  );
 }
 // Every table has one thread as well (the base of the speed-up), asked for or not.
 const counts = results[0]?.threads.map((t) => t.threads) ?? workers;
 const f1 = (x: number | null): string => (x === null ? "-" : x.toFixed(1));
 const f2 = (x: number | null): string => (x === null ? "-" : x.toFixed(2));
-console.log("\nsummary, whole restore: lu-codec ms / C ms with as many threads (lu / C); speed-up of lu-codec over its one thread in brackets");
+console.log(
+  "\nsummary, whole restore: lu-codec ms / C ms with as many threads (lu / C); speed-up of lu-codec over its one thread in brackets",
+);
 console.log(`| layout | size | ${counts.map((w) => `${w} thr`).join(" | ")} |`);
 console.log(`| --- | ---: | ${counts.map(() => "---:").join(" | ")} |`);
 for (const f of results) {
@@ -69,5 +81,8 @@ for (const f of results) {
   const cells = f.threads.map((t) => `${f1(t.pass1Ms)} / ${f1(t.cPass1Ms)} (${f2(t.pass1RatioToCSameThreads)})`);
   console.log(`| ${f.layout} | ${f.factor}x | ${cells.join(" | ")} |`);
 }
-writeFileSync(out, `${JSON.stringify({ machine, finishedLoadAverage: machineInfo().loadAverage, seconds: (performance.now() - started) / 1000, sizes: results }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ machine, finishedLoadAverage: machineInfo().loadAverage, seconds: (performance.now() - started) / 1000, sizes: results }, null, 2)}\n`,
+);
 console.log(`\nbench:scale finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${out}`);

@@ -16,7 +16,13 @@ import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import b from "benny";
 import { FrameTable } from "../liveupdate/frame-table.js";
-import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
+import {
+  DEFAULT_HOST_SPEC,
+  extentFrames as specExtentFrames,
+  SMALL_HOST_SPEC,
+  scaleHostSpec,
+  type HostSpec,
+} from "../liveupdate/host-spec.js";
 import { locateStream } from "../liveupdate/locate-stream.js";
 import { restore, restoreStream } from "../liveupdate/restore.js";
 import type { RestoreResult } from "../liveupdate/restore-result.js";
@@ -123,7 +129,12 @@ export function measureRestoreMemory(image: string, bootmem: number, pageSize: n
   opened.close();
   // maxRSS only tells us about the restore when the restore raised it.
   const top = peak1 > peak0 ? Math.max(peak1, rss1) : rss1;
-  return { imageBytes, frameTableBytes: frameTable.owners.byteLength, beyondBytes: Math.max(0, top - rss0), restoreMs: r.restoreMs };
+  return {
+    imageBytes,
+    frameTableBytes: frameTable.owners.byteLength,
+    beyondBytes: Math.max(0, top - rss0),
+    restoreMs: r.restoreMs,
+  };
 }
 
 /** Runs `measureRestoreMemory` on a saved image file in a fresh Node process (`bench/run.ts --rss-child`). */
@@ -223,7 +234,11 @@ function cPassMedians(doc: CRestoreOutput): PassTimes | null {
 
 /** The same machine (frames, reserved regions, bytes) in ArrayBuffers of its own. */
 function plainCopy(memory: MachineMemory): MachineMemory {
-  const copy = new MachineMemory({ pageSize: memory.pageSize, frameCount: memory.frameCount, reserved: memory.reserved });
+  const copy = new MachineMemory({
+    pageSize: memory.pageSize,
+    frameCount: memory.frameCount,
+    reserved: memory.reserved,
+  });
   for (const mfn of memory.backedFrames()) copy.frame(mfn).set(memory.frame(mfn));
   return copy;
 }
@@ -336,11 +351,18 @@ export function toPeer(r: RestoreResult): PeerResult {
 
 function lossless(fp: string): string {
   // Drop field 11 (param checksum) of each domain.
-  return fp.replace(/domains=(.*)$/, (_m, doms: string) =>
-    `domains=${doms
-      .split(",")
-      .map((d) => d.split(":").filter((_f, i) => i !== 10).join(":"))
-      .join(",")}`,
+  return fp.replace(
+    /domains=(.*)$/,
+    (_m, doms: string) =>
+      `domains=${doms
+        .split(",")
+        .map((d) =>
+          d
+            .split(":")
+            .filter((_f, i) => i !== 10)
+            .join(":"),
+        )
+        .join(",")}`,
   );
 }
 
@@ -364,12 +386,15 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
   const cBinary = buildCRestore(options.outDir);
   const base = benchBase(options.small, options.extentFrames);
   const suffix = layoutSuffix(options.extentFrames);
-  const selected = (id: number): boolean => options.lines === undefined || id === 1 || id === 3 || options.lines.includes(id);
+  const selected = (id: number): boolean =>
+    options.lines === undefined || id === 1 || id === 3 || options.lines.includes(id);
   // Each line starts from a collected heap (when Node runs with --expose-gc, as `npm run bench`
   // does), so no line pays for collecting the garbage of the line before it.
   const gc = (globalThis as { gc?: () => void }).gc;
   const onStart = (): void => gc?.();
-  const caseOptions = options.small ? { minSamples: 3, maxTime: 0.4, initCount: 1, onStart } : { minSamples: 5, maxTime: 4, initCount: 1, onStart };
+  const caseOptions = options.small
+    ? { minSamples: 3, maxTime: 0.4, initCount: 1, onStart }
+    : { minSamples: 5, maxTime: 4, initCount: 1, onStart };
   const all: SizeFigures[] = [];
 
   for (const factor of options.sizes) {
@@ -406,7 +431,13 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
         name: "lu-codec, pages gathered first",
         run: () => {
           const g = gather(s);
-          const r = toPeer(restoreStream(new ContiguousSource(g), located, { frameTable: new FrameTable(n), domains: [], pageSize: s.pageSize }));
+          const r = toPeer(
+            restoreStream(new ContiguousSource(g), located, {
+              frameTable: new FrameTable(n),
+              domains: [],
+              pageSize: s.pageSize,
+            }),
+          );
           r.bytesCopied += g.length;
           return r;
         },
@@ -457,7 +488,14 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       let got: PeerResult;
       if (line.id === 3) got = handwrittenRestore(plainMemory, bootmem, table);
       else if (line.id === 1) got = toPeer(luRestore(s, table, undefined));
-      else if (line.id === 2) got = toPeer(restoreStream(new ContiguousSource(gatheredOnce), located, { frameTable: table, domains: [], pageSize: s.pageSize }));
+      else if (line.id === 2)
+        got = toPeer(
+          restoreStream(new ContiguousSource(gatheredOnce), located, {
+            frameTable: table,
+            domains: [],
+            pageSize: s.pageSize,
+          }),
+        );
       else if (line.id === 4) got = binaryParserRestore(gatheredOnce, table, xen);
       else if (line.id === 5) got = kaitai.restore(gatheredOnce, table, xen);
       else got = line.run();
@@ -470,7 +508,8 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       if (a !== e) throw new Error(`line ${line.id} (${line.name}) disagrees with lu-codec at ${factor}x`);
     }
     const digests = new Set(tables.values());
-    if (digests.size !== 1) throw new Error(`frame tables differ between lines at ${factor}x: ${[...tables].join(", ")}`);
+    if (digests.size !== 1)
+      throw new Error(`frame tables differ between lines at ${factor}x: ${[...tables].join(", ")}`);
 
     const rssBefore = process.resourceUsage().maxRSS * 1024;
     const summary = await b.suite(
@@ -505,7 +544,8 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       if (cBinary !== undefined && selected(7)) {
         const doc = runCRestore(cBinary, { image: img, bootmem, pageSize: s.pageSize, repeat: options.small ? 5 : 9 });
         if (doc.fingerprint !== fingerprint(want)) throw new Error(`C restore disagrees with lu-codec at ${factor}x`);
-        if (doc.table_digest !== tables.get(1)) throw new Error(`C restore's frame table differs from lu-codec's at ${factor}x`);
+        if (doc.table_digest !== tables.get(1))
+          throw new Error(`C restore's frame table differs from lu-codec's at ${factor}x`);
         cMs = median(doc.runs_ms.slice(1));
         cPasses = cPassMedians(doc);
       }
@@ -516,7 +556,10 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
 
     const mb = want.frames > 0 ? s.streamBytes / 1e6 : 0;
     const hw = msOf.get(3) ?? null;
-    const lineNames = [...lines.map((l) => ({ id: l.id, name: l.name })), ...(selected(7) ? [{ id: 7, name: "C, mmap + page pointers" }] : [])];
+    const lineNames = [
+      ...lines.map((l) => ({ id: l.id, name: l.name })),
+      ...(selected(7) ? [{ id: 7, name: "C, mmap + page pointers" }] : []),
+    ];
     const figures: LineFigures[] = lineNames.map((l) => {
       const ms = msOf.get(l.id) ?? null;
       const skipped = ms === null;
@@ -529,7 +572,9 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
         mframesPerS: ms !== null && l.id !== 6 ? want.frames / 1e6 / (ms / 1000) : null,
         bytesCopied: l.id === 7 ? (ms === null ? null : 0) : (copied.get(l.id) ?? null),
         msPerMb: ms !== null ? ms / mb : null,
-        ...(skipped ? { note: l.id === 7 ? (cNote ?? "failed") : "skipped: its parse objects outgrow the default JS heap" } : {}),
+        ...(skipped
+          ? { note: l.id === 7 ? (cNote ?? "failed") : "skipped: its parse objects outgrow the default JS heap" }
+          : {}),
       };
     });
     const imageBytes = s.memory.backedCount * s.pageSize;
@@ -543,7 +588,14 @@ export async function runStreamRestoreBench(options: StreamRestoreBenchOptions):
       peakRssBytes: peakRss,
       restoreMemory,
       lines: figures,
-      singleThread: singleThreadFigures(luPasses, msOf.get(1) ?? null, cPasses, cMs, copied.get(1) ?? null, restoreMemory),
+      singleThread: singleThreadFigures(
+        luPasses,
+        msOf.get(1) ?? null,
+        cPasses,
+        cMs,
+        copied.get(1) ?? null,
+        restoreMemory,
+      ),
     });
     printTable(all[all.length - 1] as SizeFigures);
     printSingleThread(all[all.length - 1] as SizeFigures);
@@ -590,7 +642,9 @@ function printFlatness(all: readonly SizeFigures[]): void {
   for (const l of first.lines) {
     const row = all.map((f) => f.lines.find((x) => x.line === l.line)?.msPerMb ?? null);
     const base = row[0] ?? null;
-    const cells = row.map((v, i) => `${all[i]?.factor}x ${fmt(v, 2)}${v !== null && base !== null ? ` (${(v / base).toFixed(2)})` : ""}`);
+    const cells = row.map(
+      (v, i) => `${all[i]?.factor}x ${fmt(v, 2)}${v !== null && base !== null ? ` (${(v / base).toFixed(2)})` : ""}`,
+    );
     console.log(`  ${l.line} ${l.name}: ${cells.join(", ")}`);
   }
 }

@@ -16,7 +16,14 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import b from "benny";
-import { LU_DOMAIN_TYPE, LU_DOMCTL_CDF_ALL, LU_STREAM_FORMAT, LU_STREAM_RECORD, LuDomainInfo, LuDomainPages } from "../generated/live-update.js";
+import {
+  LU_DOMAIN_TYPE,
+  LU_DOMCTL_CDF_ALL,
+  LU_STREAM_FORMAT,
+  LU_STREAM_RECORD,
+  LuDomainInfo,
+  LuDomainPages,
+} from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
 import { ContiguousSource } from "../runtime/contiguous-source.js";
 import { FrameAllocator } from "../runtime/frame-allocator.js";
@@ -94,7 +101,8 @@ export function buildScatteredStream(smallRecords: number, arrayCount: number, p
   // Locate the array record once.
   const reader = new RecordReader(contiguous, BENCH_FORMAT);
   let arrayOffset = -1;
-  while (reader.next()) if (reader.type === REC_DOMAIN_PAGES) arrayOffset = reader.bodyOffset + LuDomainPages.MFNS_OFFSET;
+  while (reader.next())
+    if (reader.type === REC_DOMAIN_PAGES) arrayOffset = reader.bodyOffset + LuDomainPages.MFNS_OFFSET;
   return {
     memory,
     vmapped,
@@ -175,7 +183,9 @@ async function main(): Promise<void> {
   await b.suite(
     "vmap",
     ...sources.map(([name, src]) => b.add(`header-walk/${name}`, () => void headerWalk(src), caseOptions)),
-    ...sources.map(([name, src]) => b.add(`u64-walk/${name}`, () => void u64Walk(src, s.arrayOffset, s.arrayCount), caseOptions)),
+    ...sources.map(([name, src]) =>
+      b.add(`u64-walk/${name}`, () => void u64Walk(src, s.arrayOffset, s.arrayCount), caseOptions),
+    ),
     b.cycle(),
     b.complete((summary) => {
       for (const r of summary.results) figures.push({ name: r.name, ops: r.ops });
@@ -187,7 +197,9 @@ async function main(): Promise<void> {
   const arrayBytes = s.arrayCount * 8;
   console.log("\ncase                       rate");
   for (const [kind] of sources) {
-    console.log(`header-walk/${kind.padEnd(12)} ${((ops(`header-walk/${kind}`) * s.records) / 1e6).toFixed(1)} M records/s`);
+    console.log(
+      `header-walk/${kind.padEnd(12)} ${((ops(`header-walk/${kind}`) * s.records) / 1e6).toFixed(1)} M records/s`,
+    );
   }
   for (const [kind] of sources) {
     console.log(`u64-walk/${kind.padEnd(15)} ${((ops(`u64-walk/${kind}`) * arrayBytes) / 1e9).toFixed(2)} GB/s`);

@@ -24,7 +24,13 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { FrameTable } from "../liveupdate/frame-table.js";
 import { ArenaFullError, WasmArena } from "../runtime/wasm-arena.js";
-import { DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, scaleHostSpec, type HostSpec } from "../liveupdate/host-spec.js";
+import {
+  DEFAULT_HOST_SPEC,
+  extentFrames as specExtentFrames,
+  SMALL_HOST_SPEC,
+  scaleHostSpec,
+  type HostSpec,
+} from "../liveupdate/host-spec.js";
 import { restore } from "../liveupdate/restore.js";
 import type { RestoreResult } from "../liveupdate/restore-result.js";
 import { save } from "../liveupdate/save.js";
@@ -127,7 +133,10 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
   const workers = [...new Set([1, ...options.workers])].sort((a, b) => a - b);
   const cBinary = buildCRestore(options.outDir);
   const cClaims = options.cClaims ?? "count";
-  const base: HostSpec = { ...(options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC), extentFrames: options.extentFrames };
+  const base: HostSpec = {
+    ...(options.small ? { ...SMALL_HOST_SPEC, framesPerDomain: 16384 } : DEFAULT_HOST_SPEC),
+    extentFrames: options.extentFrames,
+  };
   // Pools are started once and kept warm across sizes.
   const pools = new Map<number, RestorePool>();
   for (const n of workers) if (n > 1) pools.set(n, await RestorePool.start({ threads: n }));
@@ -149,14 +158,24 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
       }
       const n = saved.frameCount;
       const newTable = (pool: RestorePool | undefined): FrameTable =>
-        arena !== undefined ? new FrameTable(n, { arena }) : pool === undefined ? new FrameTable(n) : sharedFrameTable(n);
+        arena !== undefined
+          ? new FrameTable(n, { arena })
+          : pool === undefined
+            ? new FrameTable(n)
+            : sharedFrameTable(n);
       const repeat = options.repeat ?? (factor >= 16 ? 5 : 11);
       const warmup = factor >= 16 ? 2 : 5;
       const run = (threads: number): RestoreResult => {
         const pool = pools.get(threads);
         const frameTable = newTable(pool);
         try {
-          return restore(saved.memory, { bootmem: saved.bootmemStart, frameTable, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+          return restore(saved.memory, {
+            bootmem: saved.bootmemStart,
+            frameTable,
+            domains: [],
+            maxPages: 2 ** 28,
+            ...(pool === undefined ? {} : { workers: pool }),
+          });
         } finally {
           if (frameTable.arena !== undefined) frameTable.free();
         }
@@ -166,7 +185,13 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
         const pool = pools.get(threads);
         const table = newTable(pool);
         try {
-          const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], maxPages: 2 ** 28, ...(pool === undefined ? {} : { workers: pool }) });
+          const r = restore(saved.memory, {
+            bootmem: saved.bootmemStart,
+            frameTable: table,
+            domains: [],
+            maxPages: 2 ** 28,
+            ...(pool === undefined ? {} : { workers: pool }),
+          });
           if (r.threads !== threads) throw new Error(`${threads} threads asked, pass 1 ran on ${r.threads}`);
           return { fingerprint: fingerprint(toPeer(r)), table: frameTableDigest(table.owners) };
         } finally {
@@ -174,7 +199,9 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
         }
       };
       const want = check(1);
-      for (const t of workers) if (JSON.stringify(check(t)) !== JSON.stringify(want)) throw new Error(`restore over ${t} threads disagrees with one thread at ${factor}x`);
+      for (const t of workers)
+        if (JSON.stringify(check(t)) !== JSON.stringify(want))
+          throw new Error(`restore over ${t} threads disagrees with one thread at ${factor}x`);
 
       // The C restore at every thread count, on an image file of the same host.
       const cOf = new Map<number, { ms: number | null; pass1: number | null; runs: number[] }>();
@@ -185,10 +212,23 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
         try {
           writeMemoryImage(saved.memory, img);
           for (const t of workers) {
-            const doc = runCRestore(cBinary, { image: img, bootmem: saved.bootmemStart, pageSize: saved.pageSize, repeat: repeat + 1, threads: t, claims: cClaims });
-            if (doc.fingerprint !== want.fingerprint || doc.table_digest !== want.table) throw new Error(`C restore on ${t} threads disagrees with lu-codec at ${factor}x`);
-            if ((doc.threads ?? 1) !== t) throw new Error(`C restore: ${t} threads asked, it ran on ${doc.threads ?? 1}`);
-            cOf.set(t, { ms: warmMedian(doc.runs_ms), pass1: warmMedian(doc.pass1_ms), runs: doc.runs_ms.slice(1).map((x) => Math.round(x * 1000) / 1000) });
+            const doc = runCRestore(cBinary, {
+              image: img,
+              bootmem: saved.bootmemStart,
+              pageSize: saved.pageSize,
+              repeat: repeat + 1,
+              threads: t,
+              claims: cClaims,
+            });
+            if (doc.fingerprint !== want.fingerprint || doc.table_digest !== want.table)
+              throw new Error(`C restore on ${t} threads disagrees with lu-codec at ${factor}x`);
+            if ((doc.threads ?? 1) !== t)
+              throw new Error(`C restore: ${t} threads asked, it ran on ${doc.threads ?? 1}`);
+            cOf.set(t, {
+              ms: warmMedian(doc.runs_ms),
+              pass1: warmMedian(doc.pass1_ms),
+              runs: doc.runs_ms.slice(1).map((x) => Math.round(x * 1000) / 1000),
+            });
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -254,8 +294,16 @@ export async function runWorkerScaling(options: WorkerScalingOptions): Promise<S
   } finally {
     await Promise.all([...pools.values()].map((p) => p.close()));
   }
-  const suffix = options.extentFrames === specExtentFrames(DEFAULT_HOST_SPEC) ? "" : options.extentFrames === 1 ? "-scattered" : `-extents${options.extentFrames}`;
-  writeFileSync(options.jsonFile ?? join(options.outDir, `workers-scaling${suffix}.json`), `${JSON.stringify({ machine: machineInfo(), sizes: all }, null, 2)}\n`);
+  const suffix =
+    options.extentFrames === specExtentFrames(DEFAULT_HOST_SPEC)
+      ? ""
+      : options.extentFrames === 1
+        ? "-scattered"
+        : `-extents${options.extentFrames}`;
+  writeFileSync(
+    options.jsonFile ?? join(options.outDir, `workers-scaling${suffix}.json`),
+    `${JSON.stringify({ machine: machineInfo(), sizes: all }, null, 2)}\n`,
+  );
   return all;
 }
 

@@ -62,7 +62,9 @@ export function fromGitRevision(rev: string, dir: string, cwd: string = process.
   try {
     listed = git(["ls-tree", "--name-only", rev, "--", prefix], cwd);
   } catch (e) {
-    throw new SourceError(`cannot list '${prefix}' at '${rev}': ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    throw new SourceError(
+      `cannot list '${prefix}' at '${rev}': ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`,
+    );
   }
   const entries = listed
     .split("\n")

@@ -111,7 +111,10 @@ export function register(program: Command): void {
     .argument("[paths...]", "OLD NEW (each a .lu file or a directory of them), or DIR with --base/--baseline")
     .option("--base <rev>", "compare DIR (default schema/) at git revision REV against the working tree")
     .option("--head <rev>", "with --base: compare against DIR at git revision REV instead of the working tree")
-    .option("--baseline", 'compare DIR (default schema/) against package.json "abiBaseline" (a snapshot directory or a git revision)')
+    .option(
+      "--baseline",
+      'compare DIR (default schema/) against package.json "abiBaseline" (a snapshot directory or a git revision)',
+    )
     .option("--json", "print { compatible, breaking, allowed } as JSON")
     .addHelpText(
       "after",

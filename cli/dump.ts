@@ -27,19 +27,33 @@ interface DumpFlags extends InputFlags, SchemaFlags {
 }
 
 /** Schemas and walk options from the flags dump and validate share. */
-export function dumpInputs(flags: InputFlags & SchemaFlags & { readonly full?: boolean }): { schemas: SchemaIndex; options: InspectOptions } {
+export function dumpInputs(flags: InputFlags & SchemaFlags & { readonly full?: boolean }): {
+  schemas: SchemaIndex;
+  options: InspectOptions;
+} {
   const image = inspectOptions(flags);
-  if (image.image !== undefined && (flags.schema !== undefined || flags.stream !== undefined || flags.struct !== undefined)) {
-    throw new InputError("--image walks the live update stream of the built-in schemas; --schema, --stream and --struct are for files a schema describes");
+  if (
+    image.image !== undefined &&
+    (flags.schema !== undefined || flags.stream !== undefined || flags.struct !== undefined)
+  ) {
+    throw new InputError(
+      "--image walks the live update stream of the built-in schemas; --schema, --stream and --struct are for files a schema describes",
+    );
   }
   const { schemas, target } = chooseSchema(flags);
   return { schemas, options: { ...image, target, ...(flags.full === true ? { full: true } : {}) } };
 }
 
 /** Runs the dump, writing through `write`; returns the exit code. */
-export function runDump(file: string, flags: DumpFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
+export function runDump(
+  file: string,
+  flags: DumpFlags,
+  write: (text: string) => void,
+  writeErr: (text: string) => void,
+): number {
   try {
-    if (flags.summary === true && flags.json !== true) throw new InputError("--summary goes with --json (the text output summarises byte fields anyway)");
+    if (flags.summary === true && flags.json !== true)
+      throw new InputError("--summary goes with --json (the text output summarises byte fields anyway)");
     // A bar on the terminal's stderr, unless the dump itself is going to that terminal.
     const showBar = flags.progress !== false && process.stderr.isTTY === true && process.stdout.isTTY !== true;
     if (flags.json === true) {
@@ -65,7 +79,9 @@ export function runDump(file: string, flags: DumpFlags, write: (text: string) =>
         },
         showBar,
       );
-      out.raw(`\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`);
+      out.raw(
+        `\n],"kind":${JSON.stringify(result.kind)},"headers":${JSON.stringify(headers)},"bytesRead":${result.bytesRead},"problems":${JSON.stringify(result.problems)}}\n`,
+      );
       out.flush();
       return result.problems.length > 0 ? 1 : 0;
     }
@@ -97,19 +113,34 @@ export function register(program: Command): void {
       addInputOptions(
         program
           .command("dump")
-          .description("decode a file a schema describes (built-in: libxc v2/v3, libxl streams), (--image) a live update memory image, or (--kho) a Linux KHO/LUO handover image; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O")
+          .description(
+            "decode a file a schema describes (built-in: libxc v2/v3, libxl streams), (--image) a live update memory image, or (--kho) a Linux KHO/LUO handover image; exit 0 clean, 1 problems found (listed on stderr), 2 usage/I/O",
+          )
           .argument("<file>", "stream file or memory image"),
       ),
     ),
   )
     .option("--json", "print one JSON document")
     .option("--full", "text output: every octet of byte fields and payloads in hex (--json always has them)")
-    .option("--summary", "with --json: byte fields over 32 octets as {bytes, nonzero, head}, payloads as {bytes} (not enough for `lu encode`)")
+    .option(
+      "--summary",
+      "with --json: byte fields over 32 octets as {bytes, nonzero, head}, payloads as {bytes} (not enough for `lu encode`)",
+    )
     .action((file: string, flags: DumpFlags & KhoFlags) => {
       if (flags.kho === true) {
-        process.exitCode = runKhoDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        process.exitCode = runKhoDump(
+          file,
+          flags,
+          (t) => process.stdout.write(t),
+          (t) => process.stderr.write(t),
+        );
         return;
       }
-      process.exitCode = runDump(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+      process.exitCode = runDump(
+        file,
+        flags,
+        (t) => process.stdout.write(t),
+        (t) => process.stderr.write(t),
+      );
     });
 }

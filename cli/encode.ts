@@ -27,7 +27,12 @@ interface EncodeFlags extends SchemaFlags {
 }
 
 /** Encodes `input` (a path, or `-` for stdin); the octets go to `writeBytes` or `--out`. */
-export function runEncode(input: string, flags: EncodeFlags, writeBytes: (bytes: Uint8Array) => void, writeErr: (text: string) => void): number {
+export function runEncode(
+  input: string,
+  flags: EncodeFlags,
+  writeBytes: (bytes: Uint8Array) => void,
+  writeErr: (text: string) => void,
+): number {
   try {
     const { schemas, target } = chooseSchema(flags);
     let text: Buffer;
@@ -42,11 +47,19 @@ export function runEncode(input: string, flags: EncodeFlags, writeBytes: (bytes:
       if (text.length <= WHOLE_PARSE_LIMIT) doc = JSON.parse(text.toString("utf8")) as JsonValue;
       else ({ doc, records } = readDumpLines(text));
     } catch (e) {
-      writeErr(`lu encode: ${input} is not ${e instanceof DumpLayoutError ? "a dump document read record by record (over 256 MiB)" : "JSON"}: ${e instanceof Error ? e.message : String(e)}\n`);
+      writeErr(
+        `lu encode: ${input} is not ${e instanceof DumpLayoutError ? "a dump document read record by record (over 256 MiB)" : "JSON"}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
       return 1;
     }
     const bytes = encodeDocument(schemas, target, doc, records);
-    const { problems } = walkFile(new ContiguousSource(bytes), schemas, target, { preamble: () => undefined, record: () => undefined }, false);
+    const { problems } = walkFile(
+      new ContiguousSource(bytes),
+      schemas,
+      target,
+      { preamble: () => undefined, record: () => undefined },
+      false,
+    );
     if (problems.length > 0) {
       for (const p of problems) writeErr(`problem: ${formatProblem(p)} [${p.kind}]\n`);
       writeErr(`lu encode: the encoded file breaks ${problems.length} rule(s) of the schema; nothing written\n`);
@@ -77,11 +90,18 @@ export function register(program: Command): void {
   addSchemaOptions(
     program
       .command("encode")
-      .description("write the file a `lu dump --json` document describes; checked like `lu validate` first; exit 0 written, 1 does not fit the schema, 2 usage/I/O")
+      .description(
+        "write the file a `lu dump --json` document describes; checked like `lu validate` first; exit 0 written, 1 does not fit the schema, 2 usage/I/O",
+      )
       .argument("<in.json>", "a lu dump --json document, or - for stdin"),
   )
     .option("-o, --out <file>", "write here instead of stdout")
     .action((input: string, flags: EncodeFlags) => {
-      process.exitCode = runEncode(input, flags, (b) => process.stdout.write(b), (t) => process.stderr.write(t));
+      process.exitCode = runEncode(
+        input,
+        flags,
+        (b) => process.stdout.write(b),
+        (t) => process.stderr.write(t),
+      );
     });
 }

@@ -60,6 +60,7 @@ try {
   // one line (LU_DEBUG=1 prints the stack) rather than dumping a trace on the user.
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`lu: internal error: ${message}\n`);
-  if (process.env["LU_DEBUG"] === "1" && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+  if (process.env["LU_DEBUG"] === "1" && err instanceof Error && err.stack !== undefined)
+    process.stderr.write(`${err.stack}\n`);
   process.exit(2);
 }

@@ -11,7 +11,12 @@ import { FileReadError, LuDataError } from "../runtime/errors.js";
 import { ArenaFullError, WasmArena } from "../runtime/wasm-arena.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { FrameTable } from "../liveupdate/frame-table.js";
-import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC } from "../liveupdate/host-spec.js";
+import {
+  checkHostSpec,
+  DEFAULT_HOST_SPEC,
+  extentFrames as specExtentFrames,
+  SMALL_HOST_SPEC,
+} from "../liveupdate/host-spec.js";
 import { locateStream } from "../liveupdate/locate-stream.js";
 import { restore } from "../liveupdate/restore.js";
 import { RestoreError } from "../liveupdate/restore-error.js";
@@ -122,7 +127,10 @@ function arenaFull(e: ArenaFullError): never {
 function reportFailure(e: LuDataError, source: string, json: boolean): never {
   const io = e instanceof FileReadError;
   if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
-  else process.stderr.write(`lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}${oneLine(damage)}\n`);
+  else
+    process.stderr.write(
+      `lu restore: ${source}: ${io ? "I/O error" : "error"} ${e.code}: ${oneLine(e.message)}${oneLine(damage)}\n`,
+    );
   process.exit(io ? 2 : 1);
 }
 
@@ -131,20 +139,41 @@ export function register(program: Command): void {
     .command("restore")
     .description("restore every domain from a live update memory image (or --demo: the embedded default host)")
     .argument("[image]", "sparse machine-memory image (byte offset = physical address)")
-    .option("--bootmem <frame[:count]>", "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M); auto: find the breadcrumb in the whole image; auto:FRAME:COUNT: in that range (the liveupdate= range)")
+    .option(
+      "--bootmem <frame[:count]>",
+      "the live update bootmem: its first frame (where the breadcrumb is), and its size as a frame count or with a K/M/G suffix (e.g. 256:256, 0x100:1M); auto: find the breadcrumb in the whole image; auto:FRAME:COUNT: in that range (the liveupdate= range)",
+    )
     .option("--verbose", "with --bootmem auto: say every breadcrumb candidate considered and why it was refused")
     .option("--page-size <bytes>", "machine page size", "4096")
-    .option("--image-format <format>", "auto (default: an ELF core file by its magic, else flat, or raw with --base), flat, raw or elf")
+    .option(
+      "--image-format <format>",
+      "auto (default: an ELF core file by its magic, else flat, or raw with --base), flat, raw or elf",
+    )
     .option("--base <addr>", "physical address of a raw dump's first octet (a multiple of the page size)")
     .option("--json", "print one JSON document instead of the summary")
-    .option("--repeat <n>", "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)")
+    .option(
+      "--repeat <n>",
+      "restore N times into a fresh frame table; report the median and the first (cold) (default 1; 3 with --demo)",
+    )
     .option("--demo", "save the embedded default host (64 domains x 512 MiB) in memory and restore it")
     .option("--small", "with --demo: a small host (8 domains x 8 MiB)")
-    .option("--extent-frames <n>", "with --demo: guest memory in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
-    .option("--lenient", "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)")
+    .option(
+      "--extent-frames <n>",
+      "with --demo: guest memory in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)",
+    )
+    .option(
+      "--lenient",
+      "accept non-zero record padding, non-zero reserved/padding fields and unknown flag bits (strict by default)",
+    )
     .option("--no-progress", "no progress bar")
-    .option("--no-wasm", "claim frames in pass 1 with the JavaScript loop; by default the image is read into a WebAssembly arena (at most 2 GiB with the frame table) and pass 1 claims there")
-    .option("--workers <n>", `threads that claim frames in pass 1, this one included (default: the machine's cores, here ${defaultThreads()}; 1: the single-thread restore)`)
+    .option(
+      "--no-wasm",
+      "claim frames in pass 1 with the JavaScript loop; by default the image is read into a WebAssembly arena (at most 2 GiB with the frame table) and pass 1 claims there",
+    )
+    .option(
+      "--workers <n>",
+      `threads that claim frames in pass 1, this one included (default: the machine's cores, here ${defaultThreads()}; 1: the single-thread restore)`,
+    )
     .action(async (image: string | undefined, flags: RestoreFlags) => {
       const repeat = parseWhole("--repeat", flags.repeat ?? (flags.demo === true ? "3" : "1"), 1);
       const pageSize = parseWhole("--page-size", flags.pageSize, 64);
@@ -194,17 +223,23 @@ export function register(program: Command): void {
             pageSize,
             ...optional("format", parseImageFormat(flags.imageFormat)),
             ...optional("base", parseBase(flags.base, pageSize)),
-            reserved: given === undefined ? [] : [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
+            reserved:
+              given === undefined ? [] : [{ start: bootmem, count: bootmemFrames, name: "live update bootmem" }],
             ...optional("arena", arena),
             shared,
           });
         } catch (e) {
           if (e instanceof FileReadError) reportFailure(e, image, flags.json === true);
-          usage(e instanceof ImageUsageError ? e.message : `cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`);
+          usage(
+            e instanceof ImageUsageError
+              ? e.message
+              : `cannot open ${image}: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
         fileProblems = input.problems;
         if (input.image === undefined) {
-          for (const p of fileProblems) process.stderr.write(`lu restore: ${image}: error: ${formatProblem(p)} [${p.kind}]\n`);
+          for (const p of fileProblems)
+            process.stderr.write(`lu restore: ${image}: error: ${formatProblem(p)} [${p.kind}]\n`);
           process.exit(1);
         }
         memory = input.image.memory;
@@ -214,7 +249,9 @@ export function register(program: Command): void {
           let found;
           try {
             found = autoBootmem(input.image, option.within, {
-              ...(flags.verbose === true ? { log: (line: string) => process.stderr.write(`lu restore: ${line}\n`) } : {}),
+              ...(flags.verbose === true
+                ? { log: (line: string) => process.stderr.write(`lu restore: ${line}\n`) }
+                : {}),
               progress: flags.progress && flags.json !== true && process.stderr.isTTY === true,
             });
           } catch (e) {
@@ -224,21 +261,32 @@ export function register(program: Command): void {
           }
           if (found.kind === "refused") {
             close();
-            process.stderr.write(`lu restore: ${image}: error ${found.problem.kind}: ${formatProblem(found.problem)}\n`);
+            process.stderr.write(
+              `lu restore: ${image}: error ${found.problem.kind}: ${formatProblem(found.problem)}\n`,
+            );
             process.exit(1);
           }
           bootmem = found.range.start;
           bootmemFrames = found.range.count;
         }
       }
-      damage = fileProblems.length === 0 ? "" : `; the image file is damaged too: ${fileProblems.map((p) => `${formatProblem(p)} [${p.kind}]`).join("; ")}`;
+      damage =
+        fileProblems.length === 0
+          ? ""
+          : `; the image file is damaged too: ${fileProblems.map((p) => `${formatProblem(p)} [${p.kind}]`).join("; ")}`;
 
       const showBar = flags.progress && flags.json !== true && process.stderr.isTTY === true;
       // Read the stream's pages before timing, so restore_ms is the restore, not file I/O.
       try {
         const located = locateStream(memory, bootmem, 2 ** 24, bootmemFrames);
         const big = located.pages.length * memory.pageSize >= PROGRESS_BYTES;
-        const bar = showBar && big ? new SingleBar({ format: "reading  [{bar}] {percentage}% {value}/{total} pages", stream: process.stderr }, Presets.shades_classic) : undefined;
+        const bar =
+          showBar && big
+            ? new SingleBar(
+                { format: "reading  [{bar}] {percentage}% {value}/{total} pages", stream: process.stderr },
+                Presets.shades_classic,
+              )
+            : undefined;
         bar?.start(located.pages.length, 0);
         located.pages.forEach((mfn, i) => {
           memory.frame(mfn);
@@ -260,18 +308,40 @@ export function register(program: Command): void {
       // start-up is reported on its own.
       const pool = workers > 1 ? await RestorePool.start({ threads: workers }) : undefined;
       const results: RestoreResult[] = [];
-      const bar = showBar && repeat > 1 ? new SingleBar({ format: "restoring [{bar}] {value}/{total} runs", stream: process.stderr }, Presets.shades_classic) : undefined;
+      const bar =
+        showBar && repeat > 1
+          ? new SingleBar(
+              { format: "restoring [{bar}] {value}/{total} runs", stream: process.stderr },
+              Presets.shades_classic,
+            )
+          : undefined;
       bar?.start(repeat, 0);
       for (let i = 0; i < repeat; i++) {
         let frameTable;
         try {
-          frameTable = arena !== undefined ? new FrameTable(memory.frameCount, { arena }) : shared ? sharedFrameTable(memory.frameCount) : new FrameTable(memory.frameCount);
+          frameTable =
+            arena !== undefined
+              ? new FrameTable(memory.frameCount, { arena })
+              : shared
+                ? sharedFrameTable(memory.frameCount)
+                : new FrameTable(memory.frameCount);
         } catch (e) {
           if (e instanceof ArenaFullError) arenaFull(e);
           throw e;
         }
         try {
-          results.push(restore(memory, { bootmem, bootmemFrames, pageSize, frameTable, domains: [], strict: flags.lenient !== true, wasm: flags.wasm, ...optional("workers", pool) }));
+          results.push(
+            restore(memory, {
+              bootmem,
+              bootmemFrames,
+              pageSize,
+              frameTable,
+              domains: [],
+              strict: flags.lenient !== true,
+              wasm: flags.wasm,
+              ...optional("workers", pool),
+            }),
+          );
           frameTable.free();
         } catch (e) {
           bar?.stop();
@@ -287,7 +357,8 @@ export function register(program: Command): void {
       close();
       await pool?.close();
       // Damage of the image file that left the stream readable: reported after the restore, exit 1.
-      for (const p of fileProblems) process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
+      for (const p of fileProblems)
+        process.stderr.write(`lu restore: ${source}: problem: ${formatProblem(p)} [${p.kind}]\n`);
 
       const last = results[results.length - 1];
       const first = results[0];
@@ -338,7 +409,9 @@ export function register(program: Command): void {
           `${last.bytesCopied} bytes copied\n` +
           `  passes: locate ${passes.locate} ms, pass 0 ${passes.pass0} ms, pass 1 ${passes.pass1} ms (${last.claimPath === "wasm" ? "WebAssembly" : "JavaScript"} claims), pass 2 ${passes.pass2} ms\n` +
           `  pass 1 on ${last.threads} thread${last.threads === 1 ? "" : "s"}` +
-          (last.poolStartupMs === undefined ? "\n" : ` (worker pool started in ${last.poolStartupMs.toFixed(1)} ms, before and apart from the restore)\n`),
+          (last.poolStartupMs === undefined
+            ? "\n"
+            : ` (worker pool started in ${last.poolStartupMs.toFixed(1)} ms, before and apart from the restore)\n`),
       );
       if (fileProblems.length > 0) process.exitCode = 1;
     });

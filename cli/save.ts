@@ -5,7 +5,13 @@
  * (`--format elf`, PT_LOAD segments by physical address, holes where the machine holds nothing).
  */
 import type { Command } from "commander";
-import { checkHostSpec, DEFAULT_HOST_SPEC, extentFrames as specExtentFrames, SMALL_HOST_SPEC, type HostSpec } from "../liveupdate/host-spec.js";
+import {
+  checkHostSpec,
+  DEFAULT_HOST_SPEC,
+  extentFrames as specExtentFrames,
+  SMALL_HOST_SPEC,
+  type HostSpec,
+} from "../liveupdate/host-spec.js";
 import { writeMemoryImage } from "../runtime/memory-image.js";
 import { writeElfImage } from "../liveupdate/elf-image-writer.js";
 import { ImageUsageError, parseBase } from "./image/image-input.js";
@@ -34,12 +40,19 @@ function octets(n: number): string {
 }
 
 export function register(program: Command): void {
-  addKhoSaveOptions(program
-    .command("save"))
-    .description("save a host as a live update machine-memory image (sparse flat file, raw dump from a base, or ELF64 core file)")
+  addKhoSaveOptions(program.command("save"))
+    .description(
+      "save a host as a live update machine-memory image (sparse flat file, raw dump from a base, or ELF64 core file)",
+    )
     .requiredOption("--out <image>", "image file to write")
-    .option("--format <format>", "flat (default: byte offset = physical address), raw (a dump from --base on) or elf (an ELF64 core file, PT_LOAD segments by physical address)")
-    .option("--base <addr>", "with --format raw: physical address of the file's first octet (a multiple of the page size; default 0)")
+    .option(
+      "--format <format>",
+      "flat (default: byte offset = physical address), raw (a dump from --base on) or elf (an ELF64 core file, PT_LOAD segments by physical address)",
+    )
+    .option(
+      "--base <addr>",
+      "with --format raw: physical address of the file's first octet (a multiple of the page size; default 0)",
+    )
     .option("--small", "start from the small host (8 domains x 2048 frames) instead of the default")
     .option("--domains <n>", "number of domains")
     .option("--frames-per-domain <n>", "guest frames per domain")
@@ -48,11 +61,18 @@ export function register(program: Command): void {
     .option("--hvm-context-bytes <n>", "target HVM_CONTEXT size per domain")
     .option("--page-size <bytes>", "machine page size")
     .option("--seed <n>", "seed of every random choice")
-    .option("--extent-frames <n>", "hand guest memory out in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)")
+    .option(
+      "--extent-frames <n>",
+      "hand guest memory out in aligned runs of N frames (default 512: 2 MiB extents, as Xen's toolstack backs HVM guests with superpages; 1: every frame scattered on its own, the worst case)",
+    )
     .option("--json", "print what was written as JSON")
     .action((flags: SaveFlags & KhoSaveFlags & { kho?: boolean }) => {
       if (flags.kho === true) {
-        process.exitCode = runKhoSave(flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        process.exitCode = runKhoSave(
+          flags,
+          (t) => process.stdout.write(t),
+          (t) => process.stderr.write(t),
+        );
         return;
       }
       const base = flags.small === true ? SMALL_HOST_SPEC : DEFAULT_HOST_SPEC;
@@ -77,21 +97,28 @@ export function register(program: Command): void {
       const format = flags.format ?? "flat";
       let dumpBase: number | undefined;
       try {
-        if (format !== "flat" && format !== "raw" && format !== "elf") throw new ImageUsageError(`--format '${format}' is not flat, raw or elf`);
+        if (format !== "flat" && format !== "raw" && format !== "elf")
+          throw new ImageUsageError(`--format '${format}' is not flat, raw or elf`);
         dumpBase = parseBase(flags.base, spec.pageSize);
-        if (dumpBase !== undefined && format !== "raw") throw new ImageUsageError(`--base goes with --format raw, not ${format}`);
+        if (dumpBase !== undefined && format !== "raw")
+          throw new ImageUsageError(`--base goes with --format raw, not ${format}`);
       } catch (e) {
         process.stderr.write(`lu save: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exit(2);
       }
       const saved = save(spec);
       if (dumpBase !== undefined && dumpBase >= saved.memory.byteLength) {
-        process.stderr.write(`lu save: --base ${flags.base ?? ""} is beyond the machine (${saved.memory.byteLength} octets)\n`);
+        process.stderr.write(
+          `lu save: --base ${flags.base ?? ""} is beyond the machine (${saved.memory.byteLength} octets)\n`,
+        );
         process.exit(2);
       }
       let written: { framesWritten: number; fileBytes: number; segments?: number };
       try {
-        written = format === "elf" ? writeElfImage(saved.memory, flags.out) : writeMemoryImage(saved.memory, flags.out, { base: dumpBase ?? 0 });
+        written =
+          format === "elf"
+            ? writeElfImage(saved.memory, flags.out)
+            : writeMemoryImage(saved.memory, flags.out, { base: dumpBase ?? 0 });
       } catch (e) {
         if (e instanceof RangeError) {
           process.stderr.write(`lu save: ${e.message}\n`);
@@ -123,7 +150,12 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
         return;
       }
-      const shape = format === "elf" ? `an ELF core file of ${written.segments ?? 0} PT_LOAD segments` : format === "raw" ? `a raw dump from 0x${(dumpBase ?? 0).toString(16)}` : "a flat image";
+      const shape =
+        format === "elf"
+          ? `an ELF core file of ${written.segments ?? 0} PT_LOAD segments`
+          : format === "raw"
+            ? `a raw dump from 0x${(dumpBase ?? 0).toString(16)}`
+            : "a flat image";
       const baseOption = format === "raw" ? ` --base 0x${(dumpBase ?? 0).toString(16)}` : "";
       process.stdout.write(
         `saved ${spec.domains} domains (${saved.records} records, ${(saved.streamBytes / 2 ** 20).toFixed(1)} MiB of stream in ` +

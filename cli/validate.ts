@@ -20,7 +20,12 @@ interface ValidateFlags extends InputFlags, SchemaFlags {
   readonly json?: boolean;
 }
 
-export function runValidate(file: string, flags: ValidateFlags, write: (text: string) => void, writeErr: (text: string) => void): number {
+export function runValidate(
+  file: string,
+  flags: ValidateFlags,
+  write: (text: string) => void,
+  writeErr: (text: string) => void,
+): number {
   try {
     const { schemas, options } = dumpInputs(flags);
     let records = 0;
@@ -38,10 +43,16 @@ export function runValidate(file: string, flags: ValidateFlags, write: (text: st
       showBar,
     );
     if (flags.json === true) {
-      write(`${JSON.stringify({ file, kind: result.kind, records, valid: result.problems.length === 0, bytesRead: result.bytesRead, problems: result.problems })}\n`);
+      write(
+        `${JSON.stringify({ file, kind: result.kind, records, valid: result.problems.length === 0, bytesRead: result.bytesRead, problems: result.problems })}\n`,
+      );
     } else {
       for (const p of result.problems) write(`${file}: ${formatProblem(p)} [${p.kind}]\n`);
-      write(result.problems.length === 0 ? `${file}: ok (${result.kind}, ${records} records)\n` : `${file}: ${result.problems.length} problem(s)\n`);
+      write(
+        result.problems.length === 0
+          ? `${file}: ok (${result.kind}, ${records} records)\n`
+          : `${file}: ${result.problems.length} problem(s)\n`,
+      );
     }
     return result.problems.length > 0 ? 1 : 0;
   } catch (e) {
@@ -59,7 +70,9 @@ export function register(program: Command): void {
       addInputOptions(
         program
           .command("validate")
-          .description("check a file a schema describes (built-in: libxc/libxl streams), (--image) a live update memory image, or (--kho) a Linux KHO/LUO handover image; exit 0 clean, 1 invalid, 2 usage/I/O")
+          .description(
+            "check a file a schema describes (built-in: libxc/libxl streams), (--image) a live update memory image, or (--kho) a Linux KHO/LUO handover image; exit 0 clean, 1 invalid, 2 usage/I/O",
+          )
           .argument("<file>", "stream file or memory image"),
       ),
     ),
@@ -67,9 +80,19 @@ export function register(program: Command): void {
     .option("--json", "print the result as one JSON document")
     .action((file: string, flags: ValidateFlags & KhoFlags) => {
       if (flags.kho === true) {
-        process.exitCode = runKhoValidate(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+        process.exitCode = runKhoValidate(
+          file,
+          flags,
+          (t) => process.stdout.write(t),
+          (t) => process.stderr.write(t),
+        );
         return;
       }
-      process.exitCode = runValidate(file, flags, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+      process.exitCode = runValidate(
+        file,
+        flags,
+        (t) => process.stdout.write(t),
+        (t) => process.stderr.write(t),
+      );
     });
 }

@@ -94,9 +94,21 @@ export type AstType =
   /** `u64 -> target`: an integer holding a physical address (0 = none) of `target`. */
   | { readonly kind: "pointer"; readonly base: AstName; readonly target: AstPointerTarget; readonly span: SourceSpan }
   /** `D of T[count]`: a struct `D` that describes a scattered area, and the `T[count]` the area holds. */
-  | { readonly kind: "area"; readonly descriptor: AstName; readonly element: AstName; readonly count: AstExpr; readonly span: SourceSpan }
+  | {
+      readonly kind: "area";
+      readonly descriptor: AstName;
+      readonly element: AstName;
+      readonly count: AstExpr;
+      readonly span: SourceSpan;
+    }
   /** `u64[N] -> target`: N integers, each a physical address (0 = none) of `target`. */
-  | { readonly kind: "pointerArray"; readonly base: AstName; readonly count: AstExpr; readonly target: AstPointerTarget; readonly span: SourceSpan };
+  | {
+      readonly kind: "pointerArray";
+      readonly base: AstName;
+      readonly count: AstExpr;
+      readonly target: AstPointerTarget;
+      readonly span: SourceSpan;
+    };
 
 /** What a pointer field points at, as written. */
 export type AstPointerTarget =
@@ -149,7 +161,13 @@ export type AstStructAttr =
   | { readonly kind: "abi"; readonly abi: "frozen" | "append" | "free"; readonly span: SourceSpan }
   | { readonly kind: "load"; readonly rule: AstLoadRule; readonly span: SourceSpan }
   /** `scattered(pieces, order, pages)`: the struct describes a scattered area (see LayoutScattered). */
-  | { readonly kind: "scattered"; readonly pieces: AstName; readonly order: AstName; readonly pages: AstName; readonly span: SourceSpan };
+  | {
+      readonly kind: "scattered";
+      readonly pieces: AstName;
+      readonly order: AstName;
+      readonly pages: AstName;
+      readonly span: SourceSpan;
+    };
 
 /** `load exact` or `load zero_extend from N, M [compat S]` (see LoadRule in ir.ts). */
 export type AstLoadRule =
@@ -229,7 +247,15 @@ export type AstSizeExpr =
 
 /** Stream items of the file/rule constructs (docs/language.md "Files and stream rules"). */
 export type AstStreamRuleItem =
-  | { readonly kind: "recordCode"; readonly name: AstName; readonly code: string; readonly codeSpan: SourceSpan; readonly body: AstName | null; readonly doc: string | null; readonly span: SourceSpan }
+  | {
+      readonly kind: "recordCode";
+      readonly name: AstName;
+      readonly code: string;
+      readonly codeSpan: SourceSpan;
+      readonly body: AstName | null;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
   | {
       readonly kind: "entry";
       readonly label: AstName;
@@ -239,15 +265,54 @@ export type AstStreamRuleItem =
       readonly doc: string | null;
       readonly span: SourceSpan;
     }
-  | { readonly kind: "preambleAs"; readonly structs: readonly AstName[]; readonly labels: readonly (AstName | null)[]; readonly span: SourceSpan }
+  | {
+      readonly kind: "preambleAs";
+      readonly structs: readonly AstName[];
+      readonly labels: readonly (AstName | null)[];
+      readonly span: SourceSpan;
+    }
   | { readonly kind: "endOfInput"; readonly span: SourceSpan }
-  | { readonly kind: "require"; readonly path: readonly AstName[]; readonly values: readonly AstValueItem[]; readonly when: AstRuleIf | null; readonly doc: string | null; readonly span: SourceSpan }
+  | {
+      readonly kind: "require";
+      readonly path: readonly AstName[];
+      readonly values: readonly AstValueItem[];
+      readonly when: AstRuleIf | null;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
   | { readonly kind: "first"; readonly record: AstName; readonly doc: string | null; readonly span: SourceSpan }
   | { readonly kind: "once"; readonly record: AstName; readonly doc: string | null; readonly span: SourceSpan }
-  | { readonly kind: "order"; readonly record: AstName; readonly later: readonly AstName[]; readonly when: AstRuleIf | null; readonly doc: string | null; readonly span: SourceSpan }
-  | { readonly kind: "maxLength"; readonly value: AstExpr; readonly records: readonly AstName[]; readonly doc: string | null; readonly span: SourceSpan }
-  | { readonly kind: "payload"; readonly name: AstName; readonly record: AstName; readonly size: AstSizeExpr; readonly doc: string | null; readonly span: SourceSpan }
-  | { readonly kind: "inline"; readonly record: AstName; readonly stream: AstName; readonly until: readonly AstName[]; readonly doc: string | null; readonly span: SourceSpan };
+  | {
+      readonly kind: "order";
+      readonly record: AstName;
+      readonly later: readonly AstName[];
+      readonly when: AstRuleIf | null;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: "maxLength";
+      readonly value: AstExpr;
+      readonly records: readonly AstName[];
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: "payload";
+      readonly name: AstName;
+      readonly record: AstName;
+      readonly size: AstSizeExpr;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: "inline";
+      readonly record: AstName;
+      readonly stream: AstName;
+      readonly until: readonly AstName[];
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    };
 
 export interface AstStream {
   readonly kind: "stream";
@@ -262,7 +327,12 @@ export type AstStringRef = AstString | { readonly kind: "name"; readonly name: A
 
 /** An item of a device-tree node declaration. */
 export type AstNodeItem =
-  | { readonly kind: "compatible"; readonly values: readonly AstStringRef[]; readonly doc: string | null; readonly span: SourceSpan }
+  | {
+      readonly kind: "compatible";
+      readonly values: readonly AstStringRef[];
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+    }
   /** `@"key" name: T [optional];`: a property or (T a node) a child; `key` null is `@*`. */
   | {
       readonly kind: "member";

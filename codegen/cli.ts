@@ -113,7 +113,10 @@ function listTs(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith(".ts")).map((n) => n.split("\\").join("/")).sort();
+  return names
+    .filter((n) => n.endsWith(".ts"))
+    .map((n) => n.split("\\").join("/"))
+    .sort();
 }
 
 async function loadGenerator(lang = "ts"): Promise<Generator> {
@@ -128,7 +131,12 @@ async function loadGenerator(lang = "ts"): Promise<Generator> {
 }
 
 /** Writes changed files, deletes stale `.ts` files; or, with `check`, only reports differences. */
-export function syncOutput(outDir: string, files: readonly GeneratedFile[], check: boolean, regenerate = "lu gen"): number {
+export function syncOutput(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  check: boolean,
+  regenerate = "lu gen",
+): number {
   const wanted = new Map(files.map((f) => [f.path, f.text]));
   const problems: string[] = [];
   for (const [path, text] of wanted) {
@@ -174,7 +182,9 @@ export function register(program: Command): void {
         if (checked === null) return 1;
         if (diagnostics.length === 0) {
           const structs = checked.schemas.reduce((n, s) => n + s.structs.length, 0);
-          process.stdout.write(`ok: ${plural(entries.length, "file")} (${plural(checked.schemas.length, "schema")} with imports), ${plural(structs, "struct")}\n`);
+          process.stdout.write(
+            `ok: ${plural(entries.length, "file")} (${plural(checked.schemas.length, "schema")} with imports), ${plural(structs, "struct")}\n`,
+          );
         }
         return 0;
       });
@@ -182,9 +192,14 @@ export function register(program: Command): void {
 
   program
     .command("layout")
-    .description("print the constants, and every struct's size, alignment and field offsets, sizes, types and fixed values")
+    .description(
+      "print the constants, and every struct's size, alignment and field offsets, sizes, types and fixed values",
+    )
     .argument("<file>", "schema file")
-    .option("--json", 'print JSON: {"consts":[{"name","type","value","file"}],"structs":[{"name","size","align","fields":[{"name","offset","size","type","value"?}]}]}')
+    .option(
+      "--json",
+      'print JSON: {"consts":[{"name","type","value","file"}],"structs":[{"name","size","align","fields":[{"name","offset","size","type","value"?}]}]}',
+    )
     .option("--all", "include the constants and structs of imported files")
     .action(async (file: string, flags: { json?: boolean; all?: boolean }) => {
       await guarded("layout", () => {
@@ -198,12 +213,20 @@ export function register(program: Command): void {
 
   program
     .command("gen")
-    .description(`generate TypeScript accessors from schema files (a directory means all its .lu files, as one program); with no arguments, from ./${CONFIG_FILE}`)
+    .description(
+      `generate TypeScript accessors from schema files (a directory means all its .lu files, as one program); with no arguments, from ./${CONFIG_FILE}`,
+    )
     .argument("[schemas...]", `schema files or directories (default: 'schemas' of ${CONFIG_FILE})`)
     .option("--out <dir>", `output directory (default: 'out' of ${CONFIG_FILE}, else generated)`)
     .option("--config <file>", `project config to read (default: ./${CONFIG_FILE} when it exists)`)
-    .option("--import-style <style>", "how generated files import the runtime: package (one specifier, default outside the lu-codec sources) or relative (a directory beside the output)")
-    .option("--runtime <specifier>", "the runtime's package specifier (default lu-codec/runtime) or, relative style, its directory as seen from the output")
+    .option(
+      "--import-style <style>",
+      "how generated files import the runtime: package (one specifier, default outside the lu-codec sources) or relative (a directory beside the output)",
+    )
+    .option(
+      "--runtime <specifier>",
+      "the runtime's package specifier (default lu-codec/runtime) or, relative style, its directory as seen from the output",
+    )
     .option("--regenerate <command>", "the command generated headers and --check name (default: lu gen)")
     .option("--check", "write nothing; list stale, missing and extra files and exit 1 if any")
     .option("--lang <lang>", "ts (TypeScript accessors) or c (one C11 header per schema)")
@@ -217,11 +240,14 @@ export function register(program: Command): void {
           const onSigint = (): void => stop.abort();
           process.once("SIGINT", onSigint);
           process.once("SIGTERM", onSigint);
-          await watchAndRegenerate(async () => {
-            const again = plan.config === undefined ? plan : planGen(schemas, flags);
-            const { read } = await runGen(again, false);
-            return [...read, ...again.schemas, ...(again.config === undefined ? [] : [again.config.file])];
-          }, { signal: stop.signal });
+          await watchAndRegenerate(
+            async () => {
+              const again = plan.config === undefined ? plan : planGen(schemas, flags);
+              const { read } = await runGen(again, false);
+              return [...read, ...again.schemas, ...(again.config === undefined ? [] : [again.config.file])];
+            },
+            { signal: stop.signal },
+          );
           return 0;
         }
         return (await runGen(plan, flags.check === true)).exitCode;
@@ -268,7 +294,8 @@ export function planGen(args: readonly string[], flags: GenFlags, cwd: string = 
     throw new UsageError(`--import-style must be 'package' or 'relative', not '${style}'`);
   }
   const runtime = runtimeImportFor(out, style as ImportStyle | undefined, flags.runtime ?? config?.runtime);
-  const regenerate = flags.regenerate ?? config?.regenerate ?? (args.length === 0 ? "lu gen" : `lu gen ${args.join(" ")} --out ${out}`);
+  const regenerate =
+    flags.regenerate ?? config?.regenerate ?? (args.length === 0 ? "lu gen" : `lu gen ${args.join(" ")} --out ${out}`);
   return { schemas, out, runtime, regenerate, config, lang: flags.lang ?? "ts" };
 }
 

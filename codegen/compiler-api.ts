@@ -52,7 +52,11 @@ function lookup(sources: SchemaSources): (path: string) => string | undefined {
  * Compiles in-memory schema sources as one program. `entries` defaults to every source (so a
  * source only reached by import is still an entry); imports resolve among the sources.
  */
-export function compileSources(sources: SchemaSources, entries?: readonly string[], parse: ParseOptions = {}): CompileResult {
+export function compileSources(
+  sources: SchemaSources,
+  entries?: readonly string[],
+  parse: ParseOptions = {},
+): CompileResult {
   const keys = sources instanceof Map ? [...sources.keys()] : Object.keys(sources);
   return compileProgram(entries ?? [...keys].sort(), lookup(sources), parse);
 }
@@ -63,7 +67,9 @@ export interface GenerateOptions {
    * `lu-codec/runtime`) or `{ style: "relative", dir }` (per-module files in `dir`, as seen from the
    * output directory).
    */
-  readonly runtime?: { readonly style: "package"; readonly module?: string } | { readonly style: "relative"; readonly dir: string };
+  readonly runtime?:
+    | { readonly style: "package"; readonly module?: string }
+    | { readonly style: "relative"; readonly dir: string };
   /** The command the `@generated` headers name (default `lu gen`). */
   readonly regenerate?: string;
 }
@@ -85,7 +91,10 @@ export interface BuildResult extends CompileResult {
 }
 
 /** Compile and generate in one call: what `lu gen` does, minus the file system. */
-export async function compileAndGenerate(sources: SchemaSources, options: GenerateOptions & { readonly entries?: readonly string[] } = {}): Promise<BuildResult> {
+export async function compileAndGenerate(
+  sources: SchemaSources,
+  options: GenerateOptions & { readonly entries?: readonly string[] } = {},
+): Promise<BuildResult> {
   const result = compileSources(sources, options.entries);
   const rendered = renderDiagnostics(result.diagnostics, lookup(sources));
   const files = result.program === null ? [] : await generate(result.program, options);

@@ -36,13 +36,15 @@ export class ConfigError extends Error {
 const KEYS = ["$schema", "schemas", "out", "importStyle", "runtime", "target", "regenerate"] as const;
 
 function nonEmptyString(file: string, key: string, value: unknown): string {
-  if (typeof value !== "string" || value.length === 0) throw new ConfigError(`${file}: '${key}' must be a non-empty string`);
+  if (typeof value !== "string" || value.length === 0)
+    throw new ConfigError(`${file}: '${key}' must be a non-empty string`);
   return value;
 }
 
 /** Checks a parsed config object; `file` names it in messages. */
 export function parseConfig(file: string, value: unknown): LuConfig {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError(`${file}: expected a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigError(`${file}: expected a JSON object`);
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!(KEYS as readonly string[]).includes(key)) {
@@ -60,13 +62,15 @@ export function parseConfig(file: string, value: unknown): LuConfig {
   };
   const style = obj["importStyle"];
   if (style !== undefined) {
-    if (style !== "package" && style !== "relative") throw new ConfigError(`${file}: 'importStyle' must be "package" or "relative"`);
+    if (style !== "package" && style !== "relative")
+      throw new ConfigError(`${file}: 'importStyle' must be "package" or "relative"`);
     config.importStyle = style;
   }
   if (obj["runtime"] !== undefined) config.runtime = nonEmptyString(file, "runtime", obj["runtime"]);
   const target = obj["target"];
   if (target !== undefined) {
-    if (target !== "typescript") throw new ConfigError(`${file}: 'target' must be "typescript" (the only generator so far)`);
+    if (target !== "typescript")
+      throw new ConfigError(`${file}: 'target' must be "typescript" (the only generator so far)`);
     config.target = target;
   }
   if (obj["regenerate"] !== undefined) config.regenerate = nonEmptyString(file, "regenerate", obj["regenerate"]);

@@ -57,7 +57,13 @@ interface Extra {
   readonly help?: string;
 }
 
-function make(code: DiagnosticCode, severity: Severity, span: SourceSpan, message: string, extra: Extra = {}): Diagnostic {
+function make(
+  code: DiagnosticCode,
+  severity: Severity,
+  span: SourceSpan,
+  message: string,
+  extra: Extra = {},
+): Diagnostic {
   return { code, severity, message, span, notes: extra.notes ?? [], help: extra.help ?? null };
 }
 
@@ -94,10 +100,23 @@ export const diag = {
   outOfBounds: (span: SourceSpan, what: string, value: bigint, min: bigint, max: bigint) =>
     make("LU2003", "error", span, `${what} ${value} is out of range (${min}..${max})`),
   invalidValue: (span: SourceSpan, message: string) => make("LU2003", "error", span, message),
-  duplicateValue: (span: SourceSpan, kind: "enum" | "flags", member: string, other: string, value: bigint, first: SourceSpan) =>
-    make("LU2004", "error", span, `${kind === "enum" ? "member" : "flag"} '${member}' has the same value as '${other}' (${hex(value)})`, {
-      notes: [note(`'${other}' is declared here`, first)],
-    }),
+  duplicateValue: (
+    span: SourceSpan,
+    kind: "enum" | "flags",
+    member: string,
+    other: string,
+    value: bigint,
+    first: SourceSpan,
+  ) =>
+    make(
+      "LU2004",
+      "error",
+      span,
+      `${kind === "enum" ? "member" : "flag"} '${member}' has the same value as '${other}' (${hex(value)})`,
+      {
+        notes: [note(`'${other}' is declared here`, first)],
+      },
+    ),
   duplicateRecordValue: (span: SourceSpan, record: string, other: string, value: bigint, first: SourceSpan) =>
     make("LU2005", "error", span, `record '${record}' has the same type value as '${other}' (${hex(value)})`, {
       notes: [note(`'${other}' is declared here`, first)],
@@ -124,7 +143,15 @@ export const diag = {
   invalidStream: (span: SourceSpan, message: string, help?: string) =>
     make("LU2011", "error", span, message, help === undefined ? {} : { help }),
 
-  overlap: (span: SourceSpan, field: string, other: string, start: number, end: number, otherSpan: SourceSpan, extra: readonly DiagnosticNote[] = []) =>
+  overlap: (
+    span: SourceSpan,
+    field: string,
+    other: string,
+    start: number,
+    end: number,
+    otherSpan: SourceSpan,
+    extra: readonly DiagnosticNote[] = [],
+  ) =>
     make("LU3001", "error", span, `field '${field}' overlaps '${other}' (${bytes(start, end)})`, {
       notes: [note(`'${other}' is declared here`, otherSpan), ...extra],
     }),
@@ -133,7 +160,9 @@ export const diag = {
       help: `declare the gap, e.g. '@${start} ${padName}: pad[${end - start}];'`,
     }),
   beyondSize: (span: SourceSpan, field: string, end: number, size: number, extra: readonly DiagnosticNote[] = []) =>
-    make("LU3003", "error", span, `field '${field}' ends at byte ${end}, beyond the declared size ${size}`, { notes: extra }),
+    make("LU3003", "error", span, `field '${field}' ends at byte ${end}, beyond the declared size ${size}`, {
+      notes: extra,
+    }),
   sizeMismatch: (span: SourceSpan, struct: string, declared: number, actual: number, padName = `_pad${actual}`) =>
     make("LU3004", "error", span, `struct '${struct}' declares size ${declared} but its fields end at byte ${actual}`, {
       help:
@@ -149,11 +178,23 @@ export const diag = {
     }),
   badAlign: (span: SourceSpan, message: string) => make("LU3007", "error", span, message),
   bitRange: (span: SourceSpan, message: string, other?: SourceSpan) =>
-    make("LU3008", "error", span, message, other === undefined ? {} : { notes: [note("other range declared here", other)] }),
+    make(
+      "LU3008",
+      "error",
+      span,
+      message,
+      other === undefined ? {} : { notes: [note("other range declared here", other)] },
+    ),
   outOfOrder: (span: SourceSpan, field: string, offset: number, previous: string, previousOffset: number) =>
-    make("LU3009", "error", span, `field '${field}' at offset ${offset} comes after '${previous}' at offset ${previousOffset}`, {
-      help: "list fields in increasing offset order",
-    }),
+    make(
+      "LU3009",
+      "error",
+      span,
+      `field '${field}' at offset ${offset} comes after '${previous}' at offset ${previousOffset}`,
+      {
+        help: "list fields in increasing offset order",
+      },
+    ),
   constField: (span: SourceSpan, message: string) => make("LU3010", "error", span, message),
   loadRule: (span: SourceSpan, message: string, help?: string) =>
     make("LU3011", "error", span, message, help === undefined ? {} : { help }),
@@ -194,7 +235,10 @@ export function renderDiagnostic(d: Diagnostic, sourceOf: (file: string) => stri
   return out.join("\n");
 }
 
-export function renderDiagnostics(diags: readonly Diagnostic[], sourceOf: (file: string) => string | undefined): string {
+export function renderDiagnostics(
+  diags: readonly Diagnostic[],
+  sourceOf: (file: string) => string | undefined,
+): string {
   return diags.map((d) => renderDiagnostic(d, sourceOf)).join("\n");
 }
 

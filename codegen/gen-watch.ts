@@ -78,7 +78,10 @@ export async function watchAndRegenerate(run: () => Promise<readonly string[]>, 
     } finally {
       running = false;
     }
-    if (!options.signal.aborted) log(`watching ${watchers.size === 1 ? "1 directory" : `${watchers.size} directories`} for schema changes (Ctrl-C stops)`);
+    if (!options.signal.aborted)
+      log(
+        `watching ${watchers.size === 1 ? "1 directory" : `${watchers.size} directories`} for schema changes (Ctrl-C stops)`,
+      );
   };
 
   function schedule(): void {
@@ -97,4 +100,3 @@ export async function watchAndRegenerate(run: () => Promise<readonly string[]>, 
   for (const w of watchers.values()) w.close();
   watchers.clear();
 }
-

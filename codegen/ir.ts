@@ -331,8 +331,19 @@ export type LayoutSizeExpr =
   /** A body field of the record (`root` is the record) or a preamble struct field (`root` is the struct). */
   | { readonly kind: "path"; readonly scope: "body" | "preamble"; readonly path: LayoutValuePath }
   /** Elements of the body array `array` whose `element` path is (not, `negate`) in `values`. */
-  | { readonly kind: "count"; readonly array: string; readonly element: LayoutValuePath; readonly values: LayoutValueSet; readonly negate: boolean }
-  | { readonly kind: "binary"; readonly op: "<<" | ">>" | "+" | "-" | "*" | "/" | "%"; readonly left: LayoutSizeExpr; readonly right: LayoutSizeExpr };
+  | {
+      readonly kind: "count";
+      readonly array: string;
+      readonly element: LayoutValuePath;
+      readonly values: LayoutValueSet;
+      readonly negate: boolean;
+    }
+  | {
+      readonly kind: "binary";
+      readonly op: "<<" | ">>" | "+" | "-" | "*" | "/" | "%";
+      readonly left: LayoutSizeExpr;
+      readonly right: LayoutSizeExpr;
+    };
 
 /** `payload NAME of RECORD = SIZE`: octets after the body's fields, inside the record's length. */
 export interface LayoutPayload {

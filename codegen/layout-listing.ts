@@ -124,27 +124,36 @@ export function pointerLabel(p: LayoutPointer): string {
 export function layoutListing(program: LayoutProgram, files?: readonly string[]): LayoutListing {
   const schemas = program.schemas.filter((s) => files === undefined || files.includes(s.file));
   const consts = schemas.flatMap((schema) => [
-    ...schema.consts.map((c) => ({ name: c.name, type: "integer" as const, value: hexText(c.value), file: schema.file })),
-    ...schema.strings.map((c) => ({ name: c.name, type: "string" as const, value: JSON.stringify(c.value), file: schema.file })),
+    ...schema.consts.map((c) => ({
+      name: c.name,
+      type: "integer" as const,
+      value: hexText(c.value),
+      file: schema.file,
+    })),
+    ...schema.strings.map((c) => ({
+      name: c.name,
+      type: "string" as const,
+      value: JSON.stringify(c.value),
+      file: schema.file,
+    })),
   ]);
-  const structs = schemas
-    .flatMap((schema) =>
-      schema.structs.map((s) => ({
-        name: s.name,
-        size: s.size,
-        align: s.align,
-        fields: s.fields.map((f) => ({
-          name: f.name,
-          offset: f.offset,
-          size: f.size,
-          type: f.pointer === undefined ? typeLabel(f.type) : `${typeLabel(f.type)} -> ${pointerLabel(f.pointer)}`,
-          ...fieldValue(f),
-        })),
-        file: schema.file,
-        endian: s.endian,
-        abi: s.abi,
+  const structs = schemas.flatMap((schema) =>
+    schema.structs.map((s) => ({
+      name: s.name,
+      size: s.size,
+      align: s.align,
+      fields: s.fields.map((f) => ({
+        name: f.name,
+        offset: f.offset,
+        size: f.size,
+        type: f.pointer === undefined ? typeLabel(f.type) : `${typeLabel(f.type)} -> ${pointerLabel(f.pointer)}`,
+        ...fieldValue(f),
       })),
-    );
+      file: schema.file,
+      endian: s.endian,
+      abi: s.abi,
+    })),
+  );
   return { consts, structs };
 }
 
@@ -159,7 +168,9 @@ export function renderLayoutText(listing: LayoutListing): string {
     const nameWidth = Math.max(...listing.consts.map((c) => c.name.length));
     const shown = listing.consts.map((c) => (c.type === "integer" ? `${c.value} (${decimalOf(c.value)})` : c.value));
     const valueWidth = Math.max(...shown.map((v) => v.length));
-    listing.consts.forEach((c, i) => out.push(`const ${c.name.padEnd(nameWidth)} = ${(shown[i] ?? "").padEnd(valueWidth)}  (${c.file})`));
+    listing.consts.forEach((c, i) =>
+      out.push(`const ${c.name.padEnd(nameWidth)} = ${(shown[i] ?? "").padEnd(valueWidth)}  (${c.file})`),
+    );
     out.push("");
   }
   for (const s of listing.structs) {
@@ -168,7 +179,9 @@ export function renderLayoutText(listing: LayoutListing): string {
     for (const f of s.fields) {
       const offset = `0x${f.offset.toString(16).padStart(4, "0")}`;
       const size = f.size === 0 ? "var" : String(f.size);
-      out.push(`  ${offset} ${String(f.offset).padStart(5)}  ${f.name.padEnd(nameWidth)}  ${size.padStart(4)}  ${f.type}${f.value === undefined ? "" : ` = ${f.value}`}`);
+      out.push(
+        `  ${offset} ${String(f.offset).padStart(5)}  ${f.name.padEnd(nameWidth)}  ${size.padStart(4)}  ${f.type}${f.value === undefined ? "" : ` = ${f.value}`}`,
+      );
     }
     out.push("");
   }

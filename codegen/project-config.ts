@@ -4,9 +4,24 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { CONFIG_FILE, ConfigError, DEFAULT_RUNTIME_MODULE, type ImportStyle, type ProjectConfig, parseConfig } from "./config-format.js";
+import {
+  CONFIG_FILE,
+  ConfigError,
+  DEFAULT_RUNTIME_MODULE,
+  type ImportStyle,
+  type ProjectConfig,
+  parseConfig,
+} from "./config-format.js";
 
-export { CONFIG_FILE, ConfigError, DEFAULT_RUNTIME_MODULE, parseConfig, type ImportStyle, type LuConfig, type ProjectConfig } from "./config-format.js";
+export {
+  CONFIG_FILE,
+  ConfigError,
+  DEFAULT_RUNTIME_MODULE,
+  parseConfig,
+  type ImportStyle,
+  type LuConfig,
+  type ProjectConfig,
+} from "./config-format.js";
 
 /** The config in `dir` (`lu.config.json`, relative to the current directory), or undefined when there is none. */
 export function findConfig(dir: string = process.cwd()): string | undefined {
@@ -38,8 +53,9 @@ export function loadConfig(file: string): ProjectConfig {
 }
 
 /** How generated files import the runtime: one package specifier, or per-module files in a directory. */
-export type RuntimeImport = { readonly style: "package"; readonly module: string } | { readonly style: "relative"; readonly dir: string };
-
+export type RuntimeImport =
+  | { readonly style: "package"; readonly module: string }
+  | { readonly style: "relative"; readonly dir: string };
 
 /**
  * The lu-codec source checkout `dir` lies in (the directory holding its package.json and
@@ -68,13 +84,27 @@ export function luCodecCheckout(dir: string): string | undefined {
  * Decides the runtime import for output directory `out`: an explicit style wins; a `runtime`
  * starting with `.` means relative; otherwise relative only inside the lu-codec checkout.
  */
-export function runtimeImportFor(out: string, style: ImportStyle | undefined, runtime: string | undefined): RuntimeImport {
-  const chosen = style ?? (runtime !== undefined ? (runtime.startsWith(".") ? "relative" : "package") : luCodecCheckout(out) !== undefined ? "relative" : "package");
+export function runtimeImportFor(
+  out: string,
+  style: ImportStyle | undefined,
+  runtime: string | undefined,
+): RuntimeImport {
+  const chosen =
+    style ??
+    (runtime !== undefined
+      ? runtime.startsWith(".")
+        ? "relative"
+        : "package"
+      : luCodecCheckout(out) !== undefined
+        ? "relative"
+        : "package");
   if (chosen === "package") return { style: "package", module: runtime ?? DEFAULT_RUNTIME_MODULE };
   if (runtime !== undefined) return { style: "relative", dir: runtime.replace(/\/+$/, "") };
   const checkout = luCodecCheckout(out);
   if (checkout === undefined) {
-    throw new ConfigError(`relative imports need the runtime's directory ('runtime' in ${CONFIG_FILE}, or --runtime): ${out} is not inside the lu-codec sources`);
+    throw new ConfigError(
+      `relative imports need the runtime's directory ('runtime' in ${CONFIG_FILE}, or --runtime): ${out} is not inside the lu-codec sources`,
+    );
   }
   const rel = relative(resolve(out), join(checkout, "runtime")).split("\\").join("/");
   return { style: "relative", dir: rel.startsWith(".") ? rel : `./${rel}` };

@@ -71,11 +71,7 @@ export const FUZZ_FORMATS: Readonly<Record<string, StreamFormat>> = {
 };
 
 export type FuzzFormatName = "lu" | "libxc" | "hvm";
-export const FUZZ_FORMAT_NAMES: readonly FuzzFormatName[] = [
-  "lu",
-  "libxc",
-  "hvm",
-];
+export const FUZZ_FORMAT_NAMES: readonly FuzzFormatName[] = ["lu", "libxc", "hvm"];
 
 export function fuzzFormat(name: string): StreamFormat {
   const f = FUZZ_FORMATS[name];

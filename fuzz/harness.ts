@@ -49,12 +49,8 @@ export function judgeCase(
     target.run(c);
   } catch (e) {
     outcome = e instanceof Error ? e.name : typeof e;
-    violation =
-      e instanceof InvariantViolation ? e.message : target.judgeError(e);
-    const known =
-      ignoreKnown || violation === undefined
-        ? undefined
-        : target.knownIssues?.find((k) => k.matches(e));
+    violation = e instanceof InvariantViolation ? e.message : target.judgeError(e);
+    const known = ignoreKnown || violation === undefined ? undefined : target.knownIssues?.find((k) => k.matches(e));
     if (known !== undefined) {
       outcome = `known:${known.id}`;
       violation = undefined;
@@ -102,10 +98,7 @@ export interface TargetReport {
   readonly failure: TargetFailure | undefined;
 }
 
-export function runTarget(
-  target: FuzzTarget,
-  options: RunOptions,
-): TargetReport {
+export function runTarget(target: FuzzTarget, options: RunOptions): TargetReport {
   const bounds = options.bounds ?? DEFAULT_BOUNDS;
   let cases = 0;
   let maxCaseMs = 0;
@@ -136,9 +129,7 @@ export function runTarget(
     const [counterexample] = details.counterexample;
     failure = {
       message:
-        details.errorInstance instanceof Error
-          ? details.errorInstance.message
-          : describeThrown(details.errorInstance),
+        details.errorInstance instanceof Error ? details.errorInstance.message : describeThrown(details.errorInstance),
       seed: details.seed,
       path: details.counterexamplePath ?? undefined,
       counterexample,
@@ -160,8 +151,6 @@ export function runTarget(
 /** One line per report: target, cases, time, cases/s, the worst case's time and memory. */
 export function formatReport(r: TargetReport): string {
   const status =
-    r.failure === undefined
-      ? "ok"
-      : `FAILED (seed ${r.seed}, path ${r.failure.path ?? "-"}): ${r.failure.message}`;
+    r.failure === undefined ? "ok" : `FAILED (seed ${r.seed}, path ${r.failure.path ?? "-"}): ${r.failure.message}`;
   return `${r.target.padEnd(16)} ${String(r.cases).padStart(8)} cases ${(r.ms / 1000).toFixed(1).padStart(6)} s ${r.casesPerSecond.toFixed(0).padStart(7)} cases/s  max ${r.maxCaseMs.toFixed(1)} ms/case  ${status}`;
 }

@@ -80,10 +80,9 @@ let cache: Readonly<Record<InspectKind, readonly Segment[]>> | undefined;
 export function inspectSamples(): Readonly<Record<InspectKind, readonly Segment[]>> {
   if (cache !== undefined) return cache;
   const xc = libxcSegment(fixture("sample-libxc.bin"));
-  const image = openMemoryImage(
-    new URL("../test/fixtures/sample-image.bin", import.meta.url).pathname,
-    { pageSize: 4096 },
-  );
+  const image = openMemoryImage(new URL("../test/fixtures/sample-image.bin", import.meta.url).pathname, {
+    pageSize: 4096,
+  });
   let lu: FuzzRecord[];
   try {
     lu = recordsOf(openLiveUpdateStream(image.memory, 0).source, LU_STREAM_FORMAT, 0);

@@ -29,19 +29,14 @@ export function describeThrown(e: unknown): string {
  */
 export function judgeDataError(
   e: unknown,
-  allowed: readonly (abstract new (...args: never[]) => LuDataError)[] = [
-    LuDataError,
-  ],
+  allowed: readonly (abstract new (...args: never[]) => LuDataError)[] = [LuDataError],
 ): string | undefined {
-  if (!(e instanceof LuDataError))
-    return `escaped a non-typed error: ${describeThrown(e)}`;
-  if (!allowed.some((cls) => e instanceof cls))
-    return `unexpected error class ${e.name}: ${e.message}`;
+  if (!(e instanceof LuDataError)) return `escaped a non-typed error: ${describeThrown(e)}`;
+  if (!allowed.some((cls) => e instanceof cls)) return `unexpected error class ${e.name}: ${e.message}`;
   if (formatLocation(e.where).length === 0 || e.where.offset === undefined)
     return `${e.name} without a location: ${e.message}`;
   if (!Number.isFinite(e.where.offset) || e.where.offset < 0)
     return `${e.name} with a bad offset ${e.where.offset}: ${e.message}`;
-  if (e.message.includes("\n"))
-    return `${e.name} message spans lines: ${JSON.stringify(e.message)}`;
+  if (e.message.includes("\n")) return `${e.name} message spans lines: ${JSON.stringify(e.message)}`;
   return undefined;
 }

@@ -10,11 +10,7 @@ import { vmap, type VmapSource } from "../runtime/vmap.js";
 
 export const GUARD_BYTE = 0xaa;
 
-export function scatteredCopy(
-  data: Uint8Array,
-  pageSize: number,
-  placementSeed: number,
-): VmapSource {
+export function scatteredCopy(data: Uint8Array, pageSize: number, placementSeed: number): VmapSource {
   const pages = Math.ceil(data.length / pageSize);
   const frameCount = 2 * pages + 4;
   const memory = new MachineMemory({
@@ -34,19 +30,13 @@ export function scatteredCopy(
   mfns.forEach((mfn, p) => {
     const frame = memory.frame(mfn);
     frame.fill(GUARD_BYTE);
-    frame.set(
-      data.subarray(p * pageSize, Math.min(data.length, (p + 1) * pageSize)),
-    );
+    frame.set(data.subarray(p * pageSize, Math.min(data.length, (p + 1) * pageSize)));
   });
   return vmap(memory, mfns);
 }
 
 /** `data` inside a larger buffer with guard bytes either side, as a Uint8Array view of just `data`. */
-export function guardedCopy(
-  data: Uint8Array,
-  before: number,
-  after: number,
-): Uint8Array {
+export function guardedCopy(data: Uint8Array, before: number, after: number): Uint8Array {
   const buf = new Uint8Array(before + data.length + after).fill(GUARD_BYTE);
   buf.set(data, before);
   return buf.subarray(before, before + data.length);

@@ -38,12 +38,7 @@ export interface ReferenceOptions {
   readonly maxBodyLength: number;
 }
 
-function field(
-  bytes: Uint8Array,
-  at: number,
-  size: number,
-  le: boolean,
-): number {
+function field(bytes: Uint8Array, at: number, size: number, le: boolean): number {
   let v = 0;
   for (let k = 0; k < size; k++) {
     const b = bytes[le ? at + size - 1 - k : at + k] ?? 0;
@@ -52,55 +47,33 @@ function field(
   return v;
 }
 
-export function referenceRead(
-  bytes: Uint8Array,
-  format: StreamFormat,
-  options: ReferenceOptions,
-): ReferenceOutcome {
+export function referenceRead(bytes: Uint8Array, format: StreamFormat, options: ReferenceOptions): ReferenceOutcome {
   const records: ReferenceRecord[] = [];
   let pos = format.preambleSize;
   const end = bytes.length;
   for (let index = 0; ; index++) {
-    const fail = (
-      kind: ReferenceErrorKind,
-      offset: number,
-    ): ReferenceOutcome => ({
+    const fail = (kind: ReferenceErrorKind, offset: number): ReferenceOutcome => ({
       records,
       error: { kind, offset, recordIndex: index },
     });
     if (pos >= end) return fail("MissingEndError", pos);
     if (index >= options.maxRecords) return fail("RecordLimitError", pos);
     if (end - pos < format.headerSize) return fail("TruncatedRecordError", pos);
-    const type = field(
-      bytes,
-      pos + format.typeOffset,
-      format.typeSize,
-      format.littleEndian,
-    );
-    const bodyLength = field(
-      bytes,
-      pos + format.lengthOffset,
-      format.lengthSize,
-      format.littleEndian,
-    );
-    if (bodyLength > options.maxBodyLength)
-      return fail("RecordLimitError", pos);
+    const type = field(bytes, pos + format.typeOffset, format.typeSize, format.littleEndian);
+    const bodyLength = field(bytes, pos + format.lengthOffset, format.lengthSize, format.littleEndian);
+    if (bodyLength > options.maxBodyLength) return fail("RecordLimitError", pos);
     const bodyOffset = pos + format.headerSize;
     if (bodyOffset + bodyLength > end) return fail("TruncatedRecordError", pos);
     const used = (format.headerSize + bodyLength) % format.align;
     const pad = used === 0 ? 0 : format.align - used;
-    if (bodyOffset + bodyLength + pad > end)
-      return fail("TruncatedRecordError", pos);
+    if (bodyOffset + bodyLength + pad > end) return fail("TruncatedRecordError", pos);
     const isEnd = type === format.endType;
     const known = format.recordNames.has(type);
-    const optional =
-      format.optionalBit !== null &&
-      Math.floor(type / 2 ** format.optionalBit) % 2 === 1;
+    const optional = format.optionalBit !== null && Math.floor(type / 2 ** format.optionalBit) % 2 === 1;
     if (!isEnd && !known && !optional) return fail("UnknownRecordError", pos);
     if (options.strict) {
       for (let k = 0; k < pad; k++) {
-        if (bytes[bodyOffset + bodyLength + k] !== 0)
-          return fail("NonZeroPaddingError", bodyOffset + bodyLength + k);
+        if (bytes[bodyOffset + bodyLength + k] !== 0) return fail("NonZeroPaddingError", bodyOffset + bodyLength + k);
       }
     }
     records.push({

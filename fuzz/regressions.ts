@@ -9,10 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FuzzCase, Params } from "./fuzz-case.js";
 
-export const REGRESSIONS_DIR = new URL(
-  "../test/fuzz/regressions/",
-  import.meta.url,
-).pathname;
+export const REGRESSIONS_DIR = new URL("../test/fuzz/regressions/", import.meta.url).pathname;
 
 export interface RegressionSidecar {
   readonly target: string;
@@ -33,23 +30,12 @@ export interface Regression {
 }
 
 /** Saves a case; returns the base name. Same case → same name, so re-finding a bug does not duplicate it. */
-export function saveRegression(
-  c: FuzzCase,
-  sidecar: RegressionSidecar,
-  dir: string = REGRESSIONS_DIR,
-): string {
+export function saveRegression(c: FuzzCase, sidecar: RegressionSidecar, dir: string = REGRESSIONS_DIR): string {
   mkdirSync(dir, { recursive: true });
-  const hash = createHash("sha256")
-    .update(c.data)
-    .update(JSON.stringify(c.params))
-    .digest("hex")
-    .slice(0, 12);
+  const hash = createHash("sha256").update(c.data).update(JSON.stringify(c.params)).digest("hex").slice(0, 12);
   const name = `${sidecar.target}-${hash}`;
   writeFileSync(join(dir, `${name}.bin`), c.data);
-  writeFileSync(
-    join(dir, `${name}.json`),
-    `${JSON.stringify(sidecar, null, 2)}\n`,
-  );
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(sidecar, null, 2)}\n`);
   return name;
 }
 
@@ -62,9 +48,7 @@ export function loadRegressions(dir: string = REGRESSIONS_DIR): Regression[] {
   }
   return names.sort().map((file) => {
     const name = file.slice(0, -".json".length);
-    const sidecar = JSON.parse(
-      readFileSync(join(dir, file), "utf8"),
-    ) as RegressionSidecar;
+    const sidecar = JSON.parse(readFileSync(join(dir, file), "utf8")) as RegressionSidecar;
     const data = new Uint8Array(readFileSync(join(dir, `${name}.bin`)));
     return { name, sidecar, case: { data, params: sidecar.params } };
   });

@@ -7,12 +7,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileProgram } from "../codegen/compile.js";
-import type {
-  LayoutEnum,
-  LayoutFlags,
-  LayoutProgram,
-  LayoutStruct,
-} from "../codegen/ir.js";
+import type { LayoutEnum, LayoutFlags, LayoutProgram, LayoutStruct } from "../codegen/ir.js";
 
 export interface SchemaIr {
   readonly program: LayoutProgram;
@@ -30,11 +25,8 @@ export function schemaIr(): SchemaIr {
     .filter((f) => f.endsWith(".lu"))
     .sort()
     .map((f) => join(dir, f));
-  const result = compileProgram(files, (p) =>
-    existsSync(p) ? readFileSync(p, "utf8") : undefined,
-  );
-  if (result.program === null)
-    throw new Error("schema/*.lu does not compile (run `lu check schema`)");
+  const result = compileProgram(files, (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined));
+  if (result.program === null) throw new Error("schema/*.lu does not compile (run `lu check schema`)");
   const structs = new Map<string, LayoutStruct>();
   const enums = new Map<string, LayoutEnum>();
   const flags = new Map<string, LayoutFlags>();

@@ -10,28 +10,16 @@ import { FUZZ_TARGETS, fuzzTarget } from "./targets/index.js";
 
 function positive(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError(`expected a positive number, got '${v}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got '${v}'`);
   return n;
 }
 
 const program = new Command("fuzz")
   .description("soak the lu-codec fuzz targets")
-  .option(
-    "--seconds <n>",
-    "time budget in seconds, split evenly between the targets",
-    positive,
-  )
+  .option("--seconds <n>", "time budget in seconds, split evenly between the targets", positive)
   .option("--cases <n>", "case budget per target", positive)
-  .option(
-    "--target <name>",
-    `run one target (${FUZZ_TARGETS.map((t) => t.name).join(", ")})`,
-  )
-  .option(
-    "--seed <n>",
-    "seed of the first target (the others use seed+1, seed+2, ...)",
-    positive,
-  )
+  .option("--target <name>", `run one target (${FUZZ_TARGETS.map((t) => t.name).join(", ")})`)
+  .option("--seed <n>", "seed of the first target (the others use seed+1, seed+2, ...)", positive)
   .option("--no-save", "do not write failing cases to test/fuzz/regressions/")
   .showHelpAfterError();
 program.parse();
@@ -45,15 +33,13 @@ const opts = program.opts<{
 
 let targets;
 try {
-  targets =
-    opts.target === undefined ? FUZZ_TARGETS : [fuzzTarget(opts.target)];
+  targets = opts.target === undefined ? FUZZ_TARGETS : [fuzzTarget(opts.target)];
 } catch (e) {
   console.error(`fuzz: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(2);
 }
 const seconds = opts.seconds ?? (opts.cases === undefined ? 60 : undefined);
-const perTargetMs =
-  seconds === undefined ? undefined : (seconds * 1000) / targets.length;
+const perTargetMs = seconds === undefined ? undefined : (seconds * 1000) / targets.length;
 const seed0 = opts.seed ?? Date.now() % 2 ** 31;
 console.log(
   `fuzz: ${targets.length} target(s), ${seconds === undefined ? "" : `${seconds} s`}${seconds !== undefined && opts.cases !== undefined ? " or " : ""}${opts.cases === undefined ? "" : `${opts.cases} cases each`}, seed ${seed0}`,
@@ -80,13 +66,9 @@ targets.forEach((target, i) => {
       found: report.failure.message,
       status: "open",
       seed: report.failure.seed,
-      ...(report.failure.path === undefined
-        ? {}
-        : { path: report.failure.path }),
+      ...(report.failure.path === undefined ? {} : { path: report.failure.path }),
     });
-    console.log(
-      `${"".padEnd(17)}saved test/fuzz/regressions/${name}.{bin,json}`,
-    );
+    console.log(`${"".padEnd(17)}saved test/fuzz/regressions/${name}.{bin,json}`);
   }
 });
 const total = reports.reduce((n, r) => n + r.cases, 0);

@@ -7,24 +7,12 @@
  * generated `init()` must write them. In trailing array elements, which init() does not touch, they
  * are written here. Plain integers, bytes and text keep whatever random bytes they had.
  */
-import type {
-  Endian,
-  LayoutElement,
-  LayoutField,
-  LayoutStruct,
-} from "../codegen/ir.js";
+import type { Endian, LayoutElement, LayoutField, LayoutStruct } from "../codegen/ir.js";
 import { primSize } from "../codegen/check/primitives.js";
 import type { SeededRandom } from "../runtime/seeded-random.js";
 import type { SchemaIr } from "./schema-ir.js";
 
-
-function writeUnsigned(
-  dv: DataView,
-  at: number,
-  size: number,
-  endian: Endian,
-  value: bigint,
-): void {
+function writeUnsigned(dv: DataView, at: number, size: number, endian: Endian, value: bigint): void {
   const le = endian === "little";
   const mask = (1n << BigInt(size * 8)) - 1n;
   const v = ((value % (mask + 1n)) + (mask + 1n)) & mask;
@@ -34,12 +22,7 @@ function writeUnsigned(
   else dv.setBigUint64(at, v, le);
 }
 
-function readUnsigned(
-  dv: DataView,
-  at: number,
-  size: number,
-  endian: Endian,
-): bigint {
+function readUnsigned(dv: DataView, at: number, size: number, endian: Endian): bigint {
   const le = endian === "little";
   if (size === 1) return BigInt(dv.getUint8(at));
   if (size === 2) return BigInt(dv.getUint16(at, le));
@@ -70,8 +53,7 @@ export class ValidBodyWriter {
       (m) => m.value >= 0n && m.value < 1n << BigInt(bits),
     );
     const m = pick(this.rng, members);
-    if (m === undefined)
-      throw new Error(`enum ${name} has no member that fits ${bits} bits`);
+    if (m === undefined) throw new Error(`enum ${name} has no member that fits ${bits} bits`);
     return m.value;
   }
 
@@ -84,8 +66,7 @@ export class ValidBodyWriter {
 
   private randomBits(width: number): bigint {
     let v = 0n;
-    for (let i = 0; i < width; i += 16)
-      v = (v << 16n) | BigInt(this.rng.below(0x10000));
+    for (let i = 0; i < width; i += 16) v = (v << 16n) | BigInt(this.rng.below(0x10000));
     return v & ((1n << BigInt(width)) - 1n);
   }
 
@@ -97,8 +78,7 @@ export class ValidBodyWriter {
     const s = this.struct(name);
     const t = s.trailing;
     if (t === null) return s.size;
-    if (t.type.kind === "array")
-      return t.offset + this.rng.below(maxElements + 1) * t.type.stride;
+    if (t.type.kind === "array") return t.offset + this.rng.below(maxElements + 1) * t.type.stride;
     return t.offset + this.rng.below(4 * maxElements + 1);
   }
 
@@ -106,25 +86,12 @@ export class ValidBodyWriter {
    * Writes valid values into `dv[at, at + length)` holding struct `name`. `top`: leave constant,
    * padding and reserved fields of the fixed part alone (init() writes them).
    */
-  write(
-    dv: DataView,
-    at: number,
-    length: number,
-    name: string,
-    top: boolean,
-  ): void {
+  write(dv: DataView, at: number, length: number, name: string, top: boolean): void {
     const s = this.struct(name);
     for (const f of s.fields) this.field(dv, at, length, s, f, top);
   }
 
-  private field(
-    dv: DataView,
-    base: number,
-    length: number,
-    s: LayoutStruct,
-    f: LayoutField,
-    top: boolean,
-  ): void {
+  private field(dv: DataView, base: number, length: number, s: LayoutStruct, f: LayoutField, top: boolean): void {
     const at = base + f.offset;
     const t = f.type;
     const fixedPart = f.size > 0;
@@ -142,22 +109,10 @@ export class ValidBodyWriter {
     }
     switch (t.kind) {
       case "enum":
-        writeUnsigned(
-          dv,
-          at,
-          f.size,
-          t.endian,
-          this.enumValue(t.enumName, f.size * 8),
-        );
+        writeUnsigned(dv, at, f.size, t.endian, this.enumValue(t.enumName, f.size * 8));
         return;
       case "flags":
-        writeUnsigned(
-          dv,
-          at,
-          f.size,
-          t.endian,
-          this.flagsValue(t.flagsName, f.size * 8),
-        );
+        writeUnsigned(dv, at, f.size, t.endian, this.flagsValue(t.flagsName, f.size * 8));
         return;
       case "bits": {
         // unnamed bits are reserved: inside the top-level fixed part init() must clear them
@@ -199,8 +154,7 @@ export class ValidBodyWriter {
         }
         // elements of a fixed array are part of the fixed part; a trailing array's are not
         const inFixed = top && t.count.kind === "fixed";
-        for (let i = 0; i < n; i++)
-          this.element(dv, at + i * t.stride, t.stride, t.element, inFixed);
+        for (let i = 0; i < n; i++) this.element(dv, at + i * t.stride, t.stride, t.element, inFixed);
         return;
       }
       case "bytes": {
@@ -219,21 +173,9 @@ export class ValidBodyWriter {
     }
   }
 
-  private element(
-    dv: DataView,
-    at: number,
-    stride: number,
-    el: LayoutElement,
-    top: boolean,
-  ): void {
+  private element(dv: DataView, at: number, stride: number, el: LayoutElement, top: boolean): void {
     if (el.kind === "struct") this.write(dv, at, stride, el.structName, top);
     else if (el.kind === "enum")
-      writeUnsigned(
-        dv,
-        at,
-        primSize(el.prim),
-        el.endian,
-        this.enumValue(el.enumName, primSize(el.prim) * 8),
-      );
+      writeUnsigned(dv, at, primSize(el.prim), el.endian, this.enumValue(el.enumName, primSize(el.prim) * 8));
   }
 }

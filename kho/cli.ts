@@ -25,14 +25,18 @@ export function addKhoOptions<T extends Cmd<T>>(cmd: T): T {
     .option("--kho", "FILE is a machine-memory image holding a Linux KHO/LUO handover (docs/cli.md)")
     .option("--fdt <addr>", "with --kho: physical address of the KHO root FDT (skips the setup_data walk)")
     .option("--setup-data <addr>", "with --kho: physical address of the first x86 setup_data node")
-    .option("--boot-params <addr>", "with --kho: physical address of the x86 zero page whose hdr.setup_data heads the chain (default 0x1000)");
+    .option(
+      "--boot-params <addr>",
+      "with --kho: physical address of the x86 zero page whose hdr.setup_data heads the chain (default 0x1000)",
+    );
 }
 
 class UsageError extends Error {}
 
 function address(text: string | undefined, name: string): bigint | undefined {
   if (text === undefined) return undefined;
-  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(text)) throw new UsageError(`${name} '${text}' is not a decimal or 0x-hex address`);
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(text))
+    throw new UsageError(`${name} '${text}' is not a decimal or 0x-hex address`);
   return BigInt(text);
 }
 
@@ -71,24 +75,37 @@ function guard(command: string, writeErr: (t: string) => void, run: () => number
   }
 }
 
-const mib = (bytes: number): string => (bytes < 2 ** 20 ? `${bytes / 1024} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+const mib = (bytes: number): string =>
+  bytes < 2 ** 20 ? `${bytes / 1024} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /** The graph as text, one line per node, session, file and folio. */
 export function graphText(g: KhoGraph): string[] {
   const out: string[] = [];
   if (g.compatible === "") return out;
-  out.push(`KHO ${g.compatible} (version ${g.version}), root FDT at ${g.fdt}${g.setupData.length > 0 ? ` (setup_data ${g.setupData.join(" -> ")})` : ""}`);
+  out.push(
+    `KHO ${g.compatible} (version ${g.version}), root FDT at ${g.fdt}${g.setupData.length > 0 ? ` (setup_data ${g.setupData.join(" -> ")})` : ""}`,
+  );
   const m = g.memoryMap;
   if (m !== null) {
-    const orders = Object.entries(m.byOrder).map(([o, n]) => `order ${o} x${n}`).join(", ");
-    out.push(`preserved memory map: ${m.format === "radix" ? "radix tree" : "kho-v1 bitmaps"} at ${m.address} (${m.pages} pages): ${m.blocks} blocks, ${mib(m.preservedBytes)} [${orders}]`);
+    const orders = Object.entries(m.byOrder)
+      .map(([o, n]) => `order ${o} x${n}`)
+      .join(", ");
+    out.push(
+      `preserved memory map: ${m.format === "radix" ? "radix tree" : "kho-v1 bitmaps"} at ${m.address} (${m.pages} pages): ${m.blocks} blocks, ${mib(m.preservedBytes)} [${orders}]`,
+    );
   }
-  for (const n of g.nodes) out.push(`node ${n.name}: data ${n.address}${n.blobSize === null ? "" : `, blob-size ${n.blobSize}`}`);
-  if (g.metadata !== null) out.push(`kexec-metadata: version ${g.metadata.version}, previous release ${JSON.stringify(g.metadata.previousRelease)}, kexec count ${g.metadata.kexecCount}`);
+  for (const n of g.nodes)
+    out.push(`node ${n.name}: data ${n.address}${n.blobSize === null ? "" : `, blob-size ${n.blobSize}`}`);
+  if (g.metadata !== null)
+    out.push(
+      `kexec-metadata: version ${g.metadata.version}, previous release ${JSON.stringify(g.metadata.previousRelease)}, kexec count ${g.metadata.kexecCount}`,
+    );
   for (const r of g.memblock) out.push(`memblock reserve_mem ${r.name}: start ${r.start}, size ${r.size}`);
   if (g.luo !== null) {
     const l = g.luo;
-    out.push(`LUO ${l.format} at ${l.address}: liveupdate ${l.liveupdateNum}, ${l.sessions.length} sessions, ${l.flbs.length} FLBs`);
+    out.push(
+      `LUO ${l.format} at ${l.address}: liveupdate ${l.liveupdateNum}, ${l.sessions.length} sessions, ${l.flbs.length} FLBs`,
+    );
     l.flbs.forEach((f, i) => out.push(`  flb ${i} ${JSON.stringify(f.name)}: data ${f.data}, count ${f.count}`));
     l.sessions.forEach((s, i) => {
       out.push(`  session ${i} ${JSON.stringify(s.name)}: ${s.fileCount} files`);
@@ -99,14 +116,22 @@ export function graphText(g: KhoGraph): string[] {
             ? ""
             : `: ${mf.layout} size ${mf.size}, ${mf.nrFolios} folios (${mib(mf.folioBytes)}) listed in ${mf.totalPages} pages from ${mf.pieces} vmalloc pieces of order ${mf.order}`;
         out.push(`    file ${j} ${JSON.stringify(f.compatible)} token ${f.token} data ${f.data}${what}`);
-        for (const fo of mf?.folios ?? []) out.push(`      folio pfn 0x${fo.pfn.toString(16)} order ${fo.order} flags 0x${fo.flags.toString(16)} index ${fo.index}`);
+        for (const fo of mf?.folios ?? [])
+          out.push(
+            `      folio pfn 0x${fo.pfn.toString(16)} order ${fo.order} flags 0x${fo.flags.toString(16)} index ${fo.index}`,
+          );
       });
     });
   }
   return out;
 }
 
-export function runKhoDump(file: string, flags: KhoFlags, write: (t: string) => void, writeErr: (t: string) => void): number {
+export function runKhoDump(
+  file: string,
+  flags: KhoFlags,
+  write: (t: string) => void,
+  writeErr: (t: string) => void,
+): number {
   return guard("dump", writeErr, () => {
     const { walk } = walkFile(file, flags);
     if (flags.json === true) write(`${JSON.stringify({ file, kho: walk.graph, problems: walk.problems })}\n`);
@@ -118,14 +143,28 @@ export function runKhoDump(file: string, flags: KhoFlags, write: (t: string) => 
   });
 }
 
-export function runKhoValidate(file: string, flags: KhoFlags, write: (t: string) => void, writeErr: (t: string) => void): number {
+export function runKhoValidate(
+  file: string,
+  flags: KhoFlags,
+  write: (t: string) => void,
+  writeErr: (t: string) => void,
+): number {
   return guard("validate", writeErr, () => {
     const { walk } = walkFile(file, flags);
     const g = walk.graph;
     const files = g.luo?.sessions.reduce((n, s) => n + s.files.length, 0) ?? 0;
-    const folios = g.luo?.sessions.reduce((n, s) => n + s.files.reduce((k, f) => k + (f.memfd?.nrFolios ?? 0), 0), 0) ?? 0;
-    const summary = { compatible: g.compatible, blocks: g.memoryMap?.blocks ?? 0, nodes: g.nodes.length, sessions: g.luo?.sessions.length ?? 0, files, folios };
-    if (flags.json === true) write(`${JSON.stringify({ file, valid: walk.problems.length === 0, ...summary, problems: walk.problems })}\n`);
+    const folios =
+      g.luo?.sessions.reduce((n, s) => n + s.files.reduce((k, f) => k + (f.memfd?.nrFolios ?? 0), 0), 0) ?? 0;
+    const summary = {
+      compatible: g.compatible,
+      blocks: g.memoryMap?.blocks ?? 0,
+      nodes: g.nodes.length,
+      sessions: g.luo?.sessions.length ?? 0,
+      files,
+      folios,
+    };
+    if (flags.json === true)
+      write(`${JSON.stringify({ file, valid: walk.problems.length === 0, ...summary, problems: walk.problems })}\n`);
     else {
       for (const p of walk.problems) write(`${file}: ${p.message} [${p.code}]\n`);
       write(
@@ -154,16 +193,26 @@ export interface KhoSaveFlags {
 export function addKhoSaveOptions<T extends Cmd<T>>(cmd: T): T {
   return cmd
     .option("--kho", "write a Linux KHO/LUO handover instead of a Xen live update image")
-    .option("--kho-version <n>", "with --kho: 4 (kho-v4 radix map, luo-v5, memfd-v2; default) or 1 (kho-v1 bitmaps, LUO FDT era, memfd-v1)")
+    .option(
+      "--kho-version <n>",
+      "with --kho: 4 (kho-v4 radix map, luo-v5, memfd-v2; default) or 1 (kho-v1 bitmaps, LUO FDT era, memfd-v1)",
+    )
     .option("--sessions <n>", `with --kho: LUO sessions (default ${DEFAULT_KHO_SEED.sessions})`)
-    .option("--files-per-session <n>", `with --kho: memfd files per session (default ${DEFAULT_KHO_SEED.filesPerSession})`)
+    .option(
+      "--files-per-session <n>",
+      `with --kho: memfd files per session (default ${DEFAULT_KHO_SEED.filesPerSession})`,
+    )
     .option("--folios-per-file <n>", `with --kho: folios per memfd (default ${DEFAULT_KHO_SEED.foliosPerFile})`)
     .option("--flbs <n>", "with --kho: File-Lifecycle-Bound objects in the LUO FLB block (kho-v4; default 0)")
-    .option("--frames <n>", "with --kho: frames in the machine (default: four times what the seed needs, at least 65536)");
+    .option(
+      "--frames <n>",
+      "with --kho: frames in the machine (default: four times what the seed needs, at least 65536)",
+    );
 }
 
 export function runKhoSave(flags: KhoSaveFlags, write: (t: string) => void, writeErr: (t: string) => void): number {
-  const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : /^[0-9]+$/.test(v) ? Number(v) : NaN);
+  const num = (v: string | undefined, fallback: number): number =>
+    v === undefined ? fallback : /^[0-9]+$/.test(v) ? Number(v) : NaN;
   const version = num(flags.khoVersion, 4);
   const seed: KhoSeed = {
     sessions: num(flags.sessions, DEFAULT_KHO_SEED.sessions),

@@ -39,27 +39,53 @@ export function locateKho(machine: MachineMemory, options: LocateOptions): Locat
   let head = options.setupData;
   if (head === undefined) {
     const bp = options.bootParams ?? DEFAULT_BOOT_PARAMS;
-    const r = mem.resolve(bp + BigInt(X86_BOOT_PARAMS_SETUP_DATA), 8, `boot_params at 0x${bp.toString(16)} hdr.setup_data`);
+    const r = mem.resolve(
+      bp + BigInt(X86_BOOT_PARAMS_SETUP_DATA),
+      8,
+      `boot_params at 0x${bp.toString(16)} hdr.setup_data`,
+    );
     head = r.src.window(r.offset, 8).getBigUint64(r.src.windowOffset, true);
-    if (head === 0n) throw new KhoError("locate", `boot_params at 0x${bp.toString(16)}: hdr.setup_data is 0, no setup_data chain (give --fdt ADDR)`);
+    if (head === 0n)
+      throw new KhoError(
+        "locate",
+        `boot_params at 0x${bp.toString(16)}: hdr.setup_data is 0, no setup_data chain (give --fdt ADDR)`,
+      );
   }
   const visited: bigint[] = [];
   let at = head;
   while (at !== 0n) {
     const where = `setup_data node ${visited.length} at 0x${at.toString(16)}`;
-    if (visited.includes(at)) throw new KhoError("locate", `${where}: the chain comes back to a node it already visited`);
-    if (visited.length >= MAX_SETUP_DATA_NODES) throw new KhoError("locate", `${where}: more than ${MAX_SETUP_DATA_NODES} setup_data nodes`);
+    if (visited.includes(at))
+      throw new KhoError("locate", `${where}: the chain comes back to a node it already visited`);
+    if (visited.length >= MAX_SETUP_DATA_NODES)
+      throw new KhoError("locate", `${where}: more than ${MAX_SETUP_DATA_NODES} setup_data nodes`);
     visited.push(at);
     const r = mem.resolve(at, X86SetupData.SIZE, where);
     const node = X86SetupData.at(r.src, r.offset);
     if (node.type === X86_SETUP_TYPE.kexec_kho) {
-      if (node.len < X86KhoData.SIZE) throw new KhoError("size", `${where}: SETUP_KEXEC_KHO payload is ${node.len} octets, kho_data needs ${X86KhoData.SIZE}`);
+      if (node.len < X86KhoData.SIZE)
+        throw new KhoError(
+          "size",
+          `${where}: SETUP_KEXEC_KHO payload is ${node.len} octets, kho_data needs ${X86KhoData.SIZE}`,
+        );
       const k = mem.resolve(at + BigInt(X86SetupData.SIZE), X86KhoData.SIZE, `${where} kho_data`);
       const kd = X86KhoData.at(k.src, k.offset);
-      if (kd.fdtSize < 40n || kd.fdtSize > BigInt(MAX_ROOT_FDT_BYTES)) throw new KhoError("size", `${where} kho_data: fdt_size ${kd.fdtSize} is not between 40 and ${MAX_ROOT_FDT_BYTES}`);
-      return { fdt: kd.fdtAddr, fdtSize: kd.fdtSize, scratch: { address: kd.scratchAddr, size: kd.scratchSize }, setupData: visited };
+      if (kd.fdtSize < 40n || kd.fdtSize > BigInt(MAX_ROOT_FDT_BYTES))
+        throw new KhoError(
+          "size",
+          `${where} kho_data: fdt_size ${kd.fdtSize} is not between 40 and ${MAX_ROOT_FDT_BYTES}`,
+        );
+      return {
+        fdt: kd.fdtAddr,
+        fdtSize: kd.fdtSize,
+        scratch: { address: kd.scratchAddr, size: kd.scratchSize },
+        setupData: visited,
+      };
     }
     at = node.next;
   }
-  throw new KhoError("locate", `no SETUP_KEXEC_KHO node among ${visited.length} setup_data node(s) from 0x${head.toString(16)} (give --fdt ADDR)`);
+  throw new KhoError(
+    "locate",
+    `no SETUP_KEXEC_KHO node among ${visited.length} setup_data node(s) from 0x${head.toString(16)} (give --fdt ADDR)`,
+  );
 }

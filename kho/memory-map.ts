@@ -55,7 +55,11 @@ function decodeBitmaps(mem: PhysicalMemory, root: KhoV1Root): DecodedMap {
     pages++;
     const chunk = KhoV1MemChunk.at(block.src, block.offset);
     const order = chunk.hdr.order;
-    if (order > 40) throw new KhoError("map", `preserved-memory-map chunk ${block.index} at 0x${block.address.toString(16)}: order ${order} is not a page order`);
+    if (order > 40)
+      throw new KhoError(
+        "map",
+        `preserved-memory-map chunk ${block.index} at 0x${block.address.toString(16)}: order ${order} is not a page order`,
+      );
     for (let i = 0; i < block.count; i++) {
       const entry = chunk.bitmaps.at(i);
       const where = `preserved-memory-map chunk ${block.index} entry ${i}`;
@@ -63,7 +67,8 @@ function decodeBitmaps(mem: PhysicalMemory, root: KhoV1Root): DecodedMap {
       if (bits === null) throw new KhoError("map", `${where}: bitmap address is 0`);
       pages++;
       const start = entry.physStart;
-      if (start % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: phys_start 0x${start.toString(16)} is not page-aligned`);
+      if (start % BigInt(PAGE) !== 0n)
+        throw new KhoError("map", `${where}: phys_start 0x${start.toString(16)} is not page-aligned`);
       const words = bits.bits;
       for (let w = 0; w < words.length; w++) {
         let word = words.at(w);
@@ -92,7 +97,13 @@ function bitIndex(single: bigint): number {
 
 /** A page of the tree on the walk's stack: a table node (levels 5 … 2), a bottom node (level 1) or a leaf. */
 type RadixPage =
-  | { readonly level: "table"; readonly page: KhoRadixNode; readonly depth: number; readonly prefix: bigint; readonly path: string }
+  | {
+      readonly level: "table";
+      readonly page: KhoRadixNode;
+      readonly depth: number;
+      readonly prefix: bigint;
+      readonly path: string;
+    }
   | { readonly level: "bottom"; readonly page: KhoRadixBottomNode; readonly prefix: bigint; readonly path: string }
   | { readonly level: "leaf"; readonly page: KhoRadixLeaf; readonly prefix: bigint; readonly path: string };
 
@@ -109,7 +120,8 @@ function decodeRadix(mem: PhysicalMemory, root: KhoV2Root | KhoV3Root): DecodedM
   const claim = (address: bigint, path: string): void => {
     const where = `preserved-memory-map ${path} at 0x${address.toString(16)}`;
     if (address % BigInt(PAGE) !== 0n) throw new KhoError("map", `${where}: not page-aligned`);
-    if (seen.has(address)) throw new KhoError("map", `${where}: page already used elsewhere in the tree (a cycle or shared node)`);
+    if (seen.has(address))
+      throw new KhoError("map", `${where}: page already used elsewhere in the tree (a cycle or shared node)`);
     seen.add(address);
     if (++pages > MAX_MAP_PAGES) throw new KhoError("map", `preserved-memory-map: more than ${MAX_MAP_PAGES} pages`);
   };
@@ -117,7 +129,9 @@ function decodeRadix(mem: PhysicalMemory, root: KhoV2Root | KhoV3Root): DecodedM
   claim(root.memoryMap, "radix root");
   const top = root.derefMemoryMap(mem, "preserved-memory-map radix root");
   if (top === null) throw new KhoError("map", "preserved-memory-map is 0");
-  const stack: RadixPage[] = [{ level: "table", page: top, depth: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" }];
+  const stack: RadixPage[] = [
+    { level: "table", page: top, depth: KHO_TREE_MAX_DEPTH - 1, prefix: 0n, path: "radix root" },
+  ];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     if (next.level === "leaf") {
       addLeaf(set, next.page, next.prefix, next.path);
@@ -143,7 +157,11 @@ function decodeRadix(mem: PhysicalMemory, root: KhoV2Root | KhoV3Root): DecodedM
       const child = next.page.derefTable(i, mem, label);
       if (child === null) continue;
       // The slots of a level-2 node point at level-1 nodes, whose slots point at leaves.
-      stack.push(depth === 2 ? { level: "bottom", page: KhoRadixBottomNode.at(child.src, child.base), prefix, path } : { level: "table", page: child, depth: depth - 1, prefix, path });
+      stack.push(
+        depth === 2
+          ? { level: "bottom", page: KhoRadixBottomNode.at(child.src, child.base), prefix, path }
+          : { level: "table", page: child, depth: depth - 1, prefix, path },
+      );
     }
   }
   return { kind: "radix", preserved: set, pages };
@@ -159,7 +177,11 @@ function addLeaf(set: FrameSet, leaf: KhoRadixLeaf, prefix: bigint, path: string
       const bit = w * 64 + bitIndex(low);
       const key = prefix | BigInt(bit);
       const block = keyToBlock(key);
-      if (block === null) throw new KhoError("map", `preserved-memory-map ${path} bit ${bit}: key 0x${key.toString(16)} has no order bit`);
+      if (block === null)
+        throw new KhoError(
+          "map",
+          `preserved-memory-map ${path} bit ${bit}: key 0x${key.toString(16)} has no order bit`,
+        );
       set.add(block.pfn, block.order);
     }
   }
@@ -184,7 +206,11 @@ export function blockToKey(pfn: number, order: number): bigint {
 export type PageSource = () => number;
 
 /** A map page placed at `frame`, written through its generated accessors. */
-function page<T>(mem: PhysicalMemory, cls: { at(src: ByteSource, offset: number): T; readonly SIZE: number }, frame: number): T {
+function page<T>(
+  mem: PhysicalMemory,
+  cls: { at(src: ByteSource, offset: number): T; readonly SIZE: number },
+  frame: number,
+): T {
   const r = mem.resolve(BigInt(frame) * BigInt(PAGE), cls.SIZE, "preserved-memory-map (writer)");
   return cls.at(r.src, r.offset);
 }
@@ -197,7 +223,10 @@ export function encodeRadix(machine: MachineMemory, set: FrameSet, newPage: Page
     const key = blockToKey(b.pfn, b.order);
     let frame = root;
     for (let level = KHO_TREE_MAX_DEPTH - 1; level >= 1; level--) {
-      const idx = Number((key >> BigInt((level - 1) * KHO_TABLE_SIZE_LOG2 + KHO_BITMAP_SIZE_LOG2)) & BigInt((1 << KHO_TABLE_SIZE_LOG2) - 1));
+      const idx = Number(
+        (key >> BigInt((level - 1) * KHO_TABLE_SIZE_LOG2 + KHO_BITMAP_SIZE_LOG2)) &
+          BigInt((1 << KHO_TABLE_SIZE_LOG2) - 1),
+      );
       const table = page(mem, KhoRadixNode, frame).table;
       let child = Number(table.at(idx) / BigInt(PAGE));
       if (child === 0) {

@@ -21,7 +21,18 @@ import {
   MemblockRoot,
   MEMBLOCK_KHO_FDT,
 } from "../generated/kho.js";
-import { LuoFileSer, LuoFlbHeaderSer, LuoFlbSer, LuoSer, LuoSessionSer, LuoV1Root, LUO_KHO_ENTRY_NAME, LUO_V1_FILE_MAX, LUO_V1_SESSION_MAX, LUO_V1_SESSION_PGCNT } from "../generated/luo.js";
+import {
+  LuoFileSer,
+  LuoFlbHeaderSer,
+  LuoFlbSer,
+  LuoSer,
+  LuoSessionSer,
+  LuoV1Root,
+  LUO_KHO_ENTRY_NAME,
+  LUO_V1_FILE_MAX,
+  LUO_V1_SESSION_MAX,
+  LUO_V1_SESSION_PGCNT,
+} from "../generated/luo.js";
 import { MemfdLuoSer, MemfdV1LuoSer } from "../generated/memfd.js";
 import { StructArray } from "../runtime/accessor-support.js";
 import { CompatibleError } from "../runtime/compatible.js";
@@ -132,7 +143,8 @@ function requireValid(s: { validate(problems?: Problem[], path?: string): Proble
 
 /** Every typed data error becomes a problem; anything else is a bug and is rethrown. */
 function record(problems: KhoProblemReport[], e: unknown): void {
-  if (e instanceof LuDataError || e instanceof RangeError) problems.push({ code: e instanceof LuDataError ? e.code : "range", message: e.message });
+  if (e instanceof LuDataError || e instanceof RangeError)
+    problems.push({ code: e instanceof LuDataError ? e.code : "range", message: e.message });
   else throw e;
 }
 
@@ -149,7 +161,17 @@ export function walkKho(machine: MachineMemory, options: LocateOptions = {}): Kh
   const problems: KhoProblemReport[] = [];
   const graph: {
     -readonly [K in keyof KhoGraph]: KhoGraph[K];
-  } = { compatible: "", version: 0, fdt: "", setupData: [], memoryMap: null, nodes: [], luo: null, metadata: null, memblock: [] };
+  } = {
+    compatible: "",
+    version: 0,
+    fdt: "",
+    setupData: [],
+    memoryMap: null,
+    nodes: [],
+    luo: null,
+    metadata: null,
+    memblock: [],
+  };
   try {
     const located = locateKho(machine, options);
     graph.fdt = hex(located.fdt);
@@ -166,7 +188,14 @@ export function walkKho(machine: MachineMemory, options: LocateOptions = {}): Kh
     const map = decodeMemoryMap(machine, root);
     const byOrder: Record<string, number> = {};
     for (const [o, n] of map.preserved.byOrder()) byOrder[String(o)] = n;
-    graph.memoryMap = { format: map.kind, address: hex(root.memoryMap), pages: map.pages, blocks: map.preserved.size, byOrder, preservedBytes: map.preserved.frames * PAGE };
+    graph.memoryMap = {
+      format: map.kind,
+      address: hex(root.memoryMap),
+      pages: map.pages,
+      blocks: map.preserved.size,
+      byOrder,
+      preservedBytes: map.preserved.frames * PAGE,
+    };
     const mem = new PhysicalMemory(machine, map.preserved);
     for (const node of root.subsystemsNodes()) {
       try {
@@ -181,7 +210,18 @@ export function walkKho(machine: MachineMemory, options: LocateOptions = {}): Kh
   return { graph, problems };
 }
 
-function walkNode(mem: PhysicalMemory, root: KhoRoot, node: FdtNode, graph: { nodes: KhoGraph["nodes"]; luo: KhoGraph["luo"]; metadata: KhoGraph["metadata"]; memblock: KhoGraph["memblock"] }, problems: KhoProblemReport[]): void {
+function walkNode(
+  mem: PhysicalMemory,
+  root: KhoRoot,
+  node: FdtNode,
+  graph: {
+    nodes: KhoGraph["nodes"];
+    luo: KhoGraph["luo"];
+    metadata: KhoGraph["metadata"];
+    memblock: KhoGraph["memblock"];
+  },
+  problems: KhoProblemReport[],
+): void {
   const where = `KHO node ${node.path}`;
   const sub = root.subsystemsChild(node, where);
   const address = sub instanceof KhoV1Subsystem ? sub.fdt : sub.preservedData;
@@ -189,21 +229,29 @@ function walkNode(mem: PhysicalMemory, root: KhoRoot, node: FdtNode, graph: { no
   let blobSize: number | null = null;
   if (sub instanceof KhoV3Subsystem) {
     const size = sub.blobSize;
-    if (size > BigInt(mem.machine.byteLength)) throw new KhoError("size", `${where}: blob-size ${size} is larger than the machine`);
+    if (size > BigInt(mem.machine.byteLength))
+      throw new KhoError("size", `${where}: blob-size ${size} is larger than the machine`);
     blobSize = Number(size);
   }
   graph.nodes = [...graph.nodes, { name: node.name, address: hex(address), blobSize }];
   // The blob itself must be preserved memory.
   mem.resolve(address, blobSize ?? 40, `${where} ${prop}`);
   const needs = (size: number, what: string): void => {
-    if (blobSize !== null && blobSize < size) throw new KhoError("size", `${where}: blob-size ${blobSize} is smaller than ${what} (${size} octets)`);
+    if (blobSize !== null && blobSize < size)
+      throw new KhoError("size", `${where}: blob-size ${blobSize} is smaller than ${what} (${size} octets)`);
   };
   const isFdt = (): boolean => {
     const r = mem.resolve(address, 4, `${where} ${prop}`);
     return r.src.window(r.offset, 4).getUint32(r.src.windowOffset, false) === FDT_MAGIC;
   };
   if (node.name === LUO_KHO_ENTRY_NAME) {
-    if (root instanceof KhoV1Root || isFdt()) graph.luo = walkLuoV1(mem, readFdt(mem, address, blobSize ?? PAGE, `${where} LUO FDT at ${hex(address)}`), address, problems);
+    if (root instanceof KhoV1Root || isFdt())
+      graph.luo = walkLuoV1(
+        mem,
+        readFdt(mem, address, blobSize ?? PAGE, `${where} LUO FDT at ${hex(address)}`),
+        address,
+        problems,
+      );
     else {
       needs(LuoSer.SIZE, "struct luo_ser");
       graph.luo = walkLuoV5(mem, address, problems);
@@ -227,7 +275,8 @@ function walkNode(mem: PhysicalMemory, root: KhoRoot, node: FdtNode, graph: { no
 function walkLuoV5(mem: PhysicalMemory, address: bigint, problems: KhoProblemReport[]): NonNullable<KhoGraph["luo"]> {
   const r = mem.resolve(address, LuoSer.SIZE, "LUO luo_ser");
   const luo = LuoSer.at(r.src, r.offset);
-  if (luo.compatible !== LuoSer.COMPATIBLE_VALUE) throw new CompatibleError(`LUO luo_ser at ${hex(address)} compatible`, luo.compatible, [LuoSer.COMPATIBLE_VALUE]);
+  if (luo.compatible !== LuoSer.COMPATIBLE_VALUE)
+    throw new CompatibleError(`LUO luo_ser at ${hex(address)} compatible`, luo.compatible, [LuoSer.COMPATIBLE_VALUE]);
   const sessions: SessionReport[] = [];
   let i = 0;
   for (const s of luo.derefSessionsPa(mem, "LUO sessions")) {
@@ -238,7 +287,10 @@ function walkLuoV5(mem: PhysicalMemory, address: bigint, problems: KhoProblemRep
       let j = 0;
       for (const f of chain) files.push(walkFile(mem, f, `${where} file ${j++}`, problems));
       if (BigInt(chain.length) !== s.fileSetSer.count) {
-        problems.push({ code: "kho-count", message: `${where}: file_set_ser.count is ${s.fileSetSer.count}, the file chain holds ${chain.length}` });
+        problems.push({
+          code: "kho-count",
+          message: `${where}: file_set_ser.count is ${s.fileSetSer.count}, the file chain holds ${chain.length}`,
+        });
       }
     } catch (e) {
       record(problems, e);
@@ -262,11 +314,22 @@ function walkLuoV5(mem: PhysicalMemory, address: bigint, problems: KhoProblemRep
 function walkFlbs(mem: PhysicalMemory, header: LuoFlbHeaderSer | null, address: bigint): FlbReport[] {
   if (header === null) return [];
   const where = `LUO flb header at ${hex(address)}`;
-  const capacity = Math.floor((Number(header.pgcnt > 1024n ? 1024n : header.pgcnt) * PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE);
-  if (header.pgcnt === 0n || header.pgcnt > 1024n) throw new KhoError("count", `${where}: pgcnt ${header.pgcnt} is not between 1 and 1024 pages`);
-  if (header.count > BigInt(capacity)) throw new KhoError("count", `${where}: count ${header.count} is above the ${capacity} entries of ${header.pgcnt} page(s)`);
+  const capacity = Math.floor(
+    (Number(header.pgcnt > 1024n ? 1024n : header.pgcnt) * PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE,
+  );
+  if (header.pgcnt === 0n || header.pgcnt > 1024n)
+    throw new KhoError("count", `${where}: pgcnt ${header.pgcnt} is not between 1 and 1024 pages`);
+  if (header.count > BigInt(capacity))
+    throw new KhoError(
+      "count",
+      `${where}: count ${header.count} is above the ${capacity} entries of ${header.pgcnt} page(s)`,
+    );
   const r = mem.resolve(address, Number(header.pgcnt) * PAGE, "LUO flb block");
-  const entries = new StructArray(new LuoFlbSer(), LuoFlbSer.SIZE).wrap(r.src, r.offset + LuoFlbHeaderSer.SIZE, Number(header.count));
+  const entries = new StructArray(new LuoFlbSer(), LuoFlbSer.SIZE).wrap(
+    r.src,
+    r.offset + LuoFlbHeaderSer.SIZE,
+    Number(header.count),
+  );
   const out: FlbReport[] = [];
   for (let i = 0; i < entries.length; i++) {
     const e = entries.at(i);
@@ -280,7 +343,12 @@ function compatibleOf(node: FdtNode): string {
   return compatibleStrings(node)[0] ?? "";
 }
 
-function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: KhoProblemReport[]): NonNullable<KhoGraph["luo"]> {
+function walkLuoV1(
+  mem: PhysicalMemory,
+  fdt: Fdt,
+  address: bigint,
+  problems: KhoProblemReport[],
+): NonNullable<KhoGraph["luo"]> {
   const luo = LuoV1Root.at(fdt.root, `${fdt.label} /`);
   const sessions: SessionReport[] = [];
   const node = luo.session;
@@ -289,7 +357,11 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
     const h = node.derefHeader(mem, "LUO session header");
     if (h === null) throw new KhoError("node", `${fdt.label} ${node.node.path}: luo-session-header is 0`);
     const count = h.count;
-    if (count > BigInt(LUO_V1_SESSION_MAX)) throw new KhoError("count", `LUO session header at ${hex(headerAddress)}: count ${count} is above the ${LUO_V1_SESSION_MAX} sessions of its ${LUO_V1_SESSION_PGCNT}-page block`);
+    if (count > BigInt(LUO_V1_SESSION_MAX))
+      throw new KhoError(
+        "count",
+        `LUO session header at ${hex(headerAddress)}: count ${count} is above the ${LUO_V1_SESSION_MAX} sessions of its ${LUO_V1_SESSION_PGCNT}-page block`,
+      );
     const n = Number(count);
     const r = mem.resolve(headerAddress, 8 + n * LuoSessionSer.SIZE, "LUO session block");
     const array = new StructArray(new LuoSessionSer(), LuoSessionSer.SIZE).wrap(r.src, r.offset + 8, n);
@@ -299,10 +371,17 @@ function walkLuoV1(mem: PhysicalMemory, fdt: Fdt, address: bigint, problems: Kho
       const files: FileReport[] = [];
       try {
         const fc = s.fileSetSer.count;
-        if (fc > BigInt(LUO_V1_FILE_MAX)) throw new KhoError("count", `${where}: file count ${fc} is above the ${LUO_V1_FILE_MAX} entries of its file block`);
+        if (fc > BigInt(LUO_V1_FILE_MAX))
+          throw new KhoError(
+            "count",
+            `${where}: file count ${fc} is above the ${LUO_V1_FILE_MAX} entries of its file block`,
+          );
         if (fc > 0n) {
           const fr = mem.resolve(s.fileSetSer.files, Number(fc) * LuoFileSer.SIZE, `${where} files`);
-          for (let j = 0; j < Number(fc); j++) files.push(walkFile(mem, LuoFileSer.at(fr.src, fr.offset + j * LuoFileSer.SIZE), `${where} file ${j}`, problems));
+          for (let j = 0; j < Number(fc); j++)
+            files.push(
+              walkFile(mem, LuoFileSer.at(fr.src, fr.offset + j * LuoFileSer.SIZE), `${where} file ${j}`, problems),
+            );
         }
       } catch (e) {
         record(problems, e);
@@ -335,7 +414,8 @@ function walkFile(mem: PhysicalMemory, f: LuoFileSer, where: string, problems: K
 function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: string): MemfdReport {
   const v2 = m instanceof MemfdLuoSer;
   // memfd.h says flags must be 0; a constant on the frozen struct would be an ABI change (LU4022).
-  if (v2 && m.flags !== 0) throw new KhoError("compatible", `${where} memfd_luo_ser: 'flags' is 0x${m.flags.toString(16)}, expected 0x0`);
+  if (v2 && m.flags !== 0)
+    throw new KhoError("compatible", `${where} memfd_luo_ser: 'flags' is 0x${m.flags.toString(16)}, expected 0x0`);
   const vm: KhoVmalloc = m.folios;
   // The schema ties the descriptor to its elements (`kho_vmalloc of memfd_luo_folio_ser[nr_folios]`):
   // the pieces are followed and added up, and nr_folios checked against the area, by derefFolios.
@@ -350,10 +430,14 @@ function walkMemfd(mem: PhysicalMemory, m: MemfdLuoSer | MemfdV1LuoSer, where: s
     if (pfn === 0) continue;
     const block = mem.preserved?.blockOf(pfn);
     if (block?.pfn !== pfn) {
-      throw new KhoError("folio", `${where} folio ${i}: pfn ${hex(pfn)} (address ${hex(BigInt(pfn) * BigInt(PAGE))}) is not the start of a preserved block`);
+      throw new KhoError(
+        "folio",
+        `${where} folio ${i}: pfn ${hex(pfn)} (address ${hex(BigInt(pfn) * BigInt(PAGE))}) is not the start of a preserved block`,
+      );
     }
     bytes += 2 ** block.order * PAGE;
-    if (folios.length < MAX_LISTED_FOLIOS) folios.push({ pfn, order: block.order, flags: folio.flags, index: folio.index.toString() });
+    if (folios.length < MAX_LISTED_FOLIOS)
+      folios.push({ pfn, order: block.order, flags: folio.flags, index: folio.index.toString() });
   }
   return {
     layout: v2 ? "memfd-v2" : "memfd-v1",

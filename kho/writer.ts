@@ -103,7 +103,8 @@ export interface KhoImage {
 
 export function checkKhoSeed(seed: KhoSeed): void {
   const int = (v: number, name: string, min: number, max: number): void => {
-    if (!(Number.isInteger(v) && v >= min && v <= max)) throw new RangeError(`${name} ${v} is not an integer between ${min} and ${max}`);
+    if (!(Number.isInteger(v) && v >= min && v <= max))
+      throw new RangeError(`${name} ${v} is not an integer between ${min} and ${max}`);
   };
   int(seed.sessions, "sessions", 0, 100_000);
   int(seed.filesPerSession, "files per session", 0, seed.version === 1 ? LUO_V1_FILE_MAX : 100_000);
@@ -112,13 +113,17 @@ export function checkKhoSeed(seed: KhoSeed): void {
   int(seed.frameCount ?? 65536, "frame count", 64, 2 ** 24);
   int(seed.flbs ?? 0, "FLBs", 0, seed.version === 4 ? Math.floor((PAGE - LuoFlbHeaderSer.SIZE) / LuoFlbSer.SIZE) : 0);
   if (seed.version !== 1 && seed.version !== 4) throw new RangeError(`version ${String(seed.version)} is not 1 or 4`);
-  if (seed.version === 1 && seed.sessions > LUO_V1_SESSION_MAX) throw new RangeError(`kho-v1 (LUO FDT era) holds at most ${LUO_V1_SESSION_MAX} sessions in its ${LUO_V1_SESSION_PGCNT}-page session block`);
+  if (seed.version === 1 && seed.sessions > LUO_V1_SESSION_MAX)
+    throw new RangeError(
+      `kho-v1 (LUO FDT era) holds at most ${LUO_V1_SESSION_MAX} sessions in its ${LUO_V1_SESSION_PGCNT}-page session block`,
+    );
 }
 
 /** Four times the frames the seed uses (folios average 1.8 pages), rounded up to a power of two. */
 export function defaultFrameCount(seed: KhoSeed): number {
   const files = seed.sessions * seed.filesPerSession;
-  const need = 64 + seed.sessions * 2 + files * (4 + Math.ceil(seed.foliosPerFile * 1.8) + Math.ceil(seed.foliosPerFile / 256));
+  const need =
+    64 + seed.sessions * 2 + files * (4 + Math.ceil(seed.foliosPerFile * 1.8) + Math.ceil(seed.foliosPerFile / 256));
   let n = 65536;
   while (n < need * 4 && n < 2 ** 24) n *= 2;
   return n;
@@ -154,7 +159,9 @@ class Placer {
       if (preserve) this.preserved.add(pfn, order);
       return pfn;
     }
-    throw new RangeError(`no free block of order ${order} found: the machine (${m.frameCount} frames) is too small for this seed`);
+    throw new RangeError(
+      `no free block of order ${order} found: the machine (${m.frameCount} frames) is too small for this seed`,
+    );
   }
 
   /** A preserved page; its physical address. */
@@ -169,7 +176,11 @@ class Placer {
     return BigInt(this.block(order, true)) * BigInt(PAGE);
   }
 
-  at<T>(cls: { at(src: import("../runtime/byte-view.js").ByteSource, offset: number): T; readonly SIZE: number }, address: bigint, length = cls.SIZE): T {
+  at<T>(
+    cls: { at(src: import("../runtime/byte-view.js").ByteSource, offset: number): T; readonly SIZE: number },
+    address: bigint,
+    length = cls.SIZE,
+  ): T {
     const r = this.phys.resolve(address, length, "writer");
     return cls.at(r.src, r.offset);
   }
@@ -209,7 +220,11 @@ export function writeKho(seed: KhoSeed): KhoImage {
   const root = new FdtBuilder().beginNode("");
   if (seed.version === 4) {
     luo = p.page();
-    fileBlocks = sessions.map((s) => writeChain(p, s.files, LUO_FILES_PER_BLOCK, LuoFileSer.SIZE, (src, off, x) => fileEntry(p.at(LuoFileSer, src + BigInt(off)), x)));
+    fileBlocks = sessions.map((s) =>
+      writeChain(p, s.files, LUO_FILES_PER_BLOCK, LuoFileSer.SIZE, (src, off, x) =>
+        fileEntry(p.at(LuoFileSer, src + BigInt(off)), x),
+      ),
+    );
     sessionBlocks = writeChain(p, sessions, LUO_SESSIONS_PER_BLOCK, LuoSessionSer.SIZE, (src, off, s) => {
       const i = sessions.indexOf(s);
       const e = p.at(LuoSessionSer, src + BigInt(off));
@@ -256,7 +271,11 @@ export function writeKho(seed: KhoSeed): KhoImage {
       [KHO_METADATA_NODE_NAME, meta, KhoKexecMetadata.SIZE],
       [MEMBLOCK_KHO_FDT, mb, memblock.length],
     ] as const) {
-      root.beginNode(name).propU64(KHO_FDT_SUB_TREE_PROP_NAME, address, true).propU64(KHO_FDT_BLOB_SIZE_PROP_NAME, BigInt(size), true).endNode();
+      root
+        .beginNode(name)
+        .propU64(KHO_FDT_SUB_TREE_PROP_NAME, address, true)
+        .propU64(KHO_FDT_BLOB_SIZE_PROP_NAME, BigInt(size), true)
+        .endNode();
     }
   } else {
     fileBlocks = sessions.map((s) => {
@@ -295,7 +314,8 @@ export function writeKho(seed: KhoSeed): KhoImage {
 
   // The map's own pages are not preserved: written last, once the preserved set is complete.
   const newPage = (): number => p.block(0, false);
-  const map = seed.version === 4 ? encodeRadix(memory, p.preserved, newPage) : encodeBitmaps(memory, p.preserved, newPage);
+  const map =
+    seed.version === 4 ? encodeRadix(memory, p.preserved, newPage) : encodeBitmaps(memory, p.preserved, newPage);
   patchU64Property(fdtBytes, KHO_FDT_MEMORY_MAP_PROP_NAME, map);
   p.write(fdt, fdtBytes);
 
@@ -342,7 +362,13 @@ export function writeKho(seed: KhoSeed): KhoImage {
 }
 
 /** Writes items into a kho_block_header_ser chain of preserved pages; returns the block addresses. */
-function writeChain<T>(p: Placer, items: readonly T[], perBlock: number, entrySize: number, put: (block: bigint, offset: number, item: T) => void): bigint[] {
+function writeChain<T>(
+  p: Placer,
+  items: readonly T[],
+  perBlock: number,
+  entrySize: number,
+  put: (block: bigint, offset: number, item: T) => void,
+): bigint[] {
   const blocks: bigint[] = [];
   for (let i = 0; i < items.length; i += perBlock) blocks.push(p.page());
   blocks.forEach((b, k) => {

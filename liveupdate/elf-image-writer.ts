@@ -8,7 +8,16 @@
  * schema/elf-core.lu; more than 65534 segments put the count in section header 0 (PN_XNUM).
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
-import { ELF_PN_XNUM, ELF_SEGMENT_FLAGS, ELF_SEGMENT_TYPE, ELF_TYPE, EM_X86_64, Elf64Ehdr, Elf64Phdr, Elf64Shdr } from "../generated/elf-core.js";
+import {
+  ELF_PN_XNUM,
+  ELF_SEGMENT_FLAGS,
+  ELF_SEGMENT_TYPE,
+  ELF_TYPE,
+  EM_X86_64,
+  Elf64Ehdr,
+  Elf64Phdr,
+  Elf64Shdr,
+} from "../generated/elf-core.js";
 import { ContiguousSource } from "../runtime/contiguous-source.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
 import { isAllZero } from "../runtime/memory-image.js";

@@ -93,13 +93,15 @@ function judge(memory: MachineMemory, frame: number, maxPages: number): Breadcru
   const arrayStart = crumb.mfnArrayPhysAddr / ps;
   const arrayFrames = Math.ceil((crumb.nrPages * 8) / ps);
   const arrayText = arrayFrames === 1 ? `frame ${arrayStart}` : `frames ${arrayStart}..${arrayStart + arrayFrames - 1}`;
-  if (frame >= arrayStart && frame < arrayStart + arrayFrames) return refuse(`its MFN array (${arrayText}) holds the breadcrumb's own frame`);
+  if (frame >= arrayStart && frame < arrayStart + arrayFrames)
+    return refuse(`its MFN array (${arrayText}) holds the breadcrumb's own frame`);
   for (let f = arrayStart; f < arrayStart + arrayFrames; f++) {
     if (!memory.isPresent(f)) return refuse(`MFN array frame ${f} (of ${arrayText}) is absent from the memory`);
   }
   const entry = memory.read(crumb.mfnArrayPhysAddr, 8);
   const first = new DataView(entry.buffer, entry.byteOffset, 8).getBigUint64(0, true);
-  if (first >= BigInt(memory.frameCount)) return refuse(`MFN array entry 0 is frame ${first}, outside the machine (${memory.frameCount} frames)`);
+  if (first >= BigInt(memory.frameCount))
+    return refuse(`MFN array entry 0 is frame ${first}, outside the machine (${memory.frameCount} frames)`);
   const page = Number(first);
   if (!memory.isPresent(page)) return refuse(`MFN array entry 0 is frame ${page}, absent from the memory`);
   if (page === frame || (page >= arrayStart && page < arrayStart + arrayFrames)) {
@@ -112,11 +114,15 @@ function judge(memory: MachineMemory, frame: number, maxPages: number): Breadcru
   const length = readHeaderField(view, fmt.lengthOffset, fmt.lengthSize, fmt.littleEndian);
   const name = fmt.recordNames.get(type);
   if (name === undefined && !isOptionalType(fmt, type)) {
-    return refuse(`stream page 0 (frame ${page}) does not start with a ${fmt.name} record: type ${hex(type)} is not one the schema names`);
+    return refuse(
+      `stream page 0 (frame ${page}) does not start with a ${fmt.name} record: type ${hex(type)} is not one the schema names`,
+    );
   }
   const streamBytes = crumb.nrPages * ps;
   if (fmt.headerSize + length > streamBytes) {
-    return refuse(`the first record (${name ?? hex(type)}, ${length} octets of body) is longer than the ${crumb.nrPages} stream page(s) the breadcrumb counts`);
+    return refuse(
+      `the first record (${name ?? hex(type)}, ${length} octets of body) is longer than the ${crumb.nrPages} stream page(s) the breadcrumb counts`,
+    );
   }
   return {
     frame,
@@ -129,8 +135,18 @@ function judge(memory: MachineMemory, frame: number, maxPages: number): Breadcru
 /** Scans the page starts of `options.within` (or the whole machine) for breadcrumbs and judges each. */
 export function findBreadcrumb(memory: MachineMemory, options: FindBreadcrumbOptions = {}): FindBreadcrumbResult {
   const within = options.within ?? { start: 0, count: memory.frameCount };
-  if (!(Number.isSafeInteger(within.start) && Number.isSafeInteger(within.count) && within.start >= 0 && within.count >= 1 && within.start + within.count <= memory.frameCount)) {
-    throw new RangeError(`the range to scan (${within.count} frames from ${within.start}) is not inside the machine (${memory.frameCount} frames)`);
+  if (
+    !(
+      Number.isSafeInteger(within.start) &&
+      Number.isSafeInteger(within.count) &&
+      within.start >= 0 &&
+      within.count >= 1 &&
+      within.start + within.count <= memory.frameCount
+    )
+  ) {
+    throw new RangeError(
+      `the range to scan (${within.count} frames from ${within.start}) is not inside the machine (${memory.frameCount} frames)`,
+    );
   }
   const magic = maskedMagic(memory.pageSize);
   const lo = Number(magic & 0xffff_ffffn);
@@ -196,10 +212,17 @@ export function breadcrumbVerdict(result: FindBreadcrumbResult, pageSize: number
   if (accepted.length === 1 && only !== undefined) return { kind: "found", frame: only.frame, candidate: only };
   if (accepted.length > 1) {
     const list = accepted.map((c) => `frame ${c.frame} (${c.nrPages ?? 0} pages)`).join(", ");
-    return { kind: "ambiguous", message: `${accepted.length} consistent breadcrumbs in ${where}: ${list}; give the bootmem with --bootmem FRAME[:COUNT]` };
+    return {
+      kind: "ambiguous",
+      message: `${accepted.length} consistent breadcrumbs in ${where}: ${list}; give the bootmem with --bootmem FRAME[:COUNT]`,
+    };
   }
   const magic = hex(maskedMagic(pageSize));
-  if (result.candidates.length === 0) return { kind: "none", message: `no breadcrumb found: none of ${where} holds the live update magic ${magic}` };
+  if (result.candidates.length === 0)
+    return { kind: "none", message: `no breadcrumb found: none of ${where} holds the live update magic ${magic}` };
   const refused = result.candidates.map((c) => `frame ${c.frame}: ${c.reason}`).join("; ");
-  return { kind: "none", message: `no consistent breadcrumb in ${where}: ${result.candidates.length} page(s) start with the magic ${magic} but were refused (${refused})` };
+  return {
+    kind: "none",
+    message: `no consistent breadcrumb in ${where}: ${result.candidates.length} page(s) start with the magic ${magic} but were refused (${refused})`,
+  };
 }

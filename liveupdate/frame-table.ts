@@ -20,7 +20,9 @@ export interface FrameTableOptions {
 }
 
 /** Gives an arena table's region back when the table itself is collected without `free()`. */
-const arenaRegions = new FinalizationRegistry<{ readonly arena: WasmArena; readonly address: number }>((r) => r.arena.free(r.address));
+const arenaRegions = new FinalizationRegistry<{ readonly arena: WasmArena; readonly address: number }>((r) =>
+  r.arena.free(r.address),
+);
 
 export class FrameTable {
   /** Owner domain id per machine frame, `FRAME_FREE` when free. */

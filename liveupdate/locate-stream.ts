@@ -56,12 +56,26 @@ function rangeText(start: number, count: number): string {
  * stream pages and the MFN array frames for Xen in it (see above); without, the runtime finds
  * duplicate pages by sorting.
  */
-export function locateStream(memory: MachineMemory, bootmem: number, maxPages: number, bootmemFrames = 1, frameTable?: FrameTable): LocatedStream {
+export function locateStream(
+  memory: MachineMemory,
+  bootmem: number,
+  maxPages: number,
+  bootmemFrames = 1,
+  frameTable?: FrameTable,
+): LocatedStream {
   if (!memory.contains(bootmem)) {
-    throw new RestoreError("breadcrumb", "locate", `bootmem frame ${bootmem} is outside the machine (${memory.frameCount} frames)`);
+    throw new RestoreError(
+      "breadcrumb",
+      "locate",
+      `bootmem frame ${bootmem} is outside the machine (${memory.frameCount} frames)`,
+    );
   }
   if (!(Number.isSafeInteger(bootmemFrames) && bootmemFrames >= 1 && bootmem + bootmemFrames <= memory.frameCount)) {
-    throw new RestoreError("breadcrumb", "locate", `the bootmem (${bootmemFrames} frames from ${bootmem}) runs outside the machine (${memory.frameCount} frames)`);
+    throw new RestoreError(
+      "breadcrumb",
+      "locate",
+      `the bootmem (${bootmemFrames} frames from ${bootmem}) runs outside the machine (${memory.frameCount} frames)`,
+    );
   }
   const bootmemEnd = bootmem + bootmemFrames;
   const bootmemText = `the live update bootmem (${rangeText(bootmem, bootmemFrames)})`;
@@ -70,9 +84,14 @@ export function locateStream(memory: MachineMemory, bootmem: number, maxPages: n
     const mfnArrayStart = crumb.mfnArrayPhysAddr / memory.pageSize;
     const mfnArrayFrames = Math.ceil((crumb.nrPages * 8) / memory.pageSize);
     if (mfnArrayStart < bootmemEnd && mfnArrayStart + mfnArrayFrames > bootmem) {
-      throw new RestoreError("mfn-array", "locate", `the MFN array (${rangeText(mfnArrayStart, mfnArrayFrames)}) lies inside ${bootmemText}`, {
-        offset: bootmem * memory.pageSize + 8,
-      });
+      throw new RestoreError(
+        "mfn-array",
+        "locate",
+        `the MFN array (${rangeText(mfnArrayStart, mfnArrayFrames)}) lies inside ${bootmemText}`,
+        {
+          offset: bootmem * memory.pageSize + 8,
+        },
+      );
     }
     const owners = frameTable?.owners;
     const ps = memory.pageSize;
@@ -95,19 +114,39 @@ export function locateStream(memory: MachineMemory, bootmem: number, maxPages: n
       }
       const at = crumb.mfnArrayPhysAddr + 8 * i;
       if (owner === DOMID_XEN && listedBefore(memory, crumb.mfnArrayPhysAddr, i, mfn)) {
-        throw new RestoreError("stream-page", "locate", `data page ${i} is frame ${mfn}, listed earlier in the MFN array too`, { offset: at });
+        throw new RestoreError(
+          "stream-page",
+          "locate",
+          `data page ${i} is frame ${mfn}, listed earlier in the MFN array too`,
+          { offset: at },
+        );
       }
-      throw new RestoreError("frame-owned", "locate", `stream page ${i}: frame ${mfn} is already owned by ${ownerName(owner)}`, { offset: at });
+      throw new RestoreError(
+        "frame-owned",
+        "locate",
+        `stream page ${i}: frame ${mfn} is already owned by ${ownerName(owner)}`,
+        { offset: at },
+      );
     };
     let pages: Uint32Array;
     try {
-      pages = readMfnArray(memory, crumb, { maxPages, littleEndian: true, checkDuplicates: owners === undefined, onEntry });
+      pages = readMfnArray(memory, crumb, {
+        maxPages,
+        littleEndian: true,
+        checkDuplicates: owners === undefined,
+        onEntry,
+      });
       if (owners !== undefined) {
         for (let f = mfnArrayStart; f < mfnArrayStart + mfnArrayFrames; f++) {
           const owner = owners[f] as number;
           if (owner !== FRAME_FREE) {
             owners.fill(FRAME_FREE, mfnArrayStart, f);
-            throw new RestoreError("frame-owned", "locate", `MFN array frame ${f} is already owned by ${ownerName(owner)}`, { offset: f * ps });
+            throw new RestoreError(
+              "frame-owned",
+              "locate",
+              `MFN array frame ${f} is already owned by ${ownerName(owner)}`,
+              { offset: f * ps },
+            );
           }
           owners[f] = DOMID_XEN;
         }
@@ -116,7 +155,9 @@ export function locateStream(memory: MachineMemory, bootmem: number, maxPages: n
       if (owners !== undefined) releaseEntries(memory, crumb.mfnArrayPhysAddr, claimed, owners);
       throw e;
     }
-    return frameTable === undefined ? { pages, mfnArrayStart, mfnArrayFrames } : { pages, mfnArrayStart, mfnArrayFrames, claimedIn: frameTable };
+    return frameTable === undefined
+      ? { pages, mfnArrayStart, mfnArrayFrames }
+      : { pages, mfnArrayStart, mfnArrayFrames, claimedIn: frameTable };
   } catch (e) {
     if (e instanceof BreadcrumbError) {
       throw asRestoreError(e, problemOf(e), "locate");

@@ -75,10 +75,16 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
   const t0 = performance.now();
   const pageSize = options.pageSize ?? memory.pageSize;
   if (pageSize !== memory.pageSize) {
-    throw new RestoreError("breadcrumb", "locate", `page size ${pageSize} does not match the memory's ${memory.pageSize}`);
+    throw new RestoreError(
+      "breadcrumb",
+      "locate",
+      `page size ${pageSize} does not match the memory's ${memory.pageSize}`,
+    );
   }
   if (options.frameTable.frameCount !== memory.frameCount) {
-    throw new RangeError(`frame table has ${options.frameTable.frameCount} entries; the machine has ${memory.frameCount} frames`);
+    throw new RangeError(
+      `frame table has ${options.frameTable.frameCount} entries; the machine has ${memory.frameCount} frames`,
+    );
   }
   const bootmemFrames = options.bootmemFrames ?? 1;
   const located = locateStream(memory, options.bootmem, options.maxPages ?? 2 ** 24, bootmemFrames, options.frameTable);
@@ -89,7 +95,12 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
     releaseLocated(located);
     throw e;
   }
-  return restoreStream(src, located, { ...options, pageSize, bootmem: { start: options.bootmem, count: bootmemFrames } }, performance.now() - t0);
+  return restoreStream(
+    src,
+    located,
+    { ...options, pageSize, bootmem: { start: options.bootmem, count: bootmemFrames } },
+    performance.now() - t0,
+  );
 }
 
 /**
@@ -99,7 +110,9 @@ export function restore(memory: MachineMemory, options: RestoreOptions): Restore
 export function restoreStream(
   src: ByteSource,
   located: LocatedStream,
-  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & { readonly bootmem?: { readonly start: number; readonly count: number } },
+  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & {
+    readonly bootmem?: { readonly start: number; readonly count: number };
+  },
   locateMs = 0,
 ): RestoreResult {
   const t1 = performance.now();
@@ -120,7 +133,9 @@ export function restoreStream(
 function restoreLocated(
   src: ByteSource,
   located: LocatedStream,
-  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & { readonly bootmem?: { readonly start: number; readonly count: number } },
+  options: Omit<RestoreOptions, "bootmem" | "bootmemFrames"> & {
+    readonly bootmem?: { readonly start: number; readonly count: number };
+  },
   locateMs: number,
   t1: number,
   preclaimed: boolean,
@@ -139,8 +154,15 @@ function restoreLocated(
   } catch (e) {
     throw pastLastPage(e, located.pages, pageSize);
   }
-  const endProblem = checkStreamEnd(src, staged.streamEnd - LU_STREAM_FORMAT.headerSize, staged.streamEnd, pageSize, located.pages);
-  if (endProblem !== undefined) throw asRestoreError(endProblem, endProblem.problem === "early-end" ? "missing-end" : "padding", 0);
+  const endProblem = checkStreamEnd(
+    src,
+    staged.streamEnd - LU_STREAM_FORMAT.headerSize,
+    staged.streamEnd,
+    pageSize,
+    located.pages,
+  );
+  if (endProblem !== undefined)
+    throw asRestoreError(endProblem, endProblem.problem === "early-end" ? "missing-end" : "padding", 0);
   const t2 = performance.now();
 
   const xenFrames = new Uint32Array(located.pages.length + located.mfnArrayFrames);
@@ -151,7 +173,11 @@ function restoreLocated(
   if (bootmem !== undefined) markBootmem(owners, bootmem.start, bootmem.count, pageSize);
   let p1;
   try {
-    const input = { src, table: options.frameTable, staged, xenFrames,
+    const input = {
+      src,
+      table: options.frameTable,
+      staged,
+      xenFrames,
       streamPages: located.pages.length,
       mfnArrayStart: located.mfnArrayStart,
       pageShift,
@@ -176,7 +202,10 @@ function restoreLocated(
 
   // Commit.
   for (const d of staged.domains) options.domains.push(d);
-  const xenCount = xenFrames.length + countM2pFrames(staged.m2pEntries, pageShift) + countM2pFrames(staged.m2pCompatEntries, pageShift);
+  const xenCount =
+    xenFrames.length +
+    countM2pFrames(staged.m2pEntries, pageShift) +
+    countM2pFrames(staged.m2pCompatEntries, pageShift);
   return {
     domains: staged.domains,
     frames: p1.frames,
@@ -205,9 +234,14 @@ function markBootmem(owners: Uint16Array, start: number, count: number, pageSize
   for (let f = start; f < start + count; f++) {
     const owner = owners[f];
     if (owner !== FRAME_FREE) {
-      throw new RestoreError("frame-owned", 1, `bootmem frame ${f} is already owned by ${owner === undefined ? "nobody (outside the machine)" : ownerName(owner)}`, {
-        offset: f * pageSize,
-      });
+      throw new RestoreError(
+        "frame-owned",
+        1,
+        `bootmem frame ${f} is already owned by ${owner === undefined ? "nobody (outside the machine)" : ownerName(owner)}`,
+        {
+          offset: f * pageSize,
+        },
+      );
     }
   }
   owners.fill(BOOTMEM_OWNER, start, start + count);

@@ -18,7 +18,16 @@ import { contextBytes, planHvmContext, type HvmRecordPlan } from "./hvm-context-
 import type { SavedDomain } from "./saved-domain.js";
 import { SeededRandom } from "../runtime/seeded-random.js";
 import { fillRandom, randomU64 } from "./random-fill.js";
-import { LU_DOMAIN_TYPE, LU_DOMCTL_CDF, LU_EXTRA_FLAGS, LU_STREAM_FORMAT, LuDomainInfo, LuDomainPages, LuM2pEntry, LuVersion } from "../generated/live-update.js";
+import {
+  LU_DOMAIN_TYPE,
+  LU_DOMCTL_CDF,
+  LU_EXTRA_FLAGS,
+  LU_STREAM_FORMAT,
+  LuDomainInfo,
+  LuDomainPages,
+  LuM2pEntry,
+  LuVersion,
+} from "../generated/live-update.js";
 import { XcHvmParam, XcHvmParams } from "../generated/libxc-stream.js";
 import { recordLength } from "../runtime/record-framing.js";
 import { m2pEntry } from "./m2p-pages.js";

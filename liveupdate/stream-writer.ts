@@ -16,7 +16,15 @@ import {
   HvmSaveHeader,
 } from "../generated/hvm-save.js";
 import { XcHvmParam, XcHvmParams } from "../generated/libxc-stream.js";
-import { isLuDomainType, LU_STREAM_FORMAT, LU_STREAM_RECORD, LuDomainInfo, LuDomainPages, LuM2p, LuVersion } from "../generated/live-update.js";
+import {
+  isLuDomainType,
+  LU_STREAM_FORMAT,
+  LU_STREAM_RECORD,
+  LuDomainInfo,
+  LuDomainPages,
+  LuM2p,
+  LuVersion,
+} from "../generated/live-update.js";
 import type { ByteSource } from "../runtime/byte-view.js";
 import { FrameAllocator } from "../runtime/frame-allocator.js";
 import type { MachineMemory } from "../runtime/machine-memory.js";
@@ -59,8 +67,15 @@ export function writeStream(memory: MachineMemory, c: StreamContents): WrittenSt
   const { spec, layout } = c;
   // With guest memory in extents the free frames are a few whole extents: draw from a shuffle of
   // them rather than probing a nearly full machine.
-  const allocator = new FrameAllocator(memory, { order: (spec.extentFrames ?? 1) > 1 ? "uniform" : "random", seed: spec.seed });
-  const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, { allocator, bootmem: spec.bootmemStart, littleEndian: true });
+  const allocator = new FrameAllocator(memory, {
+    order: (spec.extentFrames ?? 1) > 1 ? "uniform" : "random",
+    seed: spec.seed,
+  });
+  const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, {
+    allocator,
+    bootmem: spec.bootmemStart,
+    littleEndian: true,
+  });
   const b = new BodyWriters();
 
   let p = w.beginRecord(R.LU_VERSION, LuVersion.SIZE);
@@ -137,8 +152,24 @@ function writeFrameList(src: ByteSource, offset: number, frames: Uint32Array): v
 
 /** The general-purpose registers of `hvm_hw_cpu` that get random values, with rip and rflags. */
 const CPU_RANDOM_REGS = [
-  "rax", "rbx", "rcx", "rdx", "rbp", "rsi", "rdi", "rsp",
-  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip", "rflags",
+  "rax",
+  "rbx",
+  "rcx",
+  "rdx",
+  "rbp",
+  "rsi",
+  "rdi",
+  "rsp",
+  "r8",
+  "r9",
+  "r10",
+  "r11",
+  "r12",
+  "r13",
+  "r14",
+  "r15",
+  "rip",
+  "rflags",
 ] as const;
 
 /** Gives a save record plausible contents (registers, LAPIC page, XSAVE legacy area). */

@@ -4,7 +4,9 @@ import type { Command } from "commander";
 export function register(program: Command): void {
   program
     .command("lsp")
-    .description("run the .lu language server (LSP over stdio): diagnostics, hover, definition, completion, formatting, symbols")
+    .description(
+      "run the .lu language server (LSP over stdio): diagnostics, hover, definition, completion, formatting, symbols",
+    )
     .option("--stdio", "talk LSP over stdin/stdout (the default; accepted for editors that pass it)")
     .action(async () => {
       const { startServer } = await import("./server.js");

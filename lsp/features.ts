@@ -30,7 +30,12 @@ import type { Position } from "vscode-languageserver/node";
 import { pathToUri } from "./workspace.js";
 
 /** The compiler's diagnostics for `path`, with the same codes and ranges. */
-export function toLspDiagnostics(diagnostics: readonly Diagnostic[], path: string, text: string, textOf: (p: string) => string | undefined): LspDiagnostic[] {
+export function toLspDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  path: string,
+  text: string,
+  textOf: (p: string) => string | undefined,
+): LspDiagnostic[] {
   return diagnostics
     .filter((d) => d.span.file === path)
     .map((d) => {
@@ -38,7 +43,12 @@ export function toLspDiagnostics(diagnostics: readonly Diagnostic[], path: strin
         if (n.span === null) return [];
         const other = n.span.file === path ? text : textOf(n.span.file);
         if (other === undefined) return [];
-        return [{ location: { uri: pathToUri(n.span.file), range: rangeOf(other, n.span.start, n.span.end) }, message: n.message }];
+        return [
+          {
+            location: { uri: pathToUri(n.span.file), range: rangeOf(other, n.span.start, n.span.end) },
+            message: n.message,
+          },
+        ];
       });
       return {
         range: rangeOf(text, d.span.start, d.span.end),
@@ -105,10 +115,13 @@ function structHover(s: LayoutStruct, program: LayoutProgram): string {
 const KEYWORDS: Readonly<Record<string, string>> = {
   load: "`load exact | zero_extend [from N, …] [compat S]`: how a reader takes a body of this struct.",
   exact: "`load exact`: a body must be exactly the struct's size.",
-  zero_extend: "`load zero_extend from N, …`: a body of one of the older sizes is valid too; the fields past its end read as zero.",
+  zero_extend:
+    "`load zero_extend from N, …`: a body of one of the older sizes is valid too; the fields past its end read as zero.",
   compat: "`compat S`: a body of the size of struct `S` is laid out as `S` (not a prefix of this struct).",
-  entry: "`entry KIND (FIELD, …)`: a file may be this stream, told by these constant fields of the first preamble struct.",
-  require: "`require PATH in VALUES [if PATH in VALUES]`: a value rule on a preamble struct (the walk stops) or on a record's body (a problem).",
+  entry:
+    "`entry KIND (FIELD, …)`: a file may be this stream, told by these constant fields of the first preamble struct.",
+  require:
+    "`require PATH in VALUES [if PATH in VALUES]`: a value rule on a preamble struct (the walk stops) or on a record's body (a problem).",
   first: "`first R`: the stream's first record is `R`.",
   once: "`once R`: record `R` appears at most once.",
   order: "`order R before A, …`: none of `A, …` may come before the first `R`.",
@@ -116,7 +129,7 @@ const KEYWORDS: Readonly<Record<string, string>> = {
   payload: "`payload NAME of R = SIZE`: octets after the body's fields of `R`, inside the record's length.",
   after: "`after R stream S [until A, …]`: a whole stream `S` follows each `R` in line.",
   chain: "`u64 -> chain H (next, count) of E limit N`: a linked list of pages, each starting with header `H`.",
-  match: "`u64 -> match F { \"text\": T, … }`: the target type is chosen by the text of field `F`.",
+  match: '`u64 -> match F { "text": T, … }`: the target type is chosen by the text of field `F`.',
   preamble: "`preamble S [as LABEL], …`: structs that come once before the records.",
   header: "`header H (type, length)`: the record header struct and its type and length fields.",
 };
@@ -142,8 +155,16 @@ export function hover(text: string, path: string, pos: Position, program: Layout
     const ref = ast === null ? null : referenceAt(ast, w.start, program);
     const found = ref === null ? null : resolveReference(ref.ref, program);
     if (found?.kind === "record") return { contents: { kind: "markdown", value: recordHover(found) }, range };
-    if (found?.kind === "field") return { contents: { kind: "markdown", value: fieldHover(found.struct, found.field, program) }, range };
-    if (found?.kind === "part") return { contents: { kind: "markdown", value: [`**${found.name}**`, ...(found.doc === null ? [] : ["", found.doc])].join("\n") }, range };
+    if (found?.kind === "field")
+      return { contents: { kind: "markdown", value: fieldHover(found.struct, found.field, program) }, range };
+    if (found?.kind === "part")
+      return {
+        contents: {
+          kind: "markdown",
+          value: [`**${found.name}**`, ...(found.doc === null ? [] : ["", found.doc])].join("\n"),
+        },
+        range,
+      };
     const schema = program.schemas.find((s) => s.file === path);
     for (const s of schema?.structs ?? []) {
       const f = s.fields.find((x) => x.name === w.word && x.span.start <= w.start && w.start < x.span.end);
@@ -156,24 +177,75 @@ export function hover(text: string, path: string, pos: Position, program: Layout
     if (e !== undefined) {
       const kind = index.enums.has(w.word) ? "enum" : "flags";
       const members = e.members.map((m) => `- \`${hexValue(m.value, e.base)}\` ${m.name}`);
-      return { contents: { kind: "markdown", value: [`**${kind} ${e.name}** : \`${e.base}\``, ...(e.doc === null ? [] : ["", e.doc]), "", ...members].join("\n") }, range };
+      return {
+        contents: {
+          kind: "markdown",
+          value: [`**${kind} ${e.name}** : \`${e.base}\``, ...(e.doc === null ? [] : ["", e.doc]), "", ...members].join(
+            "\n",
+          ),
+        },
+        range,
+      };
     }
     const c = program.schemas.flatMap((x) => x.consts).find((x) => x.name === w.word);
     if (c !== undefined) {
-      return { contents: { kind: "markdown", value: [`**const ${c.name}** = \`${hexValue(c.value, null)}\` (${c.value})`, ...(c.doc === null ? [] : ["", c.doc])].join("\n") }, range };
+      return {
+        contents: {
+          kind: "markdown",
+          value: [
+            `**const ${c.name}** = \`${hexValue(c.value, null)}\` (${c.value})`,
+            ...(c.doc === null ? [] : ["", c.doc]),
+          ].join("\n"),
+        },
+        range,
+      };
     }
     const sc = program.schemas.flatMap((x) => x.strings).find((x) => x.name === w.word);
-    if (sc !== undefined) return { contents: { kind: "markdown", value: [`**const ${sc.name}** = \`${JSON.stringify(sc.value)}\``, ...(sc.doc === null ? [] : ["", sc.doc])].join("\n") }, range };
+    if (sc !== undefined)
+      return {
+        contents: {
+          kind: "markdown",
+          value: [
+            `**const ${sc.name}** = \`${JSON.stringify(sc.value)}\``,
+            ...(sc.doc === null ? [] : ["", sc.doc]),
+          ].join("\n"),
+        },
+        range,
+      };
     const node = program.schemas.flatMap((x) => x.nodes).find((x) => x.name === w.word);
     if (node !== undefined) {
-      const members = nodeRows(node).map((r) => `- \`${r.key}\` ${r.member}: ${unlinked(`${r.type.before}${r.type.ref ?? ""}${r.type.after}`)}${r.optional ? " (optional)" : ""}`);
-      return { contents: { kind: "markdown", value: [`**node ${node.name}**`, ...(node.doc === null ? [] : ["", node.doc]), "", nodeSummary(node), "", ...members].join("\n") }, range };
+      const members = nodeRows(node).map(
+        (r) =>
+          `- \`${r.key}\` ${r.member}: ${unlinked(`${r.type.before}${r.type.ref ?? ""}${r.type.after}`)}${r.optional ? " (optional)" : ""}`,
+      );
+      return {
+        contents: {
+          kind: "markdown",
+          value: [
+            `**node ${node.name}**`,
+            ...(node.doc === null ? [] : ["", node.doc]),
+            "",
+            nodeSummary(node),
+            "",
+            ...members,
+          ].join("\n"),
+        },
+        range,
+      };
     }
     const st = index.streams.get(w.word);
     if (st !== undefined) {
       const rules = streamRuleLines(st, index).map((r) => `- ${unlinked(r)}`);
       const head = `**stream ${st.name}**: header \`${st.header}\`, ${st.records.length} record types, align ${st.align}`;
-      return { contents: { kind: "markdown", value: [head, ...(st.doc === null ? [] : ["", st.doc]), ...(rules.length === 0 ? [] : ["", ...rules])].join("\n") }, range };
+      return {
+        contents: {
+          kind: "markdown",
+          value: [head, ...(st.doc === null ? [] : ["", st.doc]), ...(rules.length === 0 ? [] : ["", ...rules])].join(
+            "\n",
+          ),
+        },
+        range,
+      };
     }
   }
   const kw = KEYWORDS[w.word];
@@ -182,7 +254,13 @@ export function hover(text: string, path: string, pos: Position, program: Layout
   if (prim?.[1] !== undefined) {
     const p = prim[1] as PrimName;
     const endian = prim[2] === "le" ? "little-endian" : prim[2] === "be" ? "big-endian" : "the struct's byte order";
-    return { contents: { kind: "markdown", value: `**${w.word}**: ${primSize(p)} octet${primSize(p) === 1 ? "" : "s"}, ${primSize(p) === 1 ? "no byte order" : endian}` }, range };
+    return {
+      contents: {
+        kind: "markdown",
+        value: `**${w.word}**: ${primSize(p)} octet${primSize(p) === 1 ? "" : "s"}, ${primSize(p) === 1 ? "no byte order" : endian}`,
+      },
+      range,
+    };
   }
   return null;
 }
@@ -200,15 +278,24 @@ function nameIn(text: string, span: { start: number; end: number }, name: string
 }
 
 /** Where the name under the cursor is declared (across imports), or the imported file itself. */
-export function definition(text: string, path: string, pos: Position, program: LayoutProgram | null, textOf: (p: string) => string | undefined): Location | null {
+export function definition(
+  text: string,
+  path: string,
+  pos: Position,
+  program: LayoutProgram | null,
+  textOf: (p: string) => string | undefined,
+): Location | null {
   const offset = offsetAt(text, pos);
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const lineEnd = text.indexOf("\n", offset);
   const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
   const imp = /^\s*import\s+"([^"]+)"/.exec(line);
   if (imp?.[1] !== undefined && program !== null) {
-    const target = program.schemas.find((s) => s.file === path)?.imports.find((f) => f.endsWith(imp[1]?.replace(/^\.\//, "") ?? ""));
-    if (target !== undefined) return { uri: pathToUri(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    const target = program.schemas
+      .find((s) => s.file === path)
+      ?.imports.find((f) => f.endsWith(imp[1]?.replace(/^\.\//, "") ?? ""));
+    if (target !== undefined)
+      return { uri: pathToUri(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
   }
   const w = wordAt(text, offset);
   if (w === null || program === null) return null;
@@ -267,7 +354,9 @@ export function completion(text: string, path: string, pos: Position, program: L
   const inStruct = enclosingStruct(text, offset);
   if (inStruct !== null && /^\s*@?[0-9A-Fa-fx_]*$/.test(before)) {
     // Next free offset: the end of the last field declared above the cursor.
-    const fieldsAbove = [...text.slice(inStruct.bodyStart, lineStart).matchAll(/@\s*[^\s:]+\s+([A-Za-z_]\w*)\s*:/g)].map((m) => m[1] ?? "");
+    const fieldsAbove = [
+      ...text.slice(inStruct.bodyStart, lineStart).matchAll(/@\s*[^\s:]+\s+([A-Za-z_]\w*)\s*:/g),
+    ].map((m) => m[1] ?? "");
     const last = fieldsAbove[fieldsAbove.length - 1];
     const s = program === null ? undefined : docIndex(program).structs.get(inStruct.name);
     const field = s?.fields.find((f) => f.name === last);
@@ -278,7 +367,10 @@ export function completion(text: string, path: string, pos: Position, program: L
         label: `@${next}`,
         kind: CompletionItemKind.Value,
         detail: "next free offset",
-        documentation: last === undefined ? "first field" : `after '${last}' (offset ${field?.offset ?? 0}, size ${field?.size ?? 0})`,
+        documentation:
+          last === undefined
+            ? "first field"
+            : `after '${last}' (offset ${field?.offset ?? 0}, size ${field?.size ?? 0})`,
         insertText: at ? String(next) : `@${next} `,
         filterText: at ? `@${next}` : `@${next}`,
         sortText: "0",
@@ -286,16 +378,32 @@ export function completion(text: string, path: string, pos: Position, program: L
     }
     return items;
   }
-  const types: CompletionItem[] = PRIMS.flatMap((p) =>
-    primSize(p) === 1 ? [p] : [p, `${p}le`, `${p}be`],
-  ).map((label) => ({ label, kind: CompletionItemKind.Keyword, detail: "primitive type", sortText: `1${label}` }));
-  types.push(...["pad", "ascii", "bytes"].map((label) => ({ label, kind: CompletionItemKind.Keyword, detail: "octets", sortText: `1${label}` })));
+  const types: CompletionItem[] = PRIMS.flatMap((p) => (primSize(p) === 1 ? [p] : [p, `${p}le`, `${p}be`])).map(
+    (label) => ({ label, kind: CompletionItemKind.Keyword, detail: "primitive type", sortText: `1${label}` }),
+  );
+  types.push(
+    ...["pad", "ascii", "bytes"].map((label) => ({
+      label,
+      kind: CompletionItemKind.Keyword,
+      detail: "octets",
+      sortText: `1${label}`,
+    })),
+  );
   if (program !== null) {
     const index = docIndex(program);
     const visible = new Set(program.schemas.map((s) => s.file));
-    for (const [name, s] of index.structs) if (visible.has(s.span.file)) types.push({ label: name, kind: CompletionItemKind.Struct, detail: `struct, ${s.size} octets`, sortText: `0${name}` });
-    for (const [name, e] of index.enums) types.push({ label: name, kind: CompletionItemKind.Enum, detail: `enum : ${e.base}`, sortText: `0${name}` });
-    for (const [name, f] of index.flags) types.push({ label: name, kind: CompletionItemKind.Enum, detail: `flags : ${f.base}`, sortText: `0${name}` });
+    for (const [name, s] of index.structs)
+      if (visible.has(s.span.file))
+        types.push({
+          label: name,
+          kind: CompletionItemKind.Struct,
+          detail: `struct, ${s.size} octets`,
+          sortText: `0${name}`,
+        });
+    for (const [name, e] of index.enums)
+      types.push({ label: name, kind: CompletionItemKind.Enum, detail: `enum : ${e.base}`, sortText: `0${name}` });
+    for (const [name, f] of index.flags)
+      types.push({ label: name, kind: CompletionItemKind.Enum, detail: `flags : ${f.base}`, sortText: `0${name}` });
   }
   void path;
   return [...items, ...types];
@@ -305,7 +413,14 @@ export function completion(text: string, path: string, pos: Position, program: L
 export function documentSymbols(text: string, path: string): DocumentSymbol[] {
   const ast = parseLu(path, text).ast;
   if (ast === null) return [];
-  const sym = (name: string, kind: SymbolKind, span: { start: number; end: number }, sel: { start: number; end: number }, detail?: string, children?: DocumentSymbol[]): DocumentSymbol => ({
+  const sym = (
+    name: string,
+    kind: SymbolKind,
+    span: { start: number; end: number },
+    sel: { start: number; end: number },
+    detail?: string,
+    children?: DocumentSymbol[],
+  ): DocumentSymbol => ({
     name,
     kind,
     range: rangeOf(text, span.start, span.end),
@@ -326,14 +441,46 @@ export function documentSymbols(text: string, path: string): DocumentSymbol[] {
           SymbolKind.Class,
           d.span,
           d.name.span,
-          d.nodeName === null ? "node" : `node ${d.nodeName.kind === "string" ? JSON.stringify(d.nodeName.value) : d.nodeName.name.text}`,
-          d.items.flatMap((it) => (it.kind === "member" ? [sym(it.name.text, SymbolKind.Property, it.span, it.name.span, it.key === null ? "@*" : it.key.kind === "string" ? `@${JSON.stringify(it.key.value)}` : `@${it.key.name.text}`)] : [])),
+          d.nodeName === null
+            ? "node"
+            : `node ${d.nodeName.kind === "string" ? JSON.stringify(d.nodeName.value) : d.nodeName.name.text}`,
+          d.items.flatMap((it) =>
+            it.kind === "member"
+              ? [
+                  sym(
+                    it.name.text,
+                    SymbolKind.Property,
+                    it.span,
+                    it.name.span,
+                    it.key === null
+                      ? "@*"
+                      : it.key.kind === "string"
+                        ? `@${JSON.stringify(it.key.value)}`
+                        : `@${it.key.name.text}`,
+                  ),
+                ]
+              : [],
+          ),
         );
       case "enum":
       case "flags":
-        return sym(d.name.text, SymbolKind.Enum, d.span, d.name.span, `${d.kind} : ${d.base.text}`, d.members.map((m) => sym(m.name.text, SymbolKind.EnumMember, m.span, m.name.span)));
+        return sym(
+          d.name.text,
+          SymbolKind.Enum,
+          d.span,
+          d.name.span,
+          `${d.kind} : ${d.base.text}`,
+          d.members.map((m) => sym(m.name.text, SymbolKind.EnumMember, m.span, m.name.span)),
+        );
       case "struct":
-        return sym(d.name.text, SymbolKind.Struct, d.span, d.name.span, "struct", d.fields.map((f) => sym(f.name.text, SymbolKind.Field, f.span, f.name.span)));
+        return sym(
+          d.name.text,
+          SymbolKind.Struct,
+          d.span,
+          d.name.span,
+          "struct",
+          d.fields.map((f) => sym(f.name.text, SymbolKind.Field, f.span, f.name.span)),
+        );
       case "stream":
         return sym(
           d.name.text,

@@ -32,7 +32,12 @@ const STRUCT_ATTRS = ["size", "align", "endian", "abi", "load", "scattered"];
 /** Items of a `node` block. */
 const NODE_ITEMS = ["compatible", "@*"];
 
-const keyword = (label: string, detail: string): CompletionItem => ({ label, kind: CompletionItemKind.Keyword, detail, sortText: `0${label}` });
+const keyword = (label: string, detail: string): CompletionItem => ({
+  label,
+  kind: CompletionItemKind.Keyword,
+  detail,
+  sortText: `0${label}`,
+});
 
 /** Where the cursor is: the text of the statement it is in, and the block holding it. */
 interface Place {
@@ -54,7 +59,11 @@ function placeOf(text: string, offset: number): Place {
     } else if (c === "}") {
       open.pop();
       stmtStart = i + 1;
-    } else if (c === ";" || (c === "," && open.length > 0 && /\b(enum|flags)\b[^{;}]*$/.test(code.slice(0, open[open.length - 1] ?? 0)))) stmtStart = i + 1;
+    } else if (
+      c === ";" ||
+      (c === "," && open.length > 0 && /\b(enum|flags)\b[^{;}]*$/.test(code.slice(0, open[open.length - 1] ?? 0)))
+    )
+      stmtStart = i + 1;
   }
   let block: Place["block"] = null;
   const at = open[open.length - 1];
@@ -95,7 +104,11 @@ function streamNames(program: LayoutProgram | null): string[] {
  * Keywords and names for the place at `offset`, or null where a type name or offset is what
  * comes next (the caller's completion).
  */
-export function keywordCompletion(text: string, offset: number, program: LayoutProgram | null): CompletionItem[] | null {
+export function keywordCompletion(
+  text: string,
+  offset: number,
+  program: LayoutProgram | null,
+): CompletionItem[] | null {
   const { stmt, block } = placeOf(text, offset);
   const word = /^\w*$/;
   if (block === null) {
@@ -106,11 +119,18 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
     return null;
   }
   if (block.kind === "stream") {
-    const records = (): CompletionItem[] => names(recordNames(block.name, text, block.start, program), CompletionItemKind.Event, `record of ${block.name}`);
+    const records = (): CompletionItem[] =>
+      names(recordNames(block.name, text, block.start, program), CompletionItemKind.Event, `record of ${block.name}`);
     if (word.test(stmt)) return STREAM_ITEMS.map((k) => keyword(k, "stream item"));
     if (/^(first|once) \w*$/.test(stmt) || /^order \w*$/.test(stmt) || /^after \w*$/.test(stmt)) return records();
-    if (/^end \w*$/.test(stmt)) return [...records(), keyword("of input", "no end record: the stream ends with its input")];
-    if (/^order \w+ before (\w+ ?, ?)*\w*$/.test(stmt) || /^max length .* for (\w+ ?, ?)*\w*$/.test(stmt) || /^payload \w+ of \w*$/.test(stmt)) return records();
+    if (/^end \w*$/.test(stmt))
+      return [...records(), keyword("of input", "no end record: the stream ends with its input")];
+    if (
+      /^order \w+ before (\w+ ?, ?)*\w*$/.test(stmt) ||
+      /^max length .* for (\w+ ?, ?)*\w*$/.test(stmt) ||
+      /^payload \w+ of \w*$/.test(stmt)
+    )
+      return records();
     if (/^order \w+ \w*$/.test(stmt)) return [keyword("before", "order rule")];
     if (/^max \w*$/.test(stmt)) return [keyword("length", "longest record body")];
     if (/^payload \w+ \w*$/.test(stmt)) return [keyword("of", "payload of a record")];
@@ -119,9 +139,14 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
     const until = /^after \w+ stream (\w+) (until (\w+ ?, ?)*)?\w*$/.exec(stmt);
     if (until?.[1] !== undefined) {
       if (until[2] === undefined) return [keyword("until", "records that also end the stream in line")];
-      return names(recordNames(until[1], text, text.length, program), CompletionItemKind.Event, `record of ${until[1]}`);
+      return names(
+        recordNames(until[1], text, text.length, program),
+        CompletionItemKind.Event,
+        `record of ${until[1]}`,
+      );
     }
-    if (/^(preamble|header) (\w+ (as \w+ )?, ?)*\w*$/.test(stmt)) return names(structNames(program), CompletionItemKind.Struct, "struct");
+    if (/^(preamble|header) (\w+ (as \w+ )?, ?)*\w*$/.test(stmt))
+      return names(structNames(program), CompletionItemKind.Struct, "struct");
     if (/^optional \w*$/.test(stmt)) return [keyword("bit", "the type bit that marks optional records")];
     return null;
   }
@@ -135,7 +160,11 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
     const value = /^@\S+ \w+ ?: ?[^=;]*[^=;\s] ?= ?(.*)$/.exec(stmt)?.[1];
     if (value !== undefined) return fieldValue(value, program);
     if (/-> \w*$/.test(stmt) || /->\w*$/.test(stmt)) {
-      return [keyword("chain", "a linked list of pages: chain H (next, count) of E limit N"), keyword("match", "the target chosen by a text field: match F { \"…\": T }"), ...names(structNames(program), CompletionItemKind.Struct, "struct")];
+      return [
+        keyword("chain", "a linked list of pages: chain H (next, count) of E limit N"),
+        keyword("match", 'the target chosen by a text field: match F { "…": T }'),
+        ...names(structNames(program), CompletionItemKind.Struct, "struct"),
+      ];
     }
     if (/-> chain \w+ ?\([^)]*\) \w*$/.test(stmt)) return [keyword("of", "the element type")];
     if (/-> chain \w+ ?\([^)]*\) of \w+ \w*$/.test(stmt)) return [keyword("limit", "most pages followed")];
@@ -151,22 +180,37 @@ export function keywordCompletion(text: string, offset: number, program: LayoutP
 function fieldValue(value: string, program: LayoutProgram | null): CompletionItem[] {
   if (/^length \w*$/.test(value)) return [keyword("of", "= length of rest|input")];
   if (/^length of \w*$/.test(value)) {
-    return [keyword("rest", "the octets after this field, to the end of the input"), keyword("input", "the octets from the start of the struct, to the end of the input")];
+    return [
+      keyword("rest", "the octets after this field, to the end of the input"),
+      keyword("input", "the octets from the start of the struct, to the end of the input"),
+    ];
   }
   // Inside a string (an ascii field's value) there is nothing to offer.
   if ((value.match(/"/g) ?? []).length % 2 === 1) return [];
-  const consts = names(program?.schemas.flatMap((s) => s.consts.map((c) => c.name)) ?? [], CompletionItemKind.Constant, "constant");
+  const consts = names(
+    program?.schemas.flatMap((s) => s.consts.map((c) => c.name)) ?? [],
+    CompletionItemKind.Constant,
+    "constant",
+  );
   return /^\w*$/.test(value) ? [keyword("length", "a length field: = length of rest|input"), ...consts] : consts;
 }
 
 function structAttr(rest: string, program: LayoutProgram | null): CompletionItem[] {
-  if (/(^| )load \w*$/.test(rest)) return [keyword("exact", "a body of exactly the struct's size"), keyword("zero_extend", "older, shorter bodies read with zeros")];
+  if (/(^| )load \w*$/.test(rest))
+    return [
+      keyword("exact", "a body of exactly the struct's size"),
+      keyword("zero_extend", "older, shorter bodies read with zeros"),
+    ];
   if (/(^| )abi \w*$/.test(rest)) return ["frozen", "append", "free"].map((k) => keyword(k, "evolution rule"));
   if (/(^| )endian \w*$/.test(rest)) return ["little", "big"].map((k) => keyword(k, "byte order"));
-  if (/(^| )compat \w*$/.test(rest)) return names(structNames(program), CompletionItemKind.Struct, "struct of the old layout");
+  if (/(^| )compat \w*$/.test(rest))
+    return names(structNames(program), CompletionItemKind.Struct, "struct of the old layout");
   const afterZero = /(^| )zero_extend( from [^a-z]*)? \w*$/.exec(rest);
   if (afterZero !== null) {
-    const items = [keyword("compat", "a struct whose size marks the old layout"), ...STRUCT_ATTRS.map((k) => keyword(k, "struct attribute"))];
+    const items = [
+      keyword("compat", "a struct whose size marks the old layout"),
+      ...STRUCT_ATTRS.map((k) => keyword(k, "struct attribute")),
+    ];
     return afterZero[2] === undefined ? [keyword("from", "older sizes"), ...items] : items;
   }
   return STRUCT_ATTRS.map((k) => keyword(k, "struct attribute"));

@@ -6,7 +6,20 @@
  * `match kind`, `entry e (magic)`, payload paths, `count(array where path …)`), then resolved
  * against the checked program to the place it is declared.
  */
-import type { AstExpr, AstFile, AstName, AstNode, AstSizeExpr, AstStream, AstStreamItem, AstStringRef, AstStruct, AstType, AstValueItem, SourceSpan } from "../codegen/ast.js";
+import type {
+  AstExpr,
+  AstFile,
+  AstName,
+  AstNode,
+  AstSizeExpr,
+  AstStream,
+  AstStreamItem,
+  AstStringRef,
+  AstStruct,
+  AstType,
+  AstValueItem,
+  SourceSpan,
+} from "../codegen/ast.js";
 import type { LayoutField, LayoutProgram, LayoutStream, LayoutStruct } from "../codegen/ir.js";
 
 export type Reference =
@@ -68,7 +81,11 @@ class Resolver {
   }
 }
 
-function pick(names: readonly AstName[], offset: number, ref: (name: AstName, i: number) => Reference | null): ReferenceAt | null {
+function pick(
+  names: readonly AstName[],
+  offset: number,
+  ref: (name: AstName, i: number) => Reference | null,
+): ReferenceAt | null {
   for (const [i, n] of names.entries()) {
     if (!within(n.span, offset)) continue;
     const r = ref(n, i);
@@ -89,7 +106,9 @@ function inType(t: AstType, struct: AstStruct, offset: number): ReferenceAt | nu
     case "array": {
       const counted = exprNames(t.count);
       const fieldNames = new Set(struct.fields.map((f) => f.name.text));
-      return pick([t.element], offset, decl) ?? pick(counted, offset, (n) => (fieldNames.has(n.text) ? own(n) : decl(n)));
+      return (
+        pick([t.element], offset, decl) ?? pick(counted, offset, (n) => (fieldNames.has(n.text) ? own(n) : decl(n)))
+      );
     }
     case "bits":
       return pick([t.base, ...t.ranges.flatMap((r) => (r.as === null ? [] : [r.as]))], offset, decl);
@@ -112,12 +131,16 @@ function inType(t: AstType, struct: AstStruct, offset: number): ReferenceAt | nu
       const target = t.target;
       const counted = exprNames(t.count);
       if (target.kind === "named") return pick([t.base, target.name], offset, decl) ?? pick(counted, offset, decl);
-      if (target.kind === "chain") return pick([t.base, target.header, target.entry], offset, decl) ?? pick(counted, offset, decl);
+      if (target.kind === "chain")
+        return pick([t.base, target.header, target.entry], offset, decl) ?? pick(counted, offset, decl);
       return pick([t.base], offset, decl);
     }
     case "area": {
       const fieldNames = new Set(struct.fields.map((f) => f.name.text));
-      return pick([t.descriptor, t.element], offset, decl) ?? pick(exprNames(t.count), offset, (n) => (fieldNames.has(n.text) ? own(n) : decl(n)));
+      return (
+        pick([t.descriptor, t.element], offset, decl) ??
+        pick(exprNames(t.count), offset, (n) => (fieldNames.has(n.text) ? own(n) : decl(n)))
+      );
     }
     default:
       return null;
@@ -133,7 +156,20 @@ function inNode(d: AstNode, offset: number): ReferenceAt | null {
     if (it.kind === "compatible") return pick(it.values.flatMap(ref), offset, decl);
     const t = it.type;
     const types =
-      t.kind === "named" ? [t.name] : t.kind === "pointer" ? [t.base, ...(t.target.kind === "named" ? [t.target.name] : t.target.kind === "chain" ? [t.target.header, t.target.entry] : [])] : t.kind === "array" || t.kind === "rest" ? [t.element] : [];
+      t.kind === "named"
+        ? [t.name]
+        : t.kind === "pointer"
+          ? [
+              t.base,
+              ...(t.target.kind === "named"
+                ? [t.target.name]
+                : t.target.kind === "chain"
+                  ? [t.target.header, t.target.entry]
+                  : []),
+            ]
+          : t.kind === "array" || t.kind === "rest"
+            ? [t.element]
+            : [];
     return pick([...ref(it.key), ...types], offset, decl);
   }
   return pick(named, offset, decl);
@@ -144,7 +180,11 @@ function inStruct(d: AstStruct, offset: number): ReferenceAt | null {
     if (!within(a.span, offset)) continue;
     if (a.kind === "size" || a.kind === "align") return pick(exprNames(a.value), offset, decl);
     if (a.kind === "load" && a.rule.kind === "zero_extend") {
-      return pick([...a.rule.from.flatMap(exprNames), ...(a.rule.compat === null ? [] : [a.rule.compat])], offset, decl);
+      return pick(
+        [...a.rule.from.flatMap(exprNames), ...(a.rule.compat === null ? [] : [a.rule.compat])],
+        offset,
+        decl,
+      );
     }
   }
   for (const f of d.fields) {
@@ -157,8 +197,12 @@ function inStruct(d: AstStruct, offset: number): ReferenceAt | null {
 
 function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt | null {
   const stream = st.name.text;
-  const records = new Set(st.items.flatMap((i) => (i.kind === "record" || i.kind === "recordCode" ? [i.name.text] : [])));
-  const preamble = st.items.flatMap((i) => (i.kind === "preamble" || i.kind === "preambleAs" ? i.structs.map((s) => s.text) : []));
+  const records = new Set(
+    st.items.flatMap((i) => (i.kind === "record" || i.kind === "recordCode" ? [i.name.text] : [])),
+  );
+  const preamble = st.items.flatMap((i) =>
+    i.kind === "preamble" || i.kind === "preambleAs" ? i.structs.map((s) => s.text) : [],
+  );
   const record = (n: AstName): Reference => ({ kind: "record", stream, name: n.text });
   /** `ROOT.a.b`: ROOT a record (its body's fields) or a preamble struct. */
   const path = (names: readonly AstName[]): ReferenceAt | null =>
@@ -184,7 +228,9 @@ function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt
   const sizePath = (names: readonly AstName[], body: string | null): ReferenceAt | null => {
     const root = names[0]?.text ?? "";
     if (names.length > 1 && preamble.includes(root)) return path(names);
-    return pick(names, offset, (_n, i) => (body === null ? null : { kind: "field", struct: body, path: names.slice(0, i + 1).map((x) => x.text) }));
+    return pick(names, offset, (_n, i) =>
+      body === null ? null : { kind: "field", struct: body, path: names.slice(0, i + 1).map((x) => x.text) },
+    );
   };
   const inSize = (e: AstSizeExpr, body: string | null): ReferenceAt | null => {
     if (!within(e.span, offset)) return null;
@@ -195,8 +241,15 @@ function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt
         const element = resolve.elementOf(body, e.array[0]?.text ?? "");
         return (
           sizePath(e.array, body) ??
-          pick(e.element, offset, (_n, i) => (element === null ? null : { kind: "field", struct: element, path: e.element.slice(0, i + 1).map((x) => x.text) })) ??
-          values(e.values, element === null ? null : { kind: "field", struct: element, path: e.element.map((x) => x.text) })
+          pick(e.element, offset, (_n, i) =>
+            element === null
+              ? null
+              : { kind: "field", struct: element, path: e.element.slice(0, i + 1).map((x) => x.text) },
+          ) ??
+          values(
+            e.values,
+            element === null ? null : { kind: "field", struct: element, path: e.element.map((x) => x.text) },
+          )
         );
       }
       case "binary":
@@ -227,27 +280,43 @@ function inStream(st: AstStream, offset: number, resolve: Resolver): ReferenceAt
       case "range":
         return pick([...exprNames(i.lo), ...exprNames(i.hi)], offset, decl);
       case "record":
-        return pick([i.name], offset, record) ?? pick([...(i.body === null ? [] : [i.body]), ...exprNames(i.value)], offset, decl);
+        return (
+          pick([i.name], offset, record) ??
+          pick([...(i.body === null ? [] : [i.body]), ...exprNames(i.value)], offset, decl)
+        );
       case "recordCode":
         return pick([i.name], offset, record) ?? pick(i.body === null ? [] : [i.body], offset, decl);
       case "entry": {
         const first = preamble[0];
-        return pick(i.magic, offset, (n) => (first === undefined ? null : { kind: "field", struct: first, path: [n.text] }));
+        return pick(i.magic, offset, (n) =>
+          first === undefined ? null : { kind: "field", struct: first, path: [n.text] },
+        );
       }
       case "require":
-        return path(i.path) ?? values(i.values, pathRef(i.path)) ?? (i.when === null ? null : (path(i.when.path) ?? values(i.when.values, pathRef(i.when.path))));
+        return (
+          path(i.path) ??
+          values(i.values, pathRef(i.path)) ??
+          (i.when === null ? null : (path(i.when.path) ?? values(i.when.values, pathRef(i.when.path))))
+        );
       case "first":
       case "once":
         return pick([i.record], offset, record);
       case "order":
-        return pick([i.record, ...i.later], offset, record) ?? (i.when === null ? null : (path(i.when.path) ?? values(i.when.values, pathRef(i.when.path))));
+        return (
+          pick([i.record, ...i.later], offset, record) ??
+          (i.when === null ? null : (path(i.when.path) ?? values(i.when.values, pathRef(i.when.path))))
+        );
       case "maxLength":
         return pick(i.records, offset, record) ?? pick(exprNames(i.value), offset, decl);
       case "payload":
         return pick([i.record], offset, record) ?? inSize(i.size, resolve.bodyOf(stream, i.record.text));
       case "inline": {
         const inner = i.stream.text;
-        return pick([i.record], offset, record) ?? pick([i.stream], offset, decl) ?? pick(i.until, offset, (n) => ({ kind: "record", stream: inner, name: n.text }));
+        return (
+          pick([i.record], offset, record) ??
+          pick([i.stream], offset, decl) ??
+          pick(i.until, offset, (n) => ({ kind: "record", stream: inner, name: n.text }))
+        );
       }
       default:
         return null;
@@ -271,7 +340,11 @@ export function referenceAt(ast: AstFile, offset: number, program: LayoutProgram
         return inNode(d, offset);
       case "enum":
       case "flags":
-        return pick(d.members.flatMap((m) => exprNames(m.value)), offset, decl);
+        return pick(
+          d.members.flatMap((m) => exprNames(m.value)),
+          offset,
+          decl,
+        );
       default:
         return null;
     }
@@ -284,7 +357,13 @@ export type Declared =
   | { readonly kind: "record"; readonly stream: LayoutStream; readonly span: SourceSpan }
   | { readonly kind: "field"; readonly struct: LayoutStruct; readonly field: LayoutField; readonly span: SourceSpan }
   /** A bit range, a flag or enum member: `enumName` is the enum a bit range's values are in. */
-  | { readonly kind: "part"; readonly name: string; readonly doc: string | null; readonly span: SourceSpan; readonly enumName?: string | null };
+  | {
+      readonly kind: "part";
+      readonly name: string;
+      readonly doc: string | null;
+      readonly span: SourceSpan;
+      readonly enumName?: string | null;
+    };
 
 /** Resolves a record or field reference against the checked program (declarations: by name elsewhere). */
 export function resolveReference(ref: Reference, program: LayoutProgram): Declared | null {
@@ -296,8 +375,21 @@ export function resolveReference(ref: Reference, program: LayoutProgram): Declar
   }
   if (ref.kind === "value") {
     const of = resolveReference(ref.of, program);
-    const enumName = of?.kind === "field" ? (of.field.type.kind === "enum" ? of.field.type.enumName : null) : of?.kind === "part" ? (of.enumName ?? null) : null;
-    const m = enumName === null ? undefined : program.schemas.flatMap((s) => s.enums).find((e) => e.name === enumName)?.members.find((x) => x.name === ref.name);
+    const enumName =
+      of?.kind === "field"
+        ? of.field.type.kind === "enum"
+          ? of.field.type.enumName
+          : null
+        : of?.kind === "part"
+          ? (of.enumName ?? null)
+          : null;
+    const m =
+      enumName === null
+        ? undefined
+        : program.schemas
+            .flatMap((s) => s.enums)
+            .find((e) => e.name === enumName)
+            ?.members.find((x) => x.name === ref.name);
     return m === undefined ? null : { kind: "part", name: m.name, doc: m.doc, span: m.span };
   }
   if (ref.kind !== "field") return null;
@@ -315,7 +407,10 @@ export function resolveReference(ref: Reference, program: LayoutProgram): Declar
       return r === undefined ? null : { kind: "part", name: r.name, doc: r.doc, span: r.span, enumName: r.enumName };
     }
     if (t.kind === "flags" && i + 2 === ref.path.length) {
-      const m = program.schemas.flatMap((s) => s.flags).find((f) => f.name === t.flagsName)?.members.find((x) => x.name === next);
+      const m = program.schemas
+        .flatMap((s) => s.flags)
+        .find((f) => f.name === t.flagsName)
+        ?.members.find((x) => x.name === next);
       return m === undefined ? null : { kind: "part", name: m.name, doc: m.doc, span: m.span };
     }
     struct = t.kind === "struct" ? resolve.struct(t.structName) : undefined;

@@ -16,7 +16,9 @@ import { completion, definition, documentSymbols, hover, toLspDiagnostics } from
 import { rangeOf } from "./positions.js";
 import { Workspace, uriToPath } from "./workspace.js";
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout)): Connection {
+export function startServer(
+  connection: Connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout),
+): Connection {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
 
@@ -38,7 +40,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const path = uriToPath(doc.uri);
       const text = doc.getText();
       const { diagnostics } = workspace.analyse(path);
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toLspDiagnostics(diagnostics, path, text, (p) => workspace.text(p)) });
+      void connection.sendDiagnostics({
+        uri: doc.uri,
+        version: doc.version,
+        diagnostics: toLspDiagnostics(diagnostics, path, text, (p) => workspace.text(p)),
+      });
     }
   };
 
@@ -62,7 +68,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   connection.onDefinition((p) => {
     const d = docOf(p.textDocument.uri);
-    return d === null ? null : definition(d.text, d.path, p.position, workspace.program(d.path), (f) => workspace.text(f));
+    return d === null
+      ? null
+      : definition(d.text, d.path, p.position, workspace.program(d.path), (f) => workspace.text(f));
   });
   connection.onCompletion((p) => {
     const d = docOf(p.textDocument.uri);

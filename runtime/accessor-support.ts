@@ -8,7 +8,13 @@ import type { ByteSource, ByteView } from "./byte-view.js";
 import { ContiguousSource } from "./contiguous-source.js";
 import { BoundsError, IntegerRangeError, type IntegerTypeName, UnsafeNumberError } from "./errors.js";
 import type { Problem } from "./problem.js";
-import { HOST_LITTLE_ENDIAN, walkU64Array, walkU64ArrayWords, type U32WordRangeVisitor, type U64RunVisitor } from "./u64-array-walk.js";
+import {
+  HOST_LITTLE_ENDIAN,
+  walkU64Array,
+  walkU64ArrayWords,
+  type U32WordRangeVisitor,
+  type U64RunVisitor,
+} from "./u64-array-walk.js";
 
 /** A view of no bytes: what a flyweight holds before it is placed. */
 export const UNPLACED_VIEW: ByteView = new DataView(new ArrayBuffer(0));
@@ -126,7 +132,14 @@ export function readI64Number(view: ByteView, offset: number, littleEndian: bool
 }
 
 /** Writes a safe integer `value` into a u64 (or, when `signed`, an i64); throws RangeError otherwise. */
-export function writeI64Number(view: ByteView, offset: number, value: number, littleEndian: boolean, signed: boolean, field: string): void {
+export function writeI64Number(
+  view: ByteView,
+  offset: number,
+  value: number,
+  littleEndian: boolean,
+  signed: boolean,
+  field: string,
+): void {
   if (!Number.isSafeInteger(value) || (!signed && value < 0)) {
     throw new RangeError(`field '${field}' cannot hold ${value}: not a ${signed ? "" : "non-negative "}safe integer`);
   }
@@ -191,7 +204,10 @@ export function enumJson<T extends number | bigint>(value: T, names: ReadonlyMap
 }
 
 /** The JSON of an array of enum values: each element's name, or its number when unknown. */
-export function enumListJson<T extends number | bigint>(list: { readonly length: number; at(i: number): T }, names: ReadonlyMap<T, string>): JsonValue[] {
+export function enumListJson<T extends number | bigint>(
+  list: { readonly length: number; at(i: number): T },
+  names: ReadonlyMap<T, string>,
+): JsonValue[] {
   const out: JsonValue[] = [];
   for (let i = 0; i < list.length; i++) out.push(enumJson(list.at(i), names));
   return out;
@@ -242,7 +258,8 @@ export function asciiOf(bytes: Uint8Array): string {
  * @throws RangeError when `count` is not a non-negative safe integer
  */
 export function tailSize(size: number, stride: number, count: number, field: string): number {
-  if (!(Number.isSafeInteger(count) && count >= 0)) throw new RangeError(`${field}: element count ${count} is not a non-negative integer`);
+  if (!(Number.isSafeInteger(count) && count >= 0))
+    throw new RangeError(`${field}: element count ${count} is not a non-negative integer`);
   return size + count * stride;
 }
 
@@ -264,7 +281,8 @@ export function readAscii(view: ByteView, offset: number, length: number): strin
 
 /** Writes `text` NUL-padded into a fixed-size ASCII field; throws RangeError for non-ASCII or too long text. */
 export function writeAscii(view: ByteView, offset: number, length: number, text: string, field: string): void {
-  if (text.length > length) throw new RangeError(`field '${field}' holds ${length} octets; '${text}' is ${text.length}`);
+  if (text.length > length)
+    throw new RangeError(`field '${field}' holds ${length} octets; '${text}' is ${text.length}`);
   for (let i = 0; i < length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
     if (c > 0x7f) throw new RangeError(`field '${field}' is ASCII; '${text}' has a character above 0x7F`);
@@ -306,8 +324,21 @@ export function hex(value: number | bigint): string {
 // ---------------------------------------------------------------------------------------------
 // Problem builders (validate() only: they allocate the problem they return).
 
-export function badConstant(problems: Problem[], field: string, offset: number, expected: string, actual: string): void {
-  problems.push({ kind: "bad-constant", field, offset, message: `'${field}' is ${actual}, expected ${expected}`, expected, actual });
+export function badConstant(
+  problems: Problem[],
+  field: string,
+  offset: number,
+  expected: string,
+  actual: string,
+): void {
+  problems.push({
+    kind: "bad-constant",
+    field,
+    offset,
+    message: `'${field}' is ${actual}, expected ${expected}`,
+    expected,
+    actual,
+  });
 }
 
 export function nonZeroPadding(problems: Problem[], field: string, offset: number, at: number, octet: number): void {
@@ -323,17 +354,48 @@ export function nonZeroPadding(problems: Problem[], field: string, offset: numbe
 }
 
 export function nonZeroReserved(problems: Problem[], field: string, offset: number, actual: string): void {
-  problems.push({ kind: "nonzero-reserved", field, offset, message: `reserved '${field}' is ${actual}, expected zero`, expected: "0x0", actual });
+  problems.push({
+    kind: "nonzero-reserved",
+    field,
+    offset,
+    message: `reserved '${field}' is ${actual}, expected zero`,
+    expected: "0x0",
+    actual,
+  });
 }
 
-export function unknownEnum(problems: Problem[], field: string, offset: number, enumName: string, value: number | bigint): void {
+export function unknownEnum(
+  problems: Problem[],
+  field: string,
+  offset: number,
+  enumName: string,
+  value: number | bigint,
+): void {
   const actual = `${value}`;
-  problems.push({ kind: "unknown-enum", field, offset, message: `'${field}' is ${actual}, not a value of ${enumName}`, actual });
+  problems.push({
+    kind: "unknown-enum",
+    field,
+    offset,
+    message: `'${field}' is ${actual}, not a value of ${enumName}`,
+    actual,
+  });
 }
 
-export function unknownFlags(problems: Problem[], field: string, offset: number, flagsName: string, bits: number | bigint): void {
+export function unknownFlags(
+  problems: Problem[],
+  field: string,
+  offset: number,
+  flagsName: string,
+  bits: number | bigint,
+): void {
   const actual = hex(bits);
-  problems.push({ kind: "unknown-flags", field, offset, message: `'${field}' has bits ${actual} that ${flagsName} does not name`, actual });
+  problems.push({
+    kind: "unknown-flags",
+    field,
+    offset,
+    message: `'${field}' has bits ${actual} that ${flagsName} does not name`,
+    actual,
+  });
 }
 
 export function badCount(problems: Problem[], field: string, offset: number, message: string): void {
@@ -344,11 +406,25 @@ export function badCount(problems: Problem[], field: string, offset: number, mes
  * A length field (`= length of rest|input`) that disagrees with the octets its struct was placed
  * on: `has` is what follows the field (`rest`) or the struct's whole extent (`input`).
  */
-export function lengthMismatch(problems: Problem[], field: string, offset: number, of: "rest" | "input", value: number | bigint, has: number): void {
+export function lengthMismatch(
+  problems: Problem[],
+  field: string,
+  offset: number,
+  of: "rest" | "input",
+  value: number | bigint,
+  has: number,
+): void {
   const actual = `${value}`;
   const expected = `${has}`;
   const what = of === "rest" ? `${has} octets follow it` : `its struct has ${has} octets`;
-  problems.push({ kind: "length-mismatch", field, offset, message: `'${field}' is ${actual} (= length of ${of}), but ${what}`, expected, actual });
+  problems.push({
+    kind: "length-mismatch",
+    field,
+    offset,
+    message: `'${field}' is ${actual} (= length of ${of}), but ${what}`,
+    expected,
+    actual,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,7 +481,8 @@ abstract class ArrayFlyweight {
 
   /** Byte offset in `view` of element `i`; throws `BoundsError` for an index outside the array. */
   protected place(i: number): number {
-    if (!(i >= 0 && i < this.length) || i % 1 !== 0) throw new BoundsError(this.base + i * this.stride, this.stride, this.length * this.stride);
+    if (!(i >= 0 && i < this.length) || i % 1 !== 0)
+      throw new BoundsError(this.base + i * this.stride, this.stride, this.length * this.stride);
     return this.offset + i * this.stride;
   }
 }
@@ -606,7 +683,8 @@ export class StructArray<T extends Rebindable & { toJSON(): JsonValue }> {
   }
 
   at(i: number, into: T = this.element): T {
-    if (!(i >= 0 && i < this.length) || i % 1 !== 0) throw new BoundsError(this.base + i * this.stride, this.stride, this.length * this.stride);
+    if (!(i >= 0 && i < this.length) || i % 1 !== 0)
+      throw new BoundsError(this.base + i * this.stride, this.stride, this.length * this.stride);
     const d = i * this.stride;
     return into.rebind(this.view, this.offset + d, this.src, this.base + d, this.stride);
   }
@@ -624,7 +702,13 @@ export class StructArray<T extends Rebindable & { toJSON(): JsonValue }> {
  * source: views over the source's memory when 4-aligned and host-endian, copies otherwise
  * (elements straddling a piece edge are copied too). Returns the bytes copied.
  */
-export function walkU32Array(src: ByteSource, offset: number, count: number, visit: U32RunVisitor, littleEndian = true): number {
+export function walkU32Array(
+  src: ByteSource,
+  offset: number,
+  count: number,
+  visit: U32RunVisitor,
+  littleEndian = true,
+): number {
   const native = littleEndian === HOST_LITTLE_ENDIAN;
   const carry = new Uint8Array(4);
   let carried = 0;

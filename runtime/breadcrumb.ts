@@ -116,15 +116,27 @@ function explainMagic(value: bigint, pageSize: number, physAddr: number): Breadc
 }
 
 /** Reads and checks the breadcrumb at `physAddr` (its words, not the MFN array it points to). */
-export function readBreadcrumb(memory: MachineMemory, physAddr: number, options: ReadBreadcrumbOptions = {}): Breadcrumb {
+export function readBreadcrumb(
+  memory: MachineMemory,
+  physAddr: number,
+  options: ReadBreadcrumbOptions = {},
+): Breadcrumb {
   const le = options.littleEndian ?? HOST_LITTLE_ENDIAN;
   const ps = memory.pageSize;
   if (!(Number.isInteger(physAddr) && physAddr >= 0 && physAddr + BREADCRUMB_SIZE <= memory.byteLength)) {
-    throw new BreadcrumbError("no-live-update", `the breadcrumb address ${hex(physAddr)} is outside the machine`, physAddr);
+    throw new BreadcrumbError(
+      "no-live-update",
+      `the breadcrumb address ${hex(physAddr)} is outside the machine`,
+      physAddr,
+    );
   }
   const frame = Math.floor(physAddr / ps);
   if (!memory.isPresent(frame)) {
-    throw new BreadcrumbError("breadcrumb-absent", `the breadcrumb's frame ${frame} is absent from the memory image (a hole)`, physAddr);
+    throw new BreadcrumbError(
+      "breadcrumb-absent",
+      `the breadcrumb's frame ${frame} is absent from the memory image (a hole)`,
+      physAddr,
+    );
   }
   const raw = memory.read(physAddr, BREADCRUMB_SIZE);
   const dv = new DataView(raw.buffer);
@@ -144,17 +156,30 @@ export function readBreadcrumb(memory: MachineMemory, physAddr: number, options:
   const nrPagesBig = shifted >> BigInt(memory.pageShift);
   const maxPages = options.maxPages ?? Math.min(memory.frameCount, 2 ** 24);
   if (nrPagesBig === 0n) {
-    throw new BreadcrumbError("zero-pages", "the breadcrumb lists no data pages (an empty stream has no end record)", physAddr + 16);
+    throw new BreadcrumbError(
+      "zero-pages",
+      "the breadcrumb lists no data pages (an empty stream has no end record)",
+      physAddr + 16,
+    );
   }
   if (nrPagesBig > BigInt(maxPages)) {
-    throw new BreadcrumbError("too-many-pages", `the breadcrumb lists ${nrPagesBig} data pages, above the limit of ${maxPages}`, physAddr + 16, {
-      expected: `<= ${maxPages}`,
-      actual: nrPagesBig.toString(),
-    });
+    throw new BreadcrumbError(
+      "too-many-pages",
+      `the breadcrumb lists ${nrPagesBig} data pages, above the limit of ${maxPages}`,
+      physAddr + 16,
+      {
+        expected: `<= ${maxPages}`,
+        actual: nrPagesBig.toString(),
+      },
+    );
   }
   const nrPages = Number(nrPagesBig);
   if ((arrayAddr & low) !== 0n) {
-    throw new BreadcrumbError("mfn-array-misaligned", `mfn_array_physaddr ${hex(arrayAddr)} is not page-aligned`, physAddr + 8);
+    throw new BreadcrumbError(
+      "mfn-array-misaligned",
+      `mfn_array_physaddr ${hex(arrayAddr)} is not page-aligned`,
+      physAddr + 8,
+    );
   }
   if (arrayAddr + BigInt(nrPages * 8) > BigInt(memory.byteLength)) {
     throw new BreadcrumbError(
@@ -238,7 +263,13 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
         const hi = words[k + 1] ?? 0;
         // Bad entries are rare: their address and message are only worked out then (an address
         // per entry would be a heap number each on a machine above 2 GiB).
-        if (hi !== 0 || lo >= memory.frameCount || memory.isReserved(lo) || (lo >= arrayStart && lo < arrayStart + arrayFrames) || !memory.isPresent(lo)) {
+        if (
+          hi !== 0 ||
+          lo >= memory.frameCount ||
+          memory.isReserved(lo) ||
+          (lo >= arrayStart && lo < arrayStart + arrayFrames) ||
+          !memory.isPresent(lo)
+        ) {
           if (duplicates) throwDuplicateBefore(mfns, i, crumb);
           throwBadEntry(memory, crumb, i, lo, hi, arrayStart, arrayFrames);
         }
@@ -254,15 +285,28 @@ export function readMfnArray(memory: MachineMemory, crumb: Breadcrumb, options: 
 }
 
 /** Throws the error of MFN array entry `i` (`hi`:`lo`), which is outside, reserved or in the array itself. */
-function throwBadEntry(memory: MachineMemory, crumb: Breadcrumb, i: number, lo: number, hi: number, arrayStart: number, arrayFrames: number): never {
+function throwBadEntry(
+  memory: MachineMemory,
+  crumb: Breadcrumb,
+  i: number,
+  lo: number,
+  hi: number,
+  arrayStart: number,
+  arrayFrames: number,
+): never {
   const entryAddr = crumb.mfnArrayPhysAddr + i * 8;
   if (hi !== 0 || lo >= memory.frameCount) {
     const value = (BigInt(hi) << 32n) | BigInt(lo);
-    throw new BreadcrumbError("page-outside", `data page ${i} is frame ${value}, outside the machine (${memory.frameCount} frames)`, entryAddr, {
-      index: i,
-      expected: `< ${memory.frameCount}`,
-      actual: value.toString(),
-    });
+    throw new BreadcrumbError(
+      "page-outside",
+      `data page ${i} is frame ${value}, outside the machine (${memory.frameCount} frames)`,
+      entryAddr,
+      {
+        index: i,
+        expected: `< ${memory.frameCount}`,
+        actual: value.toString(),
+      },
+    );
   }
   if (memory.isReserved(lo)) {
     const region = memory.reservedRegionOf(lo)?.name ?? "reserved region";
@@ -272,10 +316,15 @@ function throwBadEntry(memory: MachineMemory, crumb: Breadcrumb, i: number, lo: 
     });
   }
   if (!memory.isPresent(lo)) {
-    throw new BreadcrumbError("page-absent", `data page ${i} (MFN array entry ${i}) is frame ${lo}, absent from the memory image (a hole)`, entryAddr, {
-      index: i,
-      actual: lo.toString(),
-    });
+    throw new BreadcrumbError(
+      "page-absent",
+      `data page ${i} (MFN array entry ${i}) is frame ${lo}, absent from the memory image (a hole)`,
+      entryAddr,
+      {
+        index: i,
+        actual: lo.toString(),
+      },
+    );
   }
   throw new BreadcrumbError(
     "page-overlaps-mfn-array",
@@ -304,10 +353,15 @@ function throwDuplicateBefore(mfns: Uint32Array, end: number, crumb: Breadcrumb)
   for (let i = 0; i < end; i++) {
     const mfn = mfns[i] ?? 0;
     if (seen.has(mfn)) {
-      throw new BreadcrumbError("page-duplicate", `data page ${i} is frame ${mfn}, listed earlier in the MFN array too`, crumb.mfnArrayPhysAddr + i * 8, {
-        index: i,
-        actual: mfn.toString(),
-      });
+      throw new BreadcrumbError(
+        "page-duplicate",
+        `data page ${i} is frame ${mfn}, listed earlier in the MFN array too`,
+        crumb.mfnArrayPhysAddr + i * 8,
+        {
+          index: i,
+          actual: mfn.toString(),
+        },
+      );
     }
     seen.add(mfn);
   }

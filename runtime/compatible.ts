@@ -10,7 +10,10 @@ export class CompatibleError extends LuDataError {
   readonly found: string;
   readonly known: readonly string[];
   constructor(path: string, found: string, known: readonly string[]) {
-    super("compatible", `${path}: unknown compatible string ${JSON.stringify(found)} (known: ${known.map((k) => JSON.stringify(k)).join(", ")})`);
+    super(
+      "compatible",
+      `${path}: unknown compatible string ${JSON.stringify(found)} (known: ${known.map((k) => JSON.stringify(k)).join(", ")})`,
+    );
     this.path = path;
     this.found = found;
     this.known = known;

@@ -46,11 +46,10 @@ export class BoundsError extends LuDataError {
   readonly requestedLength: number;
   readonly available: number;
   constructor(offset: number, length: number, available: number, where: DataLocation = {}) {
-    super(
-      "bounds",
-      `${length} bytes at offset ${offset} run past the end of the data (${available} bytes)`,
-      { offset, ...where },
-    );
+    super("bounds", `${length} bytes at offset ${offset} run past the end of the data (${available} bytes)`, {
+      offset,
+      ...where,
+    });
     this.requestedOffset = offset;
     this.requestedLength = length;
     this.available = available;

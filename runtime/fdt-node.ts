@@ -43,7 +43,8 @@ export interface FdtNodeSpec {
 export function compatibleStrings(node: FdtNode): string[] {
   const p = property(node, "compatible");
   if (p === undefined) return [];
-  if (p.value.length === 0 || p.value[p.value.length - 1] !== 0) throw new FdtError(node.path, "property 'compatible' is not a NUL-terminated string list", p.offset);
+  if (p.value.length === 0 || p.value[p.value.length - 1] !== 0)
+    throw new FdtError(node.path, "property 'compatible' is not a NUL-terminated string list", p.offset);
   return latin1(p.value.subarray(0, p.value.length - 1)).split("\0");
 }
 
@@ -60,12 +61,21 @@ export function fdtNodeMatches(node: FdtNode, known: readonly string[]): boolean
  */
 export function checkFdtNode(node: FdtNode, spec: FdtNodeSpec, path: string = node.path): void {
   if (spec.NODE_NAME !== null && (spec.NODE_NAME === "/" ? node.path !== "/" : node.name !== spec.NODE_NAME)) {
-    throw new FdtError(path, `node is named ${JSON.stringify(node.name)}, the declaration expects ${JSON.stringify(spec.NODE_NAME)}`, node.offset);
+    throw new FdtError(
+      path,
+      `node is named ${JSON.stringify(node.name)}, the declaration expects ${JSON.stringify(spec.NODE_NAME)}`,
+      node.offset,
+    );
   }
   if (spec.COMPATIBLE.length > 0) {
     const found = compatibleStrings(node);
     if (!found.some((c) => spec.COMPATIBLE.includes(c))) {
-      if (found.length === 0) throw new FdtError(path, `no 'compatible' property (expected ${spec.COMPATIBLE.map((c) => JSON.stringify(c)).join(" or ")})`, node.offset);
+      if (found.length === 0)
+        throw new FdtError(
+          path,
+          `no 'compatible' property (expected ${spec.COMPATIBLE.map((c) => JSON.stringify(c)).join(" or ")})`,
+          node.offset,
+        );
       throw new CompatibleError(compatiblePath(path), found[0] ?? "", spec.COMPATIBLE);
     }
   }
@@ -78,7 +88,8 @@ export function checkFdtNode(node: FdtNode, spec: FdtNodeSpec, path: string = no
     checkValue(p, found, path);
   }
   for (const c of spec.CHILDREN) {
-    if (!c.optional && !node.children.some((x) => x.name === c.key)) throw new FdtError(path, `no child node '${c.key}' (the declaration requires it)`, node.offset);
+    if (!c.optional && !node.children.some((x) => x.name === c.key))
+      throw new FdtError(path, `no child node '${c.key}' (the declaration requires it)`, node.offset);
   }
 }
 
@@ -89,13 +100,15 @@ function checkValue(p: FdtPropertySpec, found: FdtProperty, path: string): void 
   };
   switch (p.kind) {
     case "string":
-      if (found.value.indexOf(0) < 0) throw new FdtError(path, `property '${p.key}' is not a NUL-terminated string`, found.offset);
+      if (found.value.indexOf(0) < 0)
+        throw new FdtError(path, `property '${p.key}' is not a NUL-terminated string`, found.offset);
       break;
     case "int":
       if (n !== p.size) bad(`the ${p.size} of its integer`);
       break;
     case "cells":
-      if (n % p.size !== 0 || (p.count !== null && n !== p.count * p.size)) bad(p.count === null ? `whole ${p.size}-octet cells` : `${p.count} cells of ${p.size} octets`);
+      if (n % p.size !== 0 || (p.count !== null && n !== p.count * p.size))
+        bad(p.count === null ? `whole ${p.size}-octet cells` : `${p.count} cells of ${p.size} octets`);
       break;
     case "bytes":
       break;
@@ -154,5 +167,9 @@ export interface FdtNodeClass<T> {
 export function selectFdtNode<T>(node: FdtNode, classes: readonly FdtNodeClass<T>[], path: string = node.path): T {
   const found = compatibleStrings(node);
   for (const c of classes) if (found.some((s) => c.COMPATIBLE.includes(s))) return c.at(node, path);
-  throw new CompatibleError(compatiblePath(path), found[0] ?? "", classes.flatMap((c) => c.COMPATIBLE));
+  throw new CompatibleError(
+    compatiblePath(path),
+    found[0] ?? "",
+    classes.flatMap((c) => c.COMPATIBLE),
+  );
 }

@@ -63,7 +63,13 @@ export class Fdt {
   /** What the tree is, for messages (`KHO root FDT at 0x…`). */
   readonly label: string;
 
-  private constructor(label: string, root: FdtNode, totalSize: number, version: number, reserved: { address: bigint; size: bigint }[]) {
+  private constructor(
+    label: string,
+    root: FdtNode,
+    totalSize: number,
+    version: number,
+    reserved: { address: bigint; size: bigint }[],
+  ) {
     this.label = label;
     this.root = root;
     this.totalSize = totalSize;
@@ -73,10 +79,16 @@ export class Fdt {
 
   /** Reads the `totalsize` of the header at the start of `bytes` (for sizing a read), checking the magic. */
   static totalSizeOf(bytes: Uint8Array, label: string): number {
-    if (bytes.length < HEADER_SIZE) throw new FdtError(label, `${bytes.length} octets are too short for an FDT header (40)`, 0);
+    if (bytes.length < HEADER_SIZE)
+      throw new FdtError(label, `${bytes.length} octets are too short for an FDT header (40)`, 0);
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const magic = v.getUint32(0);
-    if (magic !== FDT_MAGIC) throw new FdtError(label, `bad magic 0x${magic.toString(16).padStart(8, "0")} (an FDT starts with 0xd00dfeed)`, 0);
+    if (magic !== FDT_MAGIC)
+      throw new FdtError(
+        label,
+        `bad magic 0x${magic.toString(16).padStart(8, "0")} (an FDT starts with 0xd00dfeed)`,
+        0,
+      );
     return v.getUint32(4);
   }
 
@@ -87,7 +99,8 @@ export class Fdt {
    */
   static parse(bytes: Uint8Array, label = "fdt"): Fdt {
     const total = Fdt.totalSizeOf(bytes, label);
-    if (total < HEADER_SIZE || total > bytes.length) throw new FdtError(label, `totalsize ${total} is not between 40 and the ${bytes.length} octets available`, 4);
+    if (total < HEADER_SIZE || total > bytes.length)
+      throw new FdtError(label, `totalsize ${total} is not between 40 and the ${bytes.length} octets available`, 4);
     const v = new DataView(bytes.buffer, bytes.byteOffset, total);
     const offStruct = v.getUint32(8);
     const offStrings = v.getUint32(12);
@@ -95,11 +108,23 @@ export class Fdt {
     const version = v.getUint32(20);
     const sizeStrings = v.getUint32(32);
     const sizeStruct = v.getUint32(36);
-    if (version < 16) throw new FdtError(label, `version ${version} is older than 16, the oldest this reader knows`, 20);
+    if (version < 16)
+      throw new FdtError(label, `version ${version} is older than 16, the oldest this reader knows`, 20);
     const inside = (off: number, len: number): boolean => off >= HEADER_SIZE && off + len <= total;
-    if (!inside(offStruct, sizeStruct)) throw new FdtError(label, `structure block [${offStruct}, +${sizeStruct}) is outside the blob (${total} octets)`, 8);
-    if (!inside(offStrings, sizeStrings)) throw new FdtError(label, `strings block [${offStrings}, +${sizeStrings}) is outside the blob (${total} octets)`, 12);
-    if (offRsv % 8 !== 0 || !inside(offRsv, 16)) throw new FdtError(label, `memory reservation map at ${offRsv} is misaligned or outside the blob`, 16);
+    if (!inside(offStruct, sizeStruct))
+      throw new FdtError(
+        label,
+        `structure block [${offStruct}, +${sizeStruct}) is outside the blob (${total} octets)`,
+        8,
+      );
+    if (!inside(offStrings, sizeStrings))
+      throw new FdtError(
+        label,
+        `strings block [${offStrings}, +${sizeStrings}) is outside the blob (${total} octets)`,
+        12,
+      );
+    if (offRsv % 8 !== 0 || !inside(offRsv, 16))
+      throw new FdtError(label, `memory reservation map at ${offRsv} is misaligned or outside the blob`, 16);
     const reserved: { address: bigint; size: bigint }[] = [];
     for (let at = offRsv; ; at += 16) {
       if (at + 16 > total) throw new FdtError(label, "memory reservation map has no terminating entry", at);
@@ -134,7 +159,8 @@ export class Fdt {
           const name = cstring(at, end, "node name", parent?.path ?? label);
           at = align4(at + name.length + 1);
           const path = parent === undefined ? "/" : parent.path === "/" ? `/${name}` : `${parent.path}/${name}`;
-          if (stack.length >= FDT_MAX_DEPTH) throw new FdtError(path, `nodes nested deeper than ${FDT_MAX_DEPTH}`, tokenAt);
+          if (stack.length >= FDT_MAX_DEPTH)
+            throw new FdtError(path, `nodes nested deeper than ${FDT_MAX_DEPTH}`, tokenAt);
           const node: MutableNode = { name, path, properties: [], children: [], offset: tokenAt };
           if (parent === undefined) root = node;
           else parent.children.push(node);
@@ -151,8 +177,14 @@ export class Fdt {
           const len = v.getUint32(at);
           const nameoff = v.getUint32(at + 4);
           at += 8;
-          if (len > end - at) throw new FdtError(node.path, `property value of ${len} octets runs past the structure block`, tokenAt);
-          if (nameoff >= sizeStrings) throw new FdtError(node.path, `property name offset ${nameoff} is outside the strings block (${sizeStrings} octets)`, tokenAt);
+          if (len > end - at)
+            throw new FdtError(node.path, `property value of ${len} octets runs past the structure block`, tokenAt);
+          if (nameoff >= sizeStrings)
+            throw new FdtError(
+              node.path,
+              `property name offset ${nameoff} is outside the strings block (${sizeStrings} octets)`,
+              tokenAt,
+            );
           const name = cstring(offStrings + nameoff, offStrings + sizeStrings, "property name", node.path);
           node.properties.push({ name, value: bytes.subarray(at, at + len), offset: tokenAt });
           at = align4(at + len);
@@ -205,7 +237,8 @@ export function stringProperty(node: FdtNode, name: string): string | undefined 
 export function u64Property(node: FdtNode, name: string, littleEndian: boolean): bigint | undefined {
   const p = property(node, name);
   if (p === undefined) return undefined;
-  if (p.value.length !== 8) throw new FdtError(node.path, `property '${name}' is ${p.value.length} octets, not the 8 of a u64`, p.offset);
+  if (p.value.length !== 8)
+    throw new FdtError(node.path, `property '${name}' is ${p.value.length} octets, not the 8 of a u64`, p.offset);
   return new DataView(p.value.buffer, p.value.byteOffset, 8).getBigUint64(0, littleEndian);
 }
 
@@ -213,7 +246,8 @@ export function u64Property(node: FdtNode, name: string, littleEndian: boolean):
 export function u32CellsProperty(node: FdtNode, name: string): number[] | undefined {
   const p = property(node, name);
   if (p === undefined) return undefined;
-  if (p.value.length % 4 !== 0) throw new FdtError(node.path, `property '${name}' is ${p.value.length} octets, not whole u32 cells`, p.offset);
+  if (p.value.length % 4 !== 0)
+    throw new FdtError(node.path, `property '${name}' is ${p.value.length} octets, not whole u32 cells`, p.offset);
   const v = new DataView(p.value.buffer, p.value.byteOffset, p.value.length);
   return Array.from({ length: p.value.length / 4 }, (_, i) => v.getUint32(i * 4));
 }
@@ -276,7 +310,18 @@ export class FdtBuilder {
     const total = offStrings + this.strings.length;
     const out = new Uint8Array(total);
     const v = new DataView(out.buffer);
-    const header = [FDT_MAGIC, total, offStruct, offStrings, offRsv, 17, 16, 0, this.strings.length, this.struct.length];
+    const header = [
+      FDT_MAGIC,
+      total,
+      offStruct,
+      offStrings,
+      offRsv,
+      17,
+      16,
+      0,
+      this.strings.length,
+      this.struct.length,
+    ];
     header.forEach((x, i) => v.setUint32(i * 4, x));
     out.set(this.struct, offStruct);
     out.set(this.strings, offStrings);

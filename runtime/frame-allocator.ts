@@ -107,7 +107,8 @@ export class FrameAllocator {
     const m = this.memory;
     if (!(Number.isInteger(count) && count > 0)) throw new RangeError(`cannot allocate ${count} contiguous frames`);
     const start = this.order === "ascending" ? 0 : this.random.below(m.frameCount);
-    const first = this.findRun(start, m.frameCount, count) ?? this.findRun(0, Math.min(m.frameCount, start + count), count);
+    const first =
+      this.findRun(start, m.frameCount, count) ?? this.findRun(0, Math.min(m.frameCount, start + count), count);
     if (first === undefined) {
       throw new OutOfFramesError(count, `no run of ${count} contiguous free frames (${m.freeCount} free in all)`);
     }

@@ -115,7 +115,18 @@ export {
   type FdtPropertySpec,
   type FdtValueKind,
 } from "./fdt-node.js";
-export { Fdt, FdtBuilder, FdtError, FDT_MAX_DEPTH, property, stringProperty, u32CellsProperty, u64Property, type FdtNode, type FdtProperty } from "./fdt.js";
+export {
+  Fdt,
+  FdtBuilder,
+  FdtError,
+  FDT_MAX_DEPTH,
+  property,
+  stringProperty,
+  u32CellsProperty,
+  u64Property,
+  type FdtNode,
+  type FdtProperty,
+} from "./fdt.js";
 export { FrameSet, type FrameBlock } from "./frame-set.js";
 export { ChainError, PageChain, type ChainBlock, type ChainLayout, type ChainProblem } from "./page-chain.js";
 export { PhysicalMemory, PointerError, type PointerProblem, type Resolved } from "./phys-memory.js";

@@ -105,15 +105,36 @@ export class MachineMemory {
     this.shared = options.shared === true || options.arena !== undefined;
     this.reserved = options.reserved ?? [];
     for (const r of this.reserved) {
-      if (!(Number.isInteger(r.start) && Number.isInteger(r.count) && r.start >= 0 && r.count >= 0 && r.start + r.count <= frameCount)) {
-        throw new RangeError(`reserved region ${r.name ?? ""} [${r.start}, +${r.count}) is outside the machine (${frameCount} frames)`);
+      if (
+        !(
+          Number.isInteger(r.start) &&
+          Number.isInteger(r.count) &&
+          r.start >= 0 &&
+          r.count >= 0 &&
+          r.start + r.count <= frameCount
+        )
+      ) {
+        throw new RangeError(
+          `reserved region ${r.name ?? ""} [${r.start}, +${r.count}) is outside the machine (${frameCount} frames)`,
+        );
       }
       this.flags.fill(FLAG_RESERVED, r.start, r.start + r.count);
     }
-    this.reservedRanges = this.reserved.length <= 4 ? Float64Array.from(this.reserved.flatMap((r) => [r.start, r.start + r.count])) : undefined;
+    this.reservedRanges =
+      this.reserved.length <= 4
+        ? Float64Array.from(this.reserved.flatMap((r) => [r.start, r.start + r.count]))
+        : undefined;
     let absent = 0;
     for (const r of options.absent ?? []) {
-      if (!(Number.isInteger(r.start) && Number.isInteger(r.count) && r.start >= 0 && r.count >= 0 && r.start + r.count <= frameCount)) {
+      if (
+        !(
+          Number.isInteger(r.start) &&
+          Number.isInteger(r.count) &&
+          r.start >= 0 &&
+          r.count >= 0 &&
+          r.start + r.count <= frameCount
+        )
+      ) {
         throw new RangeError(`absent range [${r.start}, +${r.count}) is outside the machine (${frameCount} frames)`);
       }
       for (let f = r.start; f < r.start + r.count; f++) this.flags[f] = (this.flags[f] ?? 0) | FLAG_ABSENT;
@@ -157,7 +178,8 @@ export class MachineMemory {
     // machine is checked (the MFN array walk).
     const ranges = this.reservedRanges;
     if (ranges !== undefined) {
-      for (let k = 0; k < ranges.length; k += 2) if (mfn >= (ranges[k] as number) && mfn < (ranges[k + 1] as number)) return true;
+      for (let k = 0; k < ranges.length; k += 2)
+        if (mfn >= (ranges[k] as number) && mfn < (ranges[k + 1] as number)) return true;
       return false;
     }
     return ((this.flags[mfn] ?? 0) & FLAG_RESERVED) !== 0;
@@ -311,7 +333,15 @@ export class MachineMemory {
   }
 
   private checkRange(physAddr: number, length: number): void {
-    if (!(Number.isInteger(physAddr) && Number.isInteger(length) && physAddr >= 0 && length >= 0 && physAddr + length <= this.byteLength)) {
+    if (
+      !(
+        Number.isInteger(physAddr) &&
+        Number.isInteger(length) &&
+        physAddr >= 0 &&
+        length >= 0 &&
+        physAddr + length <= this.byteLength
+      )
+    ) {
       throw new FrameError(
         Math.floor(physAddr / this.pageSize),
         `${length} bytes at physical address 0x${physAddr.toString(16)} lie outside the machine (${this.byteLength} bytes)`,
@@ -322,7 +352,8 @@ export class MachineMemory {
 
   private newChunk(): Uint8Array {
     const bytes = this.framesPerChunk * this.pageSize;
-    if (this.arena === undefined) return new Uint8Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    if (this.arena === undefined)
+      return new Uint8Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     // Arena memory may hold old bytes of a freed region: a new frame reads as zeros. (Cleared as
     // int32s: V8 fills an 8-bit view of a SharedArrayBuffer about four times slower.)
     const chunk = this.arena.allocBytes(bytes, Math.min(this.pageSize, 65536));
@@ -337,14 +368,23 @@ export class MachineMemory {
     const have = this.slotOf[mfn] ?? -1;
     if (have >= 0) return have;
     if (this.hasAbsent && ((this.flags[mfn] ?? 0) & FLAG_ABSENT) !== 0) {
-      throw new FrameError(mfn, `frame ${mfn} is absent from the machine's memory (a hole of the dump)`, { offset: mfn * this.pageSize });
+      throw new FrameError(mfn, `frame ${mfn} is absent from the machine's memory (a hole of the dump)`, {
+        offset: mfn * this.pageSize,
+      });
     }
     const slot = this.slots++;
     if (slot % this.framesPerChunk === 0) this.chunks.push(this.newChunk());
     if (this.fill !== undefined) {
       // Filled before it is recorded: a loader that throws leaves the frame unbacked, not zeroed.
       const chunk = this.chunks[Math.floor(slot / this.framesPerChunk)];
-      if (chunk !== undefined) this.fill(mfn, chunk.subarray((slot % this.framesPerChunk) * this.pageSize, (slot % this.framesPerChunk + 1) * this.pageSize));
+      if (chunk !== undefined)
+        this.fill(
+          mfn,
+          chunk.subarray(
+            (slot % this.framesPerChunk) * this.pageSize,
+            ((slot % this.framesPerChunk) + 1) * this.pageSize,
+          ),
+        );
     }
     this.slotOf[mfn] = slot;
     this.backed++;

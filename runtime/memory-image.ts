@@ -31,18 +31,26 @@ export interface WriteMemoryImageOptions {
  * the file). Throws a RangeError, before writing anything, when `base` is not a page multiple inside
  * the machine or a frame below it holds data.
  */
-export function writeMemoryImage(memory: MachineMemory, path: string, options: WriteMemoryImageOptions = {}): WrittenImage {
+export function writeMemoryImage(
+  memory: MachineMemory,
+  path: string,
+  options: WriteMemoryImageOptions = {},
+): WrittenImage {
   const base = options.base ?? 0;
   const ps = memory.pageSize;
   if (!(Number.isSafeInteger(base) && base >= 0 && base % ps === 0 && base < memory.byteLength)) {
-    throw new RangeError(`base 0x${base.toString(16)} is not a multiple of the ${ps}-octet page size inside the machine (${memory.byteLength} octets)`);
+    throw new RangeError(
+      `base 0x${base.toString(16)} is not a multiple of the ${ps}-octet page size inside the machine (${memory.byteLength} octets)`,
+    );
   }
   const firstFrame = base / ps;
   const frames = memory.backedFrames();
   for (const mfn of frames) {
     if (mfn >= firstFrame) break;
     if (!isAllZero(memory.frame(mfn))) {
-      throw new RangeError(`frame ${mfn} (physical 0x${(mfn * ps).toString(16)}) holds data below the base 0x${base.toString(16)}: a raw dump from there would lose it`);
+      throw new RangeError(
+        `frame ${mfn} (physical 0x${(mfn * ps).toString(16)}) holds data below the base 0x${base.toString(16)}: a raw dump from there would lose it`,
+      );
     }
   }
   const fd = openSync(path, "w");
@@ -145,12 +153,16 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
     let extents = options.extents;
     if (extents === undefined) {
       if (size === 0 || size % pageSize !== 0) {
-        throw new FileReadError(path, `image size ${size} bytes is not a whole, non-zero number of ${pageSize}-byte pages`);
+        throw new FileReadError(
+          path,
+          `image size ${size} bytes is not a whole, non-zero number of ${pageSize}-byte pages`,
+        );
       }
       extents = [{ physAddr: 0, memBytes: size, fileOffset: 0, fileBytes: size }];
     }
     const last = extents[extents.length - 1];
-    const frameCount = options.frameCount ?? (last === undefined ? 0 : Math.ceil((last.physAddr + last.memBytes) / pageSize));
+    const frameCount =
+      options.frameCount ?? (last === undefined ? 0 : Math.ceil((last.physAddr + last.memBytes) / pageSize));
     const list = extents;
     // The extent a frame lies in: the last one found is tried first (a restore reads runs of frames).
     let hint = 0;
@@ -182,7 +194,8 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
         if (closed) throw new FileReadError(path, "the memory image is closed", { offset: mfn * pageSize });
         const phys = mfn * pageSize;
         const e = extentOf(phys);
-        if (e === undefined) throw new FileReadError(path, `frame ${mfn} is in no extent of the image`, { offset: phys });
+        if (e === undefined)
+          throw new FileReadError(path, `frame ${mfn} is in no extent of the image`, { offset: phys });
         const inExtent = phys - e.physAddr;
         // Octets of this frame the file holds; the rest of the frame stays zero.
         const held = Math.max(0, Math.min(pageSize, e.fileBytes - inExtent));
@@ -194,7 +207,11 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
             n = readSync(fd, bytes, done, held - done, at + done);
           } catch (err) {
             // An I/O error is the file's problem, reported like one (never a bare Node error).
-            throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: at + done });
+            throw new FileReadError(
+              path,
+              `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`,
+              { offset: at + done },
+            );
           }
           if (n <= 0) throw new FileReadError(path, `image ended inside frame ${mfn}`, { offset: at + done });
           done += n;
@@ -208,7 +225,8 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
         const at = physAddr + done;
         const mfn = Math.floor(at / pageSize);
         const e = extentOf(at);
-        if (e === undefined || !memory.isPresent(mfn)) throw new FileReadError(path, `frame ${mfn} is absent from the image`, { offset: at });
+        if (e === undefined || !memory.isPresent(mfn))
+          throw new FileReadError(path, `frame ${mfn} is absent from the image`, { offset: at });
         if (closed) throw new FileReadError(path, "the memory image is closed", { offset: at });
         const inExtent = at - e.physAddr;
         const n = Math.min(into.length - done, e.memBytes - inExtent);
@@ -221,9 +239,16 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
           try {
             k = readSync(fd, into, done + got, held - got, e.fileOffset + inExtent + got);
           } catch (err) {
-            throw new FileReadError(path, `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`, { offset: e.fileOffset + inExtent + got });
+            throw new FileReadError(
+              path,
+              `cannot read frame ${mfn}: ${err instanceof Error ? err.message : String(err)}`,
+              { offset: e.fileOffset + inExtent + got },
+            );
           }
-          if (k <= 0) throw new FileReadError(path, `image ended inside frame ${Math.floor((at + got) / pageSize)}`, { offset: e.fileOffset + inExtent + got });
+          if (k <= 0)
+            throw new FileReadError(path, `image ended inside frame ${Math.floor((at + got) / pageSize)}`, {
+              offset: e.fileOffset + inExtent + got,
+            });
           got += k;
         }
         done += n;
@@ -247,7 +272,10 @@ export function openMemoryImage(path: string, options: OpenMemoryImageOptions = 
 
 /** True when every octet of `bytes` is zero (a frame a sparse writer leaves as a hole). */
 export function isAllZero(bytes: Uint8Array): boolean {
-  const words = bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : bytes;
+  const words =
+    bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0
+      ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+      : bytes;
   for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
   return true;
 }

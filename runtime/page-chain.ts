@@ -101,7 +101,14 @@ export class PageChain<T> implements Iterable<T> {
     const capacity = this.capacity;
     while (address !== 0n) {
       const index = out.length;
-      if (seen.has(address)) throw new ChainError(l.path, index, address, "cycle", `the chain comes back to a page it already visited (block ${out.findIndex((b) => b.address === address)})`);
+      if (seen.has(address))
+        throw new ChainError(
+          l.path,
+          index,
+          address,
+          "cycle",
+          `the chain comes back to a page it already visited (block ${out.findIndex((b) => b.address === address)})`,
+        );
       if (index >= l.limit) throw new ChainError(l.path, index, address, "limit", `more than ${l.limit} blocks`);
       seen.add(address);
       const at = this.memory.resolve(address, this.memory.pageSize, `${l.path} block ${index}`);
@@ -112,7 +119,14 @@ export class PageChain<T> implements Iterable<T> {
       if (l.countOffset !== null) {
         const raw = readUint(header, h + l.countOffset, l.countSize, l.littleEndian);
         if (raw === 0n) throw new ChainError(l.path, index, address, "empty", "entry count is 0");
-        if (raw > BigInt(capacity)) throw new ChainError(l.path, index, address, "count", `entry count ${raw} is above the ${capacity} entries a page holds`);
+        if (raw > BigInt(capacity))
+          throw new ChainError(
+            l.path,
+            index,
+            address,
+            "count",
+            `entry count ${raw} is above the ${capacity} entries a page holds`,
+          );
         count = Number(raw);
       } else {
         count = 0;

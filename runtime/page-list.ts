@@ -40,7 +40,8 @@ export class PageListSource implements ByteSource, PageTable {
     this.bases = [];
     if (isPageTable(pages)) {
       this.pageSize = options.pageSize ?? pages.pageSize;
-      if (this.pageSize !== pages.pageSize) throw new RangeError(`pageSize ${this.pageSize} differs from the page table's ${pages.pageSize}`);
+      if (this.pageSize !== pages.pageSize)
+        throw new RangeError(`pageSize ${this.pageSize} differs from the page table's ${pages.pageSize}`);
       checkPageSize(this.pageSize);
       this.byteLength = pages.byteLength;
       const count = Math.ceil(pages.byteLength / this.pageSize);
@@ -63,7 +64,9 @@ export class PageListSource implements ByteSource, PageTable {
           );
         }
         if (ArrayBuffer.isView(page)) {
-          this.views.push(page instanceof DataView ? page : new DataView(page.buffer, page.byteOffset, page.byteLength));
+          this.views.push(
+            page instanceof DataView ? page : new DataView(page.buffer, page.byteOffset, page.byteLength),
+          );
         } else {
           this.views.push(new DataView(page));
         }

@@ -101,7 +101,11 @@ export class PagedRecordWriter extends RecordWriterBase {
       v.setBigUint64(array.windowOffset, BigInt(mfns[i] ?? 0), this.littleEndian);
     }
     const breadcrumbPhysAddr = this.bootmem * ps;
-    writeBreadcrumb(memory, breadcrumbPhysAddr, { mfnArrayPhysAddr: first * ps, nrPages, littleEndian: this.littleEndian });
+    writeBreadcrumb(memory, breadcrumbPhysAddr, {
+      mfnArrayPhysAddr: first * ps,
+      nrPages,
+      littleEndian: this.littleEndian,
+    });
     this.finished = {
       mfns: mfns.slice(),
       nrPages,

@@ -62,7 +62,12 @@ export class PhysicalMemory {
     if (this.preserved !== null && !this.preserved.covers(first, count)) {
       let bad = first;
       while (bad < first + count && this.preserved.covers(bad, 1)) bad++;
-      throw new PointerError(path, address, "unpreserved", `frame ${bad} (0x${(BigInt(bad) * BigInt(this.pageSize)).toString(16)}) is not in the preserved memory map`);
+      throw new PointerError(
+        path,
+        address,
+        "unpreserved",
+        `frame ${bad} (0x${(BigInt(bad) * BigInt(this.pageSize)).toString(16)}) is not in the preserved memory map`,
+      );
     }
     const frames = new Array<number>(count);
     for (let i = 0; i < count; i++) frames[i] = first + i;
@@ -78,7 +83,12 @@ export class PhysicalMemory {
   private checkRange(address: bigint, length: number, path: string): number {
     const size = BigInt(this.machine.byteLength);
     if (address < 0n || address + BigInt(length) > size) {
-      throw new PointerError(path, address, "outside", `${length} octets there are outside the machine (0x${size.toString(16)} octets of memory)`);
+      throw new PointerError(
+        path,
+        address,
+        "outside",
+        `${length} octets there are outside the machine (0x${size.toString(16)} octets of memory)`,
+      );
     }
     return Number(address / BigInt(this.pageSize));
   }

@@ -24,11 +24,21 @@ export function isOptionalType(format: StreamFormat, type: number): boolean {
 
 /** Reads an unsigned header field of 1, 2 or 4 octets. */
 export function readHeaderField(view: ByteView, at: number, size: 1 | 2 | 4, littleEndian: boolean): number {
-  return size === 4 ? view.getUint32(at, littleEndian) : size === 2 ? view.getUint16(at, littleEndian) : view.getUint8(at);
+  return size === 4
+    ? view.getUint32(at, littleEndian)
+    : size === 2
+      ? view.getUint16(at, littleEndian)
+      : view.getUint8(at);
 }
 
 /** Writes an unsigned header field of 1, 2 or 4 octets. */
-export function writeHeaderField(view: ByteView, at: number, size: 1 | 2 | 4, value: number, littleEndian: boolean): void {
+export function writeHeaderField(
+  view: ByteView,
+  at: number,
+  size: 1 | 2 | 4,
+  value: number,
+  littleEndian: boolean,
+): void {
   if (size === 4) view.setUint32(at, value, littleEndian);
   else if (size === 2) view.setUint16(at, value, littleEndian);
   else view.setUint8(at, value);

@@ -123,7 +123,8 @@ export class RecordReader {
       this.done = true;
       return false;
     }
-    if (remaining <= 0) throw new MissingEndError(f.endType, f.recordNames.get(f.endType), { offset: pos, recordIndex: index });
+    if (remaining <= 0)
+      throw new MissingEndError(f.endType, f.recordNames.get(f.endType), { offset: pos, recordIndex: index });
     if (index >= this.maxRecords) {
       throw new RecordLimitError("records", this.maxRecords, index + 1, { offset: pos, recordIndex: index });
     }
@@ -190,7 +191,9 @@ export class RecordReader {
 
   private where(offset: number, recordIndex: number, recordType: number): DataLocation {
     const recordName = this.format.recordNames.get(recordType);
-    return recordName === undefined ? { offset, recordIndex, recordType } : { offset, recordIndex, recordType, recordName };
+    return recordName === undefined
+      ? { offset, recordIndex, recordType }
+      : { offset, recordIndex, recordType, recordName };
   }
 
   private checkPadding(at: number, pad: number, index: number, type: number): void {

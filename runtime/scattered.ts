@@ -31,19 +31,29 @@ export class ScatterError extends LuDataError {
  *
  * @throws ScatterError, PointerError
  */
-export function scatteredSource(memory: PhysicalMemory, pieces: readonly ScatterPiece[], path: string, expectedPages?: number): VmapSource {
+export function scatteredSource(
+  memory: PhysicalMemory,
+  pieces: readonly ScatterPiece[],
+  path: string,
+  expectedPages?: number,
+): VmapSource {
   const page = BigInt(memory.pageSize);
   const frames: number[] = [];
   pieces.forEach((p, i) => {
-    if (!(Number.isInteger(p.order) && p.order >= 0 && p.order <= MAX_PIECE_ORDER)) throw new ScatterError(path, `piece ${i} has order ${p.order}, not a page order (0 … ${MAX_PIECE_ORDER})`);
-    if (p.address % page !== 0n) throw new ScatterError(path, `piece ${i} at 0x${p.address.toString(16)} is not page-aligned`);
+    if (!(Number.isInteger(p.order) && p.order >= 0 && p.order <= MAX_PIECE_ORDER))
+      throw new ScatterError(path, `piece ${i} has order ${p.order}, not a page order (0 … ${MAX_PIECE_ORDER})`);
+    if (p.address % page !== 0n)
+      throw new ScatterError(path, `piece ${i} at 0x${p.address.toString(16)} is not page-aligned`);
     const pages = 2 ** p.order;
     memory.resolve(p.address, pages * memory.pageSize, `${path} piece ${i}`);
     const first = Number(p.address / page);
     for (let k = 0; k < pages; k++) frames.push(first + k);
   });
   if (expectedPages !== undefined && frames.length !== expectedPages) {
-    throw new ScatterError(path, `${pieces.length} pieces hold ${frames.length} pages, the area declares ${expectedPages}`);
+    throw new ScatterError(
+      path,
+      `${pieces.length} pieces hold ${frames.length} pages, the area declares ${expectedPages}`,
+    );
   }
   return new VmapSource(memory.machine, frames);
 }
@@ -54,10 +64,20 @@ export function scatteredSource(memory: PhysicalMemory, pieces: readonly Scatter
  *
  * @throws ScatterError naming the count and what the area holds
  */
-export function areaElements(count: number | bigint, stride: number, byteLength: number, pageSize: number, path: string, countName: string): number {
+export function areaElements(
+  count: number | bigint,
+  stride: number,
+  byteLength: number,
+  pageSize: number,
+  path: string,
+  countName: string,
+): number {
   const n = BigInt(count);
   if (n < 0n || n * BigInt(stride) > BigInt(byteLength)) {
-    throw new ScatterError(path, `${countName} ${n} needs ${n * BigInt(stride)} octets, the area holds ${byteLength} (${byteLength / pageSize} pages)`);
+    throw new ScatterError(
+      path,
+      `${countName} ${n} needs ${n * BigInt(stride)} octets, the area holds ${byteLength} (${byteLength / pageSize} pages)`,
+    );
   }
   return Number(n);
 }

@@ -178,7 +178,13 @@ export class VmapSource implements ByteSource, PageTable {
 
   window(offset: number, length: number): ByteView {
     // Hot path: int32 offset and length (every stream under 2 GiB), bytes inside one page.
-    if ((offset | 0) === offset && (length | 0) === length && offset >= 0 && length >= 0 && offset + length <= this.byteLength) {
+    if (
+      (offset | 0) === offset &&
+      (length | 0) === length &&
+      offset >= 0 &&
+      length >= 0 &&
+      offset + length <= this.byteLength
+    ) {
       const index = offset >>> this.pageShift;
       const inPage = offset - (index << this.pageShift);
       if (inPage + length <= this.pageSize) {

@@ -24,7 +24,10 @@ export interface WasmInstance {
 interface WasmApi {
   readonly Memory: new (descriptor: WasmMemoryDescriptor) => WasmMemory;
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: Readonly<Record<string, Readonly<Record<string, unknown>>>>) => WasmInstance;
+  readonly Instance: new (
+    module: object,
+    imports: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+  ) => WasmInstance;
 }
 
 /** The host's WebAssembly API (Node has it from version 8 on). */

@@ -55,7 +55,10 @@ export class WasmArena {
       throw new RangeError(`arena maximum ${maxBytes} is not a byte count from 64 KiB to 2 GiB`);
     }
     const maximum = Math.floor(maxBytes / WASM_PAGE_BYTES);
-    const initial = Math.min(maximum, Math.max(1, Math.ceil((options.initialBytes ?? WASM_PAGE_BYTES) / WASM_PAGE_BYTES)));
+    const initial = Math.min(
+      maximum,
+      Math.max(1, Math.ceil((options.initialBytes ?? WASM_PAGE_BYTES) / WASM_PAGE_BYTES)),
+    );
     this.maxBytes = maximum * WASM_PAGE_BYTES;
     this.memory = new WASM.Memory({ initial, maximum, shared: true });
     // Address 0 is never handed out, so 0 can mean "no region" to a WebAssembly loop.

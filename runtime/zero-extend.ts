@@ -13,7 +13,11 @@ import type { StructClass } from "./accessor-support.js";
 /** A write to a field past the end of a zero-extended body (there are no octets to write to). */
 export class ZeroExtendedWriteError extends LuDataError {
   constructor(field: string, offset: number, bodyLength: number) {
-    super("zero-extended-write", `'${field}' lies past the end of a ${bodyLength}-octet zero-extended body: it reads as zero and cannot be written`, { offset });
+    super(
+      "zero-extended-write",
+      `'${field}' lies past the end of a ${bodyLength}-octet zero-extended body: it reads as zero and cannot be written`,
+      { offset },
+    );
   }
 }
 
@@ -66,7 +70,13 @@ export function zeroExtendedWrite(field: string, offset: number, bodyLength: num
 
 /** A zero-extended body whose length is none of the sizes its struct names. */
 export function badBodyLength(problems: Problem[], field: string, offset: number, length: number, sizes: string): void {
-  problems.push({ kind: "bad-length", field, offset, message: `body of ${length} octets is not a size '${field}' names (${sizes})`, actual: String(length) });
+  problems.push({
+    kind: "bad-length",
+    field,
+    offset,
+    message: `body of ${length} octets is not a size '${field}' names (${sizes})`,
+    actual: String(length),
+  });
 }
 
 /**
@@ -80,5 +90,7 @@ export function bodyLengthProblem(cls: StructClass, length: number): string | nu
   if (length < cls.SIZE && (cls.OLDER_SIZES?.includes(length) === true || cls.COMPAT_SIZE === length)) return null;
   if (length > cls.SIZE) return `${length - cls.SIZE} octets more than '${cls.SCHEMA_NAME}' describes (${cls.SIZE})`;
   const sizes = [...(cls.COMPAT_SIZE !== undefined ? [cls.COMPAT_SIZE] : []), ...(cls.OLDER_SIZES ?? []), cls.SIZE];
-  return sizes.length > 1 ? `not a size '${cls.SCHEMA_NAME}' takes (${sizes.join(", ")})` : `shorter than '${cls.SCHEMA_NAME}' (${cls.SIZE} octets${variable ? " at least" : ""})`;
+  return sizes.length > 1
+    ? `not a size '${cls.SCHEMA_NAME}' takes (${sizes.join(", ")})`
+    : `shorter than '${cls.SCHEMA_NAME}' (${cls.SIZE} octets${variable ? " at least" : ""})`;
 }

@@ -63,7 +63,14 @@ const record = new Parser()
   .uint32("length")
   .choice("body", {
     tag: "type",
-    choices: { 0x40000001: m2p, 0x40000002: m2p, 0x40000003: domainInfo, 0x0a: hvmParams, 0x40000004: domainPages, 0x09: hvmContext },
+    choices: {
+      0x40000001: m2p,
+      0x40000002: m2p,
+      0x40000003: domainInfo,
+      0x0a: hvmParams,
+      0x40000004: domainPages,
+      0x09: hvmContext,
+    },
     defaultChoice: new Parser().useContextVars().buffer("raw", {
       length: function (this: { $parent: { length: number } }) {
         return this.$parent.length;
@@ -105,7 +112,11 @@ interface BpRecord {
  * `xen` says where the stream pages and the MFN array are (the gathered buffer no longer does);
  * the M2P pages come from the parsed LU_M2P records.
  */
-export function binaryParserRestore(gathered: Uint8Array, table: FrameTable, xen: Omit<XenFrames, "m2pEntries">): PeerResult {
+export function binaryParserRestore(
+  gathered: Uint8Array,
+  table: FrameTable,
+  xen: Omit<XenFrames, "m2pEntries">,
+): PeerResult {
   const parsed = stream.parse(Buffer.from(gathered.buffer, gathered.byteOffset, gathered.byteLength)) as {
     records: BpRecord[];
   };

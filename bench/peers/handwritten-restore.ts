@@ -131,7 +131,13 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
 
   // Pass 1: Xen's frames, then page ownership, page segment by page segment as 32-bit words.
   const owners = table.owners;
-  claimXenFrames(owners, { streamFrames: t.frames, mfnArrayStart: t.mfnArrayStart, mfnArrayFrames: t.mfnArrayFrames, m2pEntries, pageShift: t.pageShift });
+  claimXenFrames(owners, {
+    streamFrames: t.frames,
+    mfnArrayStart: t.mfnArrayStart,
+    mfnArrayFrames: t.mfnArrayFrames,
+    m2pEntries,
+    pageShift: t.pageShift,
+  });
   const nframes = owners.length;
   const mask = t.pageSize - 1;
   let frames = 0;
@@ -151,7 +157,8 @@ export function handwrittenRestore(memory: MachineMemory, bootmem: number, table
       const bad = ownFrames(words, w, w + 2 * n, owners, domid);
       if (bad >= 0) {
         const mfn = words[bad]!;
-        if (words[bad + 1] !== 0 || mfn >= nframes) throw new Error(`frame ${mfn} of domain ${domid} is outside the machine`);
+        if (words[bad + 1] !== 0 || mfn >= nframes)
+          throw new Error(`frame ${mfn} of domain ${domid} is outside the machine`);
         throw new Error(`frame ${mfn} is owned twice`);
       }
       left -= n;

@@ -39,14 +39,16 @@ export function parseBootmem(text: string, pageSize: number): BootmemOption {
     return { kind: "auto", within: inner.range };
   }
   const [first, rest, extra] = text.split(":");
-  if (first === undefined || extra !== undefined) throw new Error(`--bootmem '${text}' is not FRAME, FRAME:COUNT, FRAME:SIZE or auto`);
+  if (first === undefined || extra !== undefined)
+    throw new Error(`--bootmem '${text}' is not FRAME, FRAME:COUNT, FRAME:SIZE or auto`);
   const start = whole(first, "--bootmem frame");
   if (rest === undefined) return { kind: "range", range: { start, count: 1 } };
   const sized = /^(0x[0-9a-f]+|\d+)([kmg])$/i.exec(rest);
   let count: number;
   if (sized !== null) {
     const bytes = whole(sized[1] ?? "", "--bootmem size") * (UNITS[(sized[2] ?? "").toLowerCase()] ?? 1);
-    if (bytes % pageSize !== 0) throw new Error(`--bootmem size ${rest} is not a whole number of ${pageSize}-byte pages`);
+    if (bytes % pageSize !== 0)
+      throw new Error(`--bootmem size ${rest} is not a whole number of ${pageSize}-byte pages`);
     count = bytes / pageSize;
   } else {
     count = whole(rest, "--bootmem frame count");

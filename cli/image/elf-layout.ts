@@ -6,7 +6,16 @@
  * headers past the file, segments that overlap (the first keeps the range), `p_filesz` above
  * `p_memsz`. A segment's `p_memsz` beyond its `p_filesz` reads as zeros, as ELF says.
  */
-import { ELF_CLASS, ELF_DATA, ELF_MAGIC, ELF_PN_XNUM, ELF_SEGMENT_TYPE, Elf64Ehdr, Elf64Phdr, Elf64Shdr } from "../../generated/elf-core.js";
+import {
+  ELF_CLASS,
+  ELF_DATA,
+  ELF_MAGIC,
+  ELF_PN_XNUM,
+  ELF_SEGMENT_TYPE,
+  Elf64Ehdr,
+  Elf64Phdr,
+  Elf64Shdr,
+} from "../../generated/elf-core.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import type { ImageExtent } from "../../runtime/memory-image.js";
 import type { InspectProblem } from "../inspect/inspect-problem.js";
@@ -55,23 +64,43 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
     return { extents: [], problems, fatal: true, segments: 0, endAddr: 0 };
   };
   const size = src.byteLength;
-  if (size < Elf64Ehdr.SIZE) return fatal(0, "elf-truncated", `the ELF header needs ${Elf64Ehdr.SIZE} octets, the file has ${size}`);
+  if (size < Elf64Ehdr.SIZE)
+    return fatal(0, "elf-truncated", `the ELF header needs ${Elf64Ehdr.SIZE} octets, the file has ${size}`);
   const eh = Elf64Ehdr.at(src, 0);
-  if (eh.class !== ELF_CLASS.class64) return fatal(4, "elf-unsupported", `ELF class ${eh.class} is not ELFCLASS64 (2): only 64-bit core files are read`);
-  if (eh.data !== ELF_DATA.lsb) return fatal(5, "elf-unsupported", `ELF data encoding ${eh.data} is not little-endian (1): big-endian core files are not read`);
-  if (eh.phentsize !== Elf64Phdr.SIZE) return fatal(54, "elf-bad-header", `e_phentsize is ${eh.phentsize}, an ELF64 program header is ${Elf64Phdr.SIZE} octets`);
+  if (eh.class !== ELF_CLASS.class64)
+    return fatal(4, "elf-unsupported", `ELF class ${eh.class} is not ELFCLASS64 (2): only 64-bit core files are read`);
+  if (eh.data !== ELF_DATA.lsb)
+    return fatal(
+      5,
+      "elf-unsupported",
+      `ELF data encoding ${eh.data} is not little-endian (1): big-endian core files are not read`,
+    );
+  if (eh.phentsize !== Elf64Phdr.SIZE)
+    return fatal(
+      54,
+      "elf-bad-header",
+      `e_phentsize is ${eh.phentsize}, an ELF64 program header is ${Elf64Phdr.SIZE} octets`,
+    );
   let phnum = eh.phnum;
   if (phnum === ELF_PN_XNUM) {
     // The real count is in section header 0's sh_info.
     const shoff = safe(eh.shoff);
     if (shoff === undefined || shoff + Elf64Shdr.SIZE > size) {
-      return fatal(40, "elf-bad-header", `e_phnum is PN_XNUM but section header 0 (at e_shoff ${hex(eh.shoff)}) is past the end of the file (${size} octets)`);
+      return fatal(
+        40,
+        "elf-bad-header",
+        `e_phnum is PN_XNUM but section header 0 (at e_shoff ${hex(eh.shoff)}) is past the end of the file (${size} octets)`,
+      );
     }
     phnum = Elf64Shdr.at(src, shoff).info;
   }
   const phoff = safe(eh.phoff);
   if (phoff === undefined || phoff + phnum * Elf64Phdr.SIZE > size) {
-    return fatal(32, "elf-headers-past-file", `the ${phnum} program headers (${phnum * Elf64Phdr.SIZE} octets at e_phoff ${hex(eh.phoff)}) run past the end of the file (${size} octets)`);
+    return fatal(
+      32,
+      "elf-headers-past-file",
+      `the ${phnum} program headers (${phnum * Elf64Phdr.SIZE} octets at e_phoff ${hex(eh.phoff)}) run past the end of the file (${size} octets)`,
+    );
   }
   const ph = new Elf64Phdr();
   const segments: Segment[] = [];
@@ -85,16 +114,28 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
     let filesz = safe(ph.filesz);
     const memsz = safe(ph.memsz);
     if (paddr === undefined || offset === undefined || filesz === undefined || memsz === undefined) {
-      problems.push({ offset: at, kind: "elf-bad-segment", message: `PT_LOAD ${i}: an address or size above 2^53 (p_paddr ${hex(ph.paddr)}, p_offset ${hex(ph.offsetField)}, p_filesz ${hex(ph.filesz)}, p_memsz ${hex(ph.memsz)}): segment ignored` });
+      problems.push({
+        offset: at,
+        kind: "elf-bad-segment",
+        message: `PT_LOAD ${i}: an address or size above 2^53 (p_paddr ${hex(ph.paddr)}, p_offset ${hex(ph.offsetField)}, p_filesz ${hex(ph.filesz)}, p_memsz ${hex(ph.memsz)}): segment ignored`,
+      });
       continue;
     }
     if (memsz === 0) continue;
     if (filesz > memsz) {
-      problems.push({ offset: at + 32, kind: "elf-bad-segment", message: `PT_LOAD ${i}: p_filesz ${hex(filesz)} is above p_memsz ${hex(memsz)}: only p_memsz octets are used` });
+      problems.push({
+        offset: at + 32,
+        kind: "elf-bad-segment",
+        message: `PT_LOAD ${i}: p_filesz ${hex(filesz)} is above p_memsz ${hex(memsz)}: only p_memsz octets are used`,
+      });
       filesz = memsz;
     }
     if (paddr % pageSize !== 0 || (paddr + memsz) % pageSize !== 0) {
-      problems.push({ offset: at + 24, kind: "elf-unaligned-segment", message: `PT_LOAD ${i}: physical range ${hex(paddr)}..${hex(paddr + memsz)} is not page-aligned: its partial pages are absent` });
+      problems.push({
+        offset: at + 24,
+        kind: "elf-unaligned-segment",
+        message: `PT_LOAD ${i}: physical range ${hex(paddr)}..${hex(paddr + memsz)} is not page-aligned: its partial pages are absent`,
+      });
     }
     declaredEnd = Math.max(declaredEnd, paddr + memsz);
     let memBytes = memsz;
@@ -112,7 +153,8 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
         message: `PT_LOAD ${i} (physical ${hex(paddr)}, ${filesz} octets at file offset ${hex(offset)}) runs past the end of the file (${size} octets): frames ${firstAbsent}..${endFrame - 1} are absent`,
       });
     }
-    if (memBytes > 0) segments.push({ index: i, headerAt: at, physAddr: paddr, memBytes, fileOffset: offset, fileBytes });
+    if (memBytes > 0)
+      segments.push({ index: i, headerAt: at, physAddr: paddr, memBytes, fileOffset: offset, fileBytes });
   }
   // By physical address; a segment overlapping an earlier one keeps only what is new.
   segments.sort((a, b) => a.physAddr - b.physAddr || a.index - b.index);
@@ -141,7 +183,11 @@ export function elfLayout(src: ByteSource, pageSize: number): ElfLayout {
     }
   }
   if (extents.length === 0 && problems.length === 0) {
-    problems.push({ offset: 32, kind: "elf-no-memory", message: "the ELF file has no PT_LOAD segment: it holds no memory" });
+    problems.push({
+      offset: 32,
+      kind: "elf-no-memory",
+      message: "the ELF file has no PT_LOAD segment: it holds no memory",
+    });
     return { extents, problems, fatal: true, segments: 0, endAddr: 0 };
   }
   return { extents, problems, fatal: extents.length === 0, segments: segments.length, endAddr: declaredEnd };

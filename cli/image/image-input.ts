@@ -51,7 +51,11 @@ function detectElf(src: FileSource, path: string): boolean {
     return isElf(src);
   } catch (e) {
     if (e instanceof FileReadError) throw e;
-    throw new FileReadError(path, `cannot read its first octets to detect the format: ${e instanceof Error ? e.message : String(e)}`, { offset: 0 });
+    throw new FileReadError(
+      path,
+      `cannot read its first octets to detect the format: ${e instanceof Error ? e.message : String(e)}`,
+      { offset: 0 },
+    );
   }
 }
 
@@ -74,7 +78,8 @@ export function parseBase(text: string | undefined, pageSize: number): number | 
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) throw new ImageUsageError(`--base '${text}' is not a whole number`);
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new ImageUsageError(`--base '${text}' is too large`);
-  if (n % pageSize !== 0) throw new ImageUsageError(`--base ${text} is not a multiple of the ${pageSize}-byte page size`);
+  if (n % pageSize !== 0)
+    throw new ImageUsageError(`--base ${text} is not a multiple of the ${pageSize}-byte page size`);
   return n;
 }
 
@@ -93,14 +98,16 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
     const size = src.byteLength;
     format = options.format ?? (detectElf(src, path) ? "elf" : options.base !== undefined ? "raw" : "flat");
     if (format === "elf") {
-      if (options.base !== undefined) throw new ImageUsageError("--base is for raw dumps; an ELF core file places its segments itself");
+      if (options.base !== undefined)
+        throw new ImageUsageError("--base is for raw dumps; an ELF core file places its segments itself");
       const layout = elfLayout(src, ps);
       problems.push(...layout.problems);
       if (layout.fatal) return { format, image: undefined, problems, fatal: true };
       extents = layout.extents;
       elfEnd = layout.endAddr;
     } else {
-      if (format === "flat" && options.base !== undefined && options.base !== 0) throw new ImageUsageError("--base goes with a raw dump (--image-format raw), not a flat image");
+      if (format === "flat" && options.base !== undefined && options.base !== 0)
+        throw new ImageUsageError("--base goes with a raw dump (--image-format raw), not a flat image");
       const base = format === "raw" ? (options.base ?? 0) : 0;
       if (size === 0) {
         problems.push({ offset: 0, kind: "image-empty", message: "the image file is empty" });
@@ -121,12 +128,25 @@ export function openImageInput(path: string, options: ImageInputOptions): ImageI
     const endAddr = last === undefined ? 0 : last.physAddr + last.memBytes;
     // A partial final page of a flat or raw image counts as a frame of the machine (absent), so a
     // reference to it says "absent" rather than "outside the machine".
-    const frameCount = Math.ceil(Math.max(endAddr, format === "elf" ? elfEnd : (options.base ?? 0) + src.byteLength) / ps);
+    const frameCount = Math.ceil(
+      Math.max(endAddr, format === "elf" ? elfEnd : (options.base ?? 0) + src.byteLength) / ps,
+    );
     if (frameCount > MAX_FRAMES) {
-      problems.push({ offset: 0, kind: "image-too-large", message: `the image spans ${frameCount} frames of ${ps} octets (up to physical ${`0x${endAddr.toString(16)}`}), above the limit of 2^28 frames` });
+      problems.push({
+        offset: 0,
+        kind: "image-too-large",
+        message: `the image spans ${frameCount} frames of ${ps} octets (up to physical ${`0x${endAddr.toString(16)}`}), above the limit of 2^28 frames`,
+      });
       return { format, image: undefined, problems, fatal: true };
     }
-    const image = openMemoryImage(path, { pageSize: ps, reserved: options.reserved ?? [], extents, frameCount, shared: options.shared ?? false, ...(options.arena === undefined ? {} : { arena: options.arena }) });
+    const image = openMemoryImage(path, {
+      pageSize: ps,
+      reserved: options.reserved ?? [],
+      extents,
+      frameCount,
+      shared: options.shared ?? false,
+      ...(options.arena === undefined ? {} : { arena: options.arena }),
+    });
     return { format, image, problems, fatal: false };
   } finally {
     src.close();

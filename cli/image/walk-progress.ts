@@ -22,7 +22,12 @@ export interface WalkProgress {
  * `sink` with a bar, when `enabled`. `fileBytes` is the total of a stream file; an image's total
  * comes from its breadcrumb preamble (`nr_pages` × `pageSize`).
  */
-export function withWalkProgress(sink: InspectSink, enabled: boolean, fileBytes: number | undefined, pageSize: number | undefined): WalkProgress {
+export function withWalkProgress(
+  sink: InspectSink,
+  enabled: boolean,
+  fileBytes: number | undefined,
+  pageSize: number | undefined,
+): WalkProgress {
   if (!enabled) return { sink, stop: () => undefined };
   let bar: SingleBar | undefined;
   let total = 0;
@@ -30,7 +35,10 @@ export function withWalkProgress(sink: InspectSink, enabled: boolean, fileBytes:
   const start = (bytes: number): void => {
     total = bytes;
     if (bytes < PROGRESS_BYTES) return;
-    bar = new SingleBar({ format: "walking  [{bar}] {percentage}% {value}/{total} MiB", stream: process.stderr }, Presets.shades_classic);
+    bar = new SingleBar(
+      { format: "walking  [{bar}] {percentage}% {value}/{total} MiB", stream: process.stderr },
+      Presets.shades_classic,
+    );
     bar.start(Math.ceil(bytes / 2 ** 20), 0);
   };
   if (fileBytes !== undefined && pageSize === undefined) start(fileBytes);
@@ -38,7 +46,14 @@ export function withWalkProgress(sink: InspectSink, enabled: boolean, fileBytes:
     sink: {
       preamble: (name, offset, fields) => {
         const pages = fields["nr_pages"];
-        if (bar === undefined && total === 0 && name === "breadcrumb" && pageSize !== undefined && typeof pages === "number") start(pages * pageSize);
+        if (
+          bar === undefined &&
+          total === 0 &&
+          name === "breadcrumb" &&
+          pageSize !== undefined &&
+          typeof pages === "number"
+        )
+          start(pages * pageSize);
         sink.preamble(name, offset, fields);
       },
       record: (stream, r) => {
@@ -72,7 +87,13 @@ export function fileBytes(path: string): number | undefined {
  * `inspectFile` with a progress bar over the walk when `showBar` (a large input on a terminal);
  * the bar is taken down whatever the walk ends with.
  */
-export function inspectWithProgress(file: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink, showBar: boolean): InspectResult {
+export function inspectWithProgress(
+  file: string,
+  schemas: SchemaIndex,
+  options: InspectOptions,
+  sink: InspectSink,
+  showBar: boolean,
+): InspectResult {
   const progress = withWalkProgress(sink, showBar, fileBytes(file), options.image?.pageSize);
   try {
     return inspectFile(file, schemas, options, progress.sink);

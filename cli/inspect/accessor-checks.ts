@@ -17,7 +17,12 @@ import type { InspectProblem } from "./inspect-problem.js";
 import type { SchemaIndex } from "./schema-program.js";
 
 function isStructClass(v: unknown): v is StructClass {
-  return typeof v === "function" && typeof (v as { SCHEMA_NAME?: unknown }).SCHEMA_NAME === "string" && typeof (v as { at?: unknown }).at === "function" && Array.isArray((v as { FIELDS?: unknown }).FIELDS);
+  return (
+    typeof v === "function" &&
+    typeof (v as { SCHEMA_NAME?: unknown }).SCHEMA_NAME === "string" &&
+    typeof (v as { at?: unknown }).at === "function" &&
+    Array.isArray((v as { FIELDS?: unknown }).FIELDS)
+  );
 }
 
 /** Every generated struct class, by schema struct name. */
@@ -28,10 +33,14 @@ for (const v of Object.values(generated)) {
 
 /** Whether `cls` has the layout of `s`: size and every field's name, offset and size. */
 function sameLayout(cls: StructClass, s: LayoutStruct): boolean {
-  return cls.SIZE === s.size && cls.FIELDS.length === s.fields.length && s.fields.every((f, i) => {
-    const g = cls.FIELDS[i];
-    return g !== undefined && g.name === f.name && g.offset === f.offset && g.size === f.size;
-  });
+  return (
+    cls.SIZE === s.size &&
+    cls.FIELDS.length === s.fields.length &&
+    s.fields.every((f, i) => {
+      const g = cls.FIELDS[i];
+      return g !== undefined && g.name === f.name && g.offset === f.offset && g.size === f.size;
+    })
+  );
 }
 
 const found = new WeakMap<SchemaIndex, Map<string, StructClass | undefined>>();
@@ -58,7 +67,9 @@ export interface CheckedRecord {
 }
 
 function sameRecord(p: InspectProblem, record: CheckedRecord | undefined): boolean {
-  return record === undefined ? p.recordIndex === undefined && p.record === undefined : p.recordIndex === record.index && p.record === record.name;
+  return record === undefined
+    ? p.recordIndex === undefined && p.record === undefined
+    : p.recordIndex === record.index && p.record === record.name;
 }
 
 /**
@@ -93,6 +104,17 @@ export function checkWithAccessor(
     const key = `${f.kind}\u0000${f.field}`;
     if (known.has(key)) continue;
     known.add(key);
-    problems.push(record === undefined ? { offset: f.offset, field: f.field, kind: f.kind, message: f.message } : { offset: f.offset, recordIndex: record.index, record: record.name, field: f.field, kind: f.kind, message: f.message });
+    problems.push(
+      record === undefined
+        ? { offset: f.offset, field: f.field, kind: f.kind, message: f.message }
+        : {
+            offset: f.offset,
+            recordIndex: record.index,
+            record: record.name,
+            field: f.field,
+            kind: f.kind,
+            message: f.message,
+          },
+    );
   }
 }

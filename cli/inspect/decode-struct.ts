@@ -4,7 +4,13 @@
  * values, flag bits, array counts against the bytes available. Reads go through
  * `source.window()`, so nothing is copied except the few octets shown of a raw byte field.
  */
-import { type LayoutElement, type LayoutField, type LayoutStruct, type LayoutType, loadRuleOf } from "../../codegen/ir.js";
+import {
+  type LayoutElement,
+  type LayoutField,
+  type LayoutStruct,
+  type LayoutType,
+  loadRuleOf,
+} from "../../codegen/ir.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import type { InspectProblem } from "./inspect-problem.js";
 import { type JsonValue, hexOctets, integerJson, octetsJson } from "./json-value.js";
@@ -31,20 +37,39 @@ export interface DecodedStruct {
   readonly extent: number;
 }
 
-const PRIM_SIZE: Record<string, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8, f32: 4, f64: 8 };
+const PRIM_SIZE: Record<string, number> = {
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  u64: 8,
+  i64: 8,
+  f32: 4,
+  f64: 8,
+};
 
 function readInt(source: ByteSource, at: number, prim: string, little: boolean): bigint {
   const view = source.window(at, PRIM_SIZE[prim] ?? 1);
   const o = source.windowOffset;
   switch (prim) {
-    case "u8": return BigInt(view.getUint8(o));
-    case "i8": return BigInt(view.getInt8(o));
-    case "u16": return BigInt(view.getUint16(o, little));
-    case "i16": return BigInt(view.getInt16(o, little));
-    case "u32": return BigInt(view.getUint32(o, little));
-    case "i32": return BigInt(view.getInt32(o, little));
-    case "u64": return view.getBigUint64(o, little);
-    default: return view.getBigInt64(o, little);
+    case "u8":
+      return BigInt(view.getUint8(o));
+    case "i8":
+      return BigInt(view.getInt8(o));
+    case "u16":
+      return BigInt(view.getUint16(o, little));
+    case "i16":
+      return BigInt(view.getInt16(o, little));
+    case "u32":
+      return BigInt(view.getUint32(o, little));
+    case "i32":
+      return BigInt(view.getInt32(o, little));
+    case "u64":
+      return view.getBigUint64(o, little);
+    default:
+      return view.getBigInt64(o, little);
   }
 }
 
@@ -78,7 +103,11 @@ class StructDecoder {
 
   problem(offset: number, field: string, kind: string, message: string): void {
     const r = this.ctx.record;
-    this.ctx.problems.push(r === undefined ? { offset, field, kind, message } : { offset, recordIndex: r.index, record: r.name, field, kind, message });
+    this.ctx.problems.push(
+      r === undefined
+        ? { offset, field, kind, message }
+        : { offset, recordIndex: r.index, record: r.name, field, kind, message },
+    );
   }
 
   enumValue(enumName: string, v: bigint, at: number, path: string): JsonValue {
@@ -148,8 +177,19 @@ class StructDecoder {
     if (struct.size > available) {
       if (older) extent = available;
       else if (rule.kind === "zero_extend") {
-        this.problem(base, prefix + struct.name, "bad-length", `body of ${available} octets is not a size '${struct.name}' names (${[...rule.from, struct.size].join(", ")})`);
-      } else this.problem(base, prefix + struct.name, "short-body", `body of ${available} octets is shorter than '${struct.name}' (${struct.size} octets)`);
+        this.problem(
+          base,
+          prefix + struct.name,
+          "bad-length",
+          `body of ${available} octets is not a size '${struct.name}' names (${[...rule.from, struct.size].join(", ")})`,
+        );
+      } else
+        this.problem(
+          base,
+          prefix + struct.name,
+          "short-body",
+          `body of ${available} octets is shorter than '${struct.name}' (${struct.size} octets)`,
+        );
     }
     for (const f of struct.fields) {
       const at = base + f.offset;
@@ -182,7 +222,8 @@ class StructDecoder {
         src.segments(at, t.length, (piece) => {
           for (const b of piece) if (b !== 0) nonzero++;
         });
-        if (nonzero > 0) this.problem(at, path, "nonzero-padding", `${nonzero} of ${t.length} padding octets are not zero`);
+        if (nonzero > 0)
+          this.problem(at, path, "nonzero-padding", `${nonzero} of ${t.length} padding octets are not zero`);
         return { kind: "none" };
       }
       case "ascii": {
@@ -212,7 +253,9 @@ class StructDecoder {
         const n = t.count.kind === "fixed" ? t.count.n : this.count(t.count, t.stride, room, at, path, counts);
         const items: JsonValue[] = [];
         for (let i = 0; i < n; i++) items.push(this.scalar(t.element, at + i * t.stride, `${path}[${i}]`));
-        return t.count.kind === "fixed" ? { kind: "value", value: items } : { kind: "value", value: items, extent: n * t.stride };
+        return t.count.kind === "fixed"
+          ? { kind: "value", value: items }
+          : { kind: "value", value: items, extent: n * t.stride };
       }
       case "stream":
         return { kind: "value", value: this.ctx.nestedStream(t.streamName, at, room), extent: room };
@@ -241,7 +284,10 @@ class StructDecoder {
         return { kind: "value", value: this.scalar(t, at, path) };
       }
       case "struct":
-        return { kind: "value", value: this.struct(structOf(this.ctx.schemas, t.structName), at, room, `${path}.`).fields };
+        return {
+          kind: "value",
+          value: this.struct(structOf(this.ctx.schemas, t.structName), at, room, `${path}.`).fields,
+        };
     }
   }
 
@@ -262,7 +308,12 @@ class StructDecoder {
     }
     const wanted = counts.get(count.field) ?? 0n;
     if (wanted > BigInt(fits)) {
-      this.problem(at, path, "bad-count", `count '${count.field}' is ${wanted} but only ${fits} element(s) of ${stride} octets fit in the body`);
+      this.problem(
+        at,
+        path,
+        "bad-count",
+        `count '${count.field}' is ${wanted} but only ${fits} element(s) of ${stride} octets fit in the body`,
+      );
       return fits;
     }
     return Number(wanted);
@@ -272,7 +323,8 @@ class StructDecoder {
     if (typeof f.constValue === "bigint" && raw !== f.constValue) {
       this.problem(at, path, "bad-constant", `expected ${hex(f.constValue)}, found ${hex(raw)}`);
     }
-    if (f.reserved && raw !== 0n) this.problem(at, path, "nonzero-reserved", `reserved field holds ${hex(raw)}, must be zero`);
+    if (f.reserved && raw !== 0n)
+      this.problem(at, path, "nonzero-reserved", `reserved field holds ${hex(raw)}, must be zero`);
   }
 
   /** A length field against the octets its input has after it (`rest`) or from its struct's start (`input`). */
@@ -281,7 +333,8 @@ class StructDecoder {
     const from = f.lengthOf === "rest" ? at + f.size : at - f.offset;
     const has = BigInt(this.input.end - from);
     if (raw === has || (this.input.bounds && raw < has)) return;
-    const what = f.lengthOf === "rest" ? `${has} octets follow it` : `the input has ${has} octets from the start of its struct`;
+    const what =
+      f.lengthOf === "rest" ? `${has} octets follow it` : `the input has ${has} octets from the start of its struct`;
     this.problem(at, path, "length-mismatch", `${path} is ${raw} (= length of ${f.lengthOf ?? "rest"}), but ${what}`);
   }
 
@@ -316,7 +369,16 @@ function zeroJson(t: LayoutType): JsonValue {
  * Decodes `structName` at `offset`, reading at most `available` octets. Its length fields are
  * checked against `input` (default: the input ends after the `available` octets).
  */
-export function decodeStruct(ctx: DecodeContext, structName: string, offset: number, available: number, input?: InputBound): DecodedStruct {
-  return new StructDecoder(ctx, input ?? { end: offset + available, bounds: false }).struct(structOf(ctx.schemas, structName), offset, available);
+export function decodeStruct(
+  ctx: DecodeContext,
+  structName: string,
+  offset: number,
+  available: number,
+  input?: InputBound,
+): DecodedStruct {
+  return new StructDecoder(ctx, input ?? { end: offset + available, bounds: false }).struct(
+    structOf(ctx.schemas, structName),
+    offset,
+    available,
+  );
 }
-

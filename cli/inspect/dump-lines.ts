@@ -31,12 +31,15 @@ export function readDumpLines(text: Buffer): DumpLines {
   for (let at = text.indexOf(NL); at >= 0; at = text.indexOf(NL, at + 1)) starts.push(at + 1);
   // A final newline ends the last line; it does not start another.
   if (starts.length > 1 && starts[starts.length - 1] === text.length) starts.pop();
-  const line = (i: number): string => text.toString("utf8", starts[i] ?? text.length, Math.max((starts[i] ?? 0), (starts[i + 1] ?? text.length + 1) - 1));
+  const line = (i: number): string =>
+    text.toString("utf8", starts[i] ?? text.length, Math.max(starts[i] ?? 0, (starts[i + 1] ?? text.length + 1) - 1));
   const n = starts.length;
   const first = line(0);
   const last = line(n - 1);
   if (n < 2 || !first.trimEnd().endsWith('"records":[') || !last.startsWith("]")) {
-    throw new DumpLayoutError('it is not laid out as `lu dump --json` writes it (a first line ending in "records":[, one record a line, a last line starting with ])');
+    throw new DumpLayoutError(
+      'it is not laid out as `lu dump --json` writes it (a first line ending in "records":[, one record a line, a last line starting with ])',
+    );
   }
   let doc: { readonly [k: string]: JsonValue };
   try {
@@ -44,7 +47,9 @@ export function readDumpLines(text: Buffer): DumpLines {
     const tail = JSON.parse(`{"records":[${last}`) as { readonly [k: string]: JsonValue };
     doc = { ...head, ...tail, records: [] };
   } catch (e) {
-    throw new DumpLayoutError(`its first or last line is not what lu dump writes: ${e instanceof Error ? e.message : String(e)}`);
+    throw new DumpLayoutError(
+      `its first or last line is not what lu dump writes: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   let cached: { index: number; value: JsonValue } | undefined;
   const records: RecordSequence = {
@@ -56,7 +61,9 @@ export function readDumpLines(text: Buffer): DumpLines {
       try {
         value = JSON.parse(raw) as JsonValue;
       } catch (e) {
-        throw new DumpLayoutError(`record line ${i + 2} is not one JSON record: ${e instanceof Error ? e.message : String(e)}`);
+        throw new DumpLayoutError(
+          `record line ${i + 2} is not one JSON record: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       cached = { index: i, value };
       return value;

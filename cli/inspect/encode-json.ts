@@ -22,7 +22,18 @@ export class EncodeError extends Error {
   }
 }
 
-const PRIM_SIZE: Record<string, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8, f32: 4, f64: 8 };
+const PRIM_SIZE: Record<string, number> = {
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  u64: 8,
+  i64: 8,
+  f32: 4,
+  f64: 8,
+};
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
@@ -53,13 +64,18 @@ function octets(v: JsonValue | undefined, path: string): Uint8Array {
   const o = object(v, path);
   const hex = o["hex"];
   if (typeof hex !== "string") {
-    throw new EncodeError(path, `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --json, without --summary`);
+    throw new EncodeError(
+      path,
+      `the dump shows ${String(o["bytes"])} octets summarised, not every octet: dump with --json, without --summary`,
+    );
   }
   // Buffer.from stops at the first octet that is not two hex digits (no regular expression: a
   // payload's hex may be hundreds of millions of digits).
   const bytes = Buffer.from(hex, "hex");
-  if (hex.length % 2 !== 0 || bytes.length * 2 !== hex.length) throw new EncodeError(path, "hex is not an even number of hex digits");
-  if (typeof o["bytes"] === "number" && o["bytes"] !== bytes.length) throw new EncodeError(path, `bytes says ${o["bytes"]}, hex holds ${bytes.length}`);
+  if (hex.length % 2 !== 0 || bytes.length * 2 !== hex.length)
+    throw new EncodeError(path, "hex is not an even number of hex digits");
+  if (typeof o["bytes"] === "number" && o["bytes"] !== bytes.length)
+    throw new EncodeError(path, `bytes says ${o["bytes"]}, hex holds ${bytes.length}`);
   return bytes;
 }
 
@@ -86,14 +102,22 @@ function writeInt(dv: DataView, at: number, prim: string, little: boolean, v: bi
   const [lo, hi] = rangeOf(prim);
   if (v < lo || v > hi) throw new EncodeError(path, `${v} does not fit ${prim}`);
   switch (prim) {
-    case "u8": return dv.setUint8(at, Number(v));
-    case "i8": return dv.setInt8(at, Number(v));
-    case "u16": return dv.setUint16(at, Number(v), little);
-    case "i16": return dv.setInt16(at, Number(v), little);
-    case "u32": return dv.setUint32(at, Number(v), little);
-    case "i32": return dv.setInt32(at, Number(v), little);
-    case "u64": return dv.setBigUint64(at, v, little);
-    default: return dv.setBigInt64(at, v, little);
+    case "u8":
+      return dv.setUint8(at, Number(v));
+    case "i8":
+      return dv.setInt8(at, Number(v));
+    case "u16":
+      return dv.setUint16(at, Number(v), little);
+    case "i16":
+      return dv.setInt16(at, Number(v), little);
+    case "u32":
+      return dv.setUint32(at, Number(v), little);
+    case "i32":
+      return dv.setInt32(at, Number(v), little);
+    case "u64":
+      return dv.setBigUint64(at, v, little);
+    default:
+      return dv.setBigInt64(at, v, little);
   }
 }
 
@@ -113,7 +137,10 @@ export class JsonEncoder {
       }
       if (/^-?\d+$/.test(v) || /^0x[0-9a-f]+$/i.test(v)) return BigInt(v);
     }
-    throw new EncodeError(path, `expected an integer${enumName !== null ? ` or a member of enum '${enumName}'` : ""}, found ${JSON.stringify(v ?? null)}`);
+    throw new EncodeError(
+      path,
+      `expected an integer${enumName !== null ? ` or a member of enum '${enumName}'` : ""}, found ${JSON.stringify(v ?? null)}`,
+    );
   }
 
   flags(flagsName: string, v: JsonValue | undefined, path: string): bigint {
@@ -127,23 +154,57 @@ export class JsonEncoder {
   }
 
   /** Writes a scalar or nested struct (not a variable-length field) at `at` of `dv`. */
-  value(dv: DataView, at: number, type: LayoutType | LayoutElement, v: JsonValue | undefined, path: string, constValue: bigint | string | null): void {
+  value(
+    dv: DataView,
+    at: number,
+    type: LayoutType | LayoutElement,
+    v: JsonValue | undefined,
+    path: string,
+    constValue: bigint | string | null,
+  ): void {
     switch (type.kind) {
       case "prim":
         if (type.prim === "f32" || type.prim === "f64") {
-          if (typeof v !== "number") throw new EncodeError(path, `expected a number, found ${JSON.stringify(v ?? null)}`);
+          if (typeof v !== "number")
+            throw new EncodeError(path, `expected a number, found ${JSON.stringify(v ?? null)}`);
           if (type.prim === "f32") dv.setFloat32(at, v, type.endian === "little");
           else dv.setFloat64(at, v, type.endian === "little");
           return;
         }
-        return writeInt(dv, at, type.prim, type.endian === "little", v === undefined ? (typeof constValue === "bigint" ? constValue : 0n) : this.integer(v, path), path);
+        return writeInt(
+          dv,
+          at,
+          type.prim,
+          type.endian === "little",
+          v === undefined ? (typeof constValue === "bigint" ? constValue : 0n) : this.integer(v, path),
+          path,
+        );
       case "enum":
-        return writeInt(dv, at, type.prim, type.endian === "little", v === undefined ? (typeof constValue === "bigint" ? constValue : 0n) : this.integer(v, path, type.enumName), path);
+        return writeInt(
+          dv,
+          at,
+          type.prim,
+          type.endian === "little",
+          v === undefined ? (typeof constValue === "bigint" ? constValue : 0n) : this.integer(v, path, type.enumName),
+          path,
+        );
       case "flags":
-        return writeInt(dv, at, type.prim, type.endian === "little", v === undefined ? 0n : this.flags(type.flagsName, v, path), path);
+        return writeInt(
+          dv,
+          at,
+          type.prim,
+          type.endian === "little",
+          v === undefined ? 0n : this.flags(type.flagsName, v, path),
+          path,
+        );
       case "bits": {
         const o = v === undefined ? {} : object(v, path);
-        let raw = o["raw"] === undefined ? (typeof constValue === "bigint" ? constValue : 0n) : this.integer(o["raw"], `${path}.raw`);
+        let raw =
+          o["raw"] === undefined
+            ? typeof constValue === "bigint"
+              ? constValue
+              : 0n
+            : this.integer(o["raw"], `${path}.raw`);
         for (const key of Object.keys(o)) {
           if (key === "raw") continue;
           const r = type.ranges.find((x) => x.name === key);
@@ -151,8 +212,12 @@ export class JsonEncoder {
           const width = BigInt(r.hi - r.lo + 1);
           const mask = ((1n << width) - 1n) << BigInt(r.lo);
           const x = o[key];
-          const n = r.flagsName !== null && Array.isArray(x) ? this.flags(r.flagsName, x, `${path}.${key}`) : this.integer(x, `${path}.${key}`, r.enumName);
-          if (n < 0n || n >= 1n << width) throw new EncodeError(`${path}.${key}`, `${n} does not fit bits ${r.lo}..${r.hi}`);
+          const n =
+            r.flagsName !== null && Array.isArray(x)
+              ? this.flags(r.flagsName, x, `${path}.${key}`)
+              : this.integer(x, `${path}.${key}`, r.enumName);
+          if (n < 0n || n >= 1n << width)
+            throw new EncodeError(`${path}.${key}`, `${n} does not fit bits ${r.lo}..${r.hi}`);
           raw = (raw & ~mask) | (n << BigInt(r.lo));
         }
         return writeInt(dv, at, type.prim, type.endian === "little", raw, path);
@@ -187,7 +252,8 @@ export class JsonEncoder {
       case "array": {
         if (type.count.kind !== "fixed") throw new EncodeError(path, "internal: variable array outside the tail");
         const items = v === undefined ? [] : list(v, path);
-        if (items.length > type.count.n) throw new EncodeError(path, `${items.length} elements for an array of ${type.count.n}`);
+        if (items.length > type.count.n)
+          throw new EncodeError(path, `${items.length} elements for an array of ${type.count.n}`);
         items.forEach((x, i) => this.value(dv, at + i * type.stride, type.element, x, `${path}[${i}]`, null));
         return;
       }
@@ -200,7 +266,13 @@ export class JsonEncoder {
    * The octets of a variable-length last field; `fields` are its struct's (for a count field),
    * `room` the octets the document says the body has from the field on (its record's `length`).
    */
-  tail(f: LayoutField, v: JsonValue | undefined, path: string, fields: JsonObject, room: number | undefined): Uint8Array {
+  tail(
+    f: LayoutField,
+    v: JsonValue | undefined,
+    path: string,
+    fields: JsonObject,
+    room: number | undefined,
+  ): Uint8Array {
     const t = f.type;
     if (v === undefined) return new Uint8Array(0);
     if (t.kind === "bytes") return octets(v, path);
@@ -210,7 +282,8 @@ export class JsonEncoder {
       // when the document gives them: dump shows the text without its NUL padding.
       const given = t.count.kind === "field" ? fields[t.count.field] : undefined;
       const counted = given === undefined ? undefined : Number(this.integer(given, path));
-      if (counted !== undefined && counted < v.length) throw new EncodeError(path, `"${v}" is longer than its count field's ${counted} octets`);
+      if (counted !== undefined && counted < v.length)
+        throw new EncodeError(path, `"${v}" is longer than its count field's ${counted} octets`);
       const count = counted ?? Math.max(v.length, room ?? 0);
       const out = new Uint8Array(count);
       for (let i = 0; i < v.length; i++) {
@@ -232,11 +305,27 @@ export class JsonEncoder {
   }
 
   /** The octets of `s` from its dumped fields; unknown keys are an error, missing ones zero (or their constant). */
-  struct(s: LayoutStruct, v: JsonObject, path: string, ignore: ReadonlySet<string> = new Set(), bodyLength?: number): Uint8Array {
+  struct(
+    s: LayoutStruct,
+    v: JsonObject,
+    path: string,
+    ignore: ReadonlySet<string> = new Set(),
+    bodyLength?: number,
+  ): Uint8Array {
     for (const key of Object.keys(v)) {
-      if (!ignore.has(key) && !s.fields.some((f) => f.name === key)) throw new EncodeError(`${path}.${key}`, `'${s.name}' has no field '${key}'`);
+      if (!ignore.has(key) && !s.fields.some((f) => f.name === key))
+        throw new EncodeError(`${path}.${key}`, `'${s.name}' has no field '${key}'`);
     }
-    const trailing = s.trailing === null ? new Uint8Array(0) : this.tail(s.trailing, v[s.trailing.name], `${path}.${s.trailing.name}`, v, bodyLength === undefined ? undefined : bodyLength - s.trailing.offset);
+    const trailing =
+      s.trailing === null
+        ? new Uint8Array(0)
+        : this.tail(
+            s.trailing,
+            v[s.trailing.name],
+            `${path}.${s.trailing.name}`,
+            v,
+            bodyLength === undefined ? undefined : bodyLength - s.trailing.offset,
+          );
     const out = new Uint8Array(s.size + trailing.length);
     const dv = new DataView(out.buffer);
     for (const f of s.fields) {
@@ -253,11 +342,15 @@ export class JsonEncoder {
     const header = structOf(this.schemas, stream.header);
     const def = stream.records.find((r) => r.name === rec["name"]);
     const type = def?.value ?? Number(this.integer(rec["type"], `${path}.type`));
-    const extras = new Set(header.fields.map((f) => f.name).filter((n) => n !== stream.typeField && n !== stream.lengthField));
+    const extras = new Set(
+      header.fields.map((f) => f.name).filter((n) => n !== stream.typeField && n !== stream.lengthField),
+    );
     const payload = def === undefined ? undefined : stream.payloads.find((p) => p.record === def.name);
     let body: Uint8Array;
     if (def === undefined || def.body === null) {
-      for (const key of Object.keys(fields)) if (key !== "body" && !extras.has(key)) throw new EncodeError(`${path}.fields.${key}`, `record ${String(rec["name"])} has no body fields`);
+      for (const key of Object.keys(fields))
+        if (key !== "body" && !extras.has(key))
+          throw new EncodeError(`${path}.fields.${key}`, `record ${String(rec["name"])} has no body fields`);
       body = fields["body"] === undefined ? new Uint8Array(0) : octets(fields["body"], `${path}.fields.body`);
     } else {
       const s = structOf(this.schemas, def.body);
@@ -265,8 +358,17 @@ export class JsonEncoder {
       if (bodyKeys.length === 0 && rec["length"] === 0 && s.trailing !== null) body = new Uint8Array(0);
       else {
         const ignore = new Set([...extras, ...(payload !== undefined ? [payload.name] : [])]);
-        const main = this.struct(s, fields, `${path}.fields`, ignore, payload === undefined && typeof rec["length"] === "number" ? rec["length"] : undefined);
-        body = payload !== undefined && fields[payload.name] !== undefined ? concat([main, octets(fields[payload.name], `${path}.fields.${payload.name}`)]) : main;
+        const main = this.struct(
+          s,
+          fields,
+          `${path}.fields`,
+          ignore,
+          payload === undefined && typeof rec["length"] === "number" ? rec["length"] : undefined,
+        );
+        body =
+          payload !== undefined && fields[payload.name] !== undefined
+            ? concat([main, octets(fields[payload.name], `${path}.fields.${payload.name}`)])
+            : main;
         fillLengths(s, body, 0, body.length, `${path}.fields`);
       }
     }
@@ -279,7 +381,8 @@ export class JsonEncoder {
 
   /** A nested stream's dumped record list (a `stream` field). */
   recordList(stream: LayoutStream, records: readonly JsonValue[], path: string): Uint8Array {
-    if (stream.preamble.length > 0) throw new EncodeError(path, `a nested '${stream.name}' stream with a preamble is not supported`);
+    if (stream.preamble.length > 0)
+      throw new EncodeError(path, `a nested '${stream.name}' stream with a preamble is not supported`);
     return concat(records.map((r, i) => this.record(stream, object(r, `${path}[${i}]`), `${path}[${i}]`)));
   }
 }
@@ -301,12 +404,22 @@ interface Cursor {
   r: number;
 }
 
-function encodeEntry(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
+function encodeEntry(
+  enc: JsonEncoder,
+  stream: LayoutStream,
+  c: Cursor,
+  stops: ReadonlySet<string>,
+  out: Uint8Array[],
+): void {
   const placed = stream.preamble.map((name, i) => {
     const path = `headers[${c.h}]`;
     const h = object(c.headers[c.h], path);
     const label = stream.preambleLabels[i] ?? name;
-    if (h["name"] !== label) throw new EncodeError(`${path}.name`, `expected the '${label}' preamble of '${stream.name}', found ${JSON.stringify(h["name"] ?? null)}`);
+    if (h["name"] !== label)
+      throw new EncodeError(
+        `${path}.name`,
+        `expected the '${label}' preamble of '${stream.name}', found ${JSON.stringify(h["name"] ?? null)}`,
+      );
     const s = structOf(enc.schemas, name);
     out.push(enc.struct(s, object(h["fields"], `${path}.fields`), `${path}.fields`));
     c.h++;
@@ -316,11 +429,23 @@ function encodeEntry(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: R
   // A preamble length field measures the stream's octets after it, known now.
   for (const p of placed) {
     const part = out[p.part] ?? new Uint8Array(0);
-    fillLengths(p.s, part, 0, out.slice(p.part).reduce((n, x) => n + x.length, 0), p.path);
+    fillLengths(
+      p.s,
+      part,
+      0,
+      out.slice(p.part).reduce((n, x) => n + x.length, 0),
+      p.path,
+    );
   }
 }
 
-function encodeRecords(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops: ReadonlySet<string>, out: Uint8Array[]): void {
+function encodeRecords(
+  enc: JsonEncoder,
+  stream: LayoutStream,
+  c: Cursor,
+  stops: ReadonlySet<string>,
+  out: Uint8Array[],
+): void {
   const inline = new Map(stream.inline.map((i) => [i.record, i]));
   for (let next = c.records.get(c.r); next !== undefined; next = c.records.get(c.r)) {
     const path = `records[${c.r}]`;
@@ -340,7 +465,12 @@ function encodeRecords(enc: JsonEncoder, stream: LayoutStream, c: Cursor, stops:
  * `records` when given (a document read record by record), else its `records` list. Throws
  * `EncodeError` where the JSON does not fit the schema; the caller validates the result.
  */
-export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc: JsonValue, sequence?: RecordSequence): Uint8Array {
+export function encodeDocument(
+  schemas: SchemaIndex,
+  target: InspectTarget,
+  doc: JsonValue,
+  sequence?: RecordSequence,
+): Uint8Array {
   const d = object(doc, "document");
   const headers = d["headers"] === undefined ? [] : list(d["headers"], "headers");
   const listed = d["records"] === undefined ? [] : list(d["records"], "records");
@@ -348,7 +478,8 @@ export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc:
   const enc = new JsonEncoder(schemas);
   if (target.kind === "struct") {
     const h = object(headers[0], "headers[0]");
-    if (headers.length !== 1 || records.get(0) !== undefined) throw new EncodeError("document", `a --struct document has one header and no records`);
+    if (headers.length !== 1 || records.get(0) !== undefined)
+      throw new EncodeError("document", `a --struct document has one header and no records`);
     const s = structOf(schemas, target.struct);
     const bytes = enc.struct(s, object(h["fields"], "headers[0].fields"), "headers[0].fields");
     fillLengths(s, bytes, 0, bytes.length, "headers[0].fields");
@@ -361,13 +492,18 @@ export function encodeDocument(schemas: SchemaIndex, target: InspectTarget, doc:
     const byKind = candidates.find((c) => c.entry?.kind === d["kind"]);
     const only = candidates.length === 1 ? candidates[0] : undefined;
     const chosen = byKind ?? only;
-    if (chosen === undefined) throw new EncodeError("kind", `${JSON.stringify(d["kind"] ?? null)} is not the kind of an entry of the schema (${candidates.map((c) => c.entry?.kind ?? c.name).join(", ")})`);
+    if (chosen === undefined)
+      throw new EncodeError(
+        "kind",
+        `${JSON.stringify(d["kind"] ?? null)} is not the kind of an entry of the schema (${candidates.map((c) => c.entry?.kind ?? c.name).join(", ")})`,
+      );
     stream = chosen;
   }
   const c: Cursor = { headers, records, h: 0, r: 0 };
   const out: Uint8Array[] = [];
   encodeEntry(enc, stream, c, new Set(), out);
   if (c.h < headers.length) throw new EncodeError(`headers[${c.h}]`, "left over: the schema has no place for it");
-  if (records.get(c.r) !== undefined) throw new EncodeError(`records[${c.r}]`, `left over after '${stream.name}' ended: the schema has no place for it`);
+  if (records.get(c.r) !== undefined)
+    throw new EncodeError(`records[${c.r}]`, `left over after '${stream.name}' ended: the schema has no place for it`);
   return concat(out);
 }

@@ -65,7 +65,12 @@ export class InputError extends Error {}
 /** Problem kinds of a stream that ends inside a record or before its END. */
 const OVERRUN_KINDS: ReadonlySet<string> = new Set(["truncated", "body-overrun", "missing-end"]);
 
-export function inspectFile(path: string, schemas: SchemaIndex, options: InspectOptions, sink: InspectSink): InspectResult {
+export function inspectFile(
+  path: string,
+  schemas: SchemaIndex,
+  options: InspectOptions,
+  sink: InspectSink,
+): InspectResult {
   if (options.image !== undefined) return inspectImage(path, schemas, options.image, sink, options.full === true);
   let source: FileSource;
   try {
@@ -75,7 +80,13 @@ export function inspectFile(path: string, schemas: SchemaIndex, options: Inspect
     throw new InputError(`cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   try {
-    const { kind, problems } = walkFile(source, schemas, options.target ?? { kind: "entries", streams: entryStreams(schemas).map((e) => e.name) }, sink, options.full === true);
+    const { kind, problems } = walkFile(
+      source,
+      schemas,
+      options.target ?? { kind: "entries", streams: entryStreams(schemas).map((e) => e.name) },
+      sink,
+      options.full === true,
+    );
     return { kind, problems, bytesRead: source.bytesRead };
   } catch (e) {
     throw ioError(path, e);
@@ -91,7 +102,11 @@ export function inspectFile(path: string, schemas: SchemaIndex, options: Inspect
 function ioError(path: string, e: unknown): unknown {
   if (e instanceof InputError) return e;
   if (e instanceof LuDataError) return new InputError(e.message);
-  if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string") {
+  if (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === "string" &&
+    typeof (e as NodeJS.ErrnoException).syscall === "string"
+  ) {
     return new InputError(`cannot read ${path}: ${e.message}`);
   }
   return e;
@@ -107,11 +122,16 @@ function inspectImage(
   // Which stream an image holds, and what its breadcrumb is called, is the schemas' to say.
   const lu = memoryStreams(schemas)[0];
   const entry = lu?.entry?.memory;
-  if (lu === undefined || entry === undefined) throw new InputError("no schema declares a stream found in memory ('entry KIND in memory via STRUCT as LABEL;')");
+  if (lu === undefined || entry === undefined)
+    throw new InputError("no schema declares a stream found in memory ('entry KIND in memory via STRUCT as LABEL;')");
   // The runtime reads the breadcrumb; the struct the schema names for it must be the one it reads.
   const via = schemas.structs.get(entry.via);
-  if (via?.size !== BREADCRUMB_SIZE) throw new InputError(`the schema's '${entry.via}' (${via?.size ?? "?"} octets) is not the breadcrumb the runtime reads (${BREADCRUMB_SIZE} octets)`);
-  const given: BootmemRange | undefined = image.auto === undefined ? { start: image.bootmemFrame, count: image.bootmemFrames ?? 1 } : image.auto.within;
+  if (via?.size !== BREADCRUMB_SIZE)
+    throw new InputError(
+      `the schema's '${entry.via}' (${via?.size ?? "?"} octets) is not the breadcrumb the runtime reads (${BREADCRUMB_SIZE} octets)`,
+    );
+  const given: BootmemRange | undefined =
+    image.auto === undefined ? { start: image.bootmemFrame, count: image.bootmemFrames ?? 1 } : image.auto.within;
   let bootmemFrame = given?.start ?? 0;
   let bootmemFrames = given?.count ?? 1;
   let input;
@@ -125,9 +145,13 @@ function inspectImage(
     });
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new InputError(`the bootmem (${bootmemFrames} frame(s) from ${bootmemFrame}) runs beyond the image: ${e.message}`);
+      throw new InputError(
+        `the bootmem (${bootmemFrames} frame(s) from ${bootmemFrame}) runs beyond the image: ${e.message}`,
+      );
     }
-    throw new InputError(e instanceof ImageUsageError ? e.message : `cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new InputError(
+      e instanceof ImageUsageError ? e.message : `cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   // Damage of the file itself comes first, located at file offsets.
   const problems: InspectProblem[] = [...input.problems];
@@ -135,7 +159,10 @@ function inspectImage(
   if (opened === undefined) return { kind: "image", problems, bytesRead: 0 };
   try {
     if (image.auto !== undefined) {
-      const found = autoBootmem(opened, image.auto.within, { ...(image.log === undefined ? {} : { log: image.log }), progress: image.progress === true });
+      const found = autoBootmem(opened, image.auto.within, {
+        ...(image.log === undefined ? {} : { log: image.log }),
+        progress: image.progress === true,
+      });
       if (found.kind === "refused") {
         problems.push(found.problem);
         return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
@@ -148,7 +175,11 @@ function inspectImage(
       stream = openLiveUpdateStream(opened.memory, bootmemFrame * image.pageSize);
     } catch (e) {
       if (!(e instanceof LuDataError) || e instanceof FileReadError) throw e;
-      problems.push({ offset: e.where.offset ?? bootmemFrame * image.pageSize, kind: e.code, message: stripLocation(e) });
+      problems.push({
+        offset: e.where.offset ?? bootmemFrame * image.pageSize,
+        kind: e.code,
+        message: stripLocation(e),
+      });
       return { kind: "image", problems, bytesRead: opened.framesRead() * image.pageSize };
     }
     const crumb = stream.breadcrumb;
@@ -156,7 +187,10 @@ function inspectImage(
       mfn_array_physaddr: crumb.mfnArrayPhysAddr,
       shifted_nr_pages: crumb.shiftedNrPages.toString(),
       nr_pages: crumb.nrPages,
-      mfns: stream.mfns.length <= 16 ? Array.from(stream.mfns) : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
+      mfns:
+        stream.mfns.length <= 16
+          ? Array.from(stream.mfns)
+          : { count: stream.mfns.length, first: Array.from(stream.mfns.subarray(0, 16)) },
     });
     // The stream's END must lie in its last page with only zero fill after it: an END earlier leaves
     // pages unread (their domains lost), a stream running past its last page was cut.
@@ -175,7 +209,13 @@ function inspectImage(
     const pages = stream.mfns;
     if (walked.complete && endOffset >= 0) {
       const end = checkStreamEnd(stream.source, endOffset, walked.position, image.pageSize, pages);
-      if (end !== undefined) problems.push({ offset: end.where.offset ?? endOffset, record: lu.end ?? lu.name, kind: end.code, message: stripLocation(end) });
+      if (end !== undefined)
+        problems.push({
+          offset: end.where.offset ?? endOffset,
+          record: lu.end ?? lu.name,
+          kind: end.code,
+          message: stripLocation(end),
+        });
     } else if (!walked.complete && OVERRUN_KINDS.has(problems[problems.length - 1]?.kind ?? "")) {
       const n = pages.length;
       problems.push({

@@ -4,7 +4,14 @@ import type { ByteSource } from "../../runtime/byte-view.js";
  * Values `lu dump` emits: plain JSON, plus `OctetRun`s (octets still in the input, written as
  * `{bytes, hex}` when serialised). 64-bit integers above 2^53 - 1 become decimal strings.
  */
-export type JsonValue = null | boolean | number | string | OctetRun | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | OctetRun
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 /**
  * A run of octets of the input shown in full: `{ bytes, hex }` in JSON. The octets are not read
@@ -24,7 +31,9 @@ export class OctetRun {
 
   /** The octets in hex, visited piece by piece as the source holds them. */
   hexPieces(visit: (hex: string) => void): void {
-    this.source.segments(this.at, this.length, (piece) => visit(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString("hex")));
+    this.source.segments(this.at, this.length, (piece) =>
+      visit(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString("hex")),
+    );
   }
 
   toJSON(): { bytes: number; hex: string } {
@@ -36,7 +45,9 @@ export class OctetRun {
 
 export function integerJson(value: bigint | number): number | string {
   if (typeof value === "number") return value;
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
 }
 
 /** Octets as lowercase hex, two digits each, no separators. */

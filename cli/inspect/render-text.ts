@@ -16,7 +16,14 @@ function scalarText(v: JsonValue, key = ""): string {
 
 function isRecordList(v: readonly JsonValue[]): boolean {
   const first = v[0];
-  return first !== undefined && first !== null && typeof first === "object" && !Array.isArray(first) && "fields" in first && "name" in first;
+  return (
+    first !== undefined &&
+    first !== null &&
+    typeof first === "object" &&
+    !Array.isArray(first) &&
+    "fields" in first &&
+    "name" in first
+  );
 }
 
 /** Lines for one value at `indent`, prefixed `label: `. */
@@ -34,12 +41,15 @@ export function valueLines(label: string, value: JsonValue, indent: string, out:
       for (const r of list) {
         const rec = r as { readonly [k: string]: JsonValue };
         out.push(`${indent}  ${String(rec["name"])} @${String(rec["offset"])} length ${String(rec["length"])}`);
-        for (const [k, fv] of Object.entries((rec["fields"] ?? {}) as { readonly [k: string]: JsonValue })) valueLines(k, fv, `${indent}    `, out);
+        for (const [k, fv] of Object.entries((rec["fields"] ?? {}) as { readonly [k: string]: JsonValue }))
+          valueLines(k, fv, `${indent}    `, out);
       }
       return;
     }
     if (list.every((x) => x === null || typeof x !== "object")) {
-      const shown = list.slice(0, ITEMS_SHOWN).map((x) => (typeof x === "number" && x >= 10 ? `0x${x.toString(16)}` : String(x)));
+      const shown = list
+        .slice(0, ITEMS_SHOWN)
+        .map((x) => (typeof x === "number" && x >= 10 ? `0x${x.toString(16)}` : String(x)));
       const more = list.length > ITEMS_SHOWN ? `, … ${list.length - ITEMS_SHOWN} more` : "";
       out.push(`${indent}${label}: [${shown.join(", ")}${more}] (${list.length})`);
       return;
@@ -59,7 +69,9 @@ export function valueLines(label: string, value: JsonValue, indent: string, out:
 }
 
 export function recordText(stream: string, r: DumpRecord): string {
-  const out = [`#${r.index} @${r.offset} (0x${r.offset.toString(16)}) ${r.name} (0x${r.type.toString(16).padStart(8, "0")}) length ${r.bodyLength} [${stream}]`];
+  const out = [
+    `#${r.index} @${r.offset} (0x${r.offset.toString(16)}) ${r.name} (0x${r.type.toString(16).padStart(8, "0")}) length ${r.bodyLength} [${stream}]`,
+  ];
   for (const [k, v] of Object.entries(r.fields)) valueLines(k, v, "    ", out);
   return out.join("\n");
 }

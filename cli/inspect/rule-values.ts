@@ -33,7 +33,8 @@ function integerOf(v: JsonValue | undefined, enumName: string | null, schemas: S
 export function valueAt(root: JsonObject | undefined, path: LayoutValuePath, schemas: SchemaIndex): bigint | undefined {
   let cur: JsonValue | undefined = root;
   for (const name of path.fields) {
-    if (path.flag !== null && name === path.flag && Array.isArray(cur)) return (cur as readonly JsonValue[]).includes(name) ? 1n : 0n;
+    if (path.flag !== null && name === path.flag && Array.isArray(cur))
+      return (cur as readonly JsonValue[]).includes(name) ? 1n : 0n;
     if (!isObject(cur)) return undefined;
     cur = cur[name];
   }
@@ -46,7 +47,9 @@ export function inSet(v: bigint, set: LayoutValueSet): boolean {
 
 /** `2, 3`, `9..30`, `little` (enum member names where the path has an enum). */
 export function setText(set: LayoutValueSet, enumName: string | null, schemas: SchemaIndex): string {
-  const name = (v: bigint): string => (enumName === null ? undefined : schemas.enums.get(enumName)?.members.find((m) => m.value === v)?.name) ?? v.toString();
+  const name = (v: bigint): string =>
+    (enumName === null ? undefined : schemas.enums.get(enumName)?.members.find((m) => m.value === v)?.name) ??
+    v.toString();
   return set.map((r) => (r.lo === r.hi ? name(r.lo) : `${name(r.lo)}..${name(r.hi)}`)).join(", ");
 }
 
@@ -58,7 +61,12 @@ export function pathText(path: LayoutValuePath): string {
  * A payload size from the record's decoded body fields and the stream's decoded preamble structs
  * (by struct name); undefined when a value it needs is not there.
  */
-export function sizeValue(expr: LayoutSizeExpr, body: JsonObject, preamble: ReadonlyMap<string, JsonObject>, schemas: SchemaIndex): bigint | undefined {
+export function sizeValue(
+  expr: LayoutSizeExpr,
+  body: JsonObject,
+  preamble: ReadonlyMap<string, JsonObject>,
+  schemas: SchemaIndex,
+): bigint | undefined {
   switch (expr.kind) {
     case "number":
       return expr.value;
@@ -80,13 +88,20 @@ export function sizeValue(expr: LayoutSizeExpr, body: JsonObject, preamble: Read
       const r = sizeValue(expr.right, body, preamble, schemas);
       if (l === undefined || r === undefined) return undefined;
       switch (expr.op) {
-        case "+": return l + r;
-        case "-": return l - r;
-        case "*": return l * r;
-        case "/": return r === 0n ? undefined : l / r;
-        case "%": return r === 0n ? undefined : l % r;
-        case "<<": return r < 0n || r > 64n ? undefined : l << r;
-        case ">>": return r < 0n ? undefined : l >> r;
+        case "+":
+          return l + r;
+        case "-":
+          return l - r;
+        case "*":
+          return l * r;
+        case "/":
+          return r === 0n ? undefined : l / r;
+        case "%":
+          return r === 0n ? undefined : l % r;
+        case "<<":
+          return r < 0n || r > 64n ? undefined : l << r;
+        case ">>":
+          return r < 0n ? undefined : l >> r;
       }
     }
   }

@@ -40,7 +40,9 @@ export function loadSchemas(dir: string = defaultSchemaDir()): SchemaIndex {
     .map((f) => join(dir, f));
   const result = compileProgram(files, (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined));
   if (result.program === null) {
-    throw new Error(`the schemas in ${dir} do not compile:\n${renderDiagnostics(result.diagnostics, (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined))}`);
+    throw new Error(
+      `the schemas in ${dir} do not compile:\n${renderDiagnostics(result.diagnostics, (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined))}`,
+    );
   }
   const index = indexOf(result.program);
   if (dir === defaultSchemaDir()) cached = index;
@@ -59,7 +61,8 @@ export function loadSchemaFile(file: string): { readonly index: SchemaIndex; rea
   const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, "utf8") : undefined);
   if (read(file) === undefined) throw new SchemaLoadError(`cannot read schema ${file}`);
   const result = compileProgram([file], read);
-  if (result.program === null) throw new SchemaLoadError(`schema ${file} does not compile:\n${renderDiagnostics(result.diagnostics, read)}`);
+  if (result.program === null)
+    throw new SchemaLoadError(`schema ${file} does not compile:\n${renderDiagnostics(result.diagnostics, read)}`);
   return { index: indexOf(result.program), ownFile: result.program.schemas[0]?.file ?? file };
 }
 

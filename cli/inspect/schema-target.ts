@@ -19,7 +19,8 @@ export interface SchemaChoice {
 }
 
 export function chooseSchema(flags: SchemaFlags): SchemaChoice {
-  if (flags.stream !== undefined && flags.struct !== undefined) throw new InputError("--stream and --struct exclude each other");
+  if (flags.stream !== undefined && flags.struct !== undefined)
+    throw new InputError("--stream and --struct exclude each other");
   let schemas: SchemaIndex;
   let own: string | undefined;
   if (flags.schema === undefined) schemas = loadSchemas();
@@ -42,8 +43,11 @@ export function chooseSchema(flags: SchemaFlags): SchemaChoice {
     if (!schemas.streams.has(flags.stream)) throw new InputError(`${where} declare no stream '${flags.stream}'`);
     return { schemas, target: { kind: "stream", stream: flags.stream } };
   }
-  const entries = schemas.program.schemas.filter((s) => own === undefined || s.file === own).flatMap((s) => s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined).map((st) => st.name));
-  if (entries.length === 0) throw new InputError(`${where} declare no 'entry' stream; give --stream NAME or --struct NAME`);
+  const entries = schemas.program.schemas
+    .filter((s) => own === undefined || s.file === own)
+    .flatMap((s) => s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined).map((st) => st.name));
+  if (entries.length === 0)
+    throw new InputError(`${where} declare no 'entry' stream; give --stream NAME or --struct NAME`);
   return { schemas, target: { kind: "entries", streams: entries } };
 }
 

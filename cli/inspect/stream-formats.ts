@@ -15,7 +15,8 @@ export function streamFormatOf(schemas: SchemaIndex, streamName: string): Stream
   const header = structOf(schemas, stream.header);
   const typeField = header.fields.find((f) => f.name === stream.typeField);
   const lengthField = header.fields.find((f) => f.name === stream.lengthField);
-  if (typeField === undefined || lengthField === undefined) throw new Error(`stream '${streamName}': header fields missing`);
+  if (typeField === undefined || lengthField === undefined)
+    throw new Error(`stream '${streamName}': header fields missing`);
   const end = stream.end === null ? null : stream.records.find((r) => r.name === stream.end);
   if (end === undefined) throw new Error(`stream '${streamName}': end record missing`);
   const littleEndian = typeField.type.kind === "prim" ? typeField.type.endian === "little" : header.endian === "little";

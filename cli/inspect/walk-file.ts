@@ -50,7 +50,9 @@ interface Walk {
 
 /** Every stream of `schemas` a file may be (`entry`, not `entry … in memory`), in schema order. */
 export function entryStreams(schemas: SchemaIndex): LayoutStream[] {
-  return schemas.program.schemas.flatMap((s) => s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined));
+  return schemas.program.schemas.flatMap((s) =>
+    s.streams.filter((st) => st.entry !== null && st.entry.memory === undefined),
+  );
 }
 
 /** Every stream of `schemas` found in a machine-memory image (`entry … in memory via …`). */
@@ -76,11 +78,18 @@ function magicMatches(schemas: SchemaIndex, source: ByteSource, stream: LayoutSt
 
 function describeEntry(schemas: SchemaIndex, stream: LayoutStream): string {
   const first = stream.preamble[0] ?? "";
-  const shown = (v: bigint | string | null | undefined): string => (typeof v === "bigint" ? `0x${v.toString(16)}` : JSON.stringify(v ?? null));
+  const shown = (v: bigint | string | null | undefined): string =>
+    typeof v === "bigint" ? `0x${v.toString(16)}` : JSON.stringify(v ?? null);
   return `${stream.entry?.kind ?? stream.name}: ${first} ${stream.entry?.magic.map((m) => `${m} = ${shown(structOf(schemas, first).fields.find((f) => f.name === m)?.constValue)}`).join(", ") ?? ""}`;
 }
 
-export function walkFile(source: ByteSource, schemas: SchemaIndex, target: InspectTarget, sink: WalkSink, full: boolean): FileWalkResult {
+export function walkFile(
+  source: ByteSource,
+  schemas: SchemaIndex,
+  target: InspectTarget,
+  sink: WalkSink,
+  full: boolean,
+): FileWalkResult {
   const problems: InspectProblem[] = [];
   const w: Walk = { schemas, source, problems, sink, full, end: source.byteLength };
   if (target.kind === "struct") {
@@ -91,7 +100,11 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
     if (cls !== undefined) checkWithAccessor(cls, source, 0, source.byteLength, undefined, problems, since);
     sink.preamble(s.name, 0, decoded.fields);
     if (decoded.extent < source.byteLength) {
-      problems.push({ offset: decoded.extent, kind: "trailing-data", message: `${source.byteLength - decoded.extent} octets after struct '${s.name}'` });
+      problems.push({
+        offset: decoded.extent,
+        kind: "trailing-data",
+        message: `${source.byteLength - decoded.extent} octets after struct '${s.name}'`,
+      });
     }
     return { kind: s.name, problems };
   }
@@ -100,10 +113,15 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
   else {
     const candidates = target.streams.map((n) => streamOf(schemas, n));
     // An entry without magic fields is taken as it is (when it is the only one, or none with magic fits).
-    stream = candidates.find((c) => magicMatches(schemas, source, c)) ?? candidates.find((c) => c.entry?.magic.length === 0);
+    stream =
+      candidates.find((c) => magicMatches(schemas, source, c)) ?? candidates.find((c) => c.entry?.magic.length === 0);
     if (stream === undefined) {
       const tried = candidates.filter((c) => (c.entry?.magic.length ?? 0) > 0).map((c) => describeEntry(schemas, c));
-      problems.push({ offset: 0, kind: "unknown-format", message: `not a file the schemas' entries describe${tried.length > 0 ? ` (${tried.join("; ")})` : ""}; give --schema FILE.lu (with --stream or --struct), or --image --bootmem FRAME for a memory image` });
+      problems.push({
+        offset: 0,
+        kind: "unknown-format",
+        message: `not a file the schemas' entries describe${tried.length > 0 ? ` (${tried.join("; ")})` : ""}; give --schema FILE.lu (with --stream or --struct), or --image --bootmem FRAME for a memory image`,
+      });
       return { kind: "unknown", problems };
     }
   }
@@ -112,7 +130,14 @@ export function walkFile(source: ByteSource, schemas: SchemaIndex, target: Inspe
   // length field gives) are garbage, or a sign of a concatenated or wrongly cut file.
   if (r.complete && (stream.end !== null || r.lengthField !== undefined)) {
     const after = stream.end !== null ? `the ${stream.end} record` : `the end that ${r.lengthField ?? ""} gives`;
-    checkTrailingData(source, r.position, source.byteLength, { index: r.lastIndex, name: r.lastName ?? stream.end ?? stream.name }, after, problems);
+    checkTrailingData(
+      source,
+      r.position,
+      source.byteLength,
+      { index: r.lastIndex, name: r.lastName ?? stream.end ?? stream.name },
+      after,
+      problems,
+    );
   }
   return { kind: stream.entry?.kind ?? stream.name, problems };
 }
@@ -131,14 +156,29 @@ function orderChecker(w: Walk, stream: LayoutStream, preamble: ReadonlyMap<strin
     rules.forEach((rule, i) => {
       const where = { offset: r.offset, recordIndex: r.index, record: r.name };
       if (rule.kind === "first" && count === 0 && r.name !== rule.record) {
-        w.problems.push({ ...where, kind: "record-order", message: `the first record of '${stream.name}' must be ${rule.record}` });
+        w.problems.push({
+          ...where,
+          kind: "record-order",
+          message: `the first record of '${stream.name}' must be ${rule.record}`,
+        });
       } else if (rule.kind === "once" && r.name === rule.record && seen.has(r.name)) {
-        w.problems.push({ ...where, kind: "record-repeated", message: `${r.name} may appear once; record #${String(seen.get(r.name))} was one` });
+        w.problems.push({
+          ...where,
+          kind: "record-repeated",
+          message: `${r.name} may appear once; record #${String(seen.get(r.name))} was one`,
+        });
       } else if (rule.kind === "before" && !settled.has(i)) {
         if (r.name === rule.record) settled.add(i);
         else if (rule.later.includes(r.name)) {
-          const cond = rule.when === null ? "" : ` when ${pathText(rule.when.path)} is ${setText(rule.when.values, rule.when.path.enumName, w.schemas)}`;
-          w.problems.push({ ...where, kind: "record-order", message: `${rule.record} must come before ${r.name}${cond}` });
+          const cond =
+            rule.when === null
+              ? ""
+              : ` when ${pathText(rule.when.path)} is ${setText(rule.when.values, rule.when.path.enumName, w.schemas)}`;
+          w.problems.push({
+            ...where,
+            kind: "record-order",
+            message: `${rule.record} must come before ${r.name}${cond}`,
+          });
           settled.add(i);
         }
       }
@@ -149,7 +189,12 @@ function orderChecker(w: Walk, stream: LayoutStream, preamble: ReadonlyMap<strin
 }
 
 /** The stream's end a length field of a preamble struct gives (`= length of rest|input`), when it is before `end`. */
-function lengthBound(s: LayoutStruct, pos: number, fields: Fields, end: number): { end: number; field: string } | undefined {
+function lengthBound(
+  s: LayoutStruct,
+  pos: number,
+  fields: Fields,
+  end: number,
+): { end: number; field: string } | undefined {
   let bound: { end: number; field: string } | undefined;
   for (const f of s.fields) {
     const v = fields[f.name];
@@ -166,12 +211,22 @@ function lengthBound(s: LayoutStruct, pos: number, fields: Fields, end: number):
  * the stream where it says (`lengthField` in the result names it). `stops` end the walk after a
  * record of those names (the `until` of the `after` rule that put this stream in line).
  */
-function walkEntry(w: Walk, stream: LayoutStream, at: number, end: number, stops: ReadonlySet<string>): WalkResult & { readonly lengthField?: string } {
+function walkEntry(
+  w: Walk,
+  stream: LayoutStream,
+  at: number,
+  end: number,
+  stops: ReadonlySet<string>,
+): WalkResult & { readonly lengthField?: string } {
   const { schemas, source, problems, sink } = w;
   const structs = stream.preamble.map((n) => structOf(schemas, n));
   const total = structs.reduce((n, s) => n + s.size, 0);
   if (total > end - at) {
-    problems.push({ offset: at, kind: "truncated", message: `the preamble of '${stream.name}' (${stream.preamble.join(", ")}) needs ${total} octets, ${end - at} left` });
+    problems.push({
+      offset: at,
+      kind: "truncated",
+      message: `the preamble of '${stream.name}' (${stream.preamble.join(", ")}) needs ${total} octets, ${end - at} left`,
+    });
     return { position: end, complete: false, lastName: undefined, lastIndex: -1 };
   }
   let lengthField: string | undefined;
@@ -183,7 +238,12 @@ function walkEntry(w: Walk, stream: LayoutStream, at: number, end: number, stops
     const bound = lengthBound(s, pos, decoded.fields, end);
     if (bound !== undefined && bound.end < pos + s.size) {
       const f = s.fields.find((x) => `${s.name}.${x.name}` === bound.field);
-      problems.push({ offset: pos + (f?.offset ?? 0), field: f?.name ?? bound.field, kind: "length-mismatch", message: `${bound.field} ends the stream inside its own preamble struct (at offset ${bound.end})` });
+      problems.push({
+        offset: pos + (f?.offset ?? 0),
+        field: f?.name ?? bound.field,
+        kind: "length-mismatch",
+        message: `${bound.field} ends the stream inside its own preamble struct (at offset ${bound.end})`,
+      });
     } else if (bound !== undefined) {
       end = bound.end;
       lengthField = bound.field;
@@ -193,12 +253,18 @@ function walkEntry(w: Walk, stream: LayoutStream, at: number, end: number, stops
     sink.preamble(stream.preambleLabels[i] ?? s.name, pos, decoded.fields);
     preamble.set(s.name, decoded.fields);
     for (const rule of stream.requires) {
-      if (rule.scope !== "preamble" || rule.path.root !== s.name || !conditionHolds(rule.when, preamble, schemas)) continue;
+      if (rule.scope !== "preamble" || rule.path.root !== s.name || !conditionHolds(rule.when, preamble, schemas))
+        continue;
       const v = valueAt(decoded.fields, rule.path, schemas);
       if (v !== undefined && inSet(v, rule.values)) continue;
       const field = rule.path.fields.join(".");
-      const shown = v === undefined ? "missing" : (setText([{ lo: v, hi: v }], rule.path.enumName, schemas));
-      problems.push({ offset: pos + rule.path.offset, field, kind: `unsupported-${rule.path.fields[rule.path.fields.length - 1] ?? field}`, message: `${pathText(rule.path)} is ${shown}; the schema reads ${setText(rule.values, rule.path.enumName, schemas)} only` });
+      const shown = v === undefined ? "missing" : setText([{ lo: v, hi: v }], rule.path.enumName, schemas);
+      problems.push({
+        offset: pos + rule.path.offset,
+        field,
+        kind: `unsupported-${rule.path.fields[rule.path.fields.length - 1] ?? field}`,
+        message: `${pathText(rule.path)} is ${shown}; the schema reads ${setText(rule.values, rule.path.enumName, schemas)} only`,
+      });
       return { position: pos + s.size, complete: false, lastName: undefined, lastIndex: -1 };
     }
     pos += s.size;
@@ -229,9 +295,11 @@ function walkEntry(w: Walk, stream: LayoutStream, at: number, end: number, stops
     });
     if (lastIndex >= 0) indexBase = lastIndex + 1;
     const next = r.lastName === undefined || stops.has(r.lastName) ? undefined : inline.get(r.lastName);
-    if (!r.complete || next === undefined) return { ...r, lastIndex: indexBase - 1, ...(lengthField !== undefined ? { lengthField } : {}) };
+    if (!r.complete || next === undefined)
+      return { ...r, lastIndex: indexBase - 1, ...(lengthField !== undefined ? { lengthField } : {}) };
     const nested = walkEntry(w, streamOf(schemas, next.stream), r.position, end, new Set(next.until));
-    if (!nested.complete) return { position: nested.position, complete: false, lastName: r.lastName, lastIndex: indexBase - 1 };
+    if (!nested.complete)
+      return { position: nested.position, complete: false, lastName: r.lastName, lastIndex: indexBase - 1 };
     start = nested.position;
   }
 }

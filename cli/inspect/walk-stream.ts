@@ -81,7 +81,11 @@ function typeHex(type: number, size: number): string {
  * struct its zero-extend load rule names when the body has that struct's size (Xen's
  * HVM_SAVE_FIX_COMPAT: the CPU record of before Xen 3.4).
  */
-function compatBody(schemas: SchemaIndex, bodyName: string | null | undefined, length: number): string | null | undefined {
+function compatBody(
+  schemas: SchemaIndex,
+  bodyName: string | null | undefined,
+  length: number,
+): string | null | undefined {
   if (bodyName === null || bodyName === undefined) return bodyName;
   const load = structOf(schemas, bodyName).load;
   if (load?.kind !== "zero_extend" || load.compat === null) return bodyName;
@@ -106,11 +110,19 @@ export function walkStream(options: WalkOptions): WalkResult {
   try {
     while (reader.next()) {
       const index = reader.index + base;
-      const name = reader.skipped ? typeHex(reader.type, format.typeSize) : (reader.name ?? typeHex(reader.type, format.typeSize));
+      const name = reader.skipped
+        ? typeHex(reader.type, format.typeSize)
+        : (reader.name ?? typeHex(reader.type, format.typeSize));
       const bodyOffset = reader.bodyOffset;
       const bodyLength = reader.bodyLength;
       const record = { index, name };
-      checkRecordPadding(source, bodyOffset + bodyLength, reader.position - (bodyOffset + bodyLength), record, problems);
+      checkRecordPadding(
+        source,
+        bodyOffset + bodyLength,
+        reader.position - (bodyOffset + bodyLength),
+        record,
+        problems,
+      );
       const full = options.full === true;
       const ctx = {
         schemas,
@@ -120,8 +132,25 @@ export function walkStream(options: WalkOptions): WalkResult {
         full,
         nestedStream: (streamName: string, offset: number, length: number): JsonValue => {
           const nested: JsonValue[] = [];
-          const r = walkStream({ schemas, source, problems, streamName, start: offset, end: offset + length, full, onRecord: (rec) => nested.push(recordJson(rec)) });
-          if (r.complete) checkTrailingData(source, r.position, offset + length, { index, name }, `the nested '${streamName}' stream's end record`, problems);
+          const r = walkStream({
+            schemas,
+            source,
+            problems,
+            streamName,
+            start: offset,
+            end: offset + length,
+            full,
+            onRecord: (rec) => nested.push(recordJson(rec)),
+          });
+          if (r.complete)
+            checkTrailingData(
+              source,
+              r.position,
+              offset + length,
+              { index, name },
+              `the nested '${streamName}' stream's end record`,
+              problems,
+            );
           return nested;
         },
       };
@@ -130,20 +159,34 @@ export function walkStream(options: WalkOptions): WalkResult {
       if (header.fields.length > 2) {
         const since = problems.length;
         const h = decodeStruct(ctx, header.name, reader.offset, header.size);
-        for (const [k, v] of Object.entries(h.fields)) if (k !== stream.typeField && k !== stream.lengthField) fields[k] = v;
+        for (const [k, v] of Object.entries(h.fields))
+          if (k !== stream.typeField && k !== stream.lengthField) fields[k] = v;
         const cls = structClass(schemas, header.name);
         if (cls !== undefined) checkWithAccessor(cls, source, reader.offset, header.size, record, problems, since);
       }
       for (const m of stream.maxLength) {
         if (bodyLength > m.value && (m.records.length === 0 || m.records.includes(name))) {
-          problems.push({ offset: reader.offset, recordIndex: index, record: name, kind: "body-too-long", message: `body of ${bodyLength} octets is longer than the ${m.value} the schema allows` });
+          problems.push({
+            offset: reader.offset,
+            recordIndex: index,
+            record: name,
+            kind: "body-too-long",
+            message: `body of ${bodyLength} octets is longer than the ${m.value} the schema allows`,
+          });
         }
       }
       const bodyName = compatBody(schemas, reader.skipped ? undefined : bodies.get(reader.type), reader.bodyLength);
       if (bodyName === undefined || reader.skipped) {
         if (bodyLength > 0) fields["body"] = full ? octetsJson(source, bodyOffset, bodyLength) : { bytes: bodyLength };
       } else if (bodyName === null) {
-        if (bodyLength !== 0) problems.push({ offset: bodyOffset, recordIndex: index, record: name, kind: "body-length", message: `${name} has no body but its length is ${bodyLength}` });
+        if (bodyLength !== 0)
+          problems.push({
+            offset: bodyOffset,
+            recordIndex: index,
+            record: name,
+            kind: "body-length",
+            message: `${name} has no body but its length is ${bodyLength}`,
+          });
       } else {
         const body = structOf(schemas, bodyName);
         if (bodyLength === 0 && body.trailing !== null) {
@@ -157,26 +200,53 @@ export function walkStream(options: WalkOptions): WalkResult {
           const rest = bodyLength - decoded.extent;
           const payload = stream.payloads.find((p) => p.record === name);
           for (const rule of stream.requires) {
-            if (rule.scope !== "record" || rule.path.root !== name || !conditionHolds(rule.when, options.preamble, schemas)) continue;
+            if (
+              rule.scope !== "record" ||
+              rule.path.root !== name ||
+              !conditionHolds(rule.when, options.preamble, schemas)
+            )
+              continue;
             const v = valueAt(decoded.fields, rule.path, schemas);
             if (v === undefined || inSet(v, rule.values)) continue;
             const field = rule.path.fields.join(".");
-            problems.push({ offset: bodyOffset + rule.path.offset, recordIndex: index, record: name, field, kind: `bad-${rule.path.fields[rule.path.fields.length - 1] ?? field}`, message: `${pathText(rule.path)} is ${v}; the schema requires ${setText(rule.values, rule.path.enumName, schemas)}` });
+            problems.push({
+              offset: bodyOffset + rule.path.offset,
+              recordIndex: index,
+              record: name,
+              field,
+              kind: `bad-${rule.path.fields[rule.path.fields.length - 1] ?? field}`,
+              message: `${pathText(rule.path)} is ${v}; the schema requires ${setText(rule.values, rule.path.enumName, schemas)}`,
+            });
           }
           if (payload !== undefined && rest >= 0) {
             const wanted = sizeValue(payload.size, decoded.fields, options.preamble ?? new Map(), schemas);
             if (wanted !== undefined && BigInt(rest) !== wanted) {
-              problems.push({ offset: bodyOffset + decoded.extent, recordIndex: index, record: name, field: payload.name, kind: "body-length", message: `payload '${payload.name}' is ${wanted} octets by its fields, the body has ${rest} after them` });
+              problems.push({
+                offset: bodyOffset + decoded.extent,
+                recordIndex: index,
+                record: name,
+                field: payload.name,
+                kind: "body-length",
+                message: `payload '${payload.name}' is ${wanted} octets by its fields, the body has ${rest} after them`,
+              });
             }
-            if (rest > 0) fields[payload.name] = full ? octetsJson(source, bodyOffset + decoded.extent, rest) : { bytes: rest };
+            if (rest > 0)
+              fields[payload.name] = full ? octetsJson(source, bodyOffset + decoded.extent, rest) : { bytes: rest };
           } else if (rest > 0 && decoded.extent >= body.size) {
-            problems.push({ offset: bodyOffset + decoded.extent, recordIndex: index, record: name, kind: "body-length", message: `body is ${bodyLength} octets, ${rest} more than '${bodyName}' describes` });
+            problems.push({
+              offset: bodyOffset + decoded.extent,
+              recordIndex: index,
+              record: name,
+              kind: "body-length",
+              message: `body is ${bodyLength} octets, ${rest} more than '${bodyName}' describes`,
+            });
           }
         }
       }
       options.onRecord({ index, offset: reader.offset, type: reader.type, name, bodyLength, fields });
       lastName = name;
-      if (options.stopAfter?.has(name) === true) return { position: reader.position, complete: true, lastName, lastIndex: index };
+      if (options.stopAfter?.has(name) === true)
+        return { position: reader.position, complete: true, lastName, lastIndex: index };
     }
     return { position: reader.position, complete: true, lastName, lastIndex: reader.index + base };
   } catch (e) {
@@ -219,11 +289,23 @@ export function checkTrailingData(
       if (allZero && piece.some((b) => b !== 0)) allZero = false;
     });
   }
-  problems.push({ offset: from, recordIndex: record.index, record: record.name, kind: "trailing-data", message: `${n} octets after ${after}${allZero ? " (all zero)" : ""}` });
+  problems.push({
+    offset: from,
+    recordIndex: record.index,
+    record: record.name,
+    kind: "trailing-data",
+    message: `${n} octets after ${after}${allZero ? " (all zero)" : ""}`,
+  });
 }
 
 /** Record padding must be zero; the first non-zero octet is the problem's offset. */
-function checkRecordPadding(source: ByteSource, at: number, pad: number, record: { readonly index: number; readonly name: string }, problems: InspectProblem[]): void {
+function checkRecordPadding(
+  source: ByteSource,
+  at: number,
+  pad: number,
+  record: { readonly index: number; readonly name: string },
+  problems: InspectProblem[],
+): void {
   if (pad <= 0) return;
   let first = -1;
   let nonzero = 0;
@@ -235,7 +317,13 @@ function checkRecordPadding(source: ByteSource, at: number, pad: number, record:
     }
   });
   if (first >= 0) {
-    problems.push({ offset: first, recordIndex: record.index, record: record.name, kind: "nonzero-padding", message: `${nonzero} of the ${pad} record padding octets after the body are not zero` });
+    problems.push({
+      offset: first,
+      recordIndex: record.index,
+      record: record.name,
+      kind: "nonzero-padding",
+      message: `${nonzero} of the ${pad} record padding octets after the body are not zero`,
+    });
   }
 }
 
@@ -254,4 +342,3 @@ export function conditionHolds(
 export function recordJson(r: DumpRecord): JsonValue {
   return { index: r.index, offset: r.offset, type: r.type, name: r.name, length: r.bodyLength, fields: r.fields };
 }
-

@@ -45,7 +45,8 @@ export function compareField(structName: string, of: LayoutField, nf: LayoutFiel
   const os = scalarOf(ot);
   const ns = scalarOf(nt);
   if (os !== null && ns !== null) {
-    if (os.prim !== ns.prim && !resized) out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
+    if (os.prim !== ns.prim && !resized)
+      out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
     if (os.endian !== ns.endian) out.push(fieldEndianChanged(structName, name, os.endian, ns.endian, at));
     if (ot.kind !== nt.kind) {
       out.push(fieldReinterpreted(structName, name, describeType(ot), describeType(nt), at));
@@ -59,7 +60,8 @@ export function compareField(structName: string, of: LayoutField, nf: LayoutFiel
   } else if (ot.kind !== nt.kind) {
     out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
   } else if ((ot.kind === "bytes" && nt.kind === "bytes") || (ot.kind === "ascii" && nt.kind === "ascii")) {
-    if (!sameCount(ot.count, nt.count) && !resized) out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
+    if (!sameCount(ot.count, nt.count) && !resized)
+      out.push(fieldRetyped(structName, name, describeType(ot), describeType(nt), at));
   } else if (ot.kind === "array" && nt.kind === "array") {
     const oe = ot.element;
     const ne = nt.element;
@@ -103,20 +105,32 @@ function compareBitRanges(
     let n = newByName.get(o.name);
     if (n === undefined) {
       n = newRanges.find((r) => !oldNames.has(r.name) && !used.has(r) && r.lo === o.lo && r.hi === o.hi);
-      if (n !== undefined) out.push(renamed("bit range", o.name, n.name, ` of '${structName}.${fieldName}'`, { old: o.span, new: n.span }));
+      if (n !== undefined)
+        out.push(
+          renamed("bit range", o.name, n.name, ` of '${structName}.${fieldName}'`, { old: o.span, new: n.span }),
+        );
     }
     if (n === undefined) {
-      out.push(bitRangeChanged(structName, fieldName, o.name, `(bits ${o.lo}..${o.hi}) removed`, { old: o.span, new: fieldAt.new }));
+      out.push(
+        bitRangeChanged(structName, fieldName, o.name, `(bits ${o.lo}..${o.hi}) removed`, {
+          old: o.span,
+          new: fieldAt.new,
+        }),
+      );
       continue;
     }
     used.add(n);
     const at = { old: o.span, new: n.span };
     if (o.lo !== n.lo || o.hi !== n.hi) {
-      out.push(bitRangeChanged(structName, fieldName, n.name, `moved from bits ${o.lo}..${o.hi} to ${n.lo}..${n.hi}`, at));
+      out.push(
+        bitRangeChanged(structName, fieldName, n.name, `moved from bits ${o.lo}..${o.hi} to ${n.lo}..${n.hi}`, at),
+      );
     }
     if (o.enumName !== n.enumName || o.flagsName !== n.flagsName) {
-      if (o.enumName !== null && n.enumName !== null) sink.links.push({ kind: "enum", oldName: o.enumName, newName: n.enumName });
-      else if (o.flagsName !== null && n.flagsName !== null) sink.links.push({ kind: "flags", oldName: o.flagsName, newName: n.flagsName });
+      if (o.enumName !== null && n.enumName !== null)
+        sink.links.push({ kind: "enum", oldName: o.enumName, newName: n.enumName });
+      else if (o.flagsName !== null && n.flagsName !== null)
+        sink.links.push({ kind: "flags", oldName: o.flagsName, newName: n.flagsName });
     }
     if (o.doc !== n.doc) out.push(docChanged("bit range", `${structName}.${fieldName}.${n.name}`, at));
   }

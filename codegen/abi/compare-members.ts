@@ -31,14 +31,17 @@ export function compareMemberSets(kind: "enum" | "flags", o: MemberSet, n: Membe
     const sameName = newByName.get(om.name);
     if (sameName !== undefined) {
       const at = { old: om.span, new: sameName.span };
-      if (sameName.value !== om.value) out.push(memberRenumbered(memberLabel, n.name, om.name, om.value, sameName.value, at));
+      if (sameName.value !== om.value)
+        out.push(memberRenumbered(memberLabel, n.name, om.name, om.value, sameName.value, at));
       if (sameName.doc !== om.doc) out.push(docChanged(`${memberLabel} member`, `${n.name}.${om.name}`, at));
       continue;
     }
     const sameValue = newByValue.get(om.value);
     if (sameValue !== undefined) {
       reusedValues.add(om.value);
-      out.push(memberValueReused(label, n.name, om.value, om.name, sameValue.name, { old: om.span, new: sameValue.span }));
+      out.push(
+        memberValueReused(label, n.name, om.value, om.name, sameValue.name, { old: om.span, new: sameValue.span }),
+      );
     } else {
       out.push(memberRemoved(memberLabel, n.name, om.name, om.value, { old: om.span, new: n.span }));
     }
@@ -49,7 +52,9 @@ export function compareMemberSets(kind: "enum" | "flags", o: MemberSet, n: Membe
     if (previous !== undefined) {
       // A new name on an old value: a reuse (reported once, above when the old name is gone).
       if (!reusedValues.has(nm.value)) {
-        out.push(memberValueReused(label, n.name, nm.value, previous.name, nm.name, { old: previous.span, new: nm.span }));
+        out.push(
+          memberValueReused(label, n.name, nm.value, previous.name, nm.name, { old: previous.span, new: nm.span }),
+        );
       }
       continue;
     }

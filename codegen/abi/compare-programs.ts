@@ -33,7 +33,8 @@ export function compareAbi(oldProgram: LayoutProgram, newProgram: LayoutProgram)
     if (own.some((f) => f.severity === "breaking")) brokeHere.add(key);
     // A record now pointing at a different struct, while the old one lives on, is not a rename:
     // LU4017 at the record says it all; field-by-field differences of two unrelated structs do not.
-    const unrelated = pair.old.name !== pair.new.name && newIx.structs.has(pair.old.name) && oldIx.structs.has(pair.new.name);
+    const unrelated =
+      pair.old.name !== pair.new.name && newIx.structs.has(pair.old.name) && oldIx.structs.has(pair.new.name);
     if (!unrelated) findings.push(...own);
   }
   const broke = brokenTransitively(pairs, brokeHere);
@@ -51,11 +52,13 @@ export function compareAbi(oldProgram: LayoutProgram, newProgram: LayoutProgram)
   // Streams (framing and record types; body layouts were compared above).
   for (const [name, os] of oldIx.streams) {
     const ns = newIx.streams.get(name);
-    if (ns === undefined) findings.push(declarationRemoved("stream", name, { old: os.span, new: fileSpan(newIx, os.span.file) }));
+    if (ns === undefined)
+      findings.push(declarationRemoved("stream", name, { old: os.span, new: fileSpan(newIx, os.span.file) }));
     else compareStreams({ oldIx, newIx, pairBroke: (o, n) => broke.has(pairKey(o, n)) }, os, ns, findings);
   }
   for (const [name, ns] of newIx.streams) {
-    if (!oldIx.streams.has(name)) findings.push(declarationAdded("stream", name, { old: fileSpan(oldIx, ns.span.file), new: ns.span }));
+    if (!oldIx.streams.has(name))
+      findings.push(declarationAdded("stream", name, { old: fileSpan(oldIx, ns.span.file), new: ns.span }));
   }
 
   // Enums and flag sets: by name, plus the renamed ones that fields tie together.
@@ -84,7 +87,8 @@ function compareSets(
   for (const [name, o] of olds) {
     const n = news.get(name);
     if (n !== undefined) compareMemberSets(kind, o, n, out);
-    else if (!linkedOld.has(name)) out.push(declarationRemoved(label, name, { old: o.span, new: fileSpan(newIx, o.span.file) }));
+    else if (!linkedOld.has(name))
+      out.push(declarationRemoved(label, name, { old: o.span, new: fileSpan(newIx, o.span.file) }));
   }
   const done = new Set<string>();
   for (const l of linked) {
@@ -96,7 +100,8 @@ function compareSets(
     compareMemberSets(kind, o, n, out);
   }
   for (const [name, n] of news) {
-    if (!olds.has(name) && !linkedNew.has(name)) out.push(declarationAdded(label, name, { old: fileSpan(oldIx, n.span.file), new: n.span }));
+    if (!olds.has(name) && !linkedNew.has(name))
+      out.push(declarationAdded(label, name, { old: fileSpan(oldIx, n.span.file), new: n.span }));
   }
 }
 

@@ -32,7 +32,8 @@ function fieldOf(s: LayoutStruct | undefined, name: string): LayoutField | undef
   return s?.fields.find((f) => f.name === name);
 }
 
-const place = (f: LayoutField | undefined): string => (f === undefined ? "missing" : `offset ${f.offset}, ${f.size} bytes`);
+const place = (f: LayoutField | undefined): string =>
+  f === undefined ? "missing" : `offset ${f.offset}, ${f.size} bytes`;
 
 export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStream, out: AbiFinding[]): void {
   const at = { old: o.span, new: n.span };
@@ -51,16 +52,22 @@ export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStr
       out.push(framingChanged(sname, `record ${role} field moved from ${place(of)} to ${place(nf)}`, at));
     }
   }
-  if (o.align !== n.align) out.push(framingChanged(sname, `record padding changed from ${o.align} to ${n.align} octets`, at));
+  if (o.align !== n.align)
+    out.push(framingChanged(sname, `record padding changed from ${o.align} to ${n.align} octets`, at));
   if (o.optionalBit !== n.optionalBit) {
-    out.push(framingChanged(sname, `optional bit changed from ${o.optionalBit ?? "none"} to ${n.optionalBit ?? "none"}`, at));
+    out.push(
+      framingChanged(sname, `optional bit changed from ${o.optionalBit ?? "none"} to ${n.optionalBit ?? "none"}`, at),
+    );
   }
   const oEnd = o.records.find((r) => r.name === o.end);
   const nEnd = n.records.find((r) => r.name === n.end);
   const endText = (e: string | null): string => (e === null ? "the end of its input" : `'${e}'`);
-  if (oEnd?.value !== nEnd?.value) out.push(framingChanged(sname, `end changed from ${endText(o.end)} to ${endText(n.end)}`, at));
+  if (oEnd?.value !== nEnd?.value)
+    out.push(framingChanged(sname, `end changed from ${endText(o.end)} to ${endText(n.end)}`, at));
   if (o.preamble.length !== n.preamble.length) {
-    out.push(framingChanged(sname, `preamble changed from [${o.preamble.join(", ")}] to [${n.preamble.join(", ")}]`, at));
+    out.push(
+      framingChanged(sname, `preamble changed from [${o.preamble.join(", ")}] to [${n.preamble.join(", ")}]`, at),
+    );
   }
 
   // Record types.
@@ -89,7 +96,8 @@ export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStr
     if (handled.has(nrec)) continue;
     const recAt = { old: o.span, new: nrec.span };
     const fit = fitInRanges(n, ranges, nrec.value, nrec.optional);
-    if (fit.problem !== null) out.push(recordOutsideRanges(sname, nrec.name, nrec.value, nrec.optional, fit.problem, recAt));
+    if (fit.problem !== null)
+      out.push(recordOutsideRanges(sname, nrec.name, nrec.value, nrec.optional, fit.problem, recAt));
     else out.push(recordAdded(sname, nrec.name, nrec.value, nrec.optional, fit.range?.name ?? null, recAt));
   }
 
@@ -99,7 +107,10 @@ export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStr
   const gone = [...oldRanges].filter((r) => !newRanges.has(r));
   const added = [...newRanges].filter((r) => !oldRanges.has(r));
   if (gone.length > 0 || added.length > 0) {
-    const parts = [...(added.length > 0 ? [`added ${added.join(", ")}`] : []), ...(gone.length > 0 ? [`dropped ${gone.join(", ")}`] : [])];
+    const parts = [
+      ...(added.length > 0 ? [`added ${added.join(", ")}`] : []),
+      ...(gone.length > 0 ? [`dropped ${gone.join(", ")}`] : []),
+    ];
     out.push(rangesChanged(sname, parts.join("; "), at));
   }
   compareStreamRules(o, n, out);
@@ -109,8 +120,7 @@ export function compareStreams(ctx: StreamContext, o: LayoutStream, n: LayoutStr
 function compareRecord(ctx: StreamContext, stream: string, o: LayoutRecord, n: LayoutRecord, out: AbiFinding[]): void {
   const at = { old: o.span, new: n.span };
   const body = (b: string | null): string => (b === null ? "empty" : `'${b}'`);
-  const changed =
-    o.body === null || n.body === null ? o.body !== n.body : ctx.pairBroke(o.body, n.body);
+  const changed = o.body === null || n.body === null ? o.body !== n.body : ctx.pairBroke(o.body, n.body);
   if (changed) out.push(recordReused(stream, n.name, n.value, body(o.body), body(n.body), at));
   else if (o.name !== n.name) out.push(renamed("record type", o.name, n.name, ` of stream '${stream}'`, at));
   if (o.optional !== n.optional) out.push(recordClassChanged(stream, n.name, o.optional, at));

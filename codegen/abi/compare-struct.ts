@@ -64,7 +64,8 @@ export function compareStructPair(pair: StructPair, sink: FieldSink): void {
           c.size === of.size &&
           describeType(c.type) === describeType(of.type),
       );
-      if (nf !== undefined) out.push(renamed("field", of.name, nf.name, ` of struct '${sname}'`, { old: of.span, new: nf.span }));
+      if (nf !== undefined)
+        out.push(renamed("field", of.name, nf.name, ` of struct '${sname}'`, { old: of.span, new: nf.span }));
     }
     if (nf === undefined) {
       const zeroNow = n.fields.find((c) => isZero(c) && overlaps(c, of));
@@ -111,7 +112,8 @@ export function compareStructPair(pair: StructPair, sink: FieldSink): void {
     out.push(structGrownFrozen(sname, o.size, n.size, frozenAdded, structAt));
   }
   const inserted = out.some((f) => f.code === "LU4009");
-  if (pair.rule === "append" && n.size > o.size && !appended && !inserted) out.push(structGrownAppend(sname, o.size, n.size, structAt));
+  if (pair.rule === "append" && n.size > o.size && !appended && !inserted)
+    out.push(structGrownAppend(sname, o.size, n.size, structAt));
   if (o.align !== n.align) out.push(structRealigned(sname, o.align, n.align, structAt));
   if (o.name !== n.name && !out.some((f) => f.severity === "breaking")) {
     out.push(renamed("struct", o.name, n.name, ` (${pair.via})`, structAt));
@@ -125,7 +127,12 @@ export function compareStructPair(pair: StructPair, sink: FieldSink): void {
  * be taken: a zero-extended struct may grow (its old size becomes an older size of the new one),
  * but turning it exact, or dropping an older size or the compat layout, rejects old bodies.
  */
-function compareLoad(o: LayoutStruct, n: LayoutStruct, sink: FieldSink, at: { old: LayoutStruct["span"]; new: LayoutStruct["span"] }): void {
+function compareLoad(
+  o: LayoutStruct,
+  n: LayoutStruct,
+  sink: FieldSink,
+  at: { old: LayoutStruct["span"]; new: LayoutStruct["span"] },
+): void {
   const ol = loadRuleOf(o);
   const nl = loadRuleOf(n);
   if (ol.kind === "exact") return;
@@ -136,5 +143,6 @@ function compareLoad(o: LayoutStruct, n: LayoutStruct, sink: FieldSink, at: { ol
   const taken = new Set([n.size, ...nl.from]);
   const lost = [o.size, ...ol.from].filter((size) => size <= n.size && !taken.has(size));
   if (lost.length > 0) sink.findings.push(loadNarrowed(n.name, `bodies of ${lost.join(", ")} octets`, at));
-  if (ol.compat !== null && nl.compat === null) sink.findings.push(loadNarrowed(n.name, `its compat layout '${ol.compat}'`, at));
+  if (ol.compat !== null && nl.compat === null)
+    sink.findings.push(loadNarrowed(n.name, `its compat layout '${ol.compat}'`, at));
 }

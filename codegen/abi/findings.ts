@@ -32,7 +32,10 @@ export const ABI_CODES = {
   LU4020: { severity: "breaking", meaning: "record type moved between mandatory and optional" },
   LU4021: { severity: "breaking", meaning: "new record type outside the declared ranges of its class" },
   LU4022: { severity: "breaking", meaning: "constant field value changed (marker, id, version, reserved zero)" },
-  LU4023: { severity: "breaking", meaning: "stream framing changed (header, type/length field, padding, optional bit, end, preamble)" },
+  LU4023: {
+    severity: "breaking",
+    meaning: "stream framing changed (header, type/length field, padding, optional bit, end, preamble)",
+  },
   LU4024: { severity: "breaking", meaning: "checked declaration removed (stream, frozen/append struct, enum, flags)" },
   LU4025: { severity: "breaking", meaning: "load rule narrowed (a body size the old schema took is no longer taken)" },
   LU4026: { severity: "breaking", meaning: "file entry removed or changed (entry kind, magic fields)" },
@@ -50,7 +53,10 @@ export const ABI_CODES = {
   LU4106: { severity: "allowed", meaning: "field reinterpreted, same bits (integer, enum, flags, bit ranges)" },
   LU4107: { severity: "allowed", meaning: "documentation changed" },
   LU4108: { severity: "allowed", meaning: "record type ranges changed" },
-  LU4109: { severity: "allowed", meaning: "stream rule relaxed (require widened or dropped, order rule dropped, max length raised or dropped)" },
+  LU4109: {
+    severity: "allowed",
+    meaning: "stream rule relaxed (require widened or dropped, order rule dropped, max length raised or dropped)",
+  },
   LU4110: { severity: "allowed", meaning: "new file entry (a stream a file may now be)" },
 } as const satisfies Record<string, { severity: AbiSeverity; meaning: string }>;
 
@@ -97,8 +103,14 @@ export const fieldRetyped = (s: string, f: string, from: string, to: string, at:
 export const fieldsReordered = (s: string, first: string, second: string, at: SpanPair): AbiFinding =>
   finding("LU4004", `fields '${first}' and '${second}' of struct '${s}' changed order`, at);
 
-export const fieldRemoved = (s: string, f: string, offset: number, size: number, how: string, at: SpanPair): AbiFinding =>
-  finding("LU4005", `field '${f}' (${range(offset, size)}) removed from struct '${s}'${how}`, at);
+export const fieldRemoved = (
+  s: string,
+  f: string,
+  offset: number,
+  size: number,
+  how: string,
+  at: SpanPair,
+): AbiFinding => finding("LU4005", `field '${f}' (${range(offset, size)}) removed from struct '${s}'${how}`, at);
 
 export const fieldEndianChanged = (s: string, f: string, from: string, to: string, at: SpanPair): AbiFinding =>
   finding("LU4006", `field '${f}' of struct '${s}' changed endianness from ${from} to ${to}`, at);
@@ -106,7 +118,13 @@ export const fieldEndianChanged = (s: string, f: string, from: string, to: strin
 export const structShrunk = (s: string, from: number, to: number, at: SpanPair): AbiFinding =>
   finding("LU4007", `struct '${s}' shrunk from ${bytes(from)} to ${bytes(to)}`, at);
 
-export const structGrownFrozen = (s: string, from: number, to: number, added: readonly string[], at: SpanPair): AbiFinding =>
+export const structGrownFrozen = (
+  s: string,
+  from: number,
+  to: number,
+  added: readonly string[],
+  at: SpanPair,
+): AbiFinding =>
   finding(
     "LU4008",
     `frozen struct '${s}' grew from ${bytes(from)} to ${bytes(to)}` +
@@ -119,18 +137,34 @@ export const loadNarrowed = (s: string, what: string, at: SpanPair): AbiFinding 
   finding("LU4025", `struct '${s}' no longer takes ${what}: bodies written by the old version would be rejected`, at);
 
 export const fieldInserted = (s: string, f: string, offset: number, oldSize: number, at: SpanPair): AbiFinding =>
-  finding("LU4009", `field '${f}' inserted at offset ${offset} inside struct '${s}' (old size ${bytes(oldSize)}); only appending is allowed`, at);
+  finding(
+    "LU4009",
+    `field '${f}' inserted at offset ${offset} inside struct '${s}' (old size ${bytes(oldSize)}); only appending is allowed`,
+    at,
+  );
 
 export const structRealigned = (s: string, from: number, to: number, at: SpanPair): AbiFinding =>
   finding("LU4010", `struct '${s}' alignment changed from ${from} to ${to}`, at);
 
 // ---- enums and flags ----
 
-export const memberRenumbered = (kind: string, e: string, m: string, from: bigint, to: bigint, at: SpanPair): AbiFinding =>
-  finding("LU4011", `${kind} member '${e}.${m}' renumbered from ${hex(from)} to ${hex(to)}`, at);
+export const memberRenumbered = (
+  kind: string,
+  e: string,
+  m: string,
+  from: bigint,
+  to: bigint,
+  at: SpanPair,
+): AbiFinding => finding("LU4011", `${kind} member '${e}.${m}' renumbered from ${hex(from)} to ${hex(to)}`, at);
 
-export const memberValueReused = (kind: string, e: string, value: bigint, oldName: string, newName: string, at: SpanPair): AbiFinding =>
-  finding("LU4012", `${kind} '${e}' value ${hex(value)} reused: was '${oldName}', now '${newName}'`, at);
+export const memberValueReused = (
+  kind: string,
+  e: string,
+  value: bigint,
+  oldName: string,
+  newName: string,
+  at: SpanPair,
+): AbiFinding => finding("LU4012", `${kind} '${e}' value ${hex(value)} reused: was '${oldName}', now '${newName}'`, at);
 
 export const memberRemoved = (kind: string, e: string, m: string, value: bigint, at: SpanPair): AbiFinding =>
   finding("LU4013", `${kind} member '${e}.${m}' (${hex(value)}) removed`, at);
@@ -147,7 +181,14 @@ export const reservedGivenMeaning = (s: string, f: string, offset: number, size:
     at,
   );
 
-export const reservedBitsGivenMeaning = (s: string, f: string, r: string, lo: number, hi: number, at: SpanPair): AbiFinding =>
+export const reservedBitsGivenMeaning = (
+  s: string,
+  f: string,
+  r: string,
+  lo: number,
+  hi: number,
+  at: SpanPair,
+): AbiFinding =>
   finding("LU4015", `bit range '${f}.${r}' (bits ${lo}..${hi}) of struct '${s}' gives a meaning to reserved bits`, at);
 
 export const bitRangeChanged = (s: string, f: string, r: string, what: string, at: SpanPair): AbiFinding =>
@@ -155,7 +196,14 @@ export const bitRangeChanged = (s: string, f: string, r: string, what: string, a
 
 // ---- record types ----
 
-export const recordReused = (stream: string, rec: string, value: number, from: string, to: string, at: SpanPair): AbiFinding =>
+export const recordReused = (
+  stream: string,
+  rec: string,
+  value: number,
+  from: string,
+  to: string,
+  at: SpanPair,
+): AbiFinding =>
   finding(
     "LU4017",
     `record type ${hex(value)} '${rec}' of stream '${stream}' reused for another layout ` +
@@ -177,8 +225,19 @@ export const recordClassChanged = (stream: string, rec: string, wasOptional: boo
     at,
   );
 
-export const recordOutsideRanges = (stream: string, rec: string, value: number, optional: boolean, why: string, at: SpanPair): AbiFinding =>
-  finding("LU4021", `new ${optional ? "optional" : "mandatory"} record type ${hex(value)} '${rec}' of stream '${stream}' ${why}`, at);
+export const recordOutsideRanges = (
+  stream: string,
+  rec: string,
+  value: number,
+  optional: boolean,
+  why: string,
+  at: SpanPair,
+): AbiFinding =>
+  finding(
+    "LU4021",
+    `new ${optional ? "optional" : "mandatory"} record type ${hex(value)} '${rec}' of stream '${stream}' ${why}`,
+    at,
+  );
 
 // ---- constants and framing ----
 
@@ -222,7 +281,14 @@ export const declarationRemoved = (kind: string, name: string, at: SpanPair): Ab
 
 // ---- allowed changes ----
 
-export const recordAdded = (stream: string, rec: string, value: number, optional: boolean, rangeName: string | null, at: SpanPair): AbiFinding =>
+export const recordAdded = (
+  stream: string,
+  rec: string,
+  value: number,
+  optional: boolean,
+  rangeName: string | null,
+  at: SpanPair,
+): AbiFinding =>
   finding(
     "LU4101",
     `new ${optional ? "optional" : "mandatory"} record type ${hex(value)} '${rec}' in stream '${stream}'` +

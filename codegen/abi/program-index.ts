@@ -1,14 +1,7 @@
 /**
  * Name lookups over one `LayoutProgram` (all schema files merged), as the ABI comparison needs them.
  */
-import type {
-  LayoutEnum,
-  LayoutFlags,
-  LayoutProgram,
-  LayoutStream,
-  LayoutStruct,
-  SourceSpan,
-} from "../ir.js";
+import type { LayoutEnum, LayoutFlags, LayoutProgram, LayoutStream, LayoutStruct, SourceSpan } from "../ir.js";
 
 export interface ProgramIndex {
   readonly structs: ReadonlyMap<string, LayoutStruct>;

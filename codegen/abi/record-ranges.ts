@@ -30,7 +30,12 @@ export interface RangeFit {
   readonly problem: string | null;
 }
 
-export function fitInRanges(stream: LayoutStream, ranges: readonly LayoutTypeRange[], value: number, optional: boolean): RangeFit {
+export function fitInRanges(
+  stream: LayoutStream,
+  ranges: readonly LayoutTypeRange[],
+  value: number,
+  optional: boolean,
+): RangeFit {
   if (ranges.length === 0) return { range: null, problem: null };
   const want: RecordClass = optional ? "optional" : "mandatory";
   const containing = ranges.filter((r) => r.lo <= value && value <= r.hi);
@@ -41,7 +46,10 @@ export function fitInRanges(stream: LayoutStream, ranges: readonly LayoutTypeRan
   if (right !== undefined) return { range: right, problem: null };
   const wrong = containing[0];
   if (wrong !== undefined) {
-    return { range: wrong, problem: `lies in range '${wrong.name}', which is reserved for ${rangeClass(wrong, stream.optionalBit)} records` };
+    return {
+      range: wrong,
+      problem: `lies in range '${wrong.name}', which is reserved for ${rangeClass(wrong, stream.optionalBit)} records`,
+    };
   }
   return { range: null, problem: "lies outside every declared record type range" };
 }

@@ -39,5 +39,9 @@ const finding = (f: AbiFinding): AbiFindingJson => ({
 });
 
 export function reportToJson(report: AbiReport): AbiReportJson {
-  return { compatible: report.compatible, breaking: report.breaking.map(finding), allowed: report.allowed.map(finding) };
+  return {
+    compatible: report.compatible,
+    breaking: report.breaking.map(finding),
+    allowed: report.allowed.map(finding),
+  };
 }

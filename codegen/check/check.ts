@@ -40,7 +40,8 @@ export function checkProgram(input: CheckInput): CheckResult {
     for (const p of [s.header, ...s.preamble]) if (!defaults.has(p)) defaults.set(p, "append");
     // A zero-extended body grows by appending fields (Xen's hvm_load_entry_zeroextend).
     for (const r of s.records) {
-      if (r.body !== null) defaults.set(r.body, layouts.structs.get(r.body)?.load?.kind === "zero_extend" ? "append" : "frozen");
+      if (r.body !== null)
+        defaults.set(r.body, layouts.structs.get(r.body)?.load?.kind === "zero_extend" ? "append" : "frozen");
     }
   }
   const withAbi = (s: LayoutStruct): LayoutStruct =>

@@ -66,7 +66,9 @@ export function checkConstants(input: CheckInput, names: NameTable, sink: Diagno
     const found = names.lookup(file, ref.name, "string constant", ["const"]);
     if (found === null || found.kind !== "const") return null;
     if (found.decl.value.kind !== "string") {
-      sink.report(diag.wrongKind(ref.name.span, ref.name.text, "an integer constant", "a string constant or a string literal"));
+      sink.report(
+        diag.wrongKind(ref.name.span, ref.name.text, "an integer constant", "a string constant or a string literal"),
+      );
       return null;
     }
     return found.decl.value.value;

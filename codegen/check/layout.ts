@@ -90,7 +90,12 @@ export function pointerLayout(spec: PointerSpec, endian: Endian, types: TypeTabl
       ? e
       : e.kind === "prim"
         ? { kind: "prim", prim: e.prim, endian: e.endian ?? endian }
-        : { kind: "enum", prim: e.prim, endian: e.endian ?? types.baseEndian.get(e.enumName) ?? endian, enumName: e.enumName };
+        : {
+            kind: "enum",
+            prim: e.prim,
+            endian: e.endian ?? types.baseEndian.get(e.enumName) ?? endian,
+            enumName: e.enumName,
+          };
   return { kind: "chain", header: spec.header, next: spec.next, count: spec.count, entry, limit: spec.limit };
 }
 
@@ -161,7 +166,10 @@ class StructLayout {
         return;
       }
       naturalAlign = Math.max(naturalAlign, extent.align);
-      const area = spec?.kind === "struct" && spec.area !== undefined ? this.area(field, spec.structName, spec.area, endian) : null;
+      const area =
+        spec?.kind === "struct" && spec.area !== undefined
+          ? this.area(field, spec.structName, spec.area, endian)
+          : null;
       if (area === undefined) {
         this.broken = true;
         prevKnown = false;
@@ -176,7 +184,9 @@ class StructLayout {
         constValue: this.constValue(field, extent.type),
         reserved: field.reserved,
         ...this.lengthOf(field, extent.type),
-        ...((spec?.kind === "prim" || spec?.kind === "array") && spec.pointer !== undefined ? { pointer: this.pointer(spec.pointer, endian) } : {}),
+        ...((spec?.kind === "prim" || spec?.kind === "array") && spec.pointer !== undefined
+          ? { pointer: this.pointer(spec.pointer, endian) }
+          : {}),
         ...(area === null ? {} : { area }),
         doc: field.doc,
         span: field.span,
@@ -188,7 +198,11 @@ class StructLayout {
       if (trailing !== null && !trailingReported) {
         trailingReported = true;
         this.sink.report(
-          diag.varLength(trailing.span, `variable-length field '${trailing.name}' must be the last field`, `move it after '${laid.name}'`),
+          diag.varLength(
+            trailing.span,
+            `variable-length field '${trailing.name}' must be the last field`,
+            `move it after '${laid.name}'`,
+          ),
         );
       }
       if (extent.variable) {
@@ -197,7 +211,9 @@ class StructLayout {
       }
       if (attrs.size !== null && offset + extent.size > attrs.size) {
         beyondReported = true;
-        this.sink.report(diag.beyondSize(field.span, laid.name, offset + extent.size, attrs.size, this.baseTypeNotes(laid)));
+        this.sink.report(
+          diag.beyondSize(field.span, laid.name, offset + extent.size, attrs.size, this.baseTypeNotes(laid)),
+        );
       }
       if (placed === null && attrs.align !== 1 && extent.align > 1 && offset % extent.align !== 0) {
         this.sink.report(diag.misaligned(field.span, laid.name, offset, extent.align));
@@ -217,10 +233,17 @@ class StructLayout {
     if (attrs.size !== null) {
       size = attrs.size;
       if (fixedEnd < size && !placementError && !beyondReported) {
-        this.sink.report(diag.sizeMismatch(attrs.sizeSpan ?? decl.name.span, decl.name.text, size, fixedEnd, this.padName(fixedEnd)));
+        this.sink.report(
+          diag.sizeMismatch(attrs.sizeSpan ?? decl.name.span, decl.name.text, size, fixedEnd, this.padName(fixedEnd)),
+        );
       }
       if (size % align !== 0 && !beyondReported) {
-        this.sink.report(diag.badAlign(attrs.sizeSpan ?? decl.name.span, `size ${size} of struct '${decl.name.text}' is not a multiple of its alignment ${align}`));
+        this.sink.report(
+          diag.badAlign(
+            attrs.sizeSpan ?? decl.name.span,
+            `size ${size} of struct '${decl.name.text}' is not a multiple of its alignment ${align}`,
+          ),
+        );
       }
     } else if (trailing !== null) {
       size = fixedEnd;
@@ -228,7 +251,13 @@ class StructLayout {
       size = Math.ceil(fixedEnd / align) * align;
       if (size > fixedEnd && !placementError) {
         this.sink.report(
-          diag.gap(decl.name.span, `struct '${decl.name.text}' needs undeclared tail padding to its alignment ${align}`, fixedEnd, size, this.padName(fixedEnd)),
+          diag.gap(
+            decl.name.span,
+            `struct '${decl.name.text}' needs undeclared tail padding to its alignment ${align}`,
+            fixedEnd,
+            size,
+            this.padName(fixedEnd),
+          ),
         );
       }
     }
@@ -256,13 +285,26 @@ class StructLayout {
    * Checks `scattered(pieces, order, pages)` (LU2001 unknown field, LU2006 wrong kind): `pieces` a
    * pointer field to a chain of integer addresses, `order` and `pages` integer fields.
    */
-  private scattered(attr: Extract<AstStructAttr, { kind: "scattered" }>, fields: readonly LayoutField[]): LayoutScattered | undefined {
+  private scattered(
+    attr: Extract<AstStructAttr, { kind: "scattered" }>,
+    fields: readonly LayoutField[],
+  ): LayoutScattered | undefined {
     let ok = true;
     const find = (name: AstName, want: string, good: (f: LayoutField) => boolean): void => {
       const f = fields.find((x) => x.name === name.text);
       if (f === undefined) {
-        const near = closestName(name.text, fields.map((x) => x.name));
-        this.sink.report(diag.unknownName(name.span, "field", name.text, near === null ? `'${this.decl.name.text}' has no field '${name.text}'` : `did you mean '${near}'?`));
+        const near = closestName(
+          name.text,
+          fields.map((x) => x.name),
+        );
+        this.sink.report(
+          diag.unknownName(
+            name.span,
+            "field",
+            name.text,
+            near === null ? `'${this.decl.name.text}' has no field '${name.text}'` : `did you mean '${near}'?`,
+          ),
+        );
         ok = false;
       } else if (!good(f)) {
         this.sink.report(diag.wrongKind(name.span, name.text, `a field of type ${typeLabel(f.type)}`, want));
@@ -270,7 +312,11 @@ class StructLayout {
       }
     };
     const isInt = (f: LayoutField): boolean => f.type.kind === "prim" && isIntName(f.type.prim);
-    find(attr.pieces, "a pointer to a chain of addresses (u64 -> chain H(next) of u64)", (f) => f.pointer?.kind === "chain" && f.pointer.entry.kind === "prim" && isIntName(f.pointer.entry.prim));
+    find(
+      attr.pieces,
+      "a pointer to a chain of addresses (u64 -> chain H(next) of u64)",
+      (f) => f.pointer?.kind === "chain" && f.pointer.entry.kind === "prim" && isIntName(f.pointer.entry.prim),
+    );
     find(attr.order, "an integer field (the order of every piece)", isInt);
     find(attr.pages, "an integer field (the pages of the area)", isInt);
     return ok ? { pieces: attr.pieces.text, order: attr.order.text, pages: attr.pages.text } : undefined;
@@ -290,7 +336,14 @@ class StructLayout {
     const inner = this.structNamed(descriptor);
     if (inner === null) return undefined;
     if (inner.scattered === undefined) {
-      this.sink.report(diag.wrongKind(spec.span, descriptor, "a struct without 'scattered(pieces, order, pages)'", "the descriptor of a scattered area"));
+      this.sink.report(
+        diag.wrongKind(
+          spec.span,
+          descriptor,
+          "a struct without 'scattered(pieces, order, pages)'",
+          "the descriptor of a scattered area",
+        ),
+      );
       return undefined;
     }
     const el = this.element(field, spec.element, endian);
@@ -300,7 +353,9 @@ class StructLayout {
       const countField = this.decl.fields.find((f) => f.name.text === name);
       const t = countField === undefined ? undefined : this.types.fieldTypes.get(countField);
       if (!(t?.kind === "prim" && isIntName(t.prim))) {
-        this.sink.report(diag.varLength(spec.count.span, `count field '${name}' of '${this.decl.name.text}' is not an integer`));
+        this.sink.report(
+          diag.varLength(spec.count.span, `count field '${name}' of '${this.decl.name.text}' is not an integer`),
+        );
         return undefined;
       }
     }
@@ -324,7 +379,12 @@ class StructLayout {
     if (rule.kind === "exact") return { kind: "exact" };
     const name = this.decl.name.text;
     if (trailing !== null) {
-      this.sink.report(diag.loadRule(attr.span, `struct '${name}' has a variable-length field '${trailing.name}' and cannot be loaded zero-extended`));
+      this.sink.report(
+        diag.loadRule(
+          attr.span,
+          `struct '${name}' has a variable-length field '${trailing.name}' and cannot be loaded zero-extended`,
+        ),
+      );
       return undefined;
     }
     const from: number[] = [];
@@ -333,14 +393,21 @@ class StructLayout {
       const v = this.consts.evaluate(this.file, e);
       if (v === null) return undefined;
       if (v < 1n || v >= BigInt(size)) {
-        this.sink.report(diag.loadRule(e.span, `older size ${v} of struct '${name}' must be between 1 and ${size - 1}`));
+        this.sink.report(
+          diag.loadRule(e.span, `older size ${v} of struct '${name}' must be between 1 and ${size - 1}`),
+        );
         ok = false;
         continue;
       }
       const n = Number(v);
       const split = fields.find((f) => f.offset < n && f.offset + f.size > n);
       if (split !== undefined) {
-        this.sink.report(diag.loadRule(e.span, `older size ${n} of struct '${name}' ends inside field '${split.name}' (bytes ${split.offset}..${split.offset + split.size})`));
+        this.sink.report(
+          diag.loadRule(
+            e.span,
+            `older size ${n} of struct '${name}' ends inside field '${split.name}' (bytes ${split.offset}..${split.offset + split.size})`,
+          ),
+        );
         ok = false;
       }
       if (from.includes(n)) {
@@ -356,7 +423,11 @@ class StructLayout {
       if (k === "prim" || k === "enum" || k === "flags" || k === "bits" || k === "pad") continue;
       if (f.type.kind === "array" && f.type.element.kind !== "struct" && f.type.count.kind === "fixed") continue;
       this.sink.report(
-        diag.loadRule(f.span, `field '${f.name}' of zero-extended struct '${name}' lies past its older size ${min} and is ${k === "ascii" ? "text" : `a ${k}`}`, "only integer, enum, flag, bit-range, padding fields and fixed arrays of integers can read as zero when a body ends before them"),
+        diag.loadRule(
+          f.span,
+          `field '${f.name}' of zero-extended struct '${name}' lies past its older size ${min} and is ${k === "ascii" ? "text" : `a ${k}`}`,
+          "only integer, enum, flag, bit-range, padding fields and fixed arrays of integers can read as zero when a body ends before them",
+        ),
       );
       ok = false;
     }
@@ -367,8 +438,13 @@ class StructLayout {
         this.sink.report(diag.unknownName(rule.compat.span, "struct", rule.compat.text));
         return undefined;
       }
-      if ((c.size === size || from.includes(c.size) || c.trailing !== null)) {
-        this.sink.report(diag.loadRule(rule.compat.span, `compat struct '${c.name}' must have a fixed size other than ${[size, ...from].join(", ")} (it has ${c.trailing !== null ? "a variable length" : c.size})`));
+      if (c.size === size || from.includes(c.size) || c.trailing !== null) {
+        this.sink.report(
+          diag.loadRule(
+            rule.compat.span,
+            `compat struct '${c.name}' must have a fixed size other than ${[size, ...from].join(", ")} (it has ${c.trailing !== null ? "a variable length" : c.size})`,
+          ),
+        );
         ok = false;
       }
       compat = rule.compat.text;
@@ -453,7 +529,12 @@ class StructLayout {
    * Order, overlap and gap checks of `field`: order against the field listed before it, overlap and
    * gaps against the field that reaches furthest so far.
    */
-  private placeAfter(field: LayoutField, prev: LayoutField | null, furthest: LayoutField | null, afterOverlap: boolean): "order" | "overlap" | null {
+  private placeAfter(
+    field: LayoutField,
+    prev: LayoutField | null,
+    furthest: LayoutField | null,
+    afterOverlap: boolean,
+  ): "order" | "overlap" | null {
     const end = furthest === null ? 0 : furthest.offset + furthest.size;
     if (prev !== null && field.offset < prev.offset) {
       this.sink.report(diag.outOfOrder(field.span, field.name, field.offset, prev.name, prev.offset));
@@ -461,12 +542,24 @@ class StructLayout {
     }
     if (furthest !== null && field.offset < end) {
       const overlapEnd = Math.min(end, field.offset + Math.max(field.size, 1));
-      this.sink.report(diag.overlap(field.span, field.name, furthest.name, field.offset, overlapEnd, furthest.span, this.baseTypeNotes(furthest, field)));
+      this.sink.report(
+        diag.overlap(
+          field.span,
+          field.name,
+          furthest.name,
+          field.offset,
+          overlapEnd,
+          furthest.span,
+          this.baseTypeNotes(furthest, field),
+        ),
+      );
       return "overlap";
     }
     // A gap right after an overlapping field is most often where that field was meant to go.
     if (field.offset > end && !afterOverlap) {
-      this.sink.report(diag.gap(field.span, `undeclared gap before field '${field.name}'`, end, field.offset, this.padName(end)));
+      this.sink.report(
+        diag.gap(field.span, `undeclared gap before field '${field.name}'`, end, field.offset, this.padName(end)),
+      );
     }
     return null;
   }
@@ -491,7 +584,10 @@ class StructLayout {
     const decl = t.kind === "enum" ? this.types.enums.get(name) : this.types.flags.get(name);
     if (decl === undefined) return [];
     const what = t.kind === "enum" ? "enum" : "flag set";
-    const slot = next === undefined ? "" : `; only ${next.offset - field.offset === 1 ? "1 octet lies" : `${next.offset - field.offset} octets lie`} between '${field.name}' and '${next.name}'`;
+    const slot =
+      next === undefined
+        ? ""
+        : `; only ${next.offset - field.offset === 1 ? "1 octet lies" : `${next.offset - field.offset} octets lie`} between '${field.name}' and '${next.name}'`;
     return [
       {
         message: `'${field.name}' is ${what} '${name}', whose base type ${decl.base} takes ${field.size} octet${field.size === 1 ? "" : "s"} (${bytesText(field.offset, field.offset + field.size)})${slot}`,
@@ -525,24 +621,44 @@ class StructLayout {
     switch (spec.kind) {
       case "prim": {
         const size = primSize(spec.prim);
-        return { size, align: size, variable: false, type: { kind: "prim", prim: spec.prim, endian: spec.endian ?? endian } };
+        return {
+          size,
+          align: size,
+          variable: false,
+          type: { kind: "prim", prim: spec.prim, endian: spec.endian ?? endian },
+        };
       }
       case "enum": {
         const size = primSize(spec.prim);
         const e = spec.endian ?? this.types.baseEndian.get(spec.enumName) ?? endian;
-        return { size, align: size, variable: false, type: { kind: "enum", prim: spec.prim, endian: e, enumName: spec.enumName } };
+        return {
+          size,
+          align: size,
+          variable: false,
+          type: { kind: "enum", prim: spec.prim, endian: e, enumName: spec.enumName },
+        };
       }
       case "flags": {
         const size = primSize(spec.prim);
         const e = spec.endian ?? this.types.baseEndian.get(spec.flagsName) ?? endian;
-        return { size, align: size, variable: false, type: { kind: "flags", prim: spec.prim, endian: e, flagsName: spec.flagsName } };
+        return {
+          size,
+          align: size,
+          variable: false,
+          type: { kind: "flags", prim: spec.prim, endian: e, flagsName: spec.flagsName },
+        };
       }
       case "bits": {
         const size = primSize(spec.prim);
         // Bad ranges are reported and dropped; the field still takes its place so the checks of
         // the fields around it go on (the struct is left out of the IR).
         const ranges = this.bitRanges(spec.prim, spec.ranges);
-        return { size, align: size, variable: false, type: { kind: "bits", prim: spec.prim, endian: spec.endian ?? endian, ranges } };
+        return {
+          size,
+          align: size,
+          variable: false,
+          type: { kind: "bits", prim: spec.prim, endian: spec.endian ?? endian, ranges },
+        };
       }
       case "ascii": {
         const count = layoutCount(spec.count);
@@ -559,7 +675,12 @@ class StructLayout {
       case "struct": {
         const inner = this.nested(field, spec.structName);
         if (inner === null) return null;
-        return { size: inner.size, align: inner.align, variable: false, type: { kind: "struct", structName: spec.structName } };
+        return {
+          size: inner.size,
+          align: inner.align,
+          variable: false,
+          type: { kind: "struct", structName: spec.structName },
+        };
       }
       case "array": {
         const el = this.element(field, spec.element, endian);
@@ -567,7 +688,9 @@ class StructLayout {
         const count = layoutCount(spec.count);
         if (el.stride === 0 && count.kind !== "fixed") {
           // A reader could never tell how many zero-size elements a body holds.
-          this.sink.report(diag.varLength(field.type.span, `elements of variable-length field '${field.name.text}' have size 0`));
+          this.sink.report(
+            diag.varLength(field.type.span, `elements of variable-length field '${field.name.text}' have size 0`),
+          );
           return null;
         }
         const size = count.kind === "fixed" ? el.stride * count.n : 0;
@@ -583,7 +706,11 @@ class StructLayout {
     }
   }
 
-  private element(field: AstField, spec: ElementSpec, endian: Endian): { element: LayoutElement; stride: number; align: number } | null {
+  private element(
+    field: AstField,
+    spec: ElementSpec,
+    endian: Endian,
+  ): { element: LayoutElement; stride: number; align: number } | null {
     switch (spec.kind) {
       case "prim": {
         const size = primSize(spec.prim);
@@ -592,7 +719,11 @@ class StructLayout {
       case "enum": {
         const size = primSize(spec.prim);
         const e = spec.endian ?? this.types.baseEndian.get(spec.enumName) ?? endian;
-        return { element: { kind: "enum", prim: spec.prim, endian: e, enumName: spec.enumName }, stride: size, align: size };
+        return {
+          element: { kind: "enum", prim: spec.prim, endian: e, enumName: spec.enumName },
+          stride: size,
+          align: size,
+        };
       }
       case "struct": {
         const inner = this.nested(field, spec.structName);
@@ -608,7 +739,10 @@ class StructLayout {
     if (inner === null) return null;
     if (inner.trailing !== null) {
       this.sink.report(
-        diag.varLength(field.type.span, `struct '${name}' ends in variable-length field '${inner.trailing.name}' and cannot be nested`),
+        diag.varLength(
+          field.type.span,
+          `struct '${name}' ends in variable-length field '${inner.trailing.name}' and cannot be nested`,
+        ),
       );
       return null;
     }
@@ -628,11 +762,25 @@ class StructLayout {
       }
       const clash = ok.find((o) => r.lo <= o.hi && o.lo <= r.hi);
       if (clash !== undefined) {
-        this.sink.report(diag.bitRange(r.span, `bit range '${r.name}' (${r.lo}..${r.hi}) overlaps '${clash.name}' (${clash.lo}..${clash.hi})`, clash.span));
+        this.sink.report(
+          diag.bitRange(
+            r.span,
+            `bit range '${r.name}' (${r.lo}..${r.hi}) overlaps '${clash.name}' (${clash.lo}..${clash.hi})`,
+            clash.span,
+          ),
+        );
         good = false;
         continue;
       }
-      ok.push({ name: r.name, lo: r.lo, hi: r.hi, enumName: r.enumName, flagsName: r.flagsName, doc: r.doc, span: r.span });
+      ok.push({
+        name: r.name,
+        lo: r.lo,
+        hi: r.hi,
+        enumName: r.enumName,
+        flagsName: r.flagsName,
+        doc: r.doc,
+        span: r.span,
+      });
     }
     if (!good) this.broken = true;
     return ok;
@@ -643,17 +791,31 @@ class StructLayout {
    * one cannot be nested in another (nothing would say which input it measures).
    */
   private lengthOf(field: AstField, type: LayoutType): { lengthOf?: LayoutLengthOf } {
-    const inner = type.kind === "struct" ? type.structName : type.kind === "array" && type.element.kind === "struct" ? type.element.structName : null;
+    const inner =
+      type.kind === "struct"
+        ? type.structName
+        : type.kind === "array" && type.element.kind === "struct"
+          ? type.element.structName
+          : null;
     const measured = inner === null ? undefined : this.structNamed(inner)?.fields.find((f) => f.lengthOf !== undefined);
     if (inner !== null && measured !== undefined) {
       this.sink.report(
-        diag.lengthField(field.span, `field '${field.name.text}' nests struct '${inner}', whose field '${measured.name}' holds a length of its input`, "a struct with a '= length of …' field can only be a preamble, a record body or a whole file"),
+        diag.lengthField(
+          field.span,
+          `field '${field.name.text}' nests struct '${inner}', whose field '${measured.name}' holds a length of its input`,
+          "a struct with a '= length of …' field can only be a preamble, a record body or a whole file",
+        ),
       );
     }
     const value = field.value;
     if (value?.kind !== "length") return {};
     if (type.kind !== "prim" || !type.prim.startsWith("u") || field.reserved) {
-      this.sink.report(diag.lengthField(value.span, `field '${field.name.text}' holds a length, so it must be an unsigned integer (u8 … u64) and not reserved`));
+      this.sink.report(
+        diag.lengthField(
+          value.span,
+          `field '${field.name.text}' holds a length, so it must be an unsigned integer (u8 … u64) and not reserved`,
+        ),
+      );
       return {};
     }
     return { lengthOf: value.of };
@@ -665,15 +827,24 @@ class StructLayout {
     const name = field.name.text;
     if (type.kind === "ascii") {
       if (type.count.kind !== "fixed") {
-        this.sink.report(diag.constField(value.span, `field '${name}' is variable-length text and cannot have a constant value`));
+        this.sink.report(
+          diag.constField(value.span, `field '${name}' is variable-length text and cannot have a constant value`),
+        );
         return null;
       }
       if (value.kind !== "string") {
-        this.sink.report(diag.constField(value.span, `field '${name}' of type ascii[${type.length}] needs a string value`));
+        this.sink.report(
+          diag.constField(value.span, `field '${name}' of type ascii[${type.length}] needs a string value`),
+        );
         return null;
       }
       if (value.value.length > type.length || /[^\x00-\x7f]/.test(value.value)) {
-        this.sink.report(diag.constField(value.span, `value "${value.value}" does not fit field '${name}' of type ascii[${type.length}]`));
+        this.sink.report(
+          diag.constField(
+            value.span,
+            `value "${value.value}" does not fit field '${name}' of type ascii[${type.length}]`,
+          ),
+        );
         return null;
       }
       return value.value;
@@ -684,7 +855,9 @@ class StructLayout {
       return null;
     }
     if (value.kind === "string") {
-      this.sink.report(diag.constField(value.span, `field '${name}' of type ${prim} needs an integer value, not a string`));
+      this.sink.report(
+        diag.constField(value.span, `field '${name}' of type ${prim} needs an integer value, not a string`),
+      );
       return null;
     }
     const v = this.consts.evaluate(this.file, value.expr);
@@ -692,7 +865,9 @@ class StructLayout {
     if (isIntName(prim)) {
       const { min, max } = intRange(prim);
       if (v < min || v > max) {
-        this.sink.report(diag.constField(value.span, `value ${v} does not fit field '${name}' of type ${prim} (${min}..${max})`));
+        this.sink.report(
+          diag.constField(value.span, `value ${v} does not fit field '${name}' of type ${prim} (${min}..${max})`),
+        );
         return null;
       }
     }

@@ -16,7 +16,13 @@ export interface NameTable {
    * The declaration `name` as seen from `file`, or null after reporting LU2001 (unknown) or LU2006
    * (not one of `kinds`). `what` names the expected kind in messages ("type", "constant").
    */
-  lookup(file: string, name: AstName, what: string, kinds: readonly Decl["kind"][], alsoKnown?: readonly string[]): Decl | null;
+  lookup(
+    file: string,
+    name: AstName,
+    what: string,
+    kinds: readonly Decl["kind"][],
+    alsoKnown?: readonly string[],
+  ): Decl | null;
 }
 
 export function checkNames(input: CheckInput, sink: DiagnosticSink): NameTable {
@@ -48,7 +54,9 @@ export function checkNames(input: CheckInput, sink: DiagnosticSink): NameTable {
         // Suggest only names that would resolve here, as the kind wanted: following the help must not
         // turn one error into another.
         const seen = visible.get(file);
-        const near = [...decls.values()].filter((d) => kinds.includes(d.kind) && (seen?.has(d.file) ?? false)).map((d) => d.decl.name.text);
+        const near = [...decls.values()]
+          .filter((d) => kinds.includes(d.kind) && (seen?.has(d.file) ?? false))
+          .map((d) => d.decl.name.text);
         const help =
           found === undefined
             ? didYouMean(name.text, [...near, ...alsoKnown], alsoKnown.length > 0)
@@ -182,7 +190,11 @@ function checkInnerNames(entry: Decl, sink: DiagnosticSink): void {
         "field",
       );
       for (const f of entry.decl.fields) {
-        if (f.type.kind === "bits") unique(f.type.ranges.map((r) => r.name), "bit range");
+        if (f.type.kind === "bits")
+          unique(
+            f.type.ranges.map((r) => r.name),
+            "bit range",
+          );
       }
       break;
     case "stream": {

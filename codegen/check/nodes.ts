@@ -16,9 +16,19 @@ import { isIntName, parsePrim } from "./primitives.js";
 import type { TypeTable } from "./types.js";
 
 /** What a property type may be besides a node name (`did you mean 'string'?`). */
-const PROPERTY_TYPE_NAMES: readonly string[] = ["string", "u8", ...["u16", "u32", "u64"].flatMap((p) => [p, `${p}le`, `${p}be`])];
+const PROPERTY_TYPE_NAMES: readonly string[] = [
+  "string",
+  "u8",
+  ...["u16", "u32", "u64"].flatMap((p) => [p, `${p}le`, `${p}be`]),
+];
 
-export function checkNodes(input: CheckInput, names: NameTable, consts: ConstTable, types: TypeTable, sink: DiagnosticSink): ReadonlyMap<string, LayoutNode> {
+export function checkNodes(
+  input: CheckInput,
+  names: NameTable,
+  consts: ConstTable,
+  types: TypeTable,
+  sink: DiagnosticSink,
+): ReadonlyMap<string, LayoutNode> {
   const nodes = new Map<string, LayoutNode>();
   for (const { ast } of input.files) {
     const endian = ast.endian[0]?.endian ?? "little";
@@ -31,7 +41,15 @@ export function checkNodes(input: CheckInput, names: NameTable, consts: ConstTab
   return nodes;
 }
 
-function checkNode(file: string, endian: Endian, decl: AstNode, names: NameTable, consts: ConstTable, types: TypeTable, sink: DiagnosticSink): LayoutNode | null {
+function checkNode(
+  file: string,
+  endian: Endian,
+  decl: AstNode,
+  names: NameTable,
+  consts: ConstTable,
+  types: TypeTable,
+  sink: DiagnosticSink,
+): LayoutNode | null {
   let ok = true;
   const nodeName = decl.nodeName === null ? null : consts.text(file, decl.nodeName);
   if (decl.nodeName !== null && nodeName === null) ok = false;
@@ -66,7 +84,14 @@ function checkNode(file: string, endian: Endian, decl: AstNode, names: NameTable
     const keyText = key ?? "*";
     const prior = keys.get(keyText);
     if (prior !== undefined) {
-      sink.report(diag.duplicateName(item.key?.span ?? item.span, key === null ? "'@*' member" : "property or child", keyText, prior));
+      sink.report(
+        diag.duplicateName(
+          item.key?.span ?? item.span,
+          key === null ? "'@*' member" : "property or child",
+          keyText,
+          prior,
+        ),
+      );
       ok = false;
       continue;
     }
@@ -80,7 +105,9 @@ function checkNode(file: string, endian: Endian, decl: AstNode, names: NameTable
   return { name: decl.name.text, nodeName, compatible, properties, children, doc: decl.doc, span: decl.name.span };
 }
 
-type Member = { readonly kind: "child"; readonly child: LayoutNodeChild } | { readonly kind: "property"; readonly property: LayoutNodeProperty };
+type Member =
+  | { readonly kind: "child"; readonly child: LayoutNodeChild }
+  | { readonly kind: "property"; readonly property: LayoutNodeProperty };
 
 function checkMember(
   file: string,
@@ -100,17 +127,38 @@ function checkMember(
     return found === null ? null : { kind: "child", child: { ...base, key, node: found.decl.name.text } };
   }
   if (key === null) {
-    sink.report(diag.wrongKind(t.span, item.name.text, "a property", "a child node ('@*' members are the children no other member names)"));
+    sink.report(
+      diag.wrongKind(
+        t.span,
+        item.name.text,
+        "a property",
+        "a child node ('@*' members are the children no other member names)",
+      ),
+    );
     return null;
   }
   const type = propertyType(file, endian, t, consts, types, sink);
   return type === null ? null : { kind: "property", property: { ...base, key, type } };
 }
 
-function propertyType(file: string, endian: Endian, t: AstType, consts: ConstTable, types: TypeTable, sink: DiagnosticSink): LayoutPropertyType | null {
+function propertyType(
+  file: string,
+  endian: Endian,
+  t: AstType,
+  consts: ConstTable,
+  types: TypeTable,
+  sink: DiagnosticSink,
+): LayoutPropertyType | null {
   if (t.kind === "named" && t.name.text === "string") return { kind: "string" };
   const notAllowed = (what: string): null => {
-    sink.report(diag.wrongKind(t.span, what, "not a property type", "a string, an integer, an integer array, a pointer or a node"));
+    sink.report(
+      diag.wrongKind(
+        t.span,
+        what,
+        "not a property type",
+        "a string, an integer, an integer array, a pointer or a node",
+      ),
+    );
     return null;
   };
   if (t.kind === "bits" || t.kind === "stream") return notAllowed(t.kind === "bits" ? "a bits field" : "a stream");
@@ -133,7 +181,10 @@ function propertyType(file: string, endian: Endian, t: AstType, consts: ConstTab
   }
   const spec = types.resolveLoose(file, t);
   if (spec === null) return null;
-  if (spec.kind !== "prim" || !isIntName(spec.prim)) return notAllowed(t.kind === "named" ? `'${t.name.text}'` : "this type");
+  if (spec.kind !== "prim" || !isIntName(spec.prim))
+    return notAllowed(t.kind === "named" ? `'${t.name.text}'` : "this type");
   const e = spec.endian ?? endian;
-  return spec.pointer === undefined ? { kind: "int", prim: spec.prim, endian: e } : { kind: "int", prim: spec.prim, endian: e, pointer: pointerLayout(spec.pointer, e, types) };
+  return spec.pointer === undefined
+    ? { kind: "int", prim: spec.prim, endian: e }
+    : { kind: "int", prim: spec.prim, endian: e, pointer: pointerLayout(spec.pointer, e, types) };
 }

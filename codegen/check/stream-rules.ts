@@ -62,7 +62,12 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
   };
 
   /** Resolves `fields` below `root` (a struct) to a value path, or reports and returns null. */
-  const resolveIn = (rootName: string, root: LayoutStruct, fields: readonly AstName[], whole: readonly AstName[]): LayoutValuePath | null => {
+  const resolveIn = (
+    rootName: string,
+    root: LayoutStruct,
+    fields: readonly AstName[],
+    whole: readonly AstName[],
+  ): LayoutValuePath | null => {
     let struct: LayoutStruct | undefined = root;
     let offset = -1;
     let enumName: string | null = null;
@@ -82,7 +87,11 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
       } else if (t.kind === "bits") {
         if (rest === 0) break;
         const range = t.ranges.find((r) => r.name === (fields[i + 1] as AstName).text);
-        if (range === undefined) return fail((fields[i + 1] as AstName).span, `bits field '${field.name}' has no range '${(fields[i + 1] as AstName).text}'`);
+        if (range === undefined)
+          return fail(
+            (fields[i + 1] as AstName).span,
+            `bits field '${field.name}' has no range '${(fields[i + 1] as AstName).text}'`,
+          );
         if (rest > 1) return fail((fields[i + 2] as AstName).span, `'${joinPath(whole)}' goes past a bit range`);
         enumName = range.enumName;
         break;
@@ -95,12 +104,14 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
           const member = (fields[i + 1] as AstName).text;
           const set = ctx.names.decls.get(t.flagsName);
           const known = set?.decl.kind === "flags" && set.decl.members.some((m) => m.name.text === member);
-          if (!known) return fail((fields[i + 1] as AstName).span, `flag set '${t.flagsName}' has no member '${member}'`);
+          if (!known)
+            return fail((fields[i + 1] as AstName).span, `flag set '${t.flagsName}' has no member '${member}'`);
           flag = member;
         }
         break;
       } else if (t.kind === "prim") {
-        if (t.prim === "f32" || t.prim === "f64") return fail(name.span, `'${joinPath(whole)}' is a float, not an integer`);
+        if (t.prim === "f32" || t.prim === "f64")
+          return fail(name.span, `'${joinPath(whole)}' is a float, not an integer`);
         if (rest > 0) return fail((fields[i + 1] as AstName).span, `'${joinPath(whole)}' goes past an integer field`);
       } else {
         return fail(name.span, `'${joinPath(whole)}' is not an integer field`);
@@ -138,7 +149,10 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
     if (when === null) return null;
     const root = when.path[0] as AstName;
     const s = preambleStruct(root);
-    if (s === undefined || when.path.length < 2) return fail(root.span, `'if' needs a field of a preamble struct of '${ctx.decl.name.text}' (STRUCT.FIELD)`) ?? false;
+    if (s === undefined || when.path.length < 2)
+      return (
+        fail(root.span, `'if' needs a field of a preamble struct of '${ctx.decl.name.text}' (STRUCT.FIELD)`) ?? false
+      );
     const path = resolveIn(s.name, s, when.path.slice(1), when.path);
     const values = path === null ? null : valueSet(when.values, path.enumName);
     return path === null || values === null ? false : { path, values };
@@ -150,7 +164,8 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
     return false;
   };
 
-  const items = <K extends AstStreamItem["kind"]>(kind: K): Item<K>[] => ctx.decl.items.filter((i): i is Item<K> => i.kind === kind);
+  const items = <K extends AstStreamItem["kind"]>(kind: K): Item<K>[] =>
+    ctx.decl.items.filter((i): i is Item<K> => i.kind === kind);
 
   // entry
   let entry: LayoutEntry | null = null;
@@ -162,17 +177,24 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
     const magic: string[] = [];
     for (const m of e.magic) {
       const f = first?.fields.find((x) => x.name === m.text);
-      if (first === undefined) fail(m.span, `entry fields are fields of the first preamble struct, and stream '${ctx.decl.name.text}' has no preamble`);
+      if (first === undefined)
+        fail(
+          m.span,
+          `entry fields are fields of the first preamble struct, and stream '${ctx.decl.name.text}' has no preamble`,
+        );
       else if (f === undefined) fail(m.span, `'${first.name}' has no field '${m.text}'`);
-      else if (f.constValue === null) fail(m.span, `'${first.name}.${m.text}' has no constant value ('= …') to recognise a file by`);
+      else if (f.constValue === null)
+        fail(m.span, `'${first.name}.${m.text}' has no constant value ('= …') to recognise a file by`);
       else magic.push(m.text);
     }
     let memory: LayoutEntry["memory"];
     if (e.memory !== null) {
       const via = ctx.structOf(e.memory.via.text);
       if (via === undefined) ctx.sink.report(diag.unknownName(e.memory.via.span, "struct", e.memory.via.text));
-      else if (via.trailing !== null) fail(e.memory.via.span, `'${via.name}' must have a fixed size to lead to a stream in memory`);
-      if (ctx.preamble.length > 0) fail(e.span, `a stream found in memory starts with its records; stream '${ctx.decl.name.text}' has a preamble`);
+      else if (via.trailing !== null)
+        fail(e.memory.via.span, `'${via.name}' must have a fixed size to lead to a stream in memory`);
+      if (ctx.preamble.length > 0)
+        fail(e.span, `a stream found in memory starts with its records; stream '${ctx.decl.name.text}' has a preamble`);
       if (via === undefined) ok = false;
       else memory = { via: via.name, label: e.memory.label.text };
     }
@@ -198,7 +220,8 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
       scope = "record";
       if (body === null || body === undefined) fail(root.span, `record '${root.text}' has no body`);
       else path = resolveIn(root.text, body, r.path.slice(1), r.path);
-    } else fail(root.span, `'${root.text}' is neither a preamble struct nor a record of stream '${ctx.decl.name.text}'`);
+    } else
+      fail(root.span, `'${root.text}' is neither a preamble struct nor a record of stream '${ctx.decl.name.text}'`);
     if (path === null) continue;
     const values = valueSet(r.values, path.enumName);
     if (values !== null) requires.push({ scope, path, values, when, doc: r.doc, span: r.span });
@@ -207,13 +230,22 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
   // order rules
   const order: LayoutOrderRule[] = [];
   for (const r of [...items("first"), ...items("once")]) {
-    if (recordNamed(r.record)) order.push({ kind: r.kind, record: r.record.text, later: [], when: null, doc: r.doc, span: r.span });
+    if (recordNamed(r.record))
+      order.push({ kind: r.kind, record: r.record.text, later: [], when: null, doc: r.doc, span: r.span });
   }
   for (const r of items("order")) {
     const when = condition(r.when);
     if (when === false) continue;
     const named = [r.record, ...r.later].map(recordNamed).every(Boolean);
-    if (named) order.push({ kind: "before", record: r.record.text, later: r.later.map((l) => l.text), when, doc: r.doc, span: r.span });
+    if (named)
+      order.push({
+        kind: "before",
+        record: r.record.text,
+        later: r.later.map((l) => l.text),
+        when,
+        doc: r.doc,
+        span: r.span,
+      });
   }
 
   // max length
@@ -228,7 +260,8 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
       fail(m.value.span, `max length ${v} is outside 0..0xFFFFFFFF`);
       continue;
     }
-    if (m.records.map(recordNamed).every(Boolean)) maxLength.push({ value: Number(v), records: m.records.map((r) => r.text), span: m.span });
+    if (m.records.map(recordNamed).every(Boolean))
+      maxLength.push({ value: Number(v), records: m.records.map((r) => r.text), span: m.span });
   }
 
   // payloads
@@ -276,19 +309,29 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
           const v = ctx.consts.evaluate(ctx.file, { kind: "name", name: root.text, span: root.span });
           return v === null ? ((ok = false), null) : { kind: "number", value: v };
         }
-        return fail(root.span, `'${root.text}' is neither a field of '${body.name}' nor a preamble struct of '${ctx.decl.name.text}'`);
+        return fail(
+          root.span,
+          `'${root.text}' is neither a field of '${body.name}' nor a preamble struct of '${ctx.decl.name.text}'`,
+        );
       }
       case "count": {
         const arrayName = x.array[0] as AstName;
         const field = body.fields.find((f) => f.name === arrayName.text);
-        if (x.array.length !== 1 || field === undefined || field.type.kind !== "array" || field.type.element.kind !== "struct") {
+        if (
+          x.array.length !== 1 ||
+          field === undefined ||
+          field.type.kind !== "array" ||
+          field.type.element.kind !== "struct"
+        ) {
           return fail(arrayName.span, `count(…) needs an array-of-struct field of '${body.name}'`);
         }
         const elementStruct = ctx.structOf(field.type.element.structName);
         if (elementStruct === undefined) return null;
         const element = resolveIn(elementStruct.name, elementStruct, x.element, x.element);
         const values = element === null ? null : valueSet(x.values, element.enumName);
-        return element === null || values === null ? null : { kind: "count", array: field.name, element, values, negate: x.negate };
+        return element === null || values === null
+          ? null
+          : { kind: "count", array: field.name, element, values, negate: x.negate };
       }
     }
   }
@@ -305,11 +348,20 @@ export function checkStreamRules(ctx: RuleContext): StreamRules {
     if (target.decl.kind !== "stream") continue;
     const targetDecl = target.decl;
     const until = i.until.filter((u) => {
-      const known = targetDecl.items.some((t) => (t.kind === "record" || t.kind === "recordCode") && t.name.text === u.text);
+      const known = targetDecl.items.some(
+        (t) => (t.kind === "record" || t.kind === "recordCode") && t.name.text === u.text,
+      );
       if (!known) fail(u.span, `'${u.text}' is not a record of stream '${i.stream.text}'`);
       return known;
     });
-    if (until.length === i.until.length) inline.push({ record: i.record.text, stream: i.stream.text, until: until.map((u) => u.text), doc: i.doc, span: i.span });
+    if (until.length === i.until.length)
+      inline.push({
+        record: i.record.text,
+        stream: i.stream.text,
+        until: until.map((u) => u.text),
+        doc: i.doc,
+        span: i.span,
+      });
   }
 
   return { entry, requires, order, maxLength, payloads, inline, ok };

@@ -54,13 +54,17 @@ function checkStream(
 ): LayoutStream | null {
   const name = decl.name.text;
   // `preamble S as L` and `end of input` count as the directives they stand for.
-  const same: Partial<Record<AstStreamItem["kind"], AstStreamItem["kind"]>> = { preambleAs: "preamble", endOfInput: "end" };
+  const same: Partial<Record<AstStreamItem["kind"], AstStreamItem["kind"]>> = {
+    preambleAs: "preamble",
+    endOfInput: "end",
+  };
   const single = <K extends "preamble" | "header" | "align" | "optional" | "end">(kind: K): Item<K> | null => {
     const all = decl.items.filter((i) => i.kind === kind || same[i.kind] === kind);
     const items = all.filter((i): i is Item<K> => i.kind === kind);
     const firstAny = all[0];
     for (const extra of all.slice(1)) {
-      if (firstAny !== undefined && items.length !== all.length) sink.report(diag.duplicateDirective(spanOfItem(extra), kind, spanOfItem(firstAny)));
+      if (firstAny !== undefined && items.length !== all.length)
+        sink.report(diag.duplicateDirective(spanOfItem(extra), kind, spanOfItem(firstAny)));
     }
     if (items.length !== all.length) return items[0] ?? null;
     const first = items[0];
@@ -81,7 +85,13 @@ function checkStream(
   let typeBits = 32;
   let typeLabel = "u32";
   if (header === null) {
-    sink.report(diag.invalidStream(decl.name.span, `stream '${name}' has no header`, "add 'header STRUCT (TYPE_FIELD, LENGTH_FIELD);'"));
+    sink.report(
+      diag.invalidStream(
+        decl.name.span,
+        `stream '${name}' has no header`,
+        "add 'header STRUCT (TYPE_FIELD, LENGTH_FIELD);'",
+      ),
+    );
     ok = false;
   } else {
     const hdr = structOf(header.struct);
@@ -93,17 +103,31 @@ function checkStream(
       }
       const measured = hdr.fields.find((f) => f.lengthOf !== undefined);
       if (measured !== undefined) {
-        sink.report(diag.lengthField(header.struct.span, `header struct '${hdr.name}' has a length field '${measured.name}' ('= length of …'); a record's length is its header's length field`));
+        sink.report(
+          diag.lengthField(
+            header.struct.span,
+            `header struct '${hdr.name}' has a length field '${measured.name}' ('= length of …'); a record's length is its header's length field`,
+          ),
+        );
         ok = false;
       }
-      for (const [role, ref] of [["type", header.typeField], ["length", header.lengthField]] as const) {
+      for (const [role, ref] of [
+        ["type", header.typeField],
+        ["length", header.lengthField],
+      ] as const) {
         const field = hdr.fields.find((f) => f.name === ref.text);
         if (field === undefined) {
           const near = closestName(
             ref.text,
             hdr.fields.filter((f) => f.type.kind === "prim" && /^u(8|16|32)$/.test(f.type.prim)).map((f) => f.name),
           );
-          sink.report(diag.invalidStream(ref.span, `header struct '${hdr.name}' has no field '${ref.text}'`, near === null ? undefined : `did you mean '${near}'?`));
+          sink.report(
+            diag.invalidStream(
+              ref.span,
+              `header struct '${hdr.name}' has no field '${ref.text}'`,
+              near === null ? undefined : `did you mean '${near}'?`,
+            ),
+          );
           ok = false;
         } else if (field.type.kind !== "prim" || !/^u(8|16|32)$/.test(field.type.prim)) {
           sink.report(diag.invalidStream(ref.span, `${role} field '${ref.text}' must be a u8, u16 or u32`));
@@ -126,7 +150,12 @@ function checkStream(
   const fourCharCode = (code: string, span: SourceSpan): bigint | null => {
     const width = typeBits / 8;
     if (code.length !== width || [...code].some((c) => c.charCodeAt(0) > 0x7f)) {
-      sink.report(diag.invalidStream(span, `record code "${code}" must be ${width} ASCII characters, the width of the type field`));
+      sink.report(
+        diag.invalidStream(
+          span,
+          `record code "${code}" must be ${width} ASCII characters, the width of the type field`,
+        ),
+      );
       ok = false;
       return null;
     }
@@ -160,7 +189,9 @@ function checkStream(
     const v = consts.evaluate(file, alignItem.value);
     if (v === null) ok = false;
     else if (v < 1n || v > 4096n || (v & (v - 1n)) !== 0n) {
-      sink.report(diag.badAlign(alignItem.value.span, `record alignment ${v} is not a power of two between 1 and 4096`));
+      sink.report(
+        diag.badAlign(alignItem.value.span, `record alignment ${v} is not a power of two between 1 and 4096`),
+      );
       ok = false;
     } else align = Number(v);
   }
@@ -171,7 +202,9 @@ function checkStream(
     const v = consts.evaluate(file, optionalItem.bit);
     if (v === null) ok = false;
     else if (v < 0n || v >= BigInt(typeBits)) {
-      sink.report(diag.invalidStream(optionalItem.bit.span, `optional bit ${v} is outside the ${typeBits}-bit type field`));
+      sink.report(
+        diag.invalidStream(optionalItem.bit.span, `optional bit ${v} is outside the ${typeBits}-bit type field`),
+      );
       ok = false;
     } else optionalBit = Number(v);
   }
@@ -193,7 +226,16 @@ function checkStream(
       continue;
     }
     if (v < 0n || v > typeMax) {
-      sink.report(diag.outOfRange(item.kind === "record" ? item.value.span : item.codeSpan, "record type value", v, `type field ${typeLabel}`, 0n, typeMax));
+      sink.report(
+        diag.outOfRange(
+          item.kind === "record" ? item.value.span : item.codeSpan,
+          "record type value",
+          v,
+          `type field ${typeLabel}`,
+          0n,
+          typeMax,
+        ),
+      );
       ok = false;
       continue;
     }
@@ -206,7 +248,15 @@ function checkStream(
     byValue.set(v, { name: item.name.text, span: item.name.span });
     const optional = optionalBit !== null && ((v >> BigInt(optionalBit)) & 1n) === 1n;
     const code = item.kind === "recordCode" ? { code: item.code } : {};
-    records.push({ name: item.name.text, value: Number(v), body, optional, ...code, doc: item.doc, span: item.name.span });
+    records.push({
+      name: item.name.text,
+      value: Number(v),
+      body,
+      optional,
+      ...code,
+      doc: item.doc,
+      span: item.name.span,
+    });
   }
 
   const ranges: LayoutTypeRange[] = [];
@@ -218,7 +268,10 @@ function checkStream(
       ok = false;
       continue;
     }
-    for (const [v, e] of [[lo, item.lo], [hi, item.hi]] as const) {
+    for (const [v, e] of [
+      [lo, item.lo],
+      [hi, item.hi],
+    ] as const) {
       if (v < 0n || v > typeMax) {
         sink.report(diag.outOfRange(e.span, "range bound", v, `type field ${typeLabel}`, 0n, typeMax));
         ok = false;
@@ -237,26 +290,44 @@ function checkStream(
   let end: string | null = null;
   if (endOfInput) {
     if (endItem !== null) {
-      sink.report(diag.invalidStream(endItem.span, `stream '${name}' ends both at a record and at the end of its input`));
+      sink.report(
+        diag.invalidStream(endItem.span, `stream '${name}' ends both at a record and at the end of its input`),
+      );
       ok = false;
     }
   } else if (endItem === null) {
     sink.report(diag.invalidStream(decl.name.span, `stream '${name}' has no end record`, "add 'end RECORD;'"));
     ok = false;
-  } else if (!decl.items.some((i) => (i.kind === "record" || i.kind === "recordCode") && i.name.text === endItem.record.text)) {
+  } else if (
+    !decl.items.some((i) => (i.kind === "record" || i.kind === "recordCode") && i.name.text === endItem.record.text)
+  ) {
     const near = closestName(
       endItem.record.text,
       decl.items.flatMap((i) => (i.kind === "record" || i.kind === "recordCode" ? [i.name.text] : [])),
     );
     sink.report(
-      diag.invalidStream(endItem.record.span, `end record '${endItem.record.text}' is not a record of stream '${name}'`, near === null ? undefined : `did you mean '${near}'?`),
+      diag.invalidStream(
+        endItem.record.span,
+        `end record '${endItem.record.text}' is not a record of stream '${name}'`,
+        near === null ? undefined : `did you mean '${near}'?`,
+      ),
     );
     ok = false;
   } else end = endItem.record.text;
 
   const preambleStructs = preamble.map((p) => layouts.structs.get(p)).filter((x): x is LayoutStruct => x !== undefined);
   const bodies = new Map(records.map((r) => [r.name, r.body === null ? null : (layouts.structs.get(r.body) ?? null)]));
-  const rules = checkStreamRules({ file, decl, names, consts, enums, sink, preamble: preambleStructs, bodies, structOf: (n) => layouts.structs.get(n) });
+  const rules = checkStreamRules({
+    file,
+    decl,
+    names,
+    consts,
+    enums,
+    sink,
+    preamble: preambleStructs,
+    bodies,
+    structOf: (n) => layouts.structs.get(n),
+  });
   if (!rules.ok) ok = false;
   if (!ok || header === null || (end === null && !endOfInput)) return null;
   return {

@@ -19,7 +19,8 @@ export function editDistance(a: string, b: string): number {
       const up = rows[i - 1] ?? [];
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
       let d = Math.min((up[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (up[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1);
       row.push(d);
     }
     rows.push(row);
@@ -46,7 +47,14 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   return best;
 }
 
-const FLOATS: Readonly<Record<string, string>> = { float: "f32", double: "f64", float32: "f32", float64: "f64", char: "u8", byte: "u8" };
+const FLOATS: Readonly<Record<string, string>> = {
+  float: "f32",
+  double: "f64",
+  float32: "f32",
+  float64: "f64",
+  char: "u8",
+  byte: "u8",
+};
 
 /**
  * The language's name for a C-style integer or float type name (`uint16_t` → `u16`, `__be32` →

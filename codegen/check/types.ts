@@ -5,7 +5,16 @@
  */
 import type { AstEnum, AstExpr, AstField, AstName, AstPointerTarget, AstStruct, AstType } from "../ast.js";
 import { diag } from "../diagnostics.js";
-import { DEFAULT_CHAIN_LIMIT, type Endian, type IntName, type LayoutEnum, type LayoutFlags, type LayoutMember, type PrimName, type SourceSpan } from "../ir.js";
+import {
+  DEFAULT_CHAIN_LIMIT,
+  type Endian,
+  type IntName,
+  type LayoutEnum,
+  type LayoutFlags,
+  type LayoutMember,
+  type PrimName,
+  type SourceSpan,
+} from "../ir.js";
 import type { ConstTable } from "./constants.js";
 import type { CheckInput, DiagnosticSink } from "./context.js";
 import type { NameTable } from "./names.js";
@@ -45,17 +54,30 @@ export type PointerSpec =
       readonly entry: ElementSpec;
       readonly limit: number;
     }
-  | { readonly kind: "match"; readonly field: string; readonly arms: readonly { readonly compatible: string; readonly structName: string }[] };
+  | {
+      readonly kind: "match";
+      readonly field: string;
+      readonly arms: readonly { readonly compatible: string; readonly structName: string }[];
+    };
 
 export type FieldTypeSpec =
   | { readonly kind: "prim"; readonly prim: PrimName; readonly endian: Endian | null; readonly pointer?: PointerSpec }
   | { readonly kind: "enum"; readonly enumName: string; readonly prim: IntName; readonly endian: Endian | null }
   | { readonly kind: "flags"; readonly flagsName: string; readonly prim: IntName; readonly endian: Endian | null }
-  | { readonly kind: "bits"; readonly prim: IntName; readonly endian: Endian | null; readonly ranges: readonly BitRangeSpec[] }
+  | {
+      readonly kind: "bits";
+      readonly prim: IntName;
+      readonly endian: Endian | null;
+      readonly ranges: readonly BitRangeSpec[];
+    }
   | { readonly kind: "ascii"; readonly count: CountSpec }
   | { readonly kind: "bytes"; readonly count: CountSpec }
   | { readonly kind: "pad"; readonly length: number }
-  | { readonly kind: "struct"; readonly structName: string; readonly area?: { readonly element: ElementSpec; readonly count: CountSpec; readonly span: SourceSpan } }
+  | {
+      readonly kind: "struct";
+      readonly structName: string;
+      readonly area?: { readonly element: ElementSpec; readonly count: CountSpec; readonly span: SourceSpan };
+    }
   | { readonly kind: "array"; readonly element: ElementSpec; readonly count: CountSpec; readonly pointer?: PointerSpec }
   | { readonly kind: "stream"; readonly streamName: string };
 
@@ -80,8 +102,8 @@ export interface TypeTable {
 const MAX_COUNT = 1n << 31n;
 
 /** Type names a misspelt type may have meant besides the declarations (`did you mean 'u16'?`). */
-const PRIMITIVE_NAMES: readonly string[] = ["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "f32", "f64"].flatMap((p) =>
-  p.endsWith("8") ? [p] : [p, `${p}le`, `${p}be`],
+const PRIMITIVE_NAMES: readonly string[] = ["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "f32", "f64"].flatMap(
+  (p) => (p.endsWith("8") ? [p] : [p, `${p}le`, `${p}be`]),
 );
 
 export function checkTypes(input: CheckInput, names: NameTable, consts: ConstTable, sink: DiagnosticSink): TypeTable {
@@ -115,7 +137,15 @@ export function checkTypes(input: CheckInput, names: NameTable, consts: ConstTab
     }
   }
   const { recursive, order } = findRecursion(structs, fieldTypes, sink);
-  return { enums, flags, baseEndian, fieldTypes, recursive, layoutOrder: order, resolveLoose: (file, type) => resolver.fieldType(file, null, type) };
+  return {
+    enums,
+    flags,
+    baseEndian,
+    fieldTypes,
+    recursive,
+    layoutOrder: order,
+    resolveLoose: (file, type) => resolver.fieldType(file, null, type),
+  };
 }
 
 function checkEnum(
@@ -126,7 +156,13 @@ function checkEnum(
 ): { layout: LayoutEnum; endian: Endian | null } | null {
   const base = parsePrim(decl.base.text);
   if (base === null || !isIntName(base.prim)) {
-    sink.report(diag.notAnInteger(decl.base.span, `the base of ${decl.kind === "enum" ? "enum" : "flag set"} '${decl.name.text}'`, decl.base.text));
+    sink.report(
+      diag.notAnInteger(
+        decl.base.span,
+        `the base of ${decl.kind === "enum" ? "enum" : "flag set"} '${decl.name.text}'`,
+        decl.base.text,
+      ),
+    );
     return null;
   }
   const prim = base.prim;
@@ -146,7 +182,16 @@ function checkEnum(
     }
     const prior = byValue.get(value);
     if (prior !== undefined) {
-      sink.report(diag.duplicateValue(m.name.span, decl.kind === "enum" ? "enum" : "flags", m.name.text, prior.name, value, prior.span));
+      sink.report(
+        diag.duplicateValue(
+          m.name.span,
+          decl.kind === "enum" ? "enum" : "flags",
+          m.name.text,
+          prior.name,
+          value,
+          prior.span,
+        ),
+      );
       continue;
     }
     byValue.set(value, { name: m.name.text, span: m.name.span });
@@ -199,17 +244,34 @@ class TypeResolver {
       }
       case "pointerArray": {
         if (type.target.kind === "match") {
-          this.sink.report(diag.wrongKind(type.target.span, "match", "a pointer selected by a field of its own struct", "the target of an array of pointers"));
+          this.sink.report(
+            diag.wrongKind(
+              type.target.span,
+              "match",
+              "a pointer selected by a field of its own struct",
+              "the target of an array of pointers",
+            ),
+          );
           return null;
         }
-        const one = this.pointer(file, struct, { kind: "pointer", base: type.base, target: type.target, span: type.span });
+        const one = this.pointer(file, struct, {
+          kind: "pointer",
+          base: type.base,
+          target: type.target,
+          span: type.span,
+        });
         const count = this.count(file, struct, type.count);
         if (one === null || one.kind !== "prim" || one.pointer === undefined || count === null) return null;
         if (count.kind !== "fixed") {
           this.sink.report(diag.varLength(type.count.span, "an array of pointers needs a constant length"));
           return null;
         }
-        return { kind: "array", element: { kind: "prim", prim: one.prim, endian: one.endian }, count, pointer: one.pointer };
+        return {
+          kind: "array",
+          element: { kind: "prim", prim: one.prim, endian: one.endian },
+          count,
+          pointer: one.pointer,
+        };
       }
       case "bits":
         return this.bits(file, type);
@@ -251,9 +313,19 @@ class TypeResolver {
     return f === undefined ? null : { kind: "flags", flagsName: f.name, prim: f.base, endian: null };
   }
 
-  private pointer(file: string, struct: AstStruct | null, type: Extract<AstType, { kind: "pointer" }>): FieldTypeSpec | null {
+  private pointer(
+    file: string,
+    struct: AstStruct | null,
+    type: Extract<AstType, { kind: "pointer" }>,
+  ): FieldTypeSpec | null {
     const base = parsePrim(type.base.text);
-    if (base === null || !isIntName(base.prim) || base.prim.startsWith("i") || base.prim === "u8" || base.prim === "u16") {
+    if (
+      base === null ||
+      !isIntName(base.prim) ||
+      base.prim.startsWith("i") ||
+      base.prim === "u8" ||
+      base.prim === "u16"
+    ) {
       this.sink.report(diag.notAnInteger(type.base.span, "a pointer field (u32 or u64)", type.base.text));
       return null;
     }
@@ -286,20 +358,43 @@ class TypeResolver {
           limit = Number(n);
         }
         if (!next || !count) return null;
-        return { kind: "chain", header: header.name.text, next: t.next.text, count: t.count?.text ?? null, entry, limit };
+        return {
+          kind: "chain",
+          header: header.name.text,
+          next: t.next.text,
+          count: t.count?.text ?? null,
+          entry,
+          limit,
+        };
       }
       case "match": {
         if (struct === null) {
-          this.sink.report(diag.wrongKind(t.span, "match", "a pointer selected by a struct field", "a device-tree property type"));
+          this.sink.report(
+            diag.wrongKind(t.span, "match", "a pointer selected by a struct field", "a device-tree property type"),
+          );
           return null;
         }
         const sel = struct.fields.find((f) => f.name.text === t.field.text);
         if (sel === undefined) {
-          this.sink.report(diag.unknownName(t.field.span, "field", t.field.text, `'${t.field.text}' must be an ascii field of '${struct.name.text}'`));
+          this.sink.report(
+            diag.unknownName(
+              t.field.span,
+              "field",
+              t.field.text,
+              `'${t.field.text}' must be an ascii field of '${struct.name.text}'`,
+            ),
+          );
           return null;
         }
         if (!(sel.type.kind === "array" && sel.type.element.text === "ascii")) {
-          this.sink.report(diag.wrongKind(t.field.span, t.field.text, "not an ascii field", "the selector of a pointer match (an ascii[N] field)"));
+          this.sink.report(
+            diag.wrongKind(
+              t.field.span,
+              t.field.text,
+              "not an ascii field",
+              "the selector of a pointer match (an ascii[N] field)",
+            ),
+          );
           return null;
         }
         const arms: { compatible: string; structName: string }[] = [];
@@ -329,12 +424,23 @@ class TypeResolver {
   private headerInt(header: AstStruct, name: AstName): boolean {
     const f = header.fields.find((x) => x.name.text === name.text);
     if (f === undefined) {
-      this.sink.report(diag.unknownName(name.span, "field", name.text, `'${header.name.text}' has no field '${name.text}'`));
+      this.sink.report(
+        diag.unknownName(name.span, "field", name.text, `'${header.name.text}' has no field '${name.text}'`),
+      );
       return false;
     }
-    const prim = f.type.kind === "named" || f.type.kind === "pointer" ? parsePrim(f.type.kind === "named" ? f.type.name.text : f.type.base.text) : null;
+    const prim =
+      f.type.kind === "named" || f.type.kind === "pointer"
+        ? parsePrim(f.type.kind === "named" ? f.type.name.text : f.type.base.text)
+        : null;
     if (prim === null || !isIntName(prim.prim)) {
-      this.sink.report(diag.notAnInteger(name.span, `the chain field '${header.name.text}.${name.text}'`, f.type.kind === "named" ? f.type.name.text : f.type.kind));
+      this.sink.report(
+        diag.notAnInteger(
+          name.span,
+          `the chain field '${header.name.text}.${name.text}'`,
+          f.type.kind === "named" ? f.type.name.text : f.type.kind,
+        ),
+      );
       return false;
     }
     return true;
@@ -344,7 +450,9 @@ class TypeResolver {
     const t = this.named(file, name);
     if (t === null) return null;
     if (t.kind === "prim" || t.kind === "enum" || t.kind === "struct") return t;
-    this.sink.report(diag.wrongKind(name.span, name.text, "a flag set", "an array element type (integer, float, enum or struct)"));
+    this.sink.report(
+      diag.wrongKind(name.span, name.text, "a flag set", "an array element type (integer, float, enum or struct)"),
+    );
     return null;
   }
 
@@ -361,7 +469,9 @@ class TypeResolver {
         struct.fields.slice(0, at < 0 ? struct.fields.length : at).map((f) => f.name.text),
       );
       if (field !== null) {
-        this.sink.report(diag.unknownName(expr.span, "count field or constant", expr.name, `did you mean field '${field}'?`));
+        this.sink.report(
+          diag.unknownName(expr.span, "count field or constant", expr.name, `did you mean field '${field}'?`),
+        );
         return null;
       }
     }

@@ -30,7 +30,11 @@ function readText(path: string): string | undefined {
 }
 
 /** Pages for `format`; `only` limits them to the named files (their imports stay linkable). */
-export function docPages(program: Parameters<typeof markdownPages>[0], format: Format, only?: readonly string[]): DocPage[] {
+export function docPages(
+  program: Parameters<typeof markdownPages>[0],
+  format: Format,
+  only?: readonly string[],
+): DocPage[] {
   return format === "md" ? markdownPages(program, only) : htmlPages(program, only);
 }
 
@@ -86,7 +90,8 @@ async function run(schemas: readonly string[], flags: DocFlags): Promise<number>
     if (text !== undefined) sources.set(path, text);
     return text;
   });
-  if (result.diagnostics.length > 0) process.stderr.write(`${renderDiagnostics(result.diagnostics, (f) => sources.get(f))}\n`);
+  if (result.diagnostics.length > 0)
+    process.stderr.write(`${renderDiagnostics(result.diagnostics, (f) => sources.get(f))}\n`);
   if (result.program === null) return 1;
   const pages = docPages(result.program, format, flags.all === true ? undefined : entries);
   if (flags.out === undefined) {
@@ -97,7 +102,15 @@ async function run(schemas: readonly string[], flags: DocFlags): Promise<number>
     process.stdout.write(pages.map((p) => p.text).join("\n"));
     return 0;
   }
-  const regenerate = ["npm run lu -- doc", ...schemas, "--format", format, "--out", flags.out, ...(flags.all === true ? ["--all"] : [])].join(" ");
+  const regenerate = [
+    "npm run lu -- doc",
+    ...schemas,
+    "--format",
+    format,
+    "--out",
+    flags.out,
+    ...(flags.all === true ? ["--all"] : []),
+  ].join(" ");
   return sync(flags.out, pages, format, flags.check === true, regenerate);
 }
 

@@ -108,7 +108,8 @@ function pointerTypeText(p: LayoutPointer): string {
  */
 export function fieldTypeText(field: LayoutField): TypeText {
   const t = typeText(field.type);
-  if (field.area !== undefined) return { ...t, after: `${t.after} of ${elementName(field.area.element)}[${countText(field.area.count)}]` };
+  if (field.area !== undefined)
+    return { ...t, after: `${t.after} of ${elementName(field.area.element)}[${countText(field.area.count)}]` };
   if (field.pointer !== undefined) return { ...t, after: `${t.after}${pointerTypeText(field.pointer)}` };
   return t;
 }
@@ -184,7 +185,9 @@ export function hexValue(value: bigint | number, base: IntName | null): string {
 
 /** One line per member: `0x0001` name: doc. */
 export function memberLines(decl: LayoutEnum | LayoutFlags): string[] {
-  return decl.members.map((m) => `\`${hexValue(m.value, decl.base)}\` ${m.name}${m.doc === null ? "" : `: ${oneLine(m.doc)}`}`);
+  return decl.members.map(
+    (m) => `\`${hexValue(m.value, decl.base)}\` ${m.name}${m.doc === null ? "" : `: ${oneLine(m.doc)}`}`,
+  );
 }
 
 export function oneLine(doc: string): string {
@@ -205,7 +208,8 @@ export function fieldDescription(
   if (field.doc !== null) lines.push(oneLine(field.doc));
   const t = field.type;
   if (field.constValue !== null) {
-    const value = typeof field.constValue === "string" ? JSON.stringify(field.constValue) : hexValue(field.constValue, intOf(t));
+    const value =
+      typeof field.constValue === "string" ? JSON.stringify(field.constValue) : hexValue(field.constValue, intOf(t));
     lines.push(`Always \`${value}\`.`);
   }
   if (field.lengthOf !== undefined) {
@@ -262,7 +266,8 @@ function intOf(t: LayoutType): IntName | null {
 
 /** The growth rule of a struct (its `abi` rule), in words. */
 export function growthRule(struct: LayoutStruct): string {
-  const size = struct.trailing === null ? `${struct.size} octets` : `${struct.size} octets before \`${struct.trailing.name}\``;
+  const size =
+    struct.trailing === null ? `${struct.size} octets` : `${struct.size} octets before \`${struct.trailing.name}\``;
   switch (struct.abi) {
     case "frozen":
       return `exact size, ${size}; never changes (\`abi frozen\`).`;

@@ -90,14 +90,18 @@ function typePlain(t: TypeText): string {
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], cls = ""): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${i === 0 ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`).join("\n");
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${i === 0 ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`)
+    .join("\n");
   return `<table${cls === "" ? "" : ` class="${cls}"`}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** Tooltip of a box: the field, its offset, size, type and byte order. */
 function cellTitle(struct: LayoutStruct, cell: DiagramCell, letters: ReadonlyMap<string, string>): string {
   const names = cell.field?.split(", ") ?? [];
-  const fields = names.map((n) => struct.fields.find((f) => f.name === n)).filter((f): f is LayoutField => f !== undefined);
+  const fields = names
+    .map((n) => struct.fields.find((f) => f.name === n))
+    .filter((f): f is LayoutField => f !== undefined);
   const first = fields[0];
   if (first === undefined) return cell.label === "" ? "" : cell.label;
   const size = fields.reduce((n, f) => n + f.size, 0);
@@ -156,7 +160,8 @@ function nodeSection(n: LayoutNode, here: string, index: DocIndex): string {
 function streamSection(st: LayoutStream, here: string, index: DocIndex): string {
   const out = [`<section class="stream" id="${esc(anchor(st.name))}">`, `<h3>${esc(st.name)}</h3>`];
   if (st.doc !== null) out.push(`<p>${inline(oneLine(st.doc))}</p>`);
-  if (st.preamble.length > 0) out.push(`<p>Preamble: ${rich(preambleText(st), here, index)}, once, before the records.</p>`);
+  if (st.preamble.length > 0)
+    out.push(`<p>Preamble: ${rich(preambleText(st), here, index)}, once, before the records.</p>`);
   out.push(
     `<p>Record header: ${link(st.header, here, index)} (type in <code>${esc(st.typeField)}</code>, body length in <code>${esc(st.lengthField)}</code>)` +
       `${st.align > 1 ? `; bodies padded with zeros to a multiple of ${st.align} octets` : "; bodies not padded"}` +
@@ -166,10 +171,17 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string 
   if (header !== undefined) {
     const lookup = (n: string): LayoutStruct | undefined => index.structs.get(n);
     const d = recordFramingDiagram(header, st.align, lookup);
-    out.push(renderDiagramSvg(d, (c) => (c.field === null ? c.label : cellTitle(header, c, d.countLetters)), `diagram-${anchor(st.name)}`));
+    out.push(
+      renderDiagramSvg(
+        d,
+        (c) => (c.field === null ? c.label : cellTitle(header, c, d.countLetters)),
+        `diagram-${anchor(st.name)}`,
+      ),
+    );
   }
   const rules = streamRuleLines(st, index);
-  if (rules.length > 0) out.push(`<p>Rules:</p>`, `<ul class="rules">`, ...rules.map((r) => `<li>${rich(r, here, index)}</li>`), "</ul>");
+  if (rules.length > 0)
+    out.push(`<p>Rules:</p>`, `<ul class="rules">`, ...rules.map((r) => `<li>${rich(r, here, index)}</li>`), "</ul>");
   const rows = streamRows(st, index).map((r) => [
     esc(r.value),
     r.kind === "range" ? `<em>${esc(r.name)}</em>` : `<code>${esc(r.name)}</code>`,
@@ -186,15 +198,36 @@ function sidebar(schema: LayoutSchema, all: readonly LayoutSchema[]): string {
     names.length === 0
       ? ""
       : `<h2>${esc(title)}</h2><ul>${names.map((n) => `<li><a href="#${esc(anchor(n))}">${esc(n)}</a></li>`).join("")}</ul>`;
-  const pages = all.map((s) => `<li><a href="${esc(pageBase(s.file))}.html">${esc(pageBase(s.file))}</a></li>`).join("");
+  const pages = all
+    .map((s) => `<li><a href="${esc(pageBase(s.file))}.html">${esc(pageBase(s.file))}</a></li>`)
+    .join("");
   return [
     `<nav id="index"><strong>${esc(pageBase(schema.file))}</strong>`,
-    group("Streams", schema.streams.map((s) => s.name)),
-    group("Structs", schema.structs.map((s) => s.name)),
-    group("Enums", schema.enums.map((s) => s.name)),
-    group("Flags", schema.flags.map((s) => s.name)),
+    group(
+      "Streams",
+      schema.streams.map((s) => s.name),
+    ),
+    group(
+      "Structs",
+      schema.structs.map((s) => s.name),
+    ),
+    group(
+      "Enums",
+      schema.enums.map((s) => s.name),
+    ),
+    group(
+      "Flags",
+      schema.flags.map((s) => s.name),
+    ),
     // Only where there are nodes, so pages without them keep their layout.
-    ...(schema.nodes.length > 0 ? [group("Nodes", schema.nodes.map((s) => s.name))] : []),
+    ...(schema.nodes.length > 0
+      ? [
+          group(
+            "Nodes",
+            schema.nodes.map((s) => s.name),
+          ),
+        ]
+      : []),
     `<h2>Schemas</h2><ul>${pages}</ul>`,
     "</nav>",
   ].join("\n");
@@ -202,24 +235,40 @@ function sidebar(schema: LayoutSchema, all: readonly LayoutSchema[]): string {
 
 function schemaPage(schema: LayoutSchema, index: DocIndex, all: readonly LayoutSchema[]): string {
   const here = schema.file;
-  const main: string[] = [`<h1>${esc(pageBase(here))}</h1>`, `<p class="meta">Generated by <code>lu doc</code> from <code>${esc(here)}</code>; do not edit.</p>`];
+  const main: string[] = [
+    `<h1>${esc(pageBase(here))}</h1>`,
+    `<p class="meta">Generated by <code>lu doc</code> from <code>${esc(here)}</code>; do not edit.</p>`,
+  ];
   if (schema.doc !== null) {
     for (const para of schema.doc.split(/\n\s*\n/)) main.push(`<p>${inline(oneLine(para))}</p>`);
   }
   if (schema.imports.length > 0) {
-    main.push(`<p>Imports: ${schema.imports.map((f) => `<a href="${esc(pageBase(f))}.html">${esc(f)}</a>`).join(", ")}.</p>`);
+    main.push(
+      `<p>Imports: ${schema.imports.map((f) => `<a href="${esc(pageBase(f))}.html">${esc(f)}</a>`).join(", ")}.</p>`,
+    );
   }
   main.push(`<p>Default byte order: ${schema.endian}-endian.</p>`);
   if (schema.consts.length > 0 || schema.strings.length > 0) {
     const rows = [
-      ...schema.consts.map((c) => [`<code>${esc(hexValue(c.value, null))}</code>`, `<code>${esc(c.name)}</code>`, c.doc === null ? "" : inline(oneLine(c.doc))]),
-      ...schema.strings.map((c) => [`<code>${esc(JSON.stringify(c.value))}</code>`, `<code>${esc(c.name)}</code>`, c.doc === null ? "" : inline(oneLine(c.doc))]),
+      ...schema.consts.map((c) => [
+        `<code>${esc(hexValue(c.value, null))}</code>`,
+        `<code>${esc(c.name)}</code>`,
+        c.doc === null ? "" : inline(oneLine(c.doc)),
+      ]),
+      ...schema.strings.map((c) => [
+        `<code>${esc(JSON.stringify(c.value))}</code>`,
+        `<code>${esc(c.name)}</code>`,
+        c.doc === null ? "" : inline(oneLine(c.doc)),
+      ]),
     ];
     main.push(`<h2 id="constants">Constants</h2>`, table(["Value", "Name", "Description"], rows));
   }
-  if (schema.streams.length > 0) main.push(`<h2 id="streams">Streams</h2>`, ...schema.streams.map((st) => streamSection(st, here, index)));
-  if (schema.structs.length > 0) main.push(`<h2 id="structs">Structs</h2>`, ...schema.structs.map((s) => structSection(s, here, index)));
-  if (schema.nodes.length > 0) main.push(`<h2 id="nodes">Nodes</h2>`, ...schema.nodes.map((n) => nodeSection(n, here, index)));
+  if (schema.streams.length > 0)
+    main.push(`<h2 id="streams">Streams</h2>`, ...schema.streams.map((st) => streamSection(st, here, index)));
+  if (schema.structs.length > 0)
+    main.push(`<h2 id="structs">Structs</h2>`, ...schema.structs.map((s) => structSection(s, here, index)));
+  if (schema.nodes.length > 0)
+    main.push(`<h2 id="nodes">Nodes</h2>`, ...schema.nodes.map((n) => nodeSection(n, here, index)));
   for (const [title, decls, what] of [
     ["Enums", schema.enums, "Value"],
     ["Flags", schema.flags, "Mask"],
@@ -227,7 +276,11 @@ function schemaPage(schema: LayoutSchema, index: DocIndex, all: readonly LayoutS
     if (decls.length === 0) continue;
     main.push(`<h2 id="${title.toLowerCase()}">${title}</h2>`);
     for (const e of decls) {
-      const rows = e.members.map((m) => [`<code>${esc(hexValue(m.value, e.base))}</code>`, `<code>${esc(m.name)}</code>`, m.doc === null ? "" : inline(oneLine(m.doc))]);
+      const rows = e.members.map((m) => [
+        `<code>${esc(hexValue(m.value, e.base))}</code>`,
+        `<code>${esc(m.name)}</code>`,
+        m.doc === null ? "" : inline(oneLine(m.doc)),
+      ]);
       main.push(
         `<section class="${title === "Enums" ? "enum" : "flags"}" id="${esc(anchor(e.name))}">`,
         `<h3>${esc(e.name)}</h3>`,

@@ -78,12 +78,7 @@ function structSection(s: LayoutStruct, here: string, index: DocIndex): string[]
   if (load !== null) out.push(`Load: ${rich(load, here, index)}`, "");
   const scattered = scatteredText(s);
   if (scattered !== null) out.push(scattered, "");
-  out.push(
-    "```text",
-    renderDiagramText(d),
-    "```",
-    "",
-  );
+  out.push("```text", renderDiagramText(d), "```", "");
   if (s.fields.length > 0) {
     const rows = s.fields.map((f) => [
       String(f.offset),
@@ -117,7 +112,8 @@ function streamSection(st: LayoutStream, here: string, index: DocIndex): string[
   const header = index.structs.get(st.header);
   const out = [`### ${st.name}`, ""];
   if (st.doc !== null) out.push(oneLine(st.doc), "");
-  if (st.preamble.length > 0) out.push(`Preamble: ${rich(preambleText(st), here, index)}, once, before the records.`, "");
+  if (st.preamble.length > 0)
+    out.push(`Preamble: ${rich(preambleText(st), here, index)}, once, before the records.`, "");
   out.push(
     `Record header: ${link(st.header, here, index, "md")} (type in \`${st.typeField}\`, body length in \`${st.lengthField}\`)` +
       `${st.align > 1 ? `; bodies padded with zeros to a multiple of ${st.align} octets` : "; bodies not padded"}` +
@@ -153,17 +149,40 @@ function schemaPage(schema: LayoutSchema, index: DocIndex): string {
   const section = (title: string, names: readonly string[]): void => {
     if (names.length > 0) contents.push(`- ${title}: ${names.map((n) => `[${n}](#${n.toLowerCase()})`).join(", ")}`);
   };
-  section("Streams", schema.streams.map((s) => s.name));
-  section("Structs", schema.structs.map((s) => s.name));
-  section("Enums", schema.enums.map((s) => s.name));
-  section("Flags", schema.flags.map((s) => s.name));
-  section("Nodes", schema.nodes.map((s) => s.name));
+  section(
+    "Streams",
+    schema.streams.map((s) => s.name),
+  );
+  section(
+    "Structs",
+    schema.structs.map((s) => s.name),
+  );
+  section(
+    "Enums",
+    schema.enums.map((s) => s.name),
+  );
+  section(
+    "Flags",
+    schema.flags.map((s) => s.name),
+  );
+  section(
+    "Nodes",
+    schema.nodes.map((s) => s.name),
+  );
   if (contents.length > 0) out.push("## Contents", "", ...contents, "");
 
   if (schema.consts.length > 0 || schema.strings.length > 0) {
     const rows = [
-      ...schema.consts.map((c) => [`\`${c.name}\``, `\`${hexValue(c.value, null)}\` (${c.value})`, c.doc === null ? "" : oneLine(c.doc)]),
-      ...schema.strings.map((c) => [`\`${c.name}\``, `\`${JSON.stringify(c.value)}\` (string)`, c.doc === null ? "" : oneLine(c.doc)]),
+      ...schema.consts.map((c) => [
+        `\`${c.name}\``,
+        `\`${hexValue(c.value, null)}\` (${c.value})`,
+        c.doc === null ? "" : oneLine(c.doc),
+      ]),
+      ...schema.strings.map((c) => [
+        `\`${c.name}\``,
+        `\`${JSON.stringify(c.value)}\` (string)`,
+        c.doc === null ? "" : oneLine(c.doc),
+      ]),
     ];
     out.push("## Constants", "", ...table(["Name", "Value", "Description"], rows), "");
   }
@@ -189,7 +208,11 @@ function schemaPage(schema: LayoutSchema, index: DocIndex): string {
       out.push(`### ${e.name}`, "");
       if (e.doc !== null) out.push(oneLine(e.doc), "");
       out.push(`Base type \`${e.base}\`.`, "");
-      const rows = e.members.map((m) => [`\`${hexValue(m.value, e.base)}\``, `\`${m.name}\``, m.doc === null ? "" : oneLine(m.doc)]);
+      const rows = e.members.map((m) => [
+        `\`${hexValue(m.value, e.base)}\``,
+        `\`${m.name}\``,
+        m.doc === null ? "" : oneLine(m.doc),
+      ]);
       out.push(...table([what, "Name", "Description"], rows), "");
     }
   }

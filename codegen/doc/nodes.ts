@@ -23,7 +23,11 @@ function propertyType(t: LayoutPropertyType): TypeText {
     case "bytes":
       return { before: "bytes", ref: null, after: "" };
     case "cells":
-      return { before: `${t.prim}${t.endian === "big" ? "be" : ""}[${t.count === null ? ".." : String(t.count)}]`, ref: null, after: "" };
+      return {
+        before: `${t.prim}${t.endian === "big" ? "be" : ""}[${t.count === null ? ".." : String(t.count)}]`,
+        ref: null,
+        after: "",
+      };
     case "int": {
       const int = `${t.prim}${t.endian === "big" ? "be" : ""}`;
       const p = t.pointer;
@@ -45,7 +49,10 @@ export function nodeRows(node: LayoutNode): NodeRow[] {
       member: p.name,
       type: propertyType(p.type),
       optional: p.optional,
-      lines: [...doc(p.doc), ...(p.type.kind === "int" && p.type.pointer !== undefined ? [pointerLine(p.type.pointer, false)] : [])],
+      lines: [
+        ...doc(p.doc),
+        ...(p.type.kind === "int" && p.type.pointer !== undefined ? [pointerLine(p.type.pointer, false)] : []),
+      ],
     })),
     ...node.children.map((c) => ({
       key: c.key === null ? "*" : JSON.stringify(c.key),
@@ -59,8 +66,11 @@ export function nodeRows(node: LayoutNode): NodeRow[] {
 
 /** The line under a node's heading: its name in the tree and the compatible strings it accepts. */
 export function nodeSummary(node: LayoutNode): string {
-  const name = node.nodeName === null ? "any name (its parent's member says which)" : `\`${JSON.stringify(node.nodeName)}\``;
+  const name =
+    node.nodeName === null ? "any name (its parent's member says which)" : `\`${JSON.stringify(node.nodeName)}\``;
   const compat =
-    node.compatible.length === 0 ? "its `compatible` is not checked" : `its \`compatible\` is one of ${node.compatible.map((c) => `\`${JSON.stringify(c)}\``).join(", ")}`;
+    node.compatible.length === 0
+      ? "its `compatible` is not checked"
+      : `its \`compatible\` is one of ${node.compatible.map((c) => `\`${JSON.stringify(c)}\``).join(", ")}`;
   return `Device-tree node: name ${name}; ${compat}.`;
 }

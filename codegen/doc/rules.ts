@@ -19,12 +19,14 @@ import { type DocIndex, hexValue, oneLine } from "./describe.js";
 export function loadRuleText(s: LayoutStruct): string | null {
   const rule = s.load;
   if (rule === undefined) return null;
-  if (rule.kind === "exact") return `exact (\`load exact\`): a body of exactly ${s.size} octets; a shorter or longer one is a problem.`;
+  if (rule.kind === "exact")
+    return `exact (\`load exact\`): a body of exactly ${s.size} octets; a shorter or longer one is a problem.`;
   const from = rule.from;
   const written = `load zero_extend${from.length > 0 ? ` from ${from.join(", ")}` : ""}${rule.compat === null ? "" : ` compat ${rule.compat}`}`;
   const parts = [`zero-extended (\`${written}\`): a body of ${s.size} octets`];
   if (from.length > 0) {
-    const sizes = from.length === 1 ? `${from[0]} octets` : `${from.slice(0, -1).join(", ")} or ${from[from.length - 1]} octets`;
+    const sizes =
+      from.length === 1 ? `${from[0]} octets` : `${from.slice(0, -1).join(", ")} or ${from[from.length - 1]} octets`;
     parts.push(`, or of an older size, ${sizes}, whose missing fields read as zero`);
   }
   if (rule.compat !== null) parts.push(`; a body of the size of [[${rule.compat}]] is laid out as that struct`);
@@ -112,15 +114,26 @@ export function streamRuleLines(st: LayoutStream, index: DocIndex): string[] {
       entry.memory !== undefined
         ? `the stream lies in the pages of a machine-memory image, reached through \`${entry.memory.via}\` (shown as \`${entry.memory.label}\`)`
         : entry.magic.length === 0 || first === undefined
-        ? "it is taken when it is the only entry tried (no identifying fields)"
-        : `a file is this stream when ${entry.magic.map((m) => `\`${first}.${m}\` is ${constantText(struct, m)}`).join(" and ")}`;
-    out.push(withDoc(`**${entry.memory === undefined ? "File" : "Memory"} entry** \`${entry.kind}\` (what \`lu dump\` reports the ${entry.memory === undefined ? "file" : "image"} as): ${told}.`, entry.doc));
+          ? "it is taken when it is the only entry tried (no identifying fields)"
+          : `a file is this stream when ${entry.magic.map((m) => `\`${first}.${m}\` is ${constantText(struct, m)}`).join(" and ")}`;
+    out.push(
+      withDoc(
+        `**${entry.memory === undefined ? "File" : "Memory"} entry** \`${entry.kind}\` (what \`lu dump\` reports the ${entry.memory === undefined ? "file" : "image"} as): ${told}.`,
+        entry.doc,
+      ),
+    );
   }
   for (const r of st.requires) {
     const field = r.path.fields[r.path.fields.length - 1] ?? r.path.root;
     const scope = r.scope === "preamble" ? "" : ` in every \`${r.path.root}\` record`;
-    const otherwise = r.scope === "preamble" ? `the file is not read further (\`unsupported-${field}\`)` : `a \`bad-${field}\` problem`;
-    out.push(withDoc(`**Requires** \`${pathText(r.path)}\` ${isIn(r.values, r.path.enumName, index)}${scope}${condition(r.when, index)}; otherwise ${otherwise}.`, r.doc));
+    const otherwise =
+      r.scope === "preamble" ? `the file is not read further (\`unsupported-${field}\`)` : `a \`bad-${field}\` problem`;
+    out.push(
+      withDoc(
+        `**Requires** \`${pathText(r.path)}\` ${isIn(r.values, r.path.enumName, index)}${scope}${condition(r.when, index)}; otherwise ${otherwise}.`,
+        r.doc,
+      ),
+    );
   }
   for (const o of st.order) {
     const text =
@@ -145,7 +158,12 @@ export function streamRuleLines(st: LayoutStream, index: DocIndex): string[] {
   }
   for (const s of st.inline) {
     const ends = s.until.length === 0 ? "its end record" : `its end record or ${list(s.until)}`;
-    out.push(withDoc(`**Stream in line**: after each \`${s.record}\` record a whole [[${s.stream}]] stream follows (its preamble, then its records up to ${ends}), outside any record body.`, s.doc));
+    out.push(
+      withDoc(
+        `**Stream in line**: after each \`${s.record}\` record a whole [[${s.stream}]] stream follows (its preamble, then its records up to ${ends}), outside any record body.`,
+        s.doc,
+      ),
+    );
   }
   return out;
 }

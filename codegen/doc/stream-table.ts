@@ -21,7 +21,9 @@ export interface StreamRow {
 function typeWidth(st: LayoutStream, index: DocIndex): IntName {
   const field = index.structs.get(st.header)?.fields.find((f) => f.name === st.typeField);
   const t = field?.type;
-  return t !== undefined && (t.kind === "prim" || t.kind === "enum") && t.prim !== "f32" && t.prim !== "f64" ? t.prim : "u32";
+  return t !== undefined && (t.kind === "prim" || t.kind === "enum") && t.prim !== "f32" && t.prim !== "f64"
+    ? t.prim
+    : "u32";
 }
 
 function optionalOf(st: LayoutStream, lo: number, hi: number): string {

@@ -76,7 +76,14 @@ function fixedItems(struct: LayoutStruct, letters: ReadonlyMap<string, string>):
     }
     const letter = letters.get(f.name);
     if (letter !== undefined) {
-      items.push({ offset: f.offset, size: f.size, label: `${f.name} (${letter})`, field: f.name, groupStride: null, suffix: ` (${letter})` });
+      items.push({
+        offset: f.offset,
+        size: f.size,
+        label: `${f.name} (${letter})`,
+        field: f.name,
+        groupStride: null,
+        suffix: ` (${letter})`,
+      });
       continue;
     }
     if (f.type.kind === "array" && f.type.count.kind === "fixed") {
@@ -85,7 +92,14 @@ function fixedItems(struct: LayoutStruct, letters: ReadonlyMap<string, string>):
         items.push({ offset: f.offset, size: f.size, label: f.name, field: f.name, groupStride: s, suffix: "" });
       } else {
         for (let i = 0; i < f.type.count.n; i++) {
-          items.push({ offset: f.offset + i * s, size: s, label: `${f.name}[${i}]`, field: f.name, groupStride: null, suffix: `[${i}]` });
+          items.push({
+            offset: f.offset + i * s,
+            size: s,
+            label: `${f.name}[${i}]`,
+            field: f.name,
+            groupStride: null,
+            suffix: `[${i}]`,
+          });
         }
       }
       continue;
@@ -108,8 +122,15 @@ function toRows(items: readonly Item[], from: number, to: number): Cell[][] {
       const lo = Math.max(item.offset, rowStart);
       const hi = Math.min(item.offset + item.size, rowEnd);
       if (hi <= lo) continue;
-      if (lo > at) cells.push({ start: at - rowStart, end: lo - rowStart, label: "", field: null, offset: at, suffix: "" });
-      cells.push({ start: lo - rowStart, end: hi - rowStart, ...pieceLabel(item, lo, hi), field: item.field, offset: lo });
+      if (lo > at)
+        cells.push({ start: at - rowStart, end: lo - rowStart, label: "", field: null, offset: at, suffix: "" });
+      cells.push({
+        start: lo - rowStart,
+        end: hi - rowStart,
+        ...pieceLabel(item, lo, hi),
+        field: item.field,
+        offset: lo,
+      });
       at = hi;
     }
     if (at < rowEnd && cells.length > 0) {
@@ -139,7 +160,7 @@ function shorten(rows: readonly Cell[][]): DiagramLine[] {
   const soleField = (row: readonly Cell[]): string | null => {
     const fields = new Set(row.map((c) => c.field));
     const full = row[0]?.start === 0 && row[row.length - 1]?.end === ROW_OCTETS;
-    const only = fields.size === 1 ? row[0]?.field ?? null : null;
+    const only = fields.size === 1 ? (row[0]?.field ?? null) : null;
     return full ? only : null;
   };
   let i = 0;
@@ -201,19 +222,30 @@ function tailLines(
     const count = t.count.kind === "field" ? (letters.get(t.count.field) ?? "N") : "N";
     const first = toRows(elementItems(tail, tail.offset, "0", lookup), tail.offset, tail.offset + t.stride);
     const last = toRows(elementItems(tail, tail.offset, `${count}-1`, lookup), tail.offset, tail.offset + t.stride);
-    const drop = (rows: Cell[][]): Cell[][] => rows.map((r, i) => (i === 0 && inRow > 0 ? r.filter((c) => c.start >= inRow) : r));
+    const drop = (rows: Cell[][]): Cell[][] =>
+      rows.map((r, i) => (i === 0 && inRow > 0 ? r.filter((c) => c.start >= inRow) : r));
     const firstRows = drop(first);
     const lastRows = drop(last);
     const out: DiagramLine[] = [...fixedLines];
     firstRows.forEach((r, i) => out.push(i === 0 ? at(r) : { kind: "row", cells: r }));
     out.push({ kind: "ellipsis", closed: true });
     lastRows.forEach((r, i) =>
-      out.push(i === 0 && inRow > 0 ? { kind: "row", cells: [{ start: 0, end: inRow, label: "", field: null, offset: null }, ...r] } : { kind: "row", cells: r }),
+      out.push(
+        i === 0 && inRow > 0
+          ? { kind: "row", cells: [{ start: 0, end: inRow, label: "", field: null, offset: null }, ...r] }
+          : { kind: "row", cells: r },
+      ),
     );
     return out;
   }
   // Blob, text or nested stream: `name...` to the end of the row, then an open `...`.
-  const cell: DiagramCell = { start: inRow, end: ROW_OCTETS, label: `${tail.name}...`, field: tail.name, offset: tail.offset };
+  const cell: DiagramCell = {
+    start: inRow,
+    end: ROW_OCTETS,
+    label: `${tail.name}...`,
+    field: tail.name,
+    offset: tail.offset,
+  };
   return [...fixedLines, at([cell]), { kind: "ellipsis", closed: false }];
 }
 
@@ -239,7 +271,13 @@ function fitLabels(lines: readonly DiagramLine[], abbreviations: Map<string, str
       cells: line.cells.map((cell) => {
         const room = innerWidth(cell.start, cell.end) - 1;
         const suffix = "suffix" in cell && typeof cell.suffix === "string" ? cell.suffix : "";
-        const plain: DiagramCell = { start: cell.start, end: cell.end, label: cell.label, field: cell.field, offset: cell.offset };
+        const plain: DiagramCell = {
+          start: cell.start,
+          end: cell.end,
+          label: cell.label,
+          field: cell.field,
+          offset: cell.offset,
+        };
         if (cell.label.length <= room) return plain;
         const base = cell.label.slice(0, cell.label.length - suffix.length);
         const keep = suffix.length < room ? suffix : "";
@@ -268,7 +306,10 @@ export function structDiagram(struct: LayoutStruct, lookup: StructLookup): Struc
 export function recordFramingDiagram(header: LayoutStruct, align: number, lookup: StructLookup): StructDiagram {
   const own = structDiagram(header, lookup);
   const lines: DiagramLine[] = [...own.lines];
-  lines.push({ kind: "row", cells: [{ start: 0, end: ROW_OCTETS, label: "body...", field: null, offset: header.size }] });
+  lines.push({
+    kind: "row",
+    cells: [{ start: 0, end: ROW_OCTETS, label: "body...", field: null, offset: header.size }],
+  });
   lines.push({ kind: "ellipsis", closed: false });
   if (align > 1) {
     // An example last row: the body ends after two octets of it, the rest is padding.

@@ -26,7 +26,9 @@ function isSpan(value: unknown): boolean {
 
 /** The AST as comparable text: positions left out, bigints as strings. */
 export function astShape(ast: unknown): string {
-  return JSON.stringify(ast, (_key, value: unknown) => (isSpan(value) ? undefined : typeof value === "bigint" ? `${value}n` : value));
+  return JSON.stringify(ast, (_key, value: unknown) =>
+    isSpan(value) ? undefined : typeof value === "bigint" ? `${value}n` : value,
+  );
 }
 
 /** 1-based line of `offset` in `text`. */

@@ -12,7 +12,27 @@ const INDENT = "  ";
 /** Marks where a trailing comment starts in a line, until comments are aligned. */
 const MARK = "\u0000";
 
-const UNARY_AFTER = new Set(["(", "[", "=", "@", "..", ",", ":", "-", "+", "*", "/", "%", "<<", ">>", "&", "|", "^", "~", "{"]);
+const UNARY_AFTER = new Set([
+  "(",
+  "[",
+  "=",
+  "@",
+  "..",
+  ",",
+  ":",
+  "-",
+  "+",
+  "*",
+  "/",
+  "%",
+  "<<",
+  ">>",
+  "&",
+  "|",
+  "^",
+  "~",
+  "{",
+]);
 /**
  * Declarations whose `:` reads `name : type` (`enum e : u32`); so does a `:` after an `=`
  * (`record R = 1 : body`). A field or bit range reads `name: type`.
@@ -67,7 +87,11 @@ function gap(prev: Token | null, prevUnary: boolean, tok: Token, ctx: Ctx, befor
     if (t === ":") return ctx.spacedColon ? " " : "";
     if (t === "}" && prev.kind === "punct" && prev.text === "{") return "";
   }
-  if (prev.kind === "punct" && (prev.text === "(" || prev.text === "[" || prev.text === "@" || prev.text === ".." || prev.text === ".")) return "";
+  if (
+    prev.kind === "punct" &&
+    (prev.text === "(" || prev.text === "[" || prev.text === "@" || prev.text === ".." || prev.text === ".")
+  )
+    return "";
   if (prevUnary) return "";
   return " ";
 }
@@ -117,7 +141,12 @@ function firstWord(parts: readonly Part[]): string {
   return p?.kind === "tok" ? p.token.text : "";
 }
 
-function renderStmt(parts: readonly Part[], depth: number, widths: { offset: number; name: number }, out: string[]): void {
+function renderStmt(
+  parts: readonly Part[],
+  depth: number,
+  widths: { offset: number; name: number },
+  out: string[],
+): void {
   const indent = INDENT.repeat(depth);
   const ctx: Ctx = { spacedColon: SPACED_COLON.has(firstWord(parts)) };
   const head = headOf(parts, ctx);
@@ -149,7 +178,13 @@ function renderStmt(parts: readonly Part[], depth: number, widths: { offset: num
       const text = part.token.text.trimEnd();
       const next = parts[i + 1];
       const nextOnLine = next !== undefined && next.kind !== "block" && next.token.newlinesBefore === 0;
-      if (part.token.newlinesBefore === 0 && cur.trim() !== "" && nextOnLine && part.token.kind === "comment" && text.startsWith("/*")) {
+      if (
+        part.token.newlinesBefore === 0 &&
+        cur.trim() !== "" &&
+        nextOnLine &&
+        part.token.kind === "comment" &&
+        text.startsWith("/*")
+      ) {
         // A block comment inside the line (`(next, /* cnt */ count)`): spaced like a word.
         const asWord: Token = { kind: "word", text, newlinesBefore: 0, start: part.token.start };
         cur += gap(prev, prevUnary, asWord, ctx, before) + text;
@@ -250,5 +285,7 @@ export function renderFile(tree: Block): string {
   const lines: string[] = [];
   renderItems(tree.items, tree, 0, lines);
   while (lines[lines.length - 1] === "") lines.pop();
-  return `${alignComments(lines).map((l) => l.trimEnd()).join("\n")}\n`;
+  return `${alignComments(lines)
+    .map((l) => l.trimEnd())
+    .join("\n")}\n`;
 }

@@ -58,10 +58,20 @@ export function buildTree(tokens: readonly Token[]): Block {
       if (t.newlinesBefore >= 2 && items.length > 0) items.push({ kind: "blank" });
       if (isComment(t)) {
         const prev = lastStmt();
-        if (t.newlinesBefore === 0 && t.kind === "comment" && prev !== null && t.newlinesBefore === 0 && items[items.length - 1]?.kind === "stmt") {
+        if (
+          t.newlinesBefore === 0 &&
+          t.kind === "comment" &&
+          prev !== null &&
+          t.newlinesBefore === 0 &&
+          items[items.length - 1]?.kind === "stmt"
+        ) {
           prev.push({ kind: "comment", token: t });
         } else {
-          items.push({ kind: "comment", token: t, trailing: t.kind === "comment" && t.newlinesBefore === 0 && items.length === 0 && closing });
+          items.push({
+            kind: "comment",
+            token: t,
+            trailing: t.kind === "comment" && t.newlinesBefore === 0 && items.length === 0 && closing,
+          });
         }
         i++;
         continue;

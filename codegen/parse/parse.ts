@@ -23,7 +23,10 @@ export function parseLu(file: string, text: string, options: ParseOptions = {}):
   const tooDeep = nestingDepth(text, maxNesting);
   if (tooDeep !== null) {
     const span = lines.span(tooDeep.at, tooDeep.at + 1);
-    return { ast: null, diagnostics: [diag.nestingLimit(span, "levels of parentheses and unary operators", maxNesting, "maxNesting")] };
+    return {
+      ast: null,
+      diagnostics: [diag.nestingLimit(span, "levels of parentheses and unary operators", maxNesting, "maxNesting")],
+    };
   }
   try {
     return parseWith(lines, text, new ExpressionDepth(options.maxExpressionDepth ?? DEFAULT_MAX_EXPRESSION_DEPTH));
@@ -44,7 +47,10 @@ function parseWith(lines: LineIndex, text: string, depth: ExpressionDepth): Pars
     if (expected.includes(`";"`)) {
       const prev = previousTokenEnd(text, at);
       if (prev !== null && text.slice(prev.end, at).includes("\n")) {
-        return { ast: null, diagnostics: [diag.syntax(lines.span(prev.end, prev.end + 1), `${expected} after '${prev.token}'`)] };
+        return {
+          ast: null,
+          diagnostics: [diag.syntax(lines.span(prev.end, prev.end + 1), `${expected} after '${prev.token}'`)],
+        };
       }
     }
     const end = Math.min(text.length, at + tokenLength(text, at));
@@ -52,7 +58,17 @@ function parseWith(lines: LineIndex, text: string, depth: ExpressionDepth): Pars
   }
   const ast = luSemantics()(match)["toAst"]({ lines, depth }) as AstFile;
   if (depth.tooDeep !== null) {
-    return { ast: null, diagnostics: [diag.nestingLimit(depth.tooDeep.span, "operators on one path of the expression", depth.limit, "maxExpressionDepth")] };
+    return {
+      ast: null,
+      diagnostics: [
+        diag.nestingLimit(
+          depth.tooDeep.span,
+          "operators on one path of the expression",
+          depth.limit,
+          "maxExpressionDepth",
+        ),
+      ],
+    };
   }
   return { ast, diagnostics: [] };
 }

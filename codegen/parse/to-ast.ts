@@ -115,7 +115,13 @@ function sizeChain(this: Node, first: Node, ops: Node, operands: Node): AstSizeE
     const operand = operandNodes[i];
     if (operand === undefined) return;
     const right = ast<AstSizeExpr>(operand, ctx);
-    acc = { kind: "binary", op: op.sourceString as "<<" | ">>" | "+" | "-" | "*" | "/" | "%", left: acc, right, span: ctx.lines.span(acc.span.start, operand.source.endIdx) };
+    acc = {
+      kind: "binary",
+      op: op.sourceString as "<<" | ">>" | "+" | "-" | "*" | "/" | "%",
+      left: acc,
+      right,
+      span: ctx.lines.span(acc.span.start, operand.source.endIdx),
+    };
   });
   return acc;
 }
@@ -155,7 +161,10 @@ function addToAst(semantics: Semantics): Semantics {
       return {
         kind: "const",
         name: ast<AstName>(name, ctx),
-        value: value.ctorName === "string" ? { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) } : ast<AstExpr>(value, ctx),
+        value:
+          value.ctorName === "string"
+            ? { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) }
+            : ast<AstExpr>(value, ctx),
         doc: opt<string>(doc, ctx),
         span: spanOf(this),
       };
@@ -220,7 +229,13 @@ function addToAst(semantics: Semantics): Semantics {
     },
     StructAttr_scattered(_kw, _open, pieces, _c1, order, _c2, pages, _close): AstStructAttr {
       const ctx = ctxOf(this);
-      return { kind: "scattered", pieces: ast<AstName>(pieces, ctx), order: ast<AstName>(order, ctx), pages: ast<AstName>(pages, ctx), span: spanOf(this) };
+      return {
+        kind: "scattered",
+        pieces: ast<AstName>(pieces, ctx),
+        order: ast<AstName>(order, ctx),
+        pages: ast<AstName>(pages, ctx),
+        span: spanOf(this),
+      };
     },
     LoadRule_exact(_kw): AstLoadRule {
       return { kind: "exact" };
@@ -253,7 +268,11 @@ function addToAst(semantics: Semantics): Semantics {
         return { kind: "string", value: ast<string>(value, ctx), span: spanOf(value, ctx) };
       }
       if (value.ctorName === "FieldLength") {
-        return { kind: "length", of: value.sourceString.endsWith("input") ? "input" : "rest", span: spanOf(value, ctx) };
+        return {
+          kind: "length",
+          of: value.sourceString.endsWith("input") ? "input" : "rest",
+          span: spanOf(value, ctx),
+        };
       }
       return { kind: "expr", expr: ast<AstExpr>(value, ctx), span: spanOf(value, ctx) };
     },
@@ -265,15 +284,32 @@ function addToAst(semantics: Semantics): Semantics {
     },
     Type_area(descriptor, _of, element, _open, count, _close): AstType {
       const ctx = ctxOf(this);
-      return { kind: "area", descriptor: ast<AstName>(descriptor, ctx), element: ast<AstName>(element, ctx), count: ast<AstExpr>(count, ctx), span: spanOf(this) };
+      return {
+        kind: "area",
+        descriptor: ast<AstName>(descriptor, ctx),
+        element: ast<AstName>(element, ctx),
+        count: ast<AstExpr>(count, ctx),
+        span: spanOf(this),
+      };
     },
     Type_pointerArray(base, _open, count, _close, _arrow, target): AstType {
       const ctx = ctxOf(this);
-      return { kind: "pointerArray", base: ast<AstName>(base, ctx), count: ast<AstExpr>(count, ctx), target: ast<AstPointerTarget>(target, ctx), span: spanOf(this) };
+      return {
+        kind: "pointerArray",
+        base: ast<AstName>(base, ctx),
+        count: ast<AstExpr>(count, ctx),
+        target: ast<AstPointerTarget>(target, ctx),
+        span: spanOf(this),
+      };
     },
     Type_array(element, _open, count, _close): AstType {
       const ctx = ctxOf(this);
-      return { kind: "array", element: ast<AstName>(element, ctx), count: ast<AstExpr>(count, ctx), span: spanOf(this) };
+      return {
+        kind: "array",
+        element: ast<AstName>(element, ctx),
+        count: ast<AstExpr>(count, ctx),
+        span: spanOf(this),
+      };
     },
     Type_bits(base, _kw, _open, ranges, _close): AstType {
       const ctx = ctxOf(this);
@@ -286,7 +322,12 @@ function addToAst(semantics: Semantics): Semantics {
     },
     Type_pointer(base, _arrow, target): AstType {
       const ctx = ctxOf(this);
-      return { kind: "pointer", base: ast<AstName>(base, ctx), target: ast<AstPointerTarget>(target, ctx), span: spanOf(this) };
+      return {
+        kind: "pointer",
+        base: ast<AstName>(base, ctx),
+        target: ast<AstPointerTarget>(target, ctx),
+        span: spanOf(this),
+      };
     },
     PointerTarget_chain(_kw, header, _open, next, count, _close, _of, entry, limit): AstPointerTarget {
       const ctx = ctxOf(this);
@@ -302,7 +343,12 @@ function addToAst(semantics: Semantics): Semantics {
     },
     PointerTarget_match(_kw, field, _open, arms, _comma, _close): AstPointerTarget {
       const ctx = ctxOf(this);
-      return { kind: "match", field: ast<AstName>(field, ctx), arms: many<AstPointerArm>(arms.asIteration(), ctx), span: spanOf(this) };
+      return {
+        kind: "match",
+        field: ast<AstName>(field, ctx),
+        arms: many<AstPointerArm>(arms.asIteration(), ctx),
+        span: spanOf(this),
+      };
     },
     PointerTarget_named(name): AstPointerTarget {
       return { kind: "named", name: ast<AstName>(name, ctxOf(this)), span: spanOf(this) };
@@ -347,7 +393,12 @@ function addToAst(semantics: Semantics): Semantics {
     },
     NodeItem_compatible(doc, _kw, values, _semi): AstNodeItem {
       const ctx = ctxOf(this);
-      return { kind: "compatible", values: many<AstStringRef>(values.asIteration(), ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "compatible",
+        values: many<AstStringRef>(values.asIteration(), ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     NodeItem_member(doc, _at, key, name, _colon, type, optional, _semi): AstNodeItem {
       const ctx = ctxOf(this);
@@ -429,22 +480,49 @@ function addToAst(semantics: Semantics): Semantics {
     },
     StreamItem_recordCode(doc, _kw, name, _eq, code, body, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "recordCode", name: ast<AstName>(name, ctx), code: ast<string>(code, ctx), codeSpan: spanOf(code, ctx), body: opt<AstName>(body, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "recordCode",
+        name: ast<AstName>(name, ctx),
+        code: ast<string>(code, ctx),
+        codeSpan: spanOf(code, ctx),
+        body: opt<AstName>(body, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     StreamItem_entry(doc, _kw, label, magic, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "entry", label: ast<AstName>(label, ctx), magic: magic.children.length > 0 ? ast<AstName[]>(magic.child(0), ctx) : [], memory: null, doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "entry",
+        label: ast<AstName>(label, ctx),
+        magic: magic.children.length > 0 ? ast<AstName[]>(magic.child(0), ctx) : [],
+        memory: null,
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     StreamItem_entryMemory(doc, _kw, label, _in, _memory, _via, via, _as, viaLabel, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "entry", label: ast<AstName>(label, ctx), magic: [], memory: { via: ast<AstName>(via, ctx), label: ast<AstName>(viaLabel, ctx) }, doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "entry",
+        label: ast<AstName>(label, ctx),
+        magic: [],
+        memory: { via: ast<AstName>(via, ctx), label: ast<AstName>(viaLabel, ctx) },
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     EntryMagic(_open, names, _close) {
       return many<AstName>(names.asIteration(), ctxOf(this));
     },
     StreamItem_preambleAs(_kw, entries, _semi): AstStreamItem {
       const list = many<{ struct: AstName; label: AstName | null }>(entries.asIteration(), ctxOf(this));
-      return { kind: "preambleAs", structs: list.map((e) => e.struct), labels: list.map((e) => e.label), span: spanOf(this) };
+      return {
+        kind: "preambleAs",
+        structs: list.map((e) => e.struct),
+        labels: list.map((e) => e.label),
+        span: spanOf(this),
+      };
     },
     PreambleEntry_labelled(struct, _as, label) {
       const ctx = ctxOf(this);
@@ -458,7 +536,14 @@ function addToAst(semantics: Semantics): Semantics {
     },
     StreamItem_require(doc, _kw, path, _in, values, when, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "require", path: ast<AstName[]>(path, ctx), values: ast<AstValueItem[]>(values, ctx), when: opt<AstRuleIf>(when, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "require",
+        path: ast<AstName[]>(path, ctx),
+        values: ast<AstValueItem[]>(values, ctx),
+        when: opt<AstRuleIf>(when, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     StreamItem_first(doc, _kw, record, _semi): AstStreamItem {
       const ctx = ctxOf(this);
@@ -470,22 +555,49 @@ function addToAst(semantics: Semantics): Semantics {
     },
     StreamItem_order(doc, _kw, record, _before, later, when, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "order", record: ast<AstName>(record, ctx), later: many<AstName>(later.asIteration(), ctx), when: opt<AstRuleIf>(when, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "order",
+        record: ast<AstName>(record, ctx),
+        later: many<AstName>(later.asIteration(), ctx),
+        when: opt<AstRuleIf>(when, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     StreamItem_maxLength(doc, _max, _length, value, records, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "maxLength", value: ast<AstExpr>(value, ctx), records: records.children.length > 0 ? ast<AstName[]>(records.child(0), ctx) : [], doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "maxLength",
+        value: ast<AstExpr>(value, ctx),
+        records: records.children.length > 0 ? ast<AstName[]>(records.child(0), ctx) : [],
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     MaxFor(_for, names) {
       return many<AstName>(names.asIteration(), ctxOf(this));
     },
     StreamItem_payload(doc, _kw, name, _of, record, _eq, size, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "payload", name: ast<AstName>(name, ctx), record: ast<AstName>(record, ctx), size: ast<AstSizeExpr>(size, ctx), doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "payload",
+        name: ast<AstName>(name, ctx),
+        record: ast<AstName>(record, ctx),
+        size: ast<AstSizeExpr>(size, ctx),
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     StreamItem_inline(doc, _after, record, _stream, stream, until, _semi): AstStreamItem {
       const ctx = ctxOf(this);
-      return { kind: "inline", record: ast<AstName>(record, ctx), stream: ast<AstName>(stream, ctx), until: until.children.length > 0 ? ast<AstName[]>(until.child(0), ctx) : [], doc: opt<string>(doc, ctx), span: spanOf(this) };
+      return {
+        kind: "inline",
+        record: ast<AstName>(record, ctx),
+        stream: ast<AstName>(stream, ctx),
+        until: until.children.length > 0 ? ast<AstName[]>(until.child(0), ctx) : [],
+        doc: opt<string>(doc, ctx),
+        span: spanOf(this),
+      };
     },
     InlineUntil(_until, names) {
       return many<AstName>(names.asIteration(), ctxOf(this));
@@ -515,7 +627,14 @@ function addToAst(semantics: Semantics): Semantics {
     },
     SizePrimary_count(_count, _open, array, _where, element, not, _in, values, _close): AstSizeExpr {
       const ctx = ctxOf(this);
-      return { kind: "count", array: ast<AstName[]>(array, ctx), element: ast<AstName[]>(element, ctx), negate: not.children.length > 0, values: ast<AstValueItem[]>(values, ctx), span: spanOf(this) };
+      return {
+        kind: "count",
+        array: ast<AstName[]>(array, ctx),
+        element: ast<AstName[]>(element, ctx),
+        negate: not.children.length > 0,
+        values: ast<AstValueItem[]>(values, ctx),
+        span: spanOf(this),
+      };
     },
     SizePrimary_number(_n): AstSizeExpr {
       return { kind: "number", value: BigInt(this.sourceString.replace(/_/g, "").toLowerCase()), span: spanOf(this) };

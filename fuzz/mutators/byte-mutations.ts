@@ -20,8 +20,8 @@ export type ByteMutation =
 
 /** 32-bit values that break length and count fields: zero, one, around the sign bit, the maximum. */
 export const EDGE_U32 = [
-  0, 1, 7, 8, 9, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff,
-  0x80000000, 0x80000001, 0xfffffff8, 0xfffffffe, 0xffffffff,
+  0, 1, 7, 8, 9, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffff8, 0xfffffffe,
+  0xffffffff,
 ] as const;
 
 export function edgeU32(): fc.Arbitrary<number> {
@@ -80,10 +80,7 @@ export function byteMutation(): fc.Arbitrary<ByteMutation> {
 }
 
 /** Applies one mutation, returning a new array (the input is not changed). */
-export function applyByteMutation(
-  input: Uint8Array,
-  m: ByteMutation,
-): Uint8Array {
+export function applyByteMutation(input: Uint8Array, m: ByteMutation): Uint8Array {
   const n = input.length;
   switch (m.kind) {
     case "truncate":
@@ -120,10 +117,7 @@ export function applyByteMutation(
   return out;
 }
 
-export function applyByteMutations(
-  input: Uint8Array,
-  ms: readonly ByteMutation[],
-): Uint8Array {
+export function applyByteMutations(input: Uint8Array, ms: readonly ByteMutation[]): Uint8Array {
   let out = input;
   for (const m of ms) out = applyByteMutation(out, m);
   return out;

@@ -20,14 +20,7 @@ export type RecordMutation =
   | {
       readonly kind: "length";
       readonly record: number;
-      readonly mode:
-        | "zero"
-        | "max"
-        | "plus1"
-        | "minus1"
-        | "plus8"
-        | "minus8"
-        | "edge";
+      readonly mode: "zero" | "max" | "plus1" | "minus1" | "plus8" | "minus8" | "edge";
       readonly edge: number;
     }
   | { readonly kind: "optional-bit"; readonly record: number }
@@ -74,18 +67,7 @@ export function recordMutation(): fc.Arbitrary<RecordMutation> {
         kind: fc.constant("type" as const),
         record,
         value: fc.oneof(
-          fc.constantFrom(
-            0,
-            1,
-            2,
-            0x0a,
-            0x40000000,
-            0x40000003,
-            0x7fffffff,
-            0x80000000,
-            0xc0000000,
-            0xffffffff,
-          ),
+          fc.constantFrom(0, 1, 2, 0x0a, 0x40000000, 0x40000003, 0x7fffffff, 0x80000000, 0xc0000000, 0xffffffff),
           fc.nat({ max: 0xffffffff }),
         ),
       }),
@@ -196,13 +178,7 @@ export function applyRecordMutations(
   return out;
 }
 
-function putField(
-  dv: DataView,
-  at: number,
-  size: number,
-  value: number,
-  le: boolean,
-): void {
+function putField(dv: DataView, at: number, size: number, value: number, le: boolean): void {
   if (size === 4) dv.setUint32(at, value >>> 0, le);
   else if (size === 2) dv.setUint16(at, value & 0xffff, le);
   else dv.setUint8(at, value & 0xff);
@@ -216,9 +192,7 @@ export function encodeRecords(
 ): Uint8Array {
   let size = preamble.length;
   for (const r of records) {
-    const pad =
-      (format.align - ((format.headerSize + r.body.length) % format.align)) %
-      format.align;
+    const pad = (format.align - ((format.headerSize + r.body.length) % format.align)) % format.align;
     size += format.headerSize + r.body.length + pad;
   }
   const out = new Uint8Array(size);
@@ -226,26 +200,12 @@ export function encodeRecords(
   out.set(preamble, 0);
   let at = preamble.length;
   for (const r of records) {
-    putField(
-      dv,
-      at + format.typeOffset,
-      format.typeSize,
-      r.type,
-      format.littleEndian,
-    );
-    putField(
-      dv,
-      at + format.lengthOffset,
-      format.lengthSize,
-      r.lengthField ?? r.body.length,
-      format.littleEndian,
-    );
+    putField(dv, at + format.typeOffset, format.typeSize, r.type, format.littleEndian);
+    putField(dv, at + format.lengthOffset, format.lengthSize, r.lengthField ?? r.body.length, format.littleEndian);
     at += format.headerSize;
     out.set(r.body, at);
     at += r.body.length;
-    const pad =
-      (format.align - ((format.headerSize + r.body.length) % format.align)) %
-      format.align;
+    const pad = (format.align - ((format.headerSize + r.body.length) % format.align)) % format.align;
     if (r.padByte !== undefined) out.fill(r.padByte, at, at + pad);
     at += pad;
   }

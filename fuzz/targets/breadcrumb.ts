@@ -11,18 +11,12 @@
  * one must open with exactly its MFNs, an invalid one must be refused with a BreadcrumbError.
  */
 import * as fc from "fast-check";
-import {
-  BREADCRUMB_SIZE,
-  openLiveUpdateStream,
-} from "../../runtime/breadcrumb.js";
+import { BREADCRUMB_SIZE, openLiveUpdateStream } from "../../runtime/breadcrumb.js";
 import { BreadcrumbError, FrameError } from "../../runtime/errors.js";
 import { MachineMemory } from "../../runtime/machine-memory.js";
 import type { FuzzCase, FuzzTarget, Params } from "../fuzz-case.js";
 import { judgeDataError, violated } from "../invariants.js";
-import {
-  applyByteMutations,
-  byteMutation,
-} from "../mutators/byte-mutations.js";
+import { applyByteMutations, byteMutation } from "../mutators/byte-mutations.js";
 
 const MAGIC = 0x4c69766555706461n;
 const U64 = 0xffff_ffff_ffff_ffffn;
@@ -40,12 +34,7 @@ function swap64(v: bigint): bigint {
 type Mutation =
   | {
       readonly kind: "magic";
-      readonly how:
-        | "swapped"
-        | "page-size"
-        | "random"
-        | "zero"
-        | "swapped-page-size";
+      readonly how: "swapped" | "page-size" | "random" | "zero" | "swapped-page-size";
       readonly shift: number;
       readonly random: bigint;
     }
@@ -61,15 +50,7 @@ type Mutation =
   | {
       readonly kind: "entry";
       readonly index: number;
-      readonly how:
-        | "outside"
-        | "above-2^32"
-        | "u64-max"
-        | "duplicate"
-        | "bootmem"
-        | "array"
-        | "breadcrumb"
-        | "random";
+      readonly how: "outside" | "above-2^32" | "u64-max" | "duplicate" | "bootmem" | "array" | "breadcrumb" | "random";
       readonly other: number;
       readonly random: bigint;
     };
@@ -89,23 +70,12 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant("count" as const),
-    how: fc.constantFrom(
-      "low-bits" as const,
-      "zero" as const,
-      "plus1" as const,
-      "huge" as const,
-      "max" as const,
-    ),
+    how: fc.constantFrom("low-bits" as const, "zero" as const, "plus1" as const, "huge" as const, "max" as const),
     huge: fc.constantFrom(2n ** 24n + 1n, 2n ** 32n, 2n ** 40n, 2n ** 52n),
   }),
   fc.record({
     kind: fc.constant("array-addr" as const),
-    how: fc.constantFrom(
-      "misaligned" as const,
-      "outside" as const,
-      "huge" as const,
-      "end" as const,
-    ),
+    how: fc.constantFrom("misaligned" as const, "outside" as const, "huge" as const, "end" as const),
   }),
   fc.record({
     kind: fc.constant("entry" as const),
@@ -134,9 +104,7 @@ interface Layout {
   readonly littleEndian: boolean;
 }
 
-const layoutArb: fc.Arbitrary<
-  Layout & { readonly nrPages: number; readonly pickSeed: number }
-> = fc
+const layoutArb: fc.Arbitrary<Layout & { readonly nrPages: number; readonly pickSeed: number }> = fc
   .record({
     pageSize: fc.constantFrom(256, 4096, 65536),
     frameCount: fc.integer({ min: 8, max: 96 }),
@@ -211,9 +179,7 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
     const arrayFrames = Math.ceil((l.nrPages * 8) / l.pageSize);
     for (const m of mutations) {
       if (m.kind === "magic") {
-        const other = masked(
-          2n ** BigInt(m.shift === Number(shift) ? m.shift + 1 : m.shift),
-        );
+        const other = masked(2n ** BigInt(m.shift === Number(shift) ? m.shift + 1 : m.shift));
         magic =
           m.how === "swapped"
             ? swap64(magic)
@@ -268,10 +234,7 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
       }
     }
     const data = applyByteMutations(
-      new Uint8Array([
-        ...encode([magic, arrayAddr, shifted], l.littleEndian),
-        ...encode(entries, l.littleEndian),
-      ]),
+      new Uint8Array([...encode([magic, arrayAddr, shifted], l.littleEndian), ...encode(entries, l.littleEndian)]),
       byteMutations,
     );
     const params: Params = {
@@ -288,8 +251,7 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
 function layoutOf(p: Params): Layout {
   const n = (k: string): number => {
     const v = p[k];
-    if (typeof v !== "number")
-      throw new Error(`breadcrumb case without '${k}'`);
+    if (typeof v !== "number") throw new Error(`breadcrumb case without '${k}'`);
     return v;
   };
   return {
@@ -328,19 +290,14 @@ class SparseImage {
     const b = new Uint8Array(8);
     for (let k = 0; k < 8; k++) {
       const a = Number(addr) + k;
-      b[k] =
-        this.frames.get(Math.floor(a / this.pageSize))?.[a % this.pageSize] ??
-        0;
+      b[k] = this.frames.get(Math.floor(a / this.pageSize))?.[a % this.pageSize] ?? 0;
     }
     return new DataView(b.buffer).getBigUint64(0, le);
   }
 }
 
 /** Every rule, plainly: the MFNs a valid input opens with, or the reason it is invalid. */
-function referenceOpen(
-  img: SparseImage,
-  l: Layout,
-): { readonly mfns: number[] } | { readonly reason: string } {
+function referenceOpen(img: SparseImage, l: Layout): { readonly mfns: number[] } | { readonly reason: string } {
   const ps = BigInt(l.pageSize);
   const at = BigInt(l.bootmemStart) * ps;
   const magic = img.u64(at, l.littleEndian);
@@ -350,11 +307,9 @@ function referenceOpen(
   if ((shifted & (ps - 1n)) !== 0n) return { reason: "shifted-low-bits" };
   const n = shifted / ps;
   if (n === 0n) return { reason: "zero-pages" };
-  if (n > BigInt(Math.min(l.frameCount, 2 ** 24)))
-    return { reason: "too-many-pages" };
+  if (n > BigInt(Math.min(l.frameCount, 2 ** 24))) return { reason: "too-many-pages" };
   if (arrayAddr % ps !== 0n) return { reason: "mfn-array-misaligned" };
-  if (arrayAddr + n * 8n > BigInt(l.frameCount) * ps)
-    return { reason: "mfn-array-outside" };
+  if (arrayAddr + n * 8n > BigInt(l.frameCount) * ps) return { reason: "mfn-array-outside" };
   const arrayStart = arrayAddr / ps;
   const arrayEnd = arrayStart + (n * 8n + ps - 1n) / ps;
   // The MFN array must survive the handover: none of its frames in the bootmem.
@@ -365,13 +320,9 @@ function referenceOpen(
   for (let i = 0n; i < n; i++) {
     const e = img.u64(arrayAddr + 8n * i, l.littleEndian);
     if (e >= BigInt(l.frameCount)) return { reason: "page-outside" };
-    if (
-      e >= BigInt(l.bootmemStart) &&
-      e < BigInt(l.bootmemStart + l.bootmemFrames)
-    )
+    if (e >= BigInt(l.bootmemStart) && e < BigInt(l.bootmemStart + l.bootmemFrames))
       return { reason: "page-in-bootmem" };
-    if (e >= arrayStart && e < arrayEnd)
-      return { reason: "page-overlaps-mfn-array" };
+    if (e >= arrayStart && e < arrayEnd) return { reason: "page-overlaps-mfn-array" };
     if (seen.has(e)) return { reason: "page-duplicate" };
     seen.add(e);
     mfns.push(Number(e));
@@ -381,23 +332,17 @@ function referenceOpen(
 
 export const breadcrumbTarget: FuzzTarget = {
   name: "breadcrumb",
-  description:
-    "openLiveUpdateStream: mutated breadcrumbs and MFN arrays on small machines",
+  description: "openLiveUpdateStream: mutated breadcrumbs and MFN arrays on small machines",
   arbitrary: () => caseArb,
   run(c: FuzzCase): void {
     const l = layoutOf(c.params);
     const img = new SparseImage(l.pageSize, l.frameCount);
-    img.write(
-      l.arrayFrame * l.pageSize,
-      c.data.subarray(Math.min(BREADCRUMB_SIZE, c.data.length)),
-    );
+    img.write(l.arrayFrame * l.pageSize, c.data.subarray(Math.min(BREADCRUMB_SIZE, c.data.length)));
     img.write(l.bootmemStart * l.pageSize, c.data.subarray(0, BREADCRUMB_SIZE));
     const memory = new MachineMemory({
       pageSize: l.pageSize,
       frameCount: l.frameCount,
-      reserved: [
-        { start: l.bootmemStart, count: l.bootmemFrames, name: "bootmem" },
-      ],
+      reserved: [{ start: l.bootmemStart, count: l.bootmemFrames, name: "bootmem" }],
       chunkBytes: l.pageSize * 4,
     });
     for (const [f, bytes] of img.frames) memory.write(f * l.pageSize, bytes);
@@ -408,35 +353,18 @@ export const breadcrumbTarget: FuzzTarget = {
         littleEndian: l.littleEndian,
       });
     } catch (e) {
-      if ("mfns" in want)
-        violated(
-          `a valid breadcrumb was refused: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      if (
-        e instanceof BreadcrumbError &&
-        want.reason !== "magic" &&
-        e.problem !== want.reason
-      ) {
-        violated(
-          `breadcrumb refused as '${e.problem}', the rules say '${want.reason}': ${e.message}`,
-        );
+      if ("mfns" in want) violated(`a valid breadcrumb was refused: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof BreadcrumbError && want.reason !== "magic" && e.problem !== want.reason) {
+        violated(`breadcrumb refused as '${e.problem}', the rules say '${want.reason}': ${e.message}`);
       }
       throw e;
     }
-    if ("reason" in want)
-      violated(`an invalid breadcrumb (${want.reason}) was accepted`);
+    if ("reason" in want) violated(`an invalid breadcrumb (${want.reason}) was accepted`);
     const got = Array.from(opened.mfns);
-    if (
-      got.length !== want.mfns.length ||
-      got.some((m, i) => m !== want.mfns[i])
-    )
-      violated(
-        `MFNs ${got.join(",")} differ from the array's ${want.mfns.join(",")}`,
-      );
+    if (got.length !== want.mfns.length || got.some((m, i) => m !== want.mfns[i]))
+      violated(`MFNs ${got.join(",")} differ from the array's ${want.mfns.join(",")}`);
     if (opened.source.byteLength !== want.mfns.length * l.pageSize)
-      violated(
-        `vmap is ${opened.source.byteLength} bytes for ${want.mfns.length} pages`,
-      );
+      violated(`vmap is ${opened.source.byteLength} bytes for ${want.mfns.length} pages`);
   },
   judgeError: (e) => judgeDataError(e, [BreadcrumbError, FrameError]),
 };

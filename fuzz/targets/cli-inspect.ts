@@ -84,17 +84,11 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
     ),
     pageSize: fc.constantFrom(512, 1024, 4096),
     bootmem: fc.nat({ max: 3 }),
-    bootmemGiven: fc.oneof(
-      { weight: 9, arbitrary: fc.constant(null) },
-      { weight: 1, arbitrary: fc.nat({ max: 40 }) },
-    ),
+    bootmemGiven: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) }),
     placementSeed: fc.nat(),
     tailFill: fc.constantFrom(0, 0, 0, 0xaa, 0xff),
     spareFrames: fc.nat({ max: 4 }),
-    fileCut: fc.oneof(
-      { weight: 15, arbitrary: fc.constant(null) },
-      { weight: 1, arbitrary: fc.nat() },
-    ),
+    fileCut: fc.oneof({ weight: 15, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat() }),
   })
   .map((g): FuzzCase => {
     const samples = inspectSamples()[g.kind];
@@ -117,7 +111,10 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
       const region = new Uint8Array(crumbLength + laid.mfnArrayBytes);
       region.set(image.subarray(laid.crumbAt, laid.crumbAt + crumbLength));
       region.set(image.subarray(laid.mfnArrayAt, laid.mfnArrayAt + laid.mfnArrayBytes), crumbLength);
-      const mutated = applyByteMutations(region, g.crumbMutations.filter((m) => m.kind !== "insert" && m.kind !== "delete" && m.kind !== "truncate"));
+      const mutated = applyByteMutations(
+        region,
+        g.crumbMutations.filter((m) => m.kind !== "insert" && m.kind !== "delete" && m.kind !== "truncate"),
+      );
       image.set(mutated.subarray(0, crumbLength), laid.crumbAt);
       image.set(mutated.subarray(crumbLength), laid.mfnArrayAt);
       pristine = false;
@@ -155,7 +152,8 @@ interface JsonProblem {
 function checkProblem(p: JsonProblem, size: number, where: string): void {
   if (typeof p.offset !== "number" || !Number.isSafeInteger(p.offset) || p.offset < 0 || p.offset > size)
     violated(`${where}: problem offset ${String(p.offset)} is not inside the ${size}-octet file: ${JSON.stringify(p)}`);
-  if (typeof p.kind !== "string" || p.kind.length === 0) violated(`${where}: problem without a kind: ${JSON.stringify(p)}`);
+  if (typeof p.kind !== "string" || p.kind.length === 0)
+    violated(`${where}: problem without a kind: ${JSON.stringify(p)}`);
   if (typeof p.message !== "string" || p.message.length === 0 || p.message.includes("\n"))
     violated(`${where}: problem message empty or on several lines: ${JSON.stringify(p)}`);
 }
@@ -184,7 +182,10 @@ export interface InspectRun {
 }
 
 /** Writes the case to a scratch file and runs the command on it (with `extra` flags), output captured. */
-export function runInspectCase(c: FuzzCase, extra: { readonly base?: string; readonly imageFormat?: string } = {}): InspectRun {
+export function runInspectCase(
+  c: FuzzCase,
+  extra: { readonly base?: string; readonly imageFormat?: string } = {},
+): InspectRun {
   const file = scratchFile(c.data);
   const command = String(c.params["command"] ?? "validate") as CommandMode;
   const flags = {
@@ -204,7 +205,9 @@ export function runInspectCase(c: FuzzCase, extra: { readonly base?: string; rea
   };
   let code: number;
   try {
-    code = command.startsWith("dump") ? runDump(file, flags, write, writeErr) : runValidate(file, flags, write, writeErr);
+    code = command.startsWith("dump")
+      ? runDump(file, flags, write, writeErr)
+      : runValidate(file, flags, write, writeErr);
   } catch (e) {
     violated(`lu ${command} threw (main would print "internal error", exit 2): ${describeThrown(e)}`);
   }
@@ -224,7 +227,8 @@ export function checkInspectRun(c: FuzzCase, run: InspectRun, offsetLimit = c.da
   const size = offsetLimit;
   if (code !== 0 && code !== 1 && code !== 2) violated(`${where}: exit code ${code}`);
   if (STACK.test(out) || STACK.test(err)) violated(`${where}: stack trace in the output:\n${err}${out.slice(0, 2000)}`);
-  if (c.params["pristine"] === true && code !== 0) violated(`${where}: the unmutated input is not clean: ${err}${out.slice(0, 500)}`);
+  if (c.params["pristine"] === true && code !== 0)
+    violated(`${where}: the unmutated input is not clean: ${err}${out.slice(0, 500)}`);
   if (code === 2) {
     const why = judgeCliFailure({ status: 2, stdout: out, stderr: err }, base);
     if (why !== undefined) violated(`${where}: ${why}`);
@@ -238,9 +242,9 @@ export function checkInspectRun(c: FuzzCase, run: InspectRun, offsetLimit = c.da
     if (!Array.isArray(doc.problems)) violated(`${where}: --json output has no problems array`);
     const problems = doc.problems as JsonProblem[];
     for (const p of problems) checkProblem(p, size, where);
-    if ((code === 0) !== (problems.length === 0))
-      violated(`${where}: exit ${code} with ${problems.length} problem(s)`);
-    if (command === "validate-json" && doc.valid !== (code === 0)) violated(`${where}: valid is ${String(doc.valid)} with exit ${code}`);
+    if ((code === 0) !== (problems.length === 0)) violated(`${where}: exit ${code} with ${problems.length} problem(s)`);
+    if (command === "validate-json" && doc.valid !== (code === 0))
+      violated(`${where}: valid is ${String(doc.valid)} with exit ${code}`);
     return;
   }
   if (command === "validate") {
@@ -249,11 +253,14 @@ export function checkInspectRun(c: FuzzCase, run: InspectRun, offsetLimit = c.da
     const last = lines.pop() ?? "";
     const prefix = /^(.*): /.exec(last)?.[1] ?? "";
     const tail = last.slice(prefix.length + 2);
-    if (code === 0 && (lines.length > 0 || !/^ok \(/.test(tail))) violated(`${where}: exit 0 but output is ${out.slice(0, 500)}`);
+    if (code === 0 && (lines.length > 0 || !/^ok \(/.test(tail)))
+      violated(`${where}: exit 0 but output is ${out.slice(0, 500)}`);
     if (code === 1) {
-      if (tail !== `${lines.length} problem(s)`) violated(`${where}: last line '${last}' does not count the ${lines.length} problem lines`);
+      if (tail !== `${lines.length} problem(s)`)
+        violated(`${where}: last line '${last}' does not count the ${lines.length} problem lines`);
       for (const l of lines) {
-        if (!l.startsWith(`${prefix}: `) || !/ \[[a-z0-9_-]+\]$/.test(l)) violated(`${where}: malformed problem line ${JSON.stringify(l)}`);
+        if (!l.startsWith(`${prefix}: `) || !/ \[[a-z0-9_-]+\]$/.test(l))
+          violated(`${where}: malformed problem line ${JSON.stringify(l)}`);
         checkProblemLine(l.slice(prefix.length + 2), size, where);
       }
     }
@@ -261,7 +268,8 @@ export function checkInspectRun(c: FuzzCase, run: InspectRun, offsetLimit = c.da
   }
   // dump (text): records on stdout, problems on stderr
   const lines = err.split("\n").filter((l) => l.length > 0);
-  if ((code === 0) !== (lines.length === 0)) violated(`${where}: exit ${code} with ${lines.length} problem line(s): ${err}`);
+  if ((code === 0) !== (lines.length === 0))
+    violated(`${where}: exit ${code} with ${lines.length} problem line(s): ${err}`);
   for (const l of lines) {
     if (!l.startsWith("problem: ")) violated(`${where}: unexpected stderr line ${JSON.stringify(l)}`);
     checkProblemLine(l.slice("problem: ".length), size, where);

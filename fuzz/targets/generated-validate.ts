@@ -15,10 +15,7 @@
  */
 import * as fc from "fast-check";
 import * as generated from "../../generated/index.js";
-import type {
-  StructAccessor,
-  StructClass,
-} from "../../runtime/accessor-support.js";
+import type { StructAccessor, StructClass } from "../../runtime/accessor-support.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
 import { ContiguousSource } from "../../runtime/contiguous-source.js";
 import { LuDataError } from "../../runtime/errors.js";
@@ -26,10 +23,7 @@ import type { Problem } from "../../runtime/problem.js";
 import { SeededRandom } from "../../runtime/seeded-random.js";
 import type { FuzzCase, FuzzTarget, Params } from "../fuzz-case.js";
 import { describeThrown, violated } from "../invariants.js";
-import {
-  applyByteMutations,
-  byteMutation,
-} from "../mutators/byte-mutations.js";
+import { applyByteMutations, byteMutation } from "../mutators/byte-mutations.js";
 import { guardedCopy, scatteredCopy } from "../paged-copy.js";
 import { schemaIr } from "../schema-ir.js";
 import { ValidBodyWriter } from "../valid-body.js";
@@ -160,8 +154,7 @@ function checkProblems(
 ): void {
   const fieldNames = new Set(cls.FIELDS.map((f) => f.name));
   for (const p of problems) {
-    if (!p.field.startsWith(prefix))
-      violated(`problem path '${p.field}' lacks the prefix '${prefix}'`);
+    if (!p.field.startsWith(prefix)) violated(`problem path '${p.field}' lacks the prefix '${prefix}'`);
     const top = /^[A-Za-z_][A-Za-z0-9_]*/.exec(p.field.slice(prefix.length))?.[0];
     if (top === undefined || !fieldNames.has(top))
       violated(`problem path '${p.field}' names no field of ${cls.SCHEMA_NAME}`);
@@ -171,9 +164,7 @@ function checkProblems(
       p.offset >= base &&
       (p.offset < end || (p.kind === "bad-count" && p.offset === end));
     if (!inside)
-      violated(
-        `problem ${p.kind} '${p.field}' at offset ${p.offset}, outside the struct placed at [${base}, ${end})`,
-      );
+      violated(`problem ${p.kind} '${p.field}' at offset ${p.offset}, outside the struct placed at [${base}, ${end})`);
     if (p.message.length === 0 || p.message.includes("\n"))
       violated(`problem '${p.field}' has an empty or multi-line message`);
   }
@@ -188,8 +179,7 @@ function sameBytes(source: ByteSource, base: number, want: Uint8Array): boolean 
 
 export const generatedValidateTarget: FuzzTarget = {
   name: "generated-validate",
-  description:
-    "validate() of every generated struct class on valid, mutated and random bodies of length >= SIZE",
+  description: "validate() of every generated struct class on valid, mutated and random bodies of length >= SIZE",
   arbitrary: () => caseArb,
   run(c: FuzzCase): void {
     const name = String(c.params["struct"]);
@@ -225,9 +215,7 @@ export const generatedValidateTarget: FuzzTarget = {
     } catch (e) {
       const badCount = problems.some((p) => p.kind === "bad-count");
       if (!(e instanceof LuDataError) || !badCount)
-        violated(
-          `toJSON() threw ${describeThrown(e)} ${badCount ? "" : "though validate() found no bad count"}`,
-        );
+        violated(`toJSON() threw ${describeThrown(e)} ${badCount ? "" : "though validate() found no bad count"}`);
     }
   },
   judgeError: (e) => `escaped: ${describeThrown(e)}`,

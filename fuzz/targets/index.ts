@@ -23,8 +23,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
 export function fuzzTarget(name: string): FuzzTarget {
   const t = FUZZ_TARGETS.find((x) => x.name === name);
   if (t === undefined)
-    throw new Error(
-      `unknown fuzz target '${name}' (known: ${FUZZ_TARGETS.map((x) => x.name).join(", ")})`,
-    );
+    throw new Error(`unknown fuzz target '${name}' (known: ${FUZZ_TARGETS.map((x) => x.name).join(", ")})`);
   return t;
 }

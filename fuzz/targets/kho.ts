@@ -14,7 +14,18 @@ import { describeThrown, violated } from "../invariants.js";
 
 function pages(img: ReturnType<typeof writeKho>): bigint[] {
   const m = img.manifest;
-  return [m.fdt, m.memoryMap, m.luo, ...m.sessionBlocks, ...m.fileBlocks.flat(), ...m.memfds.flat(), ...m.vmallocChunks.flat(2), 0x1000n, 0x2000n, 0x3000n];
+  return [
+    m.fdt,
+    m.memoryMap,
+    m.luo,
+    ...m.sessionBlocks,
+    ...m.fileBlocks.flat(),
+    ...m.memfds.flat(),
+    ...m.vmallocChunks.flat(2),
+    0x1000n,
+    0x2000n,
+    0x3000n,
+  ];
 }
 
 export const khoTarget: FuzzTarget = {
@@ -48,7 +59,8 @@ export const khoTarget: FuzzTarget = {
     const first = walkKho(img.memory);
     if (!changed && first.problems.length > 0) violated(`undamaged image reported ${first.problems[0]?.message ?? ""}`);
     for (const p of first.problems) {
-      if (p.code.length === 0 || p.message.length === 0 || p.message.includes("\n")) violated(`malformed finding ${JSON.stringify(p)}`);
+      if (p.code.length === 0 || p.message.length === 0 || p.message.includes("\n"))
+        violated(`malformed finding ${JSON.stringify(p)}`);
     }
     const second = walkKho(img.memory);
     if (JSON.stringify(second) !== JSON.stringify(first)) violated("two walks of the same image disagree");

@@ -50,7 +50,10 @@ const TINY: HostSpec = {
   bootmemStart: 3,
   spareFrames: 8,
 };
-const HOSTS: readonly HostSpec[] = [TINY, { ...TINY, domains: 3, framesPerDomain: 40, hvmParams: 5, hvmContextBytes: 1200, seed: 99 }];
+const HOSTS: readonly HostSpec[] = [
+  TINY,
+  { ...TINY, domains: 3, framesPerDomain: 40, hvmParams: 5, hvmContextBytes: 1200, seed: 99 },
+];
 const FORMATS: readonly ImageFormat[] = ["flat", "raw", "elf"];
 const COMMANDS = ["dump", "dump-json", "validate", "validate-json", "restore"] as const;
 
@@ -128,9 +131,18 @@ function mutateElf(bytes: Uint8Array, phdrs: readonly PhdrMutation[], ehdrs: rea
   for (const m of phdrs) {
     if (count === 0) break;
     ph.wrap(src, phoff + (m.segment % count) * Elf64Phdr.SIZE);
-    const other = m.fromSegment === null ? undefined : new Elf64Phdr().wrap(src, phoff + (m.fromSegment % count) * Elf64Phdr.SIZE);
+    const other =
+      m.fromSegment === null ? undefined : new Elf64Phdr().wrap(src, phoff + (m.fromSegment % count) * Elf64Phdr.SIZE);
     const read = (p: Elf64Phdr): bigint =>
-      m.field === "type" ? BigInt(p.type) : m.field === "offset" ? p.offsetField : m.field === "paddr" ? p.paddr : m.field === "filesz" ? p.filesz : p.memsz;
+      m.field === "type"
+        ? BigInt(p.type)
+        : m.field === "offset"
+          ? p.offsetField
+          : m.field === "paddr"
+            ? p.paddr
+            : m.field === "filesz"
+              ? p.filesz
+              : p.memsz;
     const v = BigInt.asUintN(64, (other === undefined ? u64(m.value) : read(other)) + BigInt(m.delta));
     if (m.field === "type") src.view.setUint32(ph.base, Number(v & 0xffff_ffffn), true);
     else if (m.field === "offset") ph.offsetField = v;
@@ -139,7 +151,16 @@ function mutateElf(bytes: Uint8Array, phdrs: readonly PhdrMutation[], ehdrs: rea
     else ph.memsz = v;
   }
   for (const m of ehdrs) {
-    const at = m.field === "phnum" ? Elf64Ehdr.PHNUM_OFFSET : m.field === "phoff" ? Elf64Ehdr.PHOFF_OFFSET : m.field === "phentsize" ? Elf64Ehdr.PHENTSIZE_OFFSET : m.field === "class" ? Elf64Ehdr.CLASS_OFFSET : Elf64Ehdr.DATA_OFFSET;
+    const at =
+      m.field === "phnum"
+        ? Elf64Ehdr.PHNUM_OFFSET
+        : m.field === "phoff"
+          ? Elf64Ehdr.PHOFF_OFFSET
+          : m.field === "phentsize"
+            ? Elf64Ehdr.PHENTSIZE_OFFSET
+            : m.field === "class"
+              ? Elf64Ehdr.CLASS_OFFSET
+              : Elf64Ehdr.DATA_OFFSET;
     if (m.field === "class" || m.field === "data") src.view.setUint8(at, m.value & 0xff);
     else if (m.field === "phoff") src.view.setBigUint64(at, BigInt(m.value), true);
     else src.view.setUint16(at, m.value & 0xffff, true);
@@ -156,11 +177,24 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
     command: fc.constantFrom(...COMMANDS),
     bootmem: fc.constantFrom<BootmemChoice>("range", "range", "first", "auto", "auto", "auto-range", "wrong"),
     wrongFrame: fc.nat({ max: 2000 }),
-    phdrs: fc.oneof({ weight: 2, arbitrary: fc.constant<PhdrMutation[]>([]) }, { weight: 3, arbitrary: fc.array(phdrMutation, { minLength: 1, maxLength: 3 }) }),
-    ehdrs: fc.oneof({ weight: 6, arbitrary: fc.constant<EhdrMutation[]>([]) }, { weight: 1, arbitrary: fc.array(ehdrMutation, { minLength: 1, maxLength: 2 }) }),
+    phdrs: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<PhdrMutation[]>([]) },
+      { weight: 3, arbitrary: fc.array(phdrMutation, { minLength: 1, maxLength: 3 }) },
+    ),
+    ehdrs: fc.oneof(
+      { weight: 6, arbitrary: fc.constant<EhdrMutation[]>([]) },
+      { weight: 1, arbitrary: fc.array(ehdrMutation, { minLength: 1, maxLength: 2 }) },
+    ),
     /** Octets cut off (negative: grown by) at the end of the file. */
-    resize: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -9, max: 9 }) }, { weight: 1, arbitrary: fc.nat({ max: 1 << 22 }) }),
-    bytes: fc.oneof({ weight: 8, arbitrary: fc.constant<ByteMutation[]>([]) }, { weight: 1, arbitrary: fc.array(byteMutation(), { minLength: 1, maxLength: 2 }) }),
+    resize: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: -9, max: 9 }) },
+      { weight: 1, arbitrary: fc.nat({ max: 1 << 22 }) },
+    ),
+    bytes: fc.oneof(
+      { weight: 8, arbitrary: fc.constant<ByteMutation[]>([]) },
+      { weight: 1, arbitrary: fc.array(byteMutation(), { minLength: 1, maxLength: 2 }) },
+    ),
   })
   .map((g): FuzzCase => {
     const d = dumped(g.host, g.format);
@@ -188,7 +222,15 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
     }
     const range = `${host.bootmemStart}:${host.bootmemFrames}`;
     const bootmem =
-      g.bootmem === "range" ? range : g.bootmem === "first" ? String(host.bootmemStart) : g.bootmem === "auto" ? "auto" : g.bootmem === "auto-range" ? `auto:${range}` : String(g.wrongFrame);
+      g.bootmem === "range"
+        ? range
+        : g.bootmem === "first"
+          ? String(host.bootmemStart)
+          : g.bootmem === "auto"
+            ? "auto"
+            : g.bootmem === "auto-range"
+              ? `auto:${range}`
+              : String(g.wrongFrame);
     if (g.bootmem === "wrong" && g.wrongFrame !== host.bootmemStart) pristine = false;
     return {
       data,
@@ -250,7 +292,8 @@ function runRestore(c: FuzzCase): void {
     throw e;
   }
   for (const p of input.problems) {
-    if (!Number.isSafeInteger(p.offset) || p.offset < 0 || p.offset > c.data.length || p.message.includes("\n")) violated(`file problem not located on one line: ${JSON.stringify(p)}`);
+    if (!Number.isSafeInteger(p.offset) || p.offset < 0 || p.offset > c.data.length || p.message.includes("\n"))
+      violated(`file problem not located on one line: ${JSON.stringify(p)}`);
   }
   const image = input.image;
   if (image === undefined) {
@@ -263,7 +306,8 @@ function runRestore(c: FuzzCase): void {
     if (option.kind === "auto") {
       const found = autoBootmem(image, option.within);
       if (found.kind === "refused") {
-        if (c.params["pristine"] === true) violated(`--bootmem auto found no breadcrumb in an undamaged dump: ${found.problem.message}`);
+        if (c.params["pristine"] === true)
+          violated(`--bootmem auto found no breadcrumb in an undamaged dump: ${found.problem.message}`);
         return;
       }
       bootmem = found.range.start;
@@ -271,14 +315,24 @@ function runRestore(c: FuzzCase): void {
     }
     if (bootmem + bootmemFrames > image.memory.frameCount) return; // usage (exit 2) in the CLI
     const located = locateStream(image.memory, bootmem, 2 ** 24, bootmemFrames);
-    const result = restore(image.memory, { bootmem, bootmemFrames, pageSize, frameTable: new FrameTable(image.memory.frameCount), domains: [] });
+    const result = restore(image.memory, {
+      bootmem,
+      bootmemFrames,
+      pageSize,
+      frameTable: new FrameTable(image.memory.frameCount),
+      domains: [],
+    });
     const held = domainsHeld(image.memory, located.pages);
-    if (result.domains.length !== held) violated(`restore reported success with ${result.domains.length} domains; the stream's pages hold ${held} LU_DOMAIN_INFO records`);
+    if (result.domains.length !== held)
+      violated(
+        `restore reported success with ${result.domains.length} domains; the stream's pages hold ${held} LU_DOMAIN_INFO records`,
+      );
     if (c.params["pristine"] === true && result.domains.length !== Number(c.params["domains"])) {
       violated(`an undamaged dump restored ${result.domains.length} of ${String(c.params["domains"])} domains`);
     }
   } catch (e) {
-    if (c.params["pristine"] === true && !(e instanceof FileReadError)) violated(`an undamaged dump failed to restore: ${describeThrown(e)}`);
+    if (c.params["pristine"] === true && !(e instanceof FileReadError))
+      violated(`an undamaged dump failed to restore: ${describeThrown(e)}`);
     throw e;
   } finally {
     image.close();
@@ -287,7 +341,8 @@ function runRestore(c: FuzzCase): void {
 
 export const memoryImageTarget: FuzzTarget = {
   name: "memory-image",
-  description: "lu dump / validate / restore on flat, raw and ELF64 core dumps of a saved host, program headers and file length damaged, bootmem given or auto",
+  description:
+    "lu dump / validate / restore on flat, raw and ELF64 core dumps of a saved host, program headers and file length damaged, bootmem given or auto",
   arbitrary: () => {
     // Save the hosts, write their dumps and compile the schemas now, not inside the first timed case.
     for (let h = 0; h < HOSTS.length; h++) for (const f of FORMATS) dumped(h, f);

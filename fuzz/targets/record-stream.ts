@@ -32,32 +32,18 @@ import type { StreamFormat } from "../../runtime/stream-format.js";
 import type { FuzzCase, FuzzTarget, Params } from "../fuzz-case.js";
 import { FUZZ_FORMAT_NAMES, fuzzFormat } from "../formats.js";
 import { judgeDataError, violated } from "../invariants.js";
-import {
-  applyByteMutations,
-  byteMutation,
-} from "../mutators/byte-mutations.js";
-import {
-  applyRecordMutations,
-  encodeRecords,
-  recordMutation,
-  type FuzzRecord,
-} from "../mutators/record-mutations.js";
+import { applyByteMutations, byteMutation } from "../mutators/byte-mutations.js";
+import { applyRecordMutations, encodeRecords, recordMutation, type FuzzRecord } from "../mutators/record-mutations.js";
 import { guardedCopy, scatteredCopy } from "../paged-copy.js";
 import { referenceRead, type ReferenceOutcome } from "../reference-reader.js";
 
 function recordArb(format: StreamFormat): fc.Arbitrary<FuzzRecord> {
-  const known = [...format.recordNames.keys()].filter(
-    (t) => t !== format.endType,
-  );
+  const known = [...format.recordNames.keys()].filter((t) => t !== format.endType);
   const typeMax = format.typeSize === 4 ? 0xffffffff : 0xffff;
   const optional =
     format.optionalBit === null
       ? []
-      : [
-          fc
-            .nat({ max: typeMax })
-            .map((t) => (t | (2 ** (format.optionalBit ?? 0))) >>> 0),
-        ];
+      : [fc.nat({ max: typeMax }).map((t) => (t | (2 ** (format.optionalBit ?? 0))) >>> 0)];
   return fc.record({
     type: fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom(...known) },
@@ -118,10 +104,7 @@ const caseArb = fc
       g.recordMutations,
       format,
     );
-    const data = applyByteMutations(
-      encodeRecords(format, records, g.preamble),
-      g.byteMutations,
-    );
+    const data = applyByteMutations(encodeRecords(format, records, g.preamble), g.byteMutations);
     const params: Params = {
       format: g.formatName,
       source: g.source,
@@ -152,30 +135,19 @@ function fileSourceFor(data: Uint8Array, chunkSize: number): FileSource {
 }
 
 function sourceFor(c: FuzzCase): ByteSource {
-  if (c.params["source"] === "file")
-    return fileSourceFor(c.data, num(c.params, "pageSize") ?? 64);
+  if (c.params["source"] === "file") return fileSourceFor(c.data, num(c.params, "pageSize") ?? 64);
   if (c.params["source"] === "vmap")
-    return scatteredCopy(
-      c.data,
-      num(c.params, "pageSize") ?? 64,
-      num(c.params, "placementSeed") ?? 0,
-    );
+    return scatteredCopy(c.data, num(c.params, "pageSize") ?? 64, num(c.params, "placementSeed") ?? 0);
   return new ContiguousSource(guardedCopy(c.data, 5, 11));
 }
 
-function compare(
-  ref: ReferenceOutcome,
-  got: ReturnType<RecordReader["current"]>[],
-  error: unknown,
-): void {
+function compare(ref: ReferenceOutcome, got: ReturnType<RecordReader["current"]>[], error: unknown): void {
   const n = Math.max(ref.records.length, got.length);
   for (let i = 0; i < n; i++) {
     const r = ref.records[i];
     const g = got[i];
     if (r === undefined || g === undefined)
-      violated(
-        `reader returned ${got.length} records, the rules give ${ref.records.length}`,
-      );
+      violated(`reader returned ${got.length} records, the rules give ${ref.records.length}`);
     if (
       r.offset !== g.offset ||
       r.type !== g.type ||
@@ -184,9 +156,7 @@ function compare(
       r.skipped !== g.skipped ||
       r.index !== g.index
     ) {
-      violated(
-        `record ${i}: reader says ${JSON.stringify(g)}, the rules give ${JSON.stringify(r)}`,
-      );
+      violated(`record ${i}: reader says ${JSON.stringify(g)}, the rules give ${JSON.stringify(r)}`);
     }
   }
   if (ref.error === undefined) {
@@ -205,10 +175,7 @@ function compare(
       `expected ${ref.error.kind} at offset ${ref.error.offset} (record #${ref.error.recordIndex}), got ${error instanceof Error ? `${error.name}: ${error.message}` : "a result"}`,
     );
   }
-  if (
-    error.where.offset !== ref.error.offset ||
-    error.where.recordIndex !== ref.error.recordIndex
-  ) {
+  if (error.where.offset !== ref.error.offset || error.where.recordIndex !== ref.error.recordIndex) {
     violated(
       `${ref.error.kind} located at ${error.message}, the rules put it at offset ${ref.error.offset}, record #${ref.error.recordIndex}`,
     );
@@ -217,8 +184,7 @@ function compare(
 
 export const recordStreamTarget: FuzzTarget = {
   name: "record-stream",
-  description:
-    "RecordReader over contiguous and vmap sources: mutated streams of three framings",
+  description: "RecordReader over contiguous and vmap sources: mutated streams of three framings",
   arbitrary: () => caseArb,
   run(c: FuzzCase): void {
     const format = fuzzFormat(String(c.params["format"] ?? "lu"));
@@ -265,10 +231,7 @@ function readAll(
         got.push(rec);
         if (got.length <= 16) {
           const body = source.bytes(rec.bodyOffset, rec.bodyLength);
-          const want = c.data.subarray(
-            rec.bodyOffset,
-            rec.bodyOffset + rec.bodyLength,
-          );
+          const want = c.data.subarray(rec.bodyOffset, rec.bodyOffset + rec.bodyLength);
           if (body.length !== want.length || body.some((b, k) => b !== want[k]))
             violated(`record ${rec.index}: body bytes differ from the input's`);
         }

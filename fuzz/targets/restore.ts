@@ -25,11 +25,7 @@ import { MachineMemory } from "../../runtime/machine-memory.js";
 import { SeededRandom } from "../../runtime/seeded-random.js";
 import { vmap } from "../../runtime/vmap.js";
 import { WasmArena } from "../../runtime/wasm-arena.js";
-import {
-  DOMID_XEN,
-  FRAME_FREE,
-  FrameTable,
-} from "../../liveupdate/frame-table.js";
+import { DOMID_XEN, FRAME_FREE, FrameTable } from "../../liveupdate/frame-table.js";
 import { ownerName } from "../../liveupdate/frame-owner.js";
 import { SMALL_HOST_SPEC, type HostSpec } from "../../liveupdate/host-spec.js";
 import { restore } from "../../liveupdate/restore.js";
@@ -42,17 +38,8 @@ import { sharedFrameTable } from "../../liveupdate/workers/shared-frame-table.js
 import type { FuzzCase, FuzzTarget, Params } from "../fuzz-case.js";
 import { fuzzFormat } from "../formats.js";
 import { InvariantViolation, judgeDataError, violated } from "../invariants.js";
-import {
-  applyByteMutations,
-  byteMutation,
-  edgeU32,
-} from "../mutators/byte-mutations.js";
-import {
-  applyRecordMutations,
-  encodeRecords,
-  recordMutation,
-  type FuzzRecord,
-} from "../mutators/record-mutations.js";
+import { applyByteMutations, byteMutation, edgeU32 } from "../mutators/byte-mutations.js";
+import { applyRecordMutations, encodeRecords, recordMutation, type FuzzRecord } from "../mutators/record-mutations.js";
 
 const TINY: HostSpec = {
   ...SMALL_HOST_SPEC,
@@ -97,9 +84,7 @@ function baseOf(index: number): Base {
   if (have !== undefined) return have;
   const spec = BASES[index % BASES.length] ?? TINY;
   const host = save(spec);
-  const stream = vmap(host.memory, host.streamFrames)
-    .bytes(0, host.streamBytes)
-    .slice();
+  const stream = vmap(host.memory, host.streamFrames).bytes(0, host.streamBytes).slice();
   const records: FuzzRecord[] = [];
   const dv = new DataView(stream.buffer);
   for (let at = 0; at + 8 <= stream.length; ) {
@@ -111,18 +96,11 @@ function baseOf(index: number): Base {
   }
   const used = new Set<number>();
   for (const d of host.domains) for (const f of d.frames) used.add(f);
-  for (
-    let f = host.bootmemStart;
-    f < host.bootmemStart + host.bootmemFrames;
-    f++
-  )
-    used.add(f);
+  for (let f = host.bootmemStart; f < host.bootmemStart + host.bootmemFrames; f++) used.add(f);
   for (let f = host.mfnArrayStart; f < host.mfnArrayStart + 1; f++) used.add(f);
-  const m2pFirst =
-    Number(host.m2pEntries[0] ?? BigInt(host.frameCount) << 12n) >> 12;
+  const m2pFirst = Number(host.m2pEntries[0] ?? BigInt(host.frameCount) << 12n) >> 12;
   const pool: number[] = [];
-  for (let f = 0; f < Math.min(m2pFirst, host.frameCount); f++)
-    if (!used.has(f)) pool.push(f);
+  for (let f = 0; f < Math.min(m2pFirst, host.frameCount); f++) if (!used.has(f)) pool.push(f);
   const base = { host, stream, records, pool };
   baseCache.set(index, base);
   return base;
@@ -159,12 +137,7 @@ const pokeArb: fc.Arbitrary<Poke> = fc.record({
   edge: edgeU32(),
 });
 
-function applyPoke(
-  records: FuzzRecord[],
-  p: Poke,
-  base: Base,
-  callerFrames: readonly number[],
-): FuzzRecord[] {
+function applyPoke(records: FuzzRecord[], p: Poke, base: Base, callerFrames: readonly number[]): FuzzRecord[] {
   if (records.length === 0) return records;
   const i = p.record % records.length;
   const r = records[i];
@@ -172,10 +145,7 @@ function applyPoke(
   const width = p.wide && r.body.length >= 8 ? 8 : 4;
   const at = (p.word * 4) % (r.body.length - width + 1);
   const first = callerFrames[0] ?? 0;
-  const guest =
-    base.host.domains[0]?.frames[
-      p.word % Math.max(1, base.host.domains[0]?.frames.length ?? 1)
-    ] ?? 0;
+  const guest = base.host.domains[0]?.frames[p.word % Math.max(1, base.host.domains[0]?.frames.length ?? 1)] ?? 0;
   const v =
     p.value === "edge"
       ? p.edge
@@ -219,17 +189,9 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
   .map((g): FuzzCase => {
     const base = baseOf(g.base);
     let records = base.records;
-    for (const p of g.pokes)
-      records = applyPoke(records, p, base, g.callerFrames);
-    records = applyRecordMutations(
-      records,
-      g.recordMutations,
-      fuzzFormat("lu"),
-    );
-    const data = applyByteMutations(
-      encodeRecords(fuzzFormat("lu"), records),
-      g.byteMutations,
-    );
+    for (const p of g.pokes) records = applyPoke(records, p, base, g.callerFrames);
+    records = applyRecordMutations(records, g.recordMutations, fuzzFormat("lu"));
+    const data = applyByteMutations(encodeRecords(fuzzFormat("lu"), records), g.byteMutations);
     const params: Params = {
       base: g.base,
       placementSeed: g.placementSeed,
@@ -241,9 +203,7 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
   });
 
 function numbers(v: unknown): number[] {
-  return Array.isArray(v)
-    ? v.filter((x): x is number => typeof x === "number")
-    : [];
+  return Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
 }
 
 function callerDomain(id: number): RestoredDomain {
@@ -265,17 +225,11 @@ function callerDomain(id: number): RestoredDomain {
   };
 }
 
-function sameDomains(
-  before: readonly RestoredDomain[],
-  after: readonly RestoredDomain[],
-  json: string,
-): boolean {
+function sameDomains(before: readonly RestoredDomain[], after: readonly RestoredDomain[], json: string): boolean {
   return (
     before.length === after.length &&
     before.every((d, i) => d === after[i]) &&
-    JSON.stringify(after, (_k, v: unknown) =>
-      typeof v === "bigint" ? v.toString() : v,
-    ) === json
+    JSON.stringify(after, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) === json
   );
 }
 
@@ -304,7 +258,17 @@ function outcomeFacts(o: Outcome): string {
   return JSON.stringify(
     {
       domains: r.domains.map(({ source: _s, ...d }) => ({ ...d, handle: Array.from(d.handle) })),
-      counts: [r.frames, r.xenFrames, r.records, r.hvmSaveRecords, r.streamBytes, r.streamPages, r.bytesCopied, r.m2pEntries, r.m2pCompatEntries],
+      counts: [
+        r.frames,
+        r.xenFrames,
+        r.records,
+        r.hvmSaveRecords,
+        r.streamBytes,
+        r.streamPages,
+        r.bytesCopied,
+        r.m2pEntries,
+        r.m2pCompatEntries,
+      ],
       xen: r.xenVersion,
     },
     (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
@@ -331,7 +295,10 @@ function domainsHeld(stream: Uint8Array, mapped: number, ps: number): { domains:
     if (type === 0) {
       const end = at + 8;
       if (Math.floor(at / ps) < Math.ceil(mapped / ps) - 1)
-        return { domains, lost: `its END at offset ${at} is in page ${Math.floor(at / ps)} of ${Math.ceil(mapped / ps)}` };
+        return {
+          domains,
+          lost: `its END at offset ${at} is in page ${Math.floor(at / ps)} of ${Math.ceil(mapped / ps)}`,
+        };
       const rest = data.subarray(end);
       const nz = rest.findIndex((b) => b !== 0);
       return { domains, lost: nz >= 0 ? `octet ${end + nz} after its END is not zero` : undefined };
@@ -357,13 +324,27 @@ function outcomeText(o: unknown): string {
     return JSON.stringify({ name: e.name, message: e.message, problem: e.problem, stage: e.stage, where: e.where });
   }
   const { passes: _p, restoreMs: _m, claimPath: _c, domains, ...rest } = o as ReturnType<typeof restore>;
-  return JSON.stringify({ ...rest, domains: domains.map(({ source: _s, ...d }) => d) }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify({ ...rest, domains: domains.map(({ source: _s, ...d }) => d) }, (_k, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
 }
 
 /** Restores a copy of `memory` and `table` held in the arena, with the WebAssembly loop. */
-function wasmTwinRun(memory: MachineMemory, table: FrameTable, domains: RestoredDomain[], bootmem: number, strict: boolean): TwinOutcome {
+function wasmTwinRun(
+  memory: MachineMemory,
+  table: FrameTable,
+  domains: RestoredDomain[],
+  bootmem: number,
+  strict: boolean,
+): TwinOutcome {
   twinArena ??= new WasmArena();
-  const twin = new MachineMemory({ pageSize: memory.pageSize, frameCount: memory.frameCount, reserved: memory.reserved, chunkBytes: memory.pageSize * 8, arena: twinArena });
+  const twin = new MachineMemory({
+    pageSize: memory.pageSize,
+    frameCount: memory.frameCount,
+    reserved: memory.reserved,
+    chunkBytes: memory.pageSize * 8,
+    arena: twinArena,
+  });
   const twinTable = new FrameTable(table.frameCount, { arena: twinArena });
   try {
     for (const mfn of memory.backedFrames()) twin.frame(mfn).set(memory.frame(mfn));
@@ -384,23 +365,24 @@ function wasmTwinRun(memory: MachineMemory, table: FrameTable, domains: Restored
 
 function compareTwin(twin: TwinOutcome, js: unknown, owners: Uint16Array): void {
   const text = outcomeText(js);
-  if (text !== twin.outcome) violated(`the WebAssembly claim path disagrees with the JavaScript one: ${twin.outcome} against ${text}`);
-  if (twin.path !== undefined && twin.path !== "wasm") violated(`the arena twin restored with the ${twin.path} claim loop`);
+  if (text !== twin.outcome)
+    violated(`the WebAssembly claim path disagrees with the JavaScript one: ${twin.outcome} against ${text}`);
+  if (twin.path !== undefined && twin.path !== "wasm")
+    violated(`the arena twin restored with the ${twin.path} claim loop`);
   const differs = owners.findIndex((o, i) => o !== twin.owners[i]);
   if (differs >= 0) {
-    violated(`the WebAssembly claim path leaves frame ${differs} owned by ${ownerName(twin.owners[differs] ?? FRAME_FREE)}, the JavaScript one by ${ownerName(owners[differs] ?? FRAME_FREE)}`);
+    violated(
+      `the WebAssembly claim path leaves frame ${differs} owned by ${ownerName(twin.owners[differs] ?? FRAME_FREE)}, the JavaScript one by ${ownerName(owners[differs] ?? FRAME_FREE)}`,
+    );
   }
 }
 
 export const restoreTarget: FuzzTarget = {
   name: "restore",
-  description:
-    "liveupdate restore(): mutated saved streams; failures leave the caller's state untouched",
+  description: "liveupdate restore(): mutated saved streams; failures leave the caller's state untouched",
   arbitrary: () => caseArb,
   run(c: FuzzCase): void {
-    const base = baseOf(
-      typeof c.params["base"] === "number" ? c.params["base"] : 0,
-    );
+    const base = baseOf(typeof c.params["base"] === "number" ? c.params["base"] : 0);
     const host = base.host;
     const ps = host.pageSize;
     const memory = new MachineMemory({
@@ -422,17 +404,10 @@ export const restoreTarget: FuzzTarget = {
     const rng = new SeededRandom(Number(c.params["placementSeed"] ?? 0) >>> 0);
     const pool = base.pool.slice();
     const mfns: number[] = [];
-    for (let p = 0; p < pages && pool.length > 0; p++)
-      mfns.push(pool.splice(rng.below(pool.length), 1)[0] ?? 0);
-    mfns.forEach((mfn, p) =>
-      memory
-        .frame(mfn)
-        .set(c.data.subarray(p * ps, Math.min(c.data.length, (p + 1) * ps))),
-    );
+    for (let p = 0; p < pages && pool.length > 0; p++) mfns.push(pool.splice(rng.below(pool.length), 1)[0] ?? 0);
+    mfns.forEach((mfn, p) => memory.frame(mfn).set(c.data.subarray(p * ps, Math.min(c.data.length, (p + 1) * ps))));
     const array = new Uint8Array(8 * mfns.length);
-    mfns.forEach((m, i) =>
-      new DataView(array.buffer).setBigUint64(8 * i, BigInt(m), true),
-    );
+    mfns.forEach((m, i) => new DataView(array.buffer).setBigUint64(8 * i, BigInt(m), true));
     memory.write(host.mfnArrayStart * ps, array);
     writeBreadcrumb(memory, host.bootmemStart * ps, {
       mfnArrayPhysAddr: host.mfnArrayStart * ps,
@@ -441,14 +416,11 @@ export const restoreTarget: FuzzTarget = {
     });
 
     const table = new FrameTable(host.frameCount);
-    for (const f of numbers(c.params["callerFrames"]))
-      if (f < host.frameCount) table.owners[f] = CALLER_DOMAIN;
+    for (const f of numbers(c.params["callerFrames"])) if (f < host.frameCount) table.owners[f] = CALLER_DOMAIN;
     const domains = numbers(c.params["callerDomains"]).map(callerDomain);
     const ownersBefore = table.owners.slice();
     const domainsBefore = domains.slice();
-    const domainsJson = JSON.stringify(domains, (_k, v: unknown) =>
-      typeof v === "bigint" ? v.toString() : v,
-    );
+    const domainsJson = JSON.stringify(domains, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 
     // The WebAssembly claim loop on a twin in the arena first: it must do exactly what the
     // JavaScript loop below does (same result and table, or the same error and an untouched table).
@@ -475,8 +447,7 @@ export const restoreTarget: FuzzTarget = {
     const sameAsParallel = (single: Outcome): void => {
       const want = outcomeFacts(single);
       const got = outcomeFacts(parallel);
-      if (got !== want)
-        violated(`restore over ${threads} threads gave ${got}; one thread gave ${want}`);
+      if (got !== want) violated(`restore over ${threads} threads gave ${got}; one thread gave ${want}`);
       const differs = parallelTable.owners.findIndex((o, i) => o !== table.owners[i]);
       if (differs >= 0)
         violated(
@@ -503,9 +474,7 @@ export const restoreTarget: FuzzTarget = {
           `failed restore (${e instanceof Error ? e.message : String(e)}) left frame ${changed} owned by ${ownerName(table.owners[changed] ?? FRAME_FREE)} (was ${ownerName(ownersBefore[changed] ?? FRAME_FREE)})`,
         );
       if (!sameDomains(domainsBefore, domains, domainsJson))
-        violated(
-          `failed restore (${e instanceof Error ? e.message : String(e)}) changed the caller's domain list`,
-        );
+        violated(`failed restore (${e instanceof Error ? e.message : String(e)}) changed the caller's domain list`);
       sameAsParallel({ error: e });
       throw e;
     }
@@ -531,12 +500,9 @@ export const restoreTarget: FuzzTarget = {
           `domain ${d.domainId} says it owns ${d.frames} frames, the table gives it ${perOwner.get(d.domainId) ?? 0}`,
         );
     }
-    for (const m of mfns)
-      if (table.owners[m] !== DOMID_XEN)
-        violated(`stream page ${m} is not claimed for Xen`);
+    for (const m of mfns) if (table.owners[m] !== DOMID_XEN) violated(`stream page ${m} is not claimed for Xen`);
     const held = domainsHeld(c.data, mfns.length * ps, ps);
-    if (held.lost !== undefined)
-      violated(`restore reported success but ${held.lost}`);
+    if (held.lost !== undefined) violated(`restore reported success but ${held.lost}`);
     if (held.domains !== result.domains.length)
       violated(
         `restore reported success with ${result.domains.length} domains; the stream holds ${held.domains} LU_DOMAIN_INFO records`,

@@ -16,10 +16,7 @@ import { compileProgram, renderDiagnostics } from "../../codegen/compile.js";
 import { DIAGNOSTIC_CODES, hasErrors } from "../../codegen/diagnostics.js";
 import type { FuzzCase, FuzzTarget } from "../fuzz-case.js";
 import { describeThrown, violated } from "../invariants.js";
-import {
-  applyByteMutations,
-  byteMutation,
-} from "../mutators/byte-mutations.js";
+import { applyByteMutations, byteMutation } from "../mutators/byte-mutations.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -46,8 +43,7 @@ export function seedSources(): string[] {
   luFilesUnder(join(ROOT, "test"), out);
   try {
     const doc = readFileSync(join(ROOT, "docs/language.md"), "utf8");
-    for (const m of doc.matchAll(/```lu\n([\s\S]*?)```/g))
-      if (m[1] !== undefined) out.push(m[1]);
+    for (const m of doc.matchAll(/```lu\n([\s\S]*?)```/g)) if (m[1] !== undefined) out.push(m[1]);
   } catch {
     // no language reference: the test inputs are enough
   }
@@ -141,8 +137,7 @@ const VOCABULARY = [
   "\uFFFD",
 ];
 
-const TOKEN =
-  /\s+|[A-Za-z_][A-Za-z0-9_]*|0x[0-9A-Fa-f_]+|\d[\d_]*|\.\.|<<|>>|\/\/\/?|[\s\S]/g;
+const TOKEN = /\s+|[A-Za-z_][A-Za-z0-9_]*|0x[0-9A-Fa-f_]+|\d[\d_]*|\.\.|<<|>>|\/\/\/?|[\s\S]/g;
 
 type TextMutation =
   | { readonly kind: "delete"; readonly at: number; readonly count: number }
@@ -188,10 +183,7 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("insert" as const),
       at: fc.nat(),
-      token: fc.oneof(
-        fc.constantFrom(...VOCABULARY),
-        fc.string({ maxLength: 4 }),
-      ),
+      token: fc.oneof(fc.constantFrom(...VOCABULARY), fc.string({ maxLength: 4 })),
     }),
   },
   {
@@ -245,16 +237,7 @@ const textMutationArb: fc.Arbitrary<TextMutation> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant("import" as const),
-      path: fc.constantFrom(
-        "fuzz.lu",
-        "other.lu",
-        "./other.lu",
-        "../x/../other.lu",
-        "missing.lu",
-        "/abs.lu",
-        "",
-        "..",
-      ),
+      path: fc.constantFrom("fuzz.lu", "other.lu", "./other.lu", "../x/../other.lu", "missing.lu", "/abs.lu", "", ".."),
     }),
   },
 );
@@ -286,18 +269,11 @@ function mutateText(text: string, m: TextMutation): string {
     case "rename": {
       if (idents.length === 0 || n === 0) break;
       const i = at % n;
-      if (/^[A-Za-z_]/.test(tokens[i] ?? ""))
-        tokens[i] = idents[m.other % idents.length] ?? "x";
+      if (/^[A-Za-z_]/.test(tokens[i] ?? "")) tokens[i] = idents[m.other % idents.length] ?? "x";
       break;
     }
     case "nest":
-      tokens.splice(
-        at,
-        0,
-        m.open.repeat(m.depth),
-        "1",
-        m.close.repeat(m.depth),
-      );
+      tokens.splice(at, 0, m.open.repeat(m.depth), "1", m.close.repeat(m.depth));
       break;
     case "import":
       tokens.unshift(`import "${m.path}";\n`);
@@ -312,8 +288,7 @@ function mutateText(text: string, m: TextMutation): string {
     case "chain": {
       // Constants that feed on each other: C1 = C0 op C0, ... (squaring chains grow exponentially).
       let chain = `const C0 = ${m.start};\n`;
-      for (let i = 1; i <= m.depth; i++)
-        chain += `const C${i} = C${i - 1} ${m.op} C${i - 1};\n`;
+      for (let i = 1; i <= m.depth; i++) chain += `const C${i} = C${i - 1} ${m.op} C${i - 1};\n`;
       const endian = tokens.findIndex((t) => t === ";");
       tokens.splice(endian < 0 ? 0 : endian + 1, 0, `\n${chain}`);
       break;
@@ -345,16 +320,10 @@ const caseArb: fc.Arbitrary<FuzzCase> = fc
   .record({
     main: textArb,
     other: fc.option(textArb, { freq: 3 }),
-    tokenSoup: fc.option(
-      fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 60 }),
-      { freq: 6 },
-    ),
+    tokenSoup: fc.option(fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 60 }), { freq: 6 }),
   })
   .map((g): FuzzCase => {
-    const main =
-      g.tokenSoup === null
-        ? g.main
-        : new TextEncoder().encode(g.tokenSoup.join(" "));
+    const main = g.tokenSoup === null ? g.main : new TextEncoder().encode(g.tokenSoup.join(" "));
     // data = entry source, then (after a NUL line) the source of other.lu when there is one.
     if (g.other === null) return { data: main, params: {} };
     const data = new Uint8Array(main.length + g.other.length);
@@ -367,20 +336,13 @@ const CODES: ReadonlySet<string> = new Set(DIAGNOSTIC_CODES);
 
 export const schemaCompilerTarget: FuzzTarget = {
   name: "schema-compiler",
-  description:
-    "compileProgram on mutated .lu sources: diagnostics only, never a throw",
+  description: "compileProgram on mutated .lu sources: diagnostics only, never a throw",
   arbitrary: () => caseArb,
   run(c: FuzzCase): void {
-    const split =
-      typeof c.params["otherAt"] === "number"
-        ? c.params["otherAt"]
-        : c.data.length;
+    const split = typeof c.params["otherAt"] === "number" ? c.params["otherAt"] : c.data.length;
     const decoder = new TextDecoder();
-    const files = new Map<string, string>([
-      ["fuzz.lu", decoder.decode(c.data.subarray(0, split))],
-    ]);
-    if (split < c.data.length)
-      files.set("other.lu", decoder.decode(c.data.subarray(split)));
+    const files = new Map<string, string>([["fuzz.lu", decoder.decode(c.data.subarray(0, split))]]);
+    if (split < c.data.length) files.set("other.lu", decoder.decode(c.data.subarray(split)));
     let result: ReturnType<typeof compileProgram>;
     try {
       result = compileProgram(["fuzz.lu"], (path) => files.get(path));
@@ -389,35 +351,20 @@ export const schemaCompilerTarget: FuzzTarget = {
     }
     for (const d of result.diagnostics) {
       const text = files.get(d.span.file);
-      if (!CODES.has(d.code))
-        violated(`diagnostic code ${d.code} is not in the catalogue`);
-      if (d.message.includes("\n"))
-        violated(`${d.code} message spans lines: ${JSON.stringify(d.message)}`);
+      if (!CODES.has(d.code)) violated(`diagnostic code ${d.code} is not in the catalogue`);
+      if (d.message.includes("\n")) violated(`${d.code} message spans lines: ${JSON.stringify(d.message)}`);
       if (text === undefined && d.code !== "LU2009")
-        violated(
-          `${d.code} points into '${d.span.file}', a file the compiler was not given: ${d.message}`,
-        );
-      if (
-        text !== undefined &&
-        !(
-          d.span.start >= 0 &&
-          d.span.start <= d.span.end &&
-          d.span.end <= text.length
-        )
-      ) {
+        violated(`${d.code} points into '${d.span.file}', a file the compiler was not given: ${d.message}`);
+      if (text !== undefined && !(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length)) {
         violated(
           `${d.code} span ${d.span.start}..${d.span.end} lies outside '${d.span.file}' (${text.length} chars): ${d.message}`,
         );
       }
       if (!(d.span.line >= 1 && d.span.col >= 1))
-        violated(
-          `${d.code} at line ${d.span.line} col ${d.span.col}: not 1-based`,
-        );
+        violated(`${d.code} at line ${d.span.line} col ${d.span.col}: not 1-based`);
     }
     if ((result.program === null) !== hasErrors(result.diagnostics)) {
-      violated(
-        `program is ${result.program === null ? "null without" : "present despite"} an error diagnostic`,
-      );
+      violated(`program is ${result.program === null ? "null without" : "present despite"} an error diagnostic`);
     }
     try {
       renderDiagnostics(result.diagnostics, (f) => files.get(f));

@@ -37,7 +37,11 @@ export function claim(words: Uint32Array, from: number, to: number, owners: Uint
     const m1 = words[w + 2] as number;
     const m2 = words[w + 4] as number;
     const m3 = words[w + 6] as number;
-    if (((words[w + 1] as number) | (words[w + 3] as number) | (words[w + 5] as number) | (words[w + 7] as number)) !== 0) break;
+    if (
+      ((words[w + 1] as number) | (words[w + 3] as number) | (words[w + 5] as number) | (words[w + 7] as number)) !==
+      0
+    )
+      break;
     if (m0 >= n || m1 >= n || m2 >= n || m3 >= n) break;
     const free = (owners[m0] as number) & (owners[m1] as number) & (owners[m2] as number) & (owners[m3] as number);
     if (free !== FRAME_FREE || m0 === m1 || m0 === m2 || m0 === m3 || m1 === m2 || m1 === m3 || m2 === m3) break;

@@ -23,7 +23,13 @@ import {
 } from "../../generated/live-update.js";
 import { XcHvmParam, XcHvmParams } from "../../generated/libxc-stream.js";
 import type { ByteSource } from "../../runtime/byte-view.js";
-import { FileReadError, LuDataError, MissingEndError, NonZeroPaddingError, UnknownRecordError } from "../../runtime/errors.js";
+import {
+  FileReadError,
+  LuDataError,
+  MissingEndError,
+  NonZeroPaddingError,
+  UnknownRecordError,
+} from "../../runtime/errors.js";
 import type { Problem } from "../../runtime/problem.js";
 import { RecordReader } from "../../runtime/record-reader.js";
 import { walkU64Array } from "../../runtime/u64-array-walk.js";
@@ -72,7 +78,6 @@ function fail(
   throw new RestoreError(problem, 0, message, where, expected, actual);
 }
 
-
 /**
  * Strict mode: the first problem the body's generated `validate()` finds is an error (reserved and
  * padding fields not zero, flag bits the schema does not name, a count that does not fit). `problems`
@@ -88,7 +93,16 @@ function strictCheck(
   problems.length = 0;
   body.validate(problems);
   const first = problems[0];
-  if (first !== undefined) fail(problem, `${LU_STREAM_BODY_NAMES.get(type) ?? "body"}: ${first.message}`, first.offset, index, type, first.expected, first.actual);
+  if (first !== undefined)
+    fail(
+      problem,
+      `${LU_STREAM_BODY_NAMES.get(type) ?? "body"}: ${first.message}`,
+      first.offset,
+      index,
+      type,
+      first.expected,
+      first.actual,
+    );
 }
 
 /** Which restore problem a runtime framing error is. */
@@ -153,7 +167,8 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
         staged.streamEnd = reader.position;
         break;
       case R.LU_VERSION: {
-        if (bodyLength !== LuVersion.SIZE) fail("truncated", `LU_VERSION body is ${bodyLength} bytes; expected ${LuVersion.SIZE}`, off, index, type);
+        if (bodyLength !== LuVersion.SIZE)
+          fail("truncated", `LU_VERSION body is ${bodyLength} bytes; expected ${LuVersion.SIZE}`, off, index, type);
         const v = views.version.wrap(src, body, bodyLength);
         staged.xenVersion = { major: v.xenMajor, minor: v.xenMinor };
         break;
@@ -169,21 +184,53 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
         break;
       case R.LU_DOMAIN_INFO: {
         if (bodyLength !== LuDomainInfo.SIZE) {
-          fail("domain-info", `LU_DOMAIN_INFO body is ${bodyLength} bytes; expected ${LuDomainInfo.SIZE}`, off, index, type);
+          fail(
+            "domain-info",
+            `LU_DOMAIN_INFO body is ${bodyLength} bytes; expected ${LuDomainInfo.SIZE}`,
+            off,
+            index,
+            type,
+          );
         }
         const info = views.info.wrap(src, body, bodyLength);
         const domainId = info.domainId;
         const domainType = info.type;
         const pageShift = info.pageShift;
         if (domainId >= DOMID_FIRST_RESERVED) {
-          fail("domain-info", `domain id ${domainId} is reserved (ids stop at ${DOMID_FIRST_RESERVED - 1})`, body + LuDomainInfo.DOMAIN_ID_OFFSET, index, type);
+          fail(
+            "domain-info",
+            `domain id ${domainId} is reserved (ids stop at ${DOMID_FIRST_RESERVED - 1})`,
+            body + LuDomainInfo.DOMAIN_ID_OFFSET,
+            index,
+            type,
+          );
         }
         if (domainType !== LU_DOMAIN_TYPE.x86_pv && domainType !== LU_DOMAIN_TYPE.x86_hvm) {
-          fail("domain-info", `domain type ${domainType} is not x86 PV (${LU_DOMAIN_TYPE.x86_pv}) or x86 HVM (${LU_DOMAIN_TYPE.x86_hvm})`, body + LuDomainInfo.TYPE_OFFSET, index, type);
+          fail(
+            "domain-info",
+            `domain type ${domainType} is not x86 PV (${LU_DOMAIN_TYPE.x86_pv}) or x86 HVM (${LU_DOMAIN_TYPE.x86_hvm})`,
+            body + LuDomainInfo.TYPE_OFFSET,
+            index,
+            type,
+          );
         }
-        if (pageShift < 12 || pageShift > 30) fail("domain-info", `page_shift ${pageShift} is not 12..30`, body + LuDomainInfo.PAGE_SHIFT_OFFSET, index, type);
+        if (pageShift < 12 || pageShift > 30)
+          fail(
+            "domain-info",
+            `page_shift ${pageShift} is not 12..30`,
+            body + LuDomainInfo.PAGE_SHIFT_OFFSET,
+            index,
+            type,
+          );
         if (options.strict) strictCheck(info, views.problems, "domain-info", index, type);
-        if (ids.has(domainId)) fail("duplicate-domain", `domain ${domainId} appears twice`, body + LuDomainInfo.DOMAIN_ID_OFFSET, index, type);
+        if (ids.has(domainId))
+          fail(
+            "duplicate-domain",
+            `domain ${domainId} appears twice`,
+            body + LuDomainInfo.DOMAIN_ID_OFFSET,
+            index,
+            type,
+          );
         ids.add(domainId);
         staged.domains.push(domainOf(info, off));
         current = staged.domains.length - 1;
@@ -192,11 +239,19 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
       case R.HVM_PARAMS: {
         const d = staged.domains[current];
         if (d === undefined) fail("record-order", "HVM_PARAMS before any LU_DOMAIN_INFO", off, index, type);
-        if (bodyLength < XcHvmParams.SIZE) fail("hvm-params", `HVM_PARAMS body is ${bodyLength} bytes; expected at least ${XcHvmParams.SIZE}`, off, index, type);
+        if (bodyLength < XcHvmParams.SIZE)
+          fail(
+            "hvm-params",
+            `HVM_PARAMS body is ${bodyLength} bytes; expected at least ${XcHvmParams.SIZE}`,
+            off,
+            index,
+            type,
+          );
         const hp = views.params.wrap(src, body, bodyLength);
         const count = hp.count;
         const need = XcHvmParams.SIZE + XcHvmParam.SIZE * count;
-        if (need !== bodyLength) fail("hvm-params", `HVM_PARAMS count ${count} needs ${need} bytes; body is ${bodyLength}`, body, index, type);
+        if (need !== bodyLength)
+          fail("hvm-params", `HVM_PARAMS count ${count} needs ${need} bytes; body is ${bodyLength}`, body, index, type);
         if (options.strict) strictCheck(hp, views.problems, "hvm-params", index, type);
         // The (index, value) pairs, placed by `xc_hvm_params.param` (one bounds check for the array),
         // are copied into the domain's own array page segment by page segment: no bigint per value.
@@ -208,13 +263,27 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
       }
       case R.LU_DOMAIN_PAGES: {
         if (current < 0) fail("record-order", "LU_DOMAIN_PAGES before any LU_DOMAIN_INFO", off, index, type);
-        if (bodyLength < LuDomainPages.SIZE) fail("domain-pages", `LU_DOMAIN_PAGES body is ${bodyLength} bytes; expected at least ${LuDomainPages.SIZE}`, off, index, type);
+        if (bodyLength < LuDomainPages.SIZE)
+          fail(
+            "domain-pages",
+            `LU_DOMAIN_PAGES body is ${bodyLength} bytes; expected at least ${LuDomainPages.SIZE}`,
+            off,
+            index,
+            type,
+          );
         // The list itself is walked in pass 1; its count and reserved word are checked here, before
         // the caller's frame table is touched.
         const pages = views.pages.wrap(src, body, bodyLength);
         const count = pages.count;
         const need = LuDomainPages.SIZE + 8 * count;
-        if (need !== bodyLength) fail("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${bodyLength}`, body + LuDomainPages.COUNT_OFFSET, index, type);
+        if (need !== bodyLength)
+          fail(
+            "domain-pages",
+            `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${bodyLength}`,
+            body + LuDomainPages.COUNT_OFFSET,
+            index,
+            type,
+          );
         if (options.strict) strictCheck(pages, views.problems, "domain-pages", index, type);
         staged.pageRecords.push(ref);
         break;
@@ -226,7 +295,14 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
       default: {
         // A libxc domain record carried as-is (the reader only returns types the schema names).
         const d = staged.domains[current];
-        if (d === undefined) fail("record-order", `${LU_STREAM_RECORD_NAMES.get(type) ?? "record"} before any LU_DOMAIN_INFO`, off, index, type);
+        if (d === undefined)
+          fail(
+            "record-order",
+            `${LU_STREAM_RECORD_NAMES.get(type) ?? "record"} before any LU_DOMAIN_INFO`,
+            off,
+            index,
+            type,
+          );
         (d.otherRecords ??= []).push({ type, offset: off, bodyLength });
       }
     }
@@ -238,7 +314,14 @@ export function pass0Domains(src: ByteSource, options: Pass0Options): StagedRest
  * through `lu_m2p_entry`; every order is 0 (a discontiguity) or a page of at least one machine page
  * and at most 1 GiB.
  */
-function readM2p(src: ByteSource, views: BodyViews, into: bigint[], ref: RecordRef, body: number, pageShift: number): void {
+function readM2p(
+  src: ByteSource,
+  views: BodyViews,
+  into: bigint[],
+  ref: RecordRef,
+  body: number,
+  pageShift: number,
+): void {
   const m2p = views.m2p.wrap(src, body, ref.bodyLength);
   const problems = views.problems;
   problems.length = 0;
@@ -246,7 +329,13 @@ function readM2p(src: ByteSource, views: BodyViews, into: bigint[], ref: RecordR
   const first = problems[0];
   if (first !== undefined) {
     const name = LU_STREAM_RECORD_NAMES.get(ref.type) ?? "LU_M2P";
-    fail("m2p", `${name} body is ${ref.bodyLength} bytes; expected a multiple of ${LuM2pEntry.SIZE}`, ref.offset, ref.index, ref.type);
+    fail(
+      "m2p",
+      `${name} body is ${ref.bodyLength} bytes; expected a multiple of ${LuM2pEntry.SIZE}`,
+      ref.offset,
+      ref.index,
+      ref.type,
+    );
   }
   const entries = m2p.m2pPageData;
   for (let i = 0; i < entries.length; i++) {
@@ -254,7 +343,13 @@ function readM2p(src: ByteSource, views: BodyViews, into: bigint[], ref: RecordR
     const raw = entry.raw;
     if (!m2pOrderValid(raw, pageShift)) {
       const name = LU_STREAM_RECORD_NAMES.get(ref.type) ?? "LU_M2P";
-      fail("m2p", `${name} entry ${i} has order ${entry.order}; expected 0 or ${pageShift}..${M2P_MAX_ORDER}`, entry.base, ref.index, ref.type);
+      fail(
+        "m2p",
+        `${name} entry ${i} has order ${entry.order}; expected 0 or ${pageShift}..${M2P_MAX_ORDER}`,
+        entry.base,
+        ref.index,
+        ref.type,
+      );
     }
     into.push(raw);
   }

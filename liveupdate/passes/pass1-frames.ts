@@ -80,16 +80,20 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   // The WebAssembly loop, when the table and the stream's pages share its memory.
   const arena = table.arena;
   const loop: WasmClaimLoop | undefined =
-    input.wasm !== false && arena !== undefined && src instanceof VmapSource && src.memory.arena === arena ? wasmClaimLoop(arena) : undefined;
+    input.wasm !== false && arena !== undefined && src instanceof VmapSource && src.memory.arena === arena
+      ? wasmClaimLoop(arena)
+      : undefined;
   const tableAt = table.owners.byteOffset;
   /** Claims words[from..to) for domid; returns the word index of the first bad entry, or -1. */
   const claimRun = (words: Uint32Array, from: number, to: number, domid: number): number => {
-    if (loop === undefined || !(arena as NonNullable<typeof arena>).owns(words.buffer)) return claim(words, from, to, owners, domid);
+    if (loop === undefined || !(arena as NonNullable<typeof arena>).owns(words.buffer))
+      return claim(words, from, to, owners, domid);
     const at = loop.claim(from * 4, to * 4, tableAt, owners.length, domid);
     return at < 0 ? -1 : at >>> 2;
   };
   const releaseRun = (words: Uint32Array, from: number, to: number): void => {
-    if (loop === undefined || !(arena as NonNullable<typeof arena>).owns(words.buffer)) release(words, from, to, owners);
+    if (loop === undefined || !(arena as NonNullable<typeof arena>).owns(words.buffer))
+      release(words, from, to, owners);
     else loop.release(from * 4, to * 4, tableAt);
   };
 
@@ -110,11 +114,21 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
   const claimXen = (mfn: number, what: string, where: RecordRef | undefined, offset: number | undefined): void => {
     if (!(mfn >= 0 && mfn < owners.length)) {
       undo(0);
-      throw frameError("frame-outside", `${what} frame ${mfn} is outside the machine (${owners.length} frames)`, where, offset);
+      throw frameError(
+        "frame-outside",
+        `${what} frame ${mfn} is outside the machine (${owners.length} frames)`,
+        where,
+        offset,
+      );
     }
     if (owners[mfn] !== FRAME_FREE) {
       undo(0);
-      throw frameError("frame-owned", `${what} frame ${mfn} is already owned by ${ownerName(owners[mfn] ?? 0)}`, where, offset);
+      throw frameError(
+        "frame-owned",
+        `${what} frame ${mfn} is already owned by ${ownerName(owners[mfn] ?? 0)}`,
+        where,
+        offset,
+      );
     }
     owners[mfn] = DOMID_XEN;
     xenClaimed[xenCount++] = mfn;
@@ -133,7 +147,12 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
       continue;
     }
     const stream = i < input.streamPages;
-    claimXen(mfn, stream ? `stream page ${i}:` : "MFN array", undefined, stream ? input.mfnArrayStart * ps + 8 * i : mfn * ps);
+    claimXen(
+      mfn,
+      stream ? `stream page ${i}:` : "MFN array",
+      undefined,
+      stream ? input.mfnArrayStart * ps + 8 * i : mfn * ps,
+    );
   }
   // M2P pages (pass 0 checked every order): a discontiguity marker (order 0) covers no frame.
   for (const list of m2pLists) {
@@ -144,7 +163,12 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
       const at = list.ref === undefined ? undefined : list.ref.offset + HEADER + LuM2pEntry.SIZE * i;
       if (first + count > owners.length) {
         undo(0);
-        throw frameError("frame-outside", `${list.name} page at frame ${first} (order ${m2pOrder(e)}) runs outside the machine`, list.ref, at);
+        throw frameError(
+          "frame-outside",
+          `${list.name} page at frame ${first} (order ${m2pOrder(e)}) runs outside the machine`,
+          list.ref,
+          at,
+        );
       }
       for (let f = first; f < first + count; f++) claimXen(f, list.what, list.ref, at);
     });
@@ -158,7 +182,12 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
     const need = LuDomainPages.SIZE + MFN_SIZE * count;
     if (need !== ref.bodyLength) {
       undo(0);
-      throw frameError("domain-pages", `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${ref.bodyLength}`, ref, ref.offset + HEADER);
+      throw frameError(
+        "domain-pages",
+        `LU_DOMAIN_PAGES count ${count} needs ${need} bytes; body is ${ref.bodyLength}`,
+        ref,
+        ref.offset + HEADER,
+      );
     }
     const domid = d.domainId;
     let failedRunFirst = 0;
@@ -189,15 +218,30 @@ export function pass1Frames(input: Pass1Input): Pass1Result {
       // Entries before the failing run are still claimed; undo() frees them and every earlier record.
       undo(failedRunFirst);
       if (outside) {
-        throw frameError("frame-outside", `frame ${mfn} of domain ${domid} is outside the machine (${owners.length} frames)`, ref, at);
+        throw frameError(
+          "frame-outside",
+          `frame ${mfn} of domain ${domid} is outside the machine (${owners.length} frames)`,
+          ref,
+          at,
+        );
       }
-      throw frameError("frame-owned", `frame ${mfn} of domain ${domid} is already owned by ${ownerName(owner)}`, ref, at);
+      throw frameError(
+        "frame-owned",
+        `frame ${mfn} of domain ${domid} is already owned by ${ownerName(owner)}`,
+        ref,
+        at,
+      );
     }
     d.frames += count;
     frames += count;
     doneRecords++;
   }
-  return { frames, bytesCopied: walker.bytesCopied, claimPath: loop === undefined ? "js" : "wasm", undo: () => undo(0) };
+  return {
+    frames,
+    bytesCopied: walker.bytesCopied,
+    claimPath: loop === undefined ? "js" : "wasm",
+    undo: () => undo(0),
+  };
 }
 
 /** Stream offset of an LU_DOMAIN_PAGES record's first MFN. */
@@ -205,7 +249,12 @@ function mfnsOffset(ref: RecordRef): number {
   return ref.offset + HEADER + LuDomainPages.MFNS_OFFSET;
 }
 
-function frameError(problem: "frame-outside" | "frame-owned" | "domain-pages", message: string, ref: RecordRef | undefined, offset: number | undefined): RestoreError {
+function frameError(
+  problem: "frame-outside" | "frame-owned" | "domain-pages",
+  message: string,
+  ref: RecordRef | undefined,
+  offset: number | undefined,
+): RestoreError {
   if (ref === undefined) return new RestoreError(problem, 1, message, offset === undefined ? {} : { offset });
   const name = LU_STREAM_RECORD_NAMES.get(ref.type);
   return new RestoreError(problem, 1, message, {

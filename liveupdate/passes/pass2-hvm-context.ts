@@ -30,19 +30,24 @@ export function pass2HvmContext(src: ByteSource, staged: StagedRestore): number 
       });
     };
     for (;;) {
-      if (p + HvmSaveDescriptor.SIZE > end) fail(`HVM_CONTEXT of domain ${d.domainId} ends without an END save record`, p);
+      if (p + HvmSaveDescriptor.SIZE > end)
+        fail(`HVM_CONTEXT of domain ${d.domainId} ends without an END save record`, p);
       desc.wrap(src, p, end - p);
       const typecode = desc.typecode;
       const instance = desc.instance;
       const length = desc.length;
       const body = p + HvmSaveDescriptor.SIZE;
       if (body + length > end) {
-        fail(`HVM save record typecode ${typecode} instance ${instance} length ${length} runs past HVM_CONTEXT (${end - body} bytes left)`, p);
+        fail(
+          `HVM save record typecode ${typecode} instance ${instance} length ${length} runs past HVM_CONTEXT (${end - body} bytes left)`,
+          p,
+        );
       }
       // Xen's load rules: exact length, or zero-extended from an older size (generated/hvm-save.ts).
       const cls = HVM_SAVE_BODIES.get(typecode);
       const wrong = cls === undefined ? null : bodyLengthProblem(cls, length);
-      if (wrong !== null) fail(`HVM save record typecode ${typecode} instance ${instance}: body of ${length} octets is ${wrong}`, body);
+      if (wrong !== null)
+        fail(`HVM save record typecode ${typecode} instance ${instance}: body of ${length} octets is ${wrong}`, body);
       d.hvmRecords.push({ typecode, instance, length, offset: body });
       saveRecords++;
       if (typecode === HVM_SAVE_RECORD.END) break;

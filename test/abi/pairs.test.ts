@@ -16,7 +16,8 @@ const read = (p: string): string | undefined => (existsSync(p) ? readFileSync(p,
 
 export function compileOne(path: string): LayoutProgram {
   const { program, diagnostics } = compileProgram([path], read);
-  if (program === null) throw new Error(`${path} does not compile: ${JSON.stringify(diagnostics.map((d) => d.message))}`);
+  if (program === null)
+    throw new Error(`${path} does not compile: ${JSON.stringify(diagnostics.map((d) => d.message))}`);
   return program;
 }
 
@@ -68,7 +69,9 @@ describe("before/after schema pairs", () => {
       const e = expectation(after);
       for (const c of [...e.breaking, ...e.allowed]) covered.add(c);
     }
-    const uncovered = Object.keys(ABI_CODES).filter((c) => c !== "LU4107" || !covered.has(c)).filter((c) => !covered.has(c));
+    const uncovered = Object.keys(ABI_CODES)
+      .filter((c) => c !== "LU4107" || !covered.has(c))
+      .filter((c) => !covered.has(c));
     expect(uncovered).toEqual([]);
   });
 

@@ -16,7 +16,8 @@ describe("bench/accessors.bench.ts", () => {
 
   it("reads the same checksum through LuDomainInfo over the vmap and the contiguous copy", () => {
     let want = 0;
-    for (let i = 0; i < records; i++) want = (want + (i % 0x7ff0) + (i & LU_DOMCTL_CDF_ALL) + ((i % 64) + 1) + i * 7) | 0;
+    for (let i = 0; i < records; i++)
+      want = (want + (i % 0x7ff0) + (i & LU_DOMCTL_CDF_ALL) + ((i % 64) + 1) + i * 7) | 0;
     const before = s.vmapped.bytesCopied;
     expect(readDomainInfos(s.vmapped, new LuDomainInfo())).toBe(want);
     expect(readDomainInfos(s.contiguous, new LuDomainInfo())).toBe(want);
@@ -31,7 +32,8 @@ describe("bench/accessors.bench.ts", () => {
     while (reader.next()) {
       if (reader.type === REC_DOMAIN_INFO) {
         expect(info.wrap(s.contiguous, reader.bodyOffset, reader.bodyLength).validate()).toEqual([]);
-        if (Math.floor(reader.offset / 4096) !== Math.floor((reader.offset + reader.recordLength - 1) / 4096)) straddling++;
+        if (Math.floor(reader.offset / 4096) !== Math.floor((reader.offset + reader.recordLength - 1) / 4096))
+          straddling++;
       } else if (reader.type === REC_DOMAIN_PAGES) {
         const pages = LuDomainPages.at(s.contiguous, reader.bodyOffset, reader.bodyLength);
         expect(pages.count).toBe(700);

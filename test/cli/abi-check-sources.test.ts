@@ -7,7 +7,10 @@ import { fromGitRevision, fromWorkingTree, SourceError } from "../../cli/abi-che
 
 let repo = "";
 const git = (...args: string[]): string =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], {
+    cwd: repo,
+    encoding: "utf8",
+  });
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "abi-src-"));

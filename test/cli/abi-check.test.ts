@@ -16,7 +16,10 @@ function run(args: string[], flags: AbiCheckFlags = {}, cwd = dir): { code: numb
 }
 
 const git = (...args: string[]): string =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" });
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "abi-cli-"));
@@ -30,7 +33,9 @@ describe("lu abi-check OLD NEW", () => {
     const r = run(["moved/before.lu", "moved/after.lu"]);
     expect(r.code).toBe(1);
     const lines = r.out.split("\n");
-    expect(lines[0]).toMatch(/^moved\/after\.lu:\d+:\d+: error LU4001: field 'b' of struct 'foo_body' moved from offset 4 to 8$/);
+    expect(lines[0]).toMatch(
+      /^moved\/after\.lu:\d+:\d+: error LU4001: field 'b' of struct 'foo_body' moved from offset 4 to 8$/,
+    );
     expect(lines[1]).toMatch(/^note: moved\/before\.lu:\d+:\d+: /);
     expect(r.out).toMatch(/incompatible: 2 breaking changes/);
   });
@@ -38,13 +43,19 @@ describe("lu abi-check OLD NEW", () => {
   it("exits 0 on allowed changes and lists them", () => {
     const r = run(["added/before.lu", "added/after.lu"]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("LU4101: new mandatory record type 0x40000004 'BAR' in stream 's' (range 'future_mandatory')");
+    expect(r.out).toContain(
+      "LU4101: new mandatory record type 0x40000004 'BAR' in stream 's' (range 'future_mandatory')",
+    );
   });
 
   it("--json prints one document with compatible, breaking and allowed", () => {
     const r = run(["moved/before.lu", "moved/after.lu"], { json: true });
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.out) as { compatible: boolean; breaking: { code: string; new: { file: string }; old: { file: string } }[]; allowed: unknown[] };
+    const doc = JSON.parse(r.out) as {
+      compatible: boolean;
+      breaking: { code: string; new: { file: string }; old: { file: string } }[];
+      allowed: unknown[];
+    };
     expect(doc.compatible).toBe(false);
     expect(doc.breaking.map((f) => f.code).sort()).toEqual(["LU4001", "LU4017"]);
     expect(doc.breaking[0]?.new.file).toBe("moved/after.lu");
@@ -124,7 +135,11 @@ describe("lu abi-check --base REV [DIR] and --baseline", () => {
 });
 
 describe("the lu binary", () => {
-  const lu = (...args: string[]) => spawnSync(resolve("node_modules/.bin/tsx"), [resolve("cli/main.ts"), "abi-check", ...args], { cwd: dir, encoding: "utf8" });
+  const lu = (...args: string[]) =>
+    spawnSync(resolve("node_modules/.bin/tsx"), [resolve("cli/main.ts"), "abi-check", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+    });
   it("exits with the verdict, and 2 for a bad option; --help exits 0", () => {
     expect(lu("moved/before.lu", "moved/after.lu").status).toBe(1);
     expect(lu("added/before.lu", "added/after.lu").status).toBe(0);

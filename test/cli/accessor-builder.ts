@@ -53,7 +53,10 @@ export class AccessorBuilder {
   /** Nested stream bytes for `stream` fields, by stream name. */
   private readonly nested: ReadonlyMap<string, { readonly bytes: Uint8Array; readonly names: readonly string[] }>;
 
-  constructor(schemas: SchemaIndex, nested: ReadonlyMap<string, { readonly bytes: Uint8Array; readonly names: readonly string[] }> = new Map()) {
+  constructor(
+    schemas: SchemaIndex,
+    nested: ReadonlyMap<string, { readonly bytes: Uint8Array; readonly names: readonly string[] }> = new Map(),
+  ) {
     this.schemas = schemas;
     this.nested = nested;
   }
@@ -69,8 +72,9 @@ export class AccessorBuilder {
     const k = BigInt(++this.n);
     if (signed) return -(0x1234n + k * 7n) % (1n << BigInt(bits - 1)) || -1n;
     const mask = (1n << BigInt(bits)) - 1n;
-    const pattern = bits === 64 ? (this.n % 2 === 0 ? 0xfedc_ba98_7654_3210n + k : 0x1_2345_6789n + k) : 0x5a5a_a5a5n * k + 0x11n;
-    return (pattern & mask) || 1n;
+    const pattern =
+      bits === 64 ? (this.n % 2 === 0 ? 0xfedc_ba98_7654_3210n + k : 0x1_2345_6789n + k) : 0x5a5a_a5a5n * k + 0x11n;
+    return pattern & mask || 1n;
   }
 
   private enumValue(enumName: string): bigint {
@@ -98,7 +102,9 @@ export class AccessorBuilder {
   }
 
   private flagsJson(flagsName: string, v: bigint): JsonValue {
-    return (this.schemas.flags.get(flagsName)?.members ?? []).filter((m) => (v & m.value) === m.value).map((m) => m.name);
+    return (this.schemas.flags.get(flagsName)?.members ?? [])
+      .filter((m) => (v & m.value) === m.value)
+      .map((m) => m.name);
   }
 
   private scalarPlan(t: LayoutType | LayoutElement): [Plan, JsonValue] {
@@ -168,7 +174,8 @@ export class AccessorBuilder {
         return [];
       case "bits": {
         const out: { [k: string]: JsonValue } = { raw: 0 };
-        for (const r of t.ranges) out[r.name] = r.enumName !== null ? this.enumJson(r.enumName, 0n) : r.flagsName !== null ? [] : 0;
+        for (const r of t.ranges)
+          out[r.name] = r.enumName !== null ? this.enumJson(r.enumName, 0n) : r.flagsName !== null ? [] : 0;
         return out;
       }
       default:
@@ -182,7 +189,8 @@ export class AccessorBuilder {
     // Counted arrays decide their count field's value.
     for (const f of s.fields) {
       const t = f.type;
-      if ((t.kind === "array" || t.kind === "bytes") && t.count.kind === "field") counts.set(t.count.field, t.kind === "bytes" ? VARIABLE_BYTES : VARIABLE_ELEMENTS);
+      if ((t.kind === "array" || t.kind === "bytes") && t.count.kind === "field")
+        counts.set(t.count.field, t.kind === "bytes" ? VARIABLE_BYTES : VARIABLE_ELEMENTS);
     }
     for (const f of s.fields) {
       const t = f.type;
@@ -223,10 +231,20 @@ export class AccessorBuilder {
           let raw = 0n;
           for (const r of t.ranges) {
             const width = r.hi - r.lo + 1;
-            const v = r.enumName !== null ? this.enumValue(r.enumName) : r.flagsName !== null ? this.flagsValue(r.flagsName) : this.int(width, false) & ((1n << BigInt(width)) - 1n) || 1n;
+            const v =
+              r.enumName !== null
+                ? this.enumValue(r.enumName)
+                : r.flagsName !== null
+                  ? this.flagsValue(r.flagsName)
+                  : this.int(width, false) & ((1n << BigInt(width)) - 1n) || 1n;
             ranges.set(r.name, v);
             raw |= v << BigInt(r.lo);
-            out[r.name] = r.enumName !== null ? this.enumJson(r.enumName, v) : r.flagsName !== null ? this.flagsJson(r.flagsName, v) : integerJson(v);
+            out[r.name] =
+              r.enumName !== null
+                ? this.enumJson(r.enumName, v)
+                : r.flagsName !== null
+                  ? this.flagsJson(r.flagsName, v)
+                  : integerJson(v);
           }
           plans.set(f.name, { kind: "bits", ranges });
           json[f.name] = { raw: integerJson(raw), ...out };
@@ -325,12 +343,18 @@ export class AccessorBuilder {
           break;
         }
         case "array": {
-          const arr = obj[prop(obj, f.name, where)] as { at(i: number): unknown; set?(i: number, v: unknown): void; length: number };
+          const arr = obj[prop(obj, f.name, where)] as {
+            at(i: number): unknown;
+            set?(i: number, v: unknown): void;
+            length: number;
+          };
           const t = f.type;
           if (t.kind !== "array") throw new Error(where);
-          if (arr.length !== p.items.length) throw new Error(`${where}: the accessor sees ${arr.length} elements, ${p.items.length} planned`);
+          if (arr.length !== p.items.length)
+            throw new Error(`${where}: the accessor sees ${arr.length} elements, ${p.items.length} planned`);
           p.items.forEach((item, i) => {
-            if (item.kind === "struct" && t.element.kind === "struct") this.apply(arr.at(i) as Obj, this.struct(t.element.structName), item.fields, src);
+            if (item.kind === "struct" && t.element.kind === "struct")
+              this.apply(arr.at(i) as Obj, this.struct(t.element.structName), item.fields, src);
             else if (item.kind === "int") arr.set?.(i, typeof arr.at(i) === "bigint" ? item.value : Number(item.value));
             else if (item.kind === "float") arr.set?.(i, item.value);
             else throw new Error(`${where}[${i}]: unexpected plan ${item.kind}`);

@@ -38,7 +38,16 @@ describe("lu dump into a reader that stops early", () => {
     expect(await new Promise((done) => save.on("close", done))).toBe(0);
 
     // Read the first line of a long dump, then close our end of its stdout.
-    const dump = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "dump", "--image", "--bootmem", "16", image]);
+    const dump = spawn(process.execPath, [
+      "--import",
+      "tsx",
+      "cli/main.ts",
+      "dump",
+      "--image",
+      "--bootmem",
+      "16",
+      image,
+    ]);
     let stderr = "";
     dump.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     await new Promise<void>((done) => dump.stdout.once("data", () => done()));

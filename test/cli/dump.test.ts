@@ -7,7 +7,13 @@ import { IMAGE, LIBXC, capture, corrupted, sampleLibxlStream, tempPath } from ".
 
 interface JsonDoc {
   readonly kind: string;
-  readonly records: readonly { readonly stream: string; readonly offset: number; readonly type: number; readonly name: string; readonly fields: Record<string, unknown> }[];
+  readonly records: readonly {
+    readonly stream: string;
+    readonly offset: number;
+    readonly type: number;
+    readonly name: string;
+    readonly fields: Record<string, unknown>;
+  }[];
   readonly headers: readonly { readonly name: string; readonly fields: Record<string, unknown> }[];
   readonly problems: readonly { readonly kind: string; readonly offset: number }[];
 }
@@ -40,16 +46,34 @@ describe("lu dump", () => {
     expect(doc.kind).toBe("libxc");
     expect(doc.headers.map((h) => h.name)).toEqual(["image_header", "domain_header"]);
     expect(doc.headers[0]?.fields["id"]).toBe("XENF");
-    expect(doc.records.map((r) => r.name)).toEqual(["X86_CPUID_POLICY", "X86_MSR_POLICY", "STATIC_DATA_END", "PAGE_DATA", "X86_TSC_INFO", "HVM_PARAMS", "HVM_CONTEXT", "END"]);
+    expect(doc.records.map((r) => r.name)).toEqual([
+      "X86_CPUID_POLICY",
+      "X86_MSR_POLICY",
+      "STATIC_DATA_END",
+      "PAGE_DATA",
+      "X86_TSC_INFO",
+      "HVM_PARAMS",
+      "HVM_CONTEXT",
+      "END",
+    ]);
     expect(doc.records[0]?.offset).toBe(40);
-    const page = doc.records[3]?.fields as { pfn: { pfn_type: { pfn: number; type: string; raw: string | number } }[]; page_data: unknown };
-    expect(page.pfn.map((p) => [p.pfn_type.pfn, p.pfn_type.type])).toEqual([[0x100, "notab"], [0x101, "xtab"], [0x102, "l1tab"]]);
+    const page = doc.records[3]?.fields as {
+      pfn: { pfn_type: { pfn: number; type: string; raw: string | number } }[];
+      page_data: unknown;
+    };
+    expect(page.pfn.map((p) => [p.pfn_type.pfn, p.pfn_type.type])).toEqual([
+      [0x100, "notab"],
+      [0x101, "xtab"],
+      [0x102, "l1tab"],
+    ]);
     // u64 above 2^53 - 1 is a decimal string.
     expect(page.pfn[1]?.pfn_type.raw).toBe("17293822569102704897");
     // Every octet of the page data, so `lu encode` can write the file back (`--summary`: the count).
     const pages = readFileSync(LIBXC).subarray(128 + 8 + 8 + 3 * 8, 128 + 8 + 8 + 3 * 8 + 8192);
     expect(page.page_data).toEqual({ bytes: 8192, hex: Buffer.from(pages).toString("hex") });
-    expect((dumpJson(LIBXC, { summary: true }).doc.records[3]?.fields as { page_data: unknown }).page_data).toEqual({ bytes: 8192 });
+    expect((dumpJson(LIBXC, { summary: true }).doc.records[3]?.fields as { page_data: unknown }).page_data).toEqual({
+      bytes: 8192,
+    });
     const hvm = doc.records[6]?.fields["records"] as { name: string; fields: Record<string, unknown> }[];
     expect(hvm.map((r) => r.name)).toEqual(["HEADER", "CPU", "PIC", "PIC", "LAPIC", "MTRR", "CPU_MSR", "END"]);
     expect(hvm[3]?.fields["instance"]).toBe(1);
@@ -70,7 +94,16 @@ describe("lu dump", () => {
     const { code, doc } = dumpJson(IMAGE, { image: true, bootmem: "0" });
     expect(code).toBe(0);
     expect(doc.kind).toBe("image");
-    expect(doc.records.map((r) => r.name)).toEqual(["LU_VERSION", "LU_M2P", "LU_DOMAIN_INFO", "LU_DOMAIN_PAGES", "X86_TSC_INFO", "HVM_PARAMS", "HVM_CONTEXT", "END"]);
+    expect(doc.records.map((r) => r.name)).toEqual([
+      "LU_VERSION",
+      "LU_M2P",
+      "LU_DOMAIN_INFO",
+      "LU_DOMAIN_PAGES",
+      "X86_TSC_INFO",
+      "HVM_PARAMS",
+      "HVM_CONTEXT",
+      "END",
+    ]);
     const m2p = doc.records[1]?.fields["m2p_page_data"] as { raw: { raw: number } }[];
     expect(m2p[0]?.raw.raw).toBe(0x4c000001e);
     expect(doc.records[2]?.fields["flags"]).toEqual(["hvm", "hap", "iommu"]);
@@ -94,8 +127,14 @@ describe("lu dump", () => {
     });
     expect(dumpJson(notStream).doc.problems[0]?.kind).toBe("unknown-format");
     expect(capture((w, e) => runDump(tempPath("missing.bin"), {}, w, e)).code).toBe(2);
-    expect(capture((w, e) => runDump(IMAGE, { image: true }, w, e))).toMatchObject({ code: 2, err: expect.stringMatching(/--bootmem/) as unknown });
-    expect(capture((w, e) => runDump(IMAGE, { image: true, bootmem: "1000" }, w, e))).toMatchObject({ code: 2, err: expect.stringMatching(/beyond the image/) as unknown });
+    expect(capture((w, e) => runDump(IMAGE, { image: true }, w, e))).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--bootmem/) as unknown,
+    });
+    expect(capture((w, e) => runDump(IMAGE, { image: true, bootmem: "1000" }, w, e))).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/beyond the image/) as unknown,
+    });
     expect(capture((w, e) => runDump(IMAGE, { image: true, bootmem: "0", pageSize: "3000" }, w, e)).code).toBe(2);
   });
 });
@@ -109,10 +148,18 @@ describe("lu dump on a libxl stream", () => {
     expect(code).toBe(0);
     expect(doc.kind).toBe("libxl");
     expect(doc.records.map((r) => `${r.stream}:${r.name}`)).toEqual([
-      "xl_stream:EMULATOR_XENSTORE_DATA", "xl_stream:LIBXC_CONTEXT",
-      "xc_stream:X86_CPUID_POLICY", "xc_stream:X86_MSR_POLICY", "xc_stream:STATIC_DATA_END", "xc_stream:PAGE_DATA",
-      "xc_stream:X86_TSC_INFO", "xc_stream:HVM_PARAMS", "xc_stream:HVM_CONTEXT", "xc_stream:END",
-      "xl_stream:EMULATOR_CONTEXT", "xl_stream:END",
+      "xl_stream:EMULATOR_XENSTORE_DATA",
+      "xl_stream:LIBXC_CONTEXT",
+      "xc_stream:X86_CPUID_POLICY",
+      "xc_stream:X86_MSR_POLICY",
+      "xc_stream:STATIC_DATA_END",
+      "xc_stream:PAGE_DATA",
+      "xc_stream:X86_TSC_INFO",
+      "xc_stream:HVM_PARAMS",
+      "xc_stream:HVM_CONTEXT",
+      "xc_stream:END",
+      "xl_stream:EMULATOR_CONTEXT",
+      "xl_stream:END",
     ]);
     expect(doc.records[0]?.fields["emulator_id"]).toBe("qemu_upstream");
     expect(doc.headers.map((h) => h.name)).toEqual(["libxl_header", "image_header", "domain_header"]);

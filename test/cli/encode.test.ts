@@ -43,7 +43,12 @@ function encode(json: string, flags: Flags = {}): { code: number; bytes: Uint8Ar
   writeFileSync(path, json);
   let bytes: Uint8Array | undefined;
   let err = "";
-  const code = runEncode(path, flags, (b) => (bytes = b), (t) => (err += t));
+  const code = runEncode(
+    path,
+    flags,
+    (b) => (bytes = b),
+    (t) => (err += t),
+  );
   return { code, bytes, err };
 }
 
@@ -105,10 +110,14 @@ describe("lu encode gives back what lu dump read", () => {
       // PAGE_DATA has a payload and HVM_CONTEXT a nested stream: built by the fixtures above.
       return s !== undefined && s.trailing?.type.kind !== "stream" && cls.SCHEMA_NAME !== "xc_page_data";
     });
-    const luTypes = [...LU_STREAM_BODIES].filter(([, cls]) => schemas.structs.get(cls.SCHEMA_NAME)?.trailing?.type.kind !== "stream");
+    const luTypes = [...LU_STREAM_BODIES].filter(
+      ([, cls]) => schemas.structs.get(cls.SCHEMA_NAME)?.trailing?.type.kind !== "stream",
+    );
     const arb = fc.record({
       lu: fc.boolean(),
-      records: fc.array(fc.record({ pick: fc.nat(), seed: fc.nat(), max: fc.constantFrom(0, 1, 5, 40) }), { maxLength: 12 }),
+      records: fc.array(fc.record({ pick: fc.nat(), seed: fc.nat(), max: fc.constantFrom(0, 1, 5, 40) }), {
+        maxLength: 12,
+      }),
     });
     let checked = 0;
     fc.assert(
@@ -119,7 +128,10 @@ describe("lu encode gives back what lu dump read", () => {
         if (!lu) {
           const head = sampleLibxcStream(schemas).subarray(0, 40);
           w.source.bytes(0, 40).set(head);
-          w.appendRecord(schemas.streams.get("xc_stream")?.records.find((r) => r.name === "STATIC_DATA_END")?.value ?? 0x10, new Uint8Array(0));
+          w.appendRecord(
+            schemas.streams.get("xc_stream")?.records.find((r) => r.name === "STATIC_DATA_END")?.value ?? 0x10,
+            new Uint8Array(0),
+          );
         }
         for (const r of records) {
           const [type, cls] = types[r.pick % types.length] ?? [];
@@ -161,7 +173,9 @@ describe("lu encode on schemas of its own", () => {
     const bytes = Uint8Array.from([...le(records.length, 4), ...records]);
     roundTrip(bytes, { schema, stream: "s" });
     roundTrip(Uint8Array.from([7, 0, 0, 0, 8, 0, 0, 0]), { schema, struct: "whole" });
-    const doc = JSON.parse(dumpJson(fileOf(bytes), { schema, stream: "s" })) as { records: { fields: { text?: string } }[] };
+    const doc = JSON.parse(dumpJson(fileOf(bytes), { schema, stream: "s" })) as {
+      records: { fields: { text?: string } }[];
+    };
     // Dump shows text without its NUL padding; encode pads to the count field, or to the record's length.
     expect(doc.records.map((r) => r.fields.text)).toEqual(["ab", "hi"]);
   });
@@ -170,7 +184,11 @@ describe("lu encode on schemas of its own", () => {
 describe("lu encode checks what lu validate checks", () => {
   it("a --summary dump (byte fields summarised) is refused, naming the field", () => {
     const json = dumpJson(LIBXC, { summary: true });
-    expect(JSON.parse(json)).toMatchObject({ records: expect.arrayContaining([expect.objectContaining({ name: "PAGE_DATA", fields: expect.objectContaining({ page_data: { bytes: 8192 } }) })]) });
+    expect(JSON.parse(json)).toMatchObject({
+      records: expect.arrayContaining([
+        expect.objectContaining({ name: "PAGE_DATA", fields: expect.objectContaining({ page_data: { bytes: 8192 } }) }),
+      ]),
+    });
     const e = encode(json);
     expect(e.code).toBe(1);
     expect(e.err).toMatch(/page_data: the dump shows 8192 octets summarised.*without --summary/);
@@ -179,7 +197,10 @@ describe("lu encode checks what lu validate checks", () => {
 
   it("--summary goes with --json only", () => {
     const r = capture((w, e) => runDump(LIBXC, { summary: true }, w, e));
-    expect(r).toMatchObject({ code: 2, err: "lu dump: --summary goes with --json (the text output summarises byte fields anyway)\n" });
+    expect(r).toMatchObject({
+      code: 2,
+      err: "lu dump: --summary goes with --json (the text output summarises byte fields anyway)\n",
+    });
   });
 
   it("an edited record is framed anew: its length and padding follow the body", () => {
@@ -188,13 +209,22 @@ describe("lu encode checks what lu validate checks", () => {
     msr?.fields.msrs?.push({ idx: 0x10a, flags: 0, val: 7 });
     const e = encode(JSON.stringify(doc));
     expect(e.code).toBe(0);
-    const again = JSON.parse(dumpJson(fileOf(e.bytes ?? new Uint8Array(0)))) as { records: { name: string; length: number; fields: { msrs?: unknown[] } }[]; problems: unknown[] };
+    const again = JSON.parse(dumpJson(fileOf(e.bytes ?? new Uint8Array(0)))) as {
+      records: { name: string; length: number; fields: { msrs?: unknown[] } }[];
+      problems: unknown[];
+    };
     expect(again.problems).toEqual([]);
-    expect(again.records.find((r) => r.name === "X86_MSR_POLICY")).toMatchObject({ length: 32, fields: { msrs: [{ idx: 0xce }, { idx: 0x10a, val: 7 }] } });
+    expect(again.records.find((r) => r.name === "X86_MSR_POLICY")).toMatchObject({
+      length: 32,
+      fields: { msrs: [{ idx: 0xce }, { idx: 0x10a, val: 7 }] },
+    });
   });
 
   it("a document that breaks a rule of the schema writes nothing and exits 1", () => {
-    const doc = JSON.parse(dumpJson(LIBXC)) as { headers: { fields: { version: number } }[]; records: { name: string }[] };
+    const doc = JSON.parse(dumpJson(LIBXC)) as {
+      headers: { fields: { version: number } }[];
+      records: { name: string }[];
+    };
     (doc.headers[0] as { fields: { version: number } }).fields.version = 4;
     const bad = encode(JSON.stringify(doc));
     expect(bad).toMatchObject({ code: 1, bytes: undefined });
@@ -207,7 +237,10 @@ describe("lu encode checks what lu validate checks", () => {
   it("names what does not fit the schema, and exits 2 on usage errors", () => {
     const doc = JSON.parse(dumpJson(LIBXC)) as { records: { fields: { [k: string]: unknown } }[] };
     (doc.records[0] as { fields: { [k: string]: unknown } }).fields["colour"] = 1;
-    expect(encode(JSON.stringify(doc))).toMatchObject({ code: 1, err: "lu encode: records[0].fields.colour: 'xc_x86_cpuid_policy' has no field 'colour'\n" });
+    expect(encode(JSON.stringify(doc))).toMatchObject({
+      code: 1,
+      err: "lu encode: records[0].fields.colour: 'xc_x86_cpuid_policy' has no field 'colour'\n",
+    });
     expect(encode("{ not json").code).toBe(1);
     expect(encode("{}", { stream: "no_such_stream" }).code).toBe(2);
     expect(capture((w, e) => runEncode(tempPath("missing.json"), {}, () => w(""), e)).code).toBe(2);

@@ -11,10 +11,24 @@ import { GOLDEN_CASES, GOLDEN_DIR, goldenText } from "./golden-inspect.js";
 import { capture } from "./inspect-fixtures.js";
 
 const MODES = [
-  { mode: "dump.txt", run: (file: string, flags: object) => capture((w) => runDump(file, flags, w, (t) => w(`stderr: ${t}`))) },
-  { mode: "dump.json", run: (file: string, flags: object) => capture((w) => runDump(file, { ...flags, json: true }, w, (t) => w(`stderr: ${t}`))) },
-  { mode: "validate.txt", run: (file: string, flags: object) => capture((w) => runValidate(file, flags, w, (t) => w(`stderr: ${t}`))) },
-  { mode: "validate.json", run: (file: string, flags: object) => capture((w) => runValidate(file, { ...flags, json: true }, w, (t) => w(`stderr: ${t}`))) },
+  {
+    mode: "dump.txt",
+    run: (file: string, flags: object) => capture((w) => runDump(file, flags, w, (t) => w(`stderr: ${t}`))),
+  },
+  {
+    mode: "dump.json",
+    run: (file: string, flags: object) =>
+      capture((w) => runDump(file, { ...flags, json: true }, w, (t) => w(`stderr: ${t}`))),
+  },
+  {
+    mode: "validate.txt",
+    run: (file: string, flags: object) => capture((w) => runValidate(file, flags, w, (t) => w(`stderr: ${t}`))),
+  },
+  {
+    mode: "validate.json",
+    run: (file: string, flags: object) =>
+      capture((w) => runValidate(file, { ...flags, json: true }, w, (t) => w(`stderr: ${t}`))),
+  },
 ] as const;
 
 function printed(file: string, r: { code: number; out: string }): string {

@@ -17,7 +17,8 @@ export interface GoldenCase {
   readonly schema?: string;
 }
 
-const le32 = (b: Uint8Array, at: number, v: number): void => new DataView(b.buffer, b.byteOffset).setUint32(at, v, true);
+const le32 = (b: Uint8Array, at: number, v: number): void =>
+  new DataView(b.buffer, b.byteOffset).setUint32(at, v, true);
 const PAGE_DATA = 128;
 const END = 9896;
 
@@ -33,7 +34,15 @@ const XL = "schema/libxl-stream.lu";
 export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: "libxc", file: () => LIBXC, schema: XC },
   { name: "libxc-v2", file: () => corrupted(LIBXC, (b) => void (b[15] = 2)), schema: XC },
-  { name: "libxc-v2-no-static-end", file: () => corrupted(LIBXC, (b) => { b[15] = 2; le32(b, 120, 0x0d); }), schema: XC },
+  {
+    name: "libxc-v2-no-static-end",
+    file: () =>
+      corrupted(LIBXC, (b) => {
+        b[15] = 2;
+        le32(b, 120, 0x0d);
+      }),
+    schema: XC,
+  },
   { name: "libxc-v4", file: () => corrupted(LIBXC, (b) => void (b[15] = 4)), schema: XC },
   { name: "libxc-big-endian", file: () => corrupted(LIBXC, (b) => void (b[17] = 1)), schema: XC },
   { name: "libxc-page-shift", file: () => corrupted(LIBXC, (b) => void (b[28] = 3)), schema: XC },
@@ -42,11 +51,31 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: "libxc-order", file: () => corrupted(LIBXC, (b) => le32(b, 120, 0x0d)), schema: XC },
   { name: "libxc-unknown-record", file: () => corrupted(LIBXC, (b) => le32(b, END, 0x13)), schema: XC },
   { name: "libxc-truncated", file: () => corrupted(LIBXC, (b) => b.subarray(0, END)), schema: XC },
-  { name: "libxc-trailing", file: () => corrupted(LIBXC, (b) => { const o = new Uint8Array(b.length + 8); o.set(b); o.set([1, 2, 3, 4, 5, 6, 7, 8], b.length); return o; }), schema: XC },
+  {
+    name: "libxc-trailing",
+    file: () =>
+      corrupted(LIBXC, (b) => {
+        const o = new Uint8Array(b.length + 8);
+        o.set(b);
+        o.set([1, 2, 3, 4, 5, 6, 7, 8], b.length);
+        return o;
+      }),
+    schema: XC,
+  },
   { name: "libxc-not-xenf", file: () => corrupted(LIBXC, (b) => void (b[11] = 0x47)) },
   { name: "libxl", file: () => libxl(), schema: XL },
   { name: "libxl-big-endian", file: () => libxl((b) => void (b[15] = 1)), schema: XL },
-  { name: "libxl-trailing", file: () => libxl((b) => { const o = new Uint8Array(b.length + 3); o.set(b); o.set([9, 9, 9], b.length); return o; }), schema: XL },
+  {
+    name: "libxl-trailing",
+    file: () =>
+      libxl((b) => {
+        const o = new Uint8Array(b.length + 3);
+        o.set(b);
+        o.set([9, 9, 9], b.length);
+        return o;
+      }),
+    schema: XL,
+  },
   { name: "image", file: () => IMAGE, flags: { image: true, bootmem: "0" } },
 ];
 

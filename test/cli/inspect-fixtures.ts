@@ -42,10 +42,24 @@ export function sampleLibxlStream(schemas: SchemaIndex): Uint8Array {
   const enc = new SchemaEncoder(schemas);
   const before = new BufferRecordWriter(streamFormatOf(schemas, "xl_stream"));
   before.source.bytes(0, 16).set(enc.encode("xl_header", { options: [] }));
-  before.appendRecord(2, enc.encode("xl_emulator_xenstore_data", { emulator_id: "qemu_upstream", index: 0, data: new TextEncoder().encode("physmap\0on\0") }));
+  before.appendRecord(
+    2,
+    enc.encode("xl_emulator_xenstore_data", {
+      emulator_id: "qemu_upstream",
+      index: 0,
+      data: new TextEncoder().encode("physmap\0on\0"),
+    }),
+  );
   before.appendRecord(1, new Uint8Array(0)); // LIBXC_CONTEXT
   const after = new BufferRecordWriter({ ...streamFormatOf(schemas, "xl_stream"), preambleSize: 0 });
-  after.appendRecord(3, enc.encode("xl_emulator_context", { emulator_id: "qemu_upstream", index: 0, emulator_ctx: new Uint8Array(20).fill(0xab) }));
+  after.appendRecord(
+    3,
+    enc.encode("xl_emulator_context", {
+      emulator_id: "qemu_upstream",
+      index: 0,
+      emulator_ctx: new Uint8Array(20).fill(0xab),
+    }),
+  );
   after.end();
   return concat([before.bytes(), sampleLibxcStream(schemas), after.bytes()]);
 }
@@ -59,6 +73,9 @@ export interface Captured {
 export function capture(run: (write: (t: string) => void, writeErr: (t: string) => void) => number): Captured {
   let out = "";
   let err = "";
-  const code = run((t) => (out += t), (t) => (err += t));
+  const code = run(
+    (t) => (out += t),
+    (t) => (err += t),
+  );
   return { code, out, err };
 }

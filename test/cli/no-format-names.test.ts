@@ -16,7 +16,9 @@ import { typeName } from "../../codegen/naming.js";
 const LIVE_UPDATE_COMMANDS = new Set(["cli/save.ts", "cli/restore.ts"]);
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 function names(): Set<string> {
@@ -39,8 +41,11 @@ describe("cli/ holds no format names", () => {
     expect(known.has("lu_stream")).toBe(true);
     const found: string[] = [];
     for (const file of sources("cli").filter((f) => !LIVE_UPDATE_COMMANDS.has(f) && !f.startsWith("cli/image/"))) {
-      const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
-      for (const word of code.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (known.has(word)) found.push(`${file}: ${word}`);
+      const code = readFileSync(file, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/\/\/.*$/gm, "");
+      for (const word of code.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])
+        if (known.has(word)) found.push(`${file}: ${word}`);
     }
     expect([...new Set(found)]).toEqual([]);
   });

@@ -79,7 +79,10 @@ let files = 0;
 const nextFile = (tag: string): string => tempPath(`rt-${tag}-${files++}.bin`);
 
 /** An HVM save record stream (descriptor instance set through HvmSaveDescriptor). */
-function hvmStream(records: readonly { readonly type: number; readonly body: Uint8Array }[]): { bytes: Uint8Array; bodyOffsets: number[] } {
+function hvmStream(records: readonly { readonly type: number; readonly body: Uint8Array }[]): {
+  bytes: Uint8Array;
+  bodyOffsets: number[];
+} {
   const w = new BufferRecordWriter(HVM_SAVE_FORMAT);
   const bodyOffsets: number[] = [];
   for (const r of records) {
@@ -158,8 +161,16 @@ function frameLibxl(type: number, body: Uint8Array | null): Framed {
 }
 
 function frameImage(type: number, body: Uint8Array | null): Framed {
-  const memory = new MachineMemory({ pageSize: PAGE_SIZE, frameCount: 64, reserved: [{ start: 0, count: 2, name: "bootmem" }] });
-  const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, { allocator: new FrameAllocator(memory, { seed: 11 }), bootmem: 0, littleEndian: true });
+  const memory = new MachineMemory({
+    pageSize: PAGE_SIZE,
+    frameCount: 64,
+    reserved: [{ start: 0, count: 2, name: "bootmem" }],
+  });
+  const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, {
+    allocator: new FrameAllocator(memory, { seed: 11 }),
+    bootmem: 0,
+    littleEndian: true,
+  });
   const placed = type === LU_STREAM_FORMAT.endType ? w.end() : w.appendRecord(type, body ?? new Uint8Array(0));
   w.finish();
   const file = nextFile("lu");
@@ -170,11 +181,17 @@ function frameImage(type: number, body: Uint8Array | null): Framed {
 /** An HVM save record inside an HVM_CONTEXT record (body built by XcHvmContext) of a libxc stream. */
 function frameHvm(type: number, body: Uint8Array | null): Framed & { readonly outerIndex: number } {
   const records: { type: number; body: Uint8Array }[] = [];
-  if (type !== HVM_SAVE_RECORD.HEADER) records.push({ type: HVM_SAVE_RECORD.HEADER, body: new AccessorBuilder(schemas).build(HvmSaveHeader).bytes });
+  if (type !== HVM_SAVE_RECORD.HEADER)
+    records.push({ type: HVM_SAVE_RECORD.HEADER, body: new AccessorBuilder(schemas).build(HvmSaveHeader).bytes });
   if (type !== HVM_SAVE_RECORD.END) records.push({ type, body: body ?? new Uint8Array(0) });
   const nested = hvmStream(records);
-  const names = [...records.map((r) => schemas.streams.get("hvm_save")?.records.find((x) => x.value === r.type)?.name ?? "?"), "END"];
-  const context = new AccessorBuilder(schemas, new Map([["hvm_save", { bytes: nested.bytes, names }]])).build(XcHvmContext);
+  const names = [
+    ...records.map((r) => schemas.streams.get("hvm_save")?.records.find((x) => x.value === r.type)?.name ?? "?"),
+    "END",
+  ];
+  const context = new AccessorBuilder(schemas, new Map([["hvm_save", { bytes: nested.bytes, names }]])).build(
+    XcHvmContext,
+  );
   const framed = frameLibxc(XC_STREAM_RECORD.HVM_CONTEXT, context.bytes);
   const inner = type === HVM_SAVE_RECORD.END ? records.length : records.length - 1;
   const innerOffset = type === HVM_SAVE_RECORD.END ? -1 : (nested.bodyOffsets[inner] ?? -1);
@@ -198,11 +215,15 @@ function validate(framed: Framed): { code: number; problems: readonly Located[] 
 }
 
 /** Nested record lists (stream fields) reduced to their record names, as the builder expects them. */
-function namesOfStreams(body: LayoutStruct | undefined, fields: { [k: string]: JsonValue }): { [k: string]: JsonValue } {
+function namesOfStreams(
+  body: LayoutStruct | undefined,
+  fields: { [k: string]: JsonValue },
+): { [k: string]: JsonValue } {
   const out = { ...fields };
   for (const f of body?.fields ?? []) {
     const v = out[f.name];
-    if (f.type.kind === "stream" && Array.isArray(v)) out[f.name] = (v as readonly { readonly name: string }[]).map((r) => r.name);
+    if (f.type.kind === "stream" && Array.isArray(v))
+      out[f.name] = (v as readonly { readonly name: string }[]).map((r) => r.name);
   }
   return out;
 }
@@ -214,7 +235,10 @@ function withPages(built: BuiltBody): BuiltBody {
   const bytes = new Uint8Array(built.bytes.length + pages * PAGE_SIZE);
   bytes.set(built.bytes);
   for (let i = built.bytes.length; i < bytes.length; i++) bytes[i] = (i * 7 + 1) & 0xff;
-  return { bytes, expected: pages > 0 ? { ...built.expected, page_data: { bytes: pages * PAGE_SIZE } } : built.expected };
+  return {
+    bytes,
+    expected: pages > 0 ? { ...built.expected, page_data: { bytes: pages * PAGE_SIZE } } : built.expected,
+  };
 }
 
 interface Case {
@@ -227,15 +251,31 @@ interface Case {
   readonly extraFields: { [k: string]: JsonValue };
 }
 
-const top = (stream: string) => (doc: DumpDoc, framed: Framed): DumpedRecord | undefined => doc.records.find((r) => r.stream === stream && r.index === framed.index);
+const top =
+  (stream: string) =>
+  (doc: DumpDoc, framed: Framed): DumpedRecord | undefined =>
+    doc.records.find((r) => r.stream === stream && r.index === framed.index);
 const nestedHvm = (doc: DumpDoc, framed: Framed): DumpedRecord | undefined => {
   const outer = doc.records.find((r) => r.name === "HVM_CONTEXT");
   const list = outer?.fields["records"] as readonly DumpedRecord[] | undefined;
   return list?.find((r) => r.index === framed.index);
 };
 
-function cases(stream: string, bodies: ReadonlyMap<number, StructClass>, frame: Case["frame"], find: Case["find"], extraFields: Case["extraFields"] = {}): Case[] {
-  return streamOf(schemas, stream).records.map((record) => ({ stream, record, cls: bodies.get(record.value), frame, find, extraFields }));
+function cases(
+  stream: string,
+  bodies: ReadonlyMap<number, StructClass>,
+  frame: Case["frame"],
+  find: Case["find"],
+  extraFields: Case["extraFields"] = {},
+): Case[] {
+  return streamOf(schemas, stream).records.map((record) => ({
+    stream,
+    record,
+    cls: bodies.get(record.value),
+    frame,
+    find,
+    extraFields,
+  }));
 }
 
 const ALL: Case[] = [
@@ -254,7 +294,31 @@ function buildBody(c: Case): BuiltBody | null {
 describe("every record type round-trips through the generated setters, lu dump and lu validate", () => {
   it("has a generated body class for exactly the record types the schemas give a body", () => {
     for (const c of ALL) expect(c.cls?.SCHEMA_NAME ?? null, `${c.stream} ${c.record.name}`).toBe(c.record.body);
-    expect(ALL.filter((c) => c.stream === "hvm_save").map((c) => c.record.name)).toEqual(expect.arrayContaining(["HEADER", "CPU", "PIC", "IOAPIC", "LAPIC", "LAPIC_REGS", "PCI_IRQ", "ISA_IRQ", "PCI_LINK", "PIT", "RTC", "HPET", "PMTIMER", "MTRR", "VIRIDIAN_DOMAIN", "VIRIDIAN_VCPU", "VMCE_VCPU", "TSC_ADJUST", "CPU_XSAVE", "CPU_MSR", "END"]));
+    expect(ALL.filter((c) => c.stream === "hvm_save").map((c) => c.record.name)).toEqual(
+      expect.arrayContaining([
+        "HEADER",
+        "CPU",
+        "PIC",
+        "IOAPIC",
+        "LAPIC",
+        "LAPIC_REGS",
+        "PCI_IRQ",
+        "ISA_IRQ",
+        "PCI_LINK",
+        "PIT",
+        "RTC",
+        "HPET",
+        "PMTIMER",
+        "MTRR",
+        "VIRIDIAN_DOMAIN",
+        "VIRIDIAN_VCPU",
+        "VMCE_VCPU",
+        "TSC_ADJUST",
+        "CPU_XSAVE",
+        "CPU_MSR",
+        "END",
+      ]),
+    );
   });
 
   it.each(ALL.map((c) => [`${c.stream} ${c.record.name}`, c] as const))("%s", (_label, c) => {
@@ -289,7 +353,10 @@ function octetOfBit(f: LayoutField, s: LayoutStruct, bit: number): number {
 
 function corruptions(s: LayoutStruct): Corruption[] {
   const out: Corruption[] = [];
-  const first = (label: string, pick: (f: LayoutField) => Omit<Corruption, "label" | "at" | "field"> | undefined): void => {
+  const first = (
+    label: string,
+    pick: (f: LayoutField) => Omit<Corruption, "label" | "at" | "field"> | undefined,
+  ): void => {
     for (const f of s.fields) {
       const c = pick(f);
       if (c !== undefined) {
@@ -298,17 +365,28 @@ function corruptions(s: LayoutStruct): Corruption[] {
       }
     }
   };
-  const setBit = (f: LayoutField, bit: number) => (b: Uint8Array): void => {
-    const at = octetOfBit(f, s, bit);
-    b[at] = (b[at] ?? 0) ^ (1 << (bit & 7));
-  };
-  first("reserved field non-zero", (f) => (f.reserved && f.type.kind !== "pad" && f.type.kind !== "array" ? { kind: "nonzero-reserved", apply: setBit(f, 0) } : undefined));
-  first("padding non-zero", (f) => (f.type.kind === "pad" ? { kind: "nonzero-padding", apply: (b) => void (b[f.offset] = 0xa5) } : undefined));
-  first("constant wrong", (f) => (f.constValue !== null && f.type.kind !== "bits" ? { kind: "bad-constant", apply: setBit(f, 0) } : undefined));
+  const setBit =
+    (f: LayoutField, bit: number) =>
+    (b: Uint8Array): void => {
+      const at = octetOfBit(f, s, bit);
+      b[at] = (b[at] ?? 0) ^ (1 << (bit & 7));
+    };
+  first("reserved field non-zero", (f) =>
+    f.reserved && f.type.kind !== "pad" && f.type.kind !== "array"
+      ? { kind: "nonzero-reserved", apply: setBit(f, 0) }
+      : undefined,
+  );
+  first("padding non-zero", (f) =>
+    f.type.kind === "pad" ? { kind: "nonzero-padding", apply: (b) => void (b[f.offset] = 0xa5) } : undefined,
+  );
+  first("constant wrong", (f) =>
+    f.constValue !== null && f.type.kind !== "bits" ? { kind: "bad-constant", apply: setBit(f, 0) } : undefined,
+  );
   first("reserved bits of a bits field non-zero", (f) => {
     const t = f.type;
     if (t.kind !== "bits" || f.reserved || f.constValue !== null) return undefined;
-    for (let bit = 0; bit < f.size * 8; bit++) if (!t.ranges.some((r) => bit >= r.lo && bit <= r.hi)) return { kind: "nonzero-reserved", apply: setBit(f, bit) };
+    for (let bit = 0; bit < f.size * 8; bit++)
+      if (!t.ranges.some((r) => bit >= r.lo && bit <= r.hi)) return { kind: "nonzero-reserved", apply: setBit(f, bit) };
     return undefined;
   });
   first("enum value unknown", (f) => {
@@ -328,7 +406,8 @@ function corruptions(s: LayoutStruct): Corruption[] {
     const t = f.type;
     if (t.kind !== "flags" || f.reserved) return undefined;
     const known = (schemas.flags.get(t.flagsName)?.members ?? []).reduce((a, m) => a | m.value, 0n);
-    for (let bit = 0; bit < f.size * 8; bit++) if ((known & (1n << BigInt(bit))) === 0n) return { kind: "unknown-flags", apply: setBit(f, bit) };
+    for (let bit = 0; bit < f.size * 8; bit++)
+      if ((known & (1n << BigInt(bit))) === 0n) return { kind: "unknown-flags", apply: setBit(f, bit) };
     return undefined;
   });
   return out;
@@ -336,13 +415,22 @@ function corruptions(s: LayoutStruct): Corruption[] {
 
 const CORRUPT = ALL.flatMap((c) => {
   const body = c.record.body === null ? undefined : schemas.structs.get(c.record.body);
-  return body === undefined ? [] : corruptions(body).map((k) => [`${c.stream} ${c.record.name}: ${k.label} (${k.field})`, c, k] as const);
+  return body === undefined
+    ? []
+    : corruptions(body).map((k) => [`${c.stream} ${c.record.name}: ${k.label} (${k.field})`, c, k] as const);
 });
 
 describe("a corrupted field makes lu validate exit 1 with one problem naming it", () => {
   it("covers every category on some record type", () => {
     const labels = new Set(CORRUPT.map(([, , k]) => k.label));
-    expect([...labels].sort()).toEqual(["constant wrong", "enum value unknown", "flag bit unknown", "padding non-zero", "reserved bits of a bits field non-zero", "reserved field non-zero"]);
+    expect([...labels].sort()).toEqual([
+      "constant wrong",
+      "enum value unknown",
+      "flag bit unknown",
+      "padding non-zero",
+      "reserved bits of a bits field non-zero",
+      "reserved field non-zero",
+    ]);
   });
 
   it.each(CORRUPT)("%s", (_label, c, k) => {
@@ -352,7 +440,16 @@ describe("a corrupted field makes lu validate exit 1 with one problem naming it"
     k.apply(bytes);
     const framed = c.frame(c.record.value, bytes);
     const v = validate(framed);
-    expect(v.problems).toEqual([{ offset: framed.bodyOffset + k.at, recordIndex: framed.index, record: c.record.name, field: k.field, kind: k.kind, message: expect.any(String) as unknown }]);
+    expect(v.problems).toEqual([
+      {
+        offset: framed.bodyOffset + k.at,
+        recordIndex: framed.index,
+        record: c.record.name,
+        field: k.field,
+        kind: k.kind,
+        message: expect.any(String) as unknown,
+      },
+    ]);
     expect(v.code).toBe(1);
     // dump still shows the record, and exits 1 for the same problem.
     const d = dump(framed);

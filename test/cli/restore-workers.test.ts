@@ -21,7 +21,16 @@ function lu(...args: string[]): { status: number | null; stdout: string; stderr:
 
 /** The document without what differs by design (times, thread count, pool start-up). */
 function restored(doc: Record<string, unknown>): Record<string, unknown> {
-  const { passes: _p, restore_ms: _r, cold_restore_ms: _c, mb_per_s: _m, mframes_per_s: _f, workers: _w, pool_startup_ms: _s, ...rest } = doc;
+  const {
+    passes: _p,
+    restore_ms: _r,
+    cold_restore_ms: _c,
+    mb_per_s: _m,
+    mframes_per_s: _f,
+    workers: _w,
+    pool_startup_ms: _s,
+    ...rest
+  } = doc;
   return rest;
 }
 
@@ -50,7 +59,9 @@ describe("lu restore --workers", () => {
   it("says in the summary how many threads ran pass 1 and what the pool cost to start", () => {
     const r = lu("restore", image, "--bootmem", bootmem, "--workers", "2");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/pass 1 on 2 threads \(worker pool started in [0-9.]+ ms, before and apart from the restore\)/);
+    expect(r.stdout).toMatch(
+      /pass 1 on 2 threads \(worker pool started in [0-9.]+ ms, before and apart from the restore\)/,
+    );
     expect(lu("restore", image, "--bootmem", bootmem, "--workers", "1").stdout).toMatch(/pass 1 on 1 thread\n/);
   });
 
@@ -67,7 +78,13 @@ describe("lu restore --workers", () => {
     const fd = openSync(bad, "r+");
     const bytes = new Uint8Array(8);
     new DataView(bytes.buffer).setBigUint64(0, BigInt(saved.domains[0]?.frames[7] ?? 0), true);
-    writeSync(fd, bytes, 0, 8, (saved.streamFrames[Math.floor(offset / saved.pageSize)] ?? 0) * saved.pageSize + (offset % saved.pageSize));
+    writeSync(
+      fd,
+      bytes,
+      0,
+      8,
+      (saved.streamFrames[Math.floor(offset / saved.pageSize)] ?? 0) * saved.pageSize + (offset % saved.pageSize),
+    );
     closeSync(fd);
     const runs = [1, 2, 3].map((n) => lu("restore", bad, "--bootmem", bootmem, "--workers", String(n)));
     for (const r of runs) {

@@ -56,7 +56,11 @@ interface DumpDoc {
   readonly kind: string;
   readonly bytesRead: number;
   readonly headers: readonly { readonly name: string; readonly fields: Record<string, unknown> }[];
-  readonly records: readonly { readonly name: string; readonly index: number; readonly fields: Record<string, unknown> }[];
+  readonly records: readonly {
+    readonly name: string;
+    readonly index: number;
+    readonly fields: Record<string, unknown>;
+  }[];
   readonly problems: readonly Located[];
 }
 
@@ -103,9 +107,13 @@ describe("record padding", () => {
     });
     const v = validate(bad);
     expect(v.code).toBe(1);
-    expect(v.report.problems).toEqual([expect.objectContaining({ kind: "nonzero-padding", offset: padAt, recordIndex: 1, record: "X86_PV_VCPU_BASIC" })]);
+    expect(v.report.problems).toEqual([
+      expect.objectContaining({ kind: "nonzero-padding", offset: padAt, recordIndex: 1, record: "X86_PV_VCPU_BASIC" }),
+    ]);
     const text = capture((out, err) => runValidate(bad, {}, out, err)).out;
-    expect(text).toContain(`offset ${padAt} (0x${padAt.toString(16)}), record #1, X86_PV_VCPU_BASIC: 1 of the 3 record padding octets after the body are not zero [nonzero-padding]`);
+    expect(text).toContain(
+      `offset ${padAt} (0x${padAt.toString(16)}), record #1, X86_PV_VCPU_BASIC: 1 of the 3 record padding octets after the body are not zero [nonzero-padding]`,
+    );
 
     const d = dump(bad);
     expect(d.code).toBe(1);
@@ -146,7 +154,9 @@ describe("libxc stream versions", () => {
     expect(dump(path).doc.headers[0]?.fields["version"]).toBe(3);
     const v = validate(path);
     expect(v.code).toBe(1);
-    expect(v.report.problems).toEqual([expect.objectContaining({ kind: "record-order", record: "PAGE_DATA", recordIndex: 1 })]);
+    expect(v.report.problems).toEqual([
+      expect.objectContaining({ kind: "record-order", record: "PAGE_DATA", recordIndex: 1 }),
+    ]);
   });
 });
 
@@ -157,7 +167,9 @@ describe("preambles", () => {
     });
     const v = validate(file);
     expect(v.code).toBe(1);
-    expect(v.report.problems).toEqual([expect.objectContaining({ kind: "nonzero-reserved", field: "options", offset: 16 })]);
+    expect(v.report.problems).toEqual([
+      expect.objectContaining({ kind: "nonzero-reserved", field: "options", offset: 16 }),
+    ]);
     expect(v.report.problems[0]?.recordIndex).toBeUndefined();
   });
 });
@@ -181,7 +193,9 @@ describe("64-bit values in --json", () => {
     const d = dump(path);
     expect(d.code).toBe(0);
     // On the text, so a rounded float could not pass for the exact value.
-    expect(d.text).toContain('"param":[{"index":1,"value":9007199254740991},{"index":2,"value":"9007199254740992"},{"index":3,"value":"18446744073709551615"}]');
+    expect(d.text).toContain(
+      '"param":[{"index":1,"value":9007199254740991},{"index":2,"value":"9007199254740992"},{"index":3,"value":"18446744073709551615"}]',
+    );
   });
 });
 
@@ -241,8 +255,16 @@ describe("large files are never read whole", () => {
   });
 
   it("validates a sparse 4 GiB memory image reading only the breadcrumb, MFN array and stream frames", () => {
-    const memory = new MachineMemory({ pageSize: 4096, frameCount: 2 ** 20, reserved: [{ start: 0, count: 2, name: "bootmem" }] });
-    const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, { allocator: new FrameAllocator(memory, { seed: 3 }), bootmem: 0, littleEndian: true });
+    const memory = new MachineMemory({
+      pageSize: 4096,
+      frameCount: 2 ** 20,
+      reserved: [{ start: 0, count: 2, name: "bootmem" }],
+    });
+    const w = new PagedRecordWriter(memory, LU_STREAM_FORMAT, {
+      allocator: new FrameAllocator(memory, { seed: 3 }),
+      bootmem: 0,
+      littleEndian: true,
+    });
     const ver = w.beginRecord(LU_STREAM_RECORD.LU_VERSION, LuVersion.SIZE);
     const lv = LuVersion.at(ver.source, ver.offset, ver.length).init();
     lv.xenMajor = 4;
@@ -274,7 +296,10 @@ describe("errors", () => {
   it("a directory is a usage error, not a stack trace", () => {
     for (const run of [runValidate, runDump]) {
       const r = capture((w, e) => run(tmpdir(), {}, w, e));
-      expect(r).toMatchObject({ code: 2, err: expect.stringMatching(/cannot open .*: it is a directory\n$/) as unknown });
+      expect(r).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/cannot open .*: it is a directory\n$/) as unknown,
+      });
     }
   });
 
@@ -295,13 +320,23 @@ describe("errors", () => {
       segments: (offset, length, visit) => inner.segments(offset, length, visit),
     };
     const problems: InspectProblem[] = [];
-    expect(() => walkStream({ schemas: loadSchemas(), source: failing, streamName: "xc_stream", problems, onRecord: () => undefined })).toThrow(FileReadError);
+    expect(() =>
+      walkStream({
+        schemas: loadSchemas(),
+        source: failing,
+        streamName: "xc_stream",
+        problems,
+        onRecord: () => undefined,
+      }),
+    ).toThrow(FileReadError);
     expect(problems).toEqual([]);
   });
 
   it("says once where a missing breadcrumb was looked for", () => {
     const r = capture((w, e) => runValidate(IMAGE, { image: true, bootmem: "1" }, w, e));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^\S+: offset 4096 \(0x1000\): no live update: the bootmem does not start with the breadcrumb magic/);
+    expect(r.out).toMatch(
+      /^\S+: offset 4096 \(0x1000\): no live update: the bootmem does not start with the breadcrumb magic/,
+    );
   });
 });

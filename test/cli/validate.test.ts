@@ -10,7 +10,14 @@ interface Report {
   readonly valid: boolean;
   readonly records: number;
   readonly bytesRead: number;
-  readonly problems: readonly { readonly kind: string; readonly offset: number; readonly recordIndex?: number; readonly record?: string; readonly field?: string; readonly message: string }[];
+  readonly problems: readonly {
+    readonly kind: string;
+    readonly offset: number;
+    readonly recordIndex?: number;
+    readonly record?: string;
+    readonly field?: string;
+    readonly message: string;
+  }[];
 }
 
 const validate = (file: string, extra: object = {}): { code: number; report: Report } => {
@@ -18,7 +25,8 @@ const validate = (file: string, extra: object = {}): { code: number; report: Rep
   return { code: r.code, report: JSON.parse(r.out) as Report };
 };
 
-const le32 = (b: Uint8Array, at: number, v: number): void => new DataView(b.buffer, b.byteOffset).setUint32(at, v, true);
+const le32 = (b: Uint8Array, at: number, v: number): void =>
+  new DataView(b.buffer, b.byteOffset).setUint32(at, v, true);
 
 /** Offsets in the libxc sample (see `lu dump test/fixtures/sample-libxc.bin`). */
 const PAGE_DATA = 128;
@@ -27,8 +35,14 @@ const END = 9896;
 
 describe("lu validate", () => {
   it("passes both samples", () => {
-    expect(validate(LIBXC)).toMatchObject({ code: 0, report: { kind: "libxc", valid: true, records: 8, problems: [] } });
-    expect(validate(IMAGE, { image: true, bootmem: "0" })).toMatchObject({ code: 0, report: { kind: "image", valid: true, records: 8 } });
+    expect(validate(LIBXC)).toMatchObject({
+      code: 0,
+      report: { kind: "libxc", valid: true, records: 8, problems: [] },
+    });
+    expect(validate(IMAGE, { image: true, bootmem: "0" })).toMatchObject({
+      code: 0,
+      report: { kind: "image", valid: true, records: 8 },
+    });
     const text = capture((w, e) => runValidate(LIBXC, {}, w, e));
     expect(text.out).toBe(`${LIBXC}: ok (libxc, 8 records)\n`);
   });
@@ -44,11 +58,16 @@ describe("lu validate", () => {
     const v4 = corrupted(LIBXC, (b) => {
       b[15] = 4;
     });
-    expect(validate(v4)).toMatchObject({ code: 1, report: { problems: [{ kind: "unsupported-version", offset: 12 }] } });
+    expect(validate(v4)).toMatchObject({
+      code: 1,
+      report: { problems: [{ kind: "unsupported-version", offset: 12 }] },
+    });
     const res = corrupted(LIBXC, (b) => {
       b[23] = 1;
     });
-    expect(validate(res).report.problems).toEqual([expect.objectContaining({ kind: "nonzero-reserved", field: "_res2", offset: 20 })]);
+    expect(validate(res).report.problems).toEqual([
+      expect.objectContaining({ kind: "nonzero-reserved", field: "_res2", offset: 20 }),
+    ]);
   });
 
   it("finds page data that does not match the pfn types", () => {
@@ -56,7 +75,9 @@ describe("lu validate", () => {
       // pfn[1] from XTAB (no data) to NOTAB: now 3 pages are owed, 2 are there.
       b[PAGE_DATA + 8 + 8 + 8 + 7] = 0x00;
     });
-    expect(validate(file).report.problems).toEqual([expect.objectContaining({ kind: "body-length", record: "PAGE_DATA", recordIndex: 3, field: "page_data" })]);
+    expect(validate(file).report.problems).toEqual([
+      expect.objectContaining({ kind: "body-length", record: "PAGE_DATA", recordIndex: 3, field: "page_data" }),
+    ]);
   });
 
   it("finds a count larger than the body", () => {
@@ -70,12 +91,16 @@ describe("lu validate", () => {
     const file = corrupted(LIBXC, (b) => {
       b[HVM_CONTEXT + 8 + 8] = 0x87; // HVM_FILE_MAGIC 0x54381286 -> 0x54381287
     });
-    expect(validate(file).report.problems).toEqual([expect.objectContaining({ kind: "bad-constant", record: "HEADER", field: "magic", offset: HVM_CONTEXT + 16 })]);
+    expect(validate(file).report.problems).toEqual([
+      expect.objectContaining({ kind: "bad-constant", record: "HEADER", field: "magic", offset: HVM_CONTEXT + 16 }),
+    ]);
   });
 
   it("finds an unknown mandatory record and a stream cut before its end", () => {
     const unknown = corrupted(LIBXC, (b) => le32(b, END, 0x13));
-    expect(validate(unknown).report.problems).toEqual([expect.objectContaining({ kind: "unknown-record", offset: END, recordIndex: 7, record: "0x00000013" })]);
+    expect(validate(unknown).report.problems).toEqual([
+      expect.objectContaining({ kind: "unknown-record", offset: END, recordIndex: 7, record: "0x00000013" }),
+    ]);
     const truncated = corrupted(LIBXC, (b) => b.subarray(0, END));
     const t = validate(truncated);
     expect(t.code).toBe(1);
@@ -84,7 +109,9 @@ describe("lu validate", () => {
 
   it("requires STATIC_DATA_END before memory in a version 3 stream", () => {
     const file = corrupted(LIBXC, (b) => le32(b, 120, 0x0d)); // STATIC_DATA_END -> VERIFY
-    expect(validate(file).report.problems).toEqual([expect.objectContaining({ kind: "record-order", record: "PAGE_DATA" })]);
+    expect(validate(file).report.problems).toEqual([
+      expect.objectContaining({ kind: "record-order", record: "PAGE_DATA" }),
+    ]);
   });
 
   it("finds a memory image without a breadcrumb, and a corrupted LU_DOMAIN_INFO", () => {
@@ -99,7 +126,9 @@ describe("lu validate", () => {
     const mfnArray = Number(dv.getBigUint64(8, true));
     const firstPage = Number(dv.getBigUint64(mfnArray, true)) * 4096;
     const badType = corrupted(IMAGE, (b) => le32(b, firstPage + 48 + 8, 7)); // LU_DOMAIN_INFO.type = 7
-    expect(validate(badType, { image: true, bootmem: "0" }).report.problems).toEqual([expect.objectContaining({ kind: "unknown-enum", record: "LU_DOMAIN_INFO", field: "type", offset: 56 })]);
+    expect(validate(badType, { image: true, bootmem: "0" }).report.problems).toEqual([
+      expect.objectContaining({ kind: "unknown-enum", record: "LU_DOMAIN_INFO", field: "type", offset: 56 }),
+    ]);
   });
 
   it("exits 2 on usage and I/O errors", () => {
@@ -129,15 +158,25 @@ describe("data after the END record", () => {
     const { code, report } = validate(file);
     expect(code).toBe(1);
     expect(report.records).toBe(8);
-    expect(report.problems).toEqual([{ offset: SIZE, recordIndex: 7, record: "END", kind: "trailing-data", message: "8 octets after the END record" }]);
+    expect(report.problems).toEqual([
+      { offset: SIZE, recordIndex: 7, record: "END", kind: "trailing-data", message: "8 octets after the END record" },
+    ]);
     const text = capture((w, e) => runValidate(file, {}, w, e));
     expect(text.code).toBe(1);
-    expect(text.out).toBe(`${file}: offset ${SIZE} (0x${SIZE.toString(16)}), record #7, END: 8 octets after the END record [trailing-data]\n${file}: 1 problem(s)\n`);
+    expect(text.out).toBe(
+      `${file}: offset ${SIZE} (0x${SIZE.toString(16)}), record #7, END: 8 octets after the END record [trailing-data]\n${file}: 1 problem(s)\n`,
+    );
   });
 
   it("zero octets after END are still found, and said to be zero", () => {
     const file = withTail(LIBXC, new Uint8Array(8));
-    expect(validate(file).report.problems).toEqual([expect.objectContaining({ offset: SIZE, kind: "trailing-data", message: "8 octets after the END record (all zero)" })]);
+    expect(validate(file).report.problems).toEqual([
+      expect.objectContaining({
+        offset: SIZE,
+        kind: "trailing-data",
+        message: "8 octets after the END record (all zero)",
+      }),
+    ]);
     // One non-zero octet at the very end is enough to drop "(all zero)".
     const last = withTail(LIBXC, Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 9));
     expect(validate(last).report.problems[0]?.message).toBe("8 octets after the END record");
@@ -147,7 +186,9 @@ describe("data after the END record", () => {
     const file = withTail(LIBXC, new Uint8Array(8).fill(0xff));
     const text = capture((w, e) => runDump(file, {}, w, e));
     expect(text.code).toBe(1);
-    expect(text.err).toBe(`problem: offset ${SIZE} (0x${SIZE.toString(16)}), record #7, END: 8 octets after the END record\n`);
+    expect(text.err).toBe(
+      `problem: offset ${SIZE} (0x${SIZE.toString(16)}), record #7, END: 8 octets after the END record\n`,
+    );
     const json = capture((w, e) => runDump(file, { json: true }, w, e));
     const doc = JSON.parse(json.out) as { records: unknown[]; problems: Report["problems"] };
     expect(json.code).toBe(1);
@@ -166,7 +207,13 @@ describe("data after the END record", () => {
     const { code, report } = validate(file);
     expect(code).toBe(1);
     // Too long to scan for zeros: only the count.
-    expect(report.problems).toEqual([expect.objectContaining({ offset: SIZE, kind: "trailing-data", message: `${2 ** 30} octets after the END record` })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        offset: SIZE,
+        kind: "trailing-data",
+        message: `${2 ** 30} octets after the END record`,
+      }),
+    ]);
     // The records fit in the first 64 KiB chunk; nothing of the tail is read.
     expect(report.bytesRead).toBeLessThanOrEqual(65536);
     rmSync(file);
@@ -177,14 +224,24 @@ describe("data after the END record", () => {
     const clean = tempPath("trailing-libxl-clean.bin");
     writeFileSync(clean, bytes);
     expect(validate(clean)).toMatchObject({ code: 0, report: { kind: "libxl", problems: [] } });
-    const dumped = JSON.parse(capture((w, e) => runDump(clean, { json: true }, w, e)).out) as { records: { stream: string; name: string; index: number }[] };
+    const dumped = JSON.parse(capture((w, e) => runDump(clean, { json: true }, w, e)).out) as {
+      records: { stream: string; name: string; index: number }[];
+    };
     const xlEnd = dumped.records.at(-1);
     expect(xlEnd).toMatchObject({ stream: "xl_stream", name: "END" });
 
     const file = withTail(clean, Uint8Array.of(0, 0, 0, 0, 0xaa, 0, 0, 0));
     const { code, report } = validate(file);
     expect(code).toBe(1);
-    expect(report.problems).toEqual([{ offset: bytes.length, recordIndex: xlEnd?.index, record: "END", kind: "trailing-data", message: "8 octets after the END record" }]);
+    expect(report.problems).toEqual([
+      {
+        offset: bytes.length,
+        recordIndex: xlEnd?.index,
+        record: "END",
+        kind: "trailing-data",
+        message: "8 octets after the END record",
+      },
+    ]);
   });
 
   it("a libxl record after the embedded libxc stream is numbered in problems as dump numbers it", () => {
@@ -195,7 +252,9 @@ describe("data after the END record", () => {
     bytes[padding] = 0x5a;
     const file = tempPath("libxl-numbering.bin");
     writeFileSync(file, bytes);
-    const dumped = JSON.parse(capture((w, e) => runDump(file, { json: true }, w, e)).out) as { records: { stream: string; name: string; index: number }[] };
+    const dumped = JSON.parse(capture((w, e) => runDump(file, { json: true }, w, e)).out) as {
+      records: { stream: string; name: string; index: number }[];
+    };
     const ctx = dumped.records.find((r) => r.stream === "xl_stream" && r.name === "EMULATOR_CONTEXT");
     expect(ctx?.index).toBe(2);
     const { code, report } = validate(file);
@@ -205,7 +264,9 @@ describe("data after the END record", () => {
   });
 
   it("a memory image is not flagged for the rest of the stream's last page after END", () => {
-    const dumped = JSON.parse(capture((w, e) => runDump(IMAGE, { json: true, image: true, bootmem: "0" }, w, e)).out) as {
+    const dumped = JSON.parse(
+      capture((w, e) => runDump(IMAGE, { json: true, image: true, bootmem: "0" }, w, e)).out,
+    ) as {
       records: { name: string; offset: number }[];
       headers: { name: string; fields: { nr_pages: number } }[];
     };

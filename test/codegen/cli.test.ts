@@ -19,7 +19,11 @@ function lu(...args: string[]): { code: number | null; stdout: string; stderr: s
 
 function luIn(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   // The project's own tsx (what `npx tsx` runs from the repo), so the temp cwd needs no node_modules.
-  const r = spawnSync(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "cli/main.ts"), ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "cli/main.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^npm warn .*\n/gm, "") };
 }
 
@@ -52,7 +56,9 @@ describe("lu check", () => {
   it("exits 1 with rendered diagnostics and no stack trace on errors", () => {
     const r = lu("check", "bad.lu");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("bad.lu:3:3: error LU3001: field 'b' overlaps 'a' (bytes 2..4)\n 3 |   @2 b: u32;\n   |   ^~~~~~~~~~");
+    expect(r.stderr).toContain(
+      "bad.lu:3:3: error LU3001: field 'b' overlaps 'a' (bytes 2..4)\n 3 |   @2 b: u32;\n   |   ^~~~~~~~~~",
+    );
     // One mistake, one diagnostic: the misplaced 'b' is not also reported as misaligned or as leaving a gap.
     expect(r.stderr).toContain("1 error, 0 warnings");
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -89,7 +95,14 @@ describe("lu layout", () => {
   it("prints the JSON shape", () => {
     const r = lu("layout", "schema/live-update.lu", "--json");
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { structs: { name: string; size: number; align: number; fields: { name: string; offset: number; size: number; type: string }[] }[] };
+    const json = JSON.parse(r.stdout) as {
+      structs: {
+        name: string;
+        size: number;
+        align: number;
+        fields: { name: string; offset: number; size: number; type: string }[];
+      }[];
+    };
     expect(json.structs.map((s) => s.name)).toEqual(["lu_breadcrumb", "lu_m2p_entry", "lu_m2p"]);
     const crumb = json.structs[0];
     expect(crumb).toMatchObject({ name: "lu_breadcrumb", size: 24, align: 8 });
@@ -102,10 +115,24 @@ describe("lu layout", () => {
     expect(riff.code).toBe(0);
     expect(riff.stdout).toContain("  0x0004     4  size     4  u32 = length of rest\n");
     expect(riff.stdout).toContain('  0x0000     0  id       4  ascii[4] = "RIFF"\n');
-    const json = JSON.parse(luIn(ROOT, "layout", "schema/kho.lu", "--json").stdout) as { consts: { name: string; type: string; value: string }[] };
-    expect(json.consts).toContainEqual({ name: "KHO_V1_COMPATIBLE", type: "string", value: '"kho-v1"', file: "schema/kho.lu" });
-    expect(json.consts).toContainEqual({ name: "KHO_PAGE_SIZE", type: "integer", value: "0x1000", file: "schema/kho.lu" });
-    expect(luIn(ROOT, "layout", "schema/kho.lu").stdout).toMatch(/^const KHO_V1_COMPATIBLE += "kho-v1" +\(schema\/kho\.lu\)$/m);
+    const json = JSON.parse(luIn(ROOT, "layout", "schema/kho.lu", "--json").stdout) as {
+      consts: { name: string; type: string; value: string }[];
+    };
+    expect(json.consts).toContainEqual({
+      name: "KHO_V1_COMPATIBLE",
+      type: "string",
+      value: '"kho-v1"',
+      file: "schema/kho.lu",
+    });
+    expect(json.consts).toContainEqual({
+      name: "KHO_PAGE_SIZE",
+      type: "integer",
+      value: "0x1000",
+      file: "schema/kho.lu",
+    });
+    expect(luIn(ROOT, "layout", "schema/kho.lu").stdout).toMatch(
+      /^const KHO_V1_COMPATIBLE += "kho-v1" +\(schema\/kho\.lu\)$/m,
+    );
   });
 
   it("prints a text table, and diagnostics with exit 1 for a bad schema", () => {
@@ -133,11 +160,12 @@ describe("lu gen", { timeout: 120_000 }, () => {
     const check = lu("gen", "schema", "--out", "out", "--check");
     expect(check.code).toBe(1);
     expect(check.stderr).toContain("out is out of date: run 'lu gen schema --out out'");
-    expect(check.stderr.split("\n").filter((l) => /^(stale|missing|extra):/.test(l)).sort()).toEqual([
-      "extra: out/orphan.ts",
-      "missing: out/index.ts",
-      "stale: out/live-update.ts",
-    ]);
+    expect(
+      check.stderr
+        .split("\n")
+        .filter((l) => /^(stale|missing|extra):/.test(l))
+        .sort(),
+    ).toEqual(["extra: out/orphan.ts", "missing: out/index.ts", "stale: out/live-update.ts"]);
     expect(readFileSync(join(dir, "out/live-update.ts"), "utf8")).toBe("// edited\n");
 
     expect(lu("gen", "schema", "--out", "out").code).toBe(0);
@@ -162,7 +190,9 @@ describe("lu gen", { timeout: 120_000 }, () => {
     const empty = mkdtempSync(join(dir, "empty-"));
     const r = luIn(empty, "gen");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^lu gen: no schema files given and no lu\.config\.json in .*: run 'lu gen <schemas\.\.\.> --out <dir>', or write lu\.config\.json/);
+    expect(r.stderr).toMatch(
+      /^lu gen: no schema files given and no lu\.config\.json in .*: run 'lu gen <schemas\.\.\.> --out <dir>', or write lu\.config\.json/,
+    );
     expect(existsSync(join(empty, "generated"))).toBe(false);
   });
 
@@ -170,14 +200,20 @@ describe("lu gen", { timeout: 120_000 }, () => {
     const app = mkdtempSync(join(dir, "app-"));
     mkdirSync(join(app, "lu"));
     writeFileSync(join(app, "lu/point.lu"), "endian little;\nstruct point size 8 {\n  @0 x: i32;\n  @4 y: i32;\n}\n");
-    writeFileSync(join(app, "lu.config.json"), JSON.stringify({ schemas: ["lu"], out: "src/gen", runtime: "@acme/lu-runtime", regenerate: "npm run codegen" }));
+    writeFileSync(
+      join(app, "lu.config.json"),
+      JSON.stringify({ schemas: ["lu"], out: "src/gen", runtime: "@acme/lu-runtime", regenerate: "npm run codegen" }),
+    );
     const r = luIn(app, "gen");
     expect(r.code).toBe(0);
     expect(readdirSync(join(app, "src/gen")).sort()).toEqual(["index.ts", "point.ts"]);
     const point = readFileSync(join(app, "src/gen/point.ts"), "utf8");
     expect(point).toContain("@generated by lu-codec from lu/point.lu — do not edit, run `npm run codegen`");
     expect(point).toMatch(/from "@acme\/lu-runtime";/);
-    writeFileSync(join(app, "lu/point.lu"), "endian little;\nstruct point size 12 {\n  @0 x: i32;\n  @4 y: i32;\n  @8 z: i32;\n}\n");
+    writeFileSync(
+      join(app, "lu/point.lu"),
+      "endian little;\nstruct point size 12 {\n  @0 x: i32;\n  @4 y: i32;\n  @8 z: i32;\n}\n",
+    );
     const stale = luIn(app, "gen", "--check");
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("src/gen is out of date: run 'npm run codegen'");
@@ -186,10 +222,21 @@ describe("lu gen", { timeout: 120_000 }, () => {
   it("a bad lu.config.json or --import-style is a usage error (exit 2) naming the problem", () => {
     const app = mkdtempSync(join(dir, "badcfg-"));
     writeFileSync(join(app, "lu.config.json"), JSON.stringify({ schemas: ["lu"], out: "gen", outDir: "x" }));
-    expect(luIn(app, "gen")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lu gen: lu\.config\.json: unknown key 'outDir' \(known: schemas, out, importStyle, runtime, target, regenerate\)\n$/) });
+    expect(luIn(app, "gen")).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^lu gen: lu\.config\.json: unknown key 'outDir' \(known: schemas, out, importStyle, runtime, target, regenerate\)\n$/,
+      ),
+    });
     writeFileSync(join(app, "lu.config.json"), "{ schemas: [");
-    expect(luIn(app, "gen")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lu gen: lu\.config\.json is not valid JSON/) });
-    expect(lu("gen", "schema", "--out", "o2", "--import-style", "cjs")).toMatchObject({ code: 2, stderr: "lu gen: --import-style must be 'package' or 'relative', not 'cjs'\n" });
+    expect(luIn(app, "gen")).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^lu gen: lu\.config\.json is not valid JSON/),
+    });
+    expect(lu("gen", "schema", "--out", "o2", "--import-style", "cjs")).toMatchObject({
+      code: 2,
+      stderr: "lu gen: --import-style must be 'package' or 'relative', not 'cjs'\n",
+    });
     expect(lu("gen", "schema", "--out", "o2", "--import-style", "relative").code).toBe(2);
   });
 
@@ -199,7 +246,10 @@ describe("lu gen", { timeout: 120_000 }, () => {
     const schema = (n: number): string => `struct s size ${n} {\n  @0 a: u8;\n  @1 _pad: pad[${n - 1}];\n}\n`;
     writeFileSync(join(app, "lu/s.lu"), schema(4));
     writeFileSync(join(app, "lu.config.json"), JSON.stringify({ schemas: ["lu"], out: "gen" }));
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "cli/main.ts"), "gen", "--watch"], { cwd: app, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "cli/main.ts"), "gen", "--watch"], {
+      cwd: app,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let stderr = "";
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
@@ -209,7 +259,10 @@ describe("lu gen", { timeout: 120_000 }, () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const sizeOf = (): string | undefined => (existsSync(join(app, "gen/s.ts")) ? /static readonly SIZE = (\d+)/.exec(readFileSync(join(app, "gen/s.ts"), "utf8"))?.[1] : undefined);
+    const sizeOf = (): string | undefined =>
+      existsSync(join(app, "gen/s.ts"))
+        ? /static readonly SIZE = (\d+)/.exec(readFileSync(join(app, "gen/s.ts"), "utf8"))?.[1]
+        : undefined;
     try {
       await until(() => stderr.includes("watching"), "the first run");
       expect(sizeOf()).toBe("4");
@@ -230,9 +283,18 @@ describe("lu gen", { timeout: 120_000 }, () => {
 describe("planGen", () => {
   it("imports the runtime relatively inside the lu-codec sources, as a package elsewhere", () => {
     expect(planGen([], {}, ROOT).runtime).toEqual({ style: "relative", dir: "../runtime" });
-    expect(planGen(["schema"], { out: join(ROOT, "test/tmp-out") }, ROOT).runtime).toEqual({ style: "relative", dir: "../../runtime" });
-    expect(planGen(["schema"], { out: join(dir, "elsewhere") }, ROOT).runtime).toEqual({ style: "package", module: "lu-codec/runtime" });
-    expect(planGen(["schema"], { out: join(dir, "x"), runtime: "../vendor/lu" }, ROOT).runtime).toEqual({ style: "relative", dir: "../vendor/lu" });
+    expect(planGen(["schema"], { out: join(ROOT, "test/tmp-out") }, ROOT).runtime).toEqual({
+      style: "relative",
+      dir: "../../runtime",
+    });
+    expect(planGen(["schema"], { out: join(dir, "elsewhere") }, ROOT).runtime).toEqual({
+      style: "package",
+      module: "lu-codec/runtime",
+    });
+    expect(planGen(["schema"], { out: join(dir, "x"), runtime: "../vendor/lu" }, ROOT).runtime).toEqual({
+      style: "relative",
+      dir: "../vendor/lu",
+    });
   });
 });
 

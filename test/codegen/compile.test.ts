@@ -25,7 +25,13 @@ describe("compileProgram on the docs/language.md example", () => {
 
   it("lays out the breadcrumb with its magic value", () => {
     const s = compileDoc().program?.schemas[0]?.structs.find((x) => x.name === "lu_breadcrumb");
-    expect(s).toMatchObject({ size: 24, align: 8, endian: "little", abi: "free", doc: "Breadcrumb at the start of the live update bootmem." });
+    expect(s).toMatchObject({
+      size: 24,
+      align: 8,
+      endian: "little",
+      abi: "free",
+      doc: "Breadcrumb at the start of the live update bootmem.",
+    });
     expect(s?.fields.map((f) => [f.name, f.offset, f.size])).toEqual([
       ["magic", 0, 8],
       ["mfn_array_physaddr", 8, 8],
@@ -46,7 +52,12 @@ describe("compileProgram on the docs/language.md example", () => {
     const m2p = lu?.structs.find((x) => x.name === "lu_m2p");
     expect(m2p).toMatchObject({ size: 0, align: 8, abi: "frozen" });
     expect(m2p?.trailing?.name).toBe("entries");
-    expect(m2p?.trailing?.type).toEqual({ kind: "array", element: { kind: "struct", structName: "lu_m2p_entry" }, stride: 8, count: { kind: "rest" } });
+    expect(m2p?.trailing?.type).toEqual({
+      kind: "array",
+      element: { kind: "struct", structName: "lu_m2p_entry" },
+      stride: 8,
+      count: { kind: "rest" },
+    });
     expect(lu?.enums[0]?.members.map((m) => [m.name, m.value])).toEqual([
       ["reserved", 0n],
       ["x86_pv", 1n],
@@ -59,7 +70,15 @@ describe("compileProgram on the docs/language.md example", () => {
   it("resolves the stream, its records and the ABI defaults", () => {
     const { program } = compileDoc();
     const stream = program?.schemas[0]?.streams[0];
-    expect(stream).toMatchObject({ name: "lu_stream", header: "rhdr", typeField: "type", lengthField: "length", align: 8, optionalBit: 31, end: "END" });
+    expect(stream).toMatchObject({
+      name: "lu_stream",
+      header: "rhdr",
+      typeField: "type",
+      lengthField: "length",
+      align: 8,
+      optionalBit: 31,
+      end: "END",
+    });
     expect(stream?.records.map((r) => [r.name, r.value, r.body, r.optional])).toEqual([
       ["END", 0, null, false],
       ["LU_M2P", 0x40000001, "lu_m2p", false],
@@ -97,7 +116,10 @@ describe("compileProgram loading", () => {
   });
 
   it("returns the program when there are only warnings", () => {
-    const { program, diagnostics } = compileProgram(["a.lu"], () => "struct s size 8 { @0 a: u16; @2 b: u32; @6 c: u16; }");
+    const { program, diagnostics } = compileProgram(
+      ["a.lu"],
+      () => "struct s size 8 { @0 a: u16; @2 b: u32; @6 c: u16; }",
+    );
     expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([["LU3006", "warning"]]);
     expect(program?.schemas[0]?.structs[0]?.size).toBe(8);
   });

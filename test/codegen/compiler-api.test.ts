@@ -5,11 +5,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { compileAndGenerate, compileSources, generate, layoutListing, parseConfig, renderDiagnostics } from "../../codegen/compiler-api.js";
+import {
+  compileAndGenerate,
+  compileSources,
+  generate,
+  layoutListing,
+  parseConfig,
+  renderDiagnostics,
+} from "../../codegen/compiler-api.js";
 
 const sources = {
   "lu/base.lu": "endian big;\nenum kind : u8 { a = 1, b = 2 }\n",
-  "lu/rec.lu": 'import "base.lu";\nendian big;\nstruct rec size 4 {\n  @0 k: kind;\n  @1 _pad: pad[1];\n  @2 n: u16;\n}\n',
+  "lu/rec.lu":
+    'import "base.lu";\nendian big;\nstruct rec size 4 {\n  @0 k: kind;\n  @1 _pad: pad[1];\n  @2 n: u16;\n}\n',
 };
 
 describe("compiler API", () => {
@@ -18,7 +26,15 @@ describe("compiler API", () => {
     expect(diagnostics).toEqual([]);
     expect(program?.schemas.map((s) => s.file)).toEqual(["lu/base.lu", "lu/rec.lu"]);
     expect(layoutListing(program ?? { schemas: [], declaredIn: new Map() }).structs).toMatchObject([
-      { name: "rec", size: 4, fields: [{ name: "k", offset: 0 }, { name: "_pad", offset: 1 }, { name: "n", offset: 2, size: 2 }] },
+      {
+        name: "rec",
+        size: 4,
+        fields: [
+          { name: "k", offset: 0 },
+          { name: "_pad", offset: 1 },
+          { name: "n", offset: 2, size: 2 },
+        ],
+      },
     ]);
   });
 
@@ -31,7 +47,10 @@ describe("compiler API", () => {
     expect(rec).toContain("do not edit, run `lu gen`");
     expect(rec).toMatch(/from "lu-codec\/runtime";/);
     expect(rec).toMatch(/from "\.\/base\.js";/);
-    const custom = await generate(program, { runtime: { style: "relative", dir: "../vendor/lu" }, regenerate: "make gen" });
+    const custom = await generate(program, {
+      runtime: { style: "relative", dir: "../vendor/lu" },
+      regenerate: "make gen",
+    });
     const text = custom.find((f) => f.path === "rec.ts")?.text ?? "";
     expect(text).toMatch(/from "\.\.\/vendor\/lu\/accessor-support\.js";/);
     expect(text).toContain("run `make gen`");
@@ -48,10 +67,16 @@ describe("compiler API", () => {
   });
 
   it("checks a lu.config.json object", () => {
-    expect(parseConfig("c.json", { schemas: "lu", out: "gen", importStyle: "package" })).toEqual({ schemas: ["lu"], out: "gen", importStyle: "package" });
+    expect(parseConfig("c.json", { schemas: "lu", out: "gen", importStyle: "package" })).toEqual({
+      schemas: ["lu"],
+      out: "gen",
+      importStyle: "package",
+    });
     expect(() => parseConfig("c.json", { schemas: [], out: "gen" })).toThrow(/'schemas' must be/);
     expect(() => parseConfig("c.json", { schemas: ["lu"] })).toThrow(/'out' must be a non-empty string/);
-    expect(() => parseConfig("c.json", { schemas: ["lu"], out: "g", target: "rust" })).toThrow(/'target' must be "typescript"/);
+    expect(() => parseConfig("c.json", { schemas: ["lu"], out: "g", target: "rust" })).toThrow(
+      /'target' must be "typescript"/,
+    );
   });
 });
 
@@ -65,7 +90,10 @@ describe("docs/compiler-api.md", () => {
     const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args));
     try {
       const file = join(dir, "example.ts");
-      writeFileSync(file, `${example.replace('"lu-codec/compiler"', JSON.stringify(resolve("codegen/compiler-api.js")))}\nexport {};\n`);
+      writeFileSync(
+        file,
+        `${example.replace('"lu-codec/compiler"', JSON.stringify(resolve("codegen/compiler-api.js")))}\nexport {};\n`,
+      );
       await import(pathToFileURL(file).href);
     } finally {
       spy.mockRestore();

@@ -45,7 +45,11 @@ describe("renderDiagnostic", () => {
     const start = text.indexOf("1 / 0");
     const d = diag.constExpr(li.span(start, start + 5), "division by zero");
     const out = renderDiagnostics([d, d], () => text).split("\n");
-    expect(out.slice(0, 3)).toEqual(["a.lu:12:11: error LU2010: division by zero", " 12 | const A = 1 / 0;", "    |           ^~~~~"]);
+    expect(out.slice(0, 3)).toEqual([
+      "a.lu:12:11: error LU2010: division by zero",
+      " 12 | const A = 1 / 0;",
+      "    |           ^~~~~",
+    ]);
     expect(out).toHaveLength(6);
   });
 });

@@ -37,7 +37,14 @@ describe("layout listing", () => {
     expect(typeLabel({ kind: "ascii", length: 0, count: { kind: "rest" } })).toBe("ascii[..]");
     expect(typeLabel({ kind: "pad", length: 2 })).toBe("pad[2]");
     expect(typeLabel({ kind: "stream", streamName: "hvm" })).toBe("stream hvm");
-    expect(typeLabel({ kind: "array", element: { kind: "prim", prim: "u16", endian: "big" }, stride: 2, count: { kind: "fixed", n: 3 } })).toBe("u16be[3]");
+    expect(
+      typeLabel({
+        kind: "array",
+        element: { kind: "prim", prim: "u16", endian: "big" },
+        stride: 2,
+        count: { kind: "fixed", n: 3 },
+      }),
+    ).toBe("u16be[3]");
   });
 
   it("renders a text table with hex and decimal offsets", () => {
@@ -76,7 +83,11 @@ describe("layout listing", () => {
       { name: "total", offset: 12, size: 4, type: "u32be", value: "length of input" },
     ]);
     const text = renderLayoutText(listing).split("\n");
-    expect(text.slice(0, 3)).toEqual(["const PAGE   = 0x1000 (4096)  (t.lu)", 'const COMPAT = "kho-v1"       (t.lu)', ""]);
+    expect(text.slice(0, 3)).toEqual([
+      "const PAGE   = 0x1000 (4096)  (t.lu)",
+      'const COMPAT = "kho-v1"       (t.lu)',
+      "",
+    ]);
     expect(text).toContain("  0x0004     4  size      4  u32be = length of rest");
     expect(text).toContain("  0x000c    12  total     4  u32be = length of input");
     expect(text).toContain('  0x0000     0  id        4  ascii[4] = "FORM"');

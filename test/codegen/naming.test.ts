@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { bindingName, constantName, memberName, NameAllocator, objectKey, typeName, words } from "../../codegen/naming.js";
+import {
+  bindingName,
+  constantName,
+  memberName,
+  NameAllocator,
+  objectKey,
+  typeName,
+  words,
+} from "../../codegen/naming.js";
 
 describe("words", () => {
   it("splits at underscores and lower→upper changes, drops empty words", () => {

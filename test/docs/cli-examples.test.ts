@@ -26,23 +26,56 @@ describe("docs/cli.md lu encode example", () => {
     writeFileSync(schema, block("lu"));
     writeFileSync(join(dir, "reading.json"), block("json"));
     let err = "";
-    expect(runEncode(join(dir, "reading.json"), { schema, out: slog }, () => undefined, (t) => (err += t))).toBe(0);
+    expect(
+      runEncode(
+        join(dir, "reading.json"),
+        { schema, out: slog },
+        () => undefined,
+        (t) => (err += t),
+      ),
+    ).toBe(0);
     expect(err).toBe("");
     expect(readFileSync(slog).length).toBe(28);
 
     let text = "";
-    expect(runDump(slog, { schema }, (t) => (text += t), (t) => (err += t))).toBe(0);
+    expect(
+      runDump(
+        slog,
+        { schema },
+        (t) => (text += t),
+        (t) => (err += t),
+      ),
+    ).toBe(0);
     expect(text).toBe(block("text"));
 
     let ok = "";
-    expect(runValidate(slog, { schema }, (t) => (ok += t), (t) => (err += t))).toBe(0);
+    expect(
+      runValidate(
+        slog,
+        { schema },
+        (t) => (ok += t),
+        (t) => (err += t),
+      ),
+    ).toBe(0);
     expect(ok).toBe(`${slog}: ok (slog, 2 records)\n`);
 
     let json = "";
-    runDump(slog, { schema, json: true }, (t) => (json += t), (t) => (err += t));
+    runDump(
+      slog,
+      { schema, json: true },
+      (t) => (json += t),
+      (t) => (err += t),
+    );
     writeFileSync(join(dir, "dump.json"), json);
     let again: Uint8Array | undefined;
-    expect(runEncode(join(dir, "dump.json"), { schema }, (b) => (again = b), (t) => (err += t))).toBe(0);
+    expect(
+      runEncode(
+        join(dir, "dump.json"),
+        { schema },
+        (b) => (again = b),
+        (t) => (err += t),
+      ),
+    ).toBe(0);
     expect(Buffer.from(again ?? new Uint8Array(0)).equals(readFileSync(slog))).toBe(true);
     expect(err).toBe("");
   });

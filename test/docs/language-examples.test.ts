@@ -16,14 +16,19 @@ import { runValidate } from "../../cli/validate.js";
 import { compileProgram, renderDiagnostics } from "../../codegen/compile.js";
 import { formatLu } from "../../codegen/fmt/format.js";
 
-const allBlocks = [...readFileSync("docs/language.md", "utf8").matchAll(/```lu\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+const allBlocks = [...readFileSync("docs/language.md", "utf8").matchAll(/```lu\n([\s\S]*?)```/g)].map(
+  (m) => m[1] ?? "",
+);
 const blocks = allBlocks.slice(1).filter((b) => !/^\s*…\s*$/m.test(b));
 
 function compile(source: string) {
   const file = "example.lu";
   const result = compileProgram([file], (path) => (path === file ? source : undefined));
   const errors = result.diagnostics.filter((d) => d.severity === "error");
-  expect(errors, renderDiagnostics(result.diagnostics, (f) => (f === file ? source : undefined))).toEqual([]);
+  expect(
+    errors,
+    renderDiagnostics(result.diagnostics, (f) => (f === file ? source : undefined)),
+  ).toEqual([]);
   return result.program;
 }
 
@@ -52,10 +57,27 @@ describe("docs/language.md examples", () => {
       preambleLabels: ["header"],
       entry: { kind: "slog", magic: ["magic"] },
       maxLength: [{ value: 4096, records: [] }],
-      order: [{ kind: "first", record: "START" }, { kind: "once", record: "START" }, { kind: "before", record: "START", later: ["BLOCK"], when: { values: [{ lo: 2n, hi: 2n }] } }],
-      payloads: [{ name: "pages", record: "BLOCK", size: { kind: "binary", op: "<<", left: { kind: "count", array: "samples", negate: true, values: [{ lo: 1n, hi: 1n }] } } }],
+      order: [
+        { kind: "first", record: "START" },
+        { kind: "once", record: "START" },
+        { kind: "before", record: "START", later: ["BLOCK"], when: { values: [{ lo: 2n, hi: 2n }] } },
+      ],
+      payloads: [
+        {
+          name: "pages",
+          record: "BLOCK",
+          size: {
+            kind: "binary",
+            op: "<<",
+            left: { kind: "count", array: "samples", negate: true, values: [{ lo: 1n, hi: 1n }] },
+          },
+        },
+      ],
     });
-    expect(slog?.requires.map((r) => [r.scope, r.path.root, r.path.fields.join(".")])).toEqual([["preamble", "slog_header", "version"], ["record", "BLOCK", "count"]]);
+    expect(slog?.requires.map((r) => [r.scope, r.path.root, r.path.fields.join(".")])).toEqual([
+      ["preamble", "slog_header", "version"],
+      ["record", "BLOCK", "count"],
+    ]);
     expect(slog?.records.find((r) => r.name === "TEXT")?.value).toBe(0x7478);
   });
 
@@ -63,27 +85,72 @@ describe("docs/language.md examples", () => {
     const dir = mkdtempSync(join(tmpdir(), "lu-length-doc-"));
     const schema = join(dir, "form.lu");
     writeFileSync(schema, blocks.find((b) => b.includes("length of rest; // the chunks end")) ?? "");
-    const doc = { kind: "iff", headers: [{ name: "form_header", fields: { id: "FORM", form: "TEST" } }], records: [{ stream: "form", name: "NAME", fields: { text: "abc" } }] };
+    const doc = {
+      kind: "iff",
+      headers: [{ name: "form_header", fields: { id: "FORM", form: "TEST" } }],
+      records: [{ stream: "form", name: "NAME", fields: { text: "abc" } }],
+    };
     writeFileSync(join(dir, "in.json"), JSON.stringify(doc));
     let bytes: Uint8Array = new Uint8Array(0);
     let err = "";
-    expect(runEncode(join(dir, "in.json"), { schema }, (b) => (bytes = b), (t) => (err += t))).toBe(0);
+    expect(
+      runEncode(
+        join(dir, "in.json"),
+        { schema },
+        (b) => (bytes = b),
+        (t) => (err += t),
+      ),
+    ).toBe(0);
     expect(err).toBe("");
     // FORM, size 18 (form type, 8-octet chunk header, 5-octet body, 1 pad octet), TEST, NAME, 5, len 3, "abc", pad.
-    expect(Buffer.from(bytes).toString("hex")).toBe(Buffer.concat([Buffer.from("FORM"), Buffer.from([0, 0, 0, 18]), Buffer.from("TESTNAME"), Buffer.from([0, 0, 0, 5, 0, 3]), Buffer.from("abc"), Buffer.from([0])]).toString("hex"));
+    expect(Buffer.from(bytes).toString("hex")).toBe(
+      Buffer.concat([
+        Buffer.from("FORM"),
+        Buffer.from([0, 0, 0, 18]),
+        Buffer.from("TESTNAME"),
+        Buffer.from([0, 0, 0, 5, 0, 3]),
+        Buffer.from("abc"),
+        Buffer.from([0]),
+      ]).toString("hex"),
+    );
     const file = join(dir, "f.iff");
     writeFileSync(file, bytes);
     let out = "";
-    expect(runValidate(file, { schema }, (t) => (out += t), (t) => (out += t))).toBe(0);
+    expect(
+      runValidate(
+        file,
+        { schema },
+        (t) => (out += t),
+        (t) => (out += t),
+      ),
+    ).toBe(0);
     const bad = Buffer.from(bytes);
     bad.writeUInt16BE(2, 20); // the body's len
     bad.writeUInt32BE(30, 4); // the form's size
     writeFileSync(file, bad);
     let json = "";
-    expect(runDump(file, { schema, json: true }, (t) => (json += t), () => undefined)).toBe(1);
+    expect(
+      runDump(
+        file,
+        { schema, json: true },
+        (t) => (json += t),
+        () => undefined,
+      ),
+    ).toBe(1);
     expect((JSON.parse(json) as { problems: unknown[] }).problems).toEqual([
-      expect.objectContaining({ offset: 4, field: "size", kind: "length-mismatch", message: "size is 30 (= length of rest), but 18 octets follow it" }),
-      expect.objectContaining({ offset: 20, record: "NAME", field: "len", kind: "length-mismatch", message: "len is 2 (= length of rest), but 3 octets follow it" }),
+      expect.objectContaining({
+        offset: 4,
+        field: "size",
+        kind: "length-mismatch",
+        message: "size is 30 (= length of rest), but 18 octets follow it",
+      }),
+      expect.objectContaining({
+        offset: 20,
+        record: "NAME",
+        field: "len",
+        kind: "length-mismatch",
+        message: "len is 2 (= length of rest), but 3 octets follow it",
+      }),
     ]);
   });
 
@@ -94,7 +161,10 @@ describe("docs/language.md examples", () => {
       ["kho_root", "/", ["kho-v3", "kho-v4"]],
       ["kho_subsystem", null, []],
     ]);
-    expect(nodes[0]?.properties[0]).toMatchObject({ key: "preserved-memory-map", type: { kind: "int", prim: "u64", pointer: { kind: "struct", structName: "kho_radix_node" } } });
+    expect(nodes[0]?.properties[0]).toMatchObject({
+      key: "preserved-memory-map",
+      type: { kind: "int", prim: "u64", pointer: { kind: "struct", structName: "kho_radix_node" } },
+    });
     expect(nodes[1]?.properties.map((p) => [p.key, p.type.kind, p.optional])).toEqual([
       ["preserved-data", "int", false],
       ["blob-size", "int", false],
@@ -104,15 +174,25 @@ describe("docs/language.md examples", () => {
   });
 
   it("the array-of-pointers and scattered-area examples resolve as documented", () => {
-    const radix = compile(blocks.find((b) => b.includes("struct kho_radix_bottom_node")) ?? "")?.schemas[0]?.structs ?? [];
+    const radix =
+      compile(blocks.find((b) => b.includes("struct kho_radix_bottom_node")) ?? "")?.schemas[0]?.structs ?? [];
     expect(radix.map((s) => [s.name, s.fields[0]?.pointer ?? null])).toEqual([
       ["kho_radix_leaf", null],
       ["kho_radix_bottom_node", { kind: "struct", structName: "kho_radix_leaf" }],
       ["kho_radix_node", { kind: "struct", structName: "kho_radix_node" }],
     ]);
-    const memfd = compile(blocks.find((b) => b.includes("kho_vmalloc of memfd_luo_folio_ser")) ?? "")?.schemas[0]?.structs ?? [];
-    expect(memfd.find((s) => s.name === "kho_vmalloc")?.scattered).toEqual({ pieces: "first", order: "order", pages: "total_pages" });
+    const memfd =
+      compile(blocks.find((b) => b.includes("kho_vmalloc of memfd_luo_folio_ser")) ?? "")?.schemas[0]?.structs ?? [];
+    expect(memfd.find((s) => s.name === "kho_vmalloc")?.scattered).toEqual({
+      pieces: "first",
+      order: "order",
+      pages: "total_pages",
+    });
     const folios = memfd.find((s) => s.name === "memfd_luo_ser")?.fields.find((f) => f.name === "folios");
-    expect([folios?.offset, folios?.size, folios?.area?.count]).toEqual([32, 16, { kind: "field", field: "nr_folios" }]);
+    expect([folios?.offset, folios?.size, folios?.area?.count]).toEqual([
+      32,
+      16,
+      { kind: "field", field: "nr_folios" },
+    ]);
   });
 });

@@ -22,6 +22,9 @@ describe.each(["README.md"])("%s", (doc) => {
     const file = "example.lu";
     const result = compileProgram([file], (path) => (path === file ? source : undefined));
     const errors = result.diagnostics.filter((d) => d.severity === "error");
-    expect(errors, renderDiagnostics(result.diagnostics, (f) => (f === file ? source : undefined))).toEqual([]);
+    expect(
+      errors,
+      renderDiagnostics(result.diagnostics, (f) => (f === file ? source : undefined)),
+    ).toEqual([]);
   });
 });

@@ -36,8 +36,15 @@ beforeAll(() => {
     writeFileSync(file, localised(b));
     return file;
   });
-  const base = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
-  const compilerOptions: Record<string, unknown> = { ...base.compilerOptions, noEmit: true, rootDir: "/", typeRoots: [join(ROOT, "node_modules/@types")] };
+  const base = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as {
+    compilerOptions: Record<string, unknown>;
+  };
+  const compilerOptions: Record<string, unknown> = {
+    ...base.compilerOptions,
+    noEmit: true,
+    rootDir: "/",
+    typeRoots: [join(ROOT, "node_modules/@types")],
+  };
   delete compilerOptions["outDir"];
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files }));
 });
@@ -49,27 +56,50 @@ afterAll(() => {
 describe(DOC, () => {
   it("has examples for every part of the runtime", () => {
     const text = blocks.join("\n");
-    for (const api of ["ContiguousSource", "vmap(", "FileSource", "BufferRecordWriter", "RecordReader", "PagedRecordWriter", "openLiveUpdateStream", "bytesCopied", "IntegerRangeError", "BoundsError"]) {
+    for (const api of [
+      "ContiguousSource",
+      "vmap(",
+      "FileSource",
+      "BufferRecordWriter",
+      "RecordReader",
+      "PagedRecordWriter",
+      "openLiveUpdateStream",
+      "bytesCopied",
+      "IntegerRangeError",
+      "BoundsError",
+    ]) {
       expect(text, api).toContain(api);
     }
   });
 
   it("every example type-checks under the strict options", () => {
     try {
-      execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { encoding: "utf8", stdio: "pipe" });
+      execFileSync(
+        process.execPath,
+        [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")],
+        { encoding: "utf8", stdio: "pipe" },
+      );
     } catch (e) {
       const out = e as { stdout?: string; stderr?: string };
       expect.fail(`tsc failed:\n${out.stdout ?? ""}${out.stderr ?? ""}`);
     }
   }, 120_000);
 
-  it.each(blocks.map((_b, i) => i))("example %i runs and its assertions hold", (i) => {
-    const file = files[i] ?? "";
-    try {
-      execFileSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), file], { encoding: "utf8", stdio: "pipe", cwd: dir });
-    } catch (e) {
-      const out = e as { stdout?: string; stderr?: string };
-      expect.fail(`${DOC} example ${i} failed:\n${out.stderr ?? ""}${out.stdout ?? ""}`);
-    }
-  }, 60_000);
+  it.each(blocks.map((_b, i) => i))(
+    "example %i runs and its assertions hold",
+    (i) => {
+      const file = files[i] ?? "";
+      try {
+        execFileSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), file], {
+          encoding: "utf8",
+          stdio: "pipe",
+          cwd: dir,
+        });
+      } catch (e) {
+        const out = e as { stdout?: string; stderr?: string };
+        expect.fail(`${DOC} example ${i} failed:\n${out.stderr ?? ""}${out.stdout ?? ""}`);
+      }
+    },
+    60_000,
+  );
 });

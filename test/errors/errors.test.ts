@@ -50,7 +50,10 @@ function updateGolden(file: string): void {
   for (let i = 0; i < 5; i++) {
     const { body } = splitHeader(text);
     const { output } = render(file, text);
-    const next = `${output.split("\n").map((l) => `${HEADER}${l}`.trimEnd()).join("\n")}\n${body}`;
+    const next = `${output
+      .split("\n")
+      .map((l) => `${HEADER}${l}`.trimEnd())
+      .join("\n")}\n${body}`;
     if (next === text) break;
     text = next;
   }

@@ -32,7 +32,11 @@ function pythonWave(name: string, channels: number, sampleWidth: number, rate: n
 interface Doc {
   readonly kind: string;
   readonly headers: readonly { readonly name: string; readonly fields: { readonly [k: string]: unknown } }[];
-  readonly records: readonly { readonly name: string; readonly length: number; readonly fields: { readonly [k: string]: unknown } }[];
+  readonly records: readonly {
+    readonly name: string;
+    readonly length: number;
+    readonly fields: { readonly [k: string]: unknown };
+  }[];
   readonly problems: readonly { readonly kind: string; readonly record?: string; readonly offset: number }[];
 }
 
@@ -45,7 +49,12 @@ function encodeBack(file: string): Uint8Array {
   writeFileSync(json, capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out);
   let out: Uint8Array = new Uint8Array(0);
   let err = "";
-  const code = runEncode(json, { schema: SCHEMA }, (b) => (out = b), (t) => (err += t));
+  const code = runEncode(
+    json,
+    { schema: SCHEMA },
+    (b) => (out = b),
+    (t) => (err += t),
+  );
   expect(err).toBe("");
   expect(code).toBe(0);
   return out;
@@ -64,12 +73,25 @@ describe("examples/riff-wave.lu on files from Python's wave module", () => {
       expect(doc.problems).toEqual([]);
       expect(doc.kind).toBe("wav");
       const dataLength = channels * width * frames;
-      expect(doc.headers[0]).toMatchObject({ name: "riff_header", fields: { id: "RIFF", form: "WAVE", size: 4 + 8 + 16 + 8 + dataLength } });
+      expect(doc.headers[0]).toMatchObject({
+        name: "riff_header",
+        fields: { id: "RIFF", form: "WAVE", size: 4 + 8 + 16 + 8 + dataLength },
+      });
       expect(doc.records.map((r) => r.name)).toEqual(["fmt", "data"]);
-      expect(doc.records[0]?.fields).toMatchObject({ format: "pcm", channels, sample_rate: rate, bits_per_sample: 8 * width, block_align: channels * width, byte_rate: rate * channels * width });
+      expect(doc.records[0]?.fields).toMatchObject({
+        format: "pcm",
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 8 * width,
+        block_align: channels * width,
+        byte_rate: rate * channels * width,
+      });
       expect(doc.records[1]?.length).toBe(dataLength);
       expect(doc.records[1]?.fields["samples"]).toMatchObject({ bytes: dataLength });
-      expect(capture((w, e) => runValidate(file, { schema: SCHEMA }, w, e))).toMatchObject({ code: 0, out: `${file}: ok (wav, 2 records)\n` });
+      expect(capture((w, e) => runValidate(file, { schema: SCHEMA }, w, e))).toMatchObject({
+        code: 0,
+        out: `${file}: ok (wav, 2 records)\n`,
+      });
       expect(Buffer.from(encodeBack(file)).equals(readFileSync(file))).toBe(true);
     });
   }
@@ -83,7 +105,13 @@ describe("examples/riff-wave.lu on files from Python's wave module", () => {
 
   it("the pad octet after an odd chunk and a LIST INFO chunk (a nested stream to the end of its body)", () => {
     const base = readFileSync(pythonWave("py-odd-base.wav", 1, 1, 8000, 3));
-    const info = Buffer.concat([Buffer.from("INFO"), Buffer.from("INAM"), Buffer.from([5, 0, 0, 0]), Buffer.from("tone\0"), Buffer.from([0])]);
+    const info = Buffer.concat([
+      Buffer.from("INFO"),
+      Buffer.from("INAM"),
+      Buffer.from([5, 0, 0, 0]),
+      Buffer.from("tone\0"),
+      Buffer.from([0]),
+    ]);
     const list = Buffer.concat([Buffer.from("LIST"), Buffer.from([info.length, 0, 0, 0]), info]);
     const body = Buffer.concat([base.subarray(12), Buffer.from([0]), list]);
     const head = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0, 0, 0, 0]), Buffer.from("WAVE")]);
@@ -93,7 +121,10 @@ describe("examples/riff-wave.lu on files from Python's wave module", () => {
     const doc = dump(file);
     expect(doc.problems).toEqual([]);
     expect(doc.records.map((r) => r.name)).toEqual(["fmt", "data", "LIST"]);
-    expect(doc.records[2]?.fields).toMatchObject({ list_type: "INFO", items: [{ name: "INAM", length: 5, fields: { text: { bytes: 5, hex: "746f6e6500" } } }] });
+    expect(doc.records[2]?.fields).toMatchObject({
+      list_type: "INFO",
+      items: [{ name: "INAM", length: 5, fields: { text: { bytes: 5, hex: "746f6e6500" } } }],
+    });
     expect(Buffer.from(encodeBack(file)).equals(readFileSync(file))).toBe(true);
   });
 
@@ -110,23 +141,38 @@ describe("examples/riff-wave.lu on files from Python's wave module", () => {
     };
     // Larger than the file: the chunks are read to the end of the file, the size is the problem.
     const long = withSize("size-long.wav", bytes.length - 8 + 10);
-    expect(dump(long).problems).toEqual([expect.objectContaining({ kind: "length-mismatch", field: "size", offset: 4 })]);
+    expect(dump(long).problems).toEqual([
+      expect.objectContaining({ kind: "length-mismatch", field: "size", offset: 4 }),
+    ]);
     const v = capture((w, e) => runValidate(long, { schema: SCHEMA }, w, e));
     expect(v.code).toBe(1);
-    expect(v.out).toContain(`${long}: offset 4 (0x4), field size: size is ${bytes.length - 8 + 10} (= length of rest), but ${bytes.length - 8} octets follow it [length-mismatch]`);
+    expect(v.out).toContain(
+      `${long}: offset 4 (0x4), field size: size is ${bytes.length - 8 + 10} (= length of rest), but ${bytes.length - 8} octets follow it [length-mismatch]`,
+    );
     // Smaller: the form ends there, and what follows it (here the data chunk) is not part of it.
     const short = withSize("size-short.wav", 4 + 8 + 16);
     expect(dump(short).problems).toEqual([expect.objectContaining({ kind: "trailing-data", offset: 36 })]);
     expect(dump(short).records.map((r) => r.name)).toEqual(["fmt"]);
     // Ending inside a chunk cuts that chunk short.
-    expect(dump(withSize("size-inside.wav", 4 + 8 + 16 + 10)).problems).toEqual([expect.objectContaining({ record: "data", offset: 36 })]);
+    expect(dump(withSize("size-inside.wav", 4 + 8 + 16 + 10)).problems).toEqual([
+      expect.objectContaining({ record: "data", offset: 36 }),
+    ]);
     // lu encode computes the size from what it writes: a document with any size gives the file back.
-    const doc = JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out) as { headers: { fields: { size: number } }[] };
+    const doc = JSON.parse(capture((w, e) => runDump(file, { schema: SCHEMA, json: true }, w, e)).out) as {
+      headers: { fields: { size: number } }[];
+    };
     (doc.headers[0] as { fields: { size: number } }).fields.size = 0;
     const json = tempPath("size-zero.json");
     writeFileSync(json, JSON.stringify(doc));
     let out: Uint8Array = new Uint8Array(0);
-    expect(runEncode(json, { schema: SCHEMA }, (b) => (out = b), () => undefined)).toBe(0);
+    expect(
+      runEncode(
+        json,
+        { schema: SCHEMA },
+        (b) => (out = b),
+        () => undefined,
+      ),
+    ).toBe(0);
     expect(Buffer.from(out).equals(bytes)).toBe(true);
   });
 
@@ -136,7 +182,9 @@ describe("examples/riff-wave.lu on files from Python's wave module", () => {
     padded.writeUInt32LE(padded.length - 8, 4);
     const file = tempPath("pad-nonzero.wav");
     writeFileSync(file, padded);
-    expect(dump(file).problems).toEqual([expect.objectContaining({ kind: "nonzero-padding", record: "data", offset: padded.length - 1 })]);
+    expect(dump(file).problems).toEqual([
+      expect.objectContaining({ kind: "nonzero-padding", record: "data", offset: padded.length - 1 }),
+    ]);
     padded[padded.length - 1] = 0;
     writeFileSync(file, padded);
     expect(dump(file).problems).toEqual([]);

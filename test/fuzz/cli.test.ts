@@ -5,13 +5,7 @@
  * succeed; no stack traces. Spawning is slow, so the budget is a handful of runs.
  */
 import { spawnSync } from "node:child_process";
-import {
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-  mkdirSync,
-  readFileSync,
-} from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,11 +35,10 @@ function lu(...args: string[]): {
   stdout: string;
   stderr: string;
 } {
-  const r = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "cli/main.ts", ...args],
-    { encoding: "utf8", timeout: 30_000 },
-  );
+  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,9 +57,7 @@ function mutatedImage(seed: number, edits: number): string {
   const frames = [host.bootmemStart, host.mfnArrayStart, ...host.streamFrames];
   for (let k = 0; k < edits; k++) {
     const frame = frames[rng.below(frames.length)] ?? 0;
-    const at =
-      frame * host.pageSize +
-      (frame === host.bootmemStart ? rng.below(24) : rng.below(host.pageSize));
+    const at = frame * host.pageSize + (frame === host.bootmemStart ? rng.below(24) : rng.below(host.pageSize));
     bytes[at] = rng.below(256);
   }
   const path = join(dir, `mutated-${seed}.img`);
@@ -76,13 +67,7 @@ function mutatedImage(seed: number, edits: number): string {
 
 describe("lu restore on hostile input", () => {
   it("restores the unmutated image (the baseline the mutations start from)", () => {
-    const r = lu(
-      "restore",
-      image,
-      "--bootmem",
-      String(host.bootmemStart),
-      "--json",
-    );
+    const r = lu("restore", image, "--bootmem", String(host.bootmemStart), "--json");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });
@@ -91,21 +76,14 @@ describe("lu restore on hostile input", () => {
   it(`mutated images (${seeds.length} seeds): a result, or one line and exit 1`, () => {
     const outcomes: string[] = [];
     for (const seed of seeds) {
-      const r = lu(
-        "restore",
-        mutatedImage(seed, 1 + (seed % 4)),
-        "--bootmem",
-        String(host.bootmemStart),
-      );
+      const r = lu("restore", mutatedImage(seed, 1 + (seed % 4)), "--bootmem", String(host.bootmemStart));
       outcomes.push(`${seed}:${r.status}`);
       if (r.status === 0) continue;
       expect(judgeCliFailure(r, "restore"), `seed ${seed}`).toBeUndefined();
       expect(r.status, `seed ${seed}: ${r.stderr}`).toBe(1);
       expect(r.stderr, `seed ${seed}`).toMatch(/offset|0x|frame|record/);
     }
-    console.log(
-      `lu restore on mutated images, seed:exit = ${outcomes.join(" ")}`,
-    );
+    console.log(`lu restore on mutated images, seed:exit = ${outcomes.join(" ")}`);
   }, 120_000);
 
   it("files that are not images and bad arguments: one line, exit 1 or 2", () => {

@@ -10,8 +10,7 @@ function target(run: FuzzTarget["run"]): FuzzTarget {
   return {
     name: "probe",
     description: "harness probe",
-    arbitrary: () =>
-      fc.uint8Array({ maxLength: 4 }).map((data) => ({ data, params: {} })),
+    arbitrary: () => fc.uint8Array({ maxLength: 4 }).map((data) => ({ data, params: {} })),
     run,
     judgeError: (e) => judgeDataError(e),
   };
@@ -53,8 +52,7 @@ describe("judgeCase", () => {
         throw new LuDataError("x", "two\nlines", { offset: 3 });
       },
     ];
-    for (const p of probes)
-      expect(judgeCase(target(p), one).violation).toBeDefined();
+    for (const p of probes) expect(judgeCase(target(p), one).violation).toBeDefined();
   });
   it("flags a wrong answer, a slow case and a case that allocates too much", () => {
     expect(
@@ -67,18 +65,12 @@ describe("judgeCase", () => {
       const t = performance.now();
       while (performance.now() - t < 30);
     });
-    expect(
-      judgeCase(slow, one, { caseTimeMs: 10, caseMemoryBytes: 2 ** 30 })
-        .violation,
-    ).toMatch(/took/);
+    expect(judgeCase(slow, one, { caseTimeMs: 10, caseMemoryBytes: 2 ** 30 }).violation).toMatch(/took/);
     let keep: ArrayBuffer | undefined;
     const big = target(() => {
       keep = new ArrayBuffer(64 * 2 ** 20);
     });
-    expect(
-      judgeCase(big, one, { caseTimeMs: 10_000, caseMemoryBytes: 16 * 2 ** 20 })
-        .violation,
-    ).toMatch(/allocated/);
+    expect(judgeCase(big, one, { caseTimeMs: 10_000, caseMemoryBytes: 16 * 2 ** 20 }).violation).toMatch(/allocated/);
     expect(keep?.byteLength).toBe(64 * 2 ** 20);
   });
 });

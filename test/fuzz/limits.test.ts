@@ -5,25 +5,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ContiguousSource } from "../../runtime/contiguous-source.js";
-import {
-  RecordLimitError,
-  TruncatedRecordError,
-  BreadcrumbError,
-} from "../../runtime/errors.js";
-import {
-  DEFAULT_MAX_BODY_LENGTH,
-  DEFAULT_MAX_RECORDS,
-  RecordReader,
-} from "../../runtime/record-reader.js";
+import { RecordLimitError, TruncatedRecordError, BreadcrumbError } from "../../runtime/errors.js";
+import { DEFAULT_MAX_BODY_LENGTH, DEFAULT_MAX_RECORDS, RecordReader } from "../../runtime/record-reader.js";
 import { MachineMemory } from "../../runtime/machine-memory.js";
 import { breadcrumbMagic, readBreadcrumb } from "../../runtime/breadcrumb.js";
 import { fuzzFormat } from "../../fuzz/formats.js";
 import { DEFAULT_MAX_EXPRESSION_DEPTH, DEFAULT_MAX_NESTING } from "../../codegen/parse/parse.js";
 
-const doc = readFileSync(
-  new URL("../../docs/limits.md", import.meta.url),
-  "utf8",
-);
+const doc = readFileSync(new URL("../../docs/limits.md", import.meta.url), "utf8");
 
 function external(): number {
   const m = process.memoryUsage();
@@ -56,9 +45,7 @@ describe("limits", () => {
     new DataView(bytes.buffer).setUint32(0, 0x40000000, true);
     new DataView(bytes.buffer).setUint32(4, 0xffffffff, true);
     const before = external();
-    expect(() =>
-      new RecordReader(new ContiguousSource(bytes), fuzzFormat("lu")).next(),
-    ).toThrow(RecordLimitError);
+    expect(() => new RecordReader(new ContiguousSource(bytes), fuzzFormat("lu")).next()).toThrow(RecordLimitError);
     expect(() =>
       new RecordReader(new ContiguousSource(bytes), fuzzFormat("lu"), {
         maxBodyLength: 2 ** 32,
@@ -69,13 +56,8 @@ describe("limits", () => {
 
   it("maxRecords stops a stream of empty records", () => {
     const bytes = new Uint8Array(8 * 1000); // 1000 optional records of type 0x80000000, no END
-    for (let i = 0; i < 1000; i++)
-      new DataView(bytes.buffer).setUint32(8 * i, 0x80000000, true);
-    const reader = new RecordReader(
-      new ContiguousSource(bytes),
-      fuzzFormat("lu"),
-      { maxRecords: 100 },
-    );
+    for (let i = 0; i < 1000; i++) new DataView(bytes.buffer).setUint32(8 * i, 0x80000000, true);
+    const reader = new RecordReader(new ContiguousSource(bytes), fuzzFormat("lu"), { maxRecords: 100 });
     let n = 0;
     expect(() => {
       while (reader.next()) n++;
@@ -94,9 +76,7 @@ describe("limits", () => {
     crumb.setBigUint64(16, (2n ** 52n) << 12n, true);
     memory.write(0, new Uint8Array(crumb.buffer));
     const before = external();
-    expect(() => readBreadcrumb(memory, 0, { littleEndian: true })).toThrow(
-      BreadcrumbError,
-    );
+    expect(() => readBreadcrumb(memory, 0, { littleEndian: true })).toThrow(BreadcrumbError);
     expect(external() - before).toBeLessThan(8 * 2 ** 20);
   });
 });

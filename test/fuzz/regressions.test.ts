@@ -13,25 +13,14 @@ const regressions = loadRegressions();
 describe("fuzz regressions", () => {
   it("has fixtures to replay, each naming a known target", () => {
     expect(regressions.length).toBeGreaterThan(0);
-    for (const r of regressions)
-      expect(() => fuzzTarget(r.sidecar.target)).not.toThrow();
+    for (const r of regressions) expect(() => fuzzTarget(r.sidecar.target)).not.toThrow();
   });
 
   for (const r of regressions) {
     it(`${r.name} (${r.sidecar.status}): ${r.sidecar.found.slice(0, 80)}`, () => {
-      const verdict = judgeCase(
-        fuzzTarget(r.sidecar.target),
-        r.case,
-        undefined,
-        true,
-      );
-      if (r.sidecar.status === "fixed")
-        expect(verdict.violation, r.sidecar.found).toBeUndefined();
-      else
-        expect(
-          verdict.violation,
-          `open bug no longer reproduces; mark ${r.name} fixed`,
-        ).toBeDefined();
+      const verdict = judgeCase(fuzzTarget(r.sidecar.target), r.case, undefined, true);
+      if (r.sidecar.status === "fixed") expect(verdict.violation, r.sidecar.found).toBeUndefined();
+      else expect(verdict.violation, `open bug no longer reproduces; mark ${r.name} fixed`).toBeDefined();
     });
   }
 

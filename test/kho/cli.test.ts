@@ -20,17 +20,41 @@ describe("lu save/dump/validate --kho", () => {
   for (const version of ["4", "1"]) {
     it(`round-trips a kho-v${version} image through a file`, () => {
       const img = join(dir, `k${version}.img`);
-      const saved = lu("save", "--kho", "--kho-version", version, "--sessions", "2", "--files-per-session", "2", "--folios-per-file", "5", "--out", img, "--json");
+      const saved = lu(
+        "save",
+        "--kho",
+        "--kho-version",
+        version,
+        "--sessions",
+        "2",
+        "--files-per-session",
+        "2",
+        "--folios-per-file",
+        "5",
+        "--out",
+        img,
+        "--json",
+      );
       expect(saved.status, saved.stderr).toBe(0);
       const info = JSON.parse(saved.stdout) as { preserved_blocks: number; fdt: string };
       const v = lu("validate", "--kho", img, "--json");
       expect(v.status, v.stdout + v.stderr).toBe(0);
-      expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, compatible: `kho-v${version}`, blocks: info.preserved_blocks, sessions: 2, files: 4, folios: 20, problems: [] });
+      expect(JSON.parse(v.stdout)).toMatchObject({
+        valid: true,
+        compatible: `kho-v${version}`,
+        blocks: info.preserved_blocks,
+        sessions: 2,
+        files: 4,
+        folios: 20,
+        problems: [],
+      });
       const d = lu("dump", "--kho", img, "--fdt", info.fdt);
       expect(d.status, d.stderr).toBe(0);
       expect(d.stdout).toContain(`KHO kho-v${version} (version ${version}), root FDT at ${info.fdt}`);
       expect(d.stdout.match(/^ {6}folio pfn/gm)).toHaveLength(20);
-      const j = JSON.parse(lu("dump", "--kho", img, "--json").stdout) as { kho: { luo: { sessions: { files: { memfd: { folios: unknown[] } }[] }[] } } };
+      const j = JSON.parse(lu("dump", "--kho", img, "--json").stdout) as {
+        kho: { luo: { sessions: { files: { memfd: { folios: unknown[] } }[] }[] } };
+      };
       expect(j.kho.luo.sessions[1]?.files[1]?.memfd.folios).toHaveLength(5);
     });
   }
@@ -43,7 +67,9 @@ describe("lu save/dump/validate --kho", () => {
     writeMemoryImage(img.memory, path);
     const v = lu("validate", "--kho", path);
     expect(v.status).toBe(1);
-    expect(v.stdout).toContain(`LUO session 1 ("session-1") files block 0 at 0x${files.toString(16)}: entry count 100 is above the 63 entries a page holds [chain-count]`);
+    expect(v.stdout).toContain(
+      `LUO session 1 ("session-1") files block 0 at 0x${files.toString(16)}: entry count 100 is above the 63 entries a page holds [chain-count]`,
+    );
     expect(v.stderr).not.toMatch(/\n\s+at /);
     const d = lu("dump", "--kho", path);
     expect(d.status).toBe(1);
@@ -72,21 +98,42 @@ describe("lu save/dump/validate --kho", () => {
     const last = BigInt(pages[10000] ?? 0) * 4096n;
     const v = lu("validate", "--kho", path);
     expect(v.status, v.stderr).toBe(1);
-    expect(v.stdout).toContain(`LUO session 0 ("session-0") files block 10000 at 0x${last.toString(16)}: more than 10000 blocks [chain-limit]`);
+    expect(v.stdout).toContain(
+      `LUO session 0 ("session-0") files block 10000 at 0x${last.toString(16)}: more than 10000 blocks [chain-limit]`,
+    );
     expect(v.stderr).not.toMatch(/\n\s+at /);
     const j = lu("validate", "--kho", path, "--json");
     expect(j.status).toBe(1);
-    expect((JSON.parse(j.stdout) as { problems: { code: string }[] }).problems.map((p) => p.code)).toEqual(["chain-limit"]);
+    expect((JSON.parse(j.stdout) as { problems: { code: string }[] }).problems.map((p) => p.code)).toEqual([
+      "chain-limit",
+    ]);
   });
 
   it("decodes the LUO FLB entries in dump and --json", () => {
     const img = join(dir, "flb.img");
-    expect(lu("save", "--kho", "--sessions", "1", "--files-per-session", "1", "--folios-per-file", "2", "--flbs", "2", "--out", img).status).toBe(0);
+    expect(
+      lu(
+        "save",
+        "--kho",
+        "--sessions",
+        "1",
+        "--files-per-session",
+        "1",
+        "--folios-per-file",
+        "2",
+        "--flbs",
+        "2",
+        "--out",
+        img,
+      ).status,
+    ).toBe(0);
     const d = lu("dump", "--kho", img);
     expect(d.status, d.stderr).toBe(0);
     expect(d.stdout).toContain("sessions, 2 FLBs");
     expect(d.stdout).toMatch(/^ {2}flb 1 "test-flb-1-v1": data 0x[0-9a-f]+, count 2$/m);
-    const j = JSON.parse(lu("dump", "--kho", img, "--json").stdout) as { kho: { luo: { flbs: { name: string; count: string }[] } } };
+    const j = JSON.parse(lu("dump", "--kho", img, "--json").stdout) as {
+      kho: { luo: { flbs: { name: string; count: string }[] } };
+    };
     expect(j.kho.luo.flbs.map((f) => [f.name, f.count])).toEqual([
       ["test-flb-0-v1", "1"],
       ["test-flb-1-v1", "2"],

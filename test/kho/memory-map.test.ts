@@ -39,6 +39,12 @@ describe("radix tree arrays of pointers", () => {
   });
 
   it("keys round-trip (order bit, pfn)", () => {
-    for (const [pfn, order] of [[0, 0], [100, 0], [104, 2], [1 << 20, 9]] as const) expect(keyToBlock(blockToKey(pfn, order))).toEqual({ pfn, order });
+    for (const [pfn, order] of [
+      [0, 0],
+      [100, 0],
+      [104, 2],
+      [1 << 20, 9],
+    ] as const)
+      expect(keyToBlock(blockToKey(pfn, order))).toEqual({ pfn, order });
   });
 });

@@ -7,13 +7,15 @@ import { walkKho } from "../../kho/walk.js";
 import { writeKho, type KhoImage } from "../../kho/writer.js";
 import { Fdt } from "../../runtime/fdt.js";
 
-const small = (version: 1 | 4, sessions = 2): KhoImage => writeKho({ sessions, filesPerSession: 3, foliosPerFile: 300, seed: 11, version });
+const small = (version: 1 | 4, sessions = 2): KhoImage =>
+  writeKho({ sessions, filesPerSession: 3, foliosPerFile: 300, seed: 11, version });
 
 const u64 = (img: KhoImage, address: bigint, value: bigint): void => {
   const v = img.memory.frameView(Number(address / 4096n));
   v.setBigUint64(Number(address % 4096n), value, true);
 };
-const readU64 = (img: KhoImage, address: bigint): bigint => img.memory.frameView(Number(address / 4096n)).getBigUint64(Number(address % 4096n), true);
+const readU64 = (img: KhoImage, address: bigint): bigint =>
+  img.memory.frameView(Number(address / 4096n)).getBigUint64(Number(address % 4096n), true);
 /** The root FDT parsed over the machine's own frame, so property values can be changed in place. */
 const rootFdt = (img: KhoImage): Fdt => Fdt.parse(img.memory.frame(Number(img.manifest.fdt / 4096n)));
 
@@ -28,7 +30,10 @@ describe("KHO round trip", () => {
       expect(graph.memoryMap?.blocks).toBe(img.preserved.size);
       expect(graph.memoryMap?.preservedBytes).toBe(img.preserved.frames * 4096);
       expect(graph.luo?.format).toBe(version === 4 ? "luo-v5" : "luo-v1");
-      expect(graph.luo?.sessions.map((s) => [s.name, s.files.length])).toEqual([["session-0", 3], ["session-1", 3]]);
+      expect(graph.luo?.sessions.map((s) => [s.name, s.files.length])).toEqual([
+        ["session-0", 3],
+        ["session-1", 3],
+      ]);
       const file = graph.luo?.sessions[1]?.files[2];
       expect(file?.compatible).toBe(version === 4 ? "memfd-v2" : "memfd-v1");
       expect(file?.token).toBe("1003");
@@ -37,9 +42,14 @@ describe("KHO round trip", () => {
       expect(file?.memfd?.folios).toHaveLength(300);
       expect(String(file?.memfd?.folioBytes)).toBe(file?.memfd?.size);
       // Every folio is a preserved block of the map.
-      for (const f of file?.memfd?.folios ?? []) expect(img.preserved.blockOf(f.pfn)).toEqual({ pfn: f.pfn, order: f.order });
+      for (const f of file?.memfd?.folios ?? [])
+        expect(img.preserved.blockOf(f.pfn)).toEqual({ pfn: f.pfn, order: f.order });
       if (version === 4) {
-        expect(graph.nodes.map((n) => [n.name, n.blobSize])).toEqual([["LUO", 32], ["kexec-metadata", 73], ["memblock", 202]]);
+        expect(graph.nodes.map((n) => [n.name, n.blobSize])).toEqual([
+          ["LUO", 32],
+          ["kexec-metadata", 73],
+          ["memblock", 202],
+        ]);
         expect(graph.metadata?.previousRelease).toBe("7.2.0-rc1-lu-codec");
       }
     });
@@ -66,7 +76,12 @@ describe("KHO failure classes", () => {
   it("bad root magic", () => {
     const img = small(4);
     img.memory.frameView(Number(img.manifest.fdt / 4096n)).setUint32(0, 0xdeadbeef);
-    expect(problems(img)).toEqual([{ code: "fdt", message: `KHO root FDT at 0x${img.manifest.fdt.toString(16)}: bad magic 0xdeadbeef (an FDT starts with 0xd00dfeed) (blob octet 0)` }]);
+    expect(problems(img)).toEqual([
+      {
+        code: "fdt",
+        message: `KHO root FDT at 0x${img.manifest.fdt.toString(16)}: bad magic 0xdeadbeef (an FDT starts with 0xd00dfeed) (blob octet 0)`,
+      },
+    ]);
   });
 
   it("unknown root compatible string, named", () => {
@@ -74,30 +89,50 @@ describe("KHO failure classes", () => {
     const c = rootFdt(img).root.properties.find((p) => p.name === "compatible");
     c?.value.set([0x39], 5); // "kho-v9"
     expect(problems(img)).toEqual([
-      { code: "compatible", message: `KHO root FDT at 0x${img.manifest.fdt.toString(16)} /compatible: unknown compatible string "kho-v9" (known: "kho-v1", "kho-v2", "kho-v3", "kho-v4")` },
+      {
+        code: "compatible",
+        message: `KHO root FDT at 0x${img.manifest.fdt.toString(16)} /compatible: unknown compatible string "kho-v9" (known: "kho-v1", "kho-v2", "kho-v3", "kho-v4")`,
+      },
     ]);
   });
 
   it("unknown file handler compatible string: that file only", () => {
     const img = small(4);
     const file0 = (img.manifest.fileBlocks[0]?.[0] ?? 0n) + 16n;
-    img.memory.write(Number(file0), Uint8Array.from("fuse-v1\0", (c) => c.charCodeAt(0)));
+    img.memory.write(
+      Number(file0),
+      Uint8Array.from("fuse-v1\0", (c) => c.charCodeAt(0)),
+    );
     const { graph, problems: p } = walkKho(img.memory);
-    expect(p).toEqual([{ code: "compatible", message: 'LUO session 0 ("session-0") file 0 data: unknown compatible string "fuse-v1" (known: "memfd-v2", "memfd-v1")' }]);
+    expect(p).toEqual([
+      {
+        code: "compatible",
+        message:
+          'LUO session 0 ("session-0") file 0 data: unknown compatible string "fuse-v1" (known: "memfd-v2", "memfd-v1")',
+      },
+    ]);
     expect(graph.luo?.sessions[1]?.files).toHaveLength(3);
   });
 
   it("luo_ser compatible other than luo-v5", () => {
     const img = small(4);
-    img.memory.write(Number(img.manifest.luo), Uint8Array.from("luo-v6\0\0", (c) => c.charCodeAt(0)));
-    expect(problems(img)[0]?.message).toBe(`LUO luo_ser at 0x${img.manifest.luo.toString(16)} compatible: unknown compatible string "luo-v6" (known: "luo-v5")`);
+    img.memory.write(
+      Number(img.manifest.luo),
+      Uint8Array.from("luo-v6\0\0", (c) => c.charCodeAt(0)),
+    );
+    expect(problems(img)[0]?.message).toBe(
+      `LUO luo_ser at 0x${img.manifest.luo.toString(16)} compatible: unknown compatible string "luo-v6" (known: "luo-v5")`,
+    );
   });
 
   it("pointer outside the machine", () => {
     const img = small(4);
     u64(img, img.manifest.luo + 16n, 0x7_0000_0000n);
     expect(problems(img)).toEqual([
-      { code: "pointer-outside", message: `LUO sessions block 0 -> 0x700000000: 4096 octets there are outside the machine (0x${(img.memory.byteLength).toString(16)} octets of memory)` },
+      {
+        code: "pointer-outside",
+        message: `LUO sessions block 0 -> 0x700000000: 4096 octets there are outside the machine (0x${img.memory.byteLength.toString(16)} octets of memory)`,
+      },
     ]);
   });
 
@@ -108,7 +143,9 @@ describe("KHO failure classes", () => {
     const p = problems(img);
     expect(p).toHaveLength(1);
     expect(p[0]?.code).toBe("pointer-unpreserved");
-    expect(p[0]?.message).toBe(`LUO session 0 ("session-0") file 0 data -> 0x${img.manifest.memoryMap.toString(16)}: frame ${img.manifest.memoryMap / 4096n} (0x${img.manifest.memoryMap.toString(16)}) is not in the preserved memory map`);
+    expect(p[0]?.message).toBe(
+      `LUO session 0 ("session-0") file 0 data -> 0x${img.manifest.memoryMap.toString(16)}: frame ${img.manifest.memoryMap / 4096n} (0x${img.manifest.memoryMap.toString(16)}) is not in the preserved memory map`,
+    );
   });
 
   it("cycle in a block chain", () => {
@@ -116,7 +153,10 @@ describe("KHO failure classes", () => {
     const [b0, b1] = img.manifest.sessionBlocks;
     u64(img, b1 ?? 0n, b0 ?? 0n);
     expect(problems(img)).toEqual([
-      { code: "chain-cycle", message: `LUO sessions block 2 at 0x${(b0 ?? 0n).toString(16)}: the chain comes back to a page it already visited (block 0)` },
+      {
+        code: "chain-cycle",
+        message: `LUO sessions block 2 at 0x${(b0 ?? 0n).toString(16)}: the chain comes back to a page it already visited (block 0)`,
+      },
     ]);
   });
 
@@ -125,7 +165,10 @@ describe("KHO failure classes", () => {
     const files = img.manifest.fileBlocks[1]?.[0] ?? 0n;
     u64(img, files + 8n, 64n);
     expect(problems(img)).toEqual([
-      { code: "chain-count", message: `LUO session 1 ("session-1") files block 0 at 0x${files.toString(16)}: entry count 64 is above the 63 entries a page holds` },
+      {
+        code: "chain-count",
+        message: `LUO session 1 ("session-1") files block 0 at 0x${files.toString(16)}: entry count 64 is above the 63 entries a page holds`,
+      },
     ]);
   });
 
@@ -133,7 +176,9 @@ describe("KHO failure classes", () => {
     const img = small(4);
     const session1 = (img.manifest.sessionBlocks[0] ?? 0n) + 16n + 80n;
     u64(img, session1 + 64n + 8n, 5n);
-    expect(problems(img)).toEqual([{ code: "kho-count", message: 'LUO session 1 ("session-1"): file_set_ser.count is 5, the file chain holds 3' }]);
+    expect(problems(img)).toEqual([
+      { code: "kho-count", message: 'LUO session 1 ("session-1"): file_set_ser.count is 5, the file chain holds 3' },
+    ]);
   });
 
   it("vmalloc pieces that do not add up to total_pages", () => {
@@ -141,14 +186,25 @@ describe("KHO failure classes", () => {
     const memfd = img.manifest.memfds[0]?.[1] ?? 0n;
     const tp = memfd + 32n + 8n;
     img.memory.frameView(Number(tp / 4096n)).setUint32(Number(tp % 4096n), 3, true);
-    expect(problems(img)).toEqual([{ code: "scatter", message: 'LUO session 0 ("session-0") file 1 folios: 2 pieces hold 2 pages, the area declares 3' }]);
+    expect(problems(img)).toEqual([
+      {
+        code: "scatter",
+        message: 'LUO session 0 ("session-0") file 1 folios: 2 pieces hold 2 pages, the area declares 3',
+      },
+    ]);
   });
 
   it("nr_folios beyond the vmalloc area", () => {
     const img = small(4);
     const memfd = img.manifest.memfds[1]?.[0] ?? 0n;
     u64(img, memfd + 24n, 513n);
-    expect(problems(img)).toEqual([{ code: "scatter", message: 'LUO session 1 ("session-1") file 0 folios: nr_folios 513 needs 8208 octets, the area holds 8192 (2 pages)' }]);
+    expect(problems(img)).toEqual([
+      {
+        code: "scatter",
+        message:
+          'LUO session 1 ("session-1") file 0 folios: nr_folios 513 needs 8208 octets, the area holds 8192 (2 pages)',
+      },
+    ]);
   });
 
   it("a subsystem node without a property its declaration requires", () => {
@@ -159,7 +215,9 @@ describe("KHO failure classes", () => {
     frame[at + 8] = "X".charCodeAt(0); // every node now has "blob-sizX" instead
     const p = problems(img);
     expect(p.map((x) => x.code)).toEqual(["fdt", "fdt", "fdt"]);
-    expect(p[0]?.message).toMatch(/^KHO node \/LUO: no 'blob-size' property \(the declaration requires it\) \(blob octet \d+\)$/);
+    expect(p[0]?.message).toMatch(
+      /^KHO node \/LUO: no 'blob-size' property \(the declaration requires it\) \(blob octet \d+\)$/,
+    );
   });
 
   it("a memfd-v2 whose flags are not 0, and kexec metadata of another version (a constant the schema declares)", () => {
@@ -167,19 +225,36 @@ describe("KHO failure classes", () => {
     const memfd = img.manifest.memfds[0]?.[1] ?? 0n;
     const v = img.memory.frameView(Number(memfd / 4096n));
     v.setUint32(Number(memfd % 4096n) + 20, 1, true);
-    expect(problems(img)).toEqual([{ code: "kho-compatible", message: `LUO session 0 ("session-0") file 1 memfd_luo_ser: 'flags' is 0x1, expected 0x0` }]);
+    expect(problems(img)).toEqual([
+      {
+        code: "kho-compatible",
+        message: `LUO session 0 ("session-0") file 1 memfd_luo_ser: 'flags' is 0x1, expected 0x0`,
+      },
+    ]);
     const img2 = small(4);
-    const meta = rootFdt(img2).node("/kexec-metadata")?.properties.find((p) => p.name === "preserved-data");
-    const at = meta === undefined ? 0n : new DataView(meta.value.buffer, meta.value.byteOffset, 8).getBigUint64(0, true);
+    const meta = rootFdt(img2)
+      .node("/kexec-metadata")
+      ?.properties.find((p) => p.name === "preserved-data");
+    const at =
+      meta === undefined ? 0n : new DataView(meta.value.buffer, meta.value.byteOffset, 8).getBigUint64(0, true);
     u64(img2, at, readU64(img2, at) + 1n);
-    expect(problems(img2)).toEqual([{ code: "kho-compatible", message: "KHO node /kexec-metadata kho_kexec_metadata: 'version' is 0x2, expected 0x1" }]);
+    expect(problems(img2)).toEqual([
+      {
+        code: "kho-compatible",
+        message: "KHO node /kexec-metadata kho_kexec_metadata: 'version' is 0x2, expected 0x1",
+      },
+    ]);
   });
 
   it("blob-size smaller than the struct it holds", () => {
     const img = small(4);
-    const luo = rootFdt(img).node("/LUO")?.properties.find((p) => p.name === "blob-size");
+    const luo = rootFdt(img)
+      .node("/LUO")
+      ?.properties.find((p) => p.name === "blob-size");
     luo?.value.set([16, 0, 0, 0, 0, 0, 0, 0]);
-    expect(problems(img)).toEqual([{ code: "kho-size", message: "KHO node /LUO: blob-size 16 is smaller than struct luo_ser (32 octets)" }]);
+    expect(problems(img)).toEqual([
+      { code: "kho-size", message: "KHO node /LUO: blob-size 16 is smaller than struct luo_ser (32 octets)" },
+    ]);
   });
 
   it("a folio whose pfn is not a preserved block", () => {
@@ -187,7 +262,13 @@ describe("KHO failure classes", () => {
     const chunk = img.manifest.vmallocChunks[0]?.[0]?.[0] ?? 0n;
     const piece = readU64(img, chunk + 8n);
     u64(img, piece + 16n, 0x3n); // folio 1 -> pfn 3 (low memory, never preserved)
-    expect(problems(img)).toEqual([{ code: "kho-folio", message: 'LUO session 0 ("session-0") file 0 folio 1: pfn 0x3 (address 0x3000) is not the start of a preserved block' }]);
+    expect(problems(img)).toEqual([
+      {
+        code: "kho-folio",
+        message:
+          'LUO session 0 ("session-0") file 0 folio 1: pfn 0x3 (address 0x3000) is not the start of a preserved block',
+      },
+    ]);
   });
 
   it("a cycle in the kho-v1 bitmap chunk list and in the radix tree", () => {
@@ -200,15 +281,24 @@ describe("KHO failure classes", () => {
     let slot = 0n;
     while (readU64(v4, root + slot * 8n) === 0n) slot++;
     u64(v4, root + slot * 8n, root);
-    expect(problems(v4)[0]?.message).toMatch(/^preserved-memory-map radix root\/5:\d+ at 0x[0-9a-f]+: page already used elsewhere in the tree/);
+    expect(problems(v4)[0]?.message).toMatch(
+      /^preserved-memory-map radix root\/5:\d+ at 0x[0-9a-f]+: page already used elsewhere in the tree/,
+    );
   });
 
   it("no SETUP_KEXEC_KHO node, and a setup_data cycle", () => {
     const img = small(4);
     u64(img, 0x2000n, 0x2000n);
-    expect(problems(img)).toEqual([{ code: "kho-locate", message: "setup_data node 1 at 0x2000: the chain comes back to a node it already visited" }]);
+    expect(problems(img)).toEqual([
+      { code: "kho-locate", message: "setup_data node 1 at 0x2000: the chain comes back to a node it already visited" },
+    ]);
     const img2 = small(4);
     u64(img2, 0x2000n, 0n);
-    expect(problems(img2)).toEqual([{ code: "kho-locate", message: "no SETUP_KEXEC_KHO node among 1 setup_data node(s) from 0x2000 (give --fdt ADDR)" }]);
+    expect(problems(img2)).toEqual([
+      {
+        code: "kho-locate",
+        message: "no SETUP_KEXEC_KHO node among 1 setup_data node(s) from 0x2000 (give --fdt ADDR)",
+      },
+    ]);
   });
 });

@@ -27,7 +27,8 @@ export function arenaTwin(memory: MachineMemory): MachineMemory {
     for (let f = 0; f < memory.frameCount; f++) {
       if (memory.isPresent(f)) continue;
       const last = absent[absent.length - 1];
-      if (last !== undefined && last.start + last.count === f) absent[absent.length - 1] = { start: last.start, count: last.count + 1 };
+      if (last !== undefined && last.start + last.count === f)
+        absent[absent.length - 1] = { start: last.start, count: last.count + 1 };
       else absent.push({ start: f, count: 1 });
     }
   }
@@ -78,7 +79,15 @@ export function restoreBothPaths(memory: MachineMemory, options: RestoreOptions)
   const wasm = run(twin, { ...options, frameTable: twinTable, domains: twinDomains, wasm: true });
   try {
     expect(comparable(wasm)).toEqual(comparable(js));
-    expect(Buffer.from(twinTable.owners.buffer, twinTable.owners.byteOffset, twinTable.owners.byteLength).equals(Buffer.from(options.frameTable.owners.buffer, options.frameTable.owners.byteOffset, options.frameTable.owners.byteLength))).toBe(true);
+    expect(
+      Buffer.from(twinTable.owners.buffer, twinTable.owners.byteOffset, twinTable.owners.byteLength).equals(
+        Buffer.from(
+          options.frameTable.owners.buffer,
+          options.frameTable.owners.byteOffset,
+          options.frameTable.owners.byteLength,
+        ),
+      ),
+    ).toBe(true);
     expect(twinDomains.length).toBe(options.domains.length);
     if ("result" in js) {
       expect(js.result.claimPath).toBe("js");

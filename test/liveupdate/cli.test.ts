@@ -21,7 +21,10 @@ function lu(...args: string[]): { status: number | null; stdout: string; stderr:
 }
 
 /** `lu` with extra environment (the EIO preload reads LU_TEST_EIO_*). */
-function luWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+function luWith(
+  env: Record<string, string>,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   const preload = Object.keys(env).length > 0 ? ["--require", "./test/liveupdate/eio-preload.cjs"] : [];
   const r = spawnSync(process.execPath, [...preload, "--import", "tsx", "cli/main.ts", ...args], {
     encoding: "utf8",
@@ -31,7 +34,13 @@ function luWith(env: Record<string, string>, ...args: string[]): { status: numbe
 }
 
 /** A copy of `image` with `bytes` written at stream offset `offset` (through the saved stream's pages). */
-function patchedCopy(image: string, name: string, saved: ReturnType<typeof save>, offset: number, bytes: Uint8Array): string {
+function patchedCopy(
+  image: string,
+  name: string,
+  saved: ReturnType<typeof save>,
+  offset: number,
+  bytes: Uint8Array,
+): string {
   const out = join(dir, name);
   copyFileSync(image, out);
   const fd = openSync(out, "r+");
@@ -110,7 +119,9 @@ describe("lu save / lu restore", () => {
   it("prints a summary line with MB/s", () => {
     const r = lu("restore", image, "--bootmem", "16");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^restored 3 domains, 900 frames, \d+ records from .* MiB of stream in [\d.]+ ms: [\d.]+ MB\/s/);
+    expect(r.stdout).toMatch(
+      /^restored 3 domains, 900 frames, \d+ records from .* MiB of stream in [\d.]+ ms: [\d.]+ MB\/s/,
+    );
   });
 
   it("exits 1 with the location when the bootmem frame holds no breadcrumb", () => {
@@ -127,12 +138,16 @@ describe("lu save / lu restore", () => {
     // Detecting the format reads the file's first octets: that fails first, as an I/O error too.
     const detect = luWith(env, "restore", image, "--bootmem", "16");
     expect(detect.status).toBe(2);
-    expect(detect.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read its first octets to detect the format: EIO: i\/o error, read\n$/);
+    expect(detect.stderr).toMatch(
+      /^lu restore: .*host\.img: I\/O error io: .*cannot read its first octets to detect the format: EIO: i\/o error, read\n$/,
+    );
     // With the format given, the frames' reads fail.
     const r = luWith(env, "restore", image, "--bootmem", "16", "--image-format", "flat");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^lu restore: .*host\.img: I\/O error io: .*cannot read frame \d+: EIO: i\/o error, read\n$/);
+    expect(r.stderr).toMatch(
+      /^lu restore: .*host\.img: I\/O error io: .*cannot read frame \d+: EIO: i\/o error, read\n$/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const j = luWith(env, "restore", image, "--bootmem", "16", "--json", "--image-format", "flat");
     expect(j.status).toBe(2);
@@ -168,7 +183,11 @@ describe("lu save / lu restore", () => {
     const t = lu("restore", cut, "--bootmem", "16");
     expect(t.status).toBe(1);
     expect(t.stderr.split("\n")).toHaveLength(2);
-    expect(t.stderr).toMatch(new RegExp(`^lu restore: .*: error restore/truncated: offset ${pages.offset} \\(0x[0-9a-f]+\\), record #${records.indexOf(pages)}, type LU_DOMAIN_PAGES`));
+    expect(t.stderr).toMatch(
+      new RegExp(
+        `^lu restore: .*: error restore/truncated: offset ${pages.offset} \\(0x[0-9a-f]+\\), record #${records.indexOf(pages)}, type LU_DOMAIN_PAGES`,
+      ),
+    );
     expect(t.stderr).not.toMatch(/\n\s+at /);
   });
 

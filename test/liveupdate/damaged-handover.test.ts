@@ -27,7 +27,12 @@ const dir = mkdtempSync(join(tmpdir(), "lu-damaged-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Restores expecting `problem`; the caller's frame table and domain list must be untouched. */
-function expectRestoreFailure(memory: MachineMemory, bootmem: number, bootmemFrames: number, problem: RestoreProblem): RestoreError {
+function expectRestoreFailure(
+  memory: MachineMemory,
+  bootmem: number,
+  bootmemFrames: number,
+  problem: RestoreProblem,
+): RestoreError {
   const frameTable = new FrameTable(memory.frameCount);
   const before = frameTable.owners.slice();
   const domains: RestoredDomain[] = [];
@@ -46,15 +51,29 @@ function expectRestoreFailure(memory: MachineMemory, bootmem: number, bootmemFra
 }
 
 /** `lu validate --image` and `lu dump --image` on `memory` written to a file: exit code and problems. */
-function inspect(memory: MachineMemory, name: string, bootmem: string): { validate: { code: number; out: string }; dump: { code: number; err: string } } {
+function inspect(
+  memory: MachineMemory,
+  name: string,
+  bootmem: string,
+): { validate: { code: number; out: string }; dump: { code: number; err: string } } {
   const path = join(dir, name);
   writeMemoryImage(memory, path);
   let out = "";
   let err = "";
-  const code = runValidate(path, { image: true, bootmem, pageSize: String(memory.pageSize) }, (t) => (out += t), (t) => (err += t));
+  const code = runValidate(
+    path,
+    { image: true, bootmem, pageSize: String(memory.pageSize) },
+    (t) => (out += t),
+    (t) => (err += t),
+  );
   expect(err).toBe("");
   let dumpErr = "";
-  const dumpCode = runDump(path, { image: true, bootmem, pageSize: String(memory.pageSize) }, () => undefined, (t) => (dumpErr += t));
+  const dumpCode = runDump(
+    path,
+    { image: true, bootmem, pageSize: String(memory.pageSize) },
+    () => undefined,
+    (t) => (dumpErr += t),
+  );
   return { validate: { code, out }, dump: { code: dumpCode, err: dumpErr } };
 }
 
@@ -82,12 +101,18 @@ describe("an END before the last stream page", () => {
     setMfnEntry(saved, k, zero);
     const err = expectRestoreFailure(saved.memory, saved.bootmemStart, saved.bootmemFrames, "missing-end");
     expect(err.message).toContain(`the END record lies in stream page ${k} (frame ${zero}) of ${n}`);
-    expect(err.message).toContain(`${n - k - 1} stream page(s) never read, pages ${k + 1}..${n - 1} (frames ${saved.streamFrames[k + 1]}, `);
+    expect(err.message).toContain(
+      `${n - k - 1} stream page(s) never read, pages ${k + 1}..${n - 1} (frames ${saved.streamFrames[k + 1]}, `,
+    );
     expect(err.where.offset).toBe(k * saved.pageSize);
 
     const r = inspect(saved.memory, "early-end.img", `${saved.bootmemStart}:${saved.bootmemFrames}`);
     expect(r.validate.code).toBe(1);
-    expect(r.validate.out).toMatch(new RegExp(`offset ${k * saved.pageSize} .*END: the END record lies in stream page ${k} .*never read, pages ${k + 1}\\.\\.${n - 1} .*\\[early-end\\]`));
+    expect(r.validate.out).toMatch(
+      new RegExp(
+        `offset ${k * saved.pageSize} .*END: the END record lies in stream page ${k} .*never read, pages ${k + 1}\\.\\.${n - 1} .*\\[early-end\\]`,
+      ),
+    );
     expect(r.dump.code).toBe(1);
     expect(r.dump.err).toMatch(new RegExp(`problem: .*never read, pages ${k + 1}\\.\\.`));
   });
@@ -115,7 +140,9 @@ describe("an END before the last stream page", () => {
     // Page 1 starts with domain 2's LU_DOMAIN_INFO; zeroed, it reads as END.
     im.memory.frame(im.streamFrames[1] ?? 0).fill(0);
     const err = expectRestoreFailure(im.memory, im.bootmem, 4, "missing-end");
-    expect(err.message).toContain(`the END record lies in stream page 1 (frame ${im.streamFrames[1]}) of 3: 1 stream page(s) never read, page 2 (frame ${im.streamFrames[2]})`);
+    expect(err.message).toContain(
+      `the END record lies in stream page 1 (frame ${im.streamFrames[1]}) of 3: 1 stream page(s) never read, page 2 (frame ${im.streamFrames[2]})`,
+    );
   });
 
   it("non-zero octets after END in the last page", () => {
@@ -125,7 +152,9 @@ describe("an END before the last stream page", () => {
     expect(at).toBeLessThan(saved.streamFrames.length * saved.pageSize);
     src.window(at, 1).setUint8(src.windowOffset, 0x5a);
     const err = expectRestoreFailure(saved.memory, saved.bootmemStart, saved.bootmemFrames, "padding");
-    expect(err.message).toMatch(/octet 0x5a after the END record in the last stream page .*only zero fill may follow END/);
+    expect(err.message).toMatch(
+      /octet 0x5a after the END record in the last stream page .*only zero fill may follow END/,
+    );
     expect(err.where.offset).toBe(at);
     const r = inspect(saved.memory, "after-end.img", String(saved.bootmemStart));
     expect(r.validate.code).toBe(1);
@@ -139,10 +168,16 @@ describe("a stream that runs past its last page", () => {
     const n = saved.streamFrames.length;
     saved.memory.write(saved.bootmemStart * saved.pageSize + 16, le64(BigInt(n - 1) << 12n));
     const err = expectRestoreFailure(saved.memory, saved.bootmemStart, saved.bootmemFrames, "truncated");
-    expect(err.message).toContain(`the stream runs past its last page (page ${n - 2}, frame ${saved.streamFrames[n - 2]}; ${n - 1} pages`);
+    expect(err.message).toContain(
+      `the stream runs past its last page (page ${n - 2}, frame ${saved.streamFrames[n - 2]}; ${n - 1} pages`,
+    );
     const r = inspect(saved.memory, "overrun.img", `${saved.bootmemStart}:${saved.bootmemFrames}`);
     expect(r.validate.code).toBe(1);
-    expect(r.validate.out).toMatch(new RegExp(`the stream runs past its last page \\(page ${n - 2}, frame ${saved.streamFrames[n - 2]};.*\\[stream-overrun\\]`));
+    expect(r.validate.out).toMatch(
+      new RegExp(
+        `the stream runs past its last page \\(page ${n - 2}, frame ${saved.streamFrames[n - 2]};.*\\[stream-overrun\\]`,
+      ),
+    );
   });
 });
 
@@ -170,7 +205,8 @@ describe("the live update bootmem is a range", () => {
   it("the MFN array inside the bootmem", () => {
     const saved = save(SPEC);
     const inside = saved.bootmemStart + 8;
-    for (let f = 0; f < saved.mfnArrayFrames; f++) saved.memory.frame(inside + f).set(saved.memory.frame(saved.mfnArrayStart + f));
+    for (let f = 0; f < saved.mfnArrayFrames; f++)
+      saved.memory.frame(inside + f).set(saved.memory.frame(saved.mfnArrayStart + f));
     saved.memory.write(saved.bootmemStart * saved.pageSize + 8, le64(BigInt(inside * saved.pageSize)));
     const err = expectRestoreFailure(saved.memory, saved.bootmemStart, saved.bootmemFrames, "mfn-array");
     expect(err.message).toContain(`the MFN array (frame${saved.mfnArrayFrames > 1 ? "s" : ""} ${inside}`);
@@ -190,21 +226,34 @@ describe("the live update bootmem is a range", () => {
     const inside = saved.bootmemStart + 3;
     src.window(at, 8).setBigUint64(src.windowOffset, BigInt(inside), true);
     const err = expectRestoreFailure(saved.memory, saved.bootmemStart, saved.bootmemFrames, "frame-owned");
-    expect(err.message).toContain(`frame ${inside} of domain ${saved.domains[0]?.domainId} is already owned by Xen (the live update bootmem)`);
+    expect(err.message).toContain(
+      `frame ${inside} of domain ${saved.domains[0]?.domainId} is already owned by Xen (the live update bootmem)`,
+    );
     expect(err.where.offset).toBe(at);
     // After a successful restore the bootmem is not owned by anyone in the table.
     const clean = save(SPEC);
     const table = new FrameTable(clean.frameCount);
-    restoreBothPaths(clean.memory, { bootmem: clean.bootmemStart, bootmemFrames: clean.bootmemFrames, frameTable: table, domains: [] });
-    for (let f = clean.bootmemStart; f < clean.bootmemStart + clean.bootmemFrames; f++) expect(table.owner(f)).toBe(0xffff);
+    restoreBothPaths(clean.memory, {
+      bootmem: clean.bootmemStart,
+      bootmemFrames: clean.bootmemFrames,
+      frameTable: table,
+      domains: [],
+    });
+    for (let f = clean.bootmemStart; f < clean.bootmemStart + clean.bootmemFrames; f++)
+      expect(table.owner(f)).toBe(0xffff);
   });
 
   it("a bootmem frame the caller's table already gives an owner is refused, named by its owner", () => {
     const saved = save(SPEC);
     const table = new FrameTable(saved.frameCount);
     table.owners[saved.bootmemStart + 2] = 0x7ff2;
-    expect(() => restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, bootmemFrames: saved.bootmemFrames, frameTable: table, domains: [] })).toThrow(
-      `bootmem frame ${saved.bootmemStart + 2} is already owned by Xen (stream, MFN array or M2P)`,
-    );
+    expect(() =>
+      restoreBothPaths(saved.memory, {
+        bootmem: saved.bootmemStart,
+        bootmemFrames: saved.bootmemFrames,
+        frameTable: table,
+        domains: [],
+      }),
+    ).toThrow(`bootmem frame ${saved.bootmemStart + 2} is already owned by Xen (stream, MFN array or M2P)`);
   });
 });

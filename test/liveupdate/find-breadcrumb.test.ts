@@ -17,8 +17,15 @@ const spec = { ...SMALL_HOST_SPEC, domains: 2, framesPerDomain: 200, seed: 11 };
 function host(): { memory: MachineMemory; bootmem: number; free: number[]; mfnArray: number; firstPage: number } {
   const saved = save(spec);
   const free: number[] = [];
-  for (let f = saved.memory.nextFree(0); free.length < 4 && f >= 0; f = saved.memory.nextFree(f + 1)) if (!saved.memory.isBacked(f)) free.push(f);
-  return { memory: saved.memory, bootmem: saved.bootmemStart, free, mfnArray: saved.mfnArrayStart, firstPage: saved.streamFrames[0] ?? -1 };
+  for (let f = saved.memory.nextFree(0); free.length < 4 && f >= 0; f = saved.memory.nextFree(f + 1))
+    if (!saved.memory.isBacked(f)) free.push(f);
+  return {
+    memory: saved.memory,
+    bootmem: saved.bootmemStart,
+    free,
+    mfnArray: saved.mfnArrayStart,
+    firstPage: saved.streamFrames[0] ?? -1,
+  };
 }
 
 function u64(memory: MachineMemory, addr: number, value: bigint): void {
@@ -64,12 +71,17 @@ describe("findBreadcrumb", () => {
     const result = findBreadcrumb(h.memory);
     const byFrame = new Map(result.candidates.map((c) => [c.frame, c]));
     expect(byFrame.get(bare)?.reason).toMatch(/no data pages/);
-    expect(byFrame.get(badArray)?.reason).toMatch(new RegExp(`MFN array entry 0 is frame ${h.memory.frameCount + 5}, outside the machine`));
+    expect(byFrame.get(badArray)?.reason).toMatch(
+      new RegExp(`MFN array entry 0 is frame ${h.memory.frameCount + 5}, outside the machine`),
+    );
     expect(byFrame.get(badFirst)?.reason).toMatch(/type 0x7777 is not one the schema names/);
     expect(byFrame.get(h.bootmem)?.accepted).toBe(false); // the real one shares the damaged first page
     const verdict = breadcrumbVerdict(result, ps);
     expect(verdict.kind).toBe("none");
-    if (verdict.kind !== "found") expect(verdict.message).toMatch(/no consistent breadcrumb in .*page\(s\) start with the magic 0x4c69766555706000 but were refused \(frame/);
+    if (verdict.kind !== "found")
+      expect(verdict.message).toMatch(
+        /no consistent breadcrumb in .*page\(s\) start with the magic 0x4c69766555706000 but were refused \(frame/,
+      );
   });
 
   it("refuses ambiguity: two consistent breadcrumbs are both named", () => {
@@ -79,7 +91,12 @@ describe("findBreadcrumb", () => {
     const verdict = breadcrumbVerdict(findBreadcrumb(h.memory), h.memory.pageSize);
     expect(verdict.kind).toBe("ambiguous");
     const [a, b] = [h.bootmem, copy].sort((x, y) => x - y);
-    if (verdict.kind === "ambiguous") expect(verdict.message).toMatch(new RegExp(`^2 consistent breadcrumbs in .*: frame ${a} \\(\\d+ pages\\), frame ${b} \\(\\d+ pages\\); give the bootmem with --bootmem FRAME\\[:COUNT\\]$`));
+    if (verdict.kind === "ambiguous")
+      expect(verdict.message).toMatch(
+        new RegExp(
+          `^2 consistent breadcrumbs in .*: frame ${a} \\(\\d+ pages\\), frame ${b} \\(\\d+ pages\\); give the bootmem with --bootmem FRAME\\[:COUNT\\]$`,
+        ),
+      );
   });
 
   it("judges at most MAX_JUDGED candidates, so a page start of magic everywhere costs no frame per page, and refuses then", () => {
@@ -94,7 +111,10 @@ describe("findBreadcrumb", () => {
     expect(memory.backedCount).toBe(backed);
     const verdict = breadcrumbVerdict(result, 4096);
     expect(verdict.kind).toBe("ambiguous");
-    if (verdict.kind !== "found") expect(verdict.message).toBe(`4096 of the 4096 page start(s) of frames 0..4095 hold the live update magic; only the first ${MAX_JUDGED} were judged (0 consistent): give the liveupdate= range with --bootmem auto:FRAME:COUNT, or the bootmem with --bootmem FRAME[:COUNT]`);
+    if (verdict.kind !== "found")
+      expect(verdict.message).toBe(
+        `4096 of the 4096 page start(s) of frames 0..4095 hold the live update magic; only the first ${MAX_JUDGED} were judged (0 consistent): give the liveupdate= range with --bootmem auto:FRAME:COUNT, or the bootmem with --bootmem FRAME[:COUNT]`,
+      );
   });
 
   it("says what it scanned when no page starts with the magic, skipping absent frames", () => {
@@ -106,7 +126,8 @@ describe("findBreadcrumb", () => {
     expect(progress).toEqual([0, 64]);
     expect(breadcrumbVerdict(result, 4096)).toEqual({
       kind: "none",
-      message: "no breadcrumb found: none of 58 page start(s) of frames 0..63 (6 absent frame(s) skipped) holds the live update magic 0x4c69766555706000",
+      message:
+        "no breadcrumb found: none of 58 page start(s) of frames 0..63 (6 absent frame(s) skipped) holds the live update magic 0x4c69766555706000",
     });
     expect(() => findBreadcrumb(memory, { within: { start: 60, count: 10 } })).toThrow(RangeError);
   });

@@ -32,7 +32,10 @@ describe("locateStream with a frame table", () => {
     const table = new FrameTable(saved.frameCount);
     const located = locateStream(saved.memory, saved.bootmemStart, 2 ** 20, saved.bootmemFrames, table);
     expect(located.claimedIn).toBe(table);
-    const want = [...saved.streamFrames, ...Array.from({ length: saved.mfnArrayFrames }, (_, f) => saved.mfnArrayStart + f)].sort((a, b) => a - b);
+    const want = [
+      ...saved.streamFrames,
+      ...Array.from({ length: saved.mfnArrayFrames }, (_, f) => saved.mfnArrayStart + f),
+    ].sort((a, b) => a - b);
     expect(table.framesOf(DOMID_XEN)).toEqual(want);
     releaseLocated(located);
     expect(table.ownedCount()).toBe(0);
@@ -51,11 +54,15 @@ describe("locateStream with a frame table", () => {
     const dupFirst = save(SPEC);
     setEntry(dupFirst, 3, dupFirst.streamFrames[1] ?? 0);
     setEntry(dupFirst, 4, dupFirst.frameCount + 1);
-    expect(locateFailure(dupFirst, new FrameTable(dupFirst.frameCount)).message).toMatch(/data page 3 .* listed earlier/);
+    expect(locateFailure(dupFirst, new FrameTable(dupFirst.frameCount)).message).toMatch(
+      /data page 3 .* listed earlier/,
+    );
     const outsideFirst = save(SPEC);
     setEntry(outsideFirst, 3, outsideFirst.frameCount + 1);
     setEntry(outsideFirst, 4, outsideFirst.streamFrames[1] ?? 0);
-    expect(locateFailure(outsideFirst, new FrameTable(outsideFirst.frameCount)).message).toMatch(/data page 3 .* outside the machine/);
+    expect(locateFailure(outsideFirst, new FrameTable(outsideFirst.frameCount)).message).toMatch(
+      /data page 3 .* outside the machine/,
+    );
   });
 
   it("refuses a stream page or an MFN array frame the caller's table gives someone else", () => {
@@ -63,7 +70,10 @@ describe("locateStream with a frame table", () => {
     const page = new FrameTable(saved.frameCount);
     page.owners[saved.streamFrames[4] ?? 0] = 7;
     const e1 = locateFailure(saved, page);
-    expect([e1.problem, e1.message]).toEqual(["frame-owned", expect.stringContaining(`stream page 4: frame ${saved.streamFrames[4]} is already owned by domain 7`)]);
+    expect([e1.problem, e1.message]).toEqual([
+      "frame-owned",
+      expect.stringContaining(`stream page 4: frame ${saved.streamFrames[4]} is already owned by domain 7`),
+    ]);
     const array = new FrameTable(saved.frameCount);
     array.owners[saved.mfnArrayStart] = DOMID_XEN;
     const e2 = locateFailure(saved, array);

@@ -24,7 +24,11 @@ import { restoreBothPaths } from "./claim-paths.js";
 
 const SPEC: HostSpec = { ...SMALL_HOST_SPEC, domains: 5, framesPerDomain: 700, hvmParams: 7 };
 
-function restoreFresh(saved: SavedHost): { result: ReturnType<typeof restoreBothPaths>; table: FrameTable; domains: RestoredDomain[] } {
+function restoreFresh(saved: SavedHost): {
+  result: ReturnType<typeof restoreBothPaths>;
+  table: FrameTable;
+  domains: RestoredDomain[];
+} {
   const table = new FrameTable(saved.frameCount);
   const domains: RestoredDomain[] = [];
   const result = restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains });
@@ -137,7 +141,11 @@ describe("save → restore round trip", () => {
     src.segments(0, src.byteLength, (piece, at) => gathered.set(piece, at));
     const table = new FrameTable(saved.frameCount);
     const domains: RestoredDomain[] = [];
-    const r = restoreStream(new ContiguousSource(gathered), located, { frameTable: table, domains, pageSize: saved.pageSize });
+    const r = restoreStream(new ContiguousSource(gathered), located, {
+      frameTable: table,
+      domains,
+      pageSize: saved.pageSize,
+    });
     expect(Buffer.from(table.owners.buffer).equals(Buffer.from(viaVmap.table.owners.buffer))).toBe(true);
     expect(domains.map((d) => [d.domainId, d.frames, d.params.length, d.hvmRecords.length])).toEqual(
       viaVmap.domains.map((d) => [d.domainId, d.frames, d.params.length, d.hvmRecords.length]),
@@ -151,9 +159,13 @@ describe("save → restore round trip", () => {
       BigInt(saved.domains[0]?.frames[0] ?? 0),
       true,
     );
-    expect(() => restoreStream(new ContiguousSource(gathered), located, { frameTable: again, domains: [], pageSize: saved.pageSize })).toThrow(
-      RestoreError,
-    );
+    expect(() =>
+      restoreStream(new ContiguousSource(gathered), located, {
+        frameTable: again,
+        domains: [],
+        pageSize: saved.pageSize,
+      }),
+    ).toThrow(RestoreError);
     expect(Buffer.from(again.owners.buffer).equals(Buffer.from(before.buffer))).toBe(true);
   });
 
@@ -258,7 +270,14 @@ describe("strict mode: what the generated validate() finds is an error, lenient 
     { type: 0, body: new Uint8Array(0) },
   ];
   // Record 1 (LU_DOMAIN_INFO) starts at 16, its body at 24; record 2's body at 24 + 48 + 8 = 80.
-  const cases: Array<{ name: string; edit: (r: ReturnType<typeof base>) => void; problem: RestoreProblem; offset: number; index: number; message: RegExp }> = [
+  const cases: Array<{
+    name: string;
+    edit: (r: ReturnType<typeof base>) => void;
+    problem: RestoreProblem;
+    offset: number;
+    index: number;
+    message: RegExp;
+  }> = [
     {
       name: "non-zero LU_DOMAIN_INFO padding",
       edit: (r) => {
@@ -322,7 +341,12 @@ describe("strict mode: what the generated validate() finds is an error, lenient 
       expect(err.where).toMatchObject({ offset: c.offset, recordIndex: c.index });
       expect(err.message).toMatch(c.message);
       expect(err.message).toMatch(new RegExp(`^offset ${c.offset}`));
-      const lenient = restoreBothPaths(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false });
+      const lenient = restoreBothPaths(im.memory, {
+        bootmem: im.bootmem,
+        frameTable: new FrameTable(4096),
+        domains: [],
+        strict: false,
+      });
       expect(lenient.domains.map((d) => d.domainId)).toEqual([1]);
       expect(lenient.frames).toBe(3);
     });
@@ -332,8 +356,17 @@ describe("strict mode: what the generated validate() finds is an error, lenient 
     const recs = base();
     recs[1] = { type: 0x40000003, body: domainInfo({ domainId: 1, type: 3 }) };
     const im = img(recs);
-    expect(expectFailure(im.memory, im.bootmem, "domain-info").message).toMatch(/domain type 3 is not x86 PV \(1\) or x86 HVM \(2\)/);
-    expect(() => restoreBothPaths(im.memory, { bootmem: im.bootmem, frameTable: new FrameTable(4096), domains: [], strict: false })).toThrow(RestoreError);
+    expect(expectFailure(im.memory, im.bootmem, "domain-info").message).toMatch(
+      /domain type 3 is not x86 PV \(1\) or x86 HVM \(2\)/,
+    );
+    expect(() =>
+      restoreBothPaths(im.memory, {
+        bootmem: im.bootmem,
+        frameTable: new FrameTable(4096),
+        domains: [],
+        strict: false,
+      }),
+    ).toThrow(RestoreError);
   });
 });
 
@@ -350,7 +383,9 @@ describe("a failed restore reports the first problem and changes nothing", () =>
 
   it("the hand-laid baseline restores", () => {
     const img = handImage(encodeStream(good()));
-    expect(restoreBothPaths(img.memory, { bootmem: img.bootmem, frameTable: new FrameTable(4096), domains: [] }).frames).toBe(5);
+    expect(
+      restoreBothPaths(img.memory, { bootmem: img.bootmem, frameTable: new FrameTable(4096), domains: [] }).frames,
+    ).toBe(5);
   });
 
   it("no breadcrumb at the bootmem frame", () => {
@@ -407,7 +442,11 @@ describe("a failed restore reports the first problem and changes nothing", () =>
     if (pages === undefined) throw new Error("no LU_DOMAIN_PAGES");
     src.window(pages.offset + 4, 4).setUint32(src.windowOffset, 0x7fff_fff0, true);
     const err = expectFailure(saved.memory, saved.bootmemStart, "truncated");
-    expect(err.where).toMatchObject({ offset: pages.offset, recordIndex: records.indexOf(pages), recordName: "LU_DOMAIN_PAGES" });
+    expect(err.where).toMatchObject({
+      offset: pages.offset,
+      recordIndex: records.indexOf(pages),
+      recordName: "LU_DOMAIN_PAGES",
+    });
   });
 
   it("no END record", () => {
@@ -451,7 +490,8 @@ describe("a failed restore reports the first problem and changes nothing", () =>
     reserved[3] = { type: 0x40000003, body: domainInfo({ domainId: 0x7ff2 }) };
     expect(expectFailure(img(reserved).memory, img(reserved).bootmem, "domain-info").message).toMatch(/reserved/);
     const ok = img(good());
-    const first = restoreBothPaths(ok.memory, { bootmem: ok.bootmem, frameTable: new FrameTable(4096), domains: [] }).domains[0];
+    const first = restoreBothPaths(ok.memory, { bootmem: ok.bootmem, frameTable: new FrameTable(4096), domains: [] })
+      .domains[0];
     if (first === undefined) throw new Error("no domain");
     expectFailure(ok.memory, ok.bootmem, "duplicate-domain", ({ domains }) => domains.push(first));
   });
@@ -535,7 +575,9 @@ describe("a failed restore reports the first problem and changes nothing", () =>
     const last = lists[lists.length - 1];
     if (last === undefined) throw new Error("no lists");
     // Entry 600 of the last domain's list repeats a frame of the first domain.
-    src.window(last.offset + 16 + 8 * 600, 8).setBigUint64(src.windowOffset, BigInt(saved.domains[0]?.frames[3] ?? 0), true);
+    src
+      .window(last.offset + 16 + 8 * 600, 8)
+      .setBigUint64(src.windowOffset, BigInt(saved.domains[0]?.frames[3] ?? 0), true);
     const err = expectFailure(saved.memory, saved.bootmemStart, "frame-owned");
     expect(err.where.offset).toBe(last.offset + 16 + 8 * 600);
   });
@@ -604,7 +646,9 @@ describe("a failed restore reports the first problem and changes nothing", () =>
   it("a frame outside the machine", () => {
     const recs = good();
     recs[2] = { type: 0x40000004, body: domainPages([100, 4096]) };
-    expect(expectFailure(img(recs).memory, img(recs).bootmem, "frame-outside").message).toMatch(/frame 4096 of domain 1/);
+    expect(expectFailure(img(recs).memory, img(recs).bootmem, "frame-outside").message).toMatch(
+      /frame 4096 of domain 1/,
+    );
     const high = good();
     high[2] = { type: 0x40000004, body: concat(le32(1, 0), le64(1n << 40n)) };
     expectFailure(img(high).memory, img(high).bootmem, "frame-outside");

@@ -53,7 +53,9 @@ describe("save", () => {
     expect(crumb.getBigUint64(0, true)).toBe(breadcrumbMagic(saved.pageSize));
     expect(crumb.getBigUint64(8, true)).toBe(BigInt(saved.mfnArrayStart * saved.pageSize));
     expect(crumb.getBigUint64(16, true)).toBe(BigInt(saved.streamFrames.length) << 12n);
-    const array = new DataView(saved.memory.read(saved.mfnArrayStart * saved.pageSize, saved.streamFrames.length * 8).buffer);
+    const array = new DataView(
+      saved.memory.read(saved.mfnArrayStart * saved.pageSize, saved.streamFrames.length * 8).buffer,
+    );
     saved.streamFrames.forEach((mfn, i) => expect(array.getBigUint64(8 * i, true)).toBe(BigInt(mfn)));
   });
 
@@ -61,7 +63,12 @@ describe("save", () => {
     const { records } = savedStream(saved);
     const types = records.map((r) => r.type);
     const perDomain = [0x40000003, 0x0a, 0x09, 0x40000004];
-    expect(types).toEqual([0x40000000, 0x40000001, ...Array.from({ length: SMALL_HOST_SPEC.domains }, () => perDomain).flat(), 0]);
+    expect(types).toEqual([
+      0x40000000,
+      0x40000001,
+      ...Array.from({ length: SMALL_HOST_SPEC.domains }, () => perDomain).flat(),
+      0,
+    ]);
     expect(records[records.length - 1]?.offset).toBe(saved.streamBytes - 8);
   });
 
@@ -97,7 +104,9 @@ describe("save with guest memory in extents", () => {
     const table = new FrameTable(saved.frameCount);
     const r = restoreBothPaths(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [] });
     expect(r.frames).toBe(guest.length);
-    saved.domains.forEach((d) => expect(table.framesOf(d.domainId)).toEqual(Array.from(d.frames).sort((a, b) => a - b)));
+    saved.domains.forEach((d) =>
+      expect(table.framesOf(d.domainId)).toEqual(Array.from(d.frames).sort((a, b) => a - b)),
+    );
   });
 
   it("is reproducible from the seed, and an extent of 1 is the frame-by-frame layout", () => {

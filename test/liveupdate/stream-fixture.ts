@@ -64,7 +64,12 @@ export function domainPages(mfns: number[]): Uint8Array {
 }
 
 /** An HVM_CONTEXT body: HEADER (24 zero bytes) then END, unless `records` says otherwise. */
-export function hvmContext(records: Array<{ typecode: number; instance?: number; length: number }> = [{ typecode: 1, length: 24 }, { typecode: 0, length: 0 }]): Uint8Array {
+export function hvmContext(
+  records: Array<{ typecode: number; instance?: number; length: number }> = [
+    { typecode: 1, length: 24 },
+    { typecode: 0, length: 0 },
+  ],
+): Uint8Array {
   return concat(
     ...records.map((r) => {
       const d = new Uint8Array(8 + r.length);
@@ -120,7 +125,10 @@ export function handImage(stream: Uint8Array, frameCount = 4096, pageSize = 4096
 }
 
 /** The saved stream as a writable vmap, and the offsets of its records by type. */
-export function savedStream(saved: SavedHost): { src: VmapSource; records: Array<{ offset: number; type: number; length: number }> } {
+export function savedStream(saved: SavedHost): {
+  src: VmapSource;
+  records: Array<{ offset: number; type: number; length: number }>;
+} {
   const src = vmap(saved.memory, saved.streamFrames);
   const records: Array<{ offset: number; type: number; length: number }> = [];
   let off = 0;

@@ -148,7 +148,9 @@ describe("go to definition", () => {
     expect(target("gap", "not in ")).toBe("gap @ enum kind : u8 { value = 0, gap = 1 }");
     expect(target("MAXB", "if file_hdr.version in ")).toBe("MAXB @ const MAXB = 4;");
     const h = hover(TEXT, PATH, at("gap", "not in "), program) as Hover | null;
-    expect(h !== null && typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "").toBe("**gap**");
+    expect(h !== null && typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "").toBe(
+      "**gap**",
+    );
   });
 
   it("takes pointer targets, chain headers and fields, match fields and compat structs to their declarations", () => {
@@ -164,12 +166,16 @@ describe("go to definition", () => {
 
 describe("hover", () => {
   it("shows a record with its type value, character code, body and doc", () => {
-    expect(hoverText("TEXT", "after ")).toBe('**record TEXT** = `0x54584554` "TEXT" : `block` in stream `slog`\n\nFree text.');
+    expect(hoverText("TEXT", "after ")).toBe(
+      '**record TEXT** = `0x54584554` "TEXT" : `block` in stream `slog`\n\nFree text.',
+    );
     expect(hoverText("START", "first ")).toBe("**record START** = `0x1`, no body in stream `slog`");
   });
 
   it("shows a rule path's field with its layout", () => {
-    expect(hoverText("version", "if file_hdr.")).toContain("**version**: `u16` in struct `file_hdr`\n\noffset 4 (0x4), size 2, align 2, little-endian");
+    expect(hoverText("version", "if file_hdr.")).toContain(
+      "**version**: `u16` in struct `file_hdr`\n\noffset 4 (0x4), size 2, align 2, little-endian",
+    );
   });
 
   it("shows a struct's load rule and a stream's rules on their names", () => {
@@ -196,19 +202,46 @@ describe("completion", () => {
 
   it("offers the stream items at the start of a stream statement", () => {
     const text = TEXT.replace("  first START;\n", "  fi\n  first START;\n");
-    expect(labels(text, "  fi\n", 4)).toEqual(expect.arrayContaining(["entry", "require", "first", "once", "order", "max length", "payload", "after", "end of input", "record"]));
+    expect(labels(text, "  fi\n", 4)).toEqual(
+      expect.arrayContaining([
+        "entry",
+        "require",
+        "first",
+        "once",
+        "order",
+        "max length",
+        "payload",
+        "after",
+        "end of input",
+        "record",
+      ]),
+    );
   });
 
   it("offers the stream's records after first, order … before, payload … of, and the inner stream's after until", () => {
     expect(labels(TEXT.replace("first START;", "first ;"), "first ;", 6)).toEqual(["START", "BLOCK", "TEXT"]);
-    expect(labels(TEXT.replace("order START before BLOCK;", "order START before ;"), "before ;", 7)).toEqual(["START", "BLOCK", "TEXT"]);
-    expect(labels(TEXT.replace("after TEXT stream inner until Y;", "after TEXT stream inner until ;"), "until ;", 6)).toEqual(["X", "Y"]);
-    expect(labels(TEXT.replace("after TEXT stream inner until Y;", "after TEXT stream ;"), "stream ;", 7)).toEqual(["inner", "slog"]);
+    expect(labels(TEXT.replace("order START before BLOCK;", "order START before ;"), "before ;", 7)).toEqual([
+      "START",
+      "BLOCK",
+      "TEXT",
+    ]);
+    expect(
+      labels(TEXT.replace("after TEXT stream inner until Y;", "after TEXT stream inner until ;"), "until ;", 6),
+    ).toEqual(["X", "Y"]);
+    expect(labels(TEXT.replace("after TEXT stream inner until Y;", "after TEXT stream ;"), "stream ;", 7)).toEqual([
+      "inner",
+      "slog",
+    ]);
   });
 
   it("offers load rules and struct attributes after a struct's name", () => {
-    expect(labels(TEXT.replace("struct old size 12 {", "struct old size 12 load {"), "load {", 5)).toEqual(["exact", "zero_extend"]);
-    expect(labels(TEXT.replace("load zero_extend from 8 compat old {", "load zero_extend from 8 {"), "from 8 {", 7)).toEqual(expect.arrayContaining(["compat", "size"]));
+    expect(labels(TEXT.replace("struct old size 12 {", "struct old size 12 load {"), "load {", 5)).toEqual([
+      "exact",
+      "zero_extend",
+    ]);
+    expect(
+      labels(TEXT.replace("load zero_extend from 8 compat old {", "load zero_extend from 8 {"), "from 8 {", 7),
+    ).toEqual(expect.arrayContaining(["compat", "size"]));
   });
 
   it("offers chain, match and struct names after ->", () => {
@@ -227,10 +260,15 @@ describe("completion", () => {
     expect(after("length of re")).toEqual(["rest", "input"]);
     expect(after("MAXB * ")).toEqual(["MAXB"]);
     // Aligned the way lu fmt writes fields, and an ascii field's string value.
-    expect(labels(TEXT.replace("@4 version: u16;", "@4 version: u16     = length of ;"), "length of ;", 10)).toEqual(["rest", "input"]);
+    expect(labels(TEXT.replace("@4 version: u16;", "@4 version: u16     = length of ;"), "length of ;", 10)).toEqual([
+      "rest",
+      "input",
+    ]);
     expect(labels(TEXT, '"SLOG"', 2)).toEqual([]);
     // Before the =, the type position still offers type names.
-    expect(labels(TEXT.replace("@4 length: u32;", "@4 length: ;"), "@4 length: ;", 11)).toEqual(expect.arrayContaining(["u32", "kind"]));
+    expect(labels(TEXT.replace("@4 length: u32;", "@4 length: ;"), "@4 length: ;", 11)).toEqual(
+      expect.arrayContaining(["u32", "kind"]),
+    );
   });
 
   it("offers nothing inside a comment", () => {
@@ -239,8 +277,19 @@ describe("completion", () => {
   });
 
   it("offers declaration keywords at top level, and still type names after a field's colon", () => {
-    expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\nst\n"), "\nst\n", 3)).toEqual(["struct", "enum", "flags", "const", "stream", "node", "import", "endian"]);
-    expect(labels(TEXT.replace("@1 n:    u8;", "@1 n:    ;"), "@1 n:    ;", 9)).toEqual(expect.arrayContaining(["u8", "kind", "block"]));
+    expect(labels(TEXT.replace("const MAXB = 4;\n", "const MAXB = 4;\nst\n"), "\nst\n", 3)).toEqual([
+      "struct",
+      "enum",
+      "flags",
+      "const",
+      "stream",
+      "node",
+      "import",
+      "endian",
+    ]);
+    expect(labels(TEXT.replace("@1 n:    u8;", "@1 n:    ;"), "@1 n:    ;", 9)).toEqual(
+      expect.arrayContaining(["u8", "kind", "block"]),
+    );
   });
 });
 
@@ -332,7 +381,9 @@ describe("device-tree nodes, string constants, pointer arrays and scattered area
     expect(goTo("MAP_KEY", "@")).toBe('MAP_KEY @ const MAP_KEY = "memory-map";');
     expect(goTo("ROOT_V1", "compatible ")).toBe('ROOT_V1 @ const ROOT_V1 = "demo-v1";');
     expect(goTo("leaf", "u64[2] -> ")).toBe("leaf @ struct leaf size 8 align 8 {");
-    expect(goTo("area", "@8 items: ")).toBe("area @ struct area size 16 align 8 scattered(first, order, total_pages) {");
+    expect(goTo("area", "@8 items: ")).toBe(
+      "area @ struct area size 16 align 8 scattered(first, order, total_pages) {",
+    );
     expect(goTo("item[", "area of ")).toBe("item @ struct item size 16 align 1 {");
     expect(goTo("n", "item[")).toBe("n @ @0 n:     u64;");
   });
@@ -355,6 +406,8 @@ describe("device-tree nodes, string constants, pointer arrays and scattered area
     expect(labels(TREE.replace('  @"size" size: u64;\n', "  co\n"), "  co\n", 4)).toEqual(["compatible", "@*"]);
     expect(labels(TREE.replace("@* subs: demo_sub;", "@* subs: ;"), "subs: ;", 6)).toEqual(["demo_root", "demo_sub"]);
     expect(labels(TREE.replace("@* subs: demo_sub;", "@* subs: demo_sub ;"), "demo_sub ;", 9)).toEqual(["optional"]);
-    expect(labels(TREE.replace("struct item size 16 align 1 {", "struct item size 16 align 1 sc {"), "align 1 sc", 10)).toContain("scattered");
+    expect(
+      labels(TREE.replace("struct item size 16 align 1 {", "struct item size 16 align 1 sc {"), "align 1 sc", 10),
+    ).toContain("scattered");
   });
 });

@@ -10,7 +10,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter, createProtocolConnection } from "vscode-languageserver-protocol/node";
+import {
+  type PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+} from "vscode-languageserver-protocol/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -53,34 +58,58 @@ describe("the installed lu on a schema of the project's own", () => {
     expect(original.length).toBe(28);
 
     writeFileSync(join(scratch, "dump.json"), lu("dump", "--schema", "my.lu", "my.bin", "--json"));
-    const doc = JSON.parse(readFileSync(join(scratch, "dump.json"), "utf8")) as { kind: string; records: { name: string; fields: { values?: number[] } }[]; problems: unknown[] };
-    expect(doc).toMatchObject({ kind: "slog", problems: [], records: [{ name: "READING", fields: { values: [215, -40, 7] } }, { name: "NOTE" }] });
+    const doc = JSON.parse(readFileSync(join(scratch, "dump.json"), "utf8")) as {
+      kind: string;
+      records: { name: string; fields: { values?: number[] } }[];
+      problems: unknown[];
+    };
+    expect(doc).toMatchObject({
+      kind: "slog",
+      problems: [],
+      records: [{ name: "READING", fields: { values: [215, -40, 7] } }, { name: "NOTE" }],
+    });
     expect(lu("validate", "--schema", "my.lu", "my.bin")).toBe("my.bin: ok (slog, 2 records)\n");
     lu("encode", "--schema", "my.lu", "dump.json", "-o", "again.bin");
     expect(readFileSync(join(scratch, "again.bin")).equals(original)).toBe(true);
 
     // The example schema shipped in the package reads a WAVE file.
-    const wav = Buffer.concat([Buffer.from("RIFF"), Buffer.from([36 + 4, 0, 0, 0]), Buffer.from("WAVEfmt "), Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]), Buffer.from("data"), Buffer.from([4, 0, 0, 0, 1, 0, 2, 0])]);
+    const wav = Buffer.concat([
+      Buffer.from("RIFF"),
+      Buffer.from([36 + 4, 0, 0, 0]),
+      Buffer.from("WAVEfmt "),
+      Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
+      Buffer.from("data"),
+      Buffer.from([4, 0, 0, 0, 1, 0, 2, 0]),
+    ]);
     writeFileSync(join(scratch, "tone.wav"), wav);
-    expect(lu("validate", "--schema", "node_modules/lu-codec/examples/riff-wave.lu", "tone.wav")).toBe("tone.wav: ok (wav, 2 records)\n");
+    expect(lu("validate", "--schema", "node_modules/lu-codec/examples/riff-wave.lu", "tone.wav")).toBe(
+      "tone.wav: ok (wav, 2 records)\n",
+    );
   }, 240_000);
 
   it("lu doc and lu fmt --check on the user's schema", () => {
     writeFileSync(join(scratch, "sensor.lu"), docBlock("lu"));
     const md = lu("doc", "sensor.lu");
     expect(md).toContain("# sensor");
-    expect(md).toContain("- **File entry** `slog` (what `lu dump` reports the file as): a file is this stream when `slog_header.magic` is `\"SLOG\"`.");
+    expect(md).toContain(
+      '- **File entry** `slog` (what `lu dump` reports the file as): a file is this stream when `slog_header.magic` is `"SLOG"`.',
+    );
     expect(md).toContain("- **Longest body** of any record: 1024 octets (`body-too-long`).");
     expect(md).toContain("| 0 | 1 | `sensor` | u8 bits | - |");
     lu("doc", "sensor.lu", "--format", "html", "--out", "site");
     expect(readFileSync(join(scratch, "site/sensor.html"), "utf8")).toContain('<ul class="rules">');
     // The docs/cli.md example is written compactly: --check lists it, lu fmt lays it out, then
     // --check passes and the documentation (what the schema means) is the same.
-    const check = spawnSync(process.execPath, [main, "fmt", "--check", "sensor.lu"], { cwd: scratch, encoding: "utf8" });
+    const check = spawnSync(process.execPath, [main, "fmt", "--check", "sensor.lu"], {
+      cwd: scratch,
+      encoding: "utf8",
+    });
     expect(check.status).toBe(1);
     expect(check.stderr).toContain("not formatted: sensor.lu");
     expect(lu("fmt", "sensor.lu")).toBe("formatted sensor.lu\n");
-    expect(readFileSync(join(scratch, "sensor.lu"), "utf8")).toContain("  @0 sensor: u8 bits {\n    id:   0..5;\n    bank: 6..7;\n  };");
+    expect(readFileSync(join(scratch, "sensor.lu"), "utf8")).toContain(
+      "  @0 sensor: u8 bits {\n    id:   0..5;\n    bank: 6..7;\n  };",
+    );
     expect(lu("fmt", "--check", "sensor.lu")).toBe("1 file formatted\n");
     expect(lu("doc", "sensor.lu")).toBe(md);
   }, 60_000);
@@ -97,10 +126,16 @@ describe("the installed lu on a schema of the project's own", () => {
     });
     conn.listen();
     try {
-      const init = (await conn.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(scratch).href, capabilities: {} })) as { serverInfo?: { name: string } };
+      const init = (await conn.sendRequest("initialize", {
+        processId: process.pid,
+        rootUri: pathToFileURL(scratch).href,
+        capabilities: {},
+      })) as { serverInfo?: { name: string } };
       expect(init.serverInfo?.name).toBe("lu-codec");
       await conn.sendNotification("initialized", {});
-      await conn.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "lu", version: 1, text } });
+      await conn.sendNotification("textDocument/didOpen", {
+        textDocument: { uri, languageId: "lu", version: 1, text },
+      });
       const { diagnostics } = await published;
       expect(diagnostics[0]).toMatchObject({ code: "LU3001", source: "lu" });
       const line = text.split("\n").findIndex((l) => l.includes("@1 length"));

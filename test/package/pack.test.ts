@@ -9,7 +9,17 @@
  *  - use `lu-codec/compiler` from the app.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +38,11 @@ function run(cmd: string, args: string[], cwd: string): string {
 
 /** The installed `lu` (node_modules/.bin/lu: the symlink npm made, run through its shebang). */
 function lu(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(join(app, "node_modules/.bin/lu"), args, { cwd: app, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(join(app, "node_modules/.bin/lu"), args, {
+    cwd: app,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -42,8 +56,14 @@ beforeAll(() => {
   const tarball = readdirSync(scratch).find((f) => f.endsWith(".tgz"));
   if (tarball === undefined) throw new Error("npm pack made no tarball");
   mkdirSync(app);
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "sensor-app", private: true, type: "module", scripts: { gen: "lu gen" } }, null, 2));
-  const r = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, tarball)], { cwd: app, encoding: "utf8" });
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "sensor-app", private: true, type: "module", scripts: { gen: "lu gen" } }, null, 2),
+  );
+  const r = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, tarball)], {
+    cwd: app,
+    encoding: "utf8",
+  });
   installLog = `${r.stdout}\n${r.stderr}`;
   if (r.status !== 0) throw new Error(`npm install failed:\n${installLog}`);
 }, 300_000);
@@ -58,8 +78,13 @@ describe("the packed tarball", () => {
   });
 
   it("holds every file its bin and exports name, and every module they import", () => {
-    const pkg = json(readFileSync(join(installed, "package.json"), "utf8")) as { bin: Record<string, string>; exports: Record<string, Record<string, string>> };
-    const targets = [...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((e) => Object.values(e))].filter((t) => !t.includes("*"));
+    const pkg = json(readFileSync(join(installed, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+      exports: Record<string, Record<string, string>>;
+    };
+    const targets = [...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((e) => Object.values(e))].filter(
+      (t) => !t.includes("*"),
+    );
     for (const t of targets) expect(existsSync(join(installed, t)), t).toBe(true);
     // Follow every relative import of every shipped module (static, `export from` and dynamic).
     const js: string[] = [];
@@ -89,7 +114,8 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
   it("--help and --version", () => {
     const help = lu("--help");
     expect(help).toMatchObject({ code: 0, stderr: "" });
-    for (const cmd of ["check", "layout", "gen", "dump", "validate", "abi-check", "save", "restore"]) expect(help.stdout).toContain(`  ${cmd}`);
+    for (const cmd of ["check", "layout", "gen", "dump", "validate", "abi-check", "save", "restore"])
+      expect(help.stdout).toContain(`  ${cmd}`);
     const pkg = json(readFileSync(join(repo, "package.json"), "utf8"));
     expect(lu("--version")).toMatchObject({ code: 0, stdout: `${String(pkg["version"])}\n` });
     expect(lu("gen", "--help").stdout).toContain("--watch");
@@ -98,11 +124,15 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
   it("check, layout, gen and abi-check on the package's own schemas", () => {
     const schemaDir = join(installed, "schema");
     expect(lu("check", schemaDir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: \d+ files/) });
-    const layout = json(lu("layout", join(schemaDir, "live-update.lu"), "--json").stdout) as { structs: { name: string; size: number }[] };
+    const layout = json(lu("layout", join(schemaDir, "live-update.lu"), "--json").stdout) as {
+      structs: { name: string; size: number }[];
+    };
     expect(layout.structs.find((s) => s.name === "lu_breadcrumb")?.size).toBe(24);
     const out = join(scratch, "xen-gen");
     expect(lu("gen", schemaDir, "--out", out).code).toBe(0);
-    const shipped = readdirSync(schemaDir).filter((f) => f.endsWith(".lu")).map((f) => f.replace(/\.lu$/, ".ts"));
+    const shipped = readdirSync(schemaDir)
+      .filter((f) => f.endsWith(".lu"))
+      .map((f) => f.replace(/\.lu$/, ".ts"));
     expect(shipped).toContain("live-update.ts");
     expect(readdirSync(out).sort()).toEqual([...shipped, "index.ts"].sort());
     expect(readFileSync(join(out, "live-update.ts"), "utf8")).toMatch(/ from "lu-codec\/runtime";/);
@@ -123,16 +153,24 @@ describe("every lu command from the installed bin", { timeout: 120_000 }, () => 
     expect(restored.code).toBe(0);
     expect((json(restored.stdout)["domains"] as unknown[]).length).toBe(info["domains"]);
     // Pass 1 over a pool of worker threads: the worker's entry ships next to the pool's module.
-    const parallel = json(lu("restore", "host.img", "--bootmem", bootmem, "--no-progress", "--json", "--workers", "2").stdout);
+    const parallel = json(
+      lu("restore", "host.img", "--bootmem", bootmem, "--no-progress", "--json", "--workers", "2").stdout,
+    );
     expect(parallel["workers"]).toBe(2);
     expect(parallel["pool_startup_ms"]).toBeGreaterThan(0);
     expect(parallel["frames"]).toBe(json(restored.stdout)["frames"]);
-    expect(lu("validate", "host.img", "--image", "--bootmem", bootmem)).toMatchObject({ code: 0, stdout: `host.img: ok (image, ${String(info["records"])} records)\n` });
+    expect(lu("validate", "host.img", "--image", "--bootmem", bootmem)).toMatchObject({
+      code: 0,
+      stdout: `host.img: ok (image, ${String(info["records"])} records)\n`,
+    });
     const dumped = lu("dump", "host.img", "--image", "--bootmem", bootmem, "--json");
     expect(dumped.code).toBe(0);
     expect(JSON.stringify(json(dumped.stdout))).toContain("LU_DOMAIN_INFO");
     copyFileSync(join(repo, "test/fixtures/sample-libxc.bin"), join(app, "sample-libxc.bin"));
-    expect(lu("dump", "sample-libxc.bin")).toMatchObject({ code: 0, stdout: expect.stringContaining("image_header @0") });
+    expect(lu("dump", "sample-libxc.bin")).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("image_header @0"),
+    });
     expect(lu("restore", "--demo", "--small", "--no-progress")).toMatchObject({ code: 0 });
   });
 
@@ -287,79 +325,116 @@ const codes: string[] = bad.diagnostics.map((d: Diagnostic) => d.code);
 console.log(JSON.stringify({ files: good.files.map((f) => f.path), imports: good.files[0]?.text.includes('from "lu-codec/runtime"'), codes, rendered: bad.rendered.split("\\n")[0] }));
 `;
 
-describe("a new user's walk: own schema, lu gen from lu.config.json, tsc --strict, build, read, validate, vmap", { timeout: 180_000 }, () => {
-  it("works with no workaround", () => {
-    mkdirSync(join(app, "lu"));
-    writeFileSync(join(app, "lu/sensor.lu"), SENSOR_LU);
-    writeFileSync(join(app, "lu.config.json"), JSON.stringify({ schemas: ["lu"], out: "src/generated", regenerate: "npm run gen" }, null, 2));
-    expect(lu("check", "lu")).toMatchObject({ code: 0 });
+describe(
+  "a new user's walk: own schema, lu gen from lu.config.json, tsc --strict, build, read, validate, vmap",
+  { timeout: 180_000 },
+  () => {
+    it("works with no workaround", () => {
+      mkdirSync(join(app, "lu"));
+      writeFileSync(join(app, "lu/sensor.lu"), SENSOR_LU);
+      writeFileSync(
+        join(app, "lu.config.json"),
+        JSON.stringify({ schemas: ["lu"], out: "src/generated", regenerate: "npm run gen" }, null, 2),
+      );
+      expect(lu("check", "lu")).toMatchObject({ code: 0 });
 
-    // A bare `lu gen` does what the config says.
-    const gen = lu("gen");
-    expect(gen).toMatchObject({ code: 0, stdout: "wrote src/generated/sensor.ts\nwrote src/generated/index.ts\n" });
-    const sensor = readFileSync(join(app, "src/generated/sensor.ts"), "utf8");
-    expect(sensor).toContain("@generated by lu-codec from lu/sensor.lu — do not edit, run `npm run gen`");
-    expect(sensor).toMatch(/^} from "lu-codec\/runtime";$/m);
-    expect(lu("gen", "--check")).toMatchObject({ code: 0 });
+      // A bare `lu gen` does what the config says.
+      const gen = lu("gen");
+      expect(gen).toMatchObject({ code: 0, stdout: "wrote src/generated/sensor.ts\nwrote src/generated/index.ts\n" });
+      const sensor = readFileSync(join(app, "src/generated/sensor.ts"), "utf8");
+      expect(sensor).toContain("@generated by lu-codec from lu/sensor.lu — do not edit, run `npm run gen`");
+      expect(sensor).toMatch(/^} from "lu-codec\/runtime";$/m);
+      expect(lu("gen", "--check")).toMatchObject({ code: 0 });
 
-    writeFileSync(join(app, "src/main.ts"), MAIN_TS);
-    writeFileSync(join(app, "src/compiler.ts"), COMPILER_TS);
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          outDir: "out",
-          rootDir: "src",
-          skipLibCheck: false,
-          types: ["node"],
-          typeRoots: [join(repo, "node_modules/@types")],
+      writeFileSync(join(app, "src/main.ts"), MAIN_TS);
+      writeFileSync(join(app, "src/compiler.ts"), COMPILER_TS);
+      writeFileSync(
+        join(app, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            strict: true,
+            outDir: "out",
+            rootDir: "src",
+            skipLibCheck: false,
+            types: ["node"],
+            typeRoots: [join(repo, "node_modules/@types")],
+          },
+          include: ["src"],
+        }),
+      );
+      run(process.execPath, [tsc, "-p", "tsconfig.json"], app);
+      const result = json(run(process.execPath, ["out/main.js"], app)) as {
+        size: number;
+        flat: { magic: number; device: string; samples: Record<string, unknown>[]; problems: unknown[] };
+        same: boolean;
+        pages: number;
+        bad: [string, string][];
+      };
+
+      // Header 16; each SAMPLE: rhdr 4 + fixed part 20 + 4 per reading (already 4-aligned); END 4.
+      expect(result.size).toBe(16 + (24 + 12) + (24 + 4) + (24 + 44) + 4);
+      expect(result.flat.magic).toBe(0x534c4f47);
+      expect(result.flat.device).toBe("feed0000beef");
+      expect(result.flat.problems).toEqual([]);
+      expect(result.flat.samples).toEqual([
+        {
+          type: "SAMPLE",
+          ts: "1700000000000000000",
+          kind: 2,
+          quality: 1,
+          channel: 1,
+          gain: 15,
+          readings: [-40, 12, 7],
         },
-        include: ["src"],
-      }),
-    );
-    run(process.execPath, [tsc, "-p", "tsconfig.json"], app);
-    const result = json(run(process.execPath, ["out/main.js"], app)) as {
-      size: number;
-      flat: { magic: number; device: string; samples: Record<string, unknown>[]; problems: unknown[] };
-      same: boolean;
-      pages: number;
-      bad: [string, string][];
-    };
+        { type: "SAMPLE", ts: "1700000000000000001", kind: 3, quality: 1, channel: 2, gain: 14, readings: [500] },
+        {
+          type: "SAMPLE",
+          ts: "1700000000000000002",
+          kind: 2,
+          quality: 3,
+          channel: 3,
+          gain: 13,
+          readings: [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 2147483647],
+        },
+      ]);
+      expect(result.same).toBe(true);
+      expect(result.pages).toBe(Math.ceil(result.size / 24));
+      expect(result.bad.map(([kind]) => kind).sort()).toEqual(["bad-constant", "nonzero-reserved", "unknown-enum"]);
 
-    // Header 16; each SAMPLE: rhdr 4 + fixed part 20 + 4 per reading (already 4-aligned); END 4.
-    expect(result.size).toBe(16 + (24 + 12) + (24 + 4) + (24 + 44) + 4);
-    expect(result.flat.magic).toBe(0x534c4f47);
-    expect(result.flat.device).toBe("feed0000beef");
-    expect(result.flat.problems).toEqual([]);
-    expect(result.flat.samples).toEqual([
-      { type: "SAMPLE", ts: "1700000000000000000", kind: 2, quality: 1, channel: 1, gain: 15, readings: [-40, 12, 7] },
-      { type: "SAMPLE", ts: "1700000000000000001", kind: 3, quality: 1, channel: 2, gain: 14, readings: [500] },
-      { type: "SAMPLE", ts: "1700000000000000002", kind: 2, quality: 3, channel: 3, gain: 13, readings: [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 2147483647] },
-    ]);
-    expect(result.same).toBe(true);
-    expect(result.pages).toBe(Math.ceil(result.size / 24));
-    expect(result.bad.map(([kind]) => kind).sort()).toEqual(["bad-constant", "nonzero-reserved", "unknown-enum"]);
+      // The bytes on disk, checked independently of the generated code: big-endian throughout.
+      const file = readFileSync(join(app, "sensor.slog"));
+      const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
+      expect([dv.getUint32(0), dv.getUint16(4), dv.getBigUint64(8)]).toEqual([0x534c4f47, 1, 0xfeed0000beefn]);
+      expect([dv.getUint16(16), dv.getUint16(18), dv.getBigUint64(20)]).toEqual([1, 32, 1_700_000_000_000_000_000n]);
+      expect([dv.getUint8(28), dv.getUint8(29), dv.getUint16(30), dv.getUint16(36), dv.getInt32(40)]).toEqual([
+        2,
+        1,
+        (15 << 4) | 1,
+        3,
+        -40,
+      ]);
+      expect([dv.getUint16(file.length - 4), dv.getUint16(file.length - 2)]).toEqual([0, 0]);
 
-    // The bytes on disk, checked independently of the generated code: big-endian throughout.
-    const file = readFileSync(join(app, "sensor.slog"));
-    const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
-    expect([dv.getUint32(0), dv.getUint16(4), dv.getBigUint64(8)]).toEqual([0x534c4f47, 1, 0xfeed0000beefn]);
-    expect([dv.getUint16(16), dv.getUint16(18), dv.getBigUint64(20)]).toEqual([1, 32, 1_700_000_000_000_000_000n]);
-    expect([dv.getUint8(28), dv.getUint8(29), dv.getUint16(30), dv.getUint16(36), dv.getInt32(40)]).toEqual([2, 1, (15 << 4) | 1, 3, -40]);
-    expect([dv.getUint16(file.length - 4), dv.getUint16(file.length - 2)]).toEqual([0, 0]);
+      // The compiler API, type-checked and run from the app.
+      const api = json(run(process.execPath, ["out/compiler.js"], app));
+      expect(api).toEqual({
+        files: ["p.ts", "index.ts"],
+        imports: true,
+        codes: expect.arrayContaining(["LU3003"]),
+        rendered: expect.stringMatching(/^bad\.lu:2:3: error LU3003: field 'x' /),
+      });
 
-    // The compiler API, type-checked and run from the app.
-    const api = json(run(process.execPath, ["out/compiler.js"], app));
-    expect(api).toEqual({ files: ["p.ts", "index.ts"], imports: true, codes: expect.arrayContaining(["LU3003"]), rendered: expect.stringMatching(/^bad\.lu:2:3: error LU3003: field 'x' /) });
-
-    // Edit the schema: --check notices and names the configured command; lu gen brings it back.
-    writeFileSync(join(app, "lu/sensor.lu"), SENSOR_LU.replace("pressure = 3,", "pressure = 3,\n  light = 4,"));
-    expect(lu("gen", "--check")).toMatchObject({ code: 1, stderr: expect.stringContaining("src/generated is out of date: run 'npm run gen'") });
-    expect(lu("gen").code).toBe(0);
-    expect(readFileSync(join(app, "src/generated/sensor.ts"), "utf8")).toContain("light: 4");
-  });
-});
+      // Edit the schema: --check notices and names the configured command; lu gen brings it back.
+      writeFileSync(join(app, "lu/sensor.lu"), SENSOR_LU.replace("pressure = 3,", "pressure = 3,\n  light = 4,"));
+      expect(lu("gen", "--check")).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining("src/generated is out of date: run 'npm run gen'"),
+      });
+      expect(lu("gen").code).toBe(0);
+      expect(readFileSync(join(app, "src/generated/sensor.ts"), "utf8")).toContain("light: 4");
+    });
+  },
+);

@@ -35,22 +35,30 @@ describe("64-bit values as numbers", () => {
     const view = new DataView(new ArrayBuffer(16));
     const edges = [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n) + 1n, -(2n ** 53n), -(2n ** 63n), 2n ** 63n - 1n];
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...edges), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })), fc.boolean(), (v, le) => {
-        view.setBigInt64(5, v, le);
-        const safe = v <= 2n ** 53n - 1n && v >= -(2n ** 53n) + 1n;
-        if (safe) expect(readI64Number(view, 5, le, "f")).toBe(Number(v));
-        else expect(() => readI64Number(view, 5, le, "f")).toThrow(UnsafeNumberError);
-      }),
+      fc.property(
+        fc.oneof(fc.constantFrom(...edges), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
+        fc.boolean(),
+        (v, le) => {
+          view.setBigInt64(5, v, le);
+          const safe = v <= 2n ** 53n - 1n && v >= -(2n ** 53n) + 1n;
+          if (safe) expect(readI64Number(view, 5, le, "f")).toBe(Number(v));
+          else expect(() => readI64Number(view, 5, le, "f")).toThrow(UnsafeNumberError);
+        },
+      ),
     );
   });
 
   it("writeI64Number writes safe integers exactly and refuses the rest", () => {
     const view = new DataView(new ArrayBuffer(8));
     fc.assert(
-      fc.property(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.boolean(), (v, le) => {
-        writeI64Number(view, 0, v, le, true, "f");
-        expect(view.getBigInt64(0, le)).toBe(BigInt(v));
-      }),
+      fc.property(
+        fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+        fc.boolean(),
+        (v, le) => {
+          writeI64Number(view, 0, v, le, true, "f");
+          expect(view.getBigInt64(0, le)).toBe(BigInt(v));
+        },
+      ),
     );
     expect(() => writeI64Number(view, 0, -1, true, false, "f")).toThrow(RangeError);
     expect(() => writeI64Number(view, 0, 2 ** 53, true, true, "f")).toThrow(RangeError);

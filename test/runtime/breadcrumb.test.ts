@@ -17,7 +17,11 @@ const BOOT = 8;
 
 /** A machine with a small finished stream; returns what was written. */
 function machine(pageSize = 4096) {
-  const memory = new MachineMemory({ pageSize, frameCount: 512, reserved: [{ start: BOOT, count: 4, name: "bootmem" }] });
+  const memory = new MachineMemory({
+    pageSize,
+    frameCount: 512,
+    reserved: [{ start: BOOT, count: 4, name: "bootmem" }],
+  });
   const writer = new PagedRecordWriter(memory, LU_FORMAT, { allocator: new FrameAllocator(memory, { seed: 12 }) });
   for (let i = 0; i < 5; i++) writer.beginRecord(LU_VERSION, pageSize - 8);
   const written = writer.finish();

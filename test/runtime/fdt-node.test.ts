@@ -19,7 +19,12 @@ const kho = (compatible: string, blobSize = true): Fdt =>
     b.propString("compatible", compatible).propU64("preserved-memory-map", 0x5000n, true);
     b.beginNode("LUO").propU64("preserved-data", 0x8000n, true);
     if (blobSize) b.propU64("blob-size", 32n, true);
-    return b.endNode().beginNode("other").propU64("preserved-data", 0x9000n, true).propU64("blob-size", 8n, true).endNode();
+    return b
+      .endNode()
+      .beginNode("other")
+      .propU64("preserved-data", 0x9000n, true)
+      .propU64("blob-size", 8n, true)
+      .endNode();
   });
 
 describe("generated device-tree node classes", () => {
@@ -36,9 +41,12 @@ describe("generated device-tree node classes", () => {
     const roots = [KhoV1Root, KhoV2Root, KhoV3Root] as const;
     expect(selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v2").root, roots)).toBeInstanceOf(KhoV2Root);
     expect(selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v3").root, roots)).toBeInstanceOf(KhoV3Root);
-    const bad = (): unknown => selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v9").root, roots, "root FDT /");
+    const bad = (): unknown =>
+      selectFdtNode<KhoV1Root | KhoV2Root | KhoV3Root>(kho("kho-v9").root, roots, "root FDT /");
     expect(bad).toThrow(CompatibleError);
-    expect(bad).toThrow('root FDT /compatible: unknown compatible string "kho-v9" (known: "kho-v1", "kho-v2", "kho-v3", "kho-v4")');
+    expect(bad).toThrow(
+      'root FDT /compatible: unknown compatible string "kho-v9" (known: "kho-v1", "kho-v2", "kho-v3", "kho-v4")',
+    );
   });
 
   it("check required properties and their sizes once, at wrap time", () => {
@@ -46,9 +54,15 @@ describe("generated device-tree node classes", () => {
     if (noSize === undefined) throw new Error("no /LUO");
     expect(() => KhoV3Subsystem.at(noSize)).toThrow(FdtError);
     expect(() => KhoV3Subsystem.at(noSize)).toThrow("/LUO: no 'blob-size' property (the declaration requires it)");
-    const short = tree((b) => b.propString("compatible", "kho-v3").prop("preserved-memory-map", Uint8Array.of(1, 2, 3, 4)));
-    expect(() => KhoV3Root.at(short.root)).toThrow("/: property 'preserved-memory-map' is 4 octets, not the 8 of its integer");
-    const unnamed = tree((b) => b.beginNode("x").propString("compatible", "kho-v3").propU64("preserved-memory-map", 0n, true).endNode()).node("/x");
+    const short = tree((b) =>
+      b.propString("compatible", "kho-v3").prop("preserved-memory-map", Uint8Array.of(1, 2, 3, 4)),
+    );
+    expect(() => KhoV3Root.at(short.root)).toThrow(
+      "/: property 'preserved-memory-map' is 4 octets, not the 8 of its integer",
+    );
+    const unnamed = tree((b) =>
+      b.beginNode("x").propString("compatible", "kho-v3").propU64("preserved-memory-map", 0n, true).endNode(),
+    ).node("/x");
     if (unnamed === undefined) throw new Error("no /x");
     expect(() => KhoV3Root.at(unnamed)).toThrow('/x: node is named "x", the declaration expects "/"');
   });
@@ -67,12 +81,23 @@ describe("generated device-tree node classes", () => {
     expect(root.liveupdateNum).toBe(7n);
     expect(root.session?.header).toBe(0x4000n);
     expect(root.flb).toBeUndefined();
-    const wrongSession = tree((b) => b.propString("compatible", "luo-v1").propU64("liveupdate-number", 1n, true).beginNode("luo-session").propString("compatible", "luo-session-v1").endNode());
-    expect(() => LuoV1Root.at(wrongSession.root).session).toThrow('/luo-session/compatible: unknown compatible string "luo-session-v1" (known: "luo-session-v2")');
+    const wrongSession = tree((b) =>
+      b
+        .propString("compatible", "luo-v1")
+        .propU64("liveupdate-number", 1n, true)
+        .beginNode("luo-session")
+        .propString("compatible", "luo-session-v1")
+        .endNode(),
+    );
+    expect(() => LuoV1Root.at(wrongSession.root).session).toThrow(
+      '/luo-session/compatible: unknown compatible string "luo-session-v1" (known: "luo-session-v2")',
+    );
   });
 
   it("match any entry of a compatible string list", () => {
-    const mb = tree((b) => b.prop("compatible", Uint8Array.from([..."vendor-x\0memblock-v1\0"].map((c) => c.charCodeAt(0)))));
+    const mb = tree((b) =>
+      b.prop("compatible", Uint8Array.from([..."vendor-x\0memblock-v1\0"].map((c) => c.charCodeAt(0)))),
+    );
     expect(compatibleStrings(mb.root)).toEqual(["vendor-x", "memblock-v1"]);
     expect(MemblockRoot.at(mb.root).regions()).toEqual([]);
   });

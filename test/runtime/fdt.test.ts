@@ -34,13 +34,23 @@ describe("Fdt reader and builder", () => {
   it("reports a bad magic, a truncated blob, a bad token and a wrong-size u64 with where they are", () => {
     const bad = sample();
     bad[0] = 0;
-    expect(() => Fdt.parse(bad, "KHO root FDT at 0x1000")).toThrow("KHO root FDT at 0x1000: bad magic 0x000dfeed (an FDT starts with 0xd00dfeed)");
-    expect(() => Fdt.parse(sample().subarray(0, 60), "f")).toThrow(/totalsize \d+ is not between 40 and the 60 octets available/);
+    expect(() => Fdt.parse(bad, "KHO root FDT at 0x1000")).toThrow(
+      "KHO root FDT at 0x1000: bad magic 0x000dfeed (an FDT starts with 0xd00dfeed)",
+    );
+    expect(() => Fdt.parse(sample().subarray(0, 60), "f")).toThrow(
+      /totalsize \d+ is not between 40 and the 60 octets available/,
+    );
     const tok = sample();
     tok[56 + 3] = 7; // first token (FDT_BEGIN_NODE) becomes 7
     expect(() => Fdt.parse(tok, "f")).toThrow(FdtError);
     expect(() => Fdt.parse(tok, "f")).toThrow("unknown token 0x7");
-    const fdt = Fdt.parse(new FdtBuilder().beginNode("").prop("x", Uint8Array.of(1, 2, 3)).endNode().finish());
+    const fdt = Fdt.parse(
+      new FdtBuilder()
+        .beginNode("")
+        .prop("x", Uint8Array.of(1, 2, 3))
+        .endNode()
+        .finish(),
+    );
     expect(() => u64Property(fdt.root, "x", true)).toThrow("/: property 'x' is 3 octets, not the 8 of a u64");
   });
 

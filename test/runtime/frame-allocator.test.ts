@@ -49,7 +49,8 @@ describe("FrameAllocator", () => {
       // A nearly full machine: only two runs of 64 frames are free, far apart.
       const make = (): MachineMemory => {
         const m = new MachineMemory({ frameCount: 1 << 16 });
-        for (let f = 0; f < 1 << 16; f++) if (!((f >= 1000 && f < 1064) || (f >= 60000 && f < 60064))) m.markAllocated(f);
+        for (let f = 0; f < 1 << 16; f++)
+          if (!((f >= 1000 && f < 1064) || (f >= 60000 && f < 60064))) m.markAllocated(f);
         return m;
       };
       const got = new FrameAllocator(make(), { order: "uniform", seed: 9 }).allocateMany(64);
@@ -89,7 +90,13 @@ describe("FrameAllocator", () => {
   });
 
   it("says so when no contiguous run is left", () => {
-    const memory = new MachineMemory({ frameCount: 10, reserved: [{ start: 3, count: 1 }, { start: 7, count: 1 }] });
+    const memory = new MachineMemory({
+      frameCount: 10,
+      reserved: [
+        { start: 3, count: 1 },
+        { start: 7, count: 1 },
+      ],
+    });
     const alloc = new FrameAllocator(memory, { seed: 2 });
     expect(() => alloc.allocateContiguous(4)).toThrow(OutOfFramesError);
     expect([0, 4]).toContain(alloc.allocateContiguous(3));

@@ -13,7 +13,11 @@ describe("FrameSet", () => {
     expect(s.blockOf(4)).toBeUndefined();
     expect(s.covers(8, 4)).toBe(true);
     expect(s.covers(8, 5)).toBe(false);
-    expect([...s.byOrder()]).toEqual([[0, 1], [2, 1], [9, 1]]);
+    expect([...s.byOrder()]).toEqual([
+      [0, 1],
+      [2, 1],
+      [9, 1],
+    ]);
     expect(s.frames).toBe(1 + 4 + 512);
     expect(s.list().map((b) => b.pfn)).toEqual([3, 8, 512]);
   });

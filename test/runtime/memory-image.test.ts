@@ -39,8 +39,12 @@ describe("memory images", () => {
     const file = readFileSync(path);
     expect(file[3 * 4096]).toBe(0xaa);
     expect(file[196 * 4096 + 5]).toBe(1);
-    expect(() => writeMemoryImage(memory, join(dir, "raw2.img"), { base: 8 * 4096 })).toThrow(/frame 7 .*holds data below the base 0x8000/);
-    expect(() => writeMemoryImage(memory, join(dir, "raw3.img"), { base: 100 })).toThrow(/not a multiple of the 4096-octet page size/);
+    expect(() => writeMemoryImage(memory, join(dir, "raw2.img"), { base: 8 * 4096 })).toThrow(
+      /frame 7 .*holds data below the base 0x8000/,
+    );
+    expect(() => writeMemoryImage(memory, join(dir, "raw3.img"), { base: 100 })).toThrow(
+      /not a multiple of the 4096-octet page size/,
+    );
   });
 
   it("a stream saved to an image restores reading only the pages it asks for", () => {

@@ -59,7 +59,9 @@ describe("PageChain via a generated chain accessor", () => {
     ]);
     const e = catchError(() => luo.derefSessionsPa(new PhysicalMemory(m)).blocks());
     expect(e).toBeInstanceOf(ChainError);
-    expect(e.message).toBe("luo_ser.sessions_pa block 2 at 0x5000: the chain comes back to a page it already visited (block 0)");
+    expect(e.message).toBe(
+      "luo_ser.sessions_pa block 2 at 0x5000: the chain comes back to a page it already visited (block 0)",
+    );
   });
 
   it("reports a count above the page's capacity and a zero count", () => {
@@ -68,7 +70,9 @@ describe("PageChain via a generated chain accessor", () => {
       "luo_ser.sessions_pa block 0 at 0x5000: entry count 52 is above the 51 entries a page holds",
     );
     const zero = machine([{ frame: 5, count: 0, next: 0 }]);
-    expect((catchError(() => zero.luo.derefSessionsPa(new PhysicalMemory(zero.m)).blocks()) as ChainError).problem).toBe("empty");
+    expect(
+      (catchError(() => zero.luo.derefSessionsPa(new PhysicalMemory(zero.m)).blocks()) as ChainError).problem,
+    ).toBe("empty");
   });
 
   it("reports a chain longer than its limit (KHO_MAX_BLOCKS = 10000)", () => {
@@ -94,10 +98,15 @@ describe("PageChain via a generated chain accessor", () => {
     expect(e.message).toMatch(/^luo_ser\.sessions_pa block 1 -> 0x64000: 4096 octets there are outside the machine/);
     const preserved = new FrameSet();
     preserved.add(4, 2); // frames 4..7
-    const ok = machine([{ frame: 5, count: 1, next: 9 }, { frame: 9, count: 1, next: 0 }]);
+    const ok = machine([
+      { frame: 5, count: 1, next: 9 },
+      { frame: 9, count: 1, next: 0 },
+    ]);
     const e2 = catchError(() => ok.luo.derefSessionsPa(new PhysicalMemory(ok.m, preserved)).blocks()) as PointerError;
     expect(e2.problem).toBe("unpreserved");
-    expect(e2.message).toBe("luo_ser.sessions_pa block 1 -> 0x9000: frame 9 (0x9000) is not in the preserved memory map");
+    expect(e2.message).toBe(
+      "luo_ser.sessions_pa block 1 -> 0x9000: frame 9 (0x9000) is not in the preserved memory map",
+    );
   });
 });
 

@@ -46,53 +46,67 @@ const layout = fc.record({
 describe("vmapPages", () => {
   it("random page splits read the same as the contiguous buffer: window() values, bytes(), segments()", () => {
     fc.assert(
-      fc.property(layout, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 30 }), ({ flat, pageSize, kinds, slack }, reads) => {
-        const src = vmapPages(scatter(flat, pageSize, kinds, slack));
-        const ref = new ContiguousSource(flat);
-        expect(src.byteLength).toBe(flat.length);
-        expect(src.pageCount).toBe(Math.ceil(flat.length / pageSize));
-        for (const [a, b, le] of reads) {
-          const op = VIEW_OPS[a % VIEW_OPS.length];
-          if (op === undefined || op.size > flat.length) continue;
-          const o = b % (flat.length - op.size + 1);
-          const got = op.get(src.window(o, op.size), src.windowOffset, le);
-          const want = op.get(ref.window(o, op.size), ref.windowOffset, le);
-          expect(sameValue(got, want), `${op.name} at ${o}`).toBe(true);
-          const length = b % (flat.length - o + 1);
-          expect(Array.from(src.bytes(o, length))).toEqual(Array.from(flat.subarray(o, o + length)));
-          const pieces: number[] = [];
-          let next = o;
-          src.segments(o, length, (piece, at) => {
-            expect(at).toBe(next);
-            next += piece.length;
-            pieces.push(...piece);
-          });
-          expect(pieces).toEqual(Array.from(flat.subarray(o, o + length)));
-        }
-      }),
+      fc.property(
+        layout,
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 30 }),
+        ({ flat, pageSize, kinds, slack }, reads) => {
+          const src = vmapPages(scatter(flat, pageSize, kinds, slack));
+          const ref = new ContiguousSource(flat);
+          expect(src.byteLength).toBe(flat.length);
+          expect(src.pageCount).toBe(Math.ceil(flat.length / pageSize));
+          for (const [a, b, le] of reads) {
+            const op = VIEW_OPS[a % VIEW_OPS.length];
+            if (op === undefined || op.size > flat.length) continue;
+            const o = b % (flat.length - op.size + 1);
+            const got = op.get(src.window(o, op.size), src.windowOffset, le);
+            const want = op.get(ref.window(o, op.size), ref.windowOffset, le);
+            expect(sameValue(got, want), `${op.name} at ${o}`).toBe(true);
+            const length = b % (flat.length - o + 1);
+            expect(Array.from(src.bytes(o, length))).toEqual(Array.from(flat.subarray(o, o + length)));
+            const pieces: number[] = [];
+            let next = o;
+            src.segments(o, length, (piece, at) => {
+              expect(at).toBe(next);
+              next += piece.length;
+              pieces.push(...piece);
+            });
+            expect(pieces).toEqual(Array.from(flat.subarray(o, o + length)));
+          }
+        },
+      ),
       { seed: 0x1a9e, numRuns: 200 },
     );
   });
 
   it("writes land in the caller's pages, straddling ones included, exactly as in the contiguous buffer", () => {
     fc.assert(
-      fc.property(layout, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean(), fc.uint8Array({ minLength: 8, maxLength: 8 })), { maxLength: 20 }), ({ flat, pageSize, kinds, slack }, writes) => {
-        const pages = scatter(flat, pageSize, kinds, slack);
-        const src = vmapPages(pages);
-        const want = flat.slice();
-        const ref = new ContiguousSource(want);
-        for (const [a, b, le, raw] of writes) {
-          const op = VIEW_OPS[a % VIEW_OPS.length];
-          if (op === undefined || op.size > flat.length) continue;
-          const o = b % (flat.length - op.size + 1);
-          const value = valueFromRaw(op, raw, le);
-          op.set(src.window(o, op.size), src.windowOffset, value, le);
-          op.set(ref.window(o, op.size), ref.windowOffset, value, le);
-        }
-        // Read the caller's own page objects back: the writes went into them, not into a copy.
-        const back = pages.flatMap((p) => Array.from(ArrayBuffer.isView(p) ? new Uint8Array(p.buffer, p.byteOffset, p.byteLength) : new Uint8Array(p)));
-        expect(back).toEqual(Array.from(want));
-      }),
+      fc.property(
+        layout,
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean(), fc.uint8Array({ minLength: 8, maxLength: 8 })), {
+          maxLength: 20,
+        }),
+        ({ flat, pageSize, kinds, slack }, writes) => {
+          const pages = scatter(flat, pageSize, kinds, slack);
+          const src = vmapPages(pages);
+          const want = flat.slice();
+          const ref = new ContiguousSource(want);
+          for (const [a, b, le, raw] of writes) {
+            const op = VIEW_OPS[a % VIEW_OPS.length];
+            if (op === undefined || op.size > flat.length) continue;
+            const o = b % (flat.length - op.size + 1);
+            const value = valueFromRaw(op, raw, le);
+            op.set(src.window(o, op.size), src.windowOffset, value, le);
+            op.set(ref.window(o, op.size), ref.windowOffset, value, le);
+          }
+          // Read the caller's own page objects back: the writes went into them, not into a copy.
+          const back = pages.flatMap((p) =>
+            Array.from(
+              ArrayBuffer.isView(p) ? new Uint8Array(p.buffer, p.byteOffset, p.byteLength) : new Uint8Array(p),
+            ),
+          );
+          expect(back).toEqual(Array.from(want));
+        },
+      ),
       { seed: 0x2b0f, numRuns: 150 },
     );
   });
@@ -116,11 +130,14 @@ describe("vmapPages", () => {
     const memory = new MachineMemory({ pageSize: 4096, frameCount: 64 });
     const mfns = new FrameAllocator(memory, { seed: 3 }).allocateMany(6);
     const machine = vmap(memory, mfns);
-    for (let i = 0; i < machine.byteLength; i += 8) machine.window(i, 8).setBigUint64(machine.windowOffset, BigInt(i) * 0x9e3779b1n);
+    for (let i = 0; i < machine.byteLength; i += 8)
+      machine.window(i, 8).setBigUint64(machine.windowOffset, BigInt(i) * 0x9e3779b1n);
     const src = vmapPages(machine);
     expect(src.byteLength).toBe(machine.byteLength);
     for (const o of [0, 4095, 4093, 8190, 6 * 4096 - 8]) {
-      expect(src.window(o, 8).getBigUint64(src.windowOffset)).toBe(machine.window(o, 8).getBigUint64(machine.windowOffset));
+      expect(src.window(o, 8).getBigUint64(src.windowOffset)).toBe(
+        machine.window(o, 8).getBigUint64(machine.windowOffset),
+      );
     }
   });
 

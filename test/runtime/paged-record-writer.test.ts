@@ -31,7 +31,9 @@ describe("PagedRecordWriter → breadcrumb → vmap → RecordReader", () => {
               frameCount: 2048,
               reserved: [{ start: bootStart, count: 8, name: "bootmem" }],
             });
-            const writer = new PagedRecordWriter(memory, LU_FORMAT, { allocator: new FrameAllocator(memory, { seed }) });
+            const writer = new PagedRecordWriter(memory, LU_FORMAT, {
+              allocator: new FrameAllocator(memory, { seed }),
+            });
             const expected: Uint8Array[] = [];
             for (const r of records) {
               const body = r.body.slice();

@@ -53,7 +53,15 @@ describe("RecordReader", () => {
   });
 
   it("the cursor API reuses one object and stops after the end record", () => {
-    const reader = new RecordReader(new ContiguousSource(raw([[LU_VERSION, [1]], [0, []]])), LU_FORMAT);
+    const reader = new RecordReader(
+      new ContiguousSource(
+        raw([
+          [LU_VERSION, [1]],
+          [0, []],
+        ]),
+      ),
+      LU_FORMAT,
+    );
     expect(reader.next()).toBe(true);
     expect(reader.type).toBe(LU_VERSION);
     expect(reader.next()).toBe(true);
@@ -66,7 +74,13 @@ describe("RecordReader", () => {
   });
 
   it("skips unknown optional records and reports them as skipped", () => {
-    const recs = readAll(raw([[0xc0000007, [1, 2, 3]], [0x80000001, []], [0, []]]));
+    const recs = readAll(
+      raw([
+        [0xc0000007, [1, 2, 3]],
+        [0x80000001, []],
+        [0, []],
+      ]),
+    );
     expect(recs.map((r) => [r.skipped, r.name])).toEqual([
       [true, undefined],
       [true, undefined],
@@ -75,7 +89,11 @@ describe("RecordReader", () => {
   });
 
   it("rejects an unknown mandatory type with its location", () => {
-    const bytes = raw([[LU_VERSION, [1]], [0x40000099, [1, 2]], [0, []]]);
+    const bytes = raw([
+      [LU_VERSION, [1]],
+      [0x40000099, [1, 2]],
+      [0, []],
+    ]);
     const err = (() => {
       try {
         readAll(bytes);
@@ -100,7 +118,10 @@ describe("RecordReader", () => {
   });
 
   it("rejects a truncated header", () => {
-    const bytes = raw([[LU_VERSION, [1]], [0, []]]).subarray(0, 20);
+    const bytes = raw([
+      [LU_VERSION, [1]],
+      [0, []],
+    ]).subarray(0, 20);
     expect(() => readAll(bytes)).toThrow(TruncatedRecordError);
     try {
       readAll(bytes);
@@ -110,14 +131,21 @@ describe("RecordReader", () => {
   });
 
   it("rejects a body_length running past the end (truncated body)", () => {
-    const bytes = raw([[LU_VERSION, [1, 2, 3, 4, 5, 6, 7, 8]], [0, []]]);
+    const bytes = raw([
+      [LU_VERSION, [1, 2, 3, 4, 5, 6, 7, 8]],
+      [0, []],
+    ]);
     new DataView(bytes.buffer).setUint32(4, 0xfffffff0, true);
     try {
       new RecordReader(new ContiguousSource(bytes), LU_FORMAT, { maxBodyLength: 2 ** 32 }).next();
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(TruncatedRecordError);
-      expect(e).toMatchObject({ part: "body", code: "body-overrun", where: { offset: 0, recordIndex: 0, recordName: "LU_VERSION" } });
+      expect(e).toMatchObject({
+        part: "body",
+        code: "body-overrun",
+        where: { offset: 0, recordIndex: 0, recordName: "LU_VERSION" },
+      });
     }
     expect(() => readAll(raw([[LU_VERSION, [1, 2, 3, 4, 5, 6, 7, 8]]]).subarray(0, 12))).toThrow(TruncatedRecordError);
   });
@@ -144,8 +172,12 @@ describe("RecordReader", () => {
 
   it("enforces record-count and body-size limits", () => {
     const many = raw([...Array.from({ length: 10 }, (): [number, number[]] => [LU_VERSION, [1]]), [0, []]]);
-    expect(() => [...new RecordReader(new ContiguousSource(many), LU_FORMAT, { maxRecords: 5 })]).toThrow(RecordLimitError);
-    expect(() => [...new RecordReader(new ContiguousSource(many), LU_FORMAT, { maxBodyLength: 0 })]).toThrow(RecordLimitError);
+    expect(() => [...new RecordReader(new ContiguousSource(many), LU_FORMAT, { maxRecords: 5 })]).toThrow(
+      RecordLimitError,
+    );
+    expect(() => [...new RecordReader(new ContiguousSource(many), LU_FORMAT, { maxBodyLength: 0 })]).toThrow(
+      RecordLimitError,
+    );
   });
 
   it("reads a stream of all-zero bytes as one END record (never loops)", () => {
@@ -172,7 +204,9 @@ describe("RecordReader on hostile bytes", () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ maxLength: 600 }),
-        fc.array(fc.tuple(fc.nat(600), fc.constantFrom(0, 0x40000000, 0xc0000001, 0x40000099, 5, 0x7fffffff)), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(600), fc.constantFrom(0, 0x40000000, 0xc0000001, 0x40000099, 5, 0x7fffffff)), {
+          maxLength: 6,
+        }),
         fc.array(fc.tuple(fc.nat(600), fc.nat(700)), { maxLength: 4 }),
         fc.boolean(),
         (noise, types, lengths, strict) => {

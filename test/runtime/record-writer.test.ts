@@ -38,7 +38,10 @@ describe("BufferRecordWriter", () => {
     w.appendRecord(2, Uint8Array.of(1, 2, 3));
     w.end();
     expect(w.bytes().length).toBe(8 + 3 + 8);
-    expect([...new RecordReader(new ContiguousSource(w.bytes()), HVM_FORMAT)].map((r) => r.name)).toEqual(["CPU", "END"]);
+    expect([...new RecordReader(new ContiguousSource(w.bytes()), HVM_FORMAT)].map((r) => r.name)).toEqual([
+      "CPU",
+      "END",
+    ]);
   });
 
   it("rejects values its header fields cannot hold and records after the end", () => {

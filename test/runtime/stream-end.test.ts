@@ -16,7 +16,9 @@ describe("checkStreamEnd", () => {
   const frames = [10, 20, 30, 40];
 
   it("accepts END in the last page with zeros after it, also at the very end", () => {
-    expect(checkStreamEnd(new ContiguousSource(stream(3 * PS + 8)), 3 * PS + 8, 3 * PS + 16, PS, frames)).toBeUndefined();
+    expect(
+      checkStreamEnd(new ContiguousSource(stream(3 * PS + 8)), 3 * PS + 8, 3 * PS + 16, PS, frames),
+    ).toBeUndefined();
     expect(checkStreamEnd(new ContiguousSource(stream(4 * PS - 8)), 4 * PS - 8, 4 * PS, PS, frames)).toBeUndefined();
   });
 
@@ -26,9 +28,13 @@ describe("checkStreamEnd", () => {
     expect(e?.problem).toBe("early-end");
     expect(e?.unreadPages).toBe(2);
     expect(e?.where.offset).toBe(PS);
-    expect(e?.message).toBe("offset 64 (0x40): the END record lies in stream page 1 (frame 20) of 4: 2 stream page(s) never read, pages 2..3 (frames 30, 40)");
+    expect(e?.message).toBe(
+      "offset 64 (0x40): the END record lies in stream page 1 (frame 20) of 4: 2 stream page(s) never read, pages 2..3 (frames 30, 40)",
+    );
     // An END ending exactly at a page edge lies in the page before: the last page is unread.
-    expect(checkStreamEnd(new ContiguousSource(stream(3 * PS - 8)), 3 * PS - 8, 3 * PS, PS, frames)?.message).toContain("page 3 (frame 40)");
+    expect(checkStreamEnd(new ContiguousSource(stream(3 * PS - 8)), 3 * PS - 8, 3 * PS, PS, frames)?.message).toContain(
+      "page 3 (frame 40)",
+    );
   });
 
   it("a non-zero octet after END in the last page is located at that octet", () => {

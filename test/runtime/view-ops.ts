@@ -23,8 +23,18 @@ export const VIEW_OPS: readonly ViewOp[] = [
   { name: "Int16", size: 2, get: (v, o, le) => v.getInt16(o, le), set: (v, o, x, le) => v.setInt16(o, num(x), le) },
   { name: "Uint32", size: 4, get: (v, o, le) => v.getUint32(o, le), set: (v, o, x, le) => v.setUint32(o, num(x), le) },
   { name: "Int32", size: 4, get: (v, o, le) => v.getInt32(o, le), set: (v, o, x, le) => v.setInt32(o, num(x), le) },
-  { name: "Float32", size: 4, get: (v, o, le) => v.getFloat32(o, le), set: (v, o, x, le) => v.setFloat32(o, num(x), le) },
-  { name: "Float64", size: 8, get: (v, o, le) => v.getFloat64(o, le), set: (v, o, x, le) => v.setFloat64(o, num(x), le) },
+  {
+    name: "Float32",
+    size: 4,
+    get: (v, o, le) => v.getFloat32(o, le),
+    set: (v, o, x, le) => v.setFloat32(o, num(x), le),
+  },
+  {
+    name: "Float64",
+    size: 8,
+    get: (v, o, le) => v.getFloat64(o, le),
+    set: (v, o, x, le) => v.setFloat64(o, num(x), le),
+  },
   {
     name: "BigUint64",
     size: 8,

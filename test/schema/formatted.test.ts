@@ -8,7 +8,9 @@ import { formatLu } from "../../codegen/fmt/format.js";
 
 for (const dir of ["schema", "examples"]) {
   describe(`${dir}/`, () => {
-    const files = readdirSync(dir).filter((n) => n.endsWith(".lu")).sort();
+    const files = readdirSync(dir)
+      .filter((n) => n.endsWith(".lu"))
+      .sort();
     it("holds .lu files", () => {
       expect(files.length).toBeGreaterThan(0);
     });

@@ -11,18 +11,30 @@ interface LayoutJson {
     readonly name: string;
     readonly size: number;
     readonly align: number;
-    readonly fields: readonly { readonly name: string; readonly offset: number; readonly size: number; readonly type: string }[];
+    readonly fields: readonly {
+      readonly name: string;
+      readonly offset: number;
+      readonly size: number;
+      readonly type: string;
+    }[];
   }[];
 }
 
 function layout(file: string): Map<string, LayoutJson["structs"][number]> {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "layout", "--json", "--all", file], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "layout", "--json", "--all", file], {
+    encoding: "utf8",
+  });
   expect(r.status, r.stderr).toBe(0);
   const json = JSON.parse(r.stdout) as LayoutJson;
   return new Map(json.structs.map((s) => [s.name, s]));
 }
 
-const structs = new Map([...layout("schema/luo.lu"), ...layout("schema/memfd.lu"), ...layout("schema/fdt.lu"), ...layout("schema/x86-setup-data.lu")]);
+const structs = new Map([
+  ...layout("schema/luo.lu"),
+  ...layout("schema/memfd.lu"),
+  ...layout("schema/fdt.lu"),
+  ...layout("schema/x86-setup-data.lu"),
+]);
 
 /** name → [size, align, { field: [offset, size] }] as the C compiler lays them out on x86-64. */
 const KERNEL: Record<string, [number, number, Record<string, [number, number]>]> = {
@@ -51,13 +63,29 @@ const KERNEL: Record<string, [number, number, Record<string, [number, number]>]>
   luo_v1_session_header_ser: [8, 1, { count: [0, 8] }],
   // memfd.h (memfd-v2 and memfd-v1)
   memfd_luo_folio_ser: [16, 1, { pfn_flags: [0, 8], index: [8, 8] }],
-  memfd_luo_ser: [48, 1, { pos: [0, 8], size: [8, 8], seals: [16, 4], flags: [20, 4], nr_folios: [24, 8], folios: [32, 16] }],
+  memfd_luo_ser: [
+    48,
+    1,
+    { pos: [0, 8], size: [8, 8], seals: [16, 4], flags: [20, 4], nr_folios: [24, 8], folios: [32, 16] },
+  ],
   memfd_v1_luo_ser: [40, 1, { pos: [0, 8], size: [8, 8], nr_folios: [16, 8], folios: [24, 16] }],
   // libfdt fdt.h
-  fdt_header: [40, 4, {
-    magic: [0, 4], totalsize: [4, 4], off_dt_struct: [8, 4], off_dt_strings: [12, 4], off_mem_rsvmap: [16, 4],
-    version: [20, 4], last_comp_version: [24, 4], boot_cpuid_phys: [28, 4], size_dt_strings: [32, 4], size_dt_struct: [36, 4],
-  }],
+  fdt_header: [
+    40,
+    4,
+    {
+      magic: [0, 4],
+      totalsize: [4, 4],
+      off_dt_struct: [8, 4],
+      off_dt_strings: [12, 4],
+      off_mem_rsvmap: [16, 4],
+      version: [20, 4],
+      last_comp_version: [24, 4],
+      boot_cpuid_phys: [28, 4],
+      size_dt_strings: [32, 4],
+      size_dt_struct: [36, 4],
+    },
+  ],
   fdt_reserve_entry: [16, 8, { address: [0, 8], size: [8, 8] }],
   fdt_property: [12, 4, { tag: [0, 4], len: [4, 4], nameoff: [8, 4], data: [12, 0] }],
   // arch/x86/include/uapi/asm/setup_data.h

@@ -77,7 +77,10 @@ function sample(rng: SeededRandom, s: LayoutStruct): Sample {
         const b = new Uint8Array(n);
         if (!f.reserved) for (let i = 0; i < n; i++) b[i] = rng.below(256);
         input[f.name] = b;
-        expected[f.name] = n <= 32 ? { bytes: n, hex: hexOctets(b) } : { bytes: n, nonzero: b.filter((x) => x !== 0).length, head: hexOctets(b.subarray(0, 32)) };
+        expected[f.name] =
+          n <= 32
+            ? { bytes: n, hex: hexOctets(b) }
+            : { bytes: n, nonzero: b.filter((x) => x !== 0).length, head: hexOctets(b.subarray(0, 32)) };
         break;
       }
       case "array": {
@@ -156,7 +159,12 @@ describe("round trip: IR encoder -> lu dump decoder", () => {
         const bytes = enc.encode(body, s.input);
         const problems: InspectProblem[] = [];
         const decoded = decodeStruct(
-          { schemas, source: new ContiguousSource(bytes), problems, nestedStream: (_name, _off, length) => ({ nested: length }) },
+          {
+            schemas,
+            source: new ContiguousSource(bytes),
+            problems,
+            nestedStream: (_name, _off, length) => ({ nested: length }),
+          },
           body,
           0,
           bytes.length,

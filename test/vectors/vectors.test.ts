@@ -37,16 +37,35 @@ const program = compileProgram(
 if (program === null) throw new Error("schema/ does not compile");
 for (const h of generateC(program)) writeFileSync(join(dir, h.path), h.text);
 
-const C_INT: Record<string, string> = { u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", u64: "uint64_t", i8: "int8_t", i16: "int16_t", i32: "int32_t", i64: "int64_t" };
+const C_INT: Record<string, string> = {
+  u8: "uint8_t",
+  u16: "uint16_t",
+  u32: "uint32_t",
+  u64: "uint64_t",
+  i8: "int8_t",
+  i16: "int16_t",
+  i32: "int32_t",
+  i64: "int64_t",
+};
 
 /** Integer fields (scalars and fixed integer arrays) of a fixed-size struct: what the vectors cover. */
 function intFields(s: LayoutStruct): Array<{ f: LayoutField; prim: string; endian: string; count: number | null }> {
   const out: Array<{ f: LayoutField; prim: string; endian: string; count: number | null }> = [];
   for (const f of s.fields) {
     const t = f.type;
-    if ((t.kind === "prim" || t.kind === "enum" || t.kind === "flags" || t.kind === "bits") && t.prim in C_INT && f.constValue === null && !f.reserved) {
+    if (
+      (t.kind === "prim" || t.kind === "enum" || t.kind === "flags" || t.kind === "bits") &&
+      t.prim in C_INT &&
+      f.constValue === null &&
+      !f.reserved
+    ) {
       out.push({ f, prim: t.prim, endian: t.endian, count: null });
-    } else if (t.kind === "array" && t.element.kind !== "struct" && t.element.prim in C_INT && t.count.kind === "fixed") {
+    } else if (
+      t.kind === "array" &&
+      t.element.kind !== "struct" &&
+      t.element.prim in C_INT &&
+      t.count.kind === "fixed"
+    ) {
       out.push({ f, prim: t.element.prim, endian: t.element.endian, count: t.count.n });
     }
   }
@@ -61,8 +80,16 @@ function structsOf(schema: string): LayoutStruct[] {
 /** The C program: mode "write" fills and dumps; mode "read" loads octets from stdin and prints values. */
 function cProgram(schema: string): string {
   const lines = [`#include "${schema}.h"`, "#include <stdio.h>", "#include <string.h>", "#include <inttypes.h>", ""];
-  lines.push("static uint64_t pattern(unsigned s, unsigned f, unsigned i) { return 0x8070605040302010ULL * (uint64_t)(s + 1) + 0x0101010101010101ULL * f + 0x1111ULL * i; }");
-  lines.push("int main(int argc, char **argv) {", "  int write = argc > 1 && strcmp(argv[1], \"write\") == 0;", "  FILE *bin = fopen(argv[2], write ? \"wb\" : \"rb\");", "  if (!bin) return 2;", "  printf(\"{\");");
+  lines.push(
+    "static uint64_t pattern(unsigned s, unsigned f, unsigned i) { return 0x8070605040302010ULL * (uint64_t)(s + 1) + 0x0101010101010101ULL * f + 0x1111ULL * i; }",
+  );
+  lines.push(
+    "int main(int argc, char **argv) {",
+    '  int write = argc > 1 && strcmp(argv[1], "write") == 0;',
+    '  FILE *bin = fopen(argv[2], write ? "wb" : "rb");',
+    "  if (!bin) return 2;",
+    '  printf("{");',
+  );
   structsOf(schema).forEach((s, si) => {
     lines.push(`  { struct ${s.name} v; memset(&v, 0, sizeof v);`);
     lines.push(`    if (!write && fread(&v, 1, sizeof v, bin) != sizeof v) return 3;`);
@@ -71,16 +98,20 @@ function cProgram(schema: string): string {
       const ty = C_INT[prim] ?? "uint64_t";
       const be = endian === "big" && prim !== "u8" && prim !== "i8";
       const signed = prim.startsWith("i");
-      const fmt = signed ? "%\" PRId64 \"" : "%\" PRIu64 \"";
+      const fmt = signed ? '%" PRId64 "' : '%" PRIu64 "';
       const cast = signed ? "(int64_t)" : "(uint64_t)";
       const sep = fi === 0 ? "" : ",";
       if (count === null) {
-        const set = be ? `${s.name}_set_${f.name}(&v, (${ty})pattern(${si}, ${fi}, 0))` : `v.${f.name} = (${ty})pattern(${si}, ${fi}, 0)`;
+        const set = be
+          ? `${s.name}_set_${f.name}(&v, (${ty})pattern(${si}, ${fi}, 0))`
+          : `v.${f.name} = (${ty})pattern(${si}, ${fi}, 0)`;
         const get = be ? `${s.name}_get_${f.name}(&v)` : `v.${f.name}`;
         lines.push(`    if (write) ${set};`, `    printf("${sep}\\"${f.name}\\":\\"${fmt}\\"", ${cast}${get});`);
       } else {
         lines.push(`    printf("${sep}\\"${f.name}\\":[");`);
-        lines.push(`    for (unsigned i = 0; i < ${count}; i++) { if (write) v.${f.name}[i] = (${ty})pattern(${si}, ${fi}, i); printf("%s\\"${fmt}\\"", i ? "," : "", ${cast}v.${f.name}[i]); }`);
+        lines.push(
+          `    for (unsigned i = 0; i < ${count}; i++) { if (write) v.${f.name}[i] = (${ty})pattern(${si}, ${fi}, i); printf("%s\\"${fmt}\\"", i ? "," : "", ${cast}v.${f.name}[i]); }`,
+        );
         lines.push(`    printf("]");`);
       }
     });
@@ -94,7 +125,9 @@ function build(schema: string): string {
   const src = join(dir, `${schema}-vectors.c`);
   writeFileSync(src, cProgram(schema));
   const exe = join(dir, `${schema}-vectors`);
-  execFileSync("gcc", ["-std=c11", "-Wall", "-Werror", "-Wno-unused-function", "-I", dir, src, "-o", exe], { stdio: "pipe" });
+  execFileSync("gcc", ["-std=c11", "-Wall", "-Werror", "-Wno-unused-function", "-I", dir, src, "-o", exe], {
+    stdio: "pipe",
+  });
   return exe;
 }
 
@@ -103,7 +136,8 @@ type Values = Record<string, Record<string, string | string[]>>;
 /** The generated class of a schema struct. */
 function classOf(name: string): { at(src: ContiguousSource, offset: number): Record<string, unknown> } {
   for (const v of Object.values(generated)) {
-    if (typeof v === "function" && (v as { SCHEMA_NAME?: string }).SCHEMA_NAME === name) return v as unknown as { at(src: ContiguousSource, offset: number): Record<string, unknown> };
+    if (typeof v === "function" && (v as { SCHEMA_NAME?: string }).SCHEMA_NAME === name)
+      return v as unknown as { at(src: ContiguousSource, offset: number): Record<string, unknown> };
   }
   throw new Error(`no generated class for ${name}`);
 }
@@ -140,7 +174,11 @@ describe.each(SCHEMAS)("golden vectors of %s", (schema) => {
         const got = obj[names.field.get(f.name) ?? f.name];
         const want = values[s.name]?.[f.name];
         if (count === null) expect(asText(got), `${s.name}.${f.name}`).toBe(want);
-        else expect(Array.from({ length: count }, (_, i) => asText((got as { at(i: number): unknown }).at(i))), `${s.name}.${f.name}`).toEqual(want);
+        else
+          expect(
+            Array.from({ length: count }, (_, i) => asText((got as { at(i: number): unknown }).at(i))),
+            `${s.name}.${f.name}`,
+          ).toEqual(want);
       }
       at += s.size;
     }
@@ -161,7 +199,10 @@ describe.each(SCHEMAS)("golden vectors of %s", (schema) => {
         const big = prim === "u64" || prim === "i64";
         const conv = (t: string): bigint | number => (big ? BigInt(t) : Number(t));
         if (count === null) obj[names.field.get(f.name) ?? f.name] = conv(want as string);
-        else (want as string[]).forEach((t, i) => (obj[names.field.get(f.name) ?? f.name] as { set(i: number, v: unknown): void }).set(i, conv(t)));
+        else
+          (want as string[]).forEach((t, i) =>
+            (obj[names.field.get(f.name) ?? f.name] as { set(i: number, v: unknown): void }).set(i, conv(t)),
+          );
       }
       at += s.size;
     }

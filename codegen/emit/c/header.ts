@@ -5,7 +5,16 @@
  * alignment and every field's `offsetof`, so a C compiler checks the schema's layout against its own.
  * The header compiles as C11 (`-std=c11 -pedantic`) and as C++17.
  */
-import type { IntName, LayoutElement, LayoutField, LayoutProgram, LayoutSchema, LayoutStruct, LayoutType, PrimName } from "../../ir.js";
+import type {
+  IntName,
+  LayoutElement,
+  LayoutField,
+  LayoutProgram,
+  LayoutSchema,
+  LayoutStruct,
+  LayoutType,
+  PrimName,
+} from "../../ir.js";
 import { loadRuleOf } from "../../ir.js";
 import type { GeneratedFile } from "../ts/generate.js";
 
@@ -66,7 +75,9 @@ function member(f: LayoutField): string {
     case "struct":
       return `struct ${t.structName} ${f.name};`;
     case "array":
-      return t.count.kind === "fixed" ? `${elementType(t.element)} ${f.name}[${t.count.n}];` : `${elementType(t.element)} ${f.name}[];`;
+      return t.count.kind === "fixed"
+        ? `${elementType(t.element)} ${f.name}[${t.count.n}];`
+        : `${elementType(t.element)} ${f.name}[];`;
     case "stream":
       return `uint8_t ${f.name}[]; /* nested stream ${t.streamName} */`;
   }
@@ -110,7 +121,8 @@ function byteOrderHelpers(s: LayoutStruct): string[] {
     const ty = C_TYPE[t.prim];
     const swap = `LU_BSWAP${size * 8}`;
     const stored = t.endian === "big" ? "LU_HOST_IS_BIG" : "LU_HOST_IS_LITTLE";
-    const conv = (x: string): string => `(${ty})(${stored} ? (uint${size * 8}_t)(${x}) : ${swap}((uint${size * 8}_t)(${x})))`;
+    const conv = (x: string): string =>
+      `(${ty})(${stored} ? (uint${size * 8}_t)(${x}) : ${swap}((uint${size * 8}_t)(${x})))`;
     out.push(
       `/* ${s.name}.${f.name} is ${t.endian}-endian: read and write it in host order. */`,
       `static inline ${ty} ${s.name}_get_${f.name}(const struct ${s.name} *s) { return ${conv(`s->${f.name}`)}; }`,
@@ -137,7 +149,11 @@ function bitMacros(s: LayoutStruct): string[] {
 function structText(structs: Map<string, LayoutStruct>, s: LayoutStruct): string[] {
   if (s.size === 0 && s.trailing !== null) {
     // C has no struct made of a flexible array alone: the body is just that array.
-    return [...comment(s.doc), `/* struct ${s.name}: no fixed part; the body is ${member(s.trailing).replace(/;.*$/, "")} */`, `#define ${upper(s.name)}_SIZE 0`];
+    return [
+      ...comment(s.doc),
+      `/* struct ${s.name}: no fixed part; the body is ${member(s.trailing).replace(/;.*$/, "")} */`,
+      `#define ${upper(s.name)}_SIZE 0`,
+    ];
   }
   const packed = needsPacking(structs, s);
   const rule = loadRuleOf(s);
@@ -159,7 +175,9 @@ function structText(structs: Map<string, LayoutStruct>, s: LayoutStruct): string
     `LU_STATIC_ASSERT(LU_ALIGNOF(struct ${s.name}) == ${packed ? 1 : s.align}, "alignment of struct ${s.name}");`,
   );
   for (const f of s.fields) {
-    out.push(`LU_STATIC_ASSERT(offsetof(struct ${s.name}, ${f.name}) == ${f.offset}, "offsetof(struct ${s.name}, ${f.name})");`);
+    out.push(
+      `LU_STATIC_ASSERT(offsetof(struct ${s.name}, ${f.name}) == ${f.offset}, "offsetof(struct ${s.name}, ${f.name})");`,
+    );
   }
   out.push(...bitMacros(s), ...byteOrderHelpers(s));
   return out;
@@ -175,7 +193,12 @@ function ordered(structs: Map<string, LayoutStruct>, own: readonly LayoutStruct[
     done.add(s.name);
     for (const f of s.fields) {
       const t = f.type;
-      const dep = t.kind === "struct" ? t.structName : t.kind === "array" && t.element.kind === "struct" ? t.element.structName : null;
+      const dep =
+        t.kind === "struct"
+          ? t.structName
+          : t.kind === "array" && t.element.kind === "struct"
+            ? t.element.structName
+            : null;
       const d = dep === null ? undefined : structs.get(dep);
       if (d !== undefined && ownNames.has(d.name)) visit(d);
     }
@@ -206,7 +229,9 @@ const PRELUDE = `#include <stddef.h>
 #endif`;
 
 export function headerOf(program: LayoutProgram, schema: LayoutSchema): GeneratedFile {
-  const structs = new Map<string, LayoutStruct>(program.schemas.flatMap((s) => s.structs.map((x): [string, LayoutStruct] => [x.name, x])));
+  const structs = new Map<string, LayoutStruct>(
+    program.schemas.flatMap((s) => s.structs.map((x): [string, LayoutStruct] => [x.name, x])),
+  );
   const base = baseName(schema.file);
   const guard = `LU_CODEC_${upper(base.replace(/[^A-Za-z0-9]/g, "_"))}_H`;
   const out: string[] = [
@@ -224,7 +249,8 @@ export function headerOf(program: LayoutProgram, schema: LayoutSchema): Generate
   }
   for (const st of schema.streams) {
     out.push("", ...comment(st.doc));
-    for (const r of st.records) out.push(`#define ${upper(`${st.name}_${r.name}`)} ${intLiteral(BigInt(r.value), "u32")}`);
+    for (const r of st.records)
+      out.push(`#define ${upper(`${st.name}_${r.name}`)} ${intLiteral(BigInt(r.value), "u32")}`);
   }
   for (const s of ordered(structs, schema.structs)) out.push("", ...structText(structs, s));
   out.push("", `#endif /* ${guard} */`, "");

@@ -37,7 +37,12 @@ export function areaAccessor(ctx: FileContext, model: StructModel, field: Layout
   const method = `deref${name.charAt(0).toUpperCase()}${name.slice(1)}`;
   const mem = ctx.runtimeType("PhysicalMemory", "phys-memory");
   const elements = ctx.runtime("areaElements", "scattered");
-  const count = area.count.kind === "fixed" ? `${area.count.n}` : area.count.kind === "field" ? `this.${model.accessor(area.count.field)}` : "0";
+  const count =
+    area.count.kind === "fixed"
+      ? `${area.count.n}`
+      : area.count.kind === "field"
+        ? `this.${model.accessor(area.count.field)}`
+        : "0";
   const countName = area.count.kind === "field" ? area.count.field : "count";
   const el = area.element;
   let type: string;

@@ -28,10 +28,24 @@ function hex32(v: bigint): string {
 }
 
 /** Reads/writes of a ≤32-bit unit at `unitAt` (an expression), bits `lo..hi` of that unit. */
-function inUnit(method: string, bytes: number, unitAt: string, le: string, lo: number, width: number): Omit<RangeCode, "misfit" | "width" | "bigint"> {
+function inUnit(
+  method: string,
+  bytes: number,
+  unitAt: string,
+  le: string,
+  lo: number,
+  width: number,
+): Omit<RangeCode, "misfit" | "width" | "bigint"> {
   const read = `this.view.get${method}(${unitAt}${le})`;
   const m = mask(width);
-  const get = lo === 0 && width === bytes * 8 ? read : lo === 0 ? `${read} & ${hex32(m)}` : lo + width === 32 ? `${read} >>> ${lo}` : `(${read} >>> ${lo}) & ${hex32(m)}`;
+  const get =
+    lo === 0 && width === bytes * 8
+      ? read
+      : lo === 0
+        ? `${read} & ${hex32(m)}`
+        : lo + width === 32
+          ? `${read} >>> ${lo}`
+          : `(${read} >>> ${lo}) & ${hex32(m)}`;
   const keep = mask(bytes * 8) ^ (m << BigInt(lo));
   const value = lo === 0 ? "value" : `(value << ${lo})`;
   const set =
@@ -96,7 +110,9 @@ export function rangeCode(prim: IntName, endian: Endian, fieldOffset: number, r:
     bigint: true,
     width,
     get: r.lo === 0 ? `${read} & ${bigintLiteral(m)}` : `(${read} >> ${r.lo}n) & ${bigintLiteral(m)}`,
-    set: [`this.view.setBigUint64(${fieldAt}, (${read} & ${bigintLiteral(keep)}) | ${r.lo === 0 ? "value" : `(value << ${r.lo}n)`}${le});`],
+    set: [
+      `this.view.setBigUint64(${fieldAt}, (${read} & ${bigintLiteral(keep)}) | ${r.lo === 0 ? "value" : `(value << ${r.lo}n)`}${le});`,
+    ],
     misfit: `value < 0n || value > ${bigintLiteral(m)}`,
   };
 }

@@ -22,11 +22,24 @@ export function exportedNames(schema: LayoutSchema): ExportedName[] {
   };
   for (const c of schema.consts) add("const", c.name, [symbols.constant(c.name)]);
   for (const c of schema.strings) add("const", c.name, [symbols.constant(c.name)]);
-  for (const e of schema.enums) add("enum", e.name, [symbols.valueObject(e.name), symbols.valueType(e.name), symbols.enumNames(e.name), symbols.enumGuard(e.name)]);
-  for (const f of schema.flags) add("flags", f.name, [symbols.valueObject(f.name), symbols.valueType(f.name), symbols.flagsAll(f.name)]);
+  for (const e of schema.enums)
+    add("enum", e.name, [
+      symbols.valueObject(e.name),
+      symbols.valueType(e.name),
+      symbols.enumNames(e.name),
+      symbols.enumGuard(e.name),
+    ]);
+  for (const f of schema.flags)
+    add("flags", f.name, [symbols.valueObject(f.name), symbols.valueType(f.name), symbols.flagsAll(f.name)]);
   for (const s of schema.structs) add("struct", s.name, [symbols.structClass(s.name)]);
   for (const s of schema.streams) {
-    add("stream", s.name, [symbols.streamRecords(s.name), symbols.streamRecordType(s.name), symbols.streamRecordNames(s.name), symbols.streamFormat(s.name), symbols.streamBodies(s.name)]);
+    add("stream", s.name, [
+      symbols.streamRecords(s.name),
+      symbols.streamRecordType(s.name),
+      symbols.streamRecordNames(s.name),
+      symbols.streamFormat(s.name),
+      symbols.streamBodies(s.name),
+    ]);
   }
   for (const n of schema.nodes) add("node", n.name, [symbols.nodeClass(n.name)]);
   return out;
@@ -41,7 +54,8 @@ export function checkExportedNames(program: LayoutProgram): void {
   for (const schema of program.schemas) {
     for (const { name, from } of exportedNames(schema)) {
       const other = seen.get(name);
-      if (other !== undefined) throw new Error(`${other} and ${from} would both generate '${name}': rename one of them`);
+      if (other !== undefined)
+        throw new Error(`${other} and ${from} would both generate '${name}': rename one of them`);
       seen.set(name, from);
     }
   }

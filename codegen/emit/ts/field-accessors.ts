@@ -33,7 +33,13 @@ function doc(model: StructModel, field: LayoutField, ...extra: (string | null)[]
 }
 
 /** Expression for the element count of a trailing array (checked against the room left). */
-export function countExpr(ctx: FileContext, model: StructModel, field: LayoutField, count: LayoutCount, stride: number): string {
+export function countExpr(
+  ctx: FileContext,
+  model: StructModel,
+  field: LayoutField,
+  count: LayoutCount,
+  stride: number,
+): string {
   const room = `this.byteLength - ${field.offset}`;
   switch (count.kind) {
     case "fixed":
@@ -59,7 +65,13 @@ export function zeroExtendedEnd(model: StructModel, field: LayoutField): number 
  * zero (arrays re-point at `ZERO_VIEW`) when `byteLength` ends before the field, setters throw
  * `ZeroExtendedWriteError` there. The data is never touched past the body.
  */
-function zeroExtended(ctx: FileContext, model: StructModel, field: LayoutField, end: number, members: string[]): string[] {
+function zeroExtended(
+  ctx: FileContext,
+  model: StructModel,
+  field: LayoutField,
+  end: number,
+  members: string[],
+): string[] {
   const short = `this.byteLength < ${end}`;
   const path = JSON.stringify(model.path(field));
   return members.map((m) => {
@@ -69,7 +81,11 @@ function zeroExtended(ctx: FileContext, model: StructModel, field: LayoutField, 
       let zero: string;
       if (type === "bigint") zero = "0n";
       else if (type === "number") zero = "0";
-      else zero = expr.replace(`this.view, ${at(field.offset)}, this.src`, `${ctx.runtime("ZERO_VIEW", "zero-extend")}, 0, ${ctx.runtime("ZERO_SOURCE", "zero-extend")}`);
+      else
+        zero = expr.replace(
+          `this.view, ${at(field.offset)}, this.src`,
+          `${ctx.runtime("ZERO_VIEW", "zero-extend")}, 0, ${ctx.runtime("ZERO_SOURCE", "zero-extend")}`,
+        );
       return `get ${name}(): ${type} {\nreturn ${short} ? ${zero} : ${expr};\n}`;
     }
     const has = /^(has\w+)\(mask: (\w+)\): boolean \{\nreturn ([\s\S]*);\n\}$/.exec(m);
@@ -90,10 +106,17 @@ function zeroExtended(ctx: FileContext, model: StructModel, field: LayoutField, 
  * wrap it modulo 2^N, or truncate a fraction) with an `IntegerRangeError`. One comparison, no call
  * unless it throws.
  */
-export function rangeGuard(ctx: FileContext, prim: PrimName, path: string, value = "value", bitPattern = false): string {
+export function rangeGuard(
+  ctx: FileContext,
+  prim: PrimName,
+  path: string,
+  value = "value",
+  bitPattern = false,
+): string {
   // A u32 bit pattern built with JavaScript's `|` is an int32 (`PERM.read | PERM.top` < 0): flag
   // sets and whole bit-range integers take it as the same 32 bits.
-  const misfit = bitPattern && prim === "u32" ? (v: string) => `${v} >>> 0 !== ${v} && (${v} | 0) !== ${v}` : MISFIT[prim];
+  const misfit =
+    bitPattern && prim === "u32" ? (v: string) => `${v} >>> 0 !== ${v} && (${v} | 0) !== ${v}` : MISFIT[prim];
   if (misfit === undefined) return "";
   return `if (${misfit(value)}) throw ${ctx.support("integerRangeError")}(${path}, ${JSON.stringify(prim)}, ${value});\n`;
 }
@@ -142,7 +165,10 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
         const le = t.endian === "little" ? "true" : "false";
         const read = info.signed ? "readI64Number" : "readU64Number";
         members.push(
-          jsdoc(`\`${name}\` as a number: throws \`UnsafeNumberError\` (a RangeError) when the value is beyond ±(2^53-1); the setter takes a safe integer.`, quote(model, field)),
+          jsdoc(
+            `\`${name}\` as a number: throws \`UnsafeNumberError\` (a RangeError) when the value is beyond ±(2^53-1); the setter takes a safe integer.`,
+            quote(model, field),
+          ),
           `get ${num}(): number {\nreturn ${ctx.support(read)}(this.view, ${o}, ${le}, ${path});\n}`,
           `set ${num}(value: number) {\n${ctx.support("writeI64Number")}(this.view, ${o}, value, ${le}, ${info.signed}, ${path});\n}`,
         );
@@ -154,7 +180,11 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
       const union = ctx.valueType(t.enumName);
       const read = enumReadType(ctx, t.enumName, isBigintBase(t.prim));
       members.push(
-        doc(model, field, `Reads a \`${union}\`, or an \`UnknownMember\` when the data holds a value \`${t.enumName}\` does not name (narrow with \`${ctx.derived(t.enumName, symbols.enumGuard(t.enumName))}\`); writes only \`${union}\` values.`),
+        doc(
+          model,
+          field,
+          `Reads a \`${union}\`, or an \`UnknownMember\` when the data holds a value \`${t.enumName}\` does not name (narrow with \`${ctx.derived(t.enumName, symbols.enumGuard(t.enumName))}\`); writes only \`${union}\` values.`,
+        ),
         `get ${name}(): ${read} {\nreturn ${readCall(t.prim, t.endian, o)} as ${read};\n}`,
         `set ${name}(value: ${union}) {\n${writeCall(t.prim, t.endian, o, "value")};\n}`,
       );
@@ -203,7 +233,10 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
         } else if (r.flagsName !== null) as = ` as \`${r.flagsName}\``;
         const rpath = JSON.stringify(`${model.path(field)}.${r.name}`);
         members.push(
-          jsdoc(r.doc, `Bits ${r.lo}..${r.hi} of \`${field.name}\`${as} (\`${r.name}: ${r.lo}..${r.hi}\` in \`${model.struct.name}\`, offset ${field.offset}). The setter throws a RangeError for a value that does not fit ${code.width} bits.`),
+          jsdoc(
+            r.doc,
+            `Bits ${r.lo}..${r.hi} of \`${field.name}\`${as} (\`${r.name}: ${r.lo}..${r.hi}\` in \`${model.struct.name}\`, offset ${field.offset}). The setter throws a RangeError for a value that does not fit ${code.width} bits.`,
+          ),
           `get ${rname}(): ${getType} {\nreturn ${getCast === "" ? code.get : `(${code.get})${getCast}`};\n}`,
           `set ${rname}(value: ${setType}) {\nif (${code.misfit}) throw ${ctx.support("bitRangeError")}(${rpath}, ${code.width}, value);\n${code.set.join("\n")}\n}`,
         );
@@ -213,7 +246,11 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
     case "ascii": {
       if (t.count.kind === "fixed") {
         members.push(
-          doc(model, field, `ASCII text up to the first NUL. Reading builds a string (allocates); writing NUL-pads and throws a RangeError for text that is too long or not ASCII.`),
+          doc(
+            model,
+            field,
+            `ASCII text up to the first NUL. Reading builds a string (allocates); writing NUL-pads and throws a RangeError for text that is too long or not ASCII.`,
+          ),
           `get ${name}(): string {\nreturn ${ctx.support("readAscii")}(this.view, ${o}, ${t.length});\n}`,
           `set ${name}(value: string) {\n${ctx.support("writeAscii")}(this.view, ${o}, ${t.length}, value, ${path});\n}`,
         );
@@ -235,13 +272,21 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
     case "bytes": {
       if (t.count.kind === "fixed") {
         members.push(
-          doc(model, field, `The octets as a \`Uint8Array\` view of the source (a copy, counted in \`src.bytesCopied\`, only when they straddle a page edge of a vmap). The setter copies exactly ${t.count.n} octets in.`),
+          doc(
+            model,
+            field,
+            `The octets as a \`Uint8Array\` view of the source (a copy, counted in \`src.bytesCopied\`, only when they straddle a page edge of a vmap). The setter copies exactly ${t.count.n} octets in.`,
+          ),
           `get ${name}(): Uint8Array {\nreturn this.src.bytes(this.base + ${field.offset}, ${t.count.n});\n}`,
           `set ${name}(value: Uint8Array) {\n${ctx.support("writeBytes")}(this.view, ${o}, ${t.count.n}, value, ${path});\n}`,
         );
       } else {
         members.push(
-          doc(model, field, `The trailing octets as a \`Uint8Array\` view of the source (copied only where they cross a page edge of a vmap).`),
+          doc(
+            model,
+            field,
+            `The trailing octets as a \`Uint8Array\` view of the source (copied only where they cross a page edge of a vmap).`,
+          ),
           `get ${name}(): Uint8Array {\nreturn this.src.bytes(this.base + ${field.offset}, ${countExpr(ctx, model, field, t.count, 1)});\n}`,
         );
       }
@@ -251,7 +296,11 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
       const cls = ctx.structClass(t.structName);
       caches.push(`#${name} = new ${cls}();`);
       members.push(
-        doc(model, field, `A flyweight cached on this struct and re-pointed on every read (no allocation, no bounds check: the parent's placement covers it).`),
+        doc(
+          model,
+          field,
+          `A flyweight cached on this struct and re-pointed on every read (no allocation, no bounds check: the parent's placement covers it).`,
+        ),
         `get ${name}(): ${cls} {\nreturn this.#${name}.rebind(this.view, ${o}, this.src, this.base + ${field.offset}, ${cls}.SIZE);\n}`,
         ...areaAccessor(ctx, model, field),
       );
@@ -293,7 +342,8 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
         ),
         `get ${name}(): ${arrayType} {\nreturn ${placement};\n}`,
       );
-      if (field.pointer !== undefined && t.count.kind === "fixed") members.push(...pointerArrayAccessor(ctx, model, field, el, t.stride, t.count.n, field.pointer));
+      if (field.pointer !== undefined && t.count.kind === "fixed")
+        members.push(...pointerArrayAccessor(ctx, model, field, el, t.stride, t.count.n, field.pointer));
       break;
     }
     case "stream": {
@@ -301,7 +351,11 @@ function fieldAccessorsOf(ctx: FileContext, model: StructModel, field: LayoutFie
       const len = model.names.streamLength.get(field.name) ?? `${name}Length`;
       const fmt = ctx.derived(t.streamName, symbols.streamFormat(t.streamName));
       members.push(
-        doc(model, field, `Absolute offset in \`src\` of the nested \`${t.streamName}\` records (read them with a RecordReader and \`${fmt}\`, \`start\` = this, \`end\` = this + \`${len}\`).`),
+        doc(
+          model,
+          field,
+          `Absolute offset in \`src\` of the nested \`${t.streamName}\` records (read them with a RecordReader and \`${fmt}\`, \`start\` = this, \`end\` = this + \`${len}\`).`,
+        ),
         `get ${off}(): number {\nreturn this.base + ${field.offset};\n}`,
         jsdoc(`Octets of nested \`${t.streamName}\` records: the rest of the body.`),
         `get ${len}(): number {\nreturn this.byteLength - ${field.offset};\n}`,

@@ -14,14 +14,23 @@ import { PRIMS, primLabel } from "./primitives.js";
 import { symbols } from "./symbols.js";
 
 export function emitStringConst(c: LayoutStringConst): string {
-  return [jsdoc(c.doc, `\`const ${c.name}\` = ${JSON.stringify(c.value)}`), `export const ${symbols.constant(c.name)} = ${JSON.stringify(c.value)};`].join("\n");
+  return [
+    jsdoc(c.doc, `\`const ${c.name}\` = ${JSON.stringify(c.value)}`),
+    `export const ${symbols.constant(c.name)} = ${JSON.stringify(c.value)};`,
+  ].join("\n");
 }
 
 /** The member as the schema spells it, for JSDoc. */
 function declText(p: LayoutNodeProperty): string {
   const t = p.type;
   const type =
-    t.kind === "string" ? "string" : t.kind === "bytes" ? "u8[..]" : t.kind === "cells" ? `${primLabel(t.prim, t.endian)}[${t.count ?? ".."}]` : primLabel(t.prim, t.endian);
+    t.kind === "string"
+      ? "string"
+      : t.kind === "bytes"
+        ? "u8[..]"
+        : t.kind === "cells"
+          ? `${primLabel(t.prim, t.endian)}[${t.count ?? ".."}]`
+          : primLabel(t.prim, t.endian);
   const arrow = t.kind === "int" && t.pointer !== undefined ? ` -> ${pointerLabel(t.pointer)}` : "";
   return `@${JSON.stringify(p.key)} ${p.name}: ${type}${arrow}${p.optional ? " optional" : ""}`;
 }
@@ -45,9 +54,14 @@ function propertyGetter(ctx: FileContext, node: string, p: LayoutNodeProperty): 
   const key = JSON.stringify(p.key);
   const value = ctx.runtime("fdtValue", "fdt-node");
   const missing = p.optional ? " | undefined" : "";
-  const absent = p.optional ? "return undefined;" : `throw new ${ctx.runtime("FdtError", "fdt")}(this.node.path, ${JSON.stringify(`no '${p.key}' property`)});`;
+  const absent = p.optional
+    ? "return undefined;"
+    : `throw new ${ctx.runtime("FdtError", "fdt")}(this.node.path, ${JSON.stringify(`no '${p.key}' property`)});`;
   const doc = jsdoc(p.doc, `\`${declText(p)}\` in node \`${node}\`${p.optional ? "; undefined when absent" : ""}.`);
-  const read = (type: string, expr: string): string[] => [doc, `get ${name}(): ${type}${missing} {\nconst v = ${value}(this.node, ${key});\nif (v === undefined) ${absent}\nreturn ${expr};\n}`];
+  const read = (type: string, expr: string): string[] => [
+    doc,
+    `get ${name}(): ${type}${missing} {\nconst v = ${value}(this.node, ${key});\nif (v === undefined) ${absent}\nreturn ${expr};\n}`,
+  ];
   switch (t.kind) {
     case "string":
       return read("string", `${ctx.runtime("fdtString", "fdt-node")}(v)`);
@@ -57,16 +71,29 @@ function propertyGetter(ctx: FileContext, node: string, p: LayoutNodeProperty): 
       const info = PRIMS[t.prim];
       const le = info.size === 1 ? "" : `, ${t.endian === "little"}`;
       const type = info.bigint ? "bigint" : "number";
-      return read(`${type}[]`, `Array.from({ length: v.length / ${info.size} }, (_, i) => ${ctx.runtime("fdtView", "fdt-node")}(v).get${info.method}(i * ${info.size}${le}))`);
+      return read(
+        `${type}[]`,
+        `Array.from({ length: v.length / ${info.size} }, (_, i) => ${ctx.runtime("fdtView", "fdt-node")}(v).get${info.method}(i * ${info.size}${le}))`,
+      );
     }
     case "int": {
       const info = PRIMS[t.prim];
       const le = info.size === 1 ? "" : `, ${t.endian === "little"}`;
-      const out = read(info.bigint ? "bigint" : "number", `${ctx.runtime("fdtView", "fdt-node")}(v).get${info.method}(0${le})`);
+      const out = read(
+        info.bigint ? "bigint" : "number",
+        `${ctx.runtime("fdtView", "fdt-node")}(v).get${info.method}(0${le})`,
+      );
       if (t.pointer === undefined) return out;
       const method = `deref${name.charAt(0).toUpperCase()}${name.slice(1)}`;
       const address = `${info.bigint ? "" : "BigInt("}this.${name}${p.optional ? " ?? 0" : ""}${info.bigint ? (p.optional ? "n" : "") : ")"}`;
-      return [...out, ...derefMethod(ctx, { method, address, path: `\`\${this.node.path}/${p.key}\``, field: p.name, selector: null }, t.pointer)];
+      return [
+        ...out,
+        ...derefMethod(
+          ctx,
+          { method, address, path: `\`\${this.node.path}/${p.key}\``, field: p.name, selector: null },
+          t.pointer,
+        ),
+      ];
     }
   }
 }
@@ -78,7 +105,11 @@ function childGetter(ctx: FileContext, child: LayoutNodeChild, named: readonly s
     const others = ctx.runtime("fdtOtherChildren", "fdt-node");
     const node = ctx.runtimeType("FdtNode", "fdt");
     return [
-      jsdoc(child.doc, `\`@* ${child.name}: ${child.node}\`: every child no other member names, each checked as \`${child.node}\`.`, "@throws CompatibleError, FdtError"),
+      jsdoc(
+        child.doc,
+        `\`@* ${child.name}: ${child.node}\`: every child no other member names, each checked as \`${child.node}\`.`,
+        "@throws CompatibleError, FdtError",
+      ),
       `${name}(): ${cls}[] {\nreturn ${others}(this.node, ${JSON.stringify(named)}).map((c) => ${cls}.at(c));\n}`,
       jsdoc(`The children \`${name}()\` wraps, unchecked (to check and report them one by one with \`${name}Child\`).`),
       `${name}Nodes(): ${node}[] {\nreturn ${others}(this.node, ${JSON.stringify(named)});\n}`,
@@ -87,9 +118,15 @@ function childGetter(ctx: FileContext, child: LayoutNodeChild, named: readonly s
     ];
   }
   const find = ctx.runtime("fdtChild", "fdt-node");
-  const absent = child.optional ? "return undefined;" : `throw new ${ctx.runtime("FdtError", "fdt")}(this.node.path, ${JSON.stringify(`no child node '${child.key}'`)});`;
+  const absent = child.optional
+    ? "return undefined;"
+    : `throw new ${ctx.runtime("FdtError", "fdt")}(this.node.path, ${JSON.stringify(`no child node '${child.key}'`)});`;
   return [
-    jsdoc(child.doc, `\`@${JSON.stringify(child.key)} ${child.name}: ${child.node}${child.optional ? " optional" : ""}\`, checked as \`${child.node}\`${child.optional ? "; undefined when absent" : ""}.`, "@throws CompatibleError, FdtError"),
+    jsdoc(
+      child.doc,
+      `\`@${JSON.stringify(child.key)} ${child.name}: ${child.node}${child.optional ? " optional" : ""}\`, checked as \`${child.node}\`${child.optional ? "; undefined when absent" : ""}.`,
+      "@throws CompatibleError, FdtError",
+    ),
     `get ${name}(): ${cls}${child.optional ? " | undefined" : ""} {\nconst c = ${find}(this.node, ${JSON.stringify(child.key)});\nif (c === undefined) ${absent}\nreturn ${cls}.at(c);\n}`,
   ];
 }

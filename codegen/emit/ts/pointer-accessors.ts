@@ -33,7 +33,13 @@ function entryReader(ctx: FileContext, el: LayoutElement): { type: string; size:
   };
 }
 
-export function pointerAccessor(ctx: FileContext, model: StructModel, field: LayoutField, prim: PrimName, p: LayoutPointer): string[] {
+export function pointerAccessor(
+  ctx: FileContext,
+  model: StructModel,
+  field: LayoutField,
+  prim: PrimName,
+  p: LayoutPointer,
+): string[] {
   const name = model.accessor(field.name);
   const method = `deref${name.charAt(0).toUpperCase()}${name.slice(1)}`;
   const endian = "endian" in field.type ? field.type.endian : "little";
@@ -47,7 +53,15 @@ export function pointerAccessor(ctx: FileContext, model: StructModel, field: Lay
  * The accessor of an array of pointers (`@0 table: u64[512] -> T`): `deref<Field>(i, memory, path?)`
  * checks the index, reads element i in place and follows it like a pointer field.
  */
-export function pointerArrayAccessor(ctx: FileContext, model: StructModel, field: LayoutField, el: LayoutElement, stride: number, n: number, p: LayoutPointer): string[] {
+export function pointerArrayAccessor(
+  ctx: FileContext,
+  model: StructModel,
+  field: LayoutField,
+  el: LayoutElement,
+  stride: number,
+  n: number,
+  p: LayoutPointer,
+): string[] {
   if (el.kind !== "prim") throw new Error(`internal: ${model.path(field)} is an array of pointers to non-integers`);
   const name = model.accessor(field.name);
   const method = `deref${name.charAt(0).toUpperCase()}${name.slice(1)}`;
@@ -55,7 +69,19 @@ export function pointerArrayAccessor(ctx: FileContext, model: StructModel, field
   const address = PRIMS[el.prim].bigint ? raw : `BigInt(${raw})`;
   const where = model.path(field);
   const prelude = `if (!Number.isInteger(i) || i < 0 || i >= ${n}) throw new RangeError(\`${where}: index \${i} is outside 0..${n - 1}\`);\n`;
-  return derefMethod(ctx, { method, address, path: `\`${where}[\${i}]\``, field: `${field.name}[i]`, selector: null, lead: "i: number, ", prelude }, p);
+  return derefMethod(
+    ctx,
+    {
+      method,
+      address,
+      path: `\`${where}[\${i}]\``,
+      field: `${field.name}[i]`,
+      selector: null,
+      lead: "i: number, ",
+      prelude,
+    },
+    p,
+  );
 }
 
 /** Where a deref method reads its address and how it names the pointer. */
@@ -93,7 +119,11 @@ export function derefMethod(ctx: FileContext, site: DerefSite, p: LayoutPointer)
     }
     case "page":
       return [
-        jsdoc(intro, `@returns the page's octets (a view; copied only if the address is not page-aligned), or null for 0`, `@throws PointerError`),
+        jsdoc(
+          intro,
+          `@returns the page's octets (a view; copied only if the address is not page-aligned), or null for 0`,
+          `@throws PointerError`,
+        ),
         `${method}memory: ${mem}, path = ${path}): Uint8Array | null {\n${pre}const address = ${address};\nif (address === 0n) return null;\nconst r = memory.resolve(address, memory.pageSize, path);\nreturn r.src.bytes(r.offset, memory.pageSize);\n}`,
       ];
     case "chain": {
@@ -117,10 +147,18 @@ export function derefMethod(ctx: FileContext, site: DerefSite, p: LayoutPointer)
       const err = ctx.runtime("CompatibleError", "compatible");
       const known = JSON.stringify(p.arms.map((a) => a.compatible));
       const cases = p.arms
-        .map((a, i) => `case ${JSON.stringify(a.compatible)}: {\nconst r = memory.resolve(address, ${classes[i] ?? ""}.SIZE, path);\nreturn ${classes[i] ?? ""}.at(r.src, r.offset);\n}`)
+        .map(
+          (a, i) =>
+            `case ${JSON.stringify(a.compatible)}: {\nconst r = memory.resolve(address, ${classes[i] ?? ""}.SIZE, path);\nreturn ${classes[i] ?? ""}.at(r.src, r.offset);\n}`,
+        )
         .join("\n");
       return [
-        jsdoc(intro, `The target's type is chosen by the text of \`${p.field}\`.`, `@returns the struct the text names, or null for 0`, `@throws CompatibleError naming the text when no type matches; PointerError`),
+        jsdoc(
+          intro,
+          `The target's type is chosen by the text of \`${p.field}\`.`,
+          `@returns the struct the text names, or null for 0`,
+          `@throws CompatibleError naming the text when no type matches; PointerError`,
+        ),
         `${method}memory: ${mem}, path = ${path}): ${union} | null {\n${pre}const address = ${address};\nif (address === 0n) return null;\nconst selector = ${site.selector ?? ""};\nswitch (selector) {\n${cases}\ndefault:\nthrow new ${err}(path, selector, ${known});\n}\n}`,
       ];
     }

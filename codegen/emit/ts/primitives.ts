@@ -15,16 +15,96 @@ export interface PrimInfo {
 }
 
 export const PRIMS: Readonly<Record<PrimName, PrimInfo>> = {
-  u8: { size: 1, method: "Uint8", unsignedMethod: "Uint8", bigint: false, signed: false, float: false, arrayClass: "U8Array" },
-  i8: { size: 1, method: "Int8", unsignedMethod: "Uint8", bigint: false, signed: true, float: false, arrayClass: "I8Array" },
-  u16: { size: 2, method: "Uint16", unsignedMethod: "Uint16", bigint: false, signed: false, float: false, arrayClass: "U16Array" },
-  i16: { size: 2, method: "Int16", unsignedMethod: "Uint16", bigint: false, signed: true, float: false, arrayClass: "I16Array" },
-  u32: { size: 4, method: "Uint32", unsignedMethod: "Uint32", bigint: false, signed: false, float: false, arrayClass: "U32Array" },
-  i32: { size: 4, method: "Int32", unsignedMethod: "Uint32", bigint: false, signed: true, float: false, arrayClass: "I32Array" },
-  u64: { size: 8, method: "BigUint64", unsignedMethod: "BigUint64", bigint: true, signed: false, float: false, arrayClass: "U64Array" },
-  i64: { size: 8, method: "BigInt64", unsignedMethod: "BigUint64", bigint: true, signed: true, float: false, arrayClass: "I64Array" },
-  f32: { size: 4, method: "Float32", unsignedMethod: "Uint32", bigint: false, signed: true, float: true, arrayClass: "F32Array" },
-  f64: { size: 8, method: "Float64", unsignedMethod: "BigUint64", bigint: false, signed: true, float: true, arrayClass: "F64Array" },
+  u8: {
+    size: 1,
+    method: "Uint8",
+    unsignedMethod: "Uint8",
+    bigint: false,
+    signed: false,
+    float: false,
+    arrayClass: "U8Array",
+  },
+  i8: {
+    size: 1,
+    method: "Int8",
+    unsignedMethod: "Uint8",
+    bigint: false,
+    signed: true,
+    float: false,
+    arrayClass: "I8Array",
+  },
+  u16: {
+    size: 2,
+    method: "Uint16",
+    unsignedMethod: "Uint16",
+    bigint: false,
+    signed: false,
+    float: false,
+    arrayClass: "U16Array",
+  },
+  i16: {
+    size: 2,
+    method: "Int16",
+    unsignedMethod: "Uint16",
+    bigint: false,
+    signed: true,
+    float: false,
+    arrayClass: "I16Array",
+  },
+  u32: {
+    size: 4,
+    method: "Uint32",
+    unsignedMethod: "Uint32",
+    bigint: false,
+    signed: false,
+    float: false,
+    arrayClass: "U32Array",
+  },
+  i32: {
+    size: 4,
+    method: "Int32",
+    unsignedMethod: "Uint32",
+    bigint: false,
+    signed: true,
+    float: false,
+    arrayClass: "I32Array",
+  },
+  u64: {
+    size: 8,
+    method: "BigUint64",
+    unsignedMethod: "BigUint64",
+    bigint: true,
+    signed: false,
+    float: false,
+    arrayClass: "U64Array",
+  },
+  i64: {
+    size: 8,
+    method: "BigInt64",
+    unsignedMethod: "BigUint64",
+    bigint: true,
+    signed: true,
+    float: false,
+    arrayClass: "I64Array",
+  },
+  f32: {
+    size: 4,
+    method: "Float32",
+    unsignedMethod: "Uint32",
+    bigint: false,
+    signed: true,
+    float: true,
+    arrayClass: "F32Array",
+  },
+  f64: {
+    size: 8,
+    method: "Float64",
+    unsignedMethod: "BigUint64",
+    bigint: false,
+    signed: true,
+    float: true,
+    arrayClass: "F64Array",
+  },
 };
 
 /** The schema spelling with explicit endianness: `u32le`, `u8`, `f64be`. */
@@ -43,7 +123,13 @@ export function readCall(prim: PrimName, endian: Endian, at: string, method = PR
 }
 
 /** `this.view.setUint32(this.offset + 4, value, true)` */
-export function writeCall(prim: PrimName, endian: Endian, at: string, value: string, method = PRIMS[prim].method): string {
+export function writeCall(
+  prim: PrimName,
+  endian: Endian,
+  at: string,
+  value: string,
+  method = PRIMS[prim].method,
+): string {
   return `this.view.set${method}(${at}, ${value}${endianArg(prim, endian)})`;
 }
 

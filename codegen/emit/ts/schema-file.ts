@@ -46,5 +46,9 @@ export function emitSchemaFile(program: LayoutProgram, schema: LayoutSchema, opt
     ...schema.streams.map((s) => emitStream(ctx, s)),
     ...schema.nodes.map((n) => emitNode(ctx, n)),
   ];
-  return [fileHeader(schema.file, schema.doc, options.regenerate), ctx.imports.render(), ...parts].filter((p) => p.length > 0).join("\n\n") + "\n";
+  return (
+    [fileHeader(schema.file, schema.doc, options.regenerate), ctx.imports.render(), ...parts]
+      .filter((p) => p.length > 0)
+      .join("\n\n") + "\n"
+  );
 }

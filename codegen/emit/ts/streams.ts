@@ -17,7 +17,8 @@ function headerField(ctx: FileContext, stream: LayoutStream, name: string): Layo
 }
 
 function widthOf(f: LayoutField): string {
-  if (f.size !== 1 && f.size !== 2 && f.size !== 4) throw new Error(`internal: header field '${f.name}' is ${f.size} octets`);
+  if (f.size !== 1 && f.size !== 2 && f.size !== 4)
+    throw new Error(`internal: header field '${f.name}' is ${f.size} octets`);
   return `${f.size}`;
 }
 
@@ -33,14 +34,16 @@ export function emitStream(ctx: FileContext, stream: LayoutStream): string {
   const names = symbols.streamRecordNames(stream.name);
   const typeField = headerField(ctx, stream, stream.typeField);
   const lengthField = headerField(ctx, stream, stream.lengthField);
-  const littleEndian = "endian" in typeField.type ? typeField.type.endian === "little" : ctx.struct(stream.header).endian === "little";
+  const littleEndian =
+    "endian" in typeField.type ? typeField.type.endian === "little" : ctx.struct(stream.header).endian === "little";
   const end = stream.end === null ? null : stream.records.find((r) => r.name === stream.end);
   if (end === undefined) throw new Error(`internal: stream '${stream.name}' has no end record '${stream.end ?? ""}'`);
   const preambleSize = stream.preamble.reduce((n, p) => n + ctx.struct(p).size, 0);
   const format = ctx.runtimeType("StreamFormat", "stream-format");
   const structClass = ctx.runtimeType("StructClass", "accessor-support");
   const recordLines = stream.records.map(
-    (r) => `${jsdoc(r.doc, `${r.optional ? "Optional" : "Mandatory"}; body: ${r.body === null ? "none" : `\`${r.body}\``}.`)}\n${objectKey(r.name)}: ${hexLiteral(r.value, digits)},`,
+    (r) =>
+      `${jsdoc(r.doc, `${r.optional ? "Optional" : "Mandatory"}; body: ${r.body === null ? "none" : `\`${r.body}\``}.`)}\n${objectKey(r.name)}: ${hexLiteral(r.value, digits)},`,
   );
   const bodies = stream.records.filter((r) => r.body !== null);
   const header = ctx.structClass(stream.header);
@@ -68,7 +71,9 @@ endType: ${end === null ? "-1" : `${records}.${end.name}`},
 recordNames: ${names},
 preambleSize: ${preambleSize},
 };`,
-    jsdoc(`The body class of each \`${stream.name}\` record type that has a body: \`get(type)?.at(src, bodyOffset, bodyLength)\`.`),
+    jsdoc(
+      `The body class of each \`${stream.name}\` record type that has a body: \`get(type)?.at(src, bodyOffset, bodyLength)\`.`,
+    ),
     `export const ${symbols.streamBodies(stream.name)}: ReadonlyMap<number, ${structClass}> = new Map<number, ${structClass}>([\n${bodies
       .map((r) => `[${records}.${r.name}, ${ctx.structClass(r.body ?? "")}],`)
       .join("\n")}\n]);`,

@@ -47,7 +47,9 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
     const valueConst = `${model.cls}.${model.names.valueConst.get(f.name) ?? ""}`;
     if (typeof f.constValue === "string") {
       const acc = `this.${model.accessor(f.name)}`;
-      out.push(`if (${acc} !== ${valueConst}) ${s("badConstant")}(problems, ${p()}, ${abs}, JSON.stringify(${valueConst}), JSON.stringify(${acc}));`);
+      out.push(
+        `if (${acc} !== ${valueConst}) ${s("badConstant")}(problems, ${p()}, ${abs}, JSON.stringify(${valueConst}), JSON.stringify(${acc}));`,
+      );
     } else if (isIntType(t)) {
       out.push(
         `{\nconst value = ${readCall(t.prim, t.endian, o)};\nif (value !== ${valueConst}) ${s("badConstant")}(problems, ${p()}, ${abs}, ${s("hex")}(${valueConst}), ${s("hex")}(value));\n}`,
@@ -58,9 +60,13 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
   if (f.reserved) {
     if (isIntType(t)) {
       const zero = PRIMS[t.prim].bigint ? "0n" : "0";
-      out.push(`{\nconst value = ${readCall(t.prim, t.endian, o, PRIMS[t.prim].unsignedMethod)};\nif (value !== ${zero}) ${s("nonZeroReserved")}(problems, ${p()}, ${abs}, ${s("hex")}(value));\n}`);
+      out.push(
+        `{\nconst value = ${readCall(t.prim, t.endian, o, PRIMS[t.prim].unsignedMethod)};\nif (value !== ${zero}) ${s("nonZeroReserved")}(problems, ${p()}, ${abs}, ${s("hex")}(value));\n}`,
+      );
     } else if (f.size > 0) {
-      out.push(`if (${s("firstNonZero")}(this.view, ${o}, ${f.size}) >= 0) ${s("nonZeroReserved")}(problems, ${p()}, ${abs}, "non-zero octets");`);
+      out.push(
+        `if (${s("firstNonZero")}(this.view, ${o}, ${f.size}) >= 0) ${s("nonZeroReserved")}(problems, ${p()}, ${abs}, "non-zero octets");`,
+      );
     }
     return out;
   }
@@ -96,7 +102,8 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
         const rp = p(`.${r.name}`);
         if (r.enumName !== null) {
           const e = ctx.enumDecl(r.enumName);
-          const arg = isBigintBase(e.base) === code.bigint ? "value" : isBigintBase(e.base) ? "BigInt(value)" : "Number(value)";
+          const arg =
+            isBigintBase(e.base) === code.bigint ? "value" : isBigintBase(e.base) ? "BigInt(value)" : "Number(value)";
           out.push(
             `{\nconst value = ${code.get};\nif (!${ctx.derived(r.enumName, symbols.enumGuard(r.enumName))}(${arg})) ${s("unknownEnum")}(problems, ${rp}, ${abs}, ${JSON.stringify(r.enumName)}, value);\n}`,
           );
@@ -115,7 +122,8 @@ function fieldChecks(ctx: FileContext, model: StructModel, f: LayoutField): stri
       break;
     }
     case "struct": {
-      if (structNeedsValidate(ctx, t.structName)) out.push(`this.${model.accessor(f.name)}.validate(problems, ${p(".")});`);
+      if (structNeedsValidate(ctx, t.structName))
+        out.push(`this.${model.accessor(f.name)}.validate(problems, ${p(".")});`);
       break;
     }
     case "bytes":
@@ -171,12 +179,17 @@ function lengthCheck(ctx: FileContext, model: StructModel): string[] {
   if (rule.kind !== "zero_extend") return [];
   const sizes = [...rule.from, model.struct.size];
   const cond = sizes.map((n) => `this.byteLength !== ${n}`).join(" && ");
-  return [`if (this.byteLength < ${model.cls}.SIZE && ${cond}) ${ctx.runtime("badBodyLength", "zero-extend")}(problems, path + ${JSON.stringify(model.struct.name)}, this.base, this.byteLength, ${JSON.stringify(sizes.join(", "))});`];
+  return [
+    `if (this.byteLength < ${model.cls}.SIZE && ${cond}) ${ctx.runtime("badBodyLength", "zero-extend")}(problems, path + ${JSON.stringify(model.struct.name)}, this.base, this.byteLength, ${JSON.stringify(sizes.join(", "))});`,
+  ];
 }
 
 export function emitValidate(ctx: FileContext, model: StructModel): string {
   const problem = ctx.runtimeType("Problem", "problem");
-  const body = [...lengthCheck(ctx, model), ...model.struct.fields.flatMap((f) => whenPresent(model, f, fieldChecks(ctx, model, f)))];
+  const body = [
+    ...lengthCheck(ctx, model),
+    ...model.struct.fields.flatMap((f) => whenPresent(model, f, fieldChecks(ctx, model, f))),
+  ];
   return [
     jsdoc(
       model.struct.fields.some((f) => f.lengthOf !== undefined)
@@ -213,7 +226,9 @@ function fieldInit(ctx: FileContext, model: StructModel, f: LayoutField): string
   }
   if (t.kind === "struct" && structNeedsInit(ctx, t.structName)) return [`this.${model.accessor(f.name)}.init();`];
   if (t.kind === "array" && t.element.kind === "struct" && structNeedsInit(ctx, t.element.structName)) {
-    return [`{\nconst list = this.${model.accessor(f.name)};\nfor (let i = 0; i < list.length; i++) list.at(i).init();\n}`];
+    return [
+      `{\nconst list = this.${model.accessor(f.name)};\nfor (let i = 0; i < list.length; i++) list.at(i).init();\n}`,
+    ];
   }
   return [];
 }
@@ -221,7 +236,9 @@ function fieldInit(ctx: FileContext, model: StructModel, f: LayoutField): string
 export function emitInit(ctx: FileContext, model: StructModel): string {
   const body = model.struct.fields.flatMap((f) => whenPresent(model, f, fieldInit(ctx, model, f)));
   return [
-    jsdoc("Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in the fixed part (other fields and named bits are left as they are; a trailing array is not touched). Returns `this`."),
+    jsdoc(
+      "Writes every constant field and zeroes padding, reserved fields and the bits no bit range names, in the fixed part (other fields and named bits are left as they are; a trailing array is not touched). Returns `this`.",
+    ),
     `init(): this {\n${body.join("\n")}\nreturn this;\n}`,
   ].join("\n");
 }

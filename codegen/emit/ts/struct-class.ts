@@ -37,7 +37,10 @@ function fieldsTable(ctx: FileContext, s: LayoutStruct): string {
     (f) =>
       `{ name: ${JSON.stringify(f.name)}, offset: ${f.offset}, size: ${f.size}, kind: ${JSON.stringify(kindOf(f))}, type: ${JSON.stringify(typeText(f.type))} },`,
   );
-  return [jsdoc("Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit)."), `static readonly FIELDS: readonly ${info}[] = [\n${rows.join("\n")}\n];`].join("\n");
+  return [
+    jsdoc("Every field: schema name, offset, size (0 when variable), kind and type (endianness explicit)."),
+    `static readonly FIELDS: readonly ${info}[] = [\n${rows.join("\n")}\n];`,
+  ].join("\n");
 }
 
 function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]): string[] {
@@ -46,7 +49,11 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
   const out: string[] = [
     jsdoc("The struct's name in the schema."),
     `static readonly SCHEMA_NAME = ${JSON.stringify(s.name)};`,
-    jsdoc(trailing === null ? "Size in octets." : `Size of the fixed part in octets; the variable-length \`${trailing.name}\` follows it.`),
+    jsdoc(
+      trailing === null
+        ? "Size in octets."
+        : `Size of the fixed part in octets; the variable-length \`${trailing.name}\` follows it.`,
+    ),
     `static readonly SIZE = ${s.size};`,
     jsdoc("Alignment in octets (a C compiler's, for the schema's layout)."),
     `static readonly ALIGN = ${s.align};`,
@@ -54,7 +61,9 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
   const rule = loadRuleOf(s);
   if (rule.kind === "zero_extend") {
     out.push(
-      jsdoc("Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end read as zero."),
+      jsdoc(
+        "Loaded zero-extended: a body of one of these older sizes is valid too, and the fields past its end read as zero.",
+      ),
       `static readonly OLDER_SIZES: readonly number[] = [${rule.from.join(", ")}];`,
       jsdoc("Smallest body the accessors take (the smallest older size)."),
       `static readonly MIN_SIZE = ${minimumBody(s)};`,
@@ -72,9 +81,15 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
   const digits = Math.max(...bodyOf.map((b) => b.digits), 1);
   const which = bodyOf.map((b) => `${b.stream} ${b.record} (${hexLiteral(b.value, b.digits)})`).join(", ");
   if (values.length === 1) {
-    out.push(jsdoc(`Record type whose body this struct is: ${which}.`), `static readonly TYPE = ${hexLiteral(values[0] ?? 0, digits)};`);
+    out.push(
+      jsdoc(`Record type whose body this struct is: ${which}.`),
+      `static readonly TYPE = ${hexLiteral(values[0] ?? 0, digits)};`,
+    );
   } else if (values.length > 1) {
-    out.push(jsdoc(`Record types whose body this struct is: ${which}.`), `static readonly TYPES: readonly number[] = [${values.map((v) => hexLiteral(v, digits)).join(", ")}];`);
+    out.push(
+      jsdoc(`Record types whose body this struct is: ${which}.`),
+      `static readonly TYPES: readonly number[] = [${values.map((v) => hexLiteral(v, digits)).join(", ")}];`,
+    );
   }
   out.push(jsdoc("Offsets of the fields, in octets."));
   for (const f of s.fields) {
@@ -87,7 +102,10 @@ function statics(ctx: FileContext, model: StructModel, bodyOf: readonly BodyOf[]
       if (typeof f.constValue === "string") lit = JSON.stringify(f.constValue);
       else {
         const t = f.type;
-        const big = t.kind === "prim" || t.kind === "enum" || t.kind === "flags" || t.kind === "bits" ? PRIMS[t.prim].bigint : !isSafe(f.constValue);
+        const big =
+          t.kind === "prim" || t.kind === "enum" || t.kind === "flags" || t.kind === "bits"
+            ? PRIMS[t.prim].bigint
+            : !isSafe(f.constValue);
         lit = intLiteral(f.constValue, big);
       }
       out.push(jsdoc(`The value \`${f.name}\` must hold.`), `static readonly ${vc} = ${lit};`);
@@ -122,7 +140,9 @@ function placement(ctx: FileContext, model: StructModel): string[] {
   const view = ctx.runtimeType("ByteView", "byte-view");
   const src = ctx.runtimeType("ByteSource", "byte-view");
   return [
-    jsdoc("The view holding the fixed part, and the offset of its first octet in that view (what every accessor reads)."),
+    jsdoc(
+      "The view holding the fixed part, and the offset of its first octet in that view (what every accessor reads).",
+    ),
     `view: ${view} = ${ctx.support("UNPLACED_VIEW")};`,
     `offset = 0;`,
     jsdoc("The source the struct is placed on, and its absolute offset there."),
@@ -164,9 +184,14 @@ function placementMethods(ctx: FileContext, model: StructModel): string[] {
       "@throws BoundsError when the struct does not fit",
     ),
     `static at(src: ${src}, offset = 0, byteLength?: number): ${cls} {\nreturn new ${cls}().wrap(src, offset, byteLength);\n}`,
-    jsdoc("Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.", "@throws BoundsError when the struct does not fit"),
+    jsdoc(
+      "Re-points this flyweight at `offset` of `src` (one bounds check, no allocation) and returns it.",
+      "@throws BoundsError when the struct does not fit",
+    ),
     `wrap(src: ${src}, offset: number, byteLength?: number): this {\nconst room = ${ctx.support("placementRoom")}(offset, ${min}, byteLength, ${fallback});\nthis.view = src.window(offset, ${windowed});\nthis.offset = src.windowOffset;\nthis.src = src;\nthis.base = offset;\nthis.byteLength = room;\nreturn this;\n}`,
-    jsdoc("Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or array does this). No check, no allocation."),
+    jsdoc(
+      "Re-points this flyweight onto a view the caller has already bounds-checked (an enclosing struct or array does this). No check, no allocation.",
+    ),
     `rebind(view: ${view}, offset: number, src: ${src}, base: number, byteLength: number): this {\nthis.view = view;\nthis.offset = offset;\nthis.src = src;\nthis.base = base;\nthis.byteLength = byteLength;\nreturn this;\n}`,
   ];
 }

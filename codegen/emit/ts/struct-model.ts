@@ -36,7 +36,10 @@ export function structModel(struct: LayoutStruct, cls: string): StructModel {
 /** Whether a field is the trailing variable-length part (placed past the fixed part). */
 export function isTrailing(field: LayoutField): boolean {
   const t = field.type;
-  return t.kind === "stream" || ((t.kind === "array" || t.kind === "bytes" || t.kind === "ascii") && t.count.kind !== "fixed");
+  return (
+    t.kind === "stream" ||
+    ((t.kind === "array" || t.kind === "bytes" || t.kind === "ascii") && t.count.kind !== "fixed")
+  );
 }
 
 function typeNeedsValidate(ctx: FileContext, t: LayoutType, seen: Set<string>): boolean {
@@ -65,7 +68,9 @@ export function structNeedsValidate(ctx: FileContext, name: string, seen = new S
   if (seen.has(name)) return false;
   seen.add(name);
   const s = ctx.struct(name);
-  return s.fields.some((f) => f.constValue !== null || f.reserved || f.lengthOf !== undefined || typeNeedsValidate(ctx, f.type, seen));
+  return s.fields.some(
+    (f) => f.constValue !== null || f.reserved || f.lengthOf !== undefined || typeNeedsValidate(ctx, f.type, seen),
+  );
 }
 
 export function structNeedsInit(ctx: FileContext, name: string, seen = new Set<string>()): boolean {
@@ -77,7 +82,8 @@ export function structNeedsInit(ctx: FileContext, name: string, seen = new Set<s
     const t = f.type;
     if (t.kind === "bits") return unnamedBits(t.prim, t.ranges) !== 0n;
     if (t.kind === "struct") return structNeedsInit(ctx, t.structName, seen);
-    if (t.kind === "array" && t.count.kind === "fixed" && t.element.kind === "struct") return structNeedsInit(ctx, t.element.structName, seen);
+    if (t.kind === "array" && t.count.kind === "fixed" && t.element.kind === "struct")
+      return structNeedsInit(ctx, t.element.structName, seen);
     return false;
   });
 }

@@ -43,14 +43,22 @@ function jsonExpr(ctx: FileContext, model: StructModel, f: LayoutField): string 
     case "struct":
       return `${acc}.toJSON()`;
     case "array":
-      return t.element.kind === "enum" ? `${ctx.support("enumListJson")}(${acc}, ${ctx.derived(t.element.enumName, symbols.enumNames(t.element.enumName))})` : `${acc}.toJSON()`;
+      return t.element.kind === "enum"
+        ? `${ctx.support("enumListJson")}(${acc}, ${ctx.derived(t.element.enumName, symbols.enumNames(t.element.enumName))})`
+        : `${acc}.toJSON()`;
     case "stream":
       return `{ stream: ${JSON.stringify(t.streamName)}, offset: this.${model.names.streamOffset.get(f.name) ?? ""}, length: this.${model.names.streamLength.get(f.name) ?? ""} }`;
   }
 }
 
 /** A bit range's value: the enum member's name or the flag names when it is read as one (as `lu dump --json` gives it). */
-function rangeJson(ctx: FileContext, get: string, bigint: boolean, enumName: string | null, flagsName: string | null): string {
+function rangeJson(
+  ctx: FileContext,
+  get: string,
+  bigint: boolean,
+  enumName: string | null,
+  flagsName: string | null,
+): string {
   if (enumName !== null) {
     const big = isBigintBase(ctx.enumDecl(enumName).base);
     const value = big === bigint ? get : big ? `BigInt(${get})` : `Number(${get})`;

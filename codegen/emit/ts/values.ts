@@ -17,11 +17,16 @@ export function isBigintBase(base: IntName): boolean {
 
 export function emitConst(c: LayoutConst): string {
   const value = intLiteral(c.value, !isSafe(c.value));
-  return [jsdoc(c.doc, `\`const ${c.name}\` = 0x${c.value.toString(16)}`), `export const ${symbols.constant(c.name)} = ${value};`].join("\n");
+  return [
+    jsdoc(c.doc, `\`const ${c.name}\` = 0x${c.value.toString(16)}`),
+    `export const ${symbols.constant(c.name)} = ${value};`,
+  ].join("\n");
 }
 
 function memberLines(members: readonly LayoutMember[], literal: (v: bigint) => string): string {
-  return members.map((m) => [jsdoc(m.doc), `${objectKey(m.name)}: ${literal(m.value)},`].filter((x) => x.length > 0).join("\n")).join("\n");
+  return members
+    .map((m) => [jsdoc(m.doc), `${objectKey(m.name)}: ${literal(m.value)},`].filter((x) => x.length > 0).join("\n"))
+    .join("\n");
 }
 
 /** Flag masks in hex (`0x80`): they are bit patterns. */

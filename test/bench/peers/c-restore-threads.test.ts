@@ -89,7 +89,9 @@ describe.skipIf(haveCompiler() === undefined)("the C restore on several threads"
     const last = starts[starts.length - 1] ?? 0;
     // The last list's first entry becomes the first list's first frame: the later claim is refused.
     saved.memory.write(physical(saved, last), saved.memory.read(physical(saved, first), 8).slice());
-    expect(() => restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: new FrameTable(saved.frameCount), domains: [] })).toThrow(/already owned/);
+    expect(() =>
+      restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: new FrameTable(saved.frameCount), domains: [] }),
+    ).toThrow(/already owned/);
 
     const img = join(dir, "dup.img");
     writeMemoryImage(saved.memory, img);
@@ -97,9 +99,17 @@ describe.skipIf(haveCompiler() === undefined)("the C restore on several threads"
     const one = spawnSync(bin, args, { encoding: "utf8" });
     expect(one.status).toBe(1);
     expect(one.stderr).toBe(`lu-restore: frame owned twice (at ${last})\n`);
-    for (const extra of [["2", "count"], ["3", "count"], ["2", "cas"]]) {
+    for (const extra of [
+      ["2", "count"],
+      ["3", "count"],
+      ["2", "cas"],
+    ]) {
       const many = spawnSync(bin, [...args, ...extra], { encoding: "utf8" });
-      expect({ status: many.status, stderr: many.stderr, stdout: many.stdout }).toEqual({ status: 1, stderr: one.stderr, stdout: "" });
+      expect({ status: many.status, stderr: many.stderr, stdout: many.stdout }).toEqual({
+        status: 1,
+        stderr: one.stderr,
+        stdout: "",
+      });
     }
   });
 

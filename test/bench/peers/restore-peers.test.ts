@@ -23,7 +23,12 @@ import { writeMemoryImage } from "../../../runtime/memory-image.js";
 
 const SPEC = { ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 600 };
 
-function xenOf(saved: SavedHost): { streamFrames: Uint32Array; mfnArrayStart: number; mfnArrayFrames: number; pageShift: number } {
+function xenOf(saved: SavedHost): {
+  streamFrames: Uint32Array;
+  mfnArrayStart: number;
+  mfnArrayFrames: number;
+  pageShift: number;
+} {
   return {
     streamFrames: saved.streamFrames,
     mfnArrayStart: saved.mfnArrayStart,
@@ -81,12 +86,18 @@ describe("benchmark restore lines", () => {
   it("each refuse a guest frame that is a stream page", () => {
     const saved = save(SPEC);
     const page = guestListsStreamPage(saved);
-    expect(() => restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: new FrameTable(saved.frameCount), domains: [] })).toThrow(
-      new RegExp(`frame ${page} of domain \\d+ is already owned by Xen`),
+    expect(() =>
+      restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: new FrameTable(saved.frameCount), domains: [] }),
+    ).toThrow(new RegExp(`frame ${page} of domain \\d+ is already owned by Xen`));
+    expect(() => handwrittenRestore(saved.memory, saved.bootmemStart, new FrameTable(saved.frameCount))).toThrow(
+      /owned twice/,
     );
-    expect(() => handwrittenRestore(saved.memory, saved.bootmemStart, new FrameTable(saved.frameCount))).toThrow(/owned twice/);
-    expect(() => binaryParserRestore(gathered(saved), new FrameTable(saved.frameCount), xenOf(saved))).toThrow(/owned twice/);
-    expect(() => kaitai.restore(gathered(saved), new FrameTable(saved.frameCount), xenOf(saved))).toThrow(/owned twice/);
+    expect(() => binaryParserRestore(gathered(saved), new FrameTable(saved.frameCount), xenOf(saved))).toThrow(
+      /owned twice/,
+    );
+    expect(() => kaitai.restore(gathered(saved), new FrameTable(saved.frameCount), xenOf(saved))).toThrow(
+      /owned twice/,
+    );
   });
 
   const cc = haveCompiler();
@@ -98,7 +109,10 @@ describe("benchmark restore lines", () => {
     const img = join(dir, "host.img");
     writeMemoryImage(saved.memory, img);
     const args = [img, String(saved.bootmemStart), String(saved.pageSize), "1"];
-    const doc = JSON.parse(execFileSync(bin, args, { encoding: "utf8" })) as { fingerprint: string; table_digest: string };
+    const doc = JSON.parse(execFileSync(bin, args, { encoding: "utf8" })) as {
+      fingerprint: string;
+      table_digest: string;
+    };
     expect(doc.fingerprint).toBe(fingerprint(lu));
     expect(doc.table_digest).toBe(frameTableDigest(luTable.owners));
 

@@ -15,11 +15,14 @@ import { save } from "../../../liveupdate/save.js";
 const dir = mkdtempSync(join(tmpdir(), "lu-image-input-"));
 if (process.env.KEEP === undefined) afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 const saved = save({ ...SMALL_HOST_SPEC, domains: 3, framesPerDomain: 300, seed: 7 });
 const PS = saved.pageSize;
 /** Frames a restore reads: the bootmem, the MFN array, the stream pages. */
-const needed = [...Array.from({ length: saved.bootmemFrames }, (_, i) => saved.bootmemStart + i), saved.mfnArrayStart, ...saved.streamFrames].sort((a, b) => a - b);
+const needed = [
+  ...Array.from({ length: saved.bootmemFrames }, (_, i) => saved.bootmemStart + i),
+  saved.mfnArrayStart,
+  ...saved.streamFrames,
+].sort((a, b) => a - b);
 /** The widest run of frames between two needed ones: the hole of the ELF dump. */
 const hole = (() => {
   let best = { start: 0, count: 0 };
@@ -89,7 +92,12 @@ function twoSegments(): Seg[] {
   const tailData = frames(hole.start + hole.count, lastNeeded + 1);
   return [
     { paddr: 0, memsz: hole.start * PS, filesz: hole.start * PS, data: frames(0, hole.start) },
-    { paddr: (hole.start + hole.count) * PS, memsz: (end - hole.start - hole.count) * PS, filesz: tailData.length, data: tailData },
+    {
+      paddr: (hole.start + hole.count) * PS,
+      memsz: (end - hole.start - hole.count) * PS,
+      filesz: tailData.length,
+      data: tailData,
+    },
   ];
 }
 
@@ -100,7 +108,12 @@ function lu(...args: string[]): { status: number | null; stdout: string; stderr:
 
 function validate(path: string, extra: Record<string, string> = {}): { code: number; out: string } {
   let out = "";
-  const code = runValidate(path, { image: true, bootmem: `${saved.bootmemStart}:${saved.bootmemFrames}`, ...extra }, (t) => (out += t), (t) => (out += t));
+  const code = runValidate(
+    path,
+    { image: true, bootmem: `${saved.bootmemStart}:${saved.bootmemFrames}`, ...extra },
+    (t) => (out += t),
+    (t) => (out += t),
+  );
   return { code, out };
 }
 
@@ -109,7 +122,10 @@ describe("ELF64 core files", () => {
     expect(hole.count).toBeGreaterThan(16);
     const path = join(dir, "host.elf");
     writeFileSync(path, elf(twoSegments()));
-    expect(validate(path)).toMatchObject({ code: 0, out: expect.stringMatching(/ok \(image, \d+ records\)/) as unknown });
+    expect(validate(path)).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/ok \(image, \d+ records\)/) as unknown,
+    });
     const r = lu("restore", path, "--bootmem", `${saved.bootmemStart}:${saved.bootmemFrames}`);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
@@ -125,17 +141,28 @@ describe("ELF64 core files", () => {
     const first = segs[0] as Seg;
     const split: Seg[] = [
       { paddr: 0, memsz: f * PS, filesz: f * PS, data: first.data.subarray(0, f * PS) },
-      { paddr: (f + 1) * PS, memsz: (hole.start - f - 1) * PS, filesz: (hole.start - f - 1) * PS, data: first.data.subarray((f + 1) * PS) },
+      {
+        paddr: (f + 1) * PS,
+        memsz: (hole.start - f - 1) * PS,
+        filesz: (hole.start - f - 1) * PS,
+        data: first.data.subarray((f + 1) * PS),
+      },
       segs[1] as Seg,
     ];
     const path = join(dir, "page-hole.elf");
     writeFileSync(path, elf(split));
     const v = validate(path);
     expect(v.code).toBe(1);
-    expect(v.out).toContain(`data page ${page} (MFN array entry ${page}) is frame ${f}, absent from the memory image (a hole)`);
+    expect(v.out).toContain(
+      `data page ${page} (MFN array entry ${page}) is frame ${f}, absent from the memory image (a hole)`,
+    );
     const r = lu("restore", path, "--bootmem", `${saved.bootmemStart}:${saved.bootmemFrames}`);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`error restore/stream-page: offset ${saved.mfnArrayStart * PS + 8 * page} .*: data page ${page} \\(MFN array entry ${page}\\) is frame ${f}, absent`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `error restore/stream-page: offset ${saved.mfnArrayStart * PS + 8 * page} .*: data page ${page} \\(MFN array entry ${page}\\) is frame ${f}, absent`,
+      ),
+    );
   });
 
   it("a segment cut short by the end of the file: a located problem, the stream still read when its pages are there", () => {
@@ -143,7 +170,15 @@ describe("ELF64 core files", () => {
     // The second segment's file data is cut by a page: its last frame becomes absent, not zeros.
     const segs = twoSegments();
     const s1 = segs[1] as Seg;
-    const padded = { ...s1, filesz: s1.filesz + 2 * PS, data: (() => { const d = new Uint8Array(s1.filesz + 2 * PS); d.set(s1.data); return d; })() };
+    const padded = {
+      ...s1,
+      filesz: s1.filesz + 2 * PS,
+      data: (() => {
+        const d = new Uint8Array(s1.filesz + 2 * PS);
+        d.set(s1.data);
+        return d;
+      })(),
+    };
     writeFileSync(path, elf([segs[0] as Seg, padded], PS));
     const v = validate(path);
     expect(v.code).toBe(1);
@@ -170,7 +205,9 @@ describe("ELF64 core files", () => {
     writeFileSync(past, bytes);
     const p = validate(past);
     expect(p.code).toBe(1);
-    expect(p.out).toMatch(/offset 32 .*the \d+ program headers .*run past the end of the file .*\[elf-headers-past-file\]/);
+    expect(p.out).toMatch(
+      /offset 32 .*the \d+ program headers .*run past the end of the file .*\[elf-headers-past-file\]/,
+    );
     const r = lu("restore", past, "--bootmem", String(saved.bootmemStart));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: offset 32 .*run past the end of the file/);
@@ -184,7 +221,14 @@ describe("raw dumps and flat images", () => {
     const path = join(dir, "host.raw");
     writeFileSync(path, frames(base, saved.frameCount));
     expect(validate(path, { base: String(base * PS) })).toMatchObject({ code: 0 });
-    const r = lu("restore", path, "--base", `0x${(base * PS).toString(16)}`, "--bootmem", `${saved.bootmemStart}:${saved.bootmemFrames}`);
+    const r = lu(
+      "restore",
+      path,
+      "--base",
+      `0x${(base * PS).toString(16)}`,
+      "--bootmem",
+      `${saved.bootmemStart}:${saved.bootmemFrames}`,
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^restored 3 domains, 900 frames/);
     // The bootmem below the base is absent: a located problem, not zeros.

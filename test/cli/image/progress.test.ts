@@ -39,28 +39,39 @@ beforeAll(() => {
 }, 60_000);
 
 describe("progress bars", () => {
-  it.runIf(hasScript)("are drawn on a terminal by validate, dump (to a file) and restore, and --no-progress turns them off", () => {
-    const validate = onTerminal("validate", "--image", image, "--bootmem", "auto");
-    expect(validate).toMatch(/scanning \[.*\] 100% 2113024\/2113024 frames/);
-    expect(validate).toMatch(/walking {2}\[.*\] 100% 17\/17 MiB/);
-    expect(onTerminal("dump", "--image", image, "--bootmem", "auto")).toMatch(/walking {2}\[.*\] 100% 17\/17 MiB/);
-    expect(onTerminal("restore", image, "--bootmem", "auto")).toMatch(/reading {2}\[.*\] 100% 4229\/4229 pages/);
-    for (const args of [["validate", "--image", image], ["dump", "--image", image], ["restore", image]]) {
-      expect(onTerminal(...args, "--bootmem", "auto", "--no-progress")).not.toMatch(BAR);
-    }
-  }, 120_000);
+  it.runIf(hasScript)(
+    "are drawn on a terminal by validate, dump (to a file) and restore, and --no-progress turns them off",
+    () => {
+      const validate = onTerminal("validate", "--image", image, "--bootmem", "auto");
+      expect(validate).toMatch(/scanning \[.*\] 100% 2113024\/2113024 frames/);
+      expect(validate).toMatch(/walking {2}\[.*\] 100% 17\/17 MiB/);
+      expect(onTerminal("dump", "--image", image, "--bootmem", "auto")).toMatch(/walking {2}\[.*\] 100% 17\/17 MiB/);
+      expect(onTerminal("restore", image, "--bootmem", "auto")).toMatch(/reading {2}\[.*\] 100% 4229\/4229 pages/);
+      for (const args of [
+        ["validate", "--image", image],
+        ["dump", "--image", image],
+        ["restore", image],
+      ]) {
+        expect(onTerminal(...args, "--bootmem", "auto", "--no-progress")).not.toMatch(BAR);
+      }
+    },
+    120_000,
+  );
 
   it("are never drawn when stderr is not a terminal, and --no-progress is accepted", () => {
-    for (const args of [["validate", "--image", image], ["restore", image]]) {
+    for (const args of [
+      ["validate", "--image", image],
+      ["restore", image],
+    ]) {
       const piped = lu(...args, "--bootmem", "auto");
       const quiet = lu(...args, "--bootmem", "auto", "--no-progress");
       expect(piped.status).toBe(0);
       expect(quiet.status).toBe(0);
       expect(piped.stderr).toBe("");
       expect(quiet.stderr).toBe("");
-      expect(piped.stdout.replace(/[\d.]+ ms|[\d.]+ MB\/s|[\d.]+ Mframes\/s|pass \d [\d.]+ ms|locate [\d.]+ ms/g, "")).toBe(
-        quiet.stdout.replace(/[\d.]+ ms|[\d.]+ MB\/s|[\d.]+ Mframes\/s|pass \d [\d.]+ ms|locate [\d.]+ ms/g, ""),
-      );
+      expect(
+        piped.stdout.replace(/[\d.]+ ms|[\d.]+ MB\/s|[\d.]+ Mframes\/s|pass \d [\d.]+ ms|locate [\d.]+ ms/g, ""),
+      ).toBe(quiet.stdout.replace(/[\d.]+ ms|[\d.]+ MB\/s|[\d.]+ Mframes\/s|pass \d [\d.]+ ms|locate [\d.]+ ms/g, ""));
     }
     const dump = lu("dump", "--image", image, "--bootmem", "auto", "--no-progress");
     expect(dump.status).toBe(0);

@@ -22,7 +22,10 @@ interface Run {
 }
 
 function lu(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -48,7 +51,11 @@ function saveAs(name: string, host: string[], format: string[]): { path: string;
 function expectRestored(r: Run, info: SaveInfo): void {
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  const doc = JSON.parse(r.stdout) as { domains: Array<{ domain_id: number; frames: number }>; records: number; stream_bytes: number };
+  const doc = JSON.parse(r.stdout) as {
+    domains: Array<{ domain_id: number; frames: number }>;
+    records: number;
+    stream_bytes: number;
+  };
   expect(doc.domains.map((d) => d.domain_id)).toEqual(Array.from({ length: info.domains }, (_, i) => i + 1));
   expect(doc.domains.every((d) => d.frames === info.frames_per_domain)).toBe(true);
   expect(doc.records).toBe(info.records);
@@ -93,7 +100,10 @@ describe("save → dump, validate, restore with --bootmem auto: the small host",
       expectValid(lu("validate", "--json", "--image", path, "--bootmem", "auto", ...f.read), info);
       expectRestored(lu("restore", path, "--bootmem", "auto", "--json", ...f.read), info);
       // The liveupdate= range given: the scan covers it only, and the whole range is the bootmem.
-      expectRestored(lu("restore", path, "--bootmem", `auto:${info.bootmem}:${info.bootmem_frames}`, "--json", ...f.read), info);
+      expectRestored(
+        lu("restore", path, "--bootmem", `auto:${info.bootmem}:${info.bootmem_frames}`, "--json", ...f.read),
+        info,
+      );
     }, 60_000);
   }
 
@@ -101,8 +111,12 @@ describe("save → dump, validate, restore with --bootmem auto: the small host",
     const { path, info } = saveAs("verbose.img", SMALL, ["--format", "flat"]);
     const r = lu("restore", path, "--bootmem", "auto", "--verbose");
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^lu restore: bootmem auto: scanning the page starts of frames 0\.\.\d+ for the breadcrumb$/m);
-    expect(r.stderr).toContain(`lu restore: bootmem auto: frame ${info.bootmem} (0x${(info.bootmem * 4096).toString(16)}): accepted: MFN array at frame`);
+    expect(r.stderr).toMatch(
+      /^lu restore: bootmem auto: scanning the page starts of frames 0\.\.\d+ for the breadcrumb$/m,
+    );
+    expect(r.stderr).toContain(
+      `lu restore: bootmem auto: frame ${info.bootmem} (0x${(info.bootmem * 4096).toString(16)}): accepted: MFN array at frame`,
+    );
     const from = info.bootmem + info.bootmem_frames;
     const none = lu("restore", path, "--bootmem", `auto:${from}:64`);
     expect(none.status).toBe(1);
@@ -128,13 +142,21 @@ describe("save → dump, validate, restore with --bootmem auto: the small host",
     const r = lu("restore", copy, "--bootmem", "auto");
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`^lu restore: .*: error breadcrumb-ambiguous: offset 0 \\(0x0\\): 2 consistent breadcrumbs in \\d+ page start\\(s\\) of frames 0\\.\\.\\d+: frame ${info.bootmem} \\(\\d+ pages\\), frame ${info.bootmem + 1} \\(\\d+ pages\\); give the bootmem with --bootmem FRAME\\[:COUNT\\]\n$`),
+      new RegExp(
+        `^lu restore: .*: error breadcrumb-ambiguous: offset 0 \\(0x0\\): 2 consistent breadcrumbs in \\d+ page start\\(s\\) of frames 0\\.\\.\\d+: frame ${info.bootmem} \\(\\d+ pages\\), frame ${info.bootmem + 1} \\(\\d+ pages\\); give the bootmem with --bootmem FRAME\\[:COUNT\\]\n$`,
+      ),
     );
     const v = lu("validate", "--json", "--image", copy, "--bootmem", "auto");
     expect(v.status).toBe(1);
-    expect(JSON.parse(v.stdout)).toMatchObject({ valid: false, problems: [{ kind: "breadcrumb-ambiguous", offset: 0 }] });
+    expect(JSON.parse(v.stdout)).toMatchObject({
+      valid: false,
+      problems: [{ kind: "breadcrumb-ambiguous", offset: 0 }],
+    });
     // Only the second frame onwards: the copy is the one found, and restores the same host.
-    expectRestored(lu("restore", copy, "--bootmem", `auto:${info.bootmem + 1}:${info.bootmem_frames - 1}`, "--json"), info);
+    expectRestored(
+      lu("restore", copy, "--bootmem", `auto:${info.bootmem + 1}:${info.bootmem_frames - 1}`, "--json"),
+      info,
+    );
   }, 60_000);
 });
 
@@ -145,7 +167,10 @@ describe("lu save --format usage", () => {
       [["--format", "auto"], "lu save: --format 'auto' is not flat, raw or elf\n"],
       [["--base", "0x1000"], "lu save: --base goes with --format raw, not flat\n"],
       [["--format", "raw", "--base", "0x123"], "lu save: --base 0x123 is not a multiple of the 4096-byte page size\n"],
-      [["--format", "raw", "--base", "0x100000"], "lu save: frame 16 (physical 0x10000) holds data below the base 0x100000: a raw dump from there would lose it\n"],
+      [
+        ["--format", "raw", "--base", "0x100000"],
+        "lu save: frame 16 (physical 0x10000) holds data below the base 0x100000: a raw dump from there would lose it\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const r = lu("save", "--small", "--out", out, ...args);

@@ -27,12 +27,20 @@ describe("readDumpLines", () => {
       expect(doc["headers"]).toEqual((whole as unknown as { headers: JsonValue }).headers);
       expect(whole.records.map((_, i) => records.get(i))).toEqual(whole.records);
       expect(records.get(whole.records.length)).toBeUndefined();
-      expect(Buffer.from(encodeDocument(schemas, target, doc, records)).equals(Buffer.from(encodeDocument(schemas, target, whole as unknown as JsonValue)))).toBe(true);
+      expect(
+        Buffer.from(encodeDocument(schemas, target, doc, records)).equals(
+          Buffer.from(encodeDocument(schemas, target, whole as unknown as JsonValue)),
+        ),
+      ).toBe(true);
     }
   });
 
   it("refuses a document of another layout", () => {
-    expect(() => readDumpLines(Buffer.from(JSON.stringify({ kind: "libxc", records: [], headers: [] })))).toThrow(DumpLayoutError);
-    expect(() => readDumpLines(Buffer.from('{"records":[\n{"name":\n],"headers":[]}')).records.get(0)).toThrow(/record line 2 is not one JSON record/);
+    expect(() => readDumpLines(Buffer.from(JSON.stringify({ kind: "libxc", records: [], headers: [] })))).toThrow(
+      DumpLayoutError,
+    );
+    expect(() => readDumpLines(Buffer.from('{"records":[\n{"name":\n],"headers":[]}')).records.get(0)).toThrow(
+      /record line 2 is not one JSON record/,
+    );
   });
 });

@@ -37,7 +37,10 @@ describe("JsonWriter", () => {
         fc.dictionary(fc.string(), tie("v"), { maxKeys: 4 }),
       ),
     })).v;
-    fc.assert(fc.property(value, (v) => written(v) === JSON.stringify(v)), { seed: 13, numRuns: 300 });
+    fc.assert(
+      fc.property(value, (v) => written(v) === JSON.stringify(v)),
+      { seed: 13, numRuns: 300 },
+    );
   });
 
   it("lu dump --json hands a 16 MiB sample chunk to its writer in pieces of at most 256 KiB", () => {
@@ -56,9 +59,18 @@ describe("JsonWriter", () => {
     const file = tempPath("json-writer-16m.wav");
     writeFileSync(file, Buffer.concat([head, body]));
     const pieces: string[] = [];
-    expect(runDump(file, { schema: "examples/riff-wave.lu", json: true }, (t) => pieces.push(t), () => undefined)).toBe(0);
+    expect(
+      runDump(
+        file,
+        { schema: "examples/riff-wave.lu", json: true },
+        (t) => pieces.push(t),
+        () => undefined,
+      ),
+    ).toBe(0);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(256 * 1024);
-    const doc = JSON.parse(pieces.join("")) as { records: { name: string; fields: { samples?: { bytes: number; hex: string } } }[] };
+    const doc = JSON.parse(pieces.join("")) as {
+      records: { name: string; fields: { samples?: { bytes: number; hex: string } } }[];
+    };
     const data = doc.records.find((r) => r.name === "data")?.fields.samples;
     expect(data?.bytes).toBe(samples.length);
     expect(data?.hex === Buffer.from(samples).toString("hex")).toBe(true);

@@ -4,9 +4,14 @@ import { codes, diff, t, withBody } from "./diff.js";
 /** A body with one enum field and one flags field, the enum/flag sets built per version. */
 const sets = (enumOld: Record<string, number>, enumNew: Record<string, number>, base: "u32" | "u16" = "u32") =>
   diff((b, v) =>
-    withBody(b, [b.field("kind", 0, t.en("kind"))], { abi: "frozen" }, {
-      enums: [b.enm("kind", v === "old" ? "u32" : base, v === "old" ? enumOld : enumNew)],
-    }),
+    withBody(
+      b,
+      [b.field("kind", 0, t.en("kind"))],
+      { abi: "frozen" },
+      {
+        enums: [b.enm("kind", v === "old" ? "u32" : base, v === "old" ? enumOld : enumNew)],
+      },
+    ),
   );
 
 describe("enum and flag members", () => {
@@ -18,7 +23,9 @@ describe("enum and flag members", () => {
 
   it("a renumbered member is LU4011", () => {
     const r = sets({ pv: 1, hvm: 2 }, { pv: 1, hvm: 3 });
-    expect(r.breaking.map((f) => f.message)).toEqual(["enum member 'kind.hvm' renumbered from 0x00000002 to 0x00000003"]);
+    expect(r.breaking.map((f) => f.message)).toEqual([
+      "enum member 'kind.hvm' renumbered from 0x00000002 to 0x00000003",
+    ]);
   });
 
   it("a value given to another name is LU4012, whether the old name went or moved", () => {
@@ -39,9 +46,14 @@ describe("enum and flag members", () => {
 
   it("flag sets follow the same rules", () => {
     const r = diff((b, v) =>
-      withBody(b, [b.field("f", 0, t.fl("cdf"))], { abi: "frozen" }, {
-        flags: [b.flags("cdf", "u32", v === "old" ? { hvm: 1, hap: 2 } : { hvm: 1, hap: 4, s3: 8 })],
-      }),
+      withBody(
+        b,
+        [b.field("f", 0, t.fl("cdf"))],
+        { abi: "frozen" },
+        {
+          flags: [b.flags("cdf", "u32", v === "old" ? { hvm: 1, hap: 2 } : { hvm: 1, hap: 4, s3: 8 })],
+        },
+      ),
     );
     expect(codes(r.breaking)).toEqual(["LU4011"]);
     expect(codes(r.allowed)).toEqual(["LU4103"]);
@@ -49,9 +61,14 @@ describe("enum and flag members", () => {
 
   it("a field switched to a renamed enum compares the two enums' members", () => {
     const r = diff((b, v) =>
-      withBody(b, [b.field("kind", 0, t.en(v === "old" ? "kind" : "domain_kind"))], { abi: "frozen" }, {
-        enums: [v === "old" ? b.enm("kind", "u32", { pv: 1, hvm: 2 }) : b.enm("domain_kind", "u32", { pv: 1 })],
-      }),
+      withBody(
+        b,
+        [b.field("kind", 0, t.en(v === "old" ? "kind" : "domain_kind"))],
+        { abi: "frozen" },
+        {
+          enums: [v === "old" ? b.enm("kind", "u32", { pv: 1, hvm: 2 }) : b.enm("domain_kind", "u32", { pv: 1 })],
+        },
+      ),
     );
     expect(codes(r.breaking)).toEqual(["LU4013"]);
   });

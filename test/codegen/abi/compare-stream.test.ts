@@ -25,7 +25,11 @@ function stream(b: Builder, records: readonly LayoutRecord[], opts: StreamOpts =
     ],
   };
 }
-const base = (b: Builder) => [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "a"), b.record("LU_M2P", 0x40000001, "b")];
+const base = (b: Builder) => [
+  b.record("END", 0, null),
+  b.record("LU_VERSION", 0x40000000, "a"),
+  b.record("LU_M2P", 0x40000001, "b"),
+];
 
 describe("record types", () => {
   it("a new record type in a range of its class is allowed (LU4101)", () => {
@@ -37,7 +41,9 @@ describe("record types", () => {
   });
 
   it("a new optional record in the optional range is allowed; outside every range or in the wrong class is LU4021", () => {
-    expect(diff((b, v) => stream(b, v === "old" ? base(b) : [...base(b), b.record("LU_OPT", 0xc0000001, null)])).compatible).toBe(true);
+    expect(
+      diff((b, v) => stream(b, v === "old" ? base(b) : [...base(b), b.record("LU_OPT", 0xc0000001, null)])).compatible,
+    ).toBe(true);
     const outside = diff((b, v) => stream(b, v === "old" ? base(b) : [...base(b), b.record("X", 0x00000020, null)]));
     expect(outside.breaking.map((f) => f.message)).toEqual([
       "new mandatory record type 0x00000020 'X' of stream 'lu' lies outside every declared record type range",
@@ -52,7 +58,9 @@ describe("record types", () => {
   });
 
   it("with no ranges declared any new value is allowed", () => {
-    const r = diff((b, v) => stream(b, v === "old" ? base(b) : [...base(b), b.record("X", 0x20, null)], { ranges: [] }));
+    const r = diff((b, v) =>
+      stream(b, v === "old" ? base(b) : [...base(b), b.record("X", 0x20, null)], { ranges: [] }),
+    );
     expect(r.compatible).toBe(true);
   });
 
@@ -63,28 +71,50 @@ describe("record types", () => {
 
   it("a renumbered record type is LU4019, plus LU4020 when it crosses the optional bit", () => {
     const renum = diff((b, v) =>
-      stream(b, v === "old" ? base(b) : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "a"), b.record("LU_M2P", 0x40000005, "b")]),
+      stream(
+        b,
+        v === "old"
+          ? base(b)
+          : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "a"), b.record("LU_M2P", 0x40000005, "b")],
+      ),
     );
     expect(codes(renum.breaking)).toEqual(["LU4019"]);
     const cross = diff((b, v) =>
-      stream(b, v === "old" ? base(b) : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "a"), b.record("LU_M2P", 0xc0000001, "b")]),
+      stream(
+        b,
+        v === "old"
+          ? base(b)
+          : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "a"), b.record("LU_M2P", 0xc0000001, "b")],
+      ),
     );
     expect(codes(cross.breaking).sort()).toEqual(["LU4019", "LU4020"]);
   });
 
   it("a type value pointed at another layout is LU4017; at the same layout under a new name it is a rename", () => {
     const reused = diff((b, v) =>
-      stream(b, v === "old" ? base(b) : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "b"), b.record("LU_M2P", 0x40000001, "b")]),
+      stream(
+        b,
+        v === "old"
+          ? base(b)
+          : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "b"), b.record("LU_M2P", 0x40000001, "b")],
+      ),
     );
     expect(reused.breaking.map((f) => f.code)).toContain("LU4017");
     expect(reused.breaking.find((f) => f.code === "LU4017")?.message).toBe(
       "record type 0x40000000 'LU_VERSION' of stream 'lu' reused for another layout (body 'a' → 'b'); use a new record type value",
     );
     const same = diff((b, v) =>
-      stream(b, v === "old" ? base(b) : [b.record("END", 0, null), b.record("LU_VER", 0x40000000, "a2"), b.record("LU_M2P", 0x40000001, "b")]),
+      stream(
+        b,
+        v === "old"
+          ? base(b)
+          : [b.record("END", 0, null), b.record("LU_VER", 0x40000000, "a2"), b.record("LU_M2P", 0x40000001, "b")],
+      ),
     );
     expect(same.compatible).toBe(true);
-    expect(same.allowed.map((f) => f.message)).toEqual(["record type 'LU_VER' (was 'LU_VERSION') of stream 'lu' renamed, same layout"]);
+    expect(same.allowed.map((f) => f.message)).toEqual([
+      "record type 'LU_VER' (was 'LU_VERSION') of stream 'lu' renamed, same layout",
+    ]);
   });
 
   it("an empty body that gains a struct is LU4017", () => {
@@ -94,9 +124,19 @@ describe("record types", () => {
 
   it("framing changes are LU4023", () => {
     expect(codes(diff((b, v) => stream(b, base(b), { align: v === "old" ? 8 : 4 })).breaking)).toEqual(["LU4023"]);
-    expect(codes(diff((b, v) => stream(b, base(b), { optionalBit: v === "old" ? 31 : null })).breaking)).toContain("LU4023");
+    expect(codes(diff((b, v) => stream(b, base(b), { optionalBit: v === "old" ? 31 : null })).breaking)).toContain(
+      "LU4023",
+    );
     const typeMoved = diff((b, v) => ({
-      structs: [b.struct("rhdr", v === "old" ? [b.field("type", 0, u32), b.field("length", 4, u32)] : [b.field("length", 0, u32), b.field("type", 4, u32)], { abi: "append" })],
+      structs: [
+        b.struct(
+          "rhdr",
+          v === "old"
+            ? [b.field("type", 0, u32), b.field("length", 4, u32)]
+            : [b.field("length", 0, u32), b.field("type", 4, u32)],
+          { abi: "append" },
+        ),
+      ],
       streams: [b.stream("lu", [b.record("END", 0, null)])],
     }));
     expect(codes(typeMoved.breaking)).toContain("LU4023");
@@ -112,7 +152,9 @@ describe("record types", () => {
   });
 
   it("changed ranges are reported as allowed (LU4108)", () => {
-    const r = diff((b, v) => stream(b, base(b), v === "old" ? {} : { ranges: [b.range("future_mandatory_lu", 0x40000004, 0x7fffffff)] }));
+    const r = diff((b, v) =>
+      stream(b, base(b), v === "old" ? {} : { ranges: [b.range("future_mandatory_lu", 0x40000004, 0x7fffffff)] }),
+    );
     expect(r.compatible).toBe(true);
     expect(codes(r.allowed)).toEqual(["LU4108"]);
   });
@@ -123,7 +165,9 @@ describe("every finding names both places", () => {
     const r = diff((b, v) =>
       stream(
         b,
-        v === "old" ? base(b) : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "b"), b.record("NEW", 0x20, null)],
+        v === "old"
+          ? base(b)
+          : [b.record("END", 0, null), b.record("LU_VERSION", 0x40000000, "b"), b.record("NEW", 0x20, null)],
         { align: v === "old" ? 8 : 4 },
       ),
     );

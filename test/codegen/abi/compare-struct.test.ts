@@ -42,16 +42,26 @@ describe("struct layout rules (record body, frozen by default)", () => {
 
   it("swapped fields are LU4004 as well as two moves", () => {
     const r = diff((b, v) =>
-      withBody(b, v === "old" ? [b.field("a", 0, u32), b.field("b", 4, u32)] : [b.field("b", 0, u32), b.field("a", 4, u32)]),
+      withBody(
+        b,
+        v === "old" ? [b.field("a", 0, u32), b.field("b", 4, u32)] : [b.field("b", 0, u32), b.field("a", 4, u32)],
+      ),
     );
     expect(bodyCodes(r).sort()).toEqual(["LU4001", "LU4001", "LU4004"]);
   });
 
   it("a removed field is LU4005, also when it became reserved", () => {
     const gone = diff((b, v) =>
-      withBody(b, v === "old" ? [b.field("a", 0, u32), b.field("b", 4, u32)] : [b.field("a", 0, u32), b.field("_pad", 4, t.pad(4))]),
+      withBody(
+        b,
+        v === "old"
+          ? [b.field("a", 0, u32), b.field("b", 4, u32)]
+          : [b.field("a", 0, u32), b.field("_pad", 4, t.pad(4))],
+      ),
     );
-    expect(bodyBreaks(gone).map((f) => f.message)).toEqual(["field 'b' (bytes 4..8) removed from struct 'foo' (now padding)"]);
+    expect(bodyBreaks(gone).map((f) => f.message)).toEqual([
+      "field 'b' (bytes 4..8) removed from struct 'foo' (now padding)",
+    ]);
     const reserved = diff((b, v) =>
       withBody(b, [b.field("a", 0, u32), b.field("b", 4, u32, { reserved: v === "new" })]),
     );
@@ -64,12 +74,19 @@ describe("struct layout rules (record body, frozen by default)", () => {
   });
 
   it("a struct that shrinks is LU4007", () => {
-    const r = diff((b, v) => withBody(b, v === "old" ? [b.field("a", 0, u64)] : [b.field("a", 0, u64)], { size: v === "old" ? 16 : 8, abi: "frozen" }));
+    const r = diff((b, v) =>
+      withBody(b, v === "old" ? [b.field("a", 0, u64)] : [b.field("a", 0, u64)], {
+        size: v === "old" ? 16 : 8,
+        abi: "frozen",
+      }),
+    );
     expect(bodyCodes(r)).toEqual(["LU4007"]);
   });
 
   it("a frozen struct may not grow, even at its end (LU4008)", () => {
-    const r = diff((b, v) => withBody(b, v === "old" ? [b.field("a", 0, u32)] : [b.field("a", 0, u32), b.field("b", 4, u32)]));
+    const r = diff((b, v) =>
+      withBody(b, v === "old" ? [b.field("a", 0, u32)] : [b.field("a", 0, u32), b.field("b", 4, u32)]),
+    );
     expect(bodyBreaks(r).map((f) => f.code)).toEqual(["LU4008"]);
     expect(bodyBreaks(r)[0]?.message).toContain("added 'b'");
   });
@@ -81,14 +98,19 @@ describe("struct layout rules (record body, frozen by default)", () => {
     expect(bodyCodes(pad)).toEqual(["LU4015"]);
     expect(bodyBreaks(pad)[0]?.message).toContain("gives a meaning to bytes 4..8");
     const reserved = diff((b, v) =>
-      withBody(b, [b.field("a", 0, u32), v === "old" ? b.field("rsvd", 4, u32, { reserved: true }) : b.field("rsvd", 4, u32)]),
+      withBody(b, [
+        b.field("a", 0, u32),
+        v === "old" ? b.field("rsvd", 4, u32, { reserved: true }) : b.field("rsvd", 4, u32),
+      ]),
     );
     expect(bodyCodes(reserved)).toEqual(["LU4015"]);
   });
 
   it("a changed constant (marker, version) is LU4022", () => {
     const r = diff((b, v) => withBody(b, [b.field("magic", 0, u32, { constValue: v === "old" ? 0xfeedn : 0xbeefn })]));
-    expect(bodyBreaks(r).map((f) => f.message)).toEqual(["constant field 'magic' of struct 'foo' changed value from 0xFEED to 0xBEEF"]);
+    expect(bodyBreaks(r).map((f) => f.message)).toEqual([
+      "constant field 'magic' of struct 'foo' changed value from 0xFEED to 0xBEEF",
+    ]);
   });
 
   it("an alignment change is LU4010", () => {
@@ -104,30 +126,78 @@ describe("struct layout rules (record body, frozen by default)", () => {
 
   it("typing an integer as an enum of the same width is allowed (LU4106)", () => {
     const r = diff((b, v) =>
-      withBody(b, [b.field("kind", 0, v === "old" ? u32 : t.en("kind"))], { abi: "frozen" }, v === "new" ? { enums: [b.enm("kind", "u32", { a: 1 })] } : {}),
+      withBody(
+        b,
+        [b.field("kind", 0, v === "old" ? u32 : t.en("kind"))],
+        { abi: "frozen" },
+        v === "new" ? { enums: [b.enm("kind", "u32", { a: 1 })] } : {},
+      ),
     );
     expect(r.compatible).toBe(true);
     expect(codes(r.allowed).sort()).toEqual(["LU4104", "LU4106"]);
   });
 
   it("bit ranges: moved or removed is LU4016, a new range in reserved bits is LU4015", () => {
-    const moved = diff((b, v) => withBody(b, [b.bits("raw", 0, "u64", [["order", 0, 11], ["mfn", v === "old" ? 12 : 16, 63]])]));
+    const moved = diff((b, v) =>
+      withBody(b, [
+        b.bits("raw", 0, "u64", [
+          ["order", 0, 11],
+          ["mfn", v === "old" ? 12 : 16, 63],
+        ]),
+      ]),
+    );
     expect(bodyCodes(moved)).toEqual(["LU4016"]);
-    const removed = diff((b, v) => withBody(b, [b.bits("raw", 0, "u64", v === "old" ? [["order", 0, 11], ["mfn", 12, 63]] : [["mfn", 12, 63]])]));
-    expect(bodyBreaks(removed).map((f) => f.message)).toEqual(["bit range 'raw.order' of struct 'foo' (bits 0..11) removed"]);
-    const added = diff((b, v) => withBody(b, [b.bits("raw", 0, "u64", v === "old" ? [["mfn", 12, 63]] : [["order", 0, 11], ["mfn", 12, 63]])]));
+    const removed = diff((b, v) =>
+      withBody(b, [
+        b.bits(
+          "raw",
+          0,
+          "u64",
+          v === "old"
+            ? [
+                ["order", 0, 11],
+                ["mfn", 12, 63],
+              ]
+            : [["mfn", 12, 63]],
+        ),
+      ]),
+    );
+    expect(bodyBreaks(removed).map((f) => f.message)).toEqual([
+      "bit range 'raw.order' of struct 'foo' (bits 0..11) removed",
+    ]);
+    const added = diff((b, v) =>
+      withBody(b, [
+        b.bits(
+          "raw",
+          0,
+          "u64",
+          v === "old"
+            ? [["mfn", 12, 63]]
+            : [
+                ["order", 0, 11],
+                ["mfn", 12, 63],
+              ],
+        ),
+      ]),
+    );
     expect(bodyCodes(added)).toEqual(["LU4015"]);
   });
 
   it("documentation changes are allowed (LU4107)", () => {
-    const r = diff((b, v) => withBody(b, [b.field("a", 0, u32, v === "old" ? {} : { doc: "the a" })], { abi: "frozen", doc: v }));
+    const r = diff((b, v) =>
+      withBody(b, [b.field("a", 0, u32, v === "old" ? {} : { doc: "the a" })], { abi: "frozen", doc: v }),
+    );
     expect(r.compatible).toBe(true);
     expect(codes(r.allowed)).toEqual(["LU4107", "LU4107"]);
   });
 });
 
 describe("append-only structs (stream headers and preambles)", () => {
-  const header = (b: Parameters<Parameters<typeof diff>[0]>[0], fields: Parameters<typeof b.struct>[1], size?: number) => ({
+  const header = (
+    b: Parameters<Parameters<typeof diff>[0]>[0],
+    fields: Parameters<typeof b.struct>[1],
+    size?: number,
+  ) => ({
     structs: [
       b.struct("rhdr", [b.field("type", 0, u32), b.field("length", 4, u32)], { abi: "append" }),
       b.struct("image_header", fields, size === undefined ? { abi: "append" } : { abi: "append", size }),
@@ -140,7 +210,9 @@ describe("append-only structs (stream headers and preambles)", () => {
       header(b, v === "old" ? [b.field("marker", 0, u64)] : [b.field("marker", 0, u64), b.field("options", 8, u32)]),
     );
     expect(r.compatible).toBe(true);
-    expect(r.allowed.map((f) => f.message)).toEqual(["field 'options' appended to struct 'image_header' at offset 8 (4 bytes)"]);
+    expect(r.allowed.map((f) => f.message)).toEqual([
+      "field 'options' appended to struct 'image_header' at offset 8 (4 bytes)",
+    ]);
   });
 
   it("a field inserted before the old end is LU4009 (and moves what follows)", () => {
@@ -159,7 +231,9 @@ describe("append-only structs (stream headers and preambles)", () => {
     const r = diff((b, v) =>
       header(
         b,
-        v === "old" ? [b.field("id", 0, u32), b.field("_pad", 4, t.pad(4))] : [b.field("id", 0, u32), b.field("options", 4, u32)],
+        v === "old"
+          ? [b.field("id", 0, u32), b.field("_pad", 4, t.pad(4))]
+          : [b.field("id", 0, u32), b.field("options", 4, u32)],
       ),
     );
     expect(bodyCodes(r)).toEqual(["LU4015"]);
@@ -167,24 +241,36 @@ describe("append-only structs (stream headers and preambles)", () => {
 
   it("the id and version constants may not change (LU4022)", () => {
     const r = diff((b, v) =>
-      header(b, [b.field("id", 0, t.ascii(4), { constValue: v === "old" ? "XENF" : "XENG" }), b.field("version", 4, u32, { constValue: v === "old" ? 2n : 3n })]),
+      header(b, [
+        b.field("id", 0, t.ascii(4), { constValue: v === "old" ? "XENF" : "XENG" }),
+        b.field("version", 4, u32, { constValue: v === "old" ? 2n : 3n }),
+      ]),
     );
     expect(bodyCodes(r)).toEqual(["LU4022", "LU4022"]);
-    expect(bodyBreaks(r)[0]?.message).toBe(`constant field 'id' of struct 'image_header' changed value from "XENF" to "XENG"`);
+    expect(bodyBreaks(r)[0]?.message).toBe(
+      `constant field 'id' of struct 'image_header' changed value from "XENF" to "XENG"`,
+    );
   });
 });
 
 describe("rules reach embedded structs", () => {
   it("a free struct nobody checks may change freely", () => {
-    const r = diff((b, v) => ({ structs: [b.struct("scratch", [b.field("a", v === "old" ? 0 : 4, u32)], { size: 8 })] }));
+    const r = diff((b, v) => ({
+      structs: [b.struct("scratch", [b.field("a", v === "old" ? 0 : 4, u32)], { size: 8 })],
+    }));
     expect(r.compatible).toBe(true);
   });
 
   it("a free struct embedded in a frozen body is frozen", () => {
     const r = diff((b, v) =>
-      withBody(b, [b.field("inner", 0, t.struct("inner"), { size: 8 })], { abi: "frozen" }, {
-        structs: [b.struct("inner", [b.field("x", 0, u32), b.field("y", 4, t.prim(v === "old" ? "u32" : "i32"))])],
-      }),
+      withBody(
+        b,
+        [b.field("inner", 0, t.struct("inner"), { size: 8 })],
+        { abi: "frozen" },
+        {
+          structs: [b.struct("inner", [b.field("x", 0, u32), b.field("y", 4, t.prim(v === "old" ? "u32" : "i32"))])],
+        },
+      ),
     );
     expect(bodyBreaks(r).map((f) => f.message)).toEqual(["field 'y' of struct 'inner' retyped from u32le to i32le"]);
   });
@@ -193,16 +279,25 @@ describe("rules reach embedded structs", () => {
     const r = diff((b, v) => ({
       structs: [
         b.struct("entry", v === "old" ? [b.field("a", 0, u32)] : [b.field("a", 0, u32), b.field("b", 4, u32)]),
-        b.struct("table", [b.field("n", 0, u32), b.field("e", 4, t.array({ kind: "struct", structName: "entry" }, v === "old" ? 4 : 8, t.rest))], {
-          abi: "append",
-        }),
+        b.struct(
+          "table",
+          [
+            b.field("n", 0, u32),
+            b.field("e", 4, t.array({ kind: "struct", structName: "entry" }, v === "old" ? 4 : 8, t.rest)),
+          ],
+          {
+            abi: "append",
+          },
+        ),
       ],
     }));
     expect(bodyCodes(r).sort()).toEqual(["LU4003", "LU4008"]);
   });
 
   it("relaxing a struct's rule in the new version does not switch the check off", () => {
-    const r = diff((b, v) => withBody(b, [b.field("a", 0, v === "old" ? u32 : t.prim("i32"))], { abi: v === "old" ? "frozen" : "free" }));
+    const r = diff((b, v) =>
+      withBody(b, [b.field("a", 0, v === "old" ? u32 : t.prim("i32"))], { abi: v === "old" ? "frozen" : "free" }),
+    );
     expect(bodyCodes(r)).toEqual(["LU4003"]);
   });
 });

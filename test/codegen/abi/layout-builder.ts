@@ -23,7 +23,18 @@ import type {
   SourceSpan,
 } from "../../../codegen/ir.js";
 
-const PRIM_SIZE: Record<PrimName, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8, f32: 4, f64: 8 };
+const PRIM_SIZE: Record<PrimName, number> = {
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  u64: 8,
+  i64: 8,
+  f32: 4,
+  f64: 8,
+};
 
 export interface FieldOpts {
   readonly size?: number;
@@ -64,13 +75,28 @@ export interface Decls {
 /** Type constructors (no spans needed). */
 export const t = {
   prim: (prim: PrimName, endian: Endian = "little"): LayoutType => ({ kind: "prim", prim, endian }),
-  en: (enumName: string, prim: IntName = "u32", endian: Endian = "little"): LayoutType => ({ kind: "enum", prim, endian, enumName }),
-  fl: (flagsName: string, prim: IntName = "u32", endian: Endian = "little"): LayoutType => ({ kind: "flags", prim, endian, flagsName }),
+  en: (enumName: string, prim: IntName = "u32", endian: Endian = "little"): LayoutType => ({
+    kind: "enum",
+    prim,
+    endian,
+    enumName,
+  }),
+  fl: (flagsName: string, prim: IntName = "u32", endian: Endian = "little"): LayoutType => ({
+    kind: "flags",
+    prim,
+    endian,
+    flagsName,
+  }),
   ascii: (length: number): LayoutType => ({ kind: "ascii", length, count: { kind: "fixed", n: length } }),
   bytes: (count: LayoutCount): LayoutType => ({ kind: "bytes", count }),
   pad: (length: number): LayoutType => ({ kind: "pad", length }),
   struct: (structName: string): LayoutType => ({ kind: "struct", structName }),
-  array: (element: LayoutElement, stride: number, count: LayoutCount): LayoutType => ({ kind: "array", element, stride, count }),
+  array: (element: LayoutElement, stride: number, count: LayoutCount): LayoutType => ({
+    kind: "array",
+    element,
+    stride,
+    count,
+  }),
   stream: (streamName: string): LayoutType => ({ kind: "stream", streamName }),
   fixed: (n: number): LayoutCount => ({ kind: "fixed", n }),
   rest: { kind: "rest" } as LayoutCount,
@@ -119,8 +145,22 @@ export function builder(file: string) {
     file,
     span,
     field,
-    bits: (name: string, offset: number, prim: IntName, ranges: readonly [string, number, number][], o: FieldOpts = {}): LayoutField => {
-      const rs: LayoutBitRange[] = ranges.map(([n, lo, hi]) => ({ name: n, lo, hi, enumName: null, flagsName: null, doc: null, span: span() }));
+    bits: (
+      name: string,
+      offset: number,
+      prim: IntName,
+      ranges: readonly [string, number, number][],
+      o: FieldOpts = {},
+    ): LayoutField => {
+      const rs: LayoutBitRange[] = ranges.map(([n, lo, hi]) => ({
+        name: n,
+        lo,
+        hi,
+        enumName: null,
+        flagsName: null,
+        doc: null,
+        span: span(),
+      }));
       return field(name, offset, { kind: "bits", prim, endian: "little", ranges: rs }, o);
     },
     struct: (name: string, fields: readonly LayoutField[], o: StructOpts = {}): LayoutStruct => {
@@ -139,7 +179,12 @@ export function builder(file: string) {
         span: span(o.line),
       };
     },
-    enm: (name: string, base: IntName, members: Record<string, number | bigint>, doc: string | null = null): LayoutEnum => ({
+    enm: (
+      name: string,
+      base: IntName,
+      members: Record<string, number | bigint>,
+      doc: string | null = null,
+    ): LayoutEnum => ({
       name,
       base,
       members: Object.entries(members).map(([n, v]) => ({ name: n, value: BigInt(v), doc: null, span: span() })),
@@ -153,7 +198,13 @@ export function builder(file: string) {
       doc: null,
       span: span(),
     }),
-    record: (name: string, value: number, body: string | null, optionalBit: number | null = 31, doc: string | null = null): LayoutRecord => ({
+    record: (
+      name: string,
+      value: number,
+      body: string | null,
+      optionalBit: number | null = 31,
+      doc: string | null = null,
+    ): LayoutRecord => ({
       name,
       value,
       body,
@@ -198,7 +249,8 @@ export function builder(file: string) {
         doc: null,
       };
       const declaredIn = new Map<string, string>();
-      for (const x of [...schema.enums, ...schema.flags, ...schema.structs, ...schema.streams]) declaredIn.set(x.name, file);
+      for (const x of [...schema.enums, ...schema.flags, ...schema.structs, ...schema.streams])
+        declaredIn.set(x.name, file);
       return { schemas: [schema], declaredIn };
     },
   };

@@ -11,7 +11,10 @@ import { compileProgram } from "../../../codegen/compile.js";
 import type { LayoutProgram } from "../../../codegen/ir.js";
 
 function compile(files: Record<string, string>, entry: string): { program: LayoutProgram | null; codes: string[] } {
-  const r = compileProgram([entry], (p) => files[p] ?? (p.endsWith(".lu") && !p.includes("/x/") ? readFileSync(p, "utf8") : undefined));
+  const r = compileProgram(
+    [entry],
+    (p) => files[p] ?? (p.endsWith(".lu") && !p.includes("/x/") ? readFileSync(p, "utf8") : undefined),
+  );
   return { program: r.program, codes: r.diagnostics.map((d) => `${d.code} ${d.message}`) };
 }
 
@@ -37,7 +40,9 @@ describe("load rules", () => {
     const report = compareAbi(old as LayoutProgram, now as LayoutProgram);
     expect(report.breaking.map((f) => f.message)).toEqual([]);
     expect(report.allowed.map((f) => f.code)).toContain("LU4102");
-    expect(report.allowed.find((f) => f.code === "LU4102")?.message).toMatch(/'pending_esr' appended to struct 'hvm_hw_lapic' at offset 24/);
+    expect(report.allowed.find((f) => f.code === "LU4102")?.message).toMatch(
+      /'pending_esr' appended to struct 'hvm_hw_lapic' at offset 24/,
+    );
   });
 
   it("growing an exact-length body is still a break (LU4008)", () => {
@@ -52,18 +57,33 @@ describe("load rules", () => {
     const exact = program(stream("struct r size 16 load exact { @0 x: u64; @8 y: u64; }"));
     const kept = program(stream("struct r size 24 load zero_extend from 8, 16 { @0 x: u64; @8 y: u64; @16 z: u64; }"));
     // Reported at the struct (LU4025) and, as every break of a body, at the record (LU4017).
-    expect(compareAbi(a, grown).breaking.map((f) => f.code).sort()).toEqual(["LU4017", "LU4025"]);
-    expect(compareAbi(a, grown).breaking.find((f) => f.code === "LU4025")?.message).toMatch(/no longer takes bodies of 8 octets/);
+    expect(
+      compareAbi(a, grown)
+        .breaking.map((f) => f.code)
+        .sort(),
+    ).toEqual(["LU4017", "LU4025"]);
+    expect(compareAbi(a, grown).breaking.find((f) => f.code === "LU4025")?.message).toMatch(
+      /no longer takes bodies of 8 octets/,
+    );
     expect(compareAbi(a, exact).breaking.map((f) => f.code)).toContain("LU4025");
     expect(compareAbi(a, kept).compatible).toBe(true);
   });
 
   it("the checker rejects older sizes that split a field or are not shorter, and tails that cannot read as zero (LU3011)", () => {
-    const bad = (attr: string, fields = "@0 x: u64; @8 y: u64;"): string[] => compile({ "x/a.lu": stream(`struct r size 16 ${attr} { ${fields} }`) }, "x/a.lu").codes;
-    expect(bad("load zero_extend from 4")).toEqual([expect.stringMatching(/^LU3011 older size 4 of struct 'r' ends inside field 'x'/)]);
-    expect(bad("load zero_extend from 16")).toEqual([expect.stringMatching(/^LU3011 older size 16 of struct 'r' must be between 1 and 15/)]);
+    const bad = (attr: string, fields = "@0 x: u64; @8 y: u64;"): string[] =>
+      compile({ "x/a.lu": stream(`struct r size 16 ${attr} { ${fields} }`) }, "x/a.lu").codes;
+    expect(bad("load zero_extend from 4")).toEqual([
+      expect.stringMatching(/^LU3011 older size 4 of struct 'r' ends inside field 'x'/),
+    ]);
+    expect(bad("load zero_extend from 16")).toEqual([
+      expect.stringMatching(/^LU3011 older size 16 of struct 'r' must be between 1 and 15/),
+    ]);
     expect(bad("load zero_extend from 8", "@0 x: u64; @8 y: u32[2];")).toEqual([]);
-    expect(bad("load zero_extend from 8", "@0 x: u64; @8 y: d;")).toEqual([expect.stringMatching(/^LU3011 field 'y' .* is a struct/)]);
-    expect(bad("load zero_extend from 8 compat nope")).toEqual([expect.stringMatching(/^LU2001 unknown struct 'nope'/)]);
+    expect(bad("load zero_extend from 8", "@0 x: u64; @8 y: d;")).toEqual([
+      expect.stringMatching(/^LU3011 field 'y' .* is a struct/),
+    ]);
+    expect(bad("load zero_extend from 8 compat nope")).toEqual([
+      expect.stringMatching(/^LU2001 unknown struct 'nope'/),
+    ]);
   });
 });

@@ -4,7 +4,9 @@ import { diff, t, withBody } from "./diff.js";
 
 describe("JSON report", () => {
   it("has compatible, breaking and allowed, each finding with both places, and survives JSON.stringify", () => {
-    const r = diff((b, v) => withBody(b, [b.field("a", 0, t.prim("u32", v === "old" ? "little" : "big"), { line: v === "old" ? 3 : 4 })]));
+    const r = diff((b, v) =>
+      withBody(b, [b.field("a", 0, t.prim("u32", v === "old" ? "little" : "big"), { line: v === "old" ? 3 : 4 })]),
+    );
     const doc: unknown = JSON.parse(JSON.stringify(reportToJson(r)));
     expect(doc).toMatchObject({
       compatible: false,

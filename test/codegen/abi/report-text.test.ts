@@ -7,7 +7,10 @@ describe("human report", () => {
     const r = diff((b, v) =>
       withBody(
         b,
-        [b.field("a", 0, t.prim("u32"), { line: 5 }), b.field("b", 4, t.prim(v === "old" ? "u32" : "i32"), { line: v === "old" ? 6 : 8 })],
+        [
+          b.field("a", 0, t.prim("u32"), { line: 5 }),
+          b.field("b", 4, t.prim(v === "old" ? "u32" : "i32"), { line: v === "old" ? 6 : 8 }),
+        ],
         { abi: "frozen" },
         v === "new" ? { structs: [b.struct("extra", [b.field("x", 0, t.prim("u8"))], { line: 20 })] } : {},
       ),
@@ -16,7 +19,9 @@ describe("human report", () => {
     expect(text.split("\n")).toEqual([
       "new.lu:8:3: error LU4003: field 'b' of struct 'foo' retyped from u32le to i32le",
       "note: old.lu:6:3: as it was in the old schema",
-      expect.stringMatching(/^new\.lu:\d+:3: error LU4017: record type 0x40000001 'FOO' of stream 's' reused for another layout/),
+      expect.stringMatching(
+        /^new\.lu:\d+:3: error LU4017: record type 0x40000001 'FOO' of stream 's' reused for another layout/,
+      ),
       expect.stringMatching(/^note: old\.lu:\d+:3: as it was in the old schema$/),
       "allowed changes (1):",
       "  new.lu:20:3: LU4104: new struct 'extra'",

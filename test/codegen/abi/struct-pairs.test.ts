@@ -19,11 +19,21 @@ describe("which struct pairs are compared, under which rule", () => {
         b.struct("leaf", [b.field("x", 0, t.prim("u32"))]),
         b.struct("elem", [b.field("x", 0, t.prim("u32"))]),
         b.struct("body", [b.field("l", 0, t.struct("leaf"), { size: 4 })], { abi: "frozen" }),
-        b.struct("grow", [b.field("e", 0, t.array({ kind: "struct", structName: "elem" }, 4, t.rest))], { abi: "append" }),
+        b.struct("grow", [b.field("e", 0, t.array({ kind: "struct", structName: "elem" }, 4, t.rest))], {
+          abi: "append",
+        }),
         b.struct("loose", [b.field("x", 0, t.prim("u32"))]),
       ],
       streams: [b.stream("s", [b.record("END", 0, null), b.record("B", 1, "body")], { preamble: ["pre"] })],
     }));
-    expect(r).toMatchObject({ rhdr: "append", pre: "append", body: "frozen", leaf: "frozen", grow: "append", elem: "frozen", loose: "free" });
+    expect(r).toMatchObject({
+      rhdr: "append",
+      pre: "append",
+      body: "frozen",
+      leaf: "frozen",
+      grow: "append",
+      elem: "frozen",
+      loose: "free",
+    });
   });
 });

@@ -27,7 +27,10 @@ describe("constants pass", () => {
   });
 
   it("evaluates ~ in 64 bits", () => {
-    expect(consts("const M = ~0; const N = ~0xFFF;").values).toEqual({ M: 0xffff_ffff_ffff_ffffn, N: 0xffff_ffff_ffff_f000n });
+    expect(consts("const M = ~0; const N = ~0xFFF;").values).toEqual({
+      M: 0xffff_ffff_ffff_ffffn,
+      N: 0xffff_ffff_ffff_f000n,
+    });
   });
 
   it("reports cycles once and leaves the constants out", () => {
@@ -37,7 +40,10 @@ describe("constants pass", () => {
   });
 
   it("reports division by zero, negative and huge shifts, unknown names", () => {
-    expect(consts("const A = 1 / 0;\nconst B = 1 % (2 - 2);\nconst C = 1 << -1;\nconst D = 1 << 5000;\nconst E = NOPE;").diags).toEqual([
+    expect(
+      consts("const A = 1 / 0;\nconst B = 1 % (2 - 2);\nconst C = 1 << -1;\nconst D = 1 << 5000;\nconst E = NOPE;")
+        .diags,
+    ).toEqual([
       "LU2010 1:11 division by zero",
       "LU2010 2:11 division by zero",
       "LU2010 3:11 negative shift count -1",

@@ -6,7 +6,13 @@ import { sink } from "./check-input.js";
 const at = { file: "t.lu", start: 0, end: 1, line: 1, col: 1 };
 const num = (value: bigint): AstExpr => ({ kind: "number", value, span: at });
 const name = (n: string): AstExpr => ({ kind: "name", name: n, span: at });
-const bin = (op: Extract<AstExpr, { kind: "binary" }>["op"], left: AstExpr, right: AstExpr): AstExpr => ({ kind: "binary", op, left, right, span: at });
+const bin = (op: Extract<AstExpr, { kind: "binary" }>["op"], left: AstExpr, right: AstExpr): AstExpr => ({
+  kind: "binary",
+  op,
+  left,
+  right,
+  span: at,
+});
 
 describe("evaluate", () => {
   it("computes every operator on bigints", () => {

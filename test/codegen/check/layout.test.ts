@@ -75,15 +75,27 @@ describe("layout pass", () => {
     const type = (name: string) => s?.fields.find((f) => f.name === name)?.type;
     expect(type("b")).toEqual({ kind: "enum", prim: "u16", endian: "little", enumName: "k" });
     expect(type("c")).toEqual({ kind: "prim", prim: "u32", endian: "big" });
-    expect(type("d")).toEqual({ kind: "array", element: { kind: "struct", structName: "inner" }, stride: 8, count: { kind: "fixed", n: 2 } });
-    expect(type("h")).toEqual({ kind: "array", element: { kind: "prim", prim: "u16", endian: "little" }, stride: 2, count: { kind: "field", field: "count" } });
+    expect(type("d")).toEqual({
+      kind: "array",
+      element: { kind: "struct", structName: "inner" },
+      stride: 8,
+      count: { kind: "fixed", n: 2 },
+    });
+    expect(type("h")).toEqual({
+      kind: "array",
+      element: { kind: "prim", prim: "u16", endian: "little" },
+      stride: 2,
+      count: { kind: "field", field: "count" },
+    });
     expect(s?.trailing?.name).toBe("h");
     expect(s?.fields.find((f) => f.name === "g")?.constValue).toBe("XENF");
     expect(s?.fields.find((f) => f.name === "count")?.constValue).toBe(7n);
   });
 
   it("derives size from the last field and alignment from the fields", () => {
-    const { structs, diags } = layout("struct a { @0 x: u16; @2 y: u8[6]; }\nstruct b { @0 n: u32; @4 rest: u8[..]; }\nstruct c align 16 size 16 { @0 x: u64; @8 _p: pad[8]; }");
+    const { structs, diags } = layout(
+      "struct a { @0 x: u16; @2 y: u8[6]; }\nstruct b { @0 n: u32; @4 rest: u8[..]; }\nstruct c align 16 size 16 { @0 x: u64; @8 _p: pad[8]; }",
+    );
     expect(diags).toEqual([]);
     expect(structs.get("a")).toMatchObject({ size: 8, align: 2 });
     expect(structs.get("b")).toMatchObject({ size: 4, align: 4 });
@@ -97,10 +109,19 @@ describe("layout pass", () => {
       "LU3009 4:1 field 'c' at offset 1 comes after 'b' at offset 2",
       "LU3003 5:1 field 'd' ends at byte 16, beyond the declared size 12",
     ]);
-    expect(layout("struct s size 16 {\n@0 a: u32;\n@8 d: u64;\n}").diags).toEqual(["LU3002 3:1 undeclared gap before field 'd' (bytes 4..8)"]);
-    expect(layout("struct s size 12 {\n@0 a: u32;\n@4 b: u32;\n}").diags).toEqual(["LU3004 1:10 struct 's' declares size 12 but its fields end at byte 8"]);
-    expect(layout("struct s size 12 {\n@0 a: u64;\n}").diags).toEqual(["LU3004 1:10 struct 's' declares size 12 but its fields end at byte 8", "LU3007 1:10 size 12 of struct 's' is not a multiple of its alignment 8"]);
-    expect(layout("struct s size 8 { @0 a: u32; }").diags).toEqual(["LU3004 1:10 struct 's' declares size 8 but its fields end at byte 4"]);
+    expect(layout("struct s size 16 {\n@0 a: u32;\n@8 d: u64;\n}").diags).toEqual([
+      "LU3002 3:1 undeclared gap before field 'd' (bytes 4..8)",
+    ]);
+    expect(layout("struct s size 12 {\n@0 a: u32;\n@4 b: u32;\n}").diags).toEqual([
+      "LU3004 1:10 struct 's' declares size 12 but its fields end at byte 8",
+    ]);
+    expect(layout("struct s size 12 {\n@0 a: u64;\n}").diags).toEqual([
+      "LU3004 1:10 struct 's' declares size 12 but its fields end at byte 8",
+      "LU3007 1:10 size 12 of struct 's' is not a multiple of its alignment 8",
+    ]);
+    expect(layout("struct s size 8 { @0 a: u32; }").diags).toEqual([
+      "LU3004 1:10 struct 's' declares size 8 but its fields end at byte 4",
+    ]);
     expect(layout("struct s { @0 a: u32; @4 b: u8; }").diags).toEqual([
       "LU3002 1:8 struct 's' needs undeclared tail padding to its alignment 4 (bytes 5..8)",
     ]);
@@ -108,13 +129,21 @@ describe("layout pass", () => {
 
   it("reports the root cause only: no gap, size or alignment diagnostics measured from a misplaced field", () => {
     // The gap after an overlapping field is where it was meant to go.
-    expect(layout("struct s size 16 {\n@0 a: u64;\n@4 b: u32;\n@12 c: u32;\n}").diags).toEqual(["LU3001 3:1 field 'b' overlaps 'a' (bytes 4..8)"]);
+    expect(layout("struct s size 16 {\n@0 a: u64;\n@4 b: u32;\n@12 c: u32;\n}").diags).toEqual([
+      "LU3001 3:1 field 'b' overlaps 'a' (bytes 4..8)",
+    ]);
     // The fields fall short of the size only because one of them overlaps another.
-    expect(layout("struct s size 16 {\n@0 a: u64;\n@8 b: u32;\n@8 c: u32;\n}").diags).toEqual(["LU3001 4:1 field 'c' overlaps 'b' (bytes 8..12)"]);
+    expect(layout("struct s size 16 {\n@0 a: u64;\n@8 b: u32;\n@8 c: u32;\n}").diags).toEqual([
+      "LU3001 4:1 field 'c' overlaps 'b' (bytes 8..12)",
+    ]);
     // Misaligned because misplaced: the overlap says it.
-    expect(layout("struct s size 8 {\n@0 a: u32;\n@2 b: u32;\n@6 c: u16;\n}").diags).toEqual(["LU3001 3:1 field 'b' overlaps 'a' (bytes 2..4)"]);
+    expect(layout("struct s size 8 {\n@0 a: u32;\n@2 b: u32;\n@6 c: u16;\n}").diags).toEqual([
+      "LU3001 3:1 field 'b' overlaps 'a' (bytes 2..4)",
+    ]);
     // A size too small for a field is one error, not also an alignment error.
-    expect(layout("struct s size 4 { @0 y: u64; }").diags).toEqual(["LU3003 1:19 field 'y' ends at byte 8, beyond the declared size 4"]);
+    expect(layout("struct s size 4 { @0 y: u64; }").diags).toEqual([
+      "LU3003 1:19 field 'y' ends at byte 8, beyond the declared size 4",
+    ]);
   });
 
   it("names the base type of an enum that does not fit its slot", () => {
@@ -136,9 +165,11 @@ describe("layout pass", () => {
   });
 
   it("checks bit ranges and constant values", () => {
-    expect(layout("struct s { @0 r: u32 bits { a: 0..15; b: 16..31; }; @4 x: u8 = 255; @5 y: i8 = -128; @6 z: u16 = 0x1_0000; }").diags).toEqual([
-      "LU3010 1:98 value 65536 does not fit field 'z' of type u16 (0..65535)",
-    ]);
+    expect(
+      layout(
+        "struct s { @0 r: u32 bits { a: 0..15; b: 16..31; }; @4 x: u8 = 255; @5 y: i8 = -128; @6 z: u16 = 0x1_0000; }",
+      ).diags,
+    ).toEqual(["LU3010 1:98 value 65536 does not fit field 'z' of type u16 (0..65535)"]);
   });
 
   it("rejects variable-length arrays of empty structs", () => {
@@ -154,6 +185,8 @@ describe("layout pass", () => {
   });
 
   it("does not report layout errors that follow from a broken field", () => {
-    expect(layout("struct s { @0 a: nope; @4 b: u32; }\nstruct t { @0 s: s; @4 c: u32; }").diags).toEqual(["LU2001 1:18 unknown type 'nope'"]);
+    expect(layout("struct s { @0 a: nope; @4 b: u32; }\nstruct t { @0 s: s; @4 c: u32; }").diags).toEqual([
+      "LU2001 1:18 unknown type 'nope'",
+    ]);
   });
 });

@@ -47,7 +47,12 @@ node root "/" {
     expect(root?.nodeName).toBe("/");
     expect(root?.compatible).toEqual(["thing-v1", "thing-v0"]);
     expect(root?.properties.map((p) => [p.name, p.key, p.type, p.optional])).toEqual([
-      ["data", "preserved-data", { kind: "int", prim: "u64", endian: "little", pointer: { kind: "struct", structName: "blob" } }, false],
+      [
+        "data",
+        "preserved-data",
+        { kind: "int", prim: "u64", endian: "little", pointer: { kind: "struct", structName: "blob" } },
+        false,
+      ],
       ["label", "name", { kind: "string" }, true],
       ["reg", "reg", { kind: "cells", prim: "u32", endian: "big", count: null }, false],
       ["pair", "pair", { kind: "cells", prim: "u64", endian: "big", count: 2 }, false],

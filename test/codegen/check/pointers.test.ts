@@ -8,7 +8,8 @@ import { compileProgram } from "../../../codegen/compile.js";
 function compile(text: string) {
   return compileProgram(["a.lu"], (p) => (p === "a.lu" ? text : undefined));
 }
-const codes = (text: string): string[] => compile(text).diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.col} ${d.message}`);
+const codes = (text: string): string[] =>
+  compile(text).diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.col} ${d.message}`);
 
 const BASE = `
 struct hdr size 16 { @0 next: u64; @8 count: u64; }
@@ -31,16 +32,47 @@ struct root size 40 {
     expect(root?.fields.map((f) => [f.name, f.type.kind, f.size, f.pointer ?? null])).toEqual([
       ["one", "prim", 8, { kind: "struct", structName: "item" }],
       ["raw", "prim", 8, { kind: "page" }],
-      ["list", "prim", 8, { kind: "chain", header: "hdr", next: "next", count: "count", entry: { kind: "struct", structName: "item" }, limit: 10 }],
+      [
+        "list",
+        "prim",
+        8,
+        {
+          kind: "chain",
+          header: "hdr",
+          next: "next",
+          count: "count",
+          entry: { kind: "struct", structName: "item" },
+          limit: 10,
+        },
+      ],
       ["kind", "ascii", 8, null],
-      ["any", "prim", 8, { kind: "match", field: "kind", arms: [{ compatible: "item-v1", structName: "item" }, { compatible: "other-v1", structName: "other" }] }],
+      [
+        "any",
+        "prim",
+        8,
+        {
+          kind: "match",
+          field: "kind",
+          arms: [
+            { compatible: "item-v1", structName: "item" },
+            { compatible: "other-v1", structName: "other" },
+          ],
+        },
+      ],
     ]);
   });
 
   it("lets a chain end at a zero entry and defaults its limit", () => {
     const r = compile(`${BASE}\nstruct v size 8 { @0 first: u64 -> chain hdr(next) of u64; }`);
     const f = r.program?.schemas[0]?.structs.find((s) => s.name === "v")?.fields[0];
-    expect(f?.pointer).toEqual({ kind: "chain", header: "hdr", next: "next", count: null, entry: { kind: "prim", prim: "u64", endian: "little" }, limit: 65536 });
+    expect(f?.pointer).toEqual({
+      kind: "chain",
+      header: "hdr",
+      next: "next",
+      count: null,
+      entry: { kind: "prim", prim: "u64", endian: "little" },
+      limit: 65536,
+    });
   });
 
   it("allows a struct to point at itself (a pointer does not embed)", () => {
@@ -48,7 +80,8 @@ struct root size 40 {
   });
 
   it("reports bad bases, unknown targets and header fields, a non-ascii selector and duplicate arms", () => {
-    expect(codes(`${BASE}
+    expect(
+      codes(`${BASE}
 struct bad size 48 {
   @0 a: u16 -> item;
   @8 b: u64 -> nothing;
@@ -57,7 +90,8 @@ struct bad size 48 {
   @32 e: u64 -> match a { "x": item };
   @40 f: u64 -> chain hdr(next, count) of item limit 0;
 }
-struct dup size 16 { @0 k: ascii[8]; @8 p: u64 -> match k { "x": item, "x": other }; }`)).toEqual([
+struct dup size 16 { @0 k: ascii[8]; @8 p: u64 -> match k { "x": item, "x": other }; }`),
+    ).toEqual([
       "LU2006 7:9 a pointer field (u32 or u64) must be an integer type, not 'u16'",
       "LU2001 8:16 unknown struct 'nothing'",
       "LU2001 9:27 unknown field 'nxt'",
@@ -83,7 +117,12 @@ struct dup size 16 { @0 k: ascii[8]; @8 p: u64 -> match k { "x": item, "x": othe
     expect(r.diagnostics).toEqual([]);
     const f = r.program?.schemas[0]?.structs.find((s) => s.name === "table")?.fields[0];
     expect([f?.type, f?.size, f?.pointer]).toEqual([
-      { kind: "array", element: { kind: "prim", prim: "u64", endian: "little" }, stride: 8, count: { kind: "fixed", n: 4 } },
+      {
+        kind: "array",
+        element: { kind: "prim", prim: "u64", endian: "little" },
+        stride: 8,
+        count: { kind: "fixed", n: 4 },
+      },
       32,
       { kind: "struct", structName: "item" },
     ]);
@@ -105,7 +144,11 @@ struct owner size 24 {
 }`);
     expect(r.diagnostics).toEqual([]);
     const structs = r.program?.schemas[0]?.structs ?? [];
-    expect(structs.find((s) => s.name === "area")?.scattered).toEqual({ pieces: "first", order: "order", pages: "pages" });
+    expect(structs.find((s) => s.name === "area")?.scattered).toEqual({
+      pieces: "first",
+      order: "order",
+      pages: "pages",
+    });
     const items = structs.find((s) => s.name === "owner")?.fields[1];
     expect([items?.type, items?.size, items?.area]).toEqual([
       { kind: "struct", structName: "area" },

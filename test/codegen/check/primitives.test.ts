@@ -11,7 +11,8 @@ describe("primitive type names", () => {
   });
 
   it("rejects suffixes on single octets and unknown names", () => {
-    for (const name of ["u8le", "i8be", "u24", "U32", "u32BE", "uint32", "f16", "u32xe"]) expect(parsePrim(name)).toBeNull();
+    for (const name of ["u8le", "i8be", "u24", "U32", "u32BE", "uint32", "f16", "u32xe"])
+      expect(parsePrim(name)).toBeNull();
   });
 
   it("knows sizes, ranges and labels", () => {

@@ -6,7 +6,8 @@ import { checkStreams } from "../../../codegen/check/streams.js";
 import { checkTypes } from "../../../codegen/check/types.js";
 import { checkInput, sink, summary } from "./check-input.js";
 
-const HEADER = "struct rhdr { @0 type: u32; @4 length: u32; }\nstruct small { @0 type: u8; @1 length: u8; }\nstruct pre { @0 magic: u64; }\nstruct body { @0 x: u32; }\n";
+const HEADER =
+  "struct rhdr { @0 type: u32; @4 length: u32; }\nstruct small { @0 type: u8; @1 length: u8; }\nstruct pre { @0 magic: u64; }\nstruct body { @0 x: u32; }\n";
 
 function streams(text: string) {
   const s = sink();
@@ -35,7 +36,17 @@ stream st {
 }`);
     expect(diags).toEqual([]);
     const st = result.get("st");
-    expect(st).toMatchObject({ name: "st", preamble: ["pre"], header: "rhdr", typeField: "type", lengthField: "length", align: 8, optionalBit: 31, end: "END", doc: "The stream." });
+    expect(st).toMatchObject({
+      name: "st",
+      preamble: ["pre"],
+      header: "rhdr",
+      typeField: "type",
+      lengthField: "length",
+      align: 8,
+      optionalBit: 31,
+      end: "END",
+      doc: "The stream.",
+    });
     expect(st?.records.map((r) => [r.name, r.value, r.body, r.optional, r.doc])).toEqual([
       ["END", 0, null, false, null],
       ["BODY", 1, "body", false, "A body."],
@@ -50,7 +61,11 @@ stream st {
   });
 
   it("checks type values against the width of the type field", () => {
-    expect(streams("stream st { header small (type, length); optional bit 8; end E; record E = 0; record F = 256; range r = 0..300; }").diags).toEqual([
+    expect(
+      streams(
+        "stream st { header small (type, length); optional bit 8; end E; record E = 0; record F = 256; range r = 0..300; }",
+      ).diags,
+    ).toEqual([
       "LU2011 5:55 optional bit 8 is outside the 8-bit type field",
       "LU2003 5:90 record type value 256 is out of range of type field u8 (0..255)",
       "LU2003 5:108 range bound 300 is out of range of type field u8 (0..255)",
@@ -59,7 +74,9 @@ stream st {
 
   it("reports malformed streams", () => {
     expect(
-      streams("stream st { header rhdr (type, length); header rhdr (type, length); end E; record E = 0; record F = 0; range r = 5..1; preamble nope; }").diags,
+      streams(
+        "stream st { header rhdr (type, length); header rhdr (type, length); end E; record E = 0; record F = 0; range r = 5..1; preamble nope; }",
+      ).diags,
     ).toEqual([
       "LU2002 5:41 duplicate 'header' directive",
       "LU2001 5:129 unknown struct 'nope'",

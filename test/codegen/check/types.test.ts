@@ -19,7 +19,9 @@ function types(text: string) {
 
 describe("types pass: enums and flags", () => {
   it("checks values against the base type and keeps a base endianness suffix", () => {
-    const { table, diags } = types("enum e : u16be { a = 0, b = 0xFFFF, c = 0x10000 }\nflags f : i8 { x = 1, y = -128 }");
+    const { table, diags } = types(
+      "enum e : u16be { a = 0, b = 0xFFFF, c = 0x10000 }\nflags f : i8 { x = 1, y = -128 }",
+    );
     expect(diags).toEqual(["LU2003 1:41 value 65536 is out of range of u16 (0..65535)"]);
     expect(table.enums.get("e")?.members.map((m) => m.value)).toEqual([0n, 0xffffn]);
     expect(table.enums.get("e")?.base).toBe("u16");
@@ -67,7 +69,11 @@ describe("types pass: field types", () => {
       d: { kind: "ascii", count: { kind: "fixed", n: 4 } },
       e: { kind: "pad", length: 4 },
       g: { kind: "array", element: { kind: "prim", prim: "i8", endian: null }, count: { kind: "fixed", n: 3 } },
-      h: { kind: "array", element: { kind: "enum", enumName: "k", prim: "u8", endian: null }, count: { kind: "fixed", n: 2 } },
+      h: {
+        kind: "array",
+        element: { kind: "enum", enumName: "k", prim: "u8", endian: null },
+        count: { kind: "fixed", n: 2 },
+      },
       i: {
         kind: "array",
         element: { kind: "struct", structName: "inner" },
@@ -94,7 +100,9 @@ struct s { @0 a: u8le; @1 b: pad; @2 c: f[2]; @3 d: ascii[..]; @4 e: f32 bits { 
   });
 
   it("resolves bit ranges and their enum or flag interpretation", () => {
-    const { fieldTypes, diags } = types("enum pt : u8 { a = 1 }\nstruct s { @0 r: u64 bits { pfn: 0..51; type: 60..63 as pt; }; }");
+    const { fieldTypes, diags } = types(
+      "enum pt : u8 { a = 1 }\nstruct s { @0 r: u64 bits { pfn: 0..51; type: 60..63 as pt; }; }",
+    );
     expect(diags).toEqual([]);
     const r = fieldTypes("s")["r"];
     expect(r?.kind === "bits" ? r.ranges.map((x) => [x.name, x.lo, x.hi, x.enumName]) : null).toEqual([
@@ -104,7 +112,9 @@ struct s { @0 a: u8le; @1 b: pad; @2 c: f[2]; @3 d: ascii[..]; @4 e: f32 bits { 
   });
 
   it("reports a recursive cycle once and marks every struct on it", () => {
-    const { table, diags } = types("struct a { @0 b: b; }\nstruct b { @0 c: c[2]; }\nstruct c { @0 a: a; }\nstruct d { @0 a: a; }\nstruct e { @0 e: e; }");
+    const { table, diags } = types(
+      "struct a { @0 b: b; }\nstruct b { @0 c: c[2]; }\nstruct c { @0 a: a; }\nstruct d { @0 a: a; }\nstruct e { @0 e: e; }",
+    );
     expect(diags).toEqual([
       "LU2007 3:12 struct 'a' contains itself (a -> b -> c -> a)",
       "LU2007 5:12 struct 'e' contains itself (e -> e)",

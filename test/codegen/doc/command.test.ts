@@ -47,14 +47,18 @@ describe("lu doc on a user's schema", () => {
   it("writes pages with --out, --all includes imports, and --check notices a stale page", () => {
     const out = join(dir, "docs");
     expect(lu(dir, "doc", "sensor.lu", "--all", "--format", "html", "--out", out).status).toBe(0);
-    expect(readFileSync(join(out, "sensor.html"), "utf8")).toContain('<a class="ref" href="common.html#common_hdr">common_hdr</a>');
+    expect(readFileSync(join(out, "sensor.html"), "utf8")).toContain(
+      '<a class="ref" href="common.html#common_hdr">common_hdr</a>',
+    );
     expect(readFileSync(join(out, "common.html"), "utf8")).toContain('id="common_hdr"');
     expect(lu(dir, "doc", "sensor.lu", "--all", "--format", "html", "--out", out, "--check").status).toBe(0);
     writeFileSync(join(out, "sensor.html"), "old");
     const stale = lu(dir, "doc", "sensor.lu", "--all", "--format", "html", "--out", out, "--check");
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain(`stale: ${join(out, "sensor.html")}`);
-    expect(stale.stderr).toContain(`is out of date: run 'npm run lu -- doc sensor.lu --format html --out ${out} --all'`);
+    expect(stale.stderr).toContain(
+      `is out of date: run 'npm run lu -- doc sensor.lu --format html --out ${out} --all'`,
+    );
   });
 
   it("reports schema errors as diagnostics (exit 1) and a bad format as usage (exit 2)", () => {

@@ -5,7 +5,12 @@ import type { LayoutProgram, LayoutStruct } from "../../../codegen/ir.js";
 
 const ROOT = new URL("../../../", import.meta.url);
 
-export const SCHEMA_FILES = ["schema/hvm-save.lu", "schema/libxc-stream.lu", "schema/libxl-stream.lu", "schema/live-update.lu"];
+export const SCHEMA_FILES = [
+  "schema/hvm-save.lu",
+  "schema/libxc-stream.lu",
+  "schema/libxl-stream.lu",
+  "schema/live-update.lu",
+];
 
 export function repoProgram(): LayoutProgram {
   const result = compileProgram(SCHEMA_FILES, (p) => {
@@ -15,14 +20,16 @@ export function repoProgram(): LayoutProgram {
       return undefined;
     }
   });
-  if (result.program === null) throw new Error(`schemas do not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+  if (result.program === null)
+    throw new Error(`schemas do not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
   return result.program;
 }
 
 export function programOf(files: Record<string, string>): LayoutProgram {
   const entries = Object.keys(files);
   const result = compileProgram(entries, (p) => files[p]);
-  if (result.program === null) throw new Error(`test schema does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+  if (result.program === null)
+    throw new Error(`test schema does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
   return result.program;
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type DiagramCell, type DiagramLine, innerWidth, renderDiagramText } from "../../../codegen/doc/diagram.js";
 
-const cell = (start: number, end: number, label: string): DiagramCell => ({ start, end, label, field: label === "" ? null : label, offset: start });
+const cell = (start: number, end: number, label: string): DiagramCell => ({
+  start,
+  end,
+  label,
+  field: label === "" ? null : label,
+  offset: start,
+});
 const row = (...cells: DiagramCell[]): DiagramLine => ({ kind: "row", cells });
 
 describe("renderDiagramText", () => {
@@ -15,7 +21,9 @@ describe("renderDiagramText", () => {
   });
 
   it("draws a border with the box edges of the rows above and below it", () => {
-    const text = renderDiagramText({ lines: [row(cell(0, 8, "a")), row(cell(0, 4, "b"), cell(4, 8, "c")), row(cell(0, 2, "d"), cell(2, 8, "e"))] });
+    const text = renderDiagramText({
+      lines: [row(cell(0, 8, "a")), row(cell(0, 4, "b"), cell(4, 8, "c")), row(cell(0, 2, "d"), cell(2, 8, "e"))],
+    });
     expect(text.split("\n").slice(1)).toEqual([
       "    +-------------------------------------------------+",
       "    | a                                               |",
@@ -28,7 +36,9 @@ describe("renderDiagramText", () => {
   });
 
   it("puts borders around a closed ... and none before or after an open one", () => {
-    const closed = renderDiagramText({ lines: [row(cell(0, 8, "x[0]")), { kind: "ellipsis", closed: true }, row(cell(0, 8, "x[N-1]"))] });
+    const closed = renderDiagramText({
+      lines: [row(cell(0, 8, "x[0]")), { kind: "ellipsis", closed: true }, row(cell(0, 8, "x[N-1]"))],
+    });
     expect(closed.split("\n").slice(2, 7)).toEqual([
       "    | x[0]                                            |",
       "    +-------------------------------------------------+",
@@ -37,7 +47,11 @@ describe("renderDiagramText", () => {
       "    | x[N-1]                                          |",
     ]);
     const open = renderDiagramText({ lines: [row(cell(0, 8, "blob...")), { kind: "ellipsis", closed: false }] });
-    expect(open.split("\n").slice(2)).toEqual(["    | blob...                                         |", "    ...", "    +-------------------------------------------------+"]);
+    expect(open.split("\n").slice(2)).toEqual([
+      "    | blob...                                         |",
+      "    ...",
+      "    +-------------------------------------------------+",
+    ]);
   });
 
   it("cuts a label that cannot fit rather than breaking the box", () => {

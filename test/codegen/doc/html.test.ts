@@ -13,7 +13,12 @@ const pages = htmlPages(program);
 
 describe("htmlPages (text)", () => {
   it("writes one self-contained page per schema: no script, no external URL", () => {
-    expect(pages.map((p) => p.path).sort()).toEqual(["hvm-save.html", "libxc-stream.html", "libxl-stream.html", "live-update.html"]);
+    expect(pages.map((p) => p.path).sort()).toEqual([
+      "hvm-save.html",
+      "libxc-stream.html",
+      "libxl-stream.html",
+      "live-update.html",
+    ]);
     for (const p of pages) {
       expect(p.text).not.toMatch(/<script|<link |src="http|href="http|@import|url\(/);
     }
@@ -64,10 +69,20 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
 
   it("has a sidebar index of every struct, enum, flag set and stream, each pointing at its section", async () => {
     const schema = program.schemas.find((s) => s.file === "schema/live-update.lu");
-    const names = [...(schema?.streams ?? []), ...(schema?.structs ?? []), ...(schema?.enums ?? []), ...(schema?.flags ?? [])].map((d) => d.name);
-    const links = await page.$$eval("nav#index a[href^='#']", (as) => as.map((a) => (a.getAttribute("href") ?? "").slice(1)));
+    const names = [
+      ...(schema?.streams ?? []),
+      ...(schema?.structs ?? []),
+      ...(schema?.enums ?? []),
+      ...(schema?.flags ?? []),
+    ].map((d) => d.name);
+    const links = await page.$$eval("nav#index a[href^='#']", (as) =>
+      as.map((a) => (a.getAttribute("href") ?? "").slice(1)),
+    );
     expect(links).toEqual(names);
-    const targets = await page.$$eval("nav#index a[href^='#']", (as) => as.filter((a) => a.ownerDocument.getElementById((a.getAttribute("href") ?? "").slice(1)) === null).length);
+    const targets = await page.$$eval(
+      "nav#index a[href^='#']",
+      (as) => as.filter((a) => a.ownerDocument.getElementById((a.getAttribute("href") ?? "").slice(1)) === null).length,
+    );
     expect(targets).toBe(0);
   });
 
@@ -75,7 +90,9 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
     const svgs = await page.$$eval("svg.octets", (s) => s.length);
     const schema = program.schemas.find((s) => s.file === "schema/live-update.lu");
     expect(svgs).toBe((schema?.structs.length ?? 0) + (schema?.streams.length ?? 0));
-    const titles = await page.$$eval("#diagram-lu_domain_info g.box", (gs) => gs.map((g) => g.querySelector("title")?.textContent ?? ""));
+    const titles = await page.$$eval("#diagram-lu_domain_info g.box", (gs) =>
+      gs.map((g) => g.querySelector("title")?.textContent ?? ""),
+    );
     expect(titles).toContain("page_shift: offset 4, size 2, u16 LE");
     expect(titles).toContain("type: offset 0, size 4, lu_domain_type (u32) LE");
     expect(titles).toContain("domain_handle: offset 8, size 16, u8[16]");
@@ -101,7 +118,10 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
     await page.click("#lu_domain_info table.fields a.ref[href='#lu_domain_type']");
     expect(new URL(page.url()).hash).toBe("#lu_domain_type");
     expect(await page.$eval("#lu_domain_type h3", (h) => h.textContent)).toBe("lu_domain_type");
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#lu_stream a.ref[href='libxc-stream.html#xc_rhdr']")]);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: "load" }),
+      page.click("#lu_stream a.ref[href='libxc-stream.html#xc_rhdr']"),
+    ]);
     expect(page.url()).toMatch(/libxc-stream\.html#xc_rhdr$/);
     expect(await page.$eval("#xc_rhdr h3", (h) => h.textContent)).toBe("xc_rhdr");
     const rows = await page.$$eval("#xc_stream table.records tbody tr", (trs) => trs.length);
@@ -113,11 +133,25 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
     await page.goto(pathToFileURL(join(dir, "libxc-stream.html")).href, { waitUntil: "load" });
     const rules = await page.$$eval("#xc_stream ul.rules li", (lis) => lis.map((li) => li.textContent ?? ""));
     const names = await page.$$eval("#xc_stream ul.rules li > strong", (s) => s.map((x) => x.textContent ?? ""));
-    expect(names).toEqual(["File entry", "Requires", "Requires", "Requires", "Requires", "Order", "Longest body", "Payload"]);
-    expect(rules[0]).toContain("a file is this stream when xc_image_header.marker is 0xFFFFFFFFFFFFFFFF and xc_image_header.id is \"XENF\"");
+    expect(names).toEqual([
+      "File entry",
+      "Requires",
+      "Requires",
+      "Requires",
+      "Requires",
+      "Order",
+      "Longest body",
+      "Payload",
+    ]);
+    expect(rules[0]).toContain(
+      'a file is this stream when xc_image_header.marker is 0xFFFFFFFFFFFFFFFF and xc_image_header.id is "XENF"',
+    );
     expect(rules).toHaveLength(names.length);
     await page.goto(pathToFileURL(join(dir, "libxl-stream.html")).href, { waitUntil: "load" });
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#xl_stream ul.rules a.ref[href='libxc-stream.html#xc_stream']")]);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: "load" }),
+      page.click("#xl_stream ul.rules a.ref[href='libxc-stream.html#xc_stream']"),
+    ]);
     expect(page.url()).toMatch(/libxc-stream\.html#xc_stream$/);
     expect(problems).toEqual([]);
   });
@@ -125,7 +159,9 @@ describe.skipIf(missing !== null)("htmlPages in headless Chromium", () => {
   it("states a struct's load rule next to its growth rule, the compat struct linked", async () => {
     await page.goto(`${pathToFileURL(join(dir, "hvm-save.html")).href}#hvm_hw_cpu`, { waitUntil: "load" });
     const load = await page.$eval("#hvm_hw_cpu p.load", (p) => p.textContent ?? "");
-    expect(load).toMatch(/^Load: zero-extended \(load zero_extend from 1024 compat hvm_hw_cpu_compat\): a body of 1032 octets, or of an older size, 1024 octets/);
+    expect(load).toMatch(
+      /^Load: zero-extended \(load zero_extend from 1024 compat hvm_hw_cpu_compat\): a body of 1032 octets, or of an older size, 1024 octets/,
+    );
     await page.click("#hvm_hw_cpu p.load a.ref[href='#hvm_hw_cpu_compat']");
     expect(new URL(page.url()).hash).toBe("#hvm_hw_cpu_compat");
     expect(problems).toEqual([]);

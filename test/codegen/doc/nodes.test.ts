@@ -75,19 +75,29 @@ describe("lu doc, Markdown", () => {
     expect(root).toContain("The root of a demo tree.");
     expect(root).toContain('Device-tree node: name `"/"`; its `compatible` is one of `"demo-v1"`, `"demo-v2"`.');
     expect(root).toContain("| Key | Member | Type | Optional | Description |");
-    expect(root).toContain('| `"memory-map"` | `map` | u64 -> [level](#level) | no | The top level of the map.<br>Physical address (0: none) of a [level](#level). |');
+    expect(root).toContain(
+      '| `"memory-map"` | `map` | u64 -> [level](#level) | no | The top level of the map.<br>Physical address (0: none) of a [level](#level). |',
+    );
     expect(root).toContain('| `"extra"` | `extra` | node [demo_sub](#demo_sub) | yes | A child node. |');
-    expect(root).toContain("| `*` | `subs` | node [demo_sub](#demo_sub) | no | Every child node no other member names. |");
+    expect(root).toContain(
+      "| `*` | `subs` | node [demo_sub](#demo_sub) | no | Every child node no other member names. |",
+    );
     expect(section("demo_sub")).toContain("its `compatible` is not checked");
   });
 
   it("says what a pointer array, a scattered struct, an area field and a length field are", () => {
-    expect(section("level")).toContain("| `table` | u64[2] -> leaf | LE | Each element is the physical address (0: none) of a [leaf](#leaf). |");
+    expect(section("level")).toContain(
+      "| `table` | u64[2] -> leaf | LE | Each element is the physical address (0: none) of a [leaf](#leaf). |",
+    );
     expect(section("area")).toContain(
       "Describes a scattered area: pieces of 2^`order` pages each, whose physical addresses `first` lists in order, `total_pages` pages in all",
     );
-    expect(section("holder")).toContain("| `items` | [area](#area) of item[n] | - | Describes a scattered area that holds `n` [item](#item) (16 octets each). |");
-    expect(section("framed")).toContain("`= length of rest`: the octets from the end of this field to the end of its input.");
+    expect(section("holder")).toContain(
+      "| `items` | [area](#area) of item[n] | - | Describes a scattered area that holds `n` [item](#item) (16 octets each). |",
+    );
+    expect(section("framed")).toContain(
+      "`= length of rest`: the octets from the end of this field to the end of its input.",
+    );
   });
 });
 

@@ -66,7 +66,9 @@ describe("loadRuleText", () => {
   });
 
   it("says an exact struct takes its size only, and nothing for a struct without a load rule", () => {
-    expect(loadRuleText(struct("fixed"))).toBe("exact (`load exact`): a body of exactly 4 octets; a shorter or longer one is a problem.");
+    expect(loadRuleText(struct("fixed"))).toBe(
+      "exact (`load exact`): a body of exactly 4 octets; a shorter or longer one is a problem.",
+    );
     expect(loadRuleText(struct("plain"))).toBeNull();
   });
 });
@@ -76,7 +78,7 @@ describe("streamRuleLines", () => {
 
   it("states every rule of the stream, in order, with its doc comment", () => {
     expect(lines).toEqual([
-      "**File entry** `slog` (what `lu dump` reports the file as): a file is this stream when `file_hdr.magic` is `\"SLOG\"`. Sensor logs.",
+      '**File entry** `slog` (what `lu dump` reports the file as): a file is this stream when `file_hdr.magic` is `"SLOG"`. Sensor logs.',
       "**Requires** `file_hdr.version` is one of 1, 3..5; otherwise the file is not read further (`unsupported-version`).",
       "**Requires** `BLOCK.count` is in 1..0x10000 in every `BLOCK` record when `file_hdr.version` is in 3..5; otherwise a `bad-count` problem. Blocks are never empty.",
       "**First record**: `START`.",
@@ -117,14 +119,16 @@ stream mem { entry image in memory via crumb as breadcrumb; header rec (type, le
   it("writes payload sizes with the parentheses precedence needs, and none it does not", () => {
     const size = stream("slog").payloads[0]?.size;
     if (size === undefined) throw new Error("no payload");
-    expect(sizeExprText(size, index)).toBe("(count(samples where kind not in gap, skip) + 1) * 2 << file_hdr.page_shift");
+    expect(sizeExprText(size, index)).toBe(
+      "(count(samples where kind not in gap, skip) + 1) * 2 << file_hdr.page_shift",
+    );
   });
 });
 
 describe("pages", () => {
   it("show four-character record codes, the rules and the load rule in Markdown", () => {
     const md = markdownPages(program)[0]?.text ?? "";
-    expect(md).toContain("| 0x54584554 \"TEXT\" | `TEXT` | [block](#block) | no |  |");
+    expect(md).toContain('| 0x54584554 "TEXT" | `TEXT` | [block](#block) | no |  |');
     expect(md).toContain("Rules:\n\n- **File entry** `slog`");
     expect(md).toContain("- **Stream in line**: after each `TEXT` record a whole [inner](#inner) stream follows");
     expect(md).toContain("Load: zero-extended (`load zero_extend from 8, 12 compat old`): a body of 16 octets");
@@ -134,9 +138,11 @@ describe("pages", () => {
   it("show them in HTML, code and links in markup", () => {
     const html = htmlPages(program)[0]?.text ?? "";
     expect(html).toContain('<ul class="rules">');
-    expect(html).toContain("<li><strong>File entry</strong> <code>slog</code> (what <code>lu dump</code> reports the file as)");
+    expect(html).toContain(
+      "<li><strong>File entry</strong> <code>slog</code> (what <code>lu dump</code> reports the file as)",
+    );
     expect(html).toContain('a whole <a class="ref" href="#inner">inner</a> stream follows');
     expect(html).toContain('<p class="load">Load: zero-extended (<code>load zero_extend from 8, 12 compat old</code>)');
-    expect(html).toContain("<td class=\"num\">0x54584554 &quot;TEXT&quot;</td>");
+    expect(html).toContain('<td class="num">0x54584554 &quot;TEXT&quot;</td>');
   });
 });

@@ -10,7 +10,9 @@ import { lookupIn, programOf, repoProgram } from "./compile-schemas.js";
  * theirs`) and every place the fixture departs from the spec's text (its own typos), with why.
  */
 const DIR = new URL("./spec-diagrams/", import.meta.url);
-const fixtures = readdirSync(DIR).filter((n) => n.endsWith(".txt")).sort();
+const fixtures = readdirSync(DIR)
+  .filter((n) => n.endsWith(".txt"))
+  .sort();
 
 interface Fixture {
   readonly target: { kind: string; name: string };
@@ -30,17 +32,24 @@ function parseFixture(text: string): Fixture {
     return m === null ? [] : [[m[1] ?? "", m[2] ?? ""] as [string, string]];
   });
   const evenHalves = meta.includes("# halves: 24 24");
-  return { target: { kind: target[1] ?? "", name: target[2] ?? "" }, renames, evenHalves, diagram: lines.filter((l) => !l.startsWith("#")).join("\n") };
+  return {
+    target: { kind: target[1] ?? "", name: target[2] ?? "" },
+    renames,
+    evenHalves,
+    diagram: lines.filter((l) => !l.startsWith("#")).join("\n"),
+  };
 }
 
 /** Renames a field in a diagram, keeping every box edge where it was. */
 function rename(diagram: string, ours: string, theirs: string): string {
   return diagram
     .split("\n")
-    .map((line) => line.replace(new RegExp(`\\| ${ours.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( *)`), (_m, pad: string) => {
-      const width = ours.length + pad.length;
-      return `| ${theirs.padEnd(width)}`;
-    }))
+    .map((line) =>
+      line.replace(new RegExp(`\\| ${ours.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( *)`), (_m, pad: string) => {
+        const width = ours.length + pad.length;
+        return `| ${theirs.padEnd(width)}`;
+      }),
+    )
     .join("\n");
 }
 
@@ -62,7 +71,17 @@ describe("octet diagrams of the structs the reference specs draw", () => {
   const program = repoProgram();
   const lookup = lookupIn(program);
   it("has a fixture for each of breadcrumb, record header, LU_VERSION, LU_DOMAIN_INFO, image/domain header, PAGE_DATA", () => {
-    expect(fixtures).toEqual(expect.arrayContaining(["lu-breadcrumb.txt", "lu-record.txt", "lu-version.txt", "lu-domain-info.txt", "xc-image-header.txt", "xc-domain-header.txt", "xc-page-data.txt"]));
+    expect(fixtures).toEqual(
+      expect.arrayContaining([
+        "lu-breadcrumb.txt",
+        "lu-record.txt",
+        "lu-version.txt",
+        "lu-domain-info.txt",
+        "xc-image-header.txt",
+        "xc-domain-header.txt",
+        "xc-page-data.txt",
+      ]),
+    );
   });
   for (const name of fixtures) {
     it(`draws ${name} with the spec's boxes`, () => {
@@ -101,7 +120,10 @@ describe("structDiagram on other shapes", () => {
     if (s === undefined) throw new Error("no s");
     const d = structDiagram(s, lookup);
     expect(renderDiagramText(d).split("\n")[2]).toBe("    | gw  | pl  | (padding)                           |");
-    expect([...d.abbreviations]).toEqual([["guest_width", "gw"], ["pt_levels", "pl"]]);
+    expect([...d.abbreviations]).toEqual([
+      ["guest_width", "gw"],
+      ["pt_levels", "pl"],
+    ]);
   });
 
   it("splits a scalar that crosses a row and draws a partial last row", () => {
@@ -156,6 +178,8 @@ describe("structDiagram on other shapes", () => {
   });
 
   it("draws an empty struct as a single border", () => {
-    expect(diagramOf("struct e { }", "e").split("\n")[1]).toBe("    +-------------------------------------------------+");
+    expect(diagramOf("struct e { }", "e").split("\n")[1]).toBe(
+      "    +-------------------------------------------------+",
+    );
   });
 });

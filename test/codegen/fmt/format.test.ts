@@ -103,7 +103,9 @@ describe("formatLu", () => {
     const text = "stream s{entry FOO=1:body;payload  X: ptr<u64> ;}\nunknown thing{a,b}\n";
     const out = renderFile(buildTree(tokenize(text)));
     expect(tokenTexts(tokenize(out))).toEqual(tokenTexts(tokenize(text)));
-    expect(out).toBe("stream s {\n  entry FOO = 1 : body;\n  payload X: ptr < u64 >;\n}\nunknown thing {\n  a,\n  b\n}\n");
+    expect(out).toBe(
+      "stream s {\n  entry FOO = 1 : body;\n  payload X: ptr < u64 >;\n}\nunknown thing {\n  a,\n  b\n}\n",
+    );
   });
 
   it("keeps block comments, doc comments and blank lines between declarations, at most one", () => {

@@ -12,10 +12,14 @@ describe("the prettier plugin", () => {
       if (!expected.ok) throw new Error(expected.reason);
       expect(await format(text, { filepath: file, plugins: [luPrettierPlugin] })).toBe(expected.text);
     }
-    expect(await format("struct s size 4{@0 a:u32;}", { parser: "lu", plugins: [luPrettierPlugin] })).toBe("struct s size 4 {\n  @0 a: u32;\n}\n");
+    expect(await format("struct s size 4{@0 a:u32;}", { parser: "lu", plugins: [luPrettierPlugin] })).toBe(
+      "struct s size 4 {\n  @0 a: u32;\n}\n",
+    );
   });
 
   it("reports a file that does not parse as a syntax error with the compiler's diagnostic", async () => {
-    await expect(format("struct s { @0 a u32; }\n", { filepath: "bad.lu", plugins: [luPrettierPlugin] })).rejects.toThrow(/LU1001/);
+    await expect(
+      format("struct s { @0 a u32; }\n", { filepath: "bad.lu", plugins: [luPrettierPlugin] }),
+    ).rejects.toThrow(/LU1001/);
   });
 });

@@ -26,8 +26,14 @@ describe("parser depth limits", () => {
     expect(over.diagnostics).toHaveLength(1);
     const d = over.diagnostics[0];
     expect(d?.code).toBe("LU1001");
-    expect(d?.message).toBe("syntax error: expression nested too deeply: more than 64 levels of parentheses and unary operators");
-    expect(d?.span).toMatchObject({ line: 1, col: "const A = ".length + DEFAULT_MAX_NESTING + 1, start: 10 + DEFAULT_MAX_NESTING });
+    expect(d?.message).toBe(
+      "syntax error: expression nested too deeply: more than 64 levels of parentheses and unary operators",
+    );
+    expect(d?.span).toMatchObject({
+      line: 1,
+      col: "const A = ".length + DEFAULT_MAX_NESTING + 1,
+      start: 10 + DEFAULT_MAX_NESTING,
+    });
   });
 
   it("renders file:line:col with a caret under the operator", () => {
@@ -71,16 +77,29 @@ describe("parser depth limits", () => {
   it("gives the same answer whatever is already on the stack", () => {
     // Modest extra depth: cold (interpreted) frames are large, and 64 levels of ohm recursion must still fit.
     for (const frames of [0, 1000, 2000]) {
-      expect(withDeepStack(frames, () => parseLu("a.lu", `const A = ${parens(64)};`).diagnostics), `${frames} frames`).toEqual([]);
-      expect(withDeepStack(frames, () => parseLu("a.lu", `const A = ${parens(65)};`).diagnostics[0]?.span.col), `${frames} frames`).toBe(75);
-      expect(withDeepStack(frames, () => parseLu("a.lu", `const A = ${parens(100000)};`).diagnostics[0]?.span.col), `${frames} frames`).toBe(75);
+      expect(
+        withDeepStack(frames, () => parseLu("a.lu", `const A = ${parens(64)};`).diagnostics),
+        `${frames} frames`,
+      ).toEqual([]);
+      expect(
+        withDeepStack(frames, () => parseLu("a.lu", `const A = ${parens(65)};`).diagnostics[0]?.span.col),
+        `${frames} frames`,
+      ).toBe(75);
+      expect(
+        withDeepStack(frames, () => parseLu("a.lu", `const A = ${parens(100000)};`).diagnostics[0]?.span.col),
+        `${frames} frames`,
+      ).toBe(75);
     }
   });
 
   it("the limits are configurable", () => {
-    expect(parseLu("a.lu", `const A = ${parens(5)};`, { maxNesting: 4 }).diagnostics[0]?.message).toMatch(/more than 4 levels/);
+    expect(parseLu("a.lu", `const A = ${parens(5)};`, { maxNesting: 4 }).diagnostics[0]?.message).toMatch(
+      /more than 4 levels/,
+    );
     expect(parseLu("a.lu", `const A = ${parens(80)};`, { maxNesting: 80 }).diagnostics).toEqual([]);
-    expect(parseLu("a.lu", `const A = ${chain(3)};`, { maxExpressionDepth: 2 }).diagnostics[0]?.message).toMatch(/more than 2 operators/);
+    expect(parseLu("a.lu", `const A = ${chain(3)};`, { maxExpressionDepth: 2 }).diagnostics[0]?.message).toMatch(
+      /more than 2 operators/,
+    );
     expect(parseLu("a.lu", `const A = ${chain(1000)};`, { maxExpressionDepth: 1000 }).diagnostics).toEqual([]);
   });
 });
@@ -95,6 +114,8 @@ describe("compileProgram parse options", () => {
     expect(compileProgram(["a.lu"], read).diagnostics).toEqual([]);
     const limited = compileProgram(["a.lu"], read, { maxNesting: 2 });
     expect(limited.program).toBeNull();
-    expect(limited.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code}`)).toEqual(["b.lu:1:13 LU1001"]);
+    expect(limited.diagnostics.map((d) => `${d.span.file}:${d.span.line}:${d.span.col} ${d.code}`)).toEqual([
+      "b.lu:1:13 LU1001",
+    ]);
   });
 });

@@ -34,7 +34,10 @@ describe("parseLu", () => {
   });
 
   it("reads integers in decimal, hex, binary, with separators, and strings with escapes", () => {
-    const { ast } = parseLu("t.lu", 'const A = 0xFFFF_FFFF; const B = 0b1010; const C = 1_000;\nstruct s { @0 id: ascii[4] = "a\\"\\x41\\0"; }');
+    const { ast } = parseLu(
+      "t.lu",
+      'const A = 0xFFFF_FFFF; const B = 0b1010; const C = 1_000;\nstruct s { @0 id: ascii[4] = "a\\"\\x41\\0"; }',
+    );
     const values = ast?.decls.flatMap((d) => (d.kind === "const" && d.value.kind === "number" ? [d.value.value] : []));
     expect(values).toEqual([0xffffffffn, 10n, 1000n]);
     const s = ast?.decls[3] as AstStruct;

@@ -30,7 +30,8 @@ beforeAll(async () => {
       createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scope: string) => (scope === "source.lu" ? vsctm.parseRawGrammar(readFileSync(GRAMMAR, "utf8"), GRAMMAR.pathname) : null),
+    loadGrammar: async (scope: string) =>
+      scope === "source.lu" ? vsctm.parseRawGrammar(readFileSync(GRAMMAR, "utf8"), GRAMMAR.pathname) : null,
   });
   const g = await registry.loadGrammar("source.lu");
   if (g === null) throw new Error("grammar did not load");
@@ -54,7 +55,10 @@ function scopeOf(toks: readonly Tok[], source: string, context: string, text: st
   const lineNo = lines.findIndex((l) => l.includes(context)) + 1;
   expect(lineNo, context).toBeGreaterThan(0);
   const tok = toks.find((t) => t.line === lineNo && t.text.trim() === text);
-  if (tok === undefined) throw new Error(`no token '${text}' on the line of '${context}': ${JSON.stringify(toks.filter((t) => t.line === lineNo).map((t) => t.text))}`);
+  if (tok === undefined)
+    throw new Error(
+      `no token '${text}' on the line of '${context}': ${JSON.stringify(toks.filter((t) => t.line === lineNo).map((t) => t.text))}`,
+    );
   return tok.scopes[tok.scopes.length - 1] ?? "";
 }
 
@@ -91,10 +95,15 @@ describe("TextMate grammar for .lu", () => {
     expect(at("domain_handle:", "16")).toBe("constant.numeric.decimal.lu");
     expect(at("const LU_MAGIC_UNMASKED", "0x4c69766555706461")).toBe("constant.numeric.hex.lu");
     expect(at("const LU_MAGIC_UNMASKED", "LU_MAGIC_UNMASKED")).toBe("variable.other.constant.lu");
-    expect(at("import \"libxc-stream.lu\"", "import")).toBe("keyword.control.import.lu");
-    expect(at("import \"libxc-stream.lu\"", "libxc-stream.lu")).toBe("string.quoted.double.lu");
+    expect(at('import "libxc-stream.lu"', "import")).toBe("keyword.control.import.lu");
+    expect(at('import "libxc-stream.lu"', "libxc-stream.lu")).toBe("string.quoted.double.lu");
     expect(at("/// PAGE_SHIFT on x86-64.", "/// PAGE_SHIFT on x86-64.")).toBe("comment.line.documentation.lu");
-    expect(at("// libxc records used as-is", "// libxc records used as-is (libxc-migration-stream.pandoc), domain specific.")).toBe("comment.line.double-slash.lu");
+    expect(
+      at(
+        "// libxc records used as-is",
+        "// libxc records used as-is (libxc-migration-stream.pandoc), domain specific.",
+      ),
+    ).toBe("comment.line.double-slash.lu");
     expect(at("record LU_VERSION", "record")).toBe("keyword.other.record.lu");
     expect(at("record LU_VERSION", "LU_VERSION")).toBe("variable.other.enummember.lu");
     expect(at("record LU_VERSION", "lu_version")).toBe("entity.name.type.lu");
@@ -104,7 +113,8 @@ describe("TextMate grammar for .lu", () => {
   });
 
   it("scopes strings with escapes, nested streams, big-endian types and block comments", () => {
-    const src = 'struct s endian big {\n  @0 id: ascii[4] = "XE\\x4eF"; /* four */\n  @4 n: u32be;\n  @8 rest: stream st;\n}\n';
+    const src =
+      'struct s endian big {\n  @0 id: ascii[4] = "XE\\x4eF"; /* four */\n  @4 n: u32be;\n  @8 rest: stream st;\n}\n';
     const toks = tokenize(src);
     const at = (context: string, text: string): string => scopeOf(toks, src, context, text);
     expect(at("@0 id", "\\x4e")).toBe("constant.character.escape.lu");
@@ -202,10 +212,18 @@ describe("TextMate grammar for .lu", () => {
     expect(kho('node kho_v1_root "/"', "kho_v1_root")).toBe("entity.name.type.lu");
     expect(kho('node kho_v1_root "/"', "/")).toBe("string.quoted.double.lu");
     expect(kho("compatible KHO_V3_COMPATIBLE, KHO_V4_COMPATIBLE;", "compatible")).toBe("keyword.other.compatible.lu");
-    expect(kho("compatible KHO_V3_COMPATIBLE, KHO_V4_COMPATIBLE;", "KHO_V4_COMPATIBLE")).toBe("variable.other.constant.lu");
-    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "@")).toBe("punctuation.definition.key.lu");
-    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "KHO_FDT_MEMORY_MAP_PROP_NAME")).toBe("variable.other.constant.lu");
-    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "memory_map")).toBe("variable.other.member.lu");
+    expect(kho("compatible KHO_V3_COMPATIBLE, KHO_V4_COMPATIBLE;", "KHO_V4_COMPATIBLE")).toBe(
+      "variable.other.constant.lu",
+    );
+    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "@")).toBe(
+      "punctuation.definition.key.lu",
+    );
+    expect(
+      kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "KHO_FDT_MEMORY_MAP_PROP_NAME"),
+    ).toBe("variable.other.constant.lu");
+    expect(kho("@KHO_FDT_MEMORY_MAP_PROP_NAME memory_map: u64 -> kho_radix_node;", "memory_map")).toBe(
+      "variable.other.member.lu",
+    );
     expect(kho("subsystems: kho_v1_subsystem;", "*")).toBe("constant.language.wildcard.lu");
     expect(kho("subsystems: kho_v1_subsystem;", "subsystems")).toBe("variable.other.member.lu");
     expect(kho("subsystems: kho_v1_subsystem;", "kho_v1_subsystem")).toBe("entity.name.type.lu");
@@ -217,9 +235,13 @@ describe("TextMate grammar for .lu", () => {
     expect(luo("session:        luo_v1_session optional;", "luo_v1_session")).toBe("entity.name.type.lu");
     expect(luo("session:        luo_v1_session optional;", "optional")).toBe("keyword.other.lu");
     const memfd = scopesIn("schema/memfd.lu");
-    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "kho_vmalloc")).toBe("entity.name.type.lu");
+    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "kho_vmalloc")).toBe(
+      "entity.name.type.lu",
+    );
     expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "of")).toBe("keyword.other.of.lu");
-    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "memfd_luo_folio_ser")).toBe("entity.name.type.lu");
+    expect(memfd("@32 folios:    kho_vmalloc of memfd_luo_folio_ser[nr_folios];", "memfd_luo_folio_ser")).toBe(
+      "entity.name.type.lu",
+    );
   });
 
   it("scopes a string-keyed node member and its string constant", () => {
@@ -242,7 +264,10 @@ describe("TextMate grammar for .lu", () => {
       lines.forEach((line, i) => {
         const on = toks.filter((t) => t.line === i + 1);
         if (/^\s*\/\/\/(?!\/)/.test(line)) {
-          expect(on.filter((t) => t.text.trim() !== "").every((t) => t.scopes.includes("comment.line.documentation.lu")), `${name}:${i + 1}`).toBe(true);
+          expect(
+            on.filter((t) => t.text.trim() !== "").every((t) => t.scopes.includes("comment.line.documentation.lu")),
+            `${name}:${i + 1}`,
+          ).toBe(true);
         }
         const field = /^\s*@(0[xX][0-9A-Fa-f_]+|[0-9]+)\s/.exec(line);
         if (field?.[1] !== undefined) {
@@ -250,7 +275,8 @@ describe("TextMate grammar for .lu", () => {
           expect(off?.scopes, `${name}:${i + 1}`).toContain("constant.numeric.offset.lu");
         }
         for (const t of on) {
-          if (/^[A-Za-z0-9_]+$/.test(t.text)) expect(t.scopes.length, `${name}:${i + 1} '${t.text}'`).toBeGreaterThan(1);
+          if (/^[A-Za-z0-9_]+$/.test(t.text))
+            expect(t.scopes.length, `${name}:${i + 1} '${t.text}'`).toBeGreaterThan(1);
         }
       });
     }
@@ -259,12 +285,25 @@ describe("TextMate grammar for .lu", () => {
 
   it("ships a VS Code language contribution that points at the grammar and configuration", () => {
     const manifest = JSON.parse(readFileSync(new URL("editors/vscode/package.json", ROOT), "utf8")) as {
-      contributes: { languages: { id: string; extensions: string[]; configuration: string }[]; grammars: { scopeName: string; path: string }[] };
+      contributes: {
+        languages: { id: string; extensions: string[]; configuration: string }[];
+        grammars: { scopeName: string; path: string }[];
+      };
     };
     expect(manifest.contributes.languages[0]).toMatchObject({ id: "lu", extensions: [".lu"] });
     expect(manifest.contributes.grammars[0]?.scopeName).toBe("source.lu");
-    const config = JSON.parse(readFileSync(join(new URL("editors/vscode/", ROOT).pathname, manifest.contributes.languages[0]?.configuration ?? ""), "utf8")) as { comments: { lineComment: string } };
+    const config = JSON.parse(
+      readFileSync(
+        join(new URL("editors/vscode/", ROOT).pathname, manifest.contributes.languages[0]?.configuration ?? ""),
+        "utf8",
+      ),
+    ) as { comments: { lineComment: string } };
     expect(config.comments.lineComment).toBe("//");
-    expect(readFileSync(join(new URL("editors/vscode/", ROOT).pathname, manifest.contributes.grammars[0]?.path ?? ""), "utf8")).toContain('"scopeName": "source.lu"');
+    expect(
+      readFileSync(
+        join(new URL("editors/vscode/", ROOT).pathname, manifest.contributes.grammars[0]?.path ?? ""),
+        "utf8",
+      ),
+    ).toContain('"scopeName": "source.lu"');
   });
 });

@@ -23,8 +23,12 @@ describe("fuzz target cli-inspect", () => {
 
   it("the unmutated samples are clean for every command (exit 0)", () => {
     for (const command of COMMANDS) {
-      expect(judged({ data: encodeSegments(samples.libxc), params: { kind: "libxc", command, pristine: true } })).toBe(0);
-      expect(judged({ data: encodeSegments(samples.libxl), params: { kind: "libxl", command, pristine: true } })).toBe(0);
+      expect(judged({ data: encodeSegments(samples.libxc), params: { kind: "libxc", command, pristine: true } })).toBe(
+        0,
+      );
+      expect(judged({ data: encodeSegments(samples.libxl), params: { kind: "libxl", command, pristine: true } })).toBe(
+        0,
+      );
       expect(judged({ ...imageCase(encodeSegments(samples.image), command, 0) })).toBe(0);
     }
   });
@@ -36,7 +40,10 @@ describe("fuzz target cli-inspect", () => {
     const lengths: number[] = [];
     for (let n = 0; n < libxl.length; n++) if (n < 400 || n > libxl.length - 1600 || n % 97 === 0) lengths.push(n);
     for (const n of lengths) {
-      const code = judged({ data: libxl.slice(0, n), params: { kind: "libxl", command: n % 2 === 0 ? "validate-json" : "dump" } });
+      const code = judged({
+        data: libxl.slice(0, n),
+        params: { kind: "libxl", command: n % 2 === 0 ? "validate-json" : "dump" },
+      });
       expect(code, `libxl cut at ${n}`).toBe(1);
     }
     // the live update stream in an image: every length (the rest of the last page is 0xAA, not
@@ -46,7 +53,9 @@ describe("fuzz target cli-inspect", () => {
       const code = judged(imageCase(lu.slice(0, n), n % 2 === 0 ? "validate" : "dump-json", 0xaa));
       expect(code, `live update stream cut at ${n}`).toBe(1);
     }
-    console.log(`cut the libxl stream at ${lengths.length} lengths of ${libxl.length}, the live update stream at all ${lu.length}`);
+    console.log(
+      `cut the libxl stream at ${lengths.length} lengths of ${libxl.length}, the live update stream at all ${lu.length}`,
+    );
   }, 60_000);
 
   it("keeps every invariant on 2500 cases (fixed seed)", () => {

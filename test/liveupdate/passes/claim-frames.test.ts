@@ -55,11 +55,15 @@ describe("claim", () => {
     // Runs of consecutive frames mixed with single frames, like extents and scattered pages.
     const piece = fc.oneof(
       mfn.map((m) => [m]),
-      fc.tuple(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 12 })).map(([s, k]) => Array.from({ length: k }, (_, i) => BigInt(s + i))),
+      fc
+        .tuple(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 12 }))
+        .map(([s, k]) => Array.from({ length: k }, (_, i) => BigInt(s + i))),
       // A run with high bits set on one entry: its low word still continues the count.
       fc
         .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 5, max: 12 }), fc.nat())
-        .map(([s, k, j]) => Array.from({ length: k }, (_, i) => (i === j % k ? (1n << 32n) | BigInt(s + i) : BigInt(s + i)))),
+        .map(([s, k, j]) =>
+          Array.from({ length: k }, (_, i) => (i === j % k ? (1n << 32n) | BigInt(s + i) : BigInt(s + i))),
+        ),
     );
     fc.assert(
       fc.property(

@@ -85,7 +85,12 @@ function restoreOf(records: Uint8Array[]): RestoredDomain[] {
 function run(fn: typeof runDump, file: string): { code: number; out: string; err: string } {
   let out = "";
   let err = "";
-  const code = fn(file, { image: true, bootmem: "8", json: true }, (t) => (out += t), (t) => (err += t));
+  const code = fn(
+    file,
+    { image: true, bootmem: "8", json: true },
+    (t) => (out += t),
+    (t) => (err += t),
+  );
   return { code, out, err };
 }
 
@@ -97,7 +102,10 @@ describe("HVM save records under Xen's load rules", () => {
     it(`${label} restores, dumps and validates clean`, () => {
       const recs = [saveRecord(T.LAPIC, 0, lapic(length)), saveRecord(T.LAPIC, 1, lapic(length))];
       const domains = restoreOf(recs);
-      expect(domains[0]?.hvmRecords.filter((r) => r.typecode === T.LAPIC).map((r) => r.length)).toEqual([length, length]);
+      expect(domains[0]?.hvmRecords.filter((r) => r.typecode === T.LAPIC).map((r) => r.length)).toEqual([
+        length,
+        length,
+      ]);
       const file = image(recs);
       const v = run(runValidate, file);
       expect(v.err).toBe("");
@@ -121,7 +129,9 @@ describe("HVM save records under Xen's load rules", () => {
     expect(caught).toBeInstanceOf(RestoreError);
     const e = caught as RestoreError;
     expect(e.problem).toBe("hvm-context");
-    expect(e.message).toMatch(/typecode 5 instance 0: body of 40 octets is 8 octets more than 'hvm_hw_lapic' describes \(32\)/);
+    expect(e.message).toMatch(
+      /typecode 5 instance 0: body of 40 octets is 8 octets more than 'hvm_hw_lapic' describes \(32\)/,
+    );
     expect(e.where.offset).toBeGreaterThan(0);
     const file = image(recs);
     const v = run(runValidate, file);
@@ -131,8 +141,12 @@ describe("HVM save records under Xen's load rules", () => {
   });
 
   it("a LAPIC body of a size no Xen wrote (28) and a short PIT body (exact length) are problems", () => {
-    expect(() => restoreOf([saveRecord(T.LAPIC, 0, lapic(20))])).toThrow(/body of 20 octets is not a size 'hvm_hw_lapic' takes \(24, 32\)/);
-    expect(() => restoreOf([saveRecord(T.PIT, 0, new Uint8Array(48))])).toThrow(/body of 48 octets is shorter than 'hvm_hw_pit'/);
+    expect(() => restoreOf([saveRecord(T.LAPIC, 0, lapic(20))])).toThrow(
+      /body of 20 octets is not a size 'hvm_hw_lapic' takes \(24, 32\)/,
+    );
+    expect(() => restoreOf([saveRecord(T.PIT, 0, new Uint8Array(48))])).toThrow(
+      /body of 48 octets is shorter than 'hvm_hw_pit'/,
+    );
     const v = run(runValidate, image([saveRecord(T.LAPIC, 0, lapic(28))]));
     expect(v.code).toBe(1);
     expect(v.out).toMatch(/body of 28 octets is not a size 'hvm_hw_lapic' names \(24, 32\)/);

@@ -31,7 +31,12 @@ function failure(f: () => unknown): RestoreError {
 describe("parallel pass 1", () => {
   it("reports the pool's threads and start-up apart from the restore", () => {
     const saved = save(ONE_BIG, { sharedMemory: true });
-    const r = restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: sharedFrameTable(saved.frameCount), domains: [], workers: pool });
+    const r = restore(saved.memory, {
+      bootmem: saved.bootmemStart,
+      frameTable: sharedFrameTable(saved.frameCount),
+      domains: [],
+      workers: pool,
+    });
     expect(r.threads).toBe(3);
     expect(r.poolStartupMs).toBe(pool.startupMs);
     expect(pool.startupMs).toBeGreaterThan(0);
@@ -46,7 +51,9 @@ describe("parallel pass 1", () => {
     expect(r.threads).toBe(1);
     const shared = save(ONE_BIG, { sharedMemory: true });
     const plain = new FrameTable(shared.frameCount);
-    expect(restore(shared.memory, { bootmem: shared.bootmemStart, frameTable: plain, domains: [], workers: pool }).threads).toBe(1);
+    expect(
+      restore(shared.memory, { bootmem: shared.bootmemStart, frameTable: plain, domains: [], workers: pool }).threads,
+    ).toBe(1);
     expect(Array.from(plain.owners)).toEqual(Array.from(table.owners));
   });
 
@@ -62,25 +69,45 @@ describe("parallel pass 1", () => {
     const half = ONE_BIG.framesPerDomain / 2;
     for (let k = 0; k < half; k++) {
       const at = list.offset + 16 + 8 * k;
-      src.window(at + 8 * half, 8).setBigUint64(src.windowOffset, src.window(at, 8).getBigUint64(src.windowOffset, true), true);
+      src
+        .window(at + 8 * half, 8)
+        .setBigUint64(src.windowOffset, src.window(at, 8).getBigUint64(src.windowOffset, true), true);
     }
-    const single = failure(() => restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: new FrameTable(saved.frameCount), domains: [] }));
+    const single = failure(() =>
+      restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: new FrameTable(saved.frameCount), domains: [] }),
+    );
     expect(single.where.offset).toBe(list.offset + 16 + 8 * half);
     for (let i = 0; i < 20; i++) {
       const table = sharedFrameTable(saved.frameCount);
       const before = table.owners.slice();
-      const err = failure(() => restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], workers: pool }));
-      expect({ message: err.message, where: err.where, problem: err.problem }).toEqual({ message: single.message, where: single.where, problem: single.problem });
+      const err = failure(() =>
+        restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], workers: pool }),
+      );
+      expect({ message: err.message, where: err.where, problem: err.problem }).toEqual({
+        message: single.message,
+        where: single.where,
+        problem: single.problem,
+      });
       expect(Buffer.from(table.owners.buffer).equals(Buffer.from(before.buffer))).toBe(true);
     }
   });
 
   it("restoreParallel() starts a pool of N threads for one restore and ends it", async () => {
     const saved = save(ONE_BIG, { sharedMemory: true });
-    const r = await restoreParallel(saved.memory, { bootmem: saved.bootmemStart, frameTable: sharedFrameTable(saved.frameCount), domains: [], workers: 2 });
+    const r = await restoreParallel(saved.memory, {
+      bootmem: saved.bootmemStart,
+      frameTable: sharedFrameTable(saved.frameCount),
+      domains: [],
+      workers: 2,
+    });
     expect(r.threads).toBe(2);
     expect(r.poolStartupMs).toBeGreaterThan(0);
-    const one = await restoreParallel(saved.memory, { bootmem: saved.bootmemStart, frameTable: sharedFrameTable(saved.frameCount), domains: [], workers: 1 });
+    const one = await restoreParallel(saved.memory, {
+      bootmem: saved.bootmemStart,
+      frameTable: sharedFrameTable(saved.frameCount),
+      domains: [],
+      workers: 1,
+    });
     expect(one.threads).toBe(1);
     expect(one.poolStartupMs).toBeUndefined();
   });
@@ -90,7 +117,9 @@ describe("parallel pass 1", () => {
     await closed.close();
     const saved = save(ONE_BIG, { sharedMemory: true });
     const table = sharedFrameTable(saved.frameCount);
-    expect(() => restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], workers: closed })).toThrow(/restore pool is closed/);
+    expect(() =>
+      restore(saved.memory, { bootmem: saved.bootmemStart, frameTable: table, domains: [], workers: closed }),
+    ).toThrow(/restore pool is closed/);
     expect(table.ownedCount()).toBe(0);
   });
 

@@ -24,7 +24,12 @@ type Restore = typeof restoreFn;
 /** The same machine memory on SharedArrayBuffers (backed frames copied). */
 export function sharedCopy(memory: MachineMemory): MachineMemory {
   if (memory.shared) return memory;
-  const copy = new MachineMemory({ pageSize: memory.pageSize, frameCount: memory.frameCount, reserved: memory.reserved, shared: true });
+  const copy = new MachineMemory({
+    pageSize: memory.pageSize,
+    frameCount: memory.frameCount,
+    reserved: memory.reserved,
+    shared: true,
+  });
   for (const mfn of memory.backedFrames()) copy.frame(mfn).set(memory.frame(mfn));
   return copy;
 }
@@ -44,7 +49,15 @@ function comparable(r: RestoreResult): Record<string, unknown> {
 function errorFacts(e: unknown): unknown {
   if (!(e instanceof Error)) return e;
   const d = e as Error & { problem?: unknown; stage?: unknown; where?: unknown; expected?: unknown; actual?: unknown };
-  return { name: e.constructor.name, message: e.message, problem: d.problem, stage: d.stage, where: d.where, expected: d.expected, actual: d.actual };
+  return {
+    name: e.constructor.name,
+    message: e.message,
+    problem: d.problem,
+    stage: d.stage,
+    where: d.where,
+    expected: d.expected,
+    actual: d.actual,
+  };
 }
 
 /** Counts calls that really ran in parallel, so a test can check the wrapper was not bypassed. */
@@ -56,7 +69,9 @@ export async function sameAsSingleThread(real: Restore, threads: number): Promis
     // Single thread, on copies of the caller's table and list.
     // (in the caller's WebAssembly arena when its table is there, so both runs take the same claim path)
     const singleTable =
-      options.frameTable.arena === undefined ? new FrameTable(options.frameTable.owners.slice()) : new FrameTable(options.frameTable.frameCount, { arena: options.frameTable.arena });
+      options.frameTable.arena === undefined
+        ? new FrameTable(options.frameTable.owners.slice())
+        : new FrameTable(options.frameTable.frameCount, { arena: options.frameTable.arena });
     if (singleTable.arena !== undefined) singleTable.owners.set(options.frameTable.owners);
     const singleDomains = [...options.domains];
     let single: { result: RestoreResult } | { error: unknown };
@@ -85,14 +100,20 @@ export async function sameAsSingleThread(real: Restore, threads: number): Promis
     if ("error" in single) {
       expect("error" in parallel ? errorFacts(parallel.error) : "restored").toEqual(errorFacts(single.error));
     } else {
-      expect("result" in parallel ? comparable(parallel.result) : errorFacts(parallel.error)).toEqual(comparable(single.result));
+      expect("result" in parallel ? comparable(parallel.result) : errorFacts(parallel.error)).toEqual(
+        comparable(single.result),
+      );
       if ("result" in parallel && parallel.result.streamPages > 0) {
         expect(parallel.result.threads).toBe(threads);
         parallelRuns.count++;
       }
     }
     expect(domains.map(plainDomain)).toEqual(singleDomains.map(plainDomain));
-    expect(Buffer.from(table.owners.buffer, table.owners.byteOffset, table.owners.byteLength).equals(Buffer.from(singleTable.owners.buffer, singleTable.owners.byteOffset, singleTable.owners.byteLength))).toBe(true);
+    expect(
+      Buffer.from(table.owners.buffer, table.owners.byteOffset, table.owners.byteLength).equals(
+        Buffer.from(singleTable.owners.buffer, singleTable.owners.byteOffset, singleTable.owners.byteLength),
+      ),
+    ).toBe(true);
     // Hand the caller the pool's outcome.
     if (table !== options.frameTable) options.frameTable.owners.set(table.owners);
     if (singleTable.arena !== undefined) singleTable.free();

@@ -39,13 +39,20 @@ function build(compiler: string, args: string[], source: string): string {
 
 describe("lu gen --lang c", () => {
   it("writes one header per schema, with assertions for every field", () => {
-    expect(headers.map((h) => h.path).sort()).toEqual(["hvm-save.h", "libxc-stream.h", "libxl-stream.h", "live-update.h"]);
+    expect(headers.map((h) => h.path).sort()).toEqual([
+      "hvm-save.h",
+      "libxc-stream.h",
+      "libxl-stream.h",
+      "live-update.h",
+    ]);
     const hvm = headers.find((h) => h.path === "hvm-save.h")?.text ?? "";
     expect(hvm).toContain("LU_STATIC_ASSERT(offsetof(struct hvm_hw_lapic, pending_esr) == 24");
     expect(hvm).toContain("LU_STATIC_ASSERT(sizeof(struct hvm_hw_rtc) == 24");
     expect(hvm).toContain("#define HVM_HW_LAPIC_OLDER_SIZE_0 24");
     expect(hvm).toContain("#define HVM_SAVE_LAPIC 0x5u");
-    expect(hvm).toMatch(/#define HVM_HW_CPU_PENDING_EVENT_PENDING_TYPE_SHIFT 8\n#define HVM_HW_CPU_PENDING_EVENT_PENDING_TYPE_MASK 0x700u/);
+    expect(hvm).toMatch(
+      /#define HVM_HW_CPU_PENDING_EVENT_PENDING_TYPE_SHIFT 8\n#define HVM_HW_CPU_PENDING_EVENT_PENDING_TYPE_MASK 0x700u/,
+    );
     const xc = headers.find((h) => h.path === "libxc-stream.h")?.text ?? "";
     expect(xc).toMatch(/xc_image_header_get_marker/);
   });

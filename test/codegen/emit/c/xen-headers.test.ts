@@ -36,7 +36,13 @@ const C_FIELD: Record<string, string> = {
   "hvm_hw_cpu_xsave.xsave_hdr": "save_area.xsave_hdr",
 };
 /** Schema fields C has no member for: bitfield storage units, explicit tail padding, variable tails. */
-const NOT_IN_C = new Set(["hvm_hw_vpic.init_bits", "hvm_hw_vpic.mode_bits", "hvm_hw_cpu_xsave.extended", "hvm_msr._pad", "hvm_hw_lapic._pad"]);
+const NOT_IN_C = new Set([
+  "hvm_hw_vpic.init_bits",
+  "hvm_hw_vpic.mode_bits",
+  "hvm_hw_cpu_xsave.extended",
+  "hvm_msr._pad",
+  "hvm_hw_lapic._pad",
+]);
 
 function compile(file: string): LayoutProgram {
   const r = compileProgram([file], (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined));
@@ -49,7 +55,10 @@ function structs(p: LayoutProgram): Map<string, LayoutStruct> {
 }
 
 /** `_Static_assert`s of `schema` against Xen's header; `xen417` says which fields and size Xen 4.17 has. */
-function judge(schema: Map<string, LayoutStruct>, xen417: Map<string, LayoutStruct>): { lines: string[]; fields: number } {
+function judge(
+  schema: Map<string, LayoutStruct>,
+  xen417: Map<string, LayoutStruct>,
+): { lines: string[]; fields: number } {
   const lines: string[] = [];
   let fields = 0;
   for (const s of schema.values()) {
@@ -66,12 +75,14 @@ function judge(schema: Map<string, LayoutStruct>, xen417: Map<string, LayoutStru
       if (NOT_IN_C.has(key) || !old.fields.some((o) => o.name === f.name)) continue;
       const member = C_FIELD[key] ?? f.name;
       lines.push(`_Static_assert(offsetof(${cname}, ${member}) == ${f.offset}, "offsetof(${cname}, ${member})");`);
-      if (f.size > 0) lines.push(`_Static_assert(sizeof(((${cname} *)0)->${member}) == ${f.size}, "size of ${cname}.${member}");`);
+      if (f.size > 0)
+        lines.push(`_Static_assert(sizeof(((${cname} *)0)->${member}) == ${f.size}, "size of ${cname}.${member}");`);
       fields++;
     }
   }
   const timer = schema.get("hvm_hw_hpet_timer");
-  if (timer !== undefined) lines.push(`_Static_assert(sizeof(((struct hvm_hw_hpet *)0)->timers[0]) == ${timer.size}, "hpet timer");`);
+  if (timer !== undefined)
+    lines.push(`_Static_assert(sizeof(((struct hvm_hw_hpet *)0)->timers[0]) == ${timer.size}, "hpet timer");`);
   return { lines, fields };
 }
 
@@ -80,9 +91,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function gcc(name: string, lines: readonly string[]): { ok: boolean; out: string } {
   const file = join(dir, `${name}.c`);
-  writeFileSync(file, ["#include <stddef.h>", "#include <stdint.h>", "#include <xen/xen.h>", "#include <xen/hvm/save.h>", ...lines, "int main(void) { return 0; }", ""].join("\n"));
+  writeFileSync(
+    file,
+    [
+      "#include <stddef.h>",
+      "#include <stdint.h>",
+      "#include <xen/xen.h>",
+      "#include <xen/hvm/save.h>",
+      ...lines,
+      "int main(void) { return 0; }",
+      "",
+    ].join("\n"),
+  );
   try {
-    execFileSync("gcc", ["-std=gnu11", "-Wall", "-Werror", "-c", file, "-o", join(dir, `${name}.o`)], { stdio: "pipe" });
+    execFileSync("gcc", ["-std=gnu11", "-Wall", "-Werror", "-c", file, "-o", join(dir, `${name}.o`)], {
+      stdio: "pipe",
+    });
     return { ok: true, out: "" };
   } catch (e) {
     return { ok: false, out: String((e as { stderr?: Buffer }).stderr ?? e) };
@@ -112,7 +136,10 @@ describe.skipIf(!present)("the HVM schemas against Xen's own headers (gcc)", () 
   it("fails when a schema offset is changed (LAPIC tdt_msr moved from 16 to 20)", () => {
     const lapic = master.get("hvm_hw_lapic");
     expect(lapic).toBeDefined();
-    const moved: LayoutStruct = { ...(lapic as LayoutStruct), fields: (lapic as LayoutStruct).fields.map((f) => (f.name === "tdt_msr" ? { ...f, offset: 20 } : f)) };
+    const moved: LayoutStruct = {
+      ...(lapic as LayoutStruct),
+      fields: (lapic as LayoutStruct).fields.map((f) => (f.name === "tdt_msr" ? { ...f, offset: 20 } : f)),
+    };
     const mutated = new Map(master).set("hvm_hw_lapic", moved);
     const r = gcc("mutated", judge(mutated, v417).lines);
     expect(r.ok).toBe(false);

@@ -21,9 +21,15 @@ function read(path: string): string | undefined {
 }
 
 const entries = [
-  ...readdirSync("schema").filter((n) => n.endsWith(".lu")).map((n) => join("schema", n)),
-  ...readdirSync("examples").filter((n) => n.endsWith(".lu")).map((n) => join("examples", n)),
-  ...readdirSync("test/golden", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join("test/golden", d.name, "input.lu")),
+  ...readdirSync("schema")
+    .filter((n) => n.endsWith(".lu"))
+    .map((n) => join("schema", n)),
+  ...readdirSync("examples")
+    .filter((n) => n.endsWith(".lu"))
+    .map((n) => join("examples", n)),
+  ...readdirSync("test/golden", { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join("test/golden", d.name, "input.lu")),
 ];
 
 describe("exportedNames", () => {
@@ -33,8 +39,14 @@ describe("exportedNames", () => {
       if (program === null) throw new Error(renderDiagnostics(diagnostics, read));
       for (const schema of program.schemas) {
         const text = emitSchemaFile(program, schema);
-        const exported = [...text.matchAll(/^export (?:const|class|type|function|interface|enum) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
-        expect(exportedNames(schema).map((e) => e.name).sort()).toEqual(exported.sort());
+        const exported = [
+          ...text.matchAll(/^export (?:const|class|type|function|interface|enum) ([A-Za-z_$][\w$]*)/gm),
+        ].map((m) => m[1]);
+        expect(
+          exportedNames(schema)
+            .map((e) => e.name)
+            .sort(),
+        ).toEqual(exported.sort());
       }
     });
   }
@@ -43,20 +55,29 @@ describe("exportedNames", () => {
 describe("a program whose declarations map to one export", () => {
   it("is refused, naming both declarations (an enum and a stream's format, in one file)", async () => {
     const program = compileSources({
-      "s.lu": "endian little;\nenum wave_format : u16 { pcm = 1 }\nstruct h size 8 {\n  @0 id:   u32;\n  @4 size: u32;\n}\nstream wave {\n  header h (id, size);\n  end of input;\n  record DATA = 1;\n}\n",
+      "s.lu":
+        "endian little;\nenum wave_format : u16 { pcm = 1 }\nstruct h size 8 {\n  @0 id:   u32;\n  @4 size: u32;\n}\nstream wave {\n  header h (id, size);\n  end of input;\n  record DATA = 1;\n}\n",
     });
-    const message = "enum 'wave_format' (s.lu) and stream 'wave' (s.lu) would both generate 'WAVE_FORMAT': rename one of them";
+    const message =
+      "enum 'wave_format' (s.lu) and stream 'wave' (s.lu) would both generate 'WAVE_FORMAT': rename one of them";
     expect(() => checkExportedNames(program)).toThrow(message);
     await expect(generateTypeScript(program)).rejects.toThrow(message);
   });
 
   it("is refused across files the index barrel re-exports together, and names that differ only in spelling", () => {
-    const program = compileSources({ "a.lu": "struct foo_bar size 1 {\n  @0 x: u8;\n}\n", "b.lu": "struct fooBar size 1 {\n  @0 x: u8;\n}\n" });
-    expect(() => checkExportedNames(program)).toThrow("struct 'foo_bar' (a.lu) and struct 'fooBar' (b.lu) would both generate 'FooBar'");
+    const program = compileSources({
+      "a.lu": "struct foo_bar size 1 {\n  @0 x: u8;\n}\n",
+      "b.lu": "struct fooBar size 1 {\n  @0 x: u8;\n}\n",
+    });
+    expect(() => checkExportedNames(program)).toThrow(
+      "struct 'foo_bar' (a.lu) and struct 'fooBar' (b.lu) would both generate 'FooBar'",
+    );
   });
 
   it("accepts distinct names", () => {
-    const program = compileSources({ "s.lu": "enum wave_format_tag : u16 { pcm = 1 }\nstruct wave size 2 {\n  @0 tag: wave_format_tag;\n}\n" });
+    const program = compileSources({
+      "s.lu": "enum wave_format_tag : u16 { pcm = 1 }\nstruct wave size 2 {\n  @0 tag: wave_format_tag;\n}\n",
+    });
     expect(() => checkExportedNames(program)).not.toThrow();
   });
 });

@@ -51,7 +51,9 @@ describe("generateTypeScript", () => {
     expect(top).toMatch(/import \{[^}]*\bHdr\b[^}]*\} from "\.\/base\.js";/);
     expect(top).toMatch(/from "\.\.\/runtime\/accessor-support\.js";/);
     const custom = await generateTypeScript(compileSources(files), { runtimeDir: "lu-codec/runtime" });
-    expect(custom.find((f) => f.path === "top-level.ts")?.text).toMatch(/from "lu-codec\/runtime\/accessor-support\.js";/);
+    expect(custom.find((f) => f.path === "top-level.ts")?.text).toMatch(
+      /from "lu-codec\/runtime\/accessor-support\.js";/,
+    );
   });
 
   it("is deterministic: the same program gives byte-identical files", async () => {
@@ -61,12 +63,16 @@ describe("generateTypeScript", () => {
   });
 
   it("refuses two schemas that would write the same file", async () => {
-    const clash = compileSources({ "a/x.lu": "struct p size 1 { @0 v: u8; }", "b/x.lu": "struct q size 1 { @0 v: u8; }" });
+    const clash = compileSources({
+      "a/x.lu": "struct p size 1 { @0 v: u8; }",
+      "b/x.lu": "struct q size 1 { @0 v: u8; }",
+    });
     await expect(generateTypeScript(clash)).rejects.toThrow(/both generate x\.ts/);
   });
 
   it("output is already prettier-formatted (formatting it again changes nothing)", async () => {
     const { formatTypeScript } = await import("../../../../codegen/format.js");
-    for (const f of await generateTypeScript(compileSources(files))) expect(await formatTypeScript(f.text)).toBe(f.text);
+    for (const f of await generateTypeScript(compileSources(files)))
+      expect(await formatTypeScript(f.text)).toBe(f.text);
   });
 });

@@ -8,7 +8,9 @@ describe("jsdoc", () => {
   });
 
   it("separates paragraphs with a blank comment line", () => {
-    expect(jsdoc("One.\nTwo.", null, "Three.")).toBe(["/**", " * One.", " * Two.", " *", " * Three.", " */"].join("\n"));
+    expect(jsdoc("One.\nTwo.", null, "Three.")).toBe(
+      ["/**", " * One.", " * Two.", " *", " * Three.", " */"].join("\n"),
+    );
   });
 
   it("cannot be closed early by a schema doc", () => {
@@ -22,6 +24,11 @@ describe("jsdoc", () => {
     const lines = jsdoc(long).split("\n");
     expect(lines.length).toBeGreaterThan(3);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(104);
-    expect(lines.slice(1, -1).map((l) => l.slice(3)).join(" ")).toBe(long);
+    expect(
+      lines
+        .slice(1, -1)
+        .map((l) => l.slice(3))
+        .join(" "),
+    ).toBe(long);
   });
 });

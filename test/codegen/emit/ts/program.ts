@@ -4,7 +4,8 @@ import type { LayoutProgram, LayoutStruct } from "../../../../codegen/ir.js";
 
 export function compileSources(files: Record<string, string>, entries = Object.keys(files)): LayoutProgram {
   const { program, diagnostics } = compileProgram(entries, (p) => files[p]);
-  if (program === null) throw new Error(diagnostics.map((d) => `${d.span.file}:${d.span.line}: ${d.message}`).join("\n"));
+  if (program === null)
+    throw new Error(diagnostics.map((d) => `${d.span.file}:${d.span.line}: ${d.message}`).join("\n"));
   return program;
 }
 

@@ -64,7 +64,15 @@ describe("validate() of a `= length of rest` field", () => {
     expect(h.validate()).toEqual([]);
     expect(h.validate([], "file.")).toEqual([]);
     const wide = FormHeader.at(source(bytes), 30, 19);
-    expect(wide.validate([], "file.")).toEqual([expect.objectContaining({ kind: "length-mismatch", field: "file.size", offset: 34, expected: "11", actual: "10" })]);
+    expect(wide.validate([], "file.")).toEqual([
+      expect.objectContaining({
+        kind: "length-mismatch",
+        field: "file.size",
+        offset: 34,
+        expected: "11",
+        actual: "10",
+      }),
+    ]);
     // Re-pointing the same flyweight re-measures it.
     expect(wide.wrap(source(bytes), 30, 18).validate()).toEqual([]);
   });
@@ -72,7 +80,11 @@ describe("validate() of a `= length of rest` field", () => {
   it("reports a wrong length next to the other problems of the struct", () => {
     const bytes = form(99, 4);
     bytes[0] = 0x58; // "XORM"
-    expect(FormHeader.at(source(bytes)).validate().map((p) => `${p.kind} ${p.field} @${p.offset}`)).toEqual(["bad-constant id @0", "length-mismatch size @4"]);
+    expect(
+      FormHeader.at(source(bytes))
+        .validate()
+        .map((p) => `${p.kind} ${p.field} @${p.offset}`),
+    ).toEqual(["bad-constant id @0", "length-mismatch size @4"]);
   });
 
   it("a little-endian u16 length of a body with a trailing part: the text after it counts", () => {
@@ -84,9 +96,13 @@ describe("validate() of a `= length of rest` field", () => {
     expect(body.text).toBe("some text");
     expect(body.validate()).toEqual([]);
     view.setUint16(3, 10, true);
-    expect(body.validate()).toEqual([expect.objectContaining({ kind: "length-mismatch", field: "len", offset: 3, expected: "9", actual: "10" })]);
+    expect(body.validate()).toEqual([
+      expect.objectContaining({ kind: "length-mismatch", field: "len", offset: 3, expected: "9", actual: "10" }),
+    ]);
     // The struct's default extent is the rest of the source: 13 octets after the field.
-    expect(NameBody.at(source(bytes), 3).validate()).toEqual([expect.objectContaining({ expected: "11", actual: "10" })]);
+    expect(NameBody.at(source(bytes), 3).validate()).toEqual([
+      expect.objectContaining({ expected: "11", actual: "10" }),
+    ]);
   });
 });
 
@@ -97,16 +113,27 @@ describe("validate() of a `= length of input` field", () => {
     view.setBigUint64(8 + 8, 32n, false);
     expect(Whole.at(source(bytes), 8).validate()).toEqual([]);
     expect(Whole.at(source(bytes), 8, 16).validate()).toEqual([
-      { kind: "length-mismatch", field: "total", offset: 16, message: "'total' is 32 (= length of input), but its struct has 16 octets", expected: "16", actual: "32" },
+      {
+        kind: "length-mismatch",
+        field: "total",
+        offset: 16,
+        message: "'total' is 32 (= length of input), but its struct has 16 octets",
+        expected: "16",
+        actual: "32",
+      },
     ]);
     view.setBigUint64(16, 0xffff_ffff_ffff_ffffn, false);
-    expect(Whole.at(source(bytes), 8).validate()).toEqual([expect.objectContaining({ actual: "18446744073709551615", expected: "32" })]);
+    expect(Whole.at(source(bytes), 8).validate()).toEqual([
+      expect.objectContaining({ actual: "18446744073709551615", expected: "32" }),
+    ]);
   });
 
   it("a u8 in a fixed-size body placed on a longer record body: the body's length is what counts", () => {
     const bytes = Uint8Array.of(3, 7, 0);
     expect(Tiny.at(source(bytes), 0, 3).validate()).toEqual([]);
-    expect(Tiny.at(source(bytes), 0, 2).validate()).toEqual([expect.objectContaining({ kind: "length-mismatch", field: "n", expected: "2", actual: "3" })]);
+    expect(Tiny.at(source(bytes), 0, 2).validate()).toEqual([
+      expect.objectContaining({ kind: "length-mismatch", field: "n", expected: "2", actual: "3" }),
+    ]);
     bytes[0] = 2;
     expect(Tiny.at(source(bytes), 0, 2).validate()).toEqual([]);
   });
@@ -148,16 +175,23 @@ describe("classes generated from examples/riff-wave.lu", () => {
 
   it("type-check under the repository's strict tsconfig (no clash between the symbols of its declarations)", async () => {
     const file = await generateRiff();
-    const config = { extends: resolve("tsconfig.json"), compilerOptions: { noEmit: true, rootDir: resolve(".") }, include: [file] };
+    const config = {
+      extends: resolve("tsconfig.json"),
+      compilerOptions: { noEmit: true, rootDir: resolve(".") },
+      include: [file],
+    };
     writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify(config));
-    const tsc = spawnSync(resolve("node_modules/.bin/tsc"), ["-p", join(scratch, "tsconfig.json")], { encoding: "utf8" });
+    const tsc = spawnSync(resolve("node_modules/.bin/tsc"), ["-p", join(scratch, "tsconfig.json")], {
+      encoding: "utf8",
+    });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
   }, 120_000);
 
   function pythonWave(name: string): Buffer {
     const path = join(scratch, name);
-    const script = "import sys, wave\nw = wave.open(sys.argv[1], 'wb')\nw.setnchannels(2); w.setsampwidth(2); w.setframerate(8000)\nw.writeframes(bytes(range(40)))\nw.close()";
+    const script =
+      "import sys, wave\nw = wave.open(sys.argv[1], 'wb')\nw.setnchannels(2); w.setsampwidth(2); w.setframerate(8000)\nw.writeframes(bytes(range(40)))\nw.close()";
     execFileSync("python3", ["-c", script, path]);
     return readFileSync(path);
   }
@@ -173,8 +207,18 @@ describe("classes generated from examples/riff-wave.lu", () => {
     const path = join(scratch, "long.wav");
     writeFileSync(path, long);
     const found = header.at(source(long)).validate();
-    expect(found).toEqual([expect.objectContaining({ kind: "length-mismatch", field: "size", offset: 4, expected: `${bytes.length - 8}`, actual: `${bytes.length - 8 + 10}` })]);
-    const cli = JSON.parse(capture((w, e) => runValidate(path, { schema: "examples/riff-wave.lu", json: true }, w, e)).out) as { problems: { kind: string; field: string; offset: number }[] };
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: "length-mismatch",
+        field: "size",
+        offset: 4,
+        expected: `${bytes.length - 8}`,
+        actual: `${bytes.length - 8 + 10}`,
+      }),
+    ]);
+    const cli = JSON.parse(
+      capture((w, e) => runValidate(path, { schema: "examples/riff-wave.lu", json: true }, w, e)).out,
+    ) as { problems: { kind: string; field: string; offset: number }[] };
     expect(cli.problems.map((p) => [p.kind, p.field, p.offset])).toEqual(found.map((p) => [p.kind, p.field, p.offset]));
   });
 });
