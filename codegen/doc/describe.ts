@@ -14,6 +14,7 @@ import type {
   LayoutFlags,
   LayoutPointer,
   LayoutProgram,
+  LayoutSchema,
   LayoutStream,
   LayoutStruct,
   LayoutType,
@@ -288,4 +289,15 @@ export function streamEnd(end: string | null): string {
 /** Type value range of a stream's records, as text. */
 export function recordValue(value: number): string {
   return hexValue(value, "u32");
+}
+
+/** The declarations a page lists in its contents, by kind, in page order (nodes last). */
+export function contentsGroups(schema: LayoutSchema): { readonly title: string; readonly names: string[] }[] {
+  return [
+    { title: "Streams", names: schema.streams.map((s) => s.name) },
+    { title: "Structs", names: schema.structs.map((s) => s.name) },
+    { title: "Enums", names: schema.enums.map((s) => s.name) },
+    { title: "Flags", names: schema.flags.map((s) => s.name) },
+    { title: "Nodes", names: schema.nodes.map((s) => s.name) },
+  ];
 }

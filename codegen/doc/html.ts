@@ -20,6 +20,7 @@ import {
   typeText,
   fieldTypeText,
   scatteredText,
+  contentsGroups,
 } from "./describe.js";
 import { nodeRows, nodeSummary } from "./nodes.js";
 import { type DocPage, pageBase } from "./markdown.js";
@@ -203,31 +204,10 @@ function sidebar(schema: LayoutSchema, all: readonly LayoutSchema[]): string {
     .join("");
   return [
     `<nav id="index"><strong>${esc(pageBase(schema.file))}</strong>`,
-    group(
-      "Streams",
-      schema.streams.map((s) => s.name),
-    ),
-    group(
-      "Structs",
-      schema.structs.map((s) => s.name),
-    ),
-    group(
-      "Enums",
-      schema.enums.map((s) => s.name),
-    ),
-    group(
-      "Flags",
-      schema.flags.map((s) => s.name),
-    ),
-    // Only where there are nodes, so pages without them keep their layout.
-    ...(schema.nodes.length > 0
-      ? [
-          group(
-            "Nodes",
-            schema.nodes.map((s) => s.name),
-          ),
-        ]
-      : []),
+    // Without nodes there is no nodes group at all, so pages without them keep their layout.
+    ...contentsGroups(schema)
+      .filter((g) => g.title !== "Nodes" || g.names.length > 0)
+      .map((g) => group(g.title, g.names)),
     `<h2>Schemas</h2><ul>${pages}</ul>`,
     "</nav>",
   ].join("\n");

@@ -18,6 +18,7 @@ import {
   oneLine,
   scatteredText,
   sizeText,
+  contentsGroups,
 } from "./describe.js";
 import { nodeRows, nodeSummary } from "./nodes.js";
 import { loadRuleText, preambleText, streamRuleLines } from "./rules.js";
@@ -149,26 +150,7 @@ function schemaPage(schema: LayoutSchema, index: DocIndex): string {
   const section = (title: string, names: readonly string[]): void => {
     if (names.length > 0) contents.push(`- ${title}: ${names.map((n) => `[${n}](#${n.toLowerCase()})`).join(", ")}`);
   };
-  section(
-    "Streams",
-    schema.streams.map((s) => s.name),
-  );
-  section(
-    "Structs",
-    schema.structs.map((s) => s.name),
-  );
-  section(
-    "Enums",
-    schema.enums.map((s) => s.name),
-  );
-  section(
-    "Flags",
-    schema.flags.map((s) => s.name),
-  );
-  section(
-    "Nodes",
-    schema.nodes.map((s) => s.name),
-  );
+  for (const g of contentsGroups(schema)) section(g.title, g.names);
   if (contents.length > 0) out.push("## Contents", "", ...contents, "");
 
   if (schema.consts.length > 0 || schema.strings.length > 0) {
